@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ke.h - the processor model: vCPUs, IRQL, spin locks, interrupt objects,
+ * DPCs, the engine clock and bug checks.
+ *
+ * This is ke/'s public header. Everything above ke/ (hw/, verifier/, ndis/,
+ * tools/) uses only what is declared here; the engine behind it (threads or,
+ * later, sim) is invisible above this line.
+ *
+ * IRQL follows Windows on x64: PASSIVE 0, APC 1, DISPATCH 2, device levels
+ * (DIRQL) 3..12, CLOCK 13, IPI 14, HIGH 15. An interrupt vector's level is
+ * vector >> 4, exactly as on x64, so "highest pending vector" is also
+ * "highest pending IRQL".
+ */
+#ifndef NDISRT_KE_H
+#define NDISRT_KE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdatomic.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint8_t ke_irql_t;
+
+enum {
+	KE_PASSIVE_LEVEL = 0,
+	KE_APC_LEVEL = 1,
+	KE_DISPATCH_LEVEL = 2,
+	KE_DIRQL_MIN = 3,
+	KE_DIRQL_MAX = 12,
+	KE_CLOCK_LEVEL = 13,
+	KE_IPI_LEVEL = 14,
+	KE_HIGH_LEVEL = 15,
+};
+
+#define KE_MAX_VCPUS 64
+#define KE_NR_VECTORS 256
+/* Vector whose pending bit means "this vCPU's DPC queue is not empty". */
+#define KE_DPC_VECTOR ((KE_DISPATCH_LEVEL << 4) | 0xF)
+
+static inline ke_irql_t ke_vector_irql(unsigned vector)
+{
+	return (ke_irql_t)(vector >> 4);
+}
+
+/* Bug check codes the runtime raises (values as Windows defines them). */
+enum {
+	KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL = 0x08,
+	KE_BUGCHECK_IRQL_NOT_GREATER_OR_EQUAL = 0x09,
+	KE_BUGCHECK_IRQL_NOT_LESS_OR_EQUAL = 0x0A,
+	KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED = 0x0F,
+	KE_BUGCHECK_SPIN_LOCK_NOT_OWNED = 0x10,
+	KE_BUGCHECK_BUGCODE_NDIS_DRIVER = 0x7C,
+	KE_BUGCHECK_IRQL_UNEXPECTED_VALUE = 0xC8,
+	KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4,
+	KE_BUGCHECK_DPC_WATCHDOG_VIOLATION = 0x133,
+};
+
+struct ke_machine;
+struct ke_vcpu;
+struct ke_engine_ops;
+
+/* ---------------------------------------------------------------- machine */
+
+struct ke_machine_config {
+	unsigned nr_vcpus;		  /* 1..KE_MAX_VCPUS; may exceed host cores */
+	const struct ke_engine_ops *engine; /* NULL: the threads engine */
+	bool no_pin;			  /* do not pin vCPU threads to host cores */
+};
+
+/**
+ * ke_machine_create() - Allocate a machine and start its vCPUs.
+ * Context: host thread (not a vCPU). Starts one thread per vCPU (threads engine).
+ * Return: the machine, or NULL with errno set (EINVAL for a bad config).
+ */
+struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg);
+
+/**
+ * ke_machine_free() - Stop every vCPU and free the machine.
+ * Context: host thread. Waits for each vCPU to finish its current work item.
+ */
+void ke_machine_free(struct ke_machine *m);
+
+unsigned ke_machine_vcpu_count(const struct ke_machine *m);
+struct ke_vcpu *ke_machine_vcpu(struct ke_machine *m, unsigned n);
+unsigned ke_vcpu_number(const struct ke_vcpu *v);
+struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v);
+
+/**
+ * ke_machine_quiesce() - Wait until every vCPU is idle with no work pending.
+ * @timeout_ms: generous bound; 0 means 60 s.
+ * Context: host thread.
+ * Return: 0 when quiet; -ETIMEDOUT (with a dump on stderr) otherwise.
+ */
+int ke_machine_quiesce(struct ke_machine *m, unsigned timeout_ms);
+
+/* ------------------------------------------------------------- vCPU work */
+
+typedef void ke_work_fn(void *arg);
+
+/**
+ * ke_vcpu_call() - Run @fn(@arg) at PASSIVE_LEVEL on @v and wait for it.
+ * Context: host thread. The vCPU runs work items in submission order.
+ * Return: 0, or -EINVAL if called from a vCPU.
+ */
+int ke_vcpu_call(struct ke_vcpu *v, ke_work_fn *fn, void *arg);
+
+/** ke_vcpu_post() - Like ke_vcpu_call() without waiting. Context: any thread. */
+void ke_vcpu_post(struct ke_vcpu *v, ke_work_fn *fn, void *arg);
+
+/* --------------------------------------------------------- current context */
+
+/** ke_current() - The vCPU this thread is, or NULL on a host thread. */
+struct ke_vcpu *ke_current(void);
+
+/** ke_current_machine() - The machine of the current vCPU, or NULL. */
+struct ke_machine *ke_current_machine(void);
+
+/** ke_current_number() - The current vCPU's number (0 on a host thread). */
+unsigned ke_current_number(void);
+
+/* ------------------------------------------------------------------- IRQL */
+
+/**
+ * ke_irql_current() - The current vCPU's IRQL.
+ * Context: any. A host thread has an IRQL of its own that nothing interrupts.
+ */
+ke_irql_t ke_irql_current(void);
+
+/**
+ * ke_irql_raise() - Raise the current IRQL to @new.
+ * Context: any IRQL <= @new. A per-vCPU store (lazy masking): no system call.
+ * Return: the previous IRQL.
+ * Bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL if @new is below the current IRQL.
+ */
+ke_irql_t ke_irql_raise(ke_irql_t new_irql);
+
+/**
+ * ke_irql_lower() - Lower the current IRQL to @new and deliver what it unmasks.
+ * Context: any IRQL >= @new. Pending interrupts above @new run first (highest
+ * first), then, when @new < DISPATCH_LEVEL, the DPC queue. Preemption point.
+ * Bug check 0xA IRQL_NOT_LESS_OR_EQUAL if @new is above the current IRQL.
+ */
+void ke_irql_lower(ke_irql_t new_irql);
+
+/* -------------------------------------------------------------- spin locks */
+
+/*
+ * A spin lock. @owner is the vCPU number + 1 of the holder (0: free), so a
+ * recursive acquire and a release by a non-owner are detected.
+ */
+struct ke_spinlock {
+	atomic_uint owner;
+};
+
+#define KE_SPINLOCK_INIT {0}
+
+static inline void ke_spin_init(struct ke_spinlock *l)
+{
+	atomic_init(&l->owner, 0);
+}
+
+/**
+ * ke_spin_acquire() - Raise to DISPATCH_LEVEL and take @l.
+ * Context: IRQL <= DISPATCH_LEVEL (else bug check 0x9). Spins are preemption points.
+ * Return: the IRQL to hand back to ke_spin_release().
+ */
+ke_irql_t ke_spin_acquire(struct ke_spinlock *l);
+
+/** ke_spin_release() - Release @l and lower to @old. Context: DISPATCH_LEVEL, holding @l. */
+void ke_spin_release(struct ke_spinlock *l, ke_irql_t old_irql);
+
+/** ke_spin_acquire_at_dpc() - Take @l without changing IRQL. Context: DISPATCH_LEVEL exactly (else 0x8). */
+void ke_spin_acquire_at_dpc(struct ke_spinlock *l);
+void ke_spin_release_at_dpc(struct ke_spinlock *l);
+
+/**
+ * ke_spin_acquire_raw() / ke_spin_release_raw() - Take @l at the current IRQL.
+ * Context: the caller has already raised to the lock's IRQL (interrupt locks at DIRQL).
+ */
+void ke_spin_acquire_raw(struct ke_spinlock *l);
+void ke_spin_release_raw(struct ke_spinlock *l);
+bool ke_spin_try_raw(struct ke_spinlock *l);
+
+static inline bool ke_spin_is_held(const struct ke_spinlock *l)
+{
+	return atomic_load_explicit(&l->owner, memory_order_relaxed) != 0;
+}
+
+/* ------------------------------------------------------- interrupt objects */
+
+struct ke_interrupt;
+
+/*
+ * An interrupt service routine: runs at the object's IRQL holding its lock.
+ * Return: true if it claimed the interrupt (a shared vector stops there).
+ */
+typedef bool ke_isr_fn(struct ke_interrupt *intr, void *ctx);
+
+/*
+ * Called by ke after every service routine of @vector has run on a vCPU, at
+ * the vector's IRQL, with no interrupt lock held: the interrupt controller's
+ * end-of-interrupt (a level-triggered line still asserted is requested again).
+ */
+typedef void ke_eoi_fn(struct ke_machine *m, unsigned vector, unsigned vcpu, void *ctx);
+
+/*
+ * Lock key: (c) constant while connected  (a) atomic  (L) the machine's vector lock
+ */
+struct ke_interrupt {
+	ke_isr_fn *isr;			/* (c) */
+	void *ctx;			/* (c) */
+	uint8_t vector;			/* (c) level = vector >> 4 */
+	ke_irql_t irql;			/* (c) DIRQL the ISR runs at */
+	ke_irql_t sync_irql;		/* (c) IRQL the lock is taken at (>= irql) */
+	struct ke_spinlock *lock;	/* (c) own_lock or a lock shared with others */
+	struct ke_spinlock own_lock;
+	uint64_t affinity;		/* (c) vCPUs it may be delivered to */
+	atomic_uint in_service;		/* (a) ISRs running now, all vCPUs */
+	atomic_bool connected;		/* (a) */
+	atomic_ulong count;		/* (a) times its ISR was called */
+	atomic_ulong claimed;		/* (a) times its ISR returned true */
+	struct ke_interrupt *next;	/* (L) chain of objects sharing the vector */
+};
+
+/**
+ * ke_interrupt_init() - Prepare @intr for @vector with its own lock.
+ * @shared_lock: NULL for a private lock, else a lock shared with other objects
+ *	(then @sync_irql must be the highest IRQL of all of them).
+ * Return: 0, or -EINVAL if @vector is not a device vector (levels 3..12).
+ */
+int ke_interrupt_init(struct ke_interrupt *intr, ke_isr_fn *isr, void *ctx, unsigned vector,
+		      struct ke_spinlock *shared_lock, ke_irql_t sync_irql, uint64_t affinity);
+
+/**
+ * ke_interrupt_connect() - Chain @intr on its vector; its ISR may run at once.
+ * Context: host thread or PASSIVE_LEVEL.
+ */
+int ke_interrupt_connect(struct ke_machine *m, struct ke_interrupt *intr);
+
+/**
+ * ke_interrupt_disconnect() - Unchain @intr and wait until no vCPU runs its ISR.
+ * Context: host thread or PASSIVE_LEVEL. After return the ISR is never called again.
+ */
+void ke_interrupt_disconnect(struct ke_machine *m, struct ke_interrupt *intr);
+
+/**
+ * ke_vector_alloc() - Reserve a free vector at @irql. Return: vector, or -ENOSPC.
+ * ke_vector_free() releases it.
+ */
+int ke_vector_alloc(struct ke_machine *m, ke_irql_t irql);
+void ke_vector_free(struct ke_machine *m, unsigned vector);
+
+/** ke_vector_set_eoi() - Install the end-of-interrupt callback of @vector (NULL: none). */
+void ke_vector_set_eoi(struct ke_machine *m, unsigned vector, ke_eoi_fn *fn, void *ctx);
+
+/**
+ * ke_interrupt_request() - Request @vector on vCPU @n: the hardware side.
+ * Context: any thread, any IRQL; async-signal-safe. Sets the vCPU's pending
+ * bit; notifies it (signal or futex wake) only if the vector's level is above
+ * its IRQL and no notification is outstanding. Several requests while pending
+ * are one interrupt (edge semantics, like a posted interrupt).
+ */
+void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector);
+
+/**
+ * ke_synchronize_execution() - KeSynchronizeExecution: run @fn(@ctx) at the
+ * interrupt's sync IRQL holding its lock, then restore the caller's IRQL.
+ * Context: IRQL <= @intr->sync_irql (else bug check 0x9).
+ * Return: what @fn returned, unchanged.
+ */
+bool ke_synchronize_execution(struct ke_interrupt *intr, bool (*fn)(void *ctx), void *ctx);
+
+/* -------------------------------------------------------------------- DPCs */
+
+struct ke_dpc;
+typedef void ke_dpc_fn(struct ke_dpc *dpc, void *ctx, void *arg1, void *arg2);
+
+enum ke_dpc_importance {
+	KE_DPC_LOW = 0,
+	KE_DPC_MEDIUM = 1,
+	KE_DPC_HIGH = 2,
+	KE_DPC_MEDIUM_HIGH = 3,
+};
+
+#define KE_DPC_TARGET_CURRENT (-1)
+
+/*
+ * Lock key: (c) constant while queued  (Q) target vCPU's DPC lock  (a) atomic
+ */
+struct ke_dpc {
+	ke_dpc_fn *routine;		/* (c) */
+	void *ctx;			/* (c) */
+	void *arg1, *arg2;		/* (Q) set at queue time */
+	int target;			/* (c) vCPU number or KE_DPC_TARGET_CURRENT */
+	uint8_t importance;		/* (c) enum ke_dpc_importance */
+	atomic_int queued_on;		/* (a) vCPU number + 1 while queued, 0 otherwise */
+	struct ke_dpc *next, *prev;	/* (Q) */
+};
+
+void ke_dpc_init(struct ke_dpc *dpc, ke_dpc_fn *routine, void *ctx);
+void ke_dpc_set_target(struct ke_dpc *dpc, int vcpu);
+void ke_dpc_set_importance(struct ke_dpc *dpc, enum ke_dpc_importance imp);
+
+/**
+ * ke_dpc_queue() - Queue @dpc on its target vCPU (KeInsertQueueDpc).
+ * Context: any thread, any IRQL. From a host thread a CURRENT target means vCPU 0.
+ * Return: true if queued; false if it was already queued (nothing changes).
+ */
+bool ke_dpc_queue(struct ke_machine *m, struct ke_dpc *dpc, void *arg1, void *arg2);
+
+/** ke_dpc_remove() - Dequeue @dpc if queued (KeRemoveQueueDpc). Return: true if it was queued. */
+bool ke_dpc_remove(struct ke_machine *m, struct ke_dpc *dpc);
+
+static inline bool ke_dpc_is_queued(const struct ke_dpc *dpc)
+{
+	return atomic_load_explicit(&dpc->queued_on, memory_order_acquire) != 0;
+}
+
+/* ------------------------------------------------------------------- clock */
+
+/** ke_clock_ns() - The engine clock in nanoseconds. Context: any. */
+uint64_t ke_clock_ns(struct ke_machine *m);
+
+/*
+ * Host timers: device-side events at a time on the engine clock (ITR
+ * throttling, link timers, paced traffic). The callback runs on the machine's
+ * timer thread (a host thread, not a vCPU), never concurrently with itself.
+ * The sim engine will fire them in virtual time; code above ke/ never sleeps
+ * on the host clock.
+ */
+struct ke_host_timer;
+typedef void ke_host_timer_fn(struct ke_host_timer *t, void *ctx);
+
+struct ke_host_timer {
+	ke_host_timer_fn *fn;		/* (c) */
+	void *ctx;			/* (c) */
+	uint64_t deadline;		/* (T) machine timer lock */
+	bool armed;			/* (T) */
+	struct ke_host_timer *next;	/* (T) */
+};
+
+void ke_host_timer_init(struct ke_host_timer *t, ke_host_timer_fn *fn, void *ctx);
+
+/**
+ * ke_host_timer_arm() - Fire @t at @deadline_ns (engine clock); re-arming moves it.
+ * Context: any thread; async-signal-safe.
+ */
+void ke_host_timer_arm(struct ke_machine *m, struct ke_host_timer *t, uint64_t deadline_ns);
+
+/**
+ * ke_host_timer_cancel() - Disarm @t. Return: true if it was armed.
+ * After return its callback is not running and will not run (unless re-armed).
+ * Context: any thread except the timer callback of @t itself.
+ */
+bool ke_host_timer_cancel(struct ke_machine *m, struct ke_host_timer *t);
+
+/* --------------------------------------------------------------- bug check */
+
+#define KE_BUGCHECK_MAX_FRAMES 32
+
+struct ke_bugcheck_report {
+	uint32_t code;
+	uintptr_t param[4];
+	int vcpu;			/* -1: a host thread */
+	ke_irql_t irql;
+	const char *what;		/* one line: what went wrong and what to do */
+	void *frames[KE_BUGCHECK_MAX_FRAMES];
+	int nr_frames;
+};
+
+/*
+ * Called once, on the thread that bug-checked, after the report is filled in.
+ * It must not return to the caller of ke_bugcheck(): the default handler
+ * prints the report and ends the process with KE_BUGCHECK_EXIT_STATUS.
+ */
+typedef void ke_bugcheck_handler(const struct ke_bugcheck_report *r, void *ctx);
+
+#define KE_BUGCHECK_EXIT_STATUS 3
+
+/**
+ * ke_bugcheck() - Stop the machine: a rule was broken (KeBugCheckEx).
+ * Context: any thread, any IRQL, async-signal-safe.
+ */
+_Noreturn void ke_bugcheck(uint32_t code, uintptr_t p1, uintptr_t p2, uintptr_t p3, uintptr_t p4,
+			   const char *what);
+
+void ke_bugcheck_set_handler(ke_bugcheck_handler *fn, void *ctx);
+
+/** ke_bugcheck_print() - Write @r in the Windows form to @fd (async-signal-safe). */
+void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r);
+
+const char *ke_bugcheck_name(uint32_t code);
+
+/* ------------------------------------------------------------ engine seam */
+
+enum ke_preempt_reason {
+	KE_PP_DDI_ENTER,
+	KE_PP_DDI_EXIT,
+	KE_PP_REG_ACCESS,
+	KE_PP_SPIN,
+	KE_PP_IRQL_CHANGE,
+};
+
+/**
+ * ke_preempt_point() - A place where the deterministic engine may switch.
+ * Context: any. Costs one predictable branch on the threads engine.
+ */
+void ke_preempt_point_slow(struct ke_machine *m, enum ke_preempt_reason why);
+extern atomic_bool ke_engine_wants_preempt_points;
+
+static inline void ke_preempt_point(enum ke_preempt_reason why)
+{
+	if (__builtin_expect(atomic_load_explicit(&ke_engine_wants_preempt_points,
+						  memory_order_relaxed),
+			     0))
+		ke_preempt_point_slow(ke_current_machine(), why);
+}
+
+/* ----------------------------------------------------------- verifier hooks */
+
+/*
+ * Hook points for the verifier. Each is called on the vCPU where the event
+ * happens; a NULL member is skipped. With no hooks installed each hook site
+ * costs one predictable branch.
+ */
+struct ke_hooks {
+	void *ctx;
+	void (*isr_enter)(void *ctx, struct ke_interrupt *intr);
+	void (*isr_exit)(void *ctx, struct ke_interrupt *intr, bool claimed);
+	void (*dpc_enter)(void *ctx, struct ke_dpc *dpc);
+	void (*dpc_exit)(void *ctx, struct ke_dpc *dpc);
+	void (*irql_change)(void *ctx, ke_irql_t old_irql, ke_irql_t new_irql);
+	void (*lock_acquire)(void *ctx, struct ke_spinlock *l);
+	void (*lock_release)(void *ctx, struct ke_spinlock *l);
+};
+
+/** ke_hooks_install() - Install @h (NULL: remove). Context: host thread, machine quiet. */
+void ke_hooks_install(struct ke_machine *m, const struct ke_hooks *h);
+
+/* --------------------------------------------------------------- statistics */
+
+struct ke_vcpu_stats {
+	uint64_t interrupts;	/* ISR chains run (one per delivered vector) */
+	uint64_t dpcs;		/* DPC routines run */
+	uint64_t signals;	/* notifications taken by signal */
+	uint64_t wakeups;	/* notifications taken by futex wake */
+	uint64_t spurious;	/* notifications that found nothing to do */
+};
+
+void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NDISRT_KE_H */
