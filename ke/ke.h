@@ -102,15 +102,36 @@ int ke_machine_quiesce(struct ke_machine *m, unsigned timeout_ms);
 
 typedef void ke_work_fn(void *arg);
 
+/*
+ * A work item: a function a vCPU runs at PASSIVE_LEVEL, in submission order.
+ * Caller-owned, so posting never allocates (posting is async-signal-safe).
+ */
+struct ke_work {
+	ke_work_fn *fn;
+	void *arg;
+	atomic_uint done;	 /* futex word: 1 once @fn returned */
+	struct ke_work *next;	 /* vCPU work list */
+};
+
+static inline void ke_work_init(struct ke_work *w, ke_work_fn *fn, void *arg)
+{
+	w->fn = fn;
+	w->arg = arg;
+	atomic_init(&w->done, 0);
+	w->next = NULL;
+}
+
+/** ke_vcpu_post() - Queue @w on @v. Context: any thread; async-signal-safe. */
+void ke_vcpu_post(struct ke_vcpu *v, struct ke_work *w);
+
+/** ke_work_wait() - Wait until @w has run. Context: host thread. */
+void ke_work_wait(struct ke_work *w);
+
 /**
  * ke_vcpu_call() - Run @fn(@arg) at PASSIVE_LEVEL on @v and wait for it.
- * Context: host thread. The vCPU runs work items in submission order.
- * Return: 0, or -EINVAL if called from a vCPU.
+ * Context: host thread. Return: 0, or -EINVAL if called from a vCPU.
  */
 int ke_vcpu_call(struct ke_vcpu *v, ke_work_fn *fn, void *arg);
-
-/** ke_vcpu_post() - Like ke_vcpu_call() without waiting. Context: any thread. */
-void ke_vcpu_post(struct ke_vcpu *v, ke_work_fn *fn, void *arg);
 
 /* --------------------------------------------------------- current context */
 

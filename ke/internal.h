@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ke/internal.h - private to ke/: the vCPU and machine structures and the
+ * engine seam.
+ */
+#ifndef NDISRT_KE_INTERNAL
+#error "ke/internal.h is private to ke/: include ke/ke.h instead"
+#endif
+#ifndef NDISRT_KE_INTERNAL_H
+#define NDISRT_KE_INTERNAL_H
+
+#include "ke/ke.h"
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Lock order (outermost first). The verifier's lock-order check uses the same
+ * list.
+ *   1. interrupt locks (ke_interrupt.lock), taken at the interrupt's sync IRQL
+ *   2. m->vector_lock, m->timer_lock  (at HIGH_LEVEL)
+ *   3. vcpu->dpc_lock                  (at HIGH_LEVEL)
+ * Device-model locks (hw/) are leaves taken at HIGH_LEVEL; nothing is called
+ * with one held except ke_interrupt_request(), which takes no lock.
+ */
+
+/*
+ * The engine seam. Obligations of an implementation:
+ *  - start: every vCPU runs ke_vcpu_loop() in its own context before start returns.
+ *  - notify: the vCPU will run ke_vcpu_deliver() "soon" (preempting what it runs
+ *    below the pending level). Called at most once per outstanding notification.
+ *  - idle: block the vCPU until notify or a wake; may return spuriously.
+ *  - clock_ns: monotonic, shared by every vCPU and host timer.
+ *  - preempt_point: only called when ke_engine_wants_preempt_points is set.
+ *  - timer_kick: the earliest host-timer deadline may have moved.
+ */
+struct ke_engine_ops {
+	const char *name;
+	int (*start)(struct ke_machine *m);
+	void (*stop)(struct ke_machine *m);
+	uint64_t (*clock_ns)(struct ke_machine *m);
+	void (*preempt_point)(struct ke_machine *m, enum ke_preempt_reason why);
+	void (*notify)(struct ke_machine *m, struct ke_vcpu *v);
+	void (*wake)(struct ke_machine *m, struct ke_vcpu *v);
+	void (*idle)(struct ke_machine *m, struct ke_vcpu *v, unsigned seen_seq);
+	void (*timer_kick)(struct ke_machine *m);
+};
+
+extern const struct ke_engine_ops ke_threads_engine;
+
+enum { KE_VCPU_RUNNING = 0, KE_VCPU_IDLE = 1 };
+
+/*
+ * Lock key: (c) constant after create  (v) owning vCPU only  (a) atomic
+ *           (Q) dpc_lock at HIGH_LEVEL
+ */
+struct ke_vcpu {
+	struct ke_machine *m;			/* (c) */
+	unsigned number;			/* (c) */
+	pthread_t thread;			/* (c) */
+	atomic_int tid;				/* (c) once started */
+	/*
+	 * Written only by the owner; read by requesters. A raise is a relaxed
+	 * store (a requester that reads the old, lower value merely sends a
+	 * notification the handler then finds masked). A lower is seq_cst and
+	 * pairs with the seq_cst pending-bit set in ke_vcpu_request(): either
+	 * the lowering vCPU sees the bit or the requester sees the new IRQL.
+	 */
+	_Atomic ke_irql_t irql;			/* (v) */
+	atomic_uint_least64_t pending[KE_NR_VECTORS / 64]; /* (a) */
+	atomic_uint notify;			/* (a) 1 while a notification is outstanding */
+	atomic_uint state;			/* (a) KE_VCPU_RUNNING / KE_VCPU_IDLE */
+	atomic_uint wake_seq;			/* (a) futex word for idle waits */
+	_Atomic(struct ke_work *) work_in;	/* (a) LIFO of posted work */
+	struct ke_work *work_head, *work_tail;	/* (v) FIFO being run */
+	atomic_bool busy;			/* (a) running a work item */
+	struct ke_spinlock dpc_lock;
+	struct ke_dpc *dpc_head, *dpc_tail;	/* (Q) */
+	atomic_uint dpc_depth;			/* (Q) written, (a) read */
+	struct ke_dpc *current_dpc;		/* (v) */
+	unsigned nesting;			/* (v) interrupt nesting depth */
+	/* Statistics: written by the owner, read by anyone (relaxed). */
+	atomic_ulong st_interrupts, st_dpcs, st_signals, st_wakeups, st_spurious;
+};
+
+/*
+ * Lock key: (c) constant after create  (L) vector_lock  (T) timer_lock  (a) atomic
+ */
+struct ke_machine {
+	unsigned nr_vcpus;				/* (c) */
+	const struct ke_engine_ops *engine;		/* (c) */
+	void *engine_data;				/* (c) owned by the engine */
+	bool no_pin;					/* (c) */
+	struct ke_vcpu *vcpus[KE_MAX_VCPUS];		/* (c) */
+	atomic_bool stopping;				/* (a) */
+	struct ke_spinlock vector_lock;
+	uint64_t vector_used[KE_NR_VECTORS / 64];	/* (L) */
+	_Atomic(struct ke_interrupt *) vectors[KE_NR_VECTORS]; /* (L) written, (a) read */
+	atomic_uint vector_active[KE_NR_VECTORS];	/* (a) vCPUs walking the chain */
+	ke_eoi_fn *eoi_fn[KE_NR_VECTORS];		/* (L) */
+	void *eoi_ctx[KE_NR_VECTORS];			/* (L) */
+	_Atomic(const struct ke_hooks *) hooks;		/* (a) */
+	struct ke_spinlock timer_lock;
+	struct ke_host_timer *timers;			/* (T) sorted by deadline */
+	_Atomic(struct ke_host_timer *) timer_running;	/* (a) callback in progress */
+	atomic_uint timer_seq;				/* (a) futex word of the timer thread */
+};
+
+/* The vCPU this thread is (NULL on host threads). */
+extern __thread struct ke_vcpu *ke_self __attribute__((tls_model("initial-exec")));
+
+void ke_vcpu_loop(struct ke_vcpu *v);
+void ke_vcpu_deliver(struct ke_vcpu *v);
+void ke_vcpu_request(struct ke_vcpu *v, unsigned vector);
+bool ke_vcpu_has_work(struct ke_vcpu *v);
+int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above);
+void ke_dispatch_vector(struct ke_vcpu *v, unsigned vector);
+void ke_dpc_drain(struct ke_vcpu *v);
+void ke_timers_run(struct ke_machine *m);
+uint64_t ke_timers_next_deadline(struct ke_machine *m);
+
+/* Set the owner's IRQL without checks or delivery (ke/ internal use). */
+static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
+{
+	atomic_store_explicit(&v->irql, irql, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+}
+
+static inline const struct ke_hooks *ke_hooks_of(struct ke_machine *m)
+{
+	const struct ke_hooks *h = atomic_load_explicit(&m->hooks, memory_order_relaxed);
+	return __builtin_expect(h != NULL, 0) ? h : NULL;
+}
+
+/* futex(2) on a 32-bit atomic word; async-signal-safe. @timeout_ns 0: none. */
+static inline void ke_futex_wait(atomic_uint *addr, unsigned val, uint64_t timeout_ns)
+{
+	struct timespec ts = {(time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u)};
+
+	syscall(SYS_futex, (unsigned *)addr, FUTEX_WAIT_PRIVATE, val, timeout_ns ? &ts : NULL,
+		NULL, 0);
+}
+
+static inline void ke_futex_wake(atomic_uint *addr, int n)
+{
+	syscall(SYS_futex, (unsigned *)addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+}
+
+static inline void ke_futex_wake_all(atomic_uint *addr)
+{
+	ke_futex_wake(addr, 0x7fffffff);
+}
+
+#define KE_CALLER() ((uintptr_t)__builtin_return_address(0))
+
+#endif /* NDISRT_KE_INTERNAL_H */

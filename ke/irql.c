@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ke/irql.c - per-vCPU IRQL with lazy masking, and delivery of pending work.
+ *
+ * Raising the IRQL is a store to the vCPU's own IRQL variable: interrupts are
+ * never masked in the host sense. An interrupt that arrives while its level is
+ * at or below the IRQL is left pending (a bit in the vCPU's pending bitmap);
+ * lowering the IRQL looks at the bitmap and delivers what the new level
+ * unmasks, highest level first. No system call on either path.
+ */
+#define NDISRT_KE_INTERNAL
+#include "ke/internal.h"
+
+#include <errno.h>
+
+__thread struct ke_vcpu *ke_self __attribute__((tls_model("initial-exec")));
+
+/* IRQL and lock identity of host threads (the test main thread, wires...). */
+static __thread ke_irql_t host_irql __attribute__((tls_model("initial-exec")));
+
+struct ke_vcpu *ke_current(void)
+{
+	return ke_self;
+}
+
+struct ke_machine *ke_current_machine(void)
+{
+	return ke_self ? ke_self->m : NULL;
+}
+
+unsigned ke_current_number(void)
+{
+	return ke_self ? ke_self->number : 0;
+}
+
+ke_irql_t ke_irql_current(void)
+{
+	struct ke_vcpu *v = ke_self;
+
+	if (!v)
+		return host_irql;
+	return atomic_load_explicit(&v->irql, memory_order_relaxed);
+}
+
+static void irql_hook(struct ke_vcpu *v, ke_irql_t old_irql, ke_irql_t new_irql)
+{
+	const struct ke_hooks *h = ke_hooks_of(v->m);
+
+	if (h && h->irql_change)
+		h->irql_change(h->ctx, old_irql, new_irql);
+}
+
+ke_irql_t ke_irql_raise(ke_irql_t new_irql)
+{
+	struct ke_vcpu *v = ke_self;
+	ke_irql_t old;
+
+	old = ke_irql_current();
+	if (new_irql < old || new_irql > KE_HIGH_LEVEL)
+		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_GREATER_OR_EQUAL, new_irql, old, 0, KE_CALLER(),
+			    "KeRaiseIrql to a level below the current IRQL (raise only upward; "
+			    "restore a saved IRQL with KeLowerIrql)");
+	if (!v) {
+		host_irql = new_irql;
+		return old;
+	}
+	ke_irql_set_raw(v, new_irql);
+	irql_hook(v, old, new_irql);
+	ke_preempt_point(KE_PP_IRQL_CHANGE);
+	return old;
+}
+
+void ke_irql_lower(ke_irql_t new_irql)
+{
+	struct ke_vcpu *v = ke_self;
+	ke_irql_t old = ke_irql_current();
+
+	if (new_irql > old)
+		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_LESS_OR_EQUAL, new_irql, old, 0, KE_CALLER(),
+			    "KeLowerIrql to a level above the current IRQL (lower only to the "
+			    "value the matching raise returned)");
+	if (!v) {
+		host_irql = new_irql;
+		return;
+	}
+	/* seq_cst store: pairs with the pending-bit set in ke_vcpu_request(). */
+	atomic_store_explicit(&v->irql, new_irql, memory_order_seq_cst);
+	if (ke_vcpu_highest_pending(v, new_irql) >= 0)
+		ke_vcpu_deliver(v);
+	irql_hook(v, old, new_irql);
+	ke_preempt_point(KE_PP_IRQL_CHANGE);
+}
+
+/**
+ * ke_vcpu_highest_pending() - Highest pending vector whose level is above @above.
+ * Context: the owning vCPU (or its signal handler).
+ * Return: the vector, or -1.
+ */
+int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above)
+{
+	unsigned first = (unsigned)(above + 1) << 4; /* lowest vector above @above */
+
+	for (int w = KE_NR_VECTORS / 64 - 1; w >= 0; w--) {
+		uint64_t bits = atomic_load_explicit(&v->pending[w], memory_order_seq_cst);
+
+		if ((unsigned)(w + 1) * 64 <= first)
+			return -1;
+		if ((unsigned)w * 64 < first)
+			bits &= ~0ULL << (first - (unsigned)w * 64);
+		if (bits)
+			return w * 64 + 63 - __builtin_clzll(bits);
+	}
+	return -1;
+}
+
+/**
+ * ke_vcpu_deliver() - Run every pending vector the current IRQL unmasks.
+ *
+ * Context: the owning vCPU, from thread context or from its notification
+ * signal handler (possibly nested: a higher-level interrupt may arrive while
+ * a lower ISR runs, and the handler then runs this again one level up).
+ * Each vector is claimed by clearing its bit; a nested run may have claimed
+ * it first, so a failed claim just rescans.
+ */
+void ke_vcpu_deliver(struct ke_vcpu *v)
+{
+	for (;;) {
+		ke_irql_t cur = atomic_load_explicit(&v->irql, memory_order_relaxed);
+		int vec = ke_vcpu_highest_pending(v, cur);
+		uint64_t bit, old;
+
+		if (vec < 0)
+			return;
+		bit = 1ULL << (vec & 63);
+		old = atomic_fetch_and_explicit(&v->pending[vec >> 6], ~bit, memory_order_acq_rel);
+		if (!(old & bit))
+			continue;
+		ke_irql_set_raw(v, ke_vector_irql((unsigned)vec));
+		v->nesting++;
+		if (vec == KE_DPC_VECTOR)
+			ke_dpc_drain(v);
+		else
+			ke_dispatch_vector(v, (unsigned)vec);
+		v->nesting--;
+		atomic_store_explicit(&v->irql, cur, memory_order_seq_cst);
+	}
+}
+
+/**
+ * ke_vcpu_request() - Make @vector pending on @v and see that it is noticed.
+ *
+ * Context: any thread, any IRQL; async-signal-safe (atomics, tgkill, futex).
+ * If the bit was already pending, whoever set it took care of notification:
+ * a burst costs one notification (posted-interrupt semantics). If the level
+ * is masked on @v, @v finds the bit when it lowers its IRQL (see the seq_cst
+ * pairing in ke_irql_lower()). Otherwise at most one notification is kept
+ * outstanding: the handler clears @notify before it scans.
+ */
+void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
+{
+	uint64_t bit = 1ULL << (vector & 63);
+	uint64_t old;
+
+	old = atomic_fetch_or_explicit(&v->pending[vector >> 6], bit, memory_order_seq_cst);
+	if (old & bit)
+		return;
+	if (ke_vector_irql(vector) <= atomic_load_explicit(&v->irql, memory_order_seq_cst))
+		return;
+	if (v == ke_self) {
+		/* Requested on ourselves below the level: taken at once, as a
+		 * self-IPI or a DPC request at low IRQL is on Windows. */
+		ke_vcpu_deliver(v);
+		return;
+	}
+	if (atomic_exchange_explicit(&v->notify, 1, memory_order_seq_cst))
+		return;
+	v->m->engine->notify(v->m, v);
+}
+
+void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
+{
+	if (n >= m->nr_vcpus || vector >= KE_NR_VECTORS || ke_vector_irql(vector) < KE_DIRQL_MIN)
+		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, n, vector, 0,
+			    "interrupt requested for a vCPU or vector that does not exist "
+			    "(an interrupt-controller bug)");
+	ke_vcpu_request(m->vcpus[n], vector);
+}

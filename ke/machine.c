@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ke/machine.c - machines, vCPU main loops, work items, host timers, hooks.
+ */
+#define NDISRT_KE_INTERNAL
+#include "ke/internal.h"
+
+#include <errno.h>
+#include <execinfo.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+atomic_bool ke_engine_wants_preempt_points;
+
+struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
+{
+	struct ke_machine *m;
+	void *warm[1];
+
+	if (!cfg || cfg->nr_vcpus == 0 || cfg->nr_vcpus > KE_MAX_VCPUS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* backtrace() loads libgcc on first use; do that now, not in a bug check. */
+	backtrace(warm, 1);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->nr_vcpus = cfg->nr_vcpus;
+	m->engine = cfg->engine ? cfg->engine : &ke_threads_engine;
+	ke_spin_init(&m->vector_lock);
+	ke_spin_init(&m->timer_lock);
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		struct ke_vcpu *v = calloc(1, sizeof(*v));
+
+		if (!v)
+			goto err_free_vcpus;
+		v->m = m;
+		v->number = i;
+		ke_spin_init(&v->dpc_lock);
+		m->vcpus[i] = v;
+	}
+	m->no_pin = cfg->no_pin;
+	if (m->engine->start(m) != 0)
+		goto err_free_vcpus;
+	return m;
+
+err_free_vcpus:
+	for (unsigned i = 0; i < m->nr_vcpus; i++)
+		free(m->vcpus[i]);
+	free(m);
+	return NULL;
+}
+
+void ke_machine_free(struct ke_machine *m)
+{
+	if (!m)
+		return;
+	atomic_store(&m->stopping, true);
+	m->engine->stop(m);
+	for (unsigned i = 0; i < m->nr_vcpus; i++)
+		free(m->vcpus[i]);
+	free(m);
+}
+
+unsigned ke_machine_vcpu_count(const struct ke_machine *m)
+{
+	return m->nr_vcpus;
+}
+
+struct ke_vcpu *ke_machine_vcpu(struct ke_machine *m, unsigned n)
+{
+	return n < m->nr_vcpus ? m->vcpus[n] : NULL;
+}
+
+unsigned ke_vcpu_number(const struct ke_vcpu *v)
+{
+	return v->number;
+}
+
+struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v)
+{
+	return v->m;
+}
+
+uint64_t ke_clock_ns(struct ke_machine *m)
+{
+	return m->engine->clock_ns(m);
+}
+
+void ke_preempt_point_slow(struct ke_machine *m, enum ke_preempt_reason why)
+{
+	if (m && m->engine->preempt_point)
+		m->engine->preempt_point(m, why);
+}
+
+void ke_hooks_install(struct ke_machine *m, const struct ke_hooks *h)
+{
+	atomic_store_explicit(&m->hooks, h, memory_order_release);
+}
+
+void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out)
+{
+	out->interrupts = atomic_load_explicit(&v->st_interrupts, memory_order_relaxed);
+	out->dpcs = atomic_load_explicit(&v->st_dpcs, memory_order_relaxed);
+	out->signals = atomic_load_explicit(&v->st_signals, memory_order_relaxed);
+	out->wakeups = atomic_load_explicit(&v->st_wakeups, memory_order_relaxed);
+	out->spurious = atomic_load_explicit(&v->st_spurious, memory_order_relaxed);
+}
+
+/* ------------------------------------------------------------ work items */
+
+void ke_vcpu_post(struct ke_vcpu *v, struct ke_work *w)
+{
+	struct ke_work *head = atomic_load_explicit(&v->work_in, memory_order_relaxed);
+
+	atomic_store_explicit(&w->done, 0, memory_order_relaxed);
+	do {
+		w->next = head;
+	} while (!atomic_compare_exchange_weak_explicit(&v->work_in, &head, w,
+							 memory_order_seq_cst,
+							 memory_order_relaxed));
+	/* seq_cst push, then read state: pairs with the idle loop's state store. */
+	if (atomic_load_explicit(&v->state, memory_order_seq_cst) == KE_VCPU_IDLE)
+		v->m->engine->wake(v->m, v);
+}
+
+/* Move posted work (LIFO) to the vCPU's FIFO. Context: owning vCPU. */
+static void work_collect(struct ke_vcpu *v)
+{
+	struct ke_work *lifo = atomic_exchange_explicit(&v->work_in, NULL, memory_order_acquire);
+	struct ke_work *fifo = NULL;
+
+	while (lifo) {
+		struct ke_work *next = lifo->next;
+
+		lifo->next = fifo;
+		fifo = lifo;
+		lifo = next;
+	}
+	if (!fifo)
+		return;
+	if (v->work_tail)
+		v->work_tail->next = fifo;
+	else
+		v->work_head = fifo;
+	while (fifo->next)
+		fifo = fifo->next;
+	v->work_tail = fifo;
+}
+
+static void work_run_one(struct ke_vcpu *v)
+{
+	struct ke_work *w = v->work_head;
+	ke_irql_t after;
+
+	v->work_head = w->next;
+	if (!v->work_head)
+		v->work_tail = NULL;
+	atomic_store(&v->busy, true);
+	w->fn(w->arg);
+	after = ke_irql_current();
+	if (after != KE_PASSIVE_LEVEL)
+		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, KE_PASSIVE_LEVEL,
+			    (uintptr_t)w->fn, 0,
+			    "a PASSIVE_LEVEL routine returned with the IRQL still raised");
+	atomic_store(&v->busy, false);
+	/* w may be freed by its waiter as soon as done is set. */
+	atomic_store_explicit(&w->done, 1, memory_order_release);
+	ke_futex_wake_all(&w->done);
+}
+
+bool ke_vcpu_has_work(struct ke_vcpu *v)
+{
+	return v->work_head || atomic_load_explicit(&v->work_in, memory_order_seq_cst);
+}
+
+/**
+ * ke_vcpu_loop() - A vCPU's life: run work at PASSIVE_LEVEL, deliver what is
+ * pending, and sleep when there is nothing to do.
+ * Context: the vCPU's own thread (threads engine) or coroutine (sim).
+ */
+void ke_vcpu_loop(struct ke_vcpu *v)
+{
+	for (;;) {
+		unsigned seq;
+
+		work_collect(v);
+		if (v->work_head) {
+			work_run_one(v);
+			continue;
+		}
+		if (atomic_load(&v->m->stopping))
+			return;
+		atomic_store_explicit(&v->state, KE_VCPU_IDLE, memory_order_seq_cst);
+		seq = atomic_load_explicit(&v->wake_seq, memory_order_seq_cst);
+		if (ke_vcpu_highest_pending(v, KE_PASSIVE_LEVEL) < 0 && !ke_vcpu_has_work(v) &&
+		    !atomic_load(&v->m->stopping))
+			v->m->engine->idle(v->m, v, seq);
+		atomic_store_explicit(&v->state, KE_VCPU_RUNNING, memory_order_seq_cst);
+		atomic_store_explicit(&v->notify, 0, memory_order_seq_cst);
+		if (ke_vcpu_highest_pending(v, KE_PASSIVE_LEVEL) >= 0)
+			ke_vcpu_deliver(v);
+	}
+}
+
+void ke_work_wait(struct ke_work *w)
+{
+	while (!atomic_load_explicit(&w->done, memory_order_acquire))
+		ke_futex_wait(&w->done, 0, 0);
+}
+
+int ke_vcpu_call(struct ke_vcpu *v, ke_work_fn *fn, void *arg)
+{
+	struct ke_work w;
+
+	if (ke_self)
+		return -EINVAL;
+	ke_work_init(&w, fn, arg);
+	ke_vcpu_post(v, &w);
+	ke_work_wait(&w);
+	return 0;
+}
+
+/* ------------------------------------------------------------- quiescence */
+
+static bool vcpu_quiet(struct ke_vcpu *v)
+{
+	return atomic_load(&v->state) == KE_VCPU_IDLE && !atomic_load(&v->busy) &&
+	       !ke_vcpu_has_work(v) && atomic_load(&v->dpc_depth) == 0 &&
+	       ke_vcpu_highest_pending(v, KE_PASSIVE_LEVEL) < 0;
+}
+
+int ke_machine_quiesce(struct ke_machine *m, unsigned timeout_ms)
+{
+	uint64_t deadline = ke_clock_ns(m) + (uint64_t)(timeout_ms ? timeout_ms : 60000) * 1000000;
+
+	for (;;) {
+		unsigned quiet = 0;
+
+		for (unsigned i = 0; i < m->nr_vcpus; i++)
+			quiet += vcpu_quiet(m->vcpus[i]);
+		if (quiet == m->nr_vcpus)
+			return 0;
+		if (ke_clock_ns(m) > deadline)
+			break;
+		nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
+	}
+	for (unsigned i = 0; i < m->nr_vcpus; i++) {
+		struct ke_vcpu *v = m->vcpus[i];
+
+		fprintf(stderr, "ke: vCPU %u not quiet: state=%u busy=%d irql=%u dpcs=%u work=%d\n",
+			i, atomic_load(&v->state), atomic_load(&v->busy),
+			atomic_load(&v->irql), atomic_load(&v->dpc_depth), ke_vcpu_has_work(v));
+	}
+	return -ETIMEDOUT;
+}
+
+/* ------------------------------------------------------------ host timers */
+
+void ke_host_timer_init(struct ke_host_timer *t, ke_host_timer_fn *fn, void *ctx)
+{
+	t->fn = fn;
+	t->ctx = ctx;
+	t->deadline = 0;
+	t->armed = false;
+	t->next = NULL;
+}
+
+static void timer_unlink_locked(struct ke_machine *m, struct ke_host_timer *t)
+{
+	for (struct ke_host_timer **pp = &m->timers; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	t->armed = false;
+	t->next = NULL;
+}
+
+void ke_host_timer_arm(struct ke_machine *m, struct ke_host_timer *t, uint64_t deadline_ns)
+{
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+	struct ke_host_timer **pp;
+
+	ke_spin_acquire_raw(&m->timer_lock);
+	if (t->armed)
+		timer_unlink_locked(m, t);
+	t->deadline = deadline_ns;
+	for (pp = &m->timers; *pp && (*pp)->deadline <= deadline_ns; pp = &(*pp)->next)
+		;
+	t->next = *pp;
+	*pp = t;
+	t->armed = true;
+	ke_spin_release_raw(&m->timer_lock);
+	ke_irql_lower(old);
+	m->engine->timer_kick(m);
+}
+
+bool ke_host_timer_cancel(struct ke_machine *m, struct ke_host_timer *t)
+{
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+	bool was_armed;
+
+	ke_spin_acquire_raw(&m->timer_lock);
+	was_armed = t->armed;
+	if (was_armed)
+		timer_unlink_locked(m, t);
+	ke_spin_release_raw(&m->timer_lock);
+	ke_irql_lower(old);
+	while (atomic_load_explicit(&m->timer_running, memory_order_acquire) == t)
+		sched_yield();
+	return was_armed;
+}
+
+uint64_t ke_timers_next_deadline(struct ke_machine *m)
+{
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+	uint64_t d;
+
+	ke_spin_acquire_raw(&m->timer_lock);
+	d = m->timers ? m->timers->deadline : UINT64_MAX;
+	ke_spin_release_raw(&m->timer_lock);
+	ke_irql_lower(old);
+	return d;
+}
+
+/**
+ * ke_timers_run() - Fire every timer whose deadline has passed.
+ * Context: the machine's timer thread. A callback may re-arm its own timer.
+ */
+void ke_timers_run(struct ke_machine *m)
+{
+	for (;;) {
+		uint64_t now = ke_clock_ns(m);
+		struct ke_host_timer *t = NULL;
+		ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+
+		ke_spin_acquire_raw(&m->timer_lock);
+		if (m->timers && m->timers->deadline <= now) {
+			t = m->timers;
+			timer_unlink_locked(m, t);
+			atomic_store_explicit(&m->timer_running, t, memory_order_release);
+		}
+		ke_spin_release_raw(&m->timer_lock);
+		ke_irql_lower(old);
+		if (!t)
+			return;
+		t->fn(t, t->ctx);
+		atomic_store_explicit(&m->timer_running, NULL, memory_order_release);
+	}
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ke/spinlock.c - spin locks with the IRQL discipline of KeAcquireSpinLock.
+ *
+ * A lock word holds its owner's identity (vCPU number + 1, or a host-thread
+ * id above every vCPU number), so a recursive acquire (a sure deadlock) and a
+ * release by a non-owner are reported as bug checks instead of hanging.
+ */
+#define NDISRT_KE_INTERNAL
+#include "ke/internal.h"
+
+#include <sched.h>
+
+static atomic_uint next_host_id = KE_MAX_VCPUS + 1;
+static __thread unsigned host_id __attribute__((tls_model("initial-exec")));
+
+static unsigned lock_owner_id(void)
+{
+	if (ke_self)
+		return ke_self->number + 1;
+	if (!host_id)
+		host_id = atomic_fetch_add_explicit(&next_host_id, 1, memory_order_relaxed);
+	return host_id;
+}
+
+static void lock_hook(struct ke_spinlock *l, bool acquire)
+{
+	const struct ke_hooks *h;
+
+	if (!ke_self)
+		return;
+	h = ke_hooks_of(ke_self->m);
+	if (h && acquire && h->lock_acquire)
+		h->lock_acquire(h->ctx, l);
+	else if (h && !acquire && h->lock_release)
+		h->lock_release(h->ctx, l);
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+bool ke_spin_try_raw(struct ke_spinlock *l)
+{
+	unsigned expected = 0;
+
+	return atomic_compare_exchange_strong_explicit(&l->owner, &expected, lock_owner_id(),
+						       memory_order_acquire, memory_order_relaxed);
+}
+
+void ke_spin_acquire_raw(struct ke_spinlock *l)
+{
+	unsigned me = lock_owner_id();
+	unsigned spins = 0;
+
+	if (atomic_load_explicit(&l->owner, memory_order_relaxed) == me)
+		ke_bugcheck(KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED, (uintptr_t)l, me, 0, KE_CALLER(),
+			    "spin lock acquired by the processor that already holds it "
+			    "(spin locks are not recursive)");
+	for (;;) {
+		unsigned expected = 0;
+
+		if (atomic_compare_exchange_weak_explicit(&l->owner, &expected, me,
+							  memory_order_acquire,
+							  memory_order_relaxed))
+			break;
+		/* Test-and-test-and-set: spin on a shared read. */
+		while (atomic_load_explicit(&l->owner, memory_order_relaxed) != 0) {
+			cpu_relax();
+			ke_preempt_point(KE_PP_SPIN);
+			/* More vCPUs than host cores: let the holder run. */
+			if (++spins % 4096 == 0)
+				sched_yield();
+		}
+	}
+	lock_hook(l, true);
+}
+
+void ke_spin_release_raw(struct ke_spinlock *l)
+{
+	unsigned me = lock_owner_id();
+	unsigned owner = atomic_load_explicit(&l->owner, memory_order_relaxed);
+
+	if (owner != me)
+		ke_bugcheck(KE_BUGCHECK_SPIN_LOCK_NOT_OWNED, (uintptr_t)l, owner, me, KE_CALLER(),
+			    "spin lock released by a processor that does not hold it");
+	lock_hook(l, false);
+	atomic_store_explicit(&l->owner, 0, memory_order_release);
+}
+
+ke_irql_t ke_spin_acquire(struct ke_spinlock *l)
+{
+	ke_irql_t cur = ke_irql_current();
+	ke_irql_t old;
+
+	if (cur > KE_DISPATCH_LEVEL)
+		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_GREATER_OR_EQUAL, KE_DISPATCH_LEVEL, cur,
+			    (uintptr_t)l, KE_CALLER(),
+			    "spin lock acquired above DISPATCH_LEVEL (acquiring raises to "
+			    "DISPATCH_LEVEL; state shared with an ISR needs "
+			    "NdisMSynchronizeWithInterruptEx)");
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	ke_spin_acquire_raw(l);
+	return old;
+}
+
+void ke_spin_release(struct ke_spinlock *l, ke_irql_t old_irql)
+{
+	ke_irql_t cur = ke_irql_current();
+
+	if (cur != KE_DISPATCH_LEVEL)
+		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL, (uintptr_t)l, cur, old_irql,
+			    KE_CALLER(), "spin lock released at an IRQL other than DISPATCH_LEVEL");
+	ke_spin_release_raw(l);
+	ke_irql_lower(old_irql);
+}
+
+void ke_spin_acquire_at_dpc(struct ke_spinlock *l)
+{
+	ke_irql_t cur = ke_irql_current();
+
+	if (cur != KE_DISPATCH_LEVEL)
+		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL, (uintptr_t)l, cur, 0, KE_CALLER(),
+			    "KeAcquireSpinLockAtDpcLevel / NdisDprAcquireSpinLock called at an "
+			    "IRQL other than DISPATCH_LEVEL");
+	ke_spin_acquire_raw(l);
+}
+
+void ke_spin_release_at_dpc(struct ke_spinlock *l)
+{
+	ke_irql_t cur = ke_irql_current();
+
+	if (cur != KE_DISPATCH_LEVEL)
+		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL, (uintptr_t)l, cur, 0, KE_CALLER(),
+			    "KeReleaseSpinLockFromDpcLevel / NdisDprReleaseSpinLock called at an "
+			    "IRQL other than DISPATCH_LEVEL");
+	ke_spin_release_raw(l);
+}
