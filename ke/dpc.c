@@ -171,7 +171,7 @@ void ke_dpc_drain(struct ke_vcpu *v)
 		v->current_dpc = dpc;
 		routine(dpc, dpc->ctx, a1, a2);
 		v->current_dpc = NULL;
-		after = atomic_load_explicit(&v->irql, memory_order_relaxed);
+		after = ke_vcpu_irql(v);
 		if (after != KE_DISPATCH_LEVEL)
 			ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, KE_DISPATCH_LEVEL,
 				    (uintptr_t)routine, (uintptr_t)dpc,

@@ -48,7 +48,7 @@ static void ke_signal_handler(int sig, siginfo_t *si, void *uc)
 		return;
 	/* Cleared before scanning: a request after this point notifies again. */
 	atomic_store_explicit(&v->notify, 0, memory_order_seq_cst);
-	if (ke_vcpu_highest_pending(v, atomic_load_explicit(&v->irql, memory_order_relaxed)) >= 0) {
+	if (ke_vcpu_highest_pending(v, ke_vcpu_irql(v)) >= 0) {
 		atomic_fetch_add_explicit(&v->st_signals, 1, memory_order_relaxed);
 		ke_vcpu_deliver(v);
 	} else {
@@ -90,6 +90,8 @@ static void *vcpu_thread(void *arg)
 		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	}
 	ke_self = v;
+	ke_tls_irql = &v->st;
+	ke_tls_lock_id = v->number + 1;
 	atomic_store(&v->tid, (int)syscall(SYS_gettid));
 	sigemptyset(&set);
 	sigaddset(&set, ke_notify_signal());

@@ -64,14 +64,18 @@ struct ke_vcpu {
 	pthread_t thread;			/* (c) */
 	atomic_int tid;				/* (c) once started */
 	/*
-	 * Written only by the owner; read by requesters. A raise is a relaxed
-	 * store (a requester that reads the old, lower value merely sends a
-	 * notification the handler then finds masked). A lower is seq_cst and
-	 * pairs with the seq_cst pending-bit set in ke_vcpu_request(): either
-	 * the lowering vCPU sees the bit or the requester sees the new IRQL.
+	 * The IRQL is local: only the owner and its signal handler read it,
+	 * with relaxed accesses ordered by signal fences. Remote requesters
+	 * read @pub_irql instead, which ke_vcpu_deliver() raises while it runs
+	 * an ISR or drains DPCs and restores with a seq_cst store before it
+	 * rescans: a requester that sees the raised value may skip notifying,
+	 * because that rescan is then sure to see its bit (store->load pairing
+	 * with the seq_cst bit set in ke_vcpu_request()). A thread-context raise
+	 * is never published, so a remote request during it is notified; the
+	 * handler leaves the bit pending and the owner's own lower finds it.
 	 */
-	_Atomic ke_irql_t irql;			/* (v) */
-	atomic_uint_least64_t pending[KE_NR_VECTORS / 64]; /* (a) */
+	struct ke_irql_state st;		/* (v) irql; (a) pending */
+	_Atomic ke_irql_t pub_irql;		/* (v) written, (a) read */
 	atomic_uint notify;			/* (a) 1 while a notification is outstanding */
 	atomic_uint state;			/* (a) KE_VCPU_RUNNING / KE_VCPU_IDLE */
 	atomic_uint wake_seq;			/* (a) futex word for idle waits */
@@ -126,14 +130,22 @@ uint64_t ke_timers_next_deadline(struct ke_machine *m);
 /* Set the owner's IRQL without checks or delivery (ke/ internal use). */
 static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 {
-	atomic_store_explicit(&v->irql, irql, memory_order_relaxed);
+	atomic_store_explicit(&v->st.irql, irql, memory_order_relaxed);
 	atomic_signal_fence(memory_order_seq_cst);
 }
 
 static inline const struct ke_hooks *ke_hooks_of(struct ke_machine *m)
 {
-	const struct ke_hooks *h = atomic_load_explicit(&m->hooks, memory_order_relaxed);
-	return __builtin_expect(h != NULL, 0) ? h : NULL;
+	if (__builtin_expect(!(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+			       KE_SLOW_HOOKS),
+			     1))
+		return NULL;
+	return atomic_load_explicit(&m->hooks, memory_order_acquire);
+}
+
+static inline ke_irql_t ke_vcpu_irql(struct ke_vcpu *v)
+{
+	return atomic_load_explicit(&v->st.irql, memory_order_relaxed);
 }
 
 /* futex(2) on a 32-bit atomic word; async-signal-safe. @timeout_ns 0: none. */

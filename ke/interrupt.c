@@ -140,7 +140,7 @@ void ke_vector_set_eoi(struct ke_machine *m, unsigned vector, ke_eoi_fn *fn, voi
 static bool run_isr(struct ke_vcpu *v, struct ke_interrupt *intr)
 {
 	const struct ke_hooks *h = ke_hooks_of(v->m);
-	ke_irql_t level = atomic_load_explicit(&v->irql, memory_order_relaxed);
+	ke_irql_t level = ke_vcpu_irql(v);
 	ke_irql_t after;
 	bool claimed;
 
@@ -151,7 +151,7 @@ static bool run_isr(struct ke_vcpu *v, struct ke_interrupt *intr)
 	ke_spin_acquire_raw(intr->lock);
 	claimed = intr->isr(intr, intr->ctx);
 	ke_spin_release_raw(intr->lock);
-	after = atomic_load_explicit(&v->irql, memory_order_relaxed);
+	after = ke_vcpu_irql(v);
 	if (after != intr->sync_irql)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, intr->sync_irql,
 			    (uintptr_t)intr->isr, 0,

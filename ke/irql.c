@@ -6,7 +6,14 @@
  * never masked in the host sense. An interrupt that arrives while its level is
  * at or below the IRQL is left pending (a bit in the vCPU's pending bitmap);
  * lowering the IRQL looks at the bitmap and delivers what the new level
- * unmasks, highest level first. No system call on either path.
+ * unmasks, highest level first. No system call and no fence on either path:
+ * the fast paths are inline in ke.h; this file has the slow paths (host
+ * threads, hooks, preemption points, bug checks) and delivery.
+ *
+ * Why lowering needs no fence: see the comment on ke_vcpu.pub_irql in
+ * internal.h. In short, remote requesters only skip notifying a vCPU that is
+ * inside ke_vcpu_deliver(), whose exit is fenced; any other masking window
+ * gets a notification whose handler leaves the bit for the owner to find.
  */
 #define NDISRT_KE_INTERNAL
 #include "ke/internal.h"
@@ -14,8 +21,9 @@
 #include <errno.h>
 
 __thread struct ke_vcpu *ke_self __attribute__((tls_model("initial-exec")));
+__thread struct ke_irql_state *ke_tls_irql __attribute__((tls_model("initial-exec")));
 
-/* IRQL and lock identity of host threads (the test main thread, wires...). */
+/* IRQL of host threads (the test main thread, wires...): nothing interrupts them. */
 static __thread ke_irql_t host_irql __attribute__((tls_model("initial-exec")));
 
 struct ke_vcpu *ke_current(void)
@@ -33,13 +41,9 @@ unsigned ke_current_number(void)
 	return ke_self ? ke_self->number : 0;
 }
 
-ke_irql_t ke_irql_current(void)
+ke_irql_t ke_irql_current_slow(void)
 {
-	struct ke_vcpu *v = ke_self;
-
-	if (!v)
-		return host_irql;
-	return atomic_load_explicit(&v->irql, memory_order_relaxed);
+	return ke_self ? ke_vcpu_irql(ke_self) : host_irql;
 }
 
 static void irql_hook(struct ke_vcpu *v, ke_irql_t old_irql, ke_irql_t new_irql)
@@ -50,12 +54,11 @@ static void irql_hook(struct ke_vcpu *v, ke_irql_t old_irql, ke_irql_t new_irql)
 		h->irql_change(h->ctx, old_irql, new_irql);
 }
 
-ke_irql_t ke_irql_raise(ke_irql_t new_irql)
+ke_irql_t ke_irql_raise_slow(ke_irql_t new_irql)
 {
 	struct ke_vcpu *v = ke_self;
-	ke_irql_t old;
+	ke_irql_t old = ke_irql_current_slow();
 
-	old = ke_irql_current();
 	if (new_irql < old || new_irql > KE_HIGH_LEVEL)
 		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_GREATER_OR_EQUAL, new_irql, old, 0, KE_CALLER(),
 			    "KeRaiseIrql to a level below the current IRQL (raise only upward; "
@@ -70,10 +73,10 @@ ke_irql_t ke_irql_raise(ke_irql_t new_irql)
 	return old;
 }
 
-void ke_irql_lower(ke_irql_t new_irql)
+void ke_irql_lower_slow(ke_irql_t new_irql)
 {
 	struct ke_vcpu *v = ke_self;
-	ke_irql_t old = ke_irql_current();
+	ke_irql_t old = ke_irql_current_slow();
 
 	if (new_irql > old)
 		ke_bugcheck(KE_BUGCHECK_IRQL_NOT_LESS_OR_EQUAL, new_irql, old, 0, KE_CALLER(),
@@ -83,12 +86,16 @@ void ke_irql_lower(ke_irql_t new_irql)
 		host_irql = new_irql;
 		return;
 	}
-	/* seq_cst store: pairs with the pending-bit set in ke_vcpu_request(). */
-	atomic_store_explicit(&v->irql, new_irql, memory_order_seq_cst);
-	if (ke_vcpu_highest_pending(v, new_irql) >= 0)
+	ke_irql_set_raw(v, new_irql);
+	if (ke_pending_above(&v->st, new_irql))
 		ke_vcpu_deliver(v);
 	irql_hook(v, old, new_irql);
 	ke_preempt_point(KE_PP_IRQL_CHANGE);
+}
+
+void ke_irql_deliver_pending(void)
+{
+	ke_vcpu_deliver(ke_self);
 }
 
 /**
@@ -98,19 +105,31 @@ void ke_irql_lower(ke_irql_t new_irql)
  */
 int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above)
 {
-	unsigned first = (unsigned)(above + 1) << 4; /* lowest vector above @above */
+	for (;;) {
+		unsigned levels = atomic_load_explicit(&v->st.levels, memory_order_seq_cst);
+		unsigned mask = levels & (~0u << (above + 1));
+		unsigned level, w;
+		uint64_t bits;
 
-	for (int w = KE_NR_VECTORS / 64 - 1; w >= 0; w--) {
-		uint64_t bits = atomic_load_explicit(&v->pending[w], memory_order_seq_cst);
-
-		if ((unsigned)(w + 1) * 64 <= first)
+		if (!mask)
 			return -1;
-		if ((unsigned)w * 64 < first)
-			bits &= ~0ULL << (first - (unsigned)w * 64);
+		level = 31u - (unsigned)__builtin_clz(mask);
+		w = level / 4; /* 16 vectors a level, 4 levels a word */
+		bits = atomic_load_explicit(&v->st.pending[w], memory_order_seq_cst);
+		bits = (bits >> ((level % 4) * 16)) & 0xFFFF;
 		if (bits)
-			return w * 64 + 63 - __builtin_clzll(bits);
+			return (int)(level * 16 + 15 - ((unsigned)__builtin_clz((unsigned)bits) - 16));
+		/*
+		 * Stale summary bit: clear it, then look again. A requester sets
+		 * the vector bit before the summary bit, so one that races with
+		 * this clear either sets the summary again or is seen by the
+		 * rescan.
+		 */
+		atomic_fetch_and_explicit(&v->st.levels, ~(1u << level), memory_order_seq_cst);
+		bits = atomic_load_explicit(&v->st.pending[w], memory_order_seq_cst);
+		if ((bits >> ((level % 4) * 16)) & 0xFFFF)
+			atomic_fetch_or_explicit(&v->st.levels, 1u << level, memory_order_seq_cst);
 	}
-	return -1;
 }
 
 /**
@@ -120,29 +139,37 @@ int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above)
  * signal handler (possibly nested: a higher-level interrupt may arrive while
  * a lower ISR runs, and the handler then runs this again one level up).
  * Each vector is claimed by clearing its bit; a nested run may have claimed
- * it first, so a failed claim just rescans.
+ * it first, so a failed claim just rescans. While a level runs it is
+ * published in pub_irql so requesters at or below it need not notify; the
+ * seq_cst restore before the rescan is what makes that safe.
  */
 void ke_vcpu_deliver(struct ke_vcpu *v)
 {
 	for (;;) {
-		ke_irql_t cur = atomic_load_explicit(&v->irql, memory_order_relaxed);
+		ke_irql_t cur = ke_vcpu_irql(v);
+		ke_irql_t pub = atomic_load_explicit(&v->pub_irql, memory_order_relaxed);
 		int vec = ke_vcpu_highest_pending(v, cur);
+		ke_irql_t level;
 		uint64_t bit, old;
 
 		if (vec < 0)
 			return;
 		bit = 1ULL << (vec & 63);
-		old = atomic_fetch_and_explicit(&v->pending[vec >> 6], ~bit, memory_order_acq_rel);
+		old = atomic_fetch_and_explicit(&v->st.pending[vec >> 6], ~bit,
+						memory_order_acq_rel);
 		if (!(old & bit))
 			continue;
-		ke_irql_set_raw(v, ke_vector_irql((unsigned)vec));
+		level = ke_vector_irql((unsigned)vec);
+		ke_irql_set_raw(v, level);
+		atomic_store_explicit(&v->pub_irql, level, memory_order_relaxed);
 		v->nesting++;
 		if (vec == KE_DPC_VECTOR)
 			ke_dpc_drain(v);
 		else
 			ke_dispatch_vector(v, (unsigned)vec);
 		v->nesting--;
-		atomic_store_explicit(&v->irql, cur, memory_order_seq_cst);
+		ke_irql_set_raw(v, cur);
+		atomic_store_explicit(&v->pub_irql, pub, memory_order_seq_cst);
 	}
 }
 
@@ -151,9 +178,9 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
  *
  * Context: any thread, any IRQL; async-signal-safe (atomics, tgkill, futex).
  * If the bit was already pending, whoever set it took care of notification:
- * a burst costs one notification (posted-interrupt semantics). If the level
- * is masked on @v, @v finds the bit when it lowers its IRQL (see the seq_cst
- * pairing in ke_irql_lower()). Otherwise at most one notification is kept
+ * a burst costs one notification (posted-interrupt semantics). If @v is
+ * delivering at or above the vector's level (pub_irql), its fenced rescan
+ * will find the bit. Otherwise at most one notification is kept
  * outstanding: the handler clears @notify before it scans.
  */
 void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
@@ -161,17 +188,19 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 	uint64_t bit = 1ULL << (vector & 63);
 	uint64_t old;
 
-	old = atomic_fetch_or_explicit(&v->pending[vector >> 6], bit, memory_order_seq_cst);
+	old = atomic_fetch_or_explicit(&v->st.pending[vector >> 6], bit, memory_order_seq_cst);
 	if (old & bit)
 		return;
-	if (ke_vector_irql(vector) <= atomic_load_explicit(&v->irql, memory_order_seq_cst))
-		return;
+	atomic_fetch_or_explicit(&v->st.levels, 1u << ke_vector_irql(vector), memory_order_seq_cst);
 	if (v == ke_self) {
-		/* Requested on ourselves below the level: taken at once, as a
+		/* Requested on ourselves: taken at once if unmasked, as a
 		 * self-IPI or a DPC request at low IRQL is on Windows. */
-		ke_vcpu_deliver(v);
+		if (ke_vector_irql(vector) > ke_vcpu_irql(v))
+			ke_vcpu_deliver(v);
 		return;
 	}
+	if (ke_vector_irql(vector) <= atomic_load_explicit(&v->pub_irql, memory_order_seq_cst))
+		return;
 	if (atomic_exchange_explicit(&v->notify, 1, memory_order_seq_cst))
 		return;
 	v->m->engine->notify(v->m, v);

@@ -146,27 +146,107 @@ unsigned ke_current_number(void);
 
 /* ------------------------------------------------------------------- IRQL */
 
+/*
+ * The IRQL state of one processor context, as the inline fast paths below see
+ * it. Each vCPU embeds one; the IRQL is local to the vCPU's thread (its owner
+ * and the owner's notification signal handler), the pending bitmap is set by
+ * anyone and cleared by the owner.
+ */
+struct ke_irql_state {
+	_Atomic ke_irql_t irql;
+	/*
+	 * Bit L: some vector of level L may be pending. Set by a requester
+	 * after the vector's bit; cleared by the owner before it rescans that
+	 * level, so it can be a false positive, never a false negative.
+	 */
+	atomic_uint levels;
+	atomic_uint_least64_t pending[KE_NR_VECTORS / 64];
+};
+
+/* The current vCPU's state; NULL on a host thread (slow paths handle those). */
+extern __thread struct ke_irql_state *ke_tls_irql __attribute__((tls_model("initial-exec")));
+
+/*
+ * Slow-path switch: non-zero while a verifier hook is installed on some
+ * machine or an engine wants preemption points. With neither, each hook and
+ * preemption site costs this one load and a predictable branch.
+ */
+#define KE_SLOW_HOOKS 0x1u
+#define KE_SLOW_PREEMPT 0x2u
+extern atomic_uint ke_slow_flags;
+
+ke_irql_t ke_irql_raise_slow(ke_irql_t new_irql);
+void ke_irql_lower_slow(ke_irql_t new_irql);
+void ke_irql_deliver_pending(void);
+
+/** ke_pending_above() - Is a vector above level @irql pending in @s? */
+static inline bool ke_pending_above(struct ke_irql_state *s, ke_irql_t irql)
+{
+	return (atomic_load_explicit(&s->levels, memory_order_relaxed) >> (irql + 1)) != 0;
+}
+
 /**
  * ke_irql_current() - The current vCPU's IRQL.
  * Context: any. A host thread has an IRQL of its own that nothing interrupts.
  */
-ke_irql_t ke_irql_current(void);
+ke_irql_t ke_irql_current_slow(void);
+
+static inline ke_irql_t ke_irql_current(void)
+{
+	struct ke_irql_state *s = ke_tls_irql;
+
+	if (__builtin_expect(s == NULL, 0))
+		return ke_irql_current_slow();
+	return atomic_load_explicit(&s->irql, memory_order_relaxed);
+}
 
 /**
- * ke_irql_raise() - Raise the current IRQL to @new.
- * Context: any IRQL <= @new. A per-vCPU store (lazy masking): no system call.
+ * ke_irql_raise() - Raise the current IRQL to @new_irql.
+ * Context: any IRQL <= @new_irql. A store to the vCPU's own IRQL (lazy
+ * masking): no system call, no atomic read-modify-write, no fence.
  * Return: the previous IRQL.
- * Bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL if @new is below the current IRQL.
+ * Bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL if @new_irql is below the current IRQL.
  */
-ke_irql_t ke_irql_raise(ke_irql_t new_irql);
+static inline ke_irql_t ke_irql_raise(ke_irql_t new_irql)
+{
+	struct ke_irql_state *s = ke_tls_irql;
+	ke_irql_t old;
+
+	if (__builtin_expect(!s || atomic_load_explicit(&ke_slow_flags, memory_order_relaxed), 0))
+		return ke_irql_raise_slow(new_irql);
+	old = atomic_load_explicit(&s->irql, memory_order_relaxed);
+	if (__builtin_expect(new_irql < old || new_irql > KE_HIGH_LEVEL, 0))
+		return ke_irql_raise_slow(new_irql);
+	atomic_store_explicit(&s->irql, new_irql, memory_order_relaxed);
+	/* Ordered against this thread's signal handler, which reads it. */
+	atomic_signal_fence(memory_order_seq_cst);
+	return old;
+}
 
 /**
- * ke_irql_lower() - Lower the current IRQL to @new and deliver what it unmasks.
- * Context: any IRQL >= @new. Pending interrupts above @new run first (highest
- * first), then, when @new < DISPATCH_LEVEL, the DPC queue. Preemption point.
- * Bug check 0xA IRQL_NOT_LESS_OR_EQUAL if @new is above the current IRQL.
+ * ke_irql_lower() - Lower the current IRQL to @new_irql and deliver what it unmasks.
+ * Context: any IRQL >= @new_irql. Pending interrupts above @new_irql run first
+ * (highest first), then, when @new_irql < DISPATCH_LEVEL, the DPC queue.
+ * Preemption point.
+ * Bug check 0xA IRQL_NOT_LESS_OR_EQUAL if @new_irql is above the current IRQL.
  */
-void ke_irql_lower(ke_irql_t new_irql);
+static inline void ke_irql_lower(ke_irql_t new_irql)
+{
+	struct ke_irql_state *s = ke_tls_irql;
+
+	if (__builtin_expect(!s || atomic_load_explicit(&ke_slow_flags, memory_order_relaxed), 0)) {
+		ke_irql_lower_slow(new_irql);
+		return;
+	}
+	if (__builtin_expect(new_irql > atomic_load_explicit(&s->irql, memory_order_relaxed), 0)) {
+		ke_irql_lower_slow(new_irql);
+		return;
+	}
+	atomic_store_explicit(&s->irql, new_irql, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	if (__builtin_expect(ke_pending_above(s, new_irql), 0))
+		ke_irql_deliver_pending();
+}
 
 /* -------------------------------------------------------------- spin locks */
 
@@ -199,13 +279,56 @@ void ke_spin_release(struct ke_spinlock *l, ke_irql_t old_irql);
 void ke_spin_acquire_at_dpc(struct ke_spinlock *l);
 void ke_spin_release_at_dpc(struct ke_spinlock *l);
 
-/**
- * ke_spin_acquire_raw() / ke_spin_release_raw() - Take @l at the current IRQL.
- * Context: the caller has already raised to the lock's IRQL (interrupt locks at DIRQL).
+/*
+ * Lock identity of this thread: vCPU number + 1 on a vCPU, a number above
+ * every vCPU's on a host thread (assigned on first use).
  */
-void ke_spin_acquire_raw(struct ke_spinlock *l);
-void ke_spin_release_raw(struct ke_spinlock *l);
+extern __thread unsigned ke_tls_lock_id __attribute__((tls_model("initial-exec")));
+unsigned ke_lock_id_slow(void);
+void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me);
+void ke_spin_release_raw_slow(struct ke_spinlock *l, unsigned me);
 bool ke_spin_try_raw(struct ke_spinlock *l);
+
+static inline unsigned ke_lock_id(void)
+{
+	unsigned id = ke_tls_lock_id;
+
+	return __builtin_expect(id != 0, 1) ? id : ke_lock_id_slow();
+}
+
+/**
+ * ke_spin_acquire_raw() / ke_spin_release_raw() - Take or release @l at the
+ * current IRQL.
+ * Context: the caller has already raised to the lock's IRQL (interrupt locks
+ * at DIRQL). The uncontended path is one compare-and-swap; contention,
+ * recursion (bug check 0xF), a release by a non-owner (bug check 0x10) and
+ * verifier hooks take the out-of-line path.
+ */
+static inline void ke_spin_acquire_raw(struct ke_spinlock *l)
+{
+	unsigned me = ke_lock_id(), expected = 0;
+
+	if (__builtin_expect(!atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &&
+				     atomic_compare_exchange_strong_explicit(
+					     &l->owner, &expected, me, memory_order_acquire,
+					     memory_order_relaxed),
+			     1))
+		return;
+	ke_spin_acquire_raw_slow(l, me);
+}
+
+static inline void ke_spin_release_raw(struct ke_spinlock *l)
+{
+	unsigned me = ke_lock_id();
+
+	if (__builtin_expect(!atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &&
+				     atomic_load_explicit(&l->owner, memory_order_relaxed) == me,
+			     1)) {
+		atomic_store_explicit(&l->owner, 0, memory_order_release);
+		return;
+	}
+	ke_spin_release_raw_slow(l, me);
+}
 
 static inline bool ke_spin_is_held(const struct ke_spinlock *l)
 {
@@ -432,12 +555,11 @@ enum ke_preempt_reason {
  * Context: any. Costs one predictable branch on the threads engine.
  */
 void ke_preempt_point_slow(struct ke_machine *m, enum ke_preempt_reason why);
-extern atomic_bool ke_engine_wants_preempt_points;
 
 static inline void ke_preempt_point(enum ke_preempt_reason why)
 {
-	if (__builtin_expect(atomic_load_explicit(&ke_engine_wants_preempt_points,
-						  memory_order_relaxed),
+	if (__builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+				     KE_SLOW_PREEMPT,
 			     0))
 		ke_preempt_point_slow(ke_current_machine(), why);
 }

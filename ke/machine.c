@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-atomic_bool ke_engine_wants_preempt_points;
+atomic_uint ke_slow_flags;
 
 struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 {
@@ -59,6 +59,7 @@ void ke_machine_free(struct ke_machine *m)
 {
 	if (!m)
 		return;
+	ke_hooks_install(m, NULL);
 	atomic_store(&m->stopping, true);
 	m->engine->stop(m);
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
@@ -97,9 +98,16 @@ void ke_preempt_point_slow(struct ke_machine *m, enum ke_preempt_reason why)
 		m->engine->preempt_point(m, why);
 }
 
+static atomic_uint machines_with_hooks;
+
 void ke_hooks_install(struct ke_machine *m, const struct ke_hooks *h)
 {
-	atomic_store_explicit(&m->hooks, h, memory_order_release);
+	const struct ke_hooks *old = atomic_exchange_explicit(&m->hooks, h, memory_order_acq_rel);
+
+	if (!old && h && atomic_fetch_add(&machines_with_hooks, 1) == 0)
+		atomic_fetch_or(&ke_slow_flags, KE_SLOW_HOOKS);
+	else if (old && !h && atomic_fetch_sub(&machines_with_hooks, 1) == 1)
+		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_HOOKS);
 }
 
 void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out)
@@ -254,7 +262,7 @@ int ke_machine_quiesce(struct ke_machine *m, unsigned timeout_ms)
 
 		fprintf(stderr, "ke: vCPU %u not quiet: state=%u busy=%d irql=%u dpcs=%u work=%d\n",
 			i, atomic_load(&v->state), atomic_load(&v->busy),
-			atomic_load(&v->irql), atomic_load(&v->dpc_depth), ke_vcpu_has_work(v));
+			ke_vcpu_irql(v), atomic_load(&v->dpc_depth), ke_vcpu_has_work(v));
 	}
 	return -ETIMEDOUT;
 }

@@ -12,15 +12,15 @@
 #include <sched.h>
 
 static atomic_uint next_host_id = KE_MAX_VCPUS + 1;
-static __thread unsigned host_id __attribute__((tls_model("initial-exec")));
+__thread unsigned ke_tls_lock_id __attribute__((tls_model("initial-exec")));
 
-static unsigned lock_owner_id(void)
+unsigned ke_lock_id_slow(void)
 {
-	if (ke_self)
-		return ke_self->number + 1;
-	if (!host_id)
-		host_id = atomic_fetch_add_explicit(&next_host_id, 1, memory_order_relaxed);
-	return host_id;
+	if (!ke_tls_lock_id)
+		ke_tls_lock_id = ke_self ? ke_self->number + 1
+					 : atomic_fetch_add_explicit(&next_host_id, 1,
+								     memory_order_relaxed);
+	return ke_tls_lock_id;
 }
 
 static void lock_hook(struct ke_spinlock *l, bool acquire)
@@ -47,15 +47,19 @@ bool ke_spin_try_raw(struct ke_spinlock *l)
 {
 	unsigned expected = 0;
 
-	return atomic_compare_exchange_strong_explicit(&l->owner, &expected, lock_owner_id(),
-						       memory_order_acquire, memory_order_relaxed);
+	if (!atomic_compare_exchange_strong_explicit(&l->owner, &expected, ke_lock_id(),
+						     memory_order_acquire, memory_order_relaxed))
+		return false;
+	lock_hook(l, true);
+	return true;
 }
 
-void ke_spin_acquire_raw(struct ke_spinlock *l)
+void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me)
 {
-	unsigned me = lock_owner_id();
 	unsigned spins = 0;
 
+	/* Here the fast path's compare-and-swap failed, or was skipped because
+	 * hooks or preemption points are on. */
 	if (atomic_load_explicit(&l->owner, memory_order_relaxed) == me)
 		ke_bugcheck(KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED, (uintptr_t)l, me, 0, KE_CALLER(),
 			    "spin lock acquired by the processor that already holds it "
@@ -79,9 +83,8 @@ void ke_spin_acquire_raw(struct ke_spinlock *l)
 	lock_hook(l, true);
 }
 
-void ke_spin_release_raw(struct ke_spinlock *l)
+void ke_spin_release_raw_slow(struct ke_spinlock *l, unsigned me)
 {
-	unsigned me = lock_owner_id();
 	unsigned owner = atomic_load_explicit(&l->owner, memory_order_relaxed);
 
 	if (owner != me)
