@@ -40,6 +40,7 @@
  */
 struct ke_engine_ops {
 	const char *name;
+	bool wants_preempt_points;	/* sets KE_SLOW_PREEMPT while it runs */
 	int (*start)(struct ke_machine *m);
 	void (*stop)(struct ke_machine *m);
 	uint64_t (*clock_ns)(struct ke_machine *m);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 atomic_uint ke_slow_flags;
+static atomic_uint machines_with_preempt;
 
 struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 {
@@ -44,9 +45,15 @@ struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 		m->vcpus[i] = v;
 	}
 	m->no_pin = cfg->no_pin;
+	if (m->engine->wants_preempt_points && atomic_fetch_add(&machines_with_preempt, 1) == 0)
+		atomic_fetch_or(&ke_slow_flags, KE_SLOW_PREEMPT);
 	if (m->engine->start(m) != 0)
-		goto err_free_vcpus;
+		goto err_drop_preempt;
 	return m;
+
+err_drop_preempt:
+	if (m->engine->wants_preempt_points && atomic_fetch_sub(&machines_with_preempt, 1) == 1)
+		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_PREEMPT);
 
 err_free_vcpus:
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
@@ -62,6 +69,8 @@ void ke_machine_free(struct ke_machine *m)
 	ke_hooks_install(m, NULL);
 	atomic_store(&m->stopping, true);
 	m->engine->stop(m);
+	if (m->engine->wants_preempt_points && atomic_fetch_sub(&machines_with_preempt, 1) == 1)
+		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_PREEMPT);
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
 		free(m->vcpus[i]);
 	free(m);
