@@ -87,6 +87,9 @@ struct ke_vcpu {
 	struct ke_dpc *dpc_head, *dpc_tail;	/* (Q) */
 	atomic_uint dpc_depth;			/* (Q) written, (a) read */
 	struct ke_dpc *current_dpc;		/* (v) */
+	/* Engine-clock time each device vector was requested (first of a burst). */
+	atomic_ullong req_ns[KE_NR_VECTORS];	/* (a) */
+	uint64_t cur_latency_ns;		/* (v) of the vector being delivered */
 	unsigned nesting;			/* (v) interrupt nesting depth */
 	/* Statistics: written by the owner, read by anyone (relaxed). */
 	atomic_ulong st_interrupts, st_dpcs, st_signals, st_wakeups, st_spurious;

@@ -160,6 +160,10 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		if (!(old & bit))
 			continue;
 		level = ke_vector_irql((unsigned)vec);
+		if (level >= KE_DIRQL_MIN)
+			v->cur_latency_ns = v->m->engine->clock_ns(v->m) -
+					    atomic_load_explicit(&v->req_ns[vec],
+								 memory_order_relaxed);
 		ke_irql_set_raw(v, level);
 		atomic_store_explicit(&v->pub_irql, level, memory_order_relaxed);
 		v->nesting++;
@@ -191,6 +195,9 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 	old = atomic_fetch_or_explicit(&v->st.pending[vector >> 6], bit, memory_order_seq_cst);
 	if (old & bit)
 		return;
+	if (ke_vector_irql(vector) >= KE_DIRQL_MIN)
+		atomic_store_explicit(&v->req_ns[vector], v->m->engine->clock_ns(v->m),
+				      memory_order_relaxed);
 	atomic_fetch_or_explicit(&v->st.levels, 1u << ke_vector_irql(vector), memory_order_seq_cst);
 	if (v == ke_self) {
 		/* Requested on ourselves: taken at once if unmasked, as a
@@ -213,4 +220,9 @@ void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 			    "interrupt requested for a vCPU or vector that does not exist "
 			    "(an interrupt-controller bug)");
 	ke_vcpu_request(m->vcpus[n], vector);
+}
+
+uint64_t ke_interrupt_latency_ns(void)
+{
+	return ke_self ? ke_self->cur_latency_ns : 0;
 }

@@ -412,6 +412,14 @@ void ke_vector_set_eoi(struct ke_machine *m, unsigned vector, ke_eoi_fn *fn, voi
 void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector);
 
 /**
+ * ke_interrupt_latency_ns() - In an ISR (or its isr_enter hook): engine-clock
+ * time from the request of the interrupt being serviced to its delivery here.
+ * For a burst of requests that coalesced, measured from the first.
+ * Context: DIRQL, on the vCPU servicing the interrupt.
+ */
+uint64_t ke_interrupt_latency_ns(void);
+
+/**
  * ke_synchronize_execution() - KeSynchronizeExecution: run @fn(@ctx) at the
  * interrupt's sync IRQL holding its lock, then restore the caller's IRQL.
  * Context: IRQL <= @intr->sync_irql (else bug check 0x9).
