@@ -205,6 +205,20 @@ static int rss_check_args(const struct rss_args *a)
 	return EX_OK;
 }
 
+/* Read a decimal number starting with @*c. Return: 0, or -1 if it is not one in 0..255. */
+static int rss_read_number(FILE *f, int *c, unsigned long *v)
+{
+	int digits = 0;
+
+	*v = 0;
+	for (; *c != EOF && isdigit(*c); *c = fgetc(f), digits++)
+		if (*v <= 255)
+			*v = *v * 10 + (unsigned long)(*c - '0');
+	if (!digits || (*c != EOF && !isspace(*c) && *c != '#') || *v > 255)
+		return -1;
+	return 0;
+}
+
 /* Read a RETA file. Return: entries (power of two <= 128), or -1 with @why set. */
 static int rss_read_reta(const char *path, uint8_t *reta, char *why, size_t whylen)
 {
@@ -216,8 +230,7 @@ static int rss_read_reta(const char *path, uint8_t *reta, char *why, size_t whyl
 		return -1;
 	}
 	while ((c = fgetc(f)) != EOF) {
-		unsigned long v = 0;
-		int digits = 0;
+		unsigned long v;
 
 		if (isspace(c))
 			continue;
@@ -226,10 +239,7 @@ static int rss_read_reta(const char *path, uint8_t *reta, char *why, size_t whyl
 				;
 			continue;
 		}
-		for (; c != EOF && isdigit(c); c = fgetc(f), digits++)
-			if (v <= 255)
-				v = v * 10 + (unsigned long)(c - '0');
-		if (!digits || (c != EOF && !isspace(c) && c != '#') || v > 255) {
+		if (rss_read_number(f, &c, &v)) {
 			snprintf(why, whylen, "%s: entry %d: expected a queue number 0..255", path, n);
 			fclose(f);
 			return -1;
