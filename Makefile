@@ -4,6 +4,7 @@
 #   make test     build and run every test
 #   make test-sanitize   the whole suite again under ASan+UBSan (build-asan/)
 #   make bench    the benchmarks (figures go in docs/performance.md)
+#   make install  install ndisrt, the samples, <ndis.h> and ndisrt.pc (PREFIX=/usr/local)
 #   make format   reformat the sources with .clang-format
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -11,7 +12,8 @@ JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all build deps demo test test-sanitize fuzz bench format clean
+.PHONY: all build deps demo test test-sanitize fuzz bench install format clean
+PREFIX ?= /usr/local
 
 all: build
 
@@ -45,6 +47,10 @@ fuzz: deps
 
 bench: build
 	@$(BUILD)/ndisrt bench core
+	@$(BUILD)/ndisrt bench ndis
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

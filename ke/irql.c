@@ -160,10 +160,13 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		if (!(old & bit))
 			continue;
 		level = ke_vector_irql((unsigned)vec);
-		if (level >= KE_DIRQL_MIN)
-			v->cur_latency_ns = v->m->engine->clock_ns(v->m) -
-					    atomic_load_explicit(&v->req_ns[vec],
-								 memory_order_relaxed);
+		if (level >= KE_DIRQL_MIN) {
+			uint64_t req = atomic_load_explicit(&v->req_ns[vec], memory_order_acquire);
+			uint64_t now = v->m->engine->clock_ns(v->m);
+
+			/* A requester racing with us may have stamped a newer time. */
+			v->cur_latency_ns = now > req ? now - req : 0;
+		}
 		ke_irql_set_raw(v, level);
 		atomic_store_explicit(&v->pub_irql, level, memory_order_relaxed);
 		v->nesting++;
@@ -192,12 +195,18 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 	uint64_t bit = 1ULL << (vector & 63);
 	uint64_t old;
 
+	/* Stamp the request before it becomes visible, so that the vCPU
+	 * taking it reads this time, not a previous request's. A request
+	 * coalesced into a pending one keeps the first stamp (mostly: a
+	 * racing requester may refresh it, which can only shorten the
+	 * measured latency of that one delivery). */
+	if (ke_vector_irql(vector) >= KE_DIRQL_MIN &&
+	    !(atomic_load_explicit(&v->st.pending[vector >> 6], memory_order_relaxed) & bit))
+		atomic_store_explicit(&v->req_ns[vector], v->m->engine->clock_ns(v->m),
+				      memory_order_release);
 	old = atomic_fetch_or_explicit(&v->st.pending[vector >> 6], bit, memory_order_seq_cst);
 	if (old & bit)
 		return;
-	if (ke_vector_irql(vector) >= KE_DIRQL_MIN)
-		atomic_store_explicit(&v->req_ns[vector], v->m->engine->clock_ns(v->m),
-				      memory_order_relaxed);
 	atomic_fetch_or_explicit(&v->st.levels, 1u << ke_vector_irql(vector), memory_order_seq_cst);
 	if (v == ke_self) {
 		/* Requested on ourselves: taken at once if unmasked, as a

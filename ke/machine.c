@@ -214,6 +214,17 @@ void ke_vcpu_loop(struct ke_vcpu *v)
 			return;
 		atomic_store_explicit(&v->state, KE_VCPU_IDLE, memory_order_seq_cst);
 		seq = atomic_load_explicit(&v->wake_seq, memory_order_seq_cst);
+		/*
+		 * Clear notify only now, after reading wake_seq. A requester
+		 * that set it earlier (while we were delivering, or between
+		 * the two stores above) may have spent its wake on a wake_seq
+		 * we have already read; leaving notify set would make every
+		 * later requester skip notifying, and we would sleep with a
+		 * vector pending. From here on a requester either sees its
+		 * bit found by the scan below or, finding notify clear and
+		 * us IDLE, moves wake_seq past @seq so that idle() returns.
+		 */
+		atomic_store_explicit(&v->notify, 0, memory_order_seq_cst);
 		if (ke_vcpu_highest_pending(v, KE_PASSIVE_LEVEL) < 0 && !ke_vcpu_has_work(v) &&
 		    !atomic_load(&v->m->stopping))
 			v->m->engine->idle(v->m, v, seq);

@@ -12,6 +12,8 @@
  */
 #include "tests/harness.h"
 
+#include <pthread.h>
+
 #define TOTAL_INTERRUPTS 1000000u
 #define NR_LEVELS 4
 
@@ -142,4 +144,66 @@ Test(ke_stress, million_interrupts_4_vcpus_busy_masked_idle_none_lost_none_dupli
      .timeout = 600)
 {
 	run_stress(4);
+}
+
+/*
+ * A host thread requesting two vectors as fast as it can, on two vCPUs with
+ * nothing else to do: requests coalesce into pending ones, vCPUs go idle
+ * and are woken constantly. After the flood stops, every vCPU must end idle
+ * with nothing pending. A regression test for a lost notification: a vCPU
+ * that went to sleep with its notify flag still set ignored every later
+ * request (ke_vcpu_loop() now clears the flag after reading wake_seq).
+ */
+#define FLOOD_ROUNDS 30
+#define FLOOD_PER_ROUND 20000ul
+
+static struct {
+	struct ke_machine *m;
+	unsigned vector[2];
+	struct ke_interrupt intr[2];
+	atomic_bool stop;
+} fl;
+
+static bool flood_isr(struct ke_interrupt *intr, void *ctx)
+{
+	(void)intr, (void)ctx;
+	return true;
+}
+
+static void *flood_device(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&fl.stop))
+		for (unsigned i = 0; i < 2; i++)
+			ke_interrupt_request(fl.m, i, fl.vector[i]);
+	return NULL;
+}
+
+Test(ke_stress, flooded_idle_vcpus_never_sleep_with_a_vector_pending, .timeout = 600)
+{
+	memset(&fl, 0, sizeof(fl));
+	fl.m = harness_machine(2);
+	for (unsigned i = 0; i < 2; i++) {
+		fl.vector[i] = (unsigned)ke_vector_alloc(fl.m, 8);
+		ke_interrupt_init(&fl.intr[i], flood_isr, NULL, fl.vector[i], NULL, 8, 1ull << i);
+		ke_interrupt_connect(fl.m, &fl.intr[i]);
+	}
+	for (unsigned round = 0; round < FLOOD_ROUNDS; round++) {
+		unsigned long c0 = atomic_load(&fl.intr[0].count);
+		unsigned long c1 = atomic_load(&fl.intr[1].count);
+		pthread_t dev;
+
+		atomic_store(&fl.stop, false);
+		cr_assert_eq(pthread_create(&dev, NULL, flood_device, NULL), 0);
+		WAIT_UNTIL(atomic_load(&fl.intr[0].count) >= c0 + FLOOD_PER_ROUND &&
+			   atomic_load(&fl.intr[1].count) >= c1 + FLOOD_PER_ROUND);
+		atomic_store(&fl.stop, true);
+		pthread_join(dev, NULL);
+		cr_assert_eq(ke_machine_quiesce(fl.m, 20000), 0,
+			     "round %u: a vCPU is idle with a vector pending (lost notification)",
+			     round);
+	}
+	for (unsigned i = 0; i < 2; i++)
+		ke_interrupt_disconnect(fl.m, &fl.intr[i]);
+	harness_end(fl.m);
 }

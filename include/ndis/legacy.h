@@ -1,0 +1,398 @@
+/*
+ * ndis/legacy.h - the NDIS 5.x miniport DDI as ndisrt implements it: the
+ * legacy interrupt model (NdisMRegisterInterrupt, MiniportISR,
+ * MiniportHandleInterrupt, MiniportDisableInterrupt/EnableInterrupt,
+ * NdisMSynchronizeWithInterrupt), NDIS 4.0-5.1 miniport registration and
+ * initialization, NDIS_PACKET send and NdisMEthIndicateReceive receive,
+ * PCI slot information.
+ *
+ * Part of <ndis.h>, never included on its own; its declarations exist
+ * only when NDIS_LEGACY_MINIPORT is 1 (an NDIS 5.0/5.1 miniport build, or
+ * the runtime), as in the WDK. What NDIS 5 and NDIS 6 miniports share -
+ * spin locks, the IRQL macros, processor queries, NdisStallExecution,
+ * memory, register and port access, I/O port ranges, the medium, OIDs and
+ * packet filters - is in <ndis/base.h>, <ndis/io.h> and <ndis/oid.h>.
+ *
+ * Source-compatible with the WDK's ndis.h for what it declares (names,
+ * parameter order, types; spec §14, docs/ndis5.md). Where the WDK defines
+ * a DDI as a macro (packet and buffer queries), so does this header.
+ */
+#ifndef _NDIS_
+#error "include <ndis.h>, not <ndis/legacy.h>"
+#endif
+#ifndef _NDISRT_NDIS_LEGACY_H_
+#define _NDISRT_NDIS_LEGACY_H_
+
+#if NDIS_LEGACY_MINIPORT
+
+typedef enum _NDIS_MEDIA_STATE {
+	NdisMediaStateConnected,
+	NdisMediaStateDisconnected
+} NDIS_MEDIA_STATE, *PNDIS_MEDIA_STATE;
+
+/* ------------------------------------------------ NDIS_PACKET, NDIS_BUFFER */
+
+/*
+ * NDIS_BUFFER is an MDL in the WDK; drivers reach it only through the
+ * NdisQueryBuffer family, so ndisrt gives it a small shape of its own.
+ */
+typedef struct _NDIS_BUFFER {
+	struct _NDIS_BUFFER *Next;
+	PVOID VirtualAddress;
+	UINT Length;
+} NDIS_BUFFER, *PNDIS_BUFFER;
+
+typedef struct _NDIS_PACKET NDIS_PACKET, *PNDIS_PACKET, **PPNDIS_PACKET;
+
+/* The WDK's shape. */
+typedef struct _NDIS_PACKET_PRIVATE {
+	UINT PhysicalCount;
+	UINT TotalLength;
+	PNDIS_BUFFER Head;
+	PNDIS_BUFFER Tail;
+	PVOID Pool;
+	UINT Count;
+	ULONG Flags;
+	BOOLEAN ValidCounts;
+	UCHAR NdisPacketFlags;
+	USHORT NdisPacketOobOffset;
+} NDIS_PACKET_PRIVATE, *PNDIS_PACKET_PRIVATE;
+
+struct _NDIS_PACKET {
+	NDIS_PACKET_PRIVATE Private;
+	union {
+		struct {
+			UCHAR MiniportReserved[2 * sizeof(PVOID)];
+			UCHAR WrapperReserved[2 * sizeof(PVOID)];
+		};
+		struct {
+			UCHAR MiniportReservedEx[3 * sizeof(PVOID)];
+			UCHAR WrapperReservedEx[sizeof(PVOID)];
+		};
+		struct {
+			UCHAR MacReserved[4 * sizeof(PVOID)];
+		};
+	};
+	ULONG_PTR Reserved[2];
+	UCHAR ProtocolReserved[1];
+};
+
+/* Out-of-band data, at NdisPacketOobOffset from the packet (the WDK's shape). */
+typedef struct _NDIS_PACKET_OOB_DATA {
+	union {
+		ULONGLONG TimeToSend;
+		ULONGLONG TimeSent;
+	};
+	ULONGLONG TimeReceived;
+	UINT HeaderSize;
+	UINT SizeMediaSpecificInfo;
+	PVOID MediaSpecificInformation;
+	NDIS_STATUS Status;
+} NDIS_PACKET_OOB_DATA, *PNDIS_PACKET_OOB_DATA;
+
+#define NDIS_OOB_DATA_FROM_PACKET(_P)                                                             \
+	((PNDIS_PACKET_OOB_DATA)((PUCHAR)(_P) + (_P)->Private.NdisPacketOobOffset))
+#define NDIS_GET_PACKET_STATUS(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->Status)
+#define NDIS_SET_PACKET_STATUS(_P, _S) (NDIS_OOB_DATA_FROM_PACKET(_P)->Status = (_S))
+#define NDIS_GET_PACKET_HEADER_SIZE(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->HeaderSize)
+#define NDIS_SET_PACKET_HEADER_SIZE(_P, _S) (NDIS_OOB_DATA_FROM_PACKET(_P)->HeaderSize = (_S))
+
+/* The WDK's macros; any IRQL <= DISPATCH_LEVEL. Optional outputs may be NULL. */
+VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferCount,
+		       _Out_opt_ PUINT BufferCount, _Out_opt_ PNDIS_BUFFER *FirstBuffer,
+		       _Out_opt_ PUINT TotalPacketLength);
+#define NdisQueryPacket(_Packet, _PhysicalBufferCount, _BufferCount, _FirstBuffer,               \
+			_TotalPacketLength)                                                       \
+	ndis_query_packet((_Packet), (_PhysicalBufferCount), (_BufferCount), (_FirstBuffer),      \
+			  (_TotalPacketLength))
+#define NdisQueryPacketLength(_Packet, _TotalPacketLength)                                        \
+	ndis_query_packet((_Packet), NULL, NULL, NULL, (_TotalPacketLength))
+#define NdisQueryBuffer(_Buffer, _VirtualAddress, _Length)                                        \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_qb_ = (_Buffer);                                                \
+		if ((_VirtualAddress) != NULL)                                                    \
+			*(PVOID *)(_VirtualAddress) = ndis_qb_->VirtualAddress;                   \
+		*(_Length) = ndis_qb_->Length;                                                    \
+	} while (0)
+#define NdisQueryBufferSafe(_Buffer, _VirtualAddress, _Length, _Priority)                         \
+	do {                                                                                      \
+		(void)(_Priority);                                                                \
+		NdisQueryBuffer((_Buffer), (_VirtualAddress), (_Length));                         \
+	} while (0)
+#define NdisGetNextBuffer(_CurrentBuffer, _NextBuffer) (*(_NextBuffer) = (_CurrentBuffer)->Next)
+#define NdisBufferLength(_Buffer) ((_Buffer)->Length)
+#define NdisBufferVirtualAddress(_Buffer) ((_Buffer)->VirtualAddress)
+#define NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
+					 _FirstBufferLength, _TotalBufferLength, _Priority)       \
+	do {                                                                                      \
+		PNDIS_PACKET ndis_gf_ = (_Packet);                                                \
+		(void)(_Priority);                                                                \
+		*(_FirstBuffer) = ndis_gf_->Private.Head;                                         \
+		*(PVOID *)(_FirstBufferVA) =                                                      \
+			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->VirtualAddress : NULL;  \
+		*(_FirstBufferLength) =                                                           \
+			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->Length : 0;             \
+		*(_TotalBufferLength) = ndis_gf_->Private.TotalLength;                            \
+	} while (0)
+#define NdisGetFirstBufferFromPacket(_Packet, _FirstBuffer, _FirstBufferVA, _FirstBufferLength,  \
+				     _TotalBufferLength)                                          \
+	NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
+					 _FirstBufferLength, _TotalBufferLength,                  \
+					 NormalPagePriority)
+
+/* ------------------------------------------- legacy interrupt object */
+
+typedef KINTERRUPT_MODE NDIS_INTERRUPT_MODE, *PNDIS_INTERRUPT_MODE;
+#define NdisInterruptLevelSensitive LevelSensitive
+#define NdisInterruptLatched Latched
+
+/* Legacy miniport callbacks (spec §14.3-§14.8, §14.9). */
+typedef VOID (*W_ISR_HANDLER)(_Out_ PBOOLEAN InterruptRecognized,
+			      _Out_ PBOOLEAN QueueMiniportHandleInterrupt,
+			      _In_ NDIS_HANDLE MiniportAdapterContext);
+typedef VOID (*W_HANDLE_INTERRUPT_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
+typedef VOID (*W_DISABLE_INTERRUPT_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
+typedef VOID (*W_ENABLE_INTERRUPT_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
+typedef BOOLEAN (*W_CHECK_FOR_HANG_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
+typedef VOID (*W_HALT_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
+typedef NDIS_STATUS (*W_INITIALIZE_HANDLER)(_Out_ PNDIS_STATUS OpenErrorStatus,
+					    _Out_ PUINT SelectedMediumIndex,
+					    _In_ PNDIS_MEDIUM MediumArray, _In_ UINT MediumArraySize,
+					    _In_ NDIS_HANDLE MiniportAdapterHandle,
+					    _In_ NDIS_HANDLE WrapperConfigurationContext);
+typedef NDIS_STATUS (*W_QUERY_INFORMATION_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+						   _In_ NDIS_OID Oid, _In_ PVOID InformationBuffer,
+						   _In_ ULONG InformationBufferLength,
+						   _Out_ PULONG BytesWritten,
+						   _Out_ PULONG BytesNeeded);
+typedef NDIS_STATUS (*W_RECONFIGURE_HANDLER)(_Out_ PNDIS_STATUS OpenErrorStatus,
+					     _In_ NDIS_HANDLE MiniportAdapterContext,
+					     _In_ NDIS_HANDLE WrapperConfigurationContext);
+typedef NDIS_STATUS (*W_RESET_HANDLER)(_Out_ PBOOLEAN AddressingReset,
+				       _In_ NDIS_HANDLE MiniportAdapterContext);
+typedef NDIS_STATUS (*W_SEND_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+				      _In_ PNDIS_PACKET Packet, _In_ UINT Flags);
+typedef NDIS_STATUS (*W_SET_INFORMATION_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+						 _In_ NDIS_OID Oid, _In_ PVOID InformationBuffer,
+						 _In_ ULONG InformationBufferLength,
+						 _Out_ PULONG BytesRead, _Out_ PULONG BytesNeeded);
+typedef NDIS_STATUS (*W_TRANSFER_DATA_HANDLER)(_Out_ PNDIS_PACKET Packet,
+					       _Out_ PUINT BytesTransferred,
+					       _In_ NDIS_HANDLE MiniportAdapterContext,
+					       _In_ NDIS_HANDLE MiniportReceiveContext,
+					       _In_ UINT ByteOffset, _In_ UINT BytesToTransfer);
+typedef VOID (*W_RETURN_PACKET_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+					_In_ PNDIS_PACKET Packet);
+typedef VOID (*W_SEND_PACKETS_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+				       _In_ PPNDIS_PACKET PacketArray, _In_ UINT NumberOfPackets);
+typedef VOID (*W_ALLOCATE_COMPLETE_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+					    _In_ PVOID VirtualAddress,
+					    _In_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
+					    _In_ ULONG Length, _In_ PVOID Context);
+/* Connection-oriented (CoNDIS) entry points: not implemented; must be NULL. */
+typedef PVOID W_CO_CREATE_VC_HANDLER, W_CO_DELETE_VC_HANDLER, W_CO_ACTIVATE_VC_HANDLER,
+	W_CO_DEACTIVATE_VC_HANDLER, W_CO_SEND_PACKETS_HANDLER, W_CO_REQUEST_HANDLER;
+typedef VOID (*W_CANCEL_SEND_PACKETS_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+					      _In_ PVOID CancelId);
+typedef VOID (*W_PNP_EVENT_NOTIFY_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
+					   _In_ NDIS_DEVICE_PNP_EVENT PnPEvent,
+					   _In_ PVOID InformationBuffer,
+					   _In_ ULONG InformationBufferLength);
+typedef VOID (*W_MINIPORT_SHUTDOWN_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
+
+/*
+ * NDIS_MINIPORT_CHARACTERISTICS. The WDK nests NDIS30/40/50 structures as
+ * unnamed members (a Microsoft extension); ndisrt spells the same members
+ * out flat, which gives the same layout and the same member names in C11.
+ * NDIS 3.0/4.0 members: spec §14.9; 5.0 and 5.1 tails: docs/ndis5.md (§24
+ * O-8). USHORT Filler is the WDK's padding member.
+ */
+#define NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__                                                \
+	UCHAR MajorNdisVersion;                                                                   \
+	UCHAR MinorNdisVersion;                                                                   \
+	USHORT Filler;                                                                            \
+	UINT Reserved;                                                                            \
+	W_CHECK_FOR_HANG_HANDLER CheckForHangHandler;                                             \
+	W_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler;                                      \
+	W_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;                                        \
+	W_HALT_HANDLER HaltHandler;                                                               \
+	W_HANDLE_INTERRUPT_HANDLER HandleInterruptHandler;                                        \
+	W_INITIALIZE_HANDLER InitializeHandler;                                                   \
+	W_ISR_HANDLER ISRHandler;                                                                 \
+	W_QUERY_INFORMATION_HANDLER QueryInformationHandler;                                      \
+	W_RECONFIGURE_HANDLER ReconfigureHandler;                                                 \
+	W_RESET_HANDLER ResetHandler;                                                             \
+	W_SEND_HANDLER SendHandler;                                                               \
+	W_SET_INFORMATION_HANDLER SetInformationHandler;                                          \
+	W_TRANSFER_DATA_HANDLER TransferDataHandler;                                              \
+	W_RETURN_PACKET_HANDLER ReturnPacketHandler;                                              \
+	W_SEND_PACKETS_HANDLER SendPacketsHandler;                                                \
+	W_ALLOCATE_COMPLETE_HANDLER AllocateCompleteHandler;
+
+#define NDIS_MINIPORT_CHARACTERISTICS_50_MEMBERS__                                                \
+	NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__                                                \
+	W_CO_CREATE_VC_HANDLER CoCreateVcHandler;                                                 \
+	W_CO_DELETE_VC_HANDLER CoDeleteVcHandler;                                                 \
+	W_CO_ACTIVATE_VC_HANDLER CoActivateVcHandler;                                             \
+	W_CO_DEACTIVATE_VC_HANDLER CoDeactivateVcHandler;                                         \
+	W_CO_SEND_PACKETS_HANDLER CoSendPacketsHandler;                                           \
+	W_CO_REQUEST_HANDLER CoRequestHandler;
+
+typedef struct _NDIS40_MINIPORT_CHARACTERISTICS {
+	NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__
+} NDIS40_MINIPORT_CHARACTERISTICS;
+
+typedef struct _NDIS50_MINIPORT_CHARACTERISTICS {
+	NDIS_MINIPORT_CHARACTERISTICS_50_MEMBERS__
+} NDIS50_MINIPORT_CHARACTERISTICS;
+
+typedef struct _NDIS51_MINIPORT_CHARACTERISTICS {
+	NDIS_MINIPORT_CHARACTERISTICS_50_MEMBERS__
+	W_CANCEL_SEND_PACKETS_HANDLER CancelSendPacketsHandler;
+	W_PNP_EVENT_NOTIFY_HANDLER PnPEventNotifyHandler;
+	W_MINIPORT_SHUTDOWN_HANDLER AdapterShutdownHandler;
+	PVOID Reserved1;
+	PVOID Reserved2;
+	PVOID Reserved3;
+	PVOID Reserved4;
+} NDIS51_MINIPORT_CHARACTERISTICS;
+
+#if defined(NDIS50_MINIPORT) && !defined(NDIS51_MINIPORT)
+typedef NDIS50_MINIPORT_CHARACTERISTICS NDIS_MINIPORT_CHARACTERISTICS;
+#else
+typedef NDIS51_MINIPORT_CHARACTERISTICS NDIS_MINIPORT_CHARACTERISTICS;
+#endif
+typedef NDIS_MINIPORT_CHARACTERISTICS *PNDIS_MINIPORT_CHARACTERISTICS;
+
+/* The miniport block: opaque (NDIS_MINIPORT_INTERRUPT.Miniport points to it). */
+typedef struct _NDIS_MINIPORT_BLOCK *PNDIS_MINIPORT_BLOCK;
+
+/*
+ * The legacy interrupt object: resident storage the driver allocates
+ * (usually inside its adapter context) and NdisMRegisterInterrupt fills.
+ * The WDK's members and x64 layout; the kernel objects it embeds (a KDPC
+ * and a KEVENT) are opaque storage here. InterruptObject is non-NULL once
+ * registered: drivers may read it, and some clear it after
+ * NdisMDeregisterInterrupt - the runtime never relies on it. The runtime's
+ * own reference is Reserved (a generation-checked handle, so a use after
+ * deregistration is a named bug check). SharedInterrupt and IsrRequested
+ * are what the driver registered.
+ */
+typedef struct _NDIS_MINIPORT_INTERRUPT {
+	PKINTERRUPT InterruptObject;
+	KSPIN_LOCK DpcCountLock;
+	PVOID Reserved;
+	W_ISR_HANDLER MiniportIsr;
+	W_HANDLE_INTERRUPT_HANDLER MiniportDpc;
+	ULONG_PTR InterruptDpc[8]; /* KDPC */
+	PNDIS_MINIPORT_BLOCK Miniport;
+	UCHAR DpcCount;
+	BOOLEAN Filler1;
+	ULONG_PTR DpcsCompletedEvent[3]; /* KEVENT */
+	BOOLEAN SharedInterrupt;
+	BOOLEAN IsrRequested;
+} NDIS_MINIPORT_INTERRUPT, *PNDIS_MINIPORT_INTERRUPT;
+
+/* ----------------------------------------------- legacy interrupt DDI */
+
+/*
+ * Seven parameters, Interrupt first (spec §24 C-11). PASSIVE_LEVEL, from
+ * MiniportInitialize after NdisMSetAttributes[Ex] (L1).
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS NdisMRegisterInterrupt(
+	_Out_ PNDIS_MINIPORT_INTERRUPT Interrupt, _In_ NDIS_HANDLE MiniportAdapterHandle,
+	_In_ UINT InterruptVector, _In_ UINT InterruptLevel, _In_ BOOLEAN RequestIsr,
+	_In_ BOOLEAN SharedInterrupt, _In_ NDIS_INTERRUPT_MODE InterruptMode);
+
+/* PASSIVE_LEVEL, from MiniportInitialize or MiniportHalt after a successful register (L9). */
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMDeregisterInterrupt(_In_ PNDIS_MINIPORT_INTERRUPT Interrupt);
+
+/*
+ * <= DIRQL. Runs SynchronizeFunction (a MiniportSynchronizeISR:
+ * BOOLEAN (PVOID)) at DIRQL holding the interrupt's lock, excluding
+ * MiniportISR and MiniportDisableInterrupt; returns its BOOLEAN (L8).
+ */
+_IRQL_requires_max_(HIGH_LEVEL) BOOLEAN NdisMSynchronizeWithInterrupt(
+	_In_ PNDIS_MINIPORT_INTERRUPT Interrupt, _In_ PVOID SynchronizeFunction,
+	_In_ PVOID SynchronizeContext);
+
+/* ------------------------------------------------ registration, init */
+
+/* PASSIVE_LEVEL, from DriverEntry; SystemSpecific1/2 are DriverEntry's arguments. */
+VOID NdisMInitializeWrapper(_Out_ PNDIS_HANDLE NdisWrapperHandle, _In_ PVOID SystemSpecific1,
+			    _In_ PVOID SystemSpecific2, _In_ PVOID SystemSpecific3);
+VOID NdisTerminateWrapper(_In_ NDIS_HANDLE NdisWrapperHandle, _In_ PVOID SystemSpecific);
+/* PASSIVE_LEVEL. */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+	NdisMRegisterMiniport(_In_ NDIS_HANDLE NdisWrapperHandle,
+			      _In_ PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
+			      _In_ UINT CharacteristicsLength);
+
+#define NDIS_ATTRIBUTE_IGNORE_PACKET_TIMEOUT 0x00000001
+#define NDIS_ATTRIBUTE_IGNORE_REQUEST_TIMEOUT 0x00000002
+#define NDIS_ATTRIBUTE_IGNORE_TOKEN_RING_ERRORS 0x00000004
+#define NDIS_ATTRIBUTE_BUS_MASTER 0x00000008
+#define NDIS_ATTRIBUTE_INTERMEDIATE_DRIVER 0x00000010
+#define NDIS_ATTRIBUTE_DESERIALIZE 0x00000020
+#define NDIS_ATTRIBUTE_NO_HALT_ON_SUSPEND 0x00000040
+#define NDIS_ATTRIBUTE_SURPRISE_REMOVE_OK 0x00000080
+#define NDIS_ATTRIBUTE_NOT_CO_NDIS 0x00000100
+#define NDIS_ATTRIBUTE_USES_SAFE_BUFFER_APIS 0x00000200
+
+/* PASSIVE_LEVEL, from MiniportInitialize, before NdisMRegisterInterrupt. */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+	NdisMSetAttributesEx(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			     _In_ NDIS_HANDLE MiniportAdapterContext,
+			     _In_opt_ UINT CheckForHangTimeInSeconds, _In_ ULONG AttributeFlags,
+			     _In_opt_ NDIS_INTERFACE_TYPE AdapterType);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+	NdisMSetAttributes(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			   _In_ NDIS_HANDLE MiniportAdapterContext, _In_ BOOLEAN BusMaster,
+			   _In_ NDIS_INTERFACE_TYPE AdapterType);
+
+/*
+ * PCI configuration space of the adapter (SlotNumber is ignored: the
+ * adapter has one function). PASSIVE_LEVEL. Return: bytes read / written.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) ULONG
+	NdisReadPciSlotInformation(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ ULONG SlotNumber,
+				   _In_ ULONG Offset, _Out_ PVOID Buffer, _In_ ULONG Length);
+_IRQL_requires_(PASSIVE_LEVEL) ULONG
+	NdisWritePciSlotInformation(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ ULONG SlotNumber,
+				    _In_ ULONG Offset, _In_ PVOID Buffer, _In_ ULONG Length);
+
+/* -------------------------------------------------- send and receive */
+
+/* <= DISPATCH_LEVEL. Completes a send that MiniportSend returned PENDING for. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisMSendComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNDIS_PACKET Packet,
+			  _In_ NDIS_STATUS Status);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisMSendResourcesAvailable(_In_ NDIS_HANDLE MiniportAdapterHandle);
+
+/*
+ * DISPATCH_LEVEL. A received Ethernet frame: header, then lookahead data;
+ * PacketSize counts the bytes after the header. ndisrt delivers frames whose
+ * lookahead holds all of them (MiniportTransferData is not implemented).
+ */
+_IRQL_requires_(DISPATCH_LEVEL) VOID NdisMEthIndicateReceive(
+	_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_HANDLE MiniportReceiveContext,
+	_In_ PVOID HeaderBuffer, _In_ UINT HeaderBufferSize, _In_ PVOID LookaheadBuffer,
+	_In_ UINT LookaheadBufferSize, _In_ UINT PacketSize);
+_IRQL_requires_(DISPATCH_LEVEL) VOID NdisMEthIndicateReceiveComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
+
+/* <= DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisMIndicateStatus(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS GeneralStatus,
+			    _In_ PVOID StatusBuffer, _In_ UINT StatusBufferSize);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMIndicateStatusComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
+
+/* <= DISPATCH_LEVEL: complete a query or set that returned NDIS_STATUS_PENDING. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisMQueryInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisMSetInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
+
+#endif /* NDIS_LEGACY_MINIPORT */
+
+#endif /* _NDISRT_NDIS_LEGACY_H_ */

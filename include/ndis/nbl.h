@@ -1,0 +1,397 @@
+/*
+ * ndis/nbl.h - MDL, NET_BUFFER, NET_BUFFER_LIST, their pools and
+ * accessors, the RSS hash slots, receive indication and send completion.
+ *
+ * Part of <ndis.h>. Layouts are the WDK's on x64 (checked against the
+ * type information of Windows 7 x64 ndis.sys: NET_BUFFER 0xB0 bytes,
+ * NET_BUFFER_LIST's NetBufferListInfo at 0x90, MDL 0x30), member order and
+ * 16-byte alignments included. NetBufferListInfo has the NDIS 6.20 slots.
+ */
+#ifndef _NDIS_
+#error "include <ndis.h>, not <ndis/nbl.h>"
+#endif
+#ifndef _NDISRT_NDIS_NBL_H_
+#define _NDISRT_NDIS_NBL_H_
+
+#if NDIS_SUPPORT_NDIS6
+
+/* ------------------------------------------------------------- ports */
+
+typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
+#define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
+
+/* --------------------------------------------------------------- MDL */
+
+typedef struct _MDL {
+	struct _MDL *Next;
+	CSHORT Size;
+	CSHORT MdlFlags;
+	struct _EPROCESS *Process;
+	PVOID MappedSystemVa;
+	PVOID StartVa;
+	ULONG ByteCount;
+	ULONG ByteOffset;
+} MDL, *PMDL;
+
+#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
+#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
+
+/* MM_PAGE_PRIORITY: <ndis/base.h>. */
+
+#define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
+#define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
+#define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
+/* Every MDL the runtime builds describes mapped, nonpaged memory. */
+#define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
+
+#define NDIS_MDL_LINKAGE(Mdl) ((Mdl)->Next)
+#define NdisGetNextMdl(CurrentMdl, NextMdl)                                                       \
+	do {                                                                                      \
+		*(NextMdl) = (CurrentMdl)->Next;                                                  \
+	} while (0)
+#define NdisQueryMdl(Mdl, VirtualAddress, Length, Priority)                                       \
+	do {                                                                                      \
+		if ((VirtualAddress) != NULL)                                                     \
+			*(PVOID *)(VirtualAddress) = MmGetSystemAddressForMdlSafe(Mdl, Priority); \
+		*(Length) = MmGetMdlByteCount(Mdl);                                               \
+	} while (0)
+#define NdisQueryMdlOffset(Mdl, Offset, Length)                                                   \
+	do {                                                                                      \
+		*(Offset) = MmGetMdlByteOffset(Mdl);                                              \
+		*(Length) = MmGetMdlByteCount(Mdl);                                               \
+	} while (0)
+
+/*
+ * NdisAllocateMdl: <= DISPATCH_LEVEL. An MDL for [VirtualAddress,
+ * VirtualAddress + Length) of nonpaged memory (no copy is made).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) PMDL
+	NdisAllocateMdl(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ UINT Length);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeMdl(_In_ PMDL Mdl);
+
+/* --------------------------------------------------- SLIST (layout only) */
+
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+	struct {
+		ULONGLONG Alignment;
+		ULONGLONG Region;
+	};
+	struct {
+		ULONGLONG Depth : 16;
+		ULONGLONG Sequence : 48;
+		ULONGLONG HeaderType : 1;
+		ULONGLONG Reserved : 3;
+		ULONGLONG NextEntry : 60;
+	} HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+
+/* ---------------------------------------------------------- NET_BUFFER */
+
+typedef struct _NET_BUFFER NET_BUFFER, *PNET_BUFFER;
+typedef struct _NET_BUFFER_LIST NET_BUFFER_LIST, *PNET_BUFFER_LIST;
+typedef struct _NET_BUFFER_LIST_CONTEXT NET_BUFFER_LIST_CONTEXT, *PNET_BUFFER_LIST_CONTEXT;
+typedef struct _NET_BUFFER_SHARED_MEMORY *PNET_BUFFER_SHARED_MEMORY; /* opaque here */
+
+typedef union _NET_BUFFER_DATA_LENGTH {
+	ULONG DataLength;
+	SIZE_T stDataLength;
+} NET_BUFFER_DATA_LENGTH, *PNET_BUFFER_DATA_LENGTH;
+
+typedef struct _NET_BUFFER_DATA {
+	PNET_BUFFER Next;
+	PMDL CurrentMdl;
+	ULONG CurrentMdlOffset;
+	union {
+		ULONG DataLength;
+		SIZE_T stDataLength;
+	};
+	PMDL MdlChain;
+	ULONG DataOffset;
+} NET_BUFFER_DATA, *PNET_BUFFER_DATA;
+
+typedef union _NET_BUFFER_HEADER {
+	NET_BUFFER_DATA NetBufferData;
+	SLIST_HEADER Link;
+} NET_BUFFER_HEADER, *PNET_BUFFER_HEADER;
+
+struct _NET_BUFFER {
+	union {
+		struct {
+			PNET_BUFFER Next;
+			PMDL CurrentMdl;
+			ULONG CurrentMdlOffset;
+			union {
+				ULONG DataLength;
+				SIZE_T stDataLength;
+			};
+			PMDL MdlChain;
+			ULONG DataOffset;
+		};
+		SLIST_HEADER Link;
+		NET_BUFFER_HEADER NetBufferHeader;
+	};
+	USHORT ChecksumBias;
+	USHORT Reserved;
+	NDIS_HANDLE NdisPoolHandle;
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID NdisReserved[2];
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID ProtocolReserved[6];
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID MiniportReserved[4];
+	NDIS_PHYSICAL_ADDRESS DataPhysicalAddress;
+	union {
+		PNET_BUFFER_SHARED_MEMORY SharedMemoryInfo;
+		PSCATTER_GATHER_LIST ScatterGatherList;
+	};
+};
+
+/* ----------------------------------------------------- NET_BUFFER_LIST */
+
+struct _NET_BUFFER_LIST_CONTEXT {
+	PNET_BUFFER_LIST_CONTEXT Next;
+	USHORT Size;
+	USHORT Offset;
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) UCHAR ContextData[];
+};
+
+/*
+ * NetBufferListInfo slots (the rendered enum on learn.microsoft.com drops
+ * the "= alias" initializers and misnumbers everything after them; these
+ * are the header's numbers: HashValue 8, HashInfo 9).
+ */
+typedef enum _NDIS_NET_BUFFER_LIST_INFO {
+	TcpIpChecksumNetBufferListInfo,
+	TcpOffloadBytesTransferred = TcpIpChecksumNetBufferListInfo,
+	IPsecOffloadV1NetBufferListInfo,
+#if NDIS_SUPPORT_NDIS61
+	IPsecOffloadV2NetBufferListInfo = IPsecOffloadV1NetBufferListInfo,
+#endif
+	TcpLargeSendNetBufferListInfo,
+	TcpReceiveNoPush = TcpLargeSendNetBufferListInfo,
+	ClassificationHandleNetBufferListInfo,
+	Ieee8021QNetBufferListInfo,
+	NetBufferListCancelId,
+	MediaSpecificInformation,
+	NetBufferListFrameType,
+	NetBufferListProtocolId = NetBufferListFrameType,
+	NetBufferListHashValue,
+	NetBufferListHashInfo,
+	WfpNetBufferListInfo,
+#if NDIS_SUPPORT_NDIS61
+	IPsecOffloadV2TunnelNetBufferListInfo,
+	IPsecOffloadV2HeaderNetBufferListInfo,
+#endif
+#if NDIS_SUPPORT_NDIS620
+	NetBufferListCorrelationId,
+	NetBufferListFilteringInfo,
+	MediaSpecificInformationEx,
+	NblOriginalInterfaceIfIndex,
+	NblReAuthWfpFlowContext = NblOriginalInterfaceIfIndex,
+	TcpReceiveBytesTransferred,
+#endif
+	MaxNetBufferListInfo
+} NDIS_NET_BUFFER_LIST_INFO, *PNDIS_NET_BUFFER_LIST_INFO;
+
+typedef struct _NET_BUFFER_LIST_DATA {
+	PNET_BUFFER_LIST Next;
+	PNET_BUFFER FirstNetBuffer;
+} NET_BUFFER_LIST_DATA, *PNET_BUFFER_LIST_DATA;
+
+typedef union _NET_BUFFER_LIST_HEADER {
+	NET_BUFFER_LIST_DATA NetBufferListData;
+	SLIST_HEADER Link;
+} NET_BUFFER_LIST_HEADER, *PNET_BUFFER_LIST_HEADER;
+
+struct _NET_BUFFER_LIST {
+	union {
+		struct {
+			PNET_BUFFER_LIST Next;
+			PNET_BUFFER FirstNetBuffer;
+		};
+		SLIST_HEADER Link;
+		NET_BUFFER_LIST_HEADER NetBufferListHeader;
+	};
+	PNET_BUFFER_LIST_CONTEXT Context;
+	PNET_BUFFER_LIST ParentNetBufferList;
+	NDIS_HANDLE NdisPoolHandle;
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID NdisReserved[2];
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID ProtocolReserved[4];
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) PVOID MiniportReserved[2];
+	PVOID Scratch;
+	NDIS_HANDLE SourceHandle;
+	ULONG NblFlags;
+	LONG ChildRefCount;
+	ULONG Flags;
+	union {
+		NDIS_STATUS Status;
+		ULONG NdisReserved2;
+	};
+	PVOID NetBufferListInfo[MaxNetBufferListInfo];
+};
+
+/* Accessors: lvalues, as in the WDK. */
+#define NET_BUFFER_NEXT_NB(_NB) ((_NB)->Next)
+#define NET_BUFFER_FIRST_MDL(_NB) ((_NB)->MdlChain)
+#define NET_BUFFER_DATA_LENGTH(_NB) ((_NB)->DataLength)
+#define NET_BUFFER_DATA_OFFSET(_NB) ((_NB)->DataOffset)
+#define NET_BUFFER_CURRENT_MDL(_NB) ((_NB)->CurrentMdl)
+#define NET_BUFFER_CURRENT_MDL_OFFSET(_NB) ((_NB)->CurrentMdlOffset)
+#define NET_BUFFER_MINIPORT_RESERVED(_NB) ((_NB)->MiniportReserved)
+
+#define NET_BUFFER_LIST_NEXT_NBL(_NBL) ((_NBL)->Next)
+#define NET_BUFFER_LIST_FIRST_NB(_NBL) ((_NBL)->FirstNetBuffer)
+#define NET_BUFFER_LIST_FLAGS(_NBL) ((_NBL)->Flags)
+#define NET_BUFFER_LIST_NBL_FLAGS(_NBL) ((_NBL)->NblFlags)
+#define NET_BUFFER_LIST_STATUS(_NBL) ((_NBL)->Status)
+#define NET_BUFFER_LIST_MINIPORT_RESERVED(_NBL) ((_NBL)->MiniportReserved)
+#define NET_BUFFER_LIST_CONTEXT_DATA_START(_NBL)                                                  \
+	((PUCHAR)(((_NBL)->Context) + 1) + (_NBL)->Context->Offset)
+#define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(_NBL)                                                   \
+	(((_NBL)->Context->Size) - ((_NBL)->Context->Offset))
+#define NET_BUFFER_LIST_INFO(_NBL, _Id) ((_NBL)->NetBufferListInfo[(_Id)])
+
+/* -------------------------------------------------------------- pools */
+
+#define NDIS_PROTOCOL_ID_DEFAULT 0x00
+#define NDIS_PROTOCOL_ID_TCP_IP 0x02
+#define NDIS_PROTOCOL_ID_IPX 0x06
+#define NDIS_PROTOCOL_ID_NBF 0x07
+#define NDIS_PROTOCOL_ID_MAX 0x0F
+#define NDIS_PROTOCOL_ID_MASK 0x0F
+
+typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS {
+	NDIS_OBJECT_HEADER Header;
+	UCHAR ProtocolId;
+	BOOLEAN fAllocateNetBuffer;
+	USHORT ContextSize;
+	ULONG PoolTag;
+	ULONG DataSize;
+} NET_BUFFER_LIST_POOL_PARAMETERS, *PNET_BUFFER_LIST_POOL_PARAMETERS;
+
+#define NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 1
+#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1                                     \
+	RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_LIST_POOL_PARAMETERS, DataSize)
+
+/*
+ * NdisAllocateNetBufferListPool: <= DISPATCH_LEVEL. Header Type
+ * NDIS_OBJECT_TYPE_DEFAULT, revision 1. With fAllocateNetBuffer each NBL
+ * comes with one NET_BUFFER; DataSize > 0 also gives it a data buffer of
+ * that size described by one MDL (freed with the NBL).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_HANDLE
+	NdisAllocateNetBufferListPool(_In_opt_ NDIS_HANDLE NdisHandle,
+				      _In_ PNET_BUFFER_LIST_POOL_PARAMETERS Parameters);
+/* <= DISPATCH_LEVEL; every NBL of the pool must have been freed. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferListPool(_In_ NDIS_HANDLE PoolHandle);
+
+/*
+ * NdisAllocateNetBufferAndNetBufferList: <= DISPATCH_LEVEL, from a pool
+ * with fAllocateNetBuffer. The NET_BUFFER describes DataLength bytes at
+ * DataOffset into MdlChain (which the caller keeps owning).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
+	NdisAllocateNetBufferAndNetBufferList(_In_ NDIS_HANDLE PoolHandle, _In_ USHORT ContextSize,
+					      _In_ USHORT ContextBackFill,
+					      _In_opt_ PMDL MdlChain, _In_ ULONG DataOffset,
+					      _In_ SIZE_T DataLength);
+/* <= DISPATCH_LEVEL; not while NDIS owns it (indicated and not returned). */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferList(_In_ PNET_BUFFER_LIST NetBufferList);
+
+/*
+ * NdisGetDataBuffer: <= DISPATCH_LEVEL. A pointer to BytesNeeded
+ * contiguous bytes at the NET_BUFFER's current data: inside the MDL chain
+ * when they are contiguous there (and aligned as asked), else copied into
+ * Storage (if given) and Storage returned; NULL if the data is shorter.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) PVOID
+	NdisGetDataBuffer(_In_ PNET_BUFFER NetBuffer, _In_ ULONG BytesNeeded,
+			  _In_opt_ PVOID Storage, _In_ UINT AlignMultiple, _In_ UINT AlignOffset);
+
+/* --------------------------------------------------------- RSS hashes */
+
+#define NdisHashFunctionToeplitz 0x00000001
+#define NdisHashFunctionReserved1 0x00000002
+#define NdisHashFunctionReserved2 0x00000004
+#define NdisHashFunctionReserved3 0x00000008
+#define NDIS_HASH_FUNCTION_MASK 0x000000FF
+#define NDIS_HASH_TYPE_MASK 0x00FFFF00
+
+#define NDIS_HASH_IPV4 0x00000100
+#define NDIS_HASH_TCP_IPV4 0x00000200
+#define NDIS_HASH_IPV6 0x00000400
+#define NDIS_HASH_IPV6_EX 0x00000800
+#define NDIS_HASH_TCP_IPV6 0x00001000
+#define NDIS_HASH_TCP_IPV6_EX 0x00002000
+#if NDIS_SUPPORT_NDIS680
+#define NDIS_HASH_UDP_IPV4 0x00004000
+#define NDIS_HASH_UDP_IPV6 0x00008000
+#define NDIS_HASH_UDP_IPV6_EX 0x00010000
+#endif
+
+#define NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(_HashInfo) ((_HashInfo) & (NDIS_HASH_TYPE_MASK))
+#define NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(_HashInfo) ((_HashInfo) & (NDIS_HASH_FUNCTION_MASK))
+#define NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(_HashType, _HashFunction)                           \
+	(((_HashType) & (NDIS_HASH_TYPE_MASK)) | ((_HashFunction) & (NDIS_HASH_FUNCTION_MASK)))
+
+#define NET_BUFFER_LIST_GET_HASH_VALUE(_NBL)                                                      \
+	(PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashValue)))
+#define NET_BUFFER_LIST_GET_HASH_TYPE(_NBL)                                                       \
+	(NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))))
+#define NET_BUFFER_LIST_GET_HASH_FUNCTION(_NBL)                                                   \
+	(NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))))
+#define NET_BUFFER_LIST_SET_HASH_VALUE(_NBL, _HashValue)                                          \
+	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashValue) = UlongToPtr(_HashValue))
+#define NET_BUFFER_LIST_SET_HASH_TYPE(_NBL, _HashType)                                            \
+	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) = UlongToPtr(                          \
+		 ((PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &                \
+		   (~NDIS_HASH_TYPE_MASK)) |                                                      \
+		  ((_HashType) & (NDIS_HASH_TYPE_MASK)))))
+#define NET_BUFFER_LIST_SET_HASH_FUNCTION(_NBL, _HashFunction)                                    \
+	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) = UlongToPtr(                          \
+		 ((PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &                \
+		   (~NDIS_HASH_FUNCTION_MASK)) |                                                  \
+		  ((_HashFunction) & (NDIS_HASH_FUNCTION_MASK)))))
+
+/* ---------------------------------------------------- receive and send */
+
+#define NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_RECEIVE_FLAGS_RESOURCES 0x00000002
+#define NDIS_RECEIVE_FLAGS_SINGLE_ETHER_TYPE 0x00000100
+#define NDIS_RECEIVE_FLAGS_SINGLE_VLAN 0x00000200
+#define NDIS_RECEIVE_FLAGS_PERFECT_FILTERED 0x00000400
+#define NDIS_TEST_RECEIVE_AT_DISPATCH_LEVEL(_Flags)                                               \
+	(((_Flags) & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+#define NDIS_TEST_RECEIVE_CANNOT_PEND(_Flags)                                                     \
+	(((_Flags) & NDIS_RECEIVE_FLAGS_RESOURCES) ? TRUE : FALSE)
+
+#define NDIS_RETURN_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_TEST_RETURN_AT_DISPATCH_LEVEL(_Flags)                                                \
+	(((_Flags) & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+
+#define NDIS_SEND_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_TEST_SEND_AT_DISPATCH_LEVEL(_Flags)                                                  \
+	(((_Flags) & NDIS_SEND_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+
+#define NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_TEST_SEND_COMPLETE_AT_DISPATCH_LEVEL(_Flags)                                         \
+	(((_Flags) & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+
+/*
+ * NdisMIndicateReceiveNetBufferLists: <= DISPATCH_LEVEL. A chain of
+ * NumberOfNetBufferLists NBLs, each with SourceHandle = MiniportAdapterHandle,
+ * from a Running (or Pausing/Restarting) adapter. Without
+ * NDIS_RECEIVE_FLAGS_RESOURCES the NBLs come back through
+ * MiniportReturnNetBufferLists; with it they are the miniport's again when
+ * the call returns.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMIndicateReceiveNetBufferLists(
+	_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNET_BUFFER_LIST NetBufferLists,
+	_In_ NDIS_PORT_NUMBER PortNumber, _In_ ULONG NumberOfNetBufferLists,
+	_In_ ULONG ReceiveFlags);
+
+/* <= DISPATCH_LEVEL: hands back NBLs MiniportSendNetBufferLists received. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMSendNetBufferListsComplete(
+	_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNET_BUFFER_LIST NetBufferList,
+	_In_ ULONG SendCompleteFlags);
+
+#endif /* NDIS_SUPPORT_NDIS6 */
+
+#endif /* _NDISRT_NDIS_NBL_H_ */

@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/host_internal.h - private to ndis/: miniport hosting (drivers, NICs)
+ * and the NDIS 6 data path (NBLs, receive, send), on top of the adapter and
+ * interrupt objects of ndis/internal.h.
+ *
+ * Locks. Like the rest of ndis/, the hosting code owns no lock that a vCPU
+ * takes: NIC, driver and pool state are atomics, each per-vCPU structure is
+ * touched only by its vCPU at DISPATCH_LEVEL, and the host-side OID mutex
+ * is taken only on host threads. Driver spin locks (NDIS_SPIN_LOCK) are ke
+ * spin locks. The device's own lock (hw/) is taken inside vn1_* calls only.
+ *
+ * Memory. The signal-safety rule of docs/signal-safety.md: malloc and free
+ * only at IRQL >= DISPATCH_LEVEL (raising around them when called lower),
+ * never at DIRQL; nothing on the interrupt path allocates.
+ */
+#ifndef NDISRT_NDIS_HOST_INTERNAL_H
+#define NDISRT_NDIS_HOST_INTERNAL_H
+
+#define NDISRT_NDIS_INTERNAL
+#include "ndis/internal.h"
+
+#include <pthread.h>
+
+#include "hw/dma.h"
+#include "hw/intc.h"
+#include "hw/vn1.h"
+#include "ndisrt/host.h"
+
+struct host_dma;
+struct ndisrt_ndis5_driver;
+struct ndisrt_ndis5_nic;
+
+/* ------------------------------------------------------------- magics */
+
+#define HOST_DRIVER_MAGIC 0x4E44525644524956ull /* 'NDRVDRIV' */
+#define HOST_DRVOBJ_MAGIC 0x4E4452564F424A31ull /* 'NDRVOBJ1' */
+#define HOST_NIC_MAGIC 0x4E4452564E494331ull	/* 'NDRVNIC1' */
+#define HOST_POOL_MAGIC 0x4E445256504F4F4Cull	/* 'NDRVPOOL' */
+#define HOST_NBL_MAGIC 0x4E4452564E424C31ull	/* 'NDRVNBL1' */
+#define HOST_NBL_FREED 0x4E4452564E424C30ull	/* 'NDRVNBL0' */
+#define HOST_MDL_MAGIC 0x4E447256444C3131ull	/* MDL live */
+#define HOST_MDL_FREED 0x4E447256444C3130ull	/* MDL freed */
+#define HOST_DMA_MAGIC 0x4E447256444D4131ull	/* SG DMA registration */
+#define HOST_MEM_MAGIC 0x4D454D31u		/* 'MEM1' */
+#define HOST_MEM_FREED 0x4D454D30u		/* 'MEM0' */
+
+/* NBL ownership marks in NdisReserved[0] (NDIS's own slots). */
+#define HOST_NBL_WITH_NDIS ((PVOID)(uintptr_t)0x4E44495352435631ull)	 /* indicated */
+#define HOST_NBL_WITH_MINIPORT ((PVOID)(uintptr_t)0x4E44495353454E44ull) /* sent */
+
+/* Windows bug check codes the hosting layer raises besides ke's. */
+#define HOST_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED KE_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED
+#define HOST_BUGCHECK_PAGE_FAULT_IN_NONPAGED_AREA KE_BUGCHECK_PAGE_FAULT_IN_NONPAGED_AREA
+
+/* -------------------------------------------------------------- limits */
+
+#define HOST_MAX_DRIVERS 64u
+#define HOST_MAX_NICS 64u
+#define HOST_IO_SLOTS 256u
+#define HOST_IO_SLOT_SIZE (1u << 20)	     /* bytes of address space per mapping */
+#define HOST_SCRATCH 16384u		     /* per-vCPU frame copy buffer (VN1_MAX_FRAME) */
+#define HOST_WAIT_NS (30ull * 1000000000ull) /* bound on a pending completion */
+
+/* ---------------------------------------------------------------- host */
+
+/* Lock key: (c) constant after create  (a) atomic */
+struct ndisrt_host {
+	struct ke_machine *m;	  /* (c) */
+	struct intc *ic;	  /* (c) */
+	struct hw_dma_space *dma; /* (c) */
+	unsigned nr_vcpus;	  /* (c) */
+	atomic_uint drivers;	  /* (a) loaded drivers */
+	atomic_uint next_ifindex; /* (a) */
+};
+
+/* Memory charged to a driver or a NIC (NdisAllocateMemoryWithTagPriority). */
+struct host_owner {
+	atomic_long allocs; /* (a) live allocations */
+	atomic_long bytes;  /* (a) */
+};
+
+/* -------------------------------------------------------------- driver */
+
+/* What DriverEntry's DriverObject points to: opaque to the miniport. */
+struct _DRIVER_OBJECT {
+	uint64_t magic; /* HOST_DRVOBJ_MAGIC */
+	struct ndisrt_driver *d;
+};
+
+/* Lock key: (c) constant after load  (a) atomic  (e) written in DriverEntry only */
+struct ndisrt_driver {
+	uint64_t magic;				    /* (c) HOST_DRIVER_MAGIC */
+	struct ndisrt_host *h;			    /* (c) */
+	struct _DRIVER_OBJECT obj;		    /* (c) */
+	UNICODE_STRING regpath;			    /* (c) */
+	WCHAR regbuf[160];			    /* (c) */
+	char path[512];				    /* (c) */
+	void *dl;				    /* (c) dlopen handle */
+	uintptr_t image_lo, image_hi;		    /* (c) loaded segments, for faults */
+	atomic_bool in_entry;			    /* (a) DriverEntry running */
+	atomic_bool registered;			    /* (a) */
+	atomic_uint entry_vcpu;			    /* (a) */
+	NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* (e) */
+	NDIS_HANDLE context;			    /* (e) MiniportDriverContext */
+	atomic_uint nics;			    /* (a) started NICs */
+	struct host_owner mem;			    /* driver-handle allocations */
+	struct ndisrt_ndis5_driver *legacy;	    /* (c) NDIS 5 miniport (host_legacy.c), or NULL */
+};
+
+/* The driver whose handle is @h, or NULL. Context: any; lock-free. */
+struct ndisrt_driver *host_driver_from_handle(NDIS_HANDLE h);
+
+/* Register / unregister the fault handler's view of a loaded driver image. */
+void host_fault_track(struct ndisrt_driver *d);
+void host_fault_untrack(struct ndisrt_driver *d);
+
+/* "NDIS_STATUS_ADAPTER_NOT_FOUND" etc.; NULL if ndisrt has no name for it. */
+const char *host_status_name(uint32_t status);
+/* "NAME (0x...)" or "status 0x..." in @buf. */
+const char *host_status_text(uint32_t status, char *buf, size_t len);
+
+/* ----------------------------------------------------------------- NIC */
+
+enum host_nic_state {
+	HOST_NIC_HALTED = 0,	   /* not initialized, or halted */
+	HOST_NIC_INITIALIZING = 1, /* MiniportInitializeEx running */
+	HOST_NIC_PAUSED = 2,	   /* initialized, data path stopped */
+	HOST_NIC_RESTARTING = 3,   /* MiniportRestart running or pending */
+	HOST_NIC_RUNNING = 4,
+	HOST_NIC_PAUSING = 5, /* MiniportPause running or pending */
+	HOST_NIC_HALTING = 6, /* MiniportHaltEx running */
+};
+
+/*
+ * NBLs indicated on one vCPU and not yet returned; the vCPU's return DPC
+ * hands them back. Lock key: (v) only that vCPU, at DISPATCH_LEVEL.
+ */
+struct host_return_q {
+	PNET_BUFFER_LIST head, tail; /* (v) */
+	uint32_t count;		     /* (v) */
+	struct ke_dpc dpc;	     /* target: this vCPU */
+	struct ndisrt_nic *n;	     /* (c) */
+};
+
+/* Receive-throttle tally of the interrupt DPC running on one vCPU. (v) */
+struct host_tally {
+	bool active;
+	uint32_t max; /* MaxNblsToIndicate of this call */
+	uint32_t count;
+};
+
+/*
+ * Lock key: (c) constant while started  (a) atomic  (v) per vCPU, see above
+ *           (H) host thread running start/halt/pause/OID (serialized by the API)
+ *           (i) written by the driver's MiniportInitializeEx (its vCPU)
+ */
+struct ndisrt_nic {
+	uint64_t magic;			     /* (c) HOST_NIC_MAGIC */
+	struct ndisrt_driver *d;	     /* (c) */
+	struct ndisrt_host *h;		     /* (c) */
+	struct ndisrt_adapter *a;	     /* (c) */
+	NDIS_HANDLE handle;		     /* (c) MiniportAdapterHandle */
+	NDIS_HANDLE context;		     /* (c) MiniportAdapterContext, after init */
+	struct vn1 *dev;		     /* (c) */
+	struct vn1_resources res;	     /* (c) */
+	struct ndisrt_nic_config cfg;	     /* (c) */
+	unsigned nr_vcpus;		     /* (c) */
+	struct intc_source src;		     /* (c) the device's irq connection */
+	PCM_PARTIAL_RESOURCE_LIST resources; /* (H) AllocatedResources */
+	NDIS_MINIPORT_INIT_PARAMETERS init;  /* (H) */
+	atomic_uint state;		     /* (a) enum host_nic_state */
+
+	/* attributes (i) */
+	atomic_bool general_set;
+	struct ndisrt_nic_attributes attrs;
+
+	/* resources the driver holds (a) */
+	atomic_int io_maps;		/* NdisMMapIoSpace + port ranges */
+	atomic_int shared_allocs;	/* NdisMAllocateSharedMemory */
+	atomic_int pools;		/* NBL pools allocated with this handle */
+	_Atomic(struct host_dma *) dma; /* NdisMRegisterScatterGatherDma */
+	struct host_owner mem;
+
+	/* protocol side (a) */
+	_Atomic(ndisrt_rx_fn *) rx_fn;
+	_Atomic(void *) rx_ctx;
+	_Atomic(ndisrt_status_fn *) status_fn;
+	_Atomic(void *) status_ctx;
+
+	/* data path (a) */
+	atomic_ulong sent, send_completed, send_failed;
+	atomic_ulong indicated, indications, returned, resources_flag;
+	atomic_ulong max_nbls_one_dpc, throttle_exceeded, status_indications;
+	atomic_ulong rx_bytes, pauses_pended;
+	atomic_long outstanding_rx; /* indicated, not returned */
+	atomic_long outstanding_tx; /* sent, not completed */
+	atomic_bool hold_returns;
+	atomic_uint returns_active; /* return DPCs queued or running */
+	struct host_return_q *rq;   /* (v) [nr_vcpus] */
+	struct host_tally *tally;   /* (v) [nr_vcpus] */
+	uint8_t *scratch;	    /* (v) [nr_vcpus][HOST_SCRATCH] */
+	struct ke_dpc *flush;	    /* (H) [nr_vcpus] */
+	atomic_uint flush_pending;
+
+	/* completions (a) */
+	atomic_uint pause_completes; /* NdisMPauseComplete calls */
+	atomic_uint restart_completes;
+	atomic_int restart_status;
+	_Atomic(PNDIS_OID_REQUEST) oid_pending;
+	atomic_uint oid_completes;
+	atomic_int oid_status;
+	pthread_mutex_t oid_lock; /* host threads only */
+
+	/* last link state indicated (a) */
+	atomic_int link_connect; /* NDIS_MEDIA_CONNECT_STATE */
+	atomic_ullong link_speed;
+
+	/* (c) an NDIS 5 driver's NIC: host_legacy.c runs it, the fields above are unused */
+	struct ndisrt_ndis5_nic *legacy;
+};
+
+/* Every started NIC (a slot is NULL when free). Lock-free readers. */
+extern _Atomic(struct ndisrt_nic *) host_nics[HOST_MAX_NICS];
+
+/* The NIC whose adapter is @a / whose MiniportAdapterHandle is @h, or NULL. */
+struct ndisrt_nic *host_nic_of_adapter(struct ndisrt_adapter *a);
+struct ndisrt_nic *host_nic_of_handle(NDIS_HANDLE h);
+
+/*
+ * host_nic_lookup() - The NIC of MiniportAdapterHandle @h, for a DDI.
+ * Bug check 0xC4 BAD_HANDLE/STALE_HANDLE if @h names no adapter, and
+ * NDISRT_VIOLATION_NOT_HOSTED if the adapter is not one ndisrt_nic_start made.
+ * Context: any IRQL on a vCPU.
+ */
+struct ndisrt_nic *host_nic_lookup(NDIS_HANDLE h, unsigned ddi);
+
+/* From inside the adapter's MiniportInitializeEx / MiniportHaltEx (on that vCPU)? */
+bool host_in_initialize(struct ndisrt_nic *n);
+bool host_in_init_or_halt(struct ndisrt_nic *n);
+
+/* The state now, and whether a receive indication is allowed in it (D4). */
+static inline enum host_nic_state host_nic_state(struct ndisrt_nic *n)
+{
+	return (enum host_nic_state)atomic_load_explicit(&n->state, memory_order_acquire);
+}
+
+/* ------------------------------------------------------ data path hooks */
+
+/*
+ * ndis_host_dpc_begin() / ndis_host_dpc_end() - An interrupt DPC of @a
+ * starts / ended on this vCPU, with @max as MaxNblsToIndicate. Called by the
+ * DPC trampoline (ndis/dpc.c) around the miniport's DPC routine; they keep
+ * the per-call receive tally (ndisrt_nic_stats.max_nbls_one_dpc).
+ * Context: DISPATCH_LEVEL on a vCPU. No-ops for an adapter no NIC hosts.
+ */
+void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
+void ndis_host_dpc_end(struct ndisrt_adapter *a);
+
+/* Set up / tear down the NIC's per-vCPU receive structures (nbl.c). Host thread. */
+int host_rx_init(struct ndisrt_nic *n);
+void host_rx_fini(struct ndisrt_nic *n);
+/* Queue the return DPC of every vCPU that holds NBLs (after a hold). Any context. */
+void host_rx_kick_returns(struct ndisrt_nic *n);
+
+/* Host-side sends (nbl.c): build one NBL per frame. Context: vCPU, <= DISPATCH. */
+PNET_BUFFER_LIST host_send_nbl_alloc(struct ndisrt_nic *n, const void *frame, size_t len);
+
+/* ------------------------------------------------------------- I/O space */
+
+/* Reserve the I/O address arena (once, host thread). Return: 0 or -ENOMEM. */
+int host_io_arena_init(void);
+/* Is @addr inside the arena? (async-signal-safe) */
+bool host_io_in_arena(uintptr_t addr);
+/*
+ * The register/port routing core (NDIS 5 and NDIS 6 both use it). A
+ * register mapping is HOST_IO_SLOT_SIZE bytes of PROT_NONE address space
+ * standing for @len bytes of @dev from @dev_off; a port mapping claims the
+ * ports [@bus, @bus + @len) of the machine-wide 16-bit port space (its
+ * address is the port number itself, x86 I/O space being direct) for @dev
+ * from port offset @dev_off. @owner is opaque (it only matches unmaps and
+ * release_owner).
+ *   host_io_map: PASSIVE_LEVEL; NULL when @len is 0 or too big, no slot,
+ *	or (ports) one of the ports is already claimed or above 0xFFFF.
+ *   host_io_unmap: the address host_io_map returned, the same @owner,
+ *	@kind, @len (and @bus for ports); -1 if it is not such a mapping.
+ *   host_io_resolve: any context, lock-free, async-signal-safe: the device
+ *	and device offset of @size bytes at @addr, NULL if unmapped.
+ *   host_io_release_owner: drop every mapping of @owner; how many.
+ */
+enum host_io_kind { HOST_IO_REGISTERS = 0, HOST_IO_PORTS = 1 };
+void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, uint32_t dev_off,
+		  uint32_t len, uint64_t bus);
+int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t len, uint64_t bus);
+struct vn1 *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind, uint32_t *off);
+unsigned host_io_release_owner(const void *owner);
+
+/*
+ * The hardware behind a MiniportAdapterHandle, whichever NDIS version runs
+ * the adapter: what the shared hardware-access DDIs of host_io.c need.
+ * Lock key: as the NIC it comes from (constant while the adapter exists).
+ */
+struct host_io_target {
+	const void *owner;	   /* the mappings' owner: the NIC */
+	struct ndisrt_adapter *a;  /* its adapter (lifecycle state) */
+	struct vn1 *dev;	   /* NULL: an adapter without a device (ndis/ tests) */
+	struct vn1_resources res;  /* the device's resources, if @dev */
+	atomic_int *maps;	   /* register and port mappings held (halt leak check) */
+};
+
+/*
+ * ndis5_io_target() - Fill @t for @a if an NDIS 5 driver runs it
+ * (legacy_driver.c). Context: any. Return: false if @a is not NDIS 5's.
+ */
+bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t);
+
+/* ------------------------------------------------------- NDIS 5 drivers */
+
+/*
+ * host_legacy.c: ndisrt/host.h for a driver whose DriverEntry registered
+ * with NdisMInitializeWrapper + NdisMRegisterMiniport. Each host.h
+ * function that can meet such a driver or NIC (d->legacy / n->legacy)
+ * branches here. Context: host thread, as the host.h function.
+ */
+bool host_legacy_attach(struct ndisrt_driver *d);
+void host_legacy_driver_unload(struct ndisrt_driver *d);
+int host_legacy_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cfg,
+			  struct ndisrt_nic **out, char *err, size_t errlen);
+void host_legacy_nic_halt(struct ndisrt_nic *n);
+void host_legacy_set_rx_sink(struct ndisrt_nic *n, ndisrt_rx_fn *fn, void *ctx);
+void host_legacy_set_status_sink(struct ndisrt_nic *n, ndisrt_status_fn *fn, void *ctx);
+unsigned host_legacy_send(struct ndisrt_nic *n, unsigned vcpu, const void *const *frames,
+			  const size_t *lens, unsigned count);
+void host_legacy_get_stats(struct ndisrt_nic *n, struct ndisrt_nic_stats *out);
+uint64_t host_legacy_outstanding(struct ndisrt_nic *n);
+uint32_t host_legacy_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf, uint32_t len,
+			 uint32_t *bytes, uint32_t *needed);
+void host_legacy_get_attributes(struct ndisrt_nic *n, struct ndisrt_nic_attributes *out);
+bool host_legacy_link_up(struct ndisrt_nic *n, uint64_t *speed);
+
+/* NdisMSetMiniportAttributes for general attributes (host_nic.c; called by adapter.c). */
+NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
+					     const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+
+/* ----------------------------------------------------------- violations */
+
+/* Bug check 0xC4 with a hosting rule (enum ndisrt_host_violation). */
+_Noreturn void host_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
+			      const char *what);
+
+/* Memory for runtime objects: raises to DISPATCH_LEVEL around malloc/free when needed. */
+static inline void *host_zalloc(size_t size)
+{
+	return ndis_zalloc(size);
+}
+
+static inline void host_free(void *p)
+{
+	ndis_free(p);
+}
+
+#endif /* NDISRT_NDIS_HOST_INTERNAL_H */

@@ -1,0 +1,964 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/host_io.c - the adapter's hardware as a miniport reaches it, for
+ * NDIS 5 and NDIS 6 miniports alike: NdisMMapIoSpace and the register
+ * DDIs, NdisMRegisterIoPortRange and the port DDIs, PCI configuration
+ * space (NdisMGetBusData, NdisRead/WritePciSlotInformation); scatter/gather
+ * DMA registration and shared memory (NDIS 6); and the routing core.
+ *
+ * Register mappings live in one arena of address space reserved PROT_NONE
+ * at startup: HOST_IO_SLOTS slots of HOST_IO_SLOT_SIZE bytes, one per
+ * mapping. A mapping is not memory, so a driver that dereferences it
+ * faults (the fault handler reports bug check 0x1E naming the mapping);
+ * the DDIs turn an address into (slot, offset) arithmetically and call the
+ * device model. Port ranges use the same slots, found through a table of
+ * the 16-bit port space (the address of a port is its number: x86 I/O
+ * space is direct, so PortOffset is InitialPort). Translation is lock-free
+ * and async-signal-safe: register and port access happen in ISRs, at
+ * DIRQL, inside a signal handler.
+ *
+ * The routing core (host_io_map, host_io_unmap, host_io_resolve,
+ * host_io_release_owner; ndis/host_internal.h) knows nothing of NDIS
+ * adapters: it maps for an opaque owner. The DDIs reach the owner, device
+ * and lifecycle of an adapter through struct host_io_target, whichever
+ * NDIS version runs it (io_target()).
+ */
+#include "ndis/host_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sys/mman.h>
+
+enum io_state {
+	IO_FREE = 0,
+	IO_BUSY = 1, /* being set up or torn down */
+	IO_MMIO = 2, /* HOST_IO_REGISTERS */
+	IO_PORT = 3, /* HOST_IO_PORTS */
+};
+
+/* Lock key: (a) atomic; the other fields are published by the store of @state. */
+struct host_io_slot {
+	atomic_uint state; /* (a) enum io_state */
+	struct vn1 *dev;
+	const void *owner; /* who mapped it (an NDIS 6 NIC, an NDIS 5 adapter...) */
+	uint32_t dev_off;  /* BAR0 offset (MMIO) or port offset from BAR1's base */
+	uint32_t len;	   /* bytes (MMIO) or ports */
+	uint64_t bus;	   /* the PhysicalAddress or InitialPort mapped */
+};
+
+#define IO_PORT_SPACE 0x10000u /* x86 I/O space: 16-bit port numbers */
+
+static uint8_t *io_arena;
+static struct host_io_slot io_slots[HOST_IO_SLOTS];
+static atomic_uint io_cursor;
+static pthread_once_t io_once = PTHREAD_ONCE_INIT;
+static int io_once_err;
+
+/*
+ * The claimed ports: slot index + 1 per port, 0 if unclaimed. A claim sets
+ * its entries by CAS from 0 (two claims of one port cannot both succeed)
+ * after the slot is published; a release clears them before the slot is
+ * freed. Lock key: (a) atomic.
+ */
+static _Atomic(uint16_t) io_ports[IO_PORT_SPACE];
+
+_Static_assert(HOST_IO_SLOTS < 0xFFFF, "slot index + 1 fits io_ports[]");
+
+static void io_arena_reserve(void)
+{
+	void *p = mmap(NULL, (size_t)HOST_IO_SLOTS * HOST_IO_SLOT_SIZE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		io_once_err = -ENOMEM;
+		return;
+	}
+	io_arena = p;
+}
+
+int host_io_arena_init(void)
+{
+	pthread_once(&io_once, io_arena_reserve);
+	return io_once_err;
+}
+
+bool host_io_in_arena(uintptr_t addr)
+{
+	uintptr_t base = (uintptr_t)io_arena;
+
+	return io_arena && addr >= base &&
+	       addr - base < (uintptr_t)HOST_IO_SLOTS * HOST_IO_SLOT_SIZE;
+}
+
+/* ------------------------------------------------------------- slots */
+
+/* Context: PASSIVE_LEVEL (mapping DDIs). Return: the slot index, or -1 if all are used. */
+static int io_slot_alloc(const void *owner, struct vn1 *dev, enum io_state kind, uint32_t dev_off,
+			 uint32_t len, uint64_t bus)
+{
+	/* FIFO-ish reuse: a stale pointer into an unmapped slot keeps faulting for a while. */
+	unsigned start = atomic_fetch_add(&io_cursor, 1);
+
+	for (unsigned i = 0; i < HOST_IO_SLOTS; i++) {
+		unsigned idx = (start + i) % HOST_IO_SLOTS;
+		struct host_io_slot *s = &io_slots[idx];
+		unsigned expected = IO_FREE;
+
+		if (!atomic_compare_exchange_strong(&s->state, &expected, IO_BUSY))
+			continue;
+		s->dev = dev;
+		s->owner = owner;
+		s->dev_off = dev_off;
+		s->len = len;
+		s->bus = bus;
+		/* Release: a translation that sees @kind sees the fields. */
+		atomic_store_explicit(&s->state, kind, memory_order_release);
+		return (int)idx;
+	}
+	return -1;
+}
+
+/* Clear the port-table entries of port slot @idx (those that name it). */
+static void io_ports_clear(unsigned idx, uint64_t first, uint32_t count)
+{
+	for (uint64_t p = first; p < first + count && p < IO_PORT_SPACE; p++) {
+		uint16_t expected = (uint16_t)(idx + 1);
+
+		atomic_compare_exchange_strong(&io_ports[p], &expected, 0);
+	}
+}
+
+static void io_slot_free(struct host_io_slot *s)
+{
+	if (atomic_exchange_explicit(&s->state, IO_BUSY, memory_order_seq_cst) == IO_PORT)
+		io_ports_clear((unsigned)(s - io_slots), s->bus, s->len);
+	s->dev = NULL;
+	s->owner = NULL;
+	s->len = 0;
+	atomic_store_explicit(&s->state, IO_FREE, memory_order_release);
+}
+
+static void *io_slot_base(unsigned idx)
+{
+	return io_arena + (size_t)idx * HOST_IO_SLOT_SIZE;
+}
+
+/* The slot @va is the base of, if it is a live mapping of @kind held by @owner. */
+static struct host_io_slot *io_slot_of_base(const void *owner, const void *va, enum io_state kind)
+{
+	uintptr_t a = (uintptr_t)va, base = (uintptr_t)io_arena;
+	struct host_io_slot *s;
+
+	if (kind == IO_PORT) {
+		uint16_t idx = a < IO_PORT_SPACE ? atomic_load(&io_ports[a]) : 0;
+
+		s = idx ? &io_slots[idx - 1] : NULL;
+		if (!s || s->bus != a)
+			return NULL;
+	} else {
+		if (!host_io_in_arena(a) || (a - base) % HOST_IO_SLOT_SIZE)
+			return NULL;
+		s = &io_slots[(a - base) / HOST_IO_SLOT_SIZE];
+	}
+	if (atomic_load(&s->state) != kind || s->owner != owner)
+		return NULL;
+	return s;
+}
+
+unsigned host_io_release_owner(const void *owner)
+{
+	unsigned released = 0;
+
+	for (unsigned i = 0; i < HOST_IO_SLOTS; i++) {
+		struct host_io_slot *s = &io_slots[i];
+		unsigned st = atomic_load(&s->state);
+
+		if ((st == IO_MMIO || st == IO_PORT) && s->owner == owner) {
+			io_slot_free(s);
+			released++;
+		}
+	}
+	return released;
+}
+
+/* ------------------------------------------------------- translation */
+
+/*
+ * The device and offset behind @size bytes at @addr of a mapping of @kind.
+ * Context: any; lock-free, async-signal-safe.
+ */
+static struct vn1 *io_resolve(uintptr_t addr, unsigned size, enum io_state kind, uint32_t *off)
+{
+	uintptr_t base = (uintptr_t)io_arena, o;
+	struct host_io_slot *s;
+
+	if (kind == IO_PORT) {
+		/* Acquire pairs with the CAS that published the entry after the slot. */
+		uint16_t idx = addr < IO_PORT_SPACE
+				   ? atomic_load_explicit(&io_ports[addr], memory_order_acquire)
+				   : 0;
+
+		if (!idx)
+			return NULL;
+		s = &io_slots[idx - 1];
+		o = addr - (uintptr_t)s->bus;
+	} else {
+		if (!host_io_in_arena(addr))
+			return NULL;
+		s = &io_slots[(addr - base) / HOST_IO_SLOT_SIZE];
+		o = (addr - base) % HOST_IO_SLOT_SIZE;
+	}
+	if (atomic_load_explicit(&s->state, memory_order_acquire) != kind || o + size > s->len)
+		return NULL;
+	*off = s->dev_off + (uint32_t)o;
+	return s->dev;
+}
+
+static enum io_state io_kind(enum host_io_kind kind)
+{
+	return kind == HOST_IO_PORTS ? IO_PORT : IO_MMIO;
+}
+
+/* Claim ports [@first, +@count) for slot @idx; on a conflict undo and fail. */
+static bool io_ports_claim(unsigned idx, uint64_t first, uint32_t count)
+{
+	for (uint64_t p = first; p < first + count; p++) {
+		uint16_t expected = 0;
+
+		if (p >= IO_PORT_SPACE ||
+		    !atomic_compare_exchange_strong(&io_ports[p], &expected, (uint16_t)(idx + 1))) {
+			io_ports_clear(idx, first, (uint32_t)(p - first));
+			return false;
+		}
+	}
+	return true;
+}
+
+void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, uint32_t dev_off,
+		  uint32_t len, uint64_t bus)
+{
+	int idx;
+
+	if (!len || len > HOST_IO_SLOT_SIZE)
+		return NULL;
+	if (kind == HOST_IO_PORTS && (bus >= IO_PORT_SPACE || len > IO_PORT_SPACE - bus))
+		return NULL;
+	idx = io_slot_alloc(owner, dev, io_kind(kind), dev_off, len, bus);
+	if (idx < 0)
+		return NULL;
+	if (kind == HOST_IO_REGISTERS)
+		return io_slot_base((unsigned)idx);
+	if (!io_ports_claim((unsigned)idx, bus, len)) {
+		/* Not yet in the port table: a plain free. */
+		atomic_store(&io_slots[idx].state, IO_BUSY);
+		io_slots[idx].owner = NULL;
+		atomic_store_explicit(&io_slots[idx].state, IO_FREE, memory_order_release);
+		return NULL;
+	}
+	return (void *)(uintptr_t)bus;
+}
+
+int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t len, uint64_t bus)
+{
+	struct host_io_slot *s = io_slot_of_base(owner, va, io_kind(kind));
+
+	if (!s || s->len != len || (kind == HOST_IO_PORTS && s->bus != bus))
+		return -1;
+	io_slot_free(s);
+	return 0;
+}
+
+struct vn1 *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind, uint32_t *off)
+{
+	return io_resolve(addr, size, io_kind(kind), off);
+}
+
+/*
+ * An access outside every mapping: what the processor would do with an
+ * address nothing maps, bug check 0x50 PAGE_FAULT_IN_NONPAGED_AREA.
+ * Parameters: the address (or port), 0 read / 1 write, the caller, 0
+ * register / 1 port.
+ */
+static _Noreturn void io_fault(uintptr_t addr, bool write, void *caller, bool port)
+{
+	ke_bugcheck(
+	    HOST_BUGCHECK_PAGE_FAULT_IN_NONPAGED_AREA, addr, write, (uintptr_t)caller, port,
+	    port ? "NdisRawXxxPortXxx on a port outside every range NdisMRegisterIoPortRange "
+		   "registered (or after NdisMDeregisterIoPortRange, or past its end)"
+		 : "NdisRead/WriteRegisterXxx on an address outside every NdisMMapIoSpace "
+		   "mapping (or after NdisMUnmapIoSpace, or past the mapped length)");
+}
+
+/* The device behind a register or port access; bug check 0x50 if unmapped. */
+static struct vn1 *access_resolve(uintptr_t addr, unsigned size, bool write, void *caller,
+				  enum io_state kind, uint32_t *off)
+{
+	struct vn1 *dev;
+
+	ke_preempt_point(KE_PP_REG_ACCESS);
+	ndis_require_vcpu(kind == IO_PORT ? NDISRT_DDI_PORT_ACCESS : NDISRT_DDI_REGISTER_ACCESS);
+	dev = io_resolve(addr, size, kind, off);
+	if (__builtin_expect(!dev, 0))
+		io_fault(addr, write, caller, kind == IO_PORT);
+	return dev;
+}
+
+#define REG(addr, size, write, off) \
+	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_MMIO, (off))
+#define PORT(addr, size, write, off) \
+	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_PORT, (off))
+
+/* --------------------------------------------------- register access */
+
+/**
+ * ndis_read_register_uchar() and the five others - The runtime halves of
+ * the NdisRead/WriteRegisterXxx macros: one access of the device model at
+ * the mapped offset (side effects such as ICR's read-to-clear included).
+ * Context: any IRQL on a vCPU (0xC4 NOT_ON_VCPU), ISRs included.
+ * Preemption point (KE_PP_REG_ACCESS). Bug check 0x50 for an address
+ * outside every NdisMMapIoSpace mapping.
+ * Spec: §16.
+ */
+UCHAR ndis_read_register_uchar(ULONG_PTR Register)
+{
+	uint32_t off;
+	struct vn1 *dev = REG(Register, 1, false, &off);
+
+	return vn1_mmio_read8(dev, off);
+}
+
+USHORT ndis_read_register_ushort(ULONG_PTR Register)
+{
+	uint32_t off;
+	struct vn1 *dev = REG(Register, 2, false, &off);
+
+	return vn1_mmio_read16(dev, off);
+}
+
+ULONG ndis_read_register_ulong(ULONG_PTR Register)
+{
+	uint32_t off;
+	struct vn1 *dev = REG(Register, 4, false, &off);
+
+	return vn1_mmio_read32(dev, off);
+}
+
+VOID ndis_write_register_uchar(ULONG_PTR Register, UCHAR Data)
+{
+	uint32_t off;
+	struct vn1 *dev = REG(Register, 1, true, &off);
+
+	vn1_mmio_write8(dev, off, Data);
+}
+
+VOID ndis_write_register_ushort(ULONG_PTR Register, USHORT Data)
+{
+	uint32_t off;
+	struct vn1 *dev = REG(Register, 2, true, &off);
+
+	vn1_mmio_write16(dev, off, Data);
+}
+
+VOID ndis_write_register_ulong(ULONG_PTR Register, ULONG Data)
+{
+	uint32_t off;
+	struct vn1 *dev = REG(Register, 4, true, &off);
+
+	vn1_mmio_write32(dev, off, Data);
+}
+
+/* ------------------------------------------------------- port access */
+
+/**
+ * ndis_raw_read_port_uchar() and the eleven others - The runtime halves of
+ * the NdisRawRead/WritePort[Buffer]Xxx macros: accesses of the VN-1's PIO
+ * window at the port's offset in its BAR1 (datasheet §7). The Buffer
+ * forms move @Length elements, each from or to the same port.
+ * Context: any IRQL on a vCPU (0xC4 NOT_ON_VCPU), ISRs included.
+ * Preemption point (KE_PP_REG_ACCESS). Bug check 0x50 (parameter 4 = 1)
+ * for a port outside every NdisMRegisterIoPortRange range.
+ * Spec: §16.
+ */
+UCHAR ndis_raw_read_port_uchar(ULONG_PTR Port)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 1, false, &off);
+
+	return vn1_pio_read8(dev, off);
+}
+
+USHORT ndis_raw_read_port_ushort(ULONG_PTR Port)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 2, false, &off);
+
+	return vn1_pio_read16(dev, off);
+}
+
+ULONG ndis_raw_read_port_ulong(ULONG_PTR Port)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 4, false, &off);
+
+	return vn1_pio_read32(dev, off);
+}
+
+VOID ndis_raw_write_port_uchar(ULONG_PTR Port, UCHAR Data)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 1, true, &off);
+
+	vn1_pio_write8(dev, off, Data);
+}
+
+VOID ndis_raw_write_port_ushort(ULONG_PTR Port, USHORT Data)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 2, true, &off);
+
+	vn1_pio_write16(dev, off, Data);
+}
+
+VOID ndis_raw_write_port_ulong(ULONG_PTR Port, ULONG Data)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 4, true, &off);
+
+	vn1_pio_write32(dev, off, Data);
+}
+
+VOID ndis_raw_read_port_buffer_uchar(ULONG_PTR Port, PUCHAR Buffer, ULONG Length)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 1, false, &off);
+
+	for (ULONG i = 0; i < Length; i++)
+		Buffer[i] = vn1_pio_read8(dev, off);
+}
+
+VOID ndis_raw_read_port_buffer_ushort(ULONG_PTR Port, PUSHORT Buffer, ULONG Length)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 2, false, &off);
+
+	for (ULONG i = 0; i < Length; i++)
+		Buffer[i] = vn1_pio_read16(dev, off);
+}
+
+VOID ndis_raw_read_port_buffer_ulong(ULONG_PTR Port, PULONG Buffer, ULONG Length)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 4, false, &off);
+
+	for (ULONG i = 0; i < Length; i++)
+		Buffer[i] = vn1_pio_read32(dev, off);
+}
+
+VOID ndis_raw_write_port_buffer_uchar(ULONG_PTR Port, const UCHAR *Buffer, ULONG Length)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 1, true, &off);
+
+	for (ULONG i = 0; i < Length; i++)
+		vn1_pio_write8(dev, off, Buffer[i]);
+}
+
+VOID ndis_raw_write_port_buffer_ushort(ULONG_PTR Port, const USHORT *Buffer, ULONG Length)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 2, true, &off);
+
+	for (ULONG i = 0; i < Length; i++)
+		vn1_pio_write16(dev, off, Buffer[i]);
+}
+
+VOID ndis_raw_write_port_buffer_ulong(ULONG_PTR Port, const ULONG *Buffer, ULONG Length)
+{
+	uint32_t off;
+	struct vn1 *dev = PORT(Port, 4, true, &off);
+
+	for (ULONG i = 0; i < Length; i++)
+		vn1_pio_write32(dev, off, Buffer[i]);
+}
+
+/* ------------------------------------------------------ mapping DDIs */
+
+/*
+ * The hardware behind MiniportAdapterHandle @h, whichever NDIS version
+ * runs the adapter. Bug check 0xC4 BAD_HANDLE / STALE_HANDLE if @h names no
+ * adapter, NOT_HOSTED if neither an NDIS 6 NIC nor an NDIS 5 adapter.
+ * Context: any IRQL on a vCPU.
+ */
+static void io_target(NDIS_HANDLE h, unsigned ddi, struct host_io_target *t)
+{
+	struct ndisrt_adapter *a = ndis_adapter_lookup(h, ddi);
+	struct ndisrt_nic *n = host_nic_of_adapter(a);
+
+	if (n) {
+		*t = (struct host_io_target){
+		    .owner = n, .a = a, .dev = n->dev, .res = n->res, .maps = &n->io_maps};
+		return;
+	}
+	if (!ndis5_io_target(a, t))
+		host_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
+			       "a hardware-access function was called for an adapter that no NIC "
+			       "hosts (ndisrt_nic_start creates them)");
+}
+
+static void require_out(const void *p, unsigned ddi, const char *what)
+{
+	if (!p)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, ddi, what);
+}
+
+/* From the adapter's MiniportInitialize[Ex], on its vCPU; else 0xC4 WRONG_CONTEXT. */
+static void require_initialize(struct ndisrt_adapter *a, unsigned ddi, const char *what)
+{
+	if (!ndis_adapter_in_initialize(a))
+		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle,
+			       atomic_load(&a->state), ddi, what);
+}
+
+/* From its MiniportInitialize[Ex] or MiniportHalt[Ex]; else 0xC4 WRONG_CONTEXT. */
+static void require_init_or_halt(struct ndisrt_adapter *a, unsigned ddi, const char *what)
+{
+	unsigned st = atomic_load(&a->state);
+
+	if (!((st == NDIS_ADAPTER_INITIALIZING || st == NDIS_ADAPTER_HALTING) &&
+	      atomic_load(&a->owner_vcpu) == ke_current_number()))
+		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, st, ddi, what);
+}
+
+/**
+ * NdisMMapIoSpace() - Map registers of the adapter's memory resource.
+ * @VirtualAddress: receives the mapping (NULL on failure).
+ * @MiniportAdapterHandle: the adapter (NDIS 5 or NDIS 6).
+ * @PhysicalAddress: inside the memory BAR the resource list gave.
+ * @Length: bytes, within that BAR.
+ *
+ * Context: PASSIVE_LEVEL, from MiniportInitialize[Ex] (bug check 0xC4:
+ * IRQL, WRONG_CONTEXT; BAD_PARAMETER for a NULL @VirtualAddress).
+ * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_FAILURE (range not inside the
+ * adapter's memory resource, no device, or @Length 0);
+ * NDIS_STATUS_RESOURCES (no slot, or @Length above HOST_IO_SLOT_SIZE).
+ * Spec: §17.
+ */
+NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHandle,
+			    NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length)
+{
+	struct host_io_target t;
+	uint64_t pa = (uint64_t)PhysicalAddress.QuadPart;
+	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_MAP_IO_SPACE);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_MAP_IO_SPACE);
+	io_target(MiniportAdapterHandle, NDISRT_DDI_MAP_IO_SPACE, &t);
+	require_out(VirtualAddress, NDISRT_DDI_MAP_IO_SPACE,
+		    "NdisMMapIoSpace: VirtualAddress is NULL");
+	require_initialize(t.a, NDISRT_DDI_MAP_IO_SPACE,
+			   "NdisMMapIoSpace called outside the adapter's MiniportInitialize[Ex]");
+	*VirtualAddress = NULL;
+	if (!t.dev || Length == 0 || pa < t.res.bar0_addr ||
+	    pa - t.res.bar0_addr > t.res.bar0_len ||
+	    Length > t.res.bar0_len - (pa - t.res.bar0_addr)) {
+		status = NDIS_STATUS_FAILURE;
+	} else {
+		void *va = host_io_arena_init()
+			       ? NULL
+			       : host_io_map(t.owner, t.dev, HOST_IO_REGISTERS,
+					     (uint32_t)(pa - t.res.bar0_addr), Length, pa);
+
+		if (!va) {
+			status = NDIS_STATUS_RESOURCES;
+		} else {
+			atomic_fetch_add(t.maps, 1);
+			*VirtualAddress = va;
+		}
+	}
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return status;
+}
+
+/**
+ * NdisMUnmapIoSpace() - Undo NdisMMapIoSpace.
+ * Context: PASSIVE_LEVEL, from MiniportInitialize[Ex] or MiniportHalt[Ex];
+ * @VirtualAddress and @Length exactly as mapped (bug check 0xC4
+ * BAD_PARAMETER otherwise: p2 = address, p3 = length).
+ */
+VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, UINT Length)
+{
+	struct host_io_target t;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_UNMAP_IO_SPACE);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_UNMAP_IO_SPACE);
+	io_target(MiniportAdapterHandle, NDISRT_DDI_UNMAP_IO_SPACE, &t);
+	require_init_or_halt(
+	    t.a, NDISRT_DDI_UNMAP_IO_SPACE,
+	    "NdisMUnmapIoSpace called outside MiniportInitialize[Ex] and MiniportHalt[Ex]");
+	if (host_io_unmap(t.owner, VirtualAddress, HOST_IO_REGISTERS, Length, 0))
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
+			       NDISRT_DDI_UNMAP_IO_SPACE,
+			       "NdisMUnmapIoSpace: not an address NdisMMapIoSpace returned to this "
+			       "adapter, or not the length it mapped");
+	atomic_fetch_sub(t.maps, 1);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/**
+ * NdisMRegisterIoPortRange() - Claim @NumberOfPorts ports from @InitialPort.
+ * @PortOffset: receives the base to add port offsets to: @InitialPort
+ *	itself (x86 I/O space is direct); NULL on failure.
+ * @MiniportAdapterHandle: the adapter (NDIS 5 or NDIS 6).
+ *
+ * Context: PASSIVE_LEVEL, from MiniportInitialize[Ex] (0xC4 IRQL,
+ * WRONG_CONTEXT), after the attributes (0xC4 NO_ATTRIBUTES: SDV rule
+ * NdisMRegisterIoPortRange); BAD_PARAMETER for a NULL @PortOffset.
+ * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_RESOURCE_CONFLICT (not inside
+ * the adapter's port resource, or a port of it already claimed);
+ * NDIS_STATUS_FAILURE (@NumberOfPorts 0); NDIS_STATUS_RESOURCES (no slot).
+ * Spec: §17.
+ */
+NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdapterHandle,
+				     UINT InitialPort, UINT NumberOfPorts)
+{
+	struct host_io_target t;
+	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+	uint64_t first = InitialPort, base;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_PORT_RANGE);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PORT_RANGE);
+	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
+	require_out(PortOffset, NDISRT_DDI_PORT_RANGE,
+		    "NdisMRegisterIoPortRange: PortOffset is NULL");
+	require_initialize(t.a, NDISRT_DDI_PORT_RANGE,
+			   "NdisMRegisterIoPortRange called outside the adapter's "
+			   "MiniportInitialize[Ex]");
+	if (!atomic_load(&t.a->attributes_set))
+		ndis_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
+			       NDISRT_DDI_PORT_RANGE,
+			       "NdisMRegisterIoPortRange called before the adapter's attributes "
+			       "(NdisMSetAttributes[Ex] / NdisMSetMiniportAttributes; SDV rule "
+			       "NdisMRegisterIoPortRange)");
+	*PortOffset = NULL;
+	base = t.dev ? t.res.bar1_port : 0;
+	if (NumberOfPorts == 0) {
+		status = NDIS_STATUS_FAILURE;
+	} else if (!t.dev || first < base ||
+		   first + NumberOfPorts > base + (uint64_t)t.res.bar1_len) {
+		status = NDIS_STATUS_RESOURCE_CONFLICT;
+	} else if (!host_io_map(t.owner, t.dev, HOST_IO_PORTS, (uint32_t)(first - base),
+				NumberOfPorts, first)) {
+		/* Our own range: a port already claimed (by this adapter) or no slot. */
+		status = NDIS_STATUS_RESOURCE_CONFLICT;
+	} else {
+		atomic_fetch_add(t.maps, 1);
+		*PortOffset = (PVOID)(uintptr_t)first;
+	}
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return status;
+}
+
+/**
+ * NdisMDeregisterIoPortRange() - Release a range NdisMRegisterIoPortRange claimed.
+ * Context: PASSIVE_LEVEL, from MiniportInitialize[Ex] or MiniportHalt[Ex]
+ * (0xC4 WRONG_CONTEXT); the same @InitialPort, @NumberOfPorts and
+ * @PortOffset, no sub-range (0xC4 BAD_PARAMETER: p2 = InitialPort, p3 =
+ * NumberOfPorts). Afterwards an access to the range is bug check 0x50.
+ * Spec: §17.
+ */
+VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort,
+				UINT NumberOfPorts, PVOID PortOffset)
+{
+	struct host_io_target t;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_PORT_RANGE);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PORT_RANGE);
+	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
+	require_init_or_halt(t.a, NDISRT_DDI_PORT_RANGE,
+			     "NdisMDeregisterIoPortRange called outside MiniportInitialize[Ex] and "
+			     "MiniportHalt[Ex]");
+	if ((uintptr_t)PortOffset != InitialPort ||
+	    host_io_unmap(t.owner, PortOffset, HOST_IO_PORTS, NumberOfPorts, InitialPort))
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, InitialPort, NumberOfPorts,
+			       NDISRT_DDI_PORT_RANGE,
+			       "NdisMDeregisterIoPortRange: not a range NdisMRegisterIoPortRange "
+			       "claimed for this adapter (same InitialPort, NumberOfPorts and "
+			       "PortOffset; no sub-ranges), or released already");
+	atomic_fetch_sub(t.maps, 1);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/* ---------------------------------------------------------- bus data */
+
+/* @Length bytes of the adapter's PCI configuration space at @Offset; bytes moved. */
+static ULONG bus_data(NDIS_HANDLE h, unsigned ddi, ULONG Offset, PVOID Buffer, ULONG Length,
+		      bool write)
+{
+	struct host_io_target t;
+
+	io_target(h, ddi, &t);
+	if (Length && !Buffer)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length, ddi,
+			       "PCI configuration access with a NULL Buffer");
+	if (!t.dev || !Length)
+		return 0;
+	return (ULONG)(write ? vn1_pci_config_write(t.dev, Offset, Buffer, Length)
+			     : vn1_pci_config_read(t.dev, Offset, Buffer, Length));
+}
+
+/**
+ * NdisMGetBusData() - Read the adapter's PCI configuration space.
+ * Context: any IRQL. BAD_PARAMETER bug check for a NULL @Buffer.
+ * Return: bytes read (0 for a space other than PCI_WHICHSPACE_CONFIG;
+ * clipped at the 256-byte space).
+ */
+ULONG NdisMGetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, ULONG Offset, PVOID Buffer,
+		      ULONG Length)
+{
+	ULONG done = 0;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_GET_BUS_DATA);
+	if (WhichSpace == PCI_WHICHSPACE_CONFIG)
+		done = bus_data(NdisMiniportHandle, NDISRT_DDI_GET_BUS_DATA, Offset, Buffer, Length,
+				false);
+	else
+		io_target(NdisMiniportHandle, NDISRT_DDI_GET_BUS_DATA, &(struct host_io_target){0});
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return done;
+}
+
+/**
+ * NdisReadPciSlotInformation() - The NDIS 5 form: read the adapter's PCI
+ * configuration space. @SlotNumber is ignored (the adapter has one function).
+ * Context: PASSIVE_LEVEL (0xC4 IRQL). Return: bytes read (clipped at 256).
+ */
+ULONG NdisReadPciSlotInformation(NDIS_HANDLE NdisAdapterHandle, ULONG SlotNumber, ULONG Offset,
+				 PVOID Buffer, ULONG Length)
+{
+	ULONG done;
+
+	(void)SlotNumber;
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_PCI_SLOT);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PCI_SLOT);
+	done = bus_data(NdisAdapterHandle, NDISRT_DDI_PCI_SLOT, Offset, Buffer, Length, false);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return done;
+}
+
+/**
+ * NdisWritePciSlotInformation() - The write counterpart (read-only fields
+ * ignore the write, as the device does).
+ * Context: PASSIVE_LEVEL (0xC4 IRQL). Return: bytes written.
+ */
+ULONG NdisWritePciSlotInformation(NDIS_HANDLE NdisAdapterHandle, ULONG SlotNumber, ULONG Offset,
+				  PVOID Buffer, ULONG Length)
+{
+	ULONG done;
+
+	(void)SlotNumber;
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_PCI_SLOT);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PCI_SLOT);
+	done = bus_data(NdisAdapterHandle, NDISRT_DDI_PCI_SLOT, Offset, Buffer, Length, true);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return done;
+}
+
+/* ------------------------------------------------- DMA, shared memory */
+
+/* An NdisMRegisterScatterGatherDma registration: what NdisMiniportDmaHandle names. */
+struct host_dma {
+	uint64_t magic; /* HOST_DMA_MAGIC */
+	struct ndisrt_nic *n;
+	ULONG flags;
+	ULONG max_mapping;
+	MINIPORT_PROCESS_SG_LIST_HANDLER process_sg;
+};
+
+/**
+ * NdisMRegisterScatterGatherDma() - Register the adapter's bus-master DMA.
+ * ndisrt builds no scatter/gather lists; the registration enables
+ * NdisMAllocateSharedMemory. *ScatterGatherListSize is what a list for
+ * MaximumPhysicalMapping bytes would take (SCATTER_GATHER_LIST layout).
+ *
+ * Context: PASSIVE_LEVEL, from MiniportInitializeEx (0xC4 WRONG_CONTEXT).
+ * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_INVALID_PARAMETER (header,
+ * MaximumPhysicalMapping 0, no ProcessSGListHandler); NDIS_STATUS_FAILURE
+ * (already registered); NDIS_STATUS_RESOURCES.
+ */
+NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
+					  PNDIS_SG_DMA_DESCRIPTION DmaDescription,
+					  PNDIS_HANDLE NdisMiniportDmaHandle)
+{
+	PNDIS_SG_DMA_DESCRIPTION dd = DmaDescription;
+	struct ndisrt_nic *n;
+	struct host_dma *dma;
+	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+	ULONG pages;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_REGISTER_SG_DMA);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_REGISTER_SG_DMA);
+	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_SG_DMA);
+	require_out(dd, NDISRT_DDI_REGISTER_SG_DMA,
+		    "NdisMRegisterScatterGatherDma: DmaDescription is NULL");
+	require_out(NdisMiniportDmaHandle, NDISRT_DDI_REGISTER_SG_DMA,
+		    "NdisMRegisterScatterGatherDma: NdisMiniportDmaHandle is NULL");
+	require_initialize(n->a, NDISRT_DDI_REGISTER_SG_DMA,
+			   "NdisMRegisterScatterGatherDma called outside the adapter's "
+			   "MiniportInitializeEx");
+	*NdisMiniportDmaHandle = NULL;
+	if (dd->Header.Type != NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION ||
+	    dd->Header.Revision < NDIS_SG_DMA_DESCRIPTION_REVISION_1 ||
+	    dd->Header.Size < NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1 ||
+	    !dd->ProcessSGListHandler || dd->MaximumPhysicalMapping == 0) {
+		status = NDIS_STATUS_INVALID_PARAMETER;
+	} else if (atomic_load(&n->dma)) {
+		status = NDIS_STATUS_FAILURE;
+	} else if (!(dma = host_zalloc(sizeof(*dma)))) {
+		status = NDIS_STATUS_RESOURCES;
+	} else {
+		dma->magic = HOST_DMA_MAGIC;
+		dma->n = n;
+		dma->flags = dd->Flags;
+		dma->max_mapping = dd->MaximumPhysicalMapping;
+		dma->process_sg = dd->ProcessSGListHandler;
+		pages = (dd->MaximumPhysicalMapping + 4095) / 4096 + 1;
+		/* SCATTER_GATHER_LIST: 16-byte header, 24-byte elements (x64). */
+		dd->ScatterGatherListSize = 16 + 24 * pages;
+		atomic_store(&n->dma, dma);
+		*NdisMiniportDmaHandle = dma;
+	}
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return status;
+}
+
+/* The NIC whose registration @h is, or NULL. */
+static struct ndisrt_nic *dma_owner(NDIS_HANDLE h)
+{
+	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
+		struct ndisrt_nic *n = atomic_load(&host_nics[i]);
+
+		if (n && h && (void *)atomic_load(&n->dma) == h)
+			return n;
+	}
+	return NULL;
+}
+
+/**
+ * NdisMDeregisterScatterGatherDma() - Undo NdisMRegisterScatterGatherDma.
+ * Context: PASSIVE_LEVEL, from MiniportInitializeEx or MiniportHaltEx
+ * (0xC4 WRONG_CONTEXT); a handle NdisMRegisterScatterGatherDma returned
+ * (0xC4 BAD_OBJECT otherwise).
+ */
+VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
+{
+	struct ndisrt_nic *n;
+	struct host_dma *dma;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_DEREGISTER_SG_DMA);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_DEREGISTER_SG_DMA);
+	n = dma_owner(NdisMiniportDmaHandle);
+	if (!n)
+		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
+			       NDISRT_DDI_DEREGISTER_SG_DMA,
+			       "NdisMDeregisterScatterGatherDma: not a handle "
+			       "NdisMRegisterScatterGatherDma returned (or already deregistered)");
+	require_init_or_halt(n->a, NDISRT_DDI_DEREGISTER_SG_DMA,
+			     "NdisMDeregisterScatterGatherDma called outside MiniportInitializeEx "
+			     "and MiniportHaltEx");
+	dma = atomic_exchange(&n->dma, NULL);
+	dma->magic = 0;
+	host_free(dma);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/**
+ * NdisMAllocateSharedMemory() - Memory the CPU and the device share.
+ * The device sees it at *@PhysicalAddress, a logical address of the
+ * machine's DMA space unrelated to *@VirtualAddress; it can DMA nowhere else.
+ *
+ * Context: PASSIVE_LEVEL, after NdisMRegisterScatterGatherDma (0xC4
+ * NO_DMA otherwise; BAD_PARAMETER for NULL outputs).
+ * *@VirtualAddress is NULL when @Length is 0 or memory is short.
+ */
+VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+			       PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress)
+{
+	struct ndisrt_nic *n;
+	uint64_t logical = 0;
+	ke_irql_t old;
+	void *va = NULL;
+
+	(void)Cached;
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
+	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
+	require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
+	require_out(PhysicalAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
+	if (!atomic_load(&n->dma))
+		host_violation(
+		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)n->handle, Length,
+		    NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory before NdisMRegisterScatterGatherDma (NDIS "
+		    "requires the DMA registration first)");
+	if (Length) {
+		old = ke_irql_raise(KE_DISPATCH_LEVEL);
+		va = hw_dma_alloc(n->h->dma, Length, &logical);
+		ke_irql_lower(old);
+	}
+	if (va)
+		atomic_fetch_add(&n->shared_allocs, 1);
+	*VirtualAddress = va;
+	PhysicalAddress->QuadPart = va ? (LONGLONG)logical : 0;
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/**
+ * NdisMFreeSharedMemory() - Free what NdisMAllocateSharedMemory returned.
+ * Waits until no device access to the memory is in flight.
+ * Context: PASSIVE_LEVEL. @VirtualAddress, @PhysicalAddress and @Length
+ * must be an allocation of this adapter (0xC4 BAD_PARAMETER: p2 = address,
+ * p3 = logical address).
+ */
+VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+			   PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress)
+{
+	struct ndisrt_nic *n;
+	ke_irql_t old;
+	int rc = -ENOENT;
+
+	(void)Cached;
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_FREE_SHARED_MEMORY);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_FREE_SHARED_MEMORY);
+	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_FREE_SHARED_MEMORY);
+	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
+	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=
+		VirtualAddress)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
+			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
+			       "made for this adapter (virtual address, logical address and length "
+			       "must be what it returned)");
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	rc = hw_dma_free(n->h->dma, VirtualAddress);
+	ke_irql_lower(old);
+	if (rc)
+		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,
+			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+			       "NdisMFreeSharedMemory: the memory does not start an allocation "
+			       "(freed already, or an address inside one)");
+	atomic_fetch_sub(&n->shared_allocs, 1);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}

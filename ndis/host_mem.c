@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/host_mem.c - pool memory (NdisAllocateMemoryWithTagPriority, the
+ * NDIS 5 NdisAllocateMemoryWithTag, NdisFreeMemory) and
+ * KeGetProcessorIndexFromNumber. (Spin locks, processor counts and
+ * NdisStallExecution: ndis/lock.c.)
+ *
+ * Every allocation carries a header (magic, tag, length, owner), so a free
+ * of something that is not an allocation, a double free and memory still
+ * allocated when the adapter halts (or the driver unloads) are bug checks
+ * naming the address, not heap corruption.
+ */
+#include "ndis/host_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* 32 bytes: keeps the caller's memory MEMORY_ALLOCATION_ALIGNMENT-aligned. */
+struct host_mem_hdr {
+	uint32_t magic; /* HOST_MEM_MAGIC, HOST_MEM_FREED once freed */
+	uint32_t tag;
+	uint32_t len;
+	uint32_t pad;
+	struct host_owner *owner; /* NULL: an adapter no NIC hosts (ndis/ tests) */
+	uint64_t pad2;
+};
+
+_Static_assert(sizeof(struct host_mem_hdr) % MEMORY_ALLOCATION_ALIGNMENT == 0, "alignment");
+
+/* The account @NdisHandle charges: the driver's or the NIC's. */
+static struct host_owner *mem_owner(NDIS_HANDLE h, unsigned ddi)
+{
+	struct ndisrt_driver *d = host_driver_from_handle(h);
+	enum ndis_lookup_error err;
+	struct ndisrt_adapter *a;
+	struct ndisrt_nic *n;
+
+	if (d)
+		return &d->mem;
+	a = ndis_handle_lookup(h, NDIS_HT_ADAPTER, &err);
+	if (!a)
+		ndis_violation(
+		    err == NDIS_LOOKUP_STALE ? NDISRT_VIOLATION_STALE_HANDLE
+					     : NDISRT_VIOLATION_BAD_HANDLE,
+		    (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
+		    "NdisHandle is neither the driver handle nor a MiniportAdapterHandle");
+	n = host_nic_of_adapter(a);
+	return n ? &n->mem : NULL;
+}
+
+/* An allocation with its header, charged to @owner (may be NULL). Context: <= DISPATCH_LEVEL. */
+static void *mem_alloc(struct host_owner *owner, UINT Length, ULONG Tag)
+{
+	struct host_mem_hdr *hdr;
+	ke_irql_t old;
+
+	if (Length == 0 || Length > (1u << 30))
+		return NULL;
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	hdr = malloc(sizeof(*hdr) + Length);
+	ke_irql_lower(old);
+	if (!hdr)
+		return NULL;
+	hdr->magic = HOST_MEM_MAGIC;
+	hdr->tag = Tag;
+	hdr->len = Length;
+	hdr->owner = owner;
+	if (owner) {
+		atomic_fetch_add(&owner->allocs, 1);
+		atomic_fetch_add(&owner->bytes, Length);
+	}
+	return hdr + 1;
+}
+
+/**
+ * NdisAllocateMemoryWithTagPriority() - Pool memory.
+ * @NdisHandle: the driver handle or a MiniportAdapterHandle (bug check
+ *	0xC4 BAD_HANDLE otherwise); the allocation is charged to it.
+ * @Length: bytes (0: NULL).
+ * @Tag, @Priority: recorded / ignored.
+ *
+ * Context: IRQL <= DISPATCH_LEVEL (bug check 0xC4 IRQL). Allocates at
+ * DISPATCH_LEVEL. The memory is not zeroed.
+ * Return: MEMORY_ALLOCATION_ALIGNMENT-aligned memory, or NULL.
+ */
+PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,
+					EX_POOL_PRIORITY Priority)
+{
+	struct host_owner *owner;
+	void *p;
+
+	(void)Priority;
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_MEMORY);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_MEMORY);
+	owner = mem_owner(NdisHandle, NDISRT_DDI_ALLOCATE_MEMORY);
+	p = mem_alloc(owner, Length, Tag);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return p;
+}
+
+/**
+ * NdisAllocateMemoryWithTag() - Pool memory, the NDIS 5 form: no handle,
+ * so charged to no adapter (not in the halt and unload leak checks).
+ * @VirtualAddress: receives the memory, or NULL.
+ * @Length: bytes (0: failure). @Tag: recorded.
+ *
+ * Context: IRQL <= DISPATCH_LEVEL (bug check 0xC4 IRQL). Not zeroed.
+ * Return: NDIS_STATUS_SUCCESS, or NDIS_STATUS_FAILURE.
+ */
+NDIS_STATUS NdisAllocateMemoryWithTag(PVOID *VirtualAddress, UINT Length, ULONG Tag)
+{
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_MEMORY);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_MEMORY);
+	if (!VirtualAddress)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length,
+			       NDISRT_DDI_ALLOCATE_MEMORY,
+			       "NdisAllocateMemoryWithTag: VirtualAddress is NULL");
+	*VirtualAddress = mem_alloc(NULL, Length, Tag);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return *VirtualAddress ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
+}
+
+/**
+ * NdisFreeMemory() - Free NdisAllocateMemoryWithTag[Priority] memory.
+ * @Length: 0, or the length allocated. @MemoryFlags: 0.
+ * Context: IRQL <= DISPATCH_LEVEL. Bug check 0xC4: BAD_OBJECT (not an
+ * allocation), DOUBLE_FREE, BAD_PARAMETER (wrong length or flags).
+ */
+VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
+{
+	struct host_mem_hdr *hdr;
+	struct host_owner *owner;
+	ke_irql_t old;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_FREE_MEMORY);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_FREE_MEMORY);
+	if (!VirtualAddress || ((uintptr_t)VirtualAddress % MEMORY_ALLOCATION_ALIGNMENT))
+		host_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)VirtualAddress, 0,
+		    NDISRT_DDI_FREE_MEMORY,
+		    "NdisFreeMemory: not memory NdisAllocateMemoryWithTag[Priority] returned");
+	hdr = (struct host_mem_hdr *)VirtualAddress - 1;
+	if (hdr->magic == HOST_MEM_FREED)
+		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress, hdr->tag,
+			       NDISRT_DDI_FREE_MEMORY, "NdisFreeMemory: memory freed twice");
+	if (hdr->magic != HOST_MEM_MAGIC)
+		host_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)VirtualAddress, 0,
+		    NDISRT_DDI_FREE_MEMORY,
+		    "NdisFreeMemory: not memory NdisAllocateMemoryWithTag[Priority] returned "
+		    "(or its header was overwritten)");
+	if ((Length && Length != hdr->len) || MemoryFlags)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
+			       NDISRT_DDI_FREE_MEMORY,
+			       "NdisFreeMemory: Length must be 0 or the length allocated, and "
+			       "MemoryFlags 0, for NdisAllocateMemoryWithTag[Priority] memory");
+	owner = hdr->owner;
+	if (owner) {
+		atomic_fetch_sub(&owner->allocs, 1);
+		atomic_fetch_sub(&owner->bytes, hdr->len);
+	}
+	hdr->magic = HOST_MEM_FREED;
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	free(hdr);
+	ke_irql_lower(old);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/* ---------------------------------------------------------- processors */
+
+/**
+ * KeGetProcessorIndexFromNumber() - System-wide index of a processor.
+ * Group 0 only (a machine has at most 64 vCPUs); index = Number.
+ * Context: any IRQL, on a vCPU.
+ * Return: the index, or INVALID_PROCESSOR_INDEX for a processor that does not exist.
+ */
+ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber)
+{
+	struct ke_machine *m;
+	ULONG idx = INVALID_PROCESSOR_INDEX;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_PROCESSOR_INDEX);
+	if (!ProcNumber)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_PROCESSOR_INDEX,
+			       "KeGetProcessorIndexFromNumber: ProcNumber is NULL");
+	m = ke_current_machine();
+	if (ProcNumber->Group == 0 && ProcNumber->Number < ke_machine_vcpu_count(m))
+		idx = ProcNumber->Number;
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return idx;
+}

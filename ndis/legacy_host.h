@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/legacy_host.h - host API of the NDIS 5 layer: register an NDIS 5
+ * miniport driver (its DriverEntry calls NdisMInitializeWrapper and
+ * NdisMRegisterMiniport), start adapters of it on an INTx line and,
+ * optionally, a VN-1's PIO window, drive sends, queries and sets, receive
+ * what it indicates, halt.
+ *
+ * No WDK names here (statuses are int / uint32_t, handles void *), as in
+ * <ndisrt/ndis.h>. The miniport hosting of <ndisrt/host.h> calls these for
+ * a driver that registered with NdisMRegisterMiniport. See docs/ndis5.md.
+ */
+#ifndef NDISRT_NDIS_LEGACY_HOST_H
+#define NDISRT_NDIS_LEGACY_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ke_machine;
+struct intc_line;
+struct vn1;
+struct ndisrt_adapter;
+
+struct ndisrt_ndis5_driver;
+struct ndisrt_ndis5_nic;
+
+/* DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) -> NTSTATUS, as the host sees it. */
+typedef int32_t ndisrt_ndis5_entry_fn(void *driver_object, void *registry_path);
+
+/**
+ * ndisrt_ndis5_driver_entry() - Run @entry at PASSIVE_LEVEL on vCPU 0 of @m
+ * with @driver_object (any unique address the host owns), and return the
+ * NDIS 5 miniport it registered.
+ * Context: host thread.
+ * Return: 0; or -1 with one line in @err (DriverEntry failed with 0x...,
+ * did not call NdisMRegisterMiniport).
+ */
+int ndisrt_ndis5_driver_entry(struct ke_machine *m, ndisrt_ndis5_entry_fn *entry,
+			      void *driver_object, struct ndisrt_ndis5_driver **out, char *err,
+			      size_t errlen);
+
+/**
+ * ndisrt_ndis5_driver_find() - The NDIS 5 miniport registered through
+ * NdisMInitializeWrapper(..., @driver_object, ...) + NdisMRegisterMiniport,
+ * or NULL (not an NDIS 5 driver, or registration failed).
+ * Context: any thread.
+ */
+struct ndisrt_ndis5_driver *ndisrt_ndis5_driver_find(const void *driver_object);
+
+/** ndisrt_ndis5_driver_version() - MajorNdisVersion / MinorNdisVersion it registered with. */
+void ndisrt_ndis5_driver_version(const struct ndisrt_ndis5_driver *d, unsigned *major,
+				 unsigned *minor);
+
+/** ndisrt_ndis5_driver_free() - Forget the driver. Context: host thread; every NIC halted. */
+void ndisrt_ndis5_driver_free(struct ndisrt_ndis5_driver *d);
+
+/**
+ * ndisrt_ndis5_driver_forget() - Free every wrapper NdisMInitializeWrapper
+ * made for @driver_object, registered or not (after a DriverEntry that
+ * failed, or at unload). Context: host thread; every NIC halted.
+ */
+void ndisrt_ndis5_driver_forget(const void *driver_object);
+
+/* ------------------------------------------------------------------ NICs */
+
+struct ndisrt_ndis5_nic_config {
+	struct ke_machine *m;	/* required */
+	struct intc_line *line; /* the INTx line (may be shared); NULL: no interrupt */
+	struct vn1 *dev;	/* PCI config space and BAR1 ports; NULL: none */
+	unsigned vcpu;		/* where MiniportInitialize/MiniportHalt run */
+};
+
+/**
+ * ndisrt_ndis5_nic_start() - Create an adapter and run MiniportInitialize
+ * at PASSIVE_LEVEL on cfg->vcpu, offering the medium array
+ * {NdisMedium802_3} (the driver must select index 0).
+ * Return: 0; or -1 with one line in @err naming the status.
+ */
+int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_ndis5_nic_config *cfg,
+			   struct ndisrt_ndis5_nic **out, char *err, size_t errlen);
+
+/**
+ * ndisrt_ndis5_nic_halt() - Run MiniportHalt at PASSIVE_LEVEL (no
+ * MiniportHandleInterrupt queued or running meanwhile, spec L4) and free
+ * the NIC. An interrupt still registered afterwards is bug check 0x7C/0x08.
+ * Context: host thread; no send, query or set in progress.
+ */
+void ndisrt_ndis5_nic_halt(struct ndisrt_ndis5_nic *n);
+
+struct ndisrt_adapter *ndisrt_ndis5_nic_adapter(struct ndisrt_ndis5_nic *n);
+/** The MiniportAdapterContext given to NdisMSetAttributes[Ex]. */
+void *ndisrt_ndis5_nic_context(struct ndisrt_ndis5_nic *n);
+struct vn1 *ndisrt_ndis5_nic_vn1(struct ndisrt_ndis5_nic *n);
+
+/*
+ * Every frame indicated with NdisMEthIndicateReceive, at DISPATCH_LEVEL on
+ * the indicating vCPU. Must be async-signal-safe and quick.
+ */
+typedef void ndisrt_ndis5_rx_fn(void *ctx, struct ndisrt_ndis5_nic *n, unsigned vcpu,
+				const void *frame, size_t len);
+void ndisrt_ndis5_nic_set_rx_sink(struct ndisrt_ndis5_nic *n, ndisrt_ndis5_rx_fn *fn, void *ctx);
+
+/* Every NdisMIndicateStatus. Same context as the rx sink. */
+typedef void ndisrt_ndis5_status_fn(void *ctx, struct ndisrt_ndis5_nic *n, uint32_t status,
+				    const void *buf, size_t len);
+void ndisrt_ndis5_nic_set_status_sink(struct ndisrt_ndis5_nic *n, ndisrt_ndis5_status_fn *fn,
+				      void *ctx);
+
+/**
+ * ndisrt_ndis5_nic_send() - Hand @count frames to MiniportSendPackets (if
+ * the driver has one) or MiniportSend, one NDIS_PACKET each, at
+ * DISPATCH_LEVEL on vCPU @vcpu (holding the miniport lock for a serialized
+ * miniport). Returns once the calls returned.
+ * Return: frames handed to the driver.
+ */
+unsigned ndisrt_ndis5_nic_send(struct ndisrt_ndis5_nic *n, unsigned vcpu, const void *const *frames,
+			       const size_t *lens, unsigned count);
+
+/**
+ * ndisrt_ndis5_nic_query() / ndisrt_ndis5_nic_set() - MiniportQueryInformation /
+ * MiniportSetInformation at DISPATCH_LEVEL on vCPU 0, waiting for a pended
+ * request's completion.
+ * Return: the NDIS_STATUS; *@done gets BytesWritten / BytesRead.
+ */
+uint32_t ndisrt_ndis5_nic_query(struct ndisrt_ndis5_nic *n, uint32_t oid, void *buf, uint32_t len,
+				uint32_t *done);
+uint32_t ndisrt_ndis5_nic_set(struct ndisrt_ndis5_nic *n, uint32_t oid, const void *buf,
+			      uint32_t len, uint32_t *done);
+
+struct ndisrt_ndis5_stats {
+	/* interrupt path */
+	uint64_t interrupts;	    /* times the NIC's interrupt object was called */
+	uint64_t isrs;		    /* MiniportISR calls */
+	uint64_t isrs_recognized;   /* ...that set *InterruptRecognized */
+	uint64_t disables;	    /* MiniportDisableInterrupt calls (instead of the ISR) */
+	uint64_t dpc_requests;	    /* HandleInterrupt requests (ISR outputs, disable path) */
+	uint64_t dpc_coalesced;	    /* ...that found it already queued (spec L6) */
+	uint64_t dpc_suppressed;    /* ...refused: initialize or halt running (spec L4) */
+	uint64_t handle_interrupts; /* MiniportHandleInterrupt calls */
+	uint64_t enables;	    /* MiniportEnableInterrupt calls */
+	uint64_t syncs;		    /* NdisMSynchronizeWithInterrupt calls */
+	/* data path */
+	uint64_t sent;		     /* packets handed to the driver */
+	uint64_t send_completed;     /* completed with NDIS_STATUS_SUCCESS */
+	uint64_t send_failed;	     /* completed with another status (RESOURCES included) */
+	uint64_t indicated;	     /* frames delivered to the rx sink */
+	uint64_t indicate_completes; /* NdisMEthIndicateReceiveComplete calls */
+	uint64_t rx_truncated;	     /* indications whose lookahead missed data (not delivered) */
+	uint64_t status_indications;
+	uint64_t rx_bytes;	     /* bytes of the frames delivered */
+};
+
+void ndisrt_ndis5_nic_get_stats(struct ndisrt_ndis5_nic *n, struct ndisrt_ndis5_stats *out);
+
+/** Packets handed to the driver and not completed yet. */
+uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n);
+
+/* ---------------------------------------------------------- bug checks */
+
+/*
+ * Parameter 1 of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) for the rules
+ * only NDIS 5 has; ndisrt's numbering, after <ndisrt/host.h>'s 0x21xx.
+ * Rules NDIS 5 shares with NDIS 6 reuse the NDIS 6 codes: <ndisrt/ndis.h>
+ * (IRQL, BAD_HANDLE, STALE_HANDLE, NOT_IN_INITIALIZE, NO_ATTRIBUTES,
+ * DEREGISTER_CONTEXT, ISR_OUTPUT, NOT_ON_VCPU, NULL_ROUTINE) and
+ * <ndisrt/host.h> (spin locks, IRQL macros, stall, hardware access, leaks).
+ * Parameters 2..4 per rule: docs/ndis5.md.
+ */
+enum ndisrt_ndis5_violation {
+	NDISRT5_VIOLATION_WRAPPER = 0x2201,	  /* bad wrapper handle / driver object */
+	NDISRT5_VIOLATION_SEND_COMPLETE = 0x2202, /* NdisMSendComplete of a packet not pending */
+	NDISRT5_VIOLATION_NOT_LEGACY = 0x2203,	  /* NDIS 5 DDI on an adapter NDIS 5 did not start */
+};
+
+/** ndisrt_ndis5_violation_name() - "WRAPPER", ... for an NDIS 5 parameter 1, or NULL. */
+const char *ndisrt_ndis5_violation_name(uint32_t p1);
+
+/* Which NDIS 5 DDI raised it (parameter 4 unless the rule says otherwise). */
+enum ndisrt_ndis5_ddi {
+	NDISRT5_DDI_REGISTER_INTERRUPT = 0x201,
+	NDISRT5_DDI_DEREGISTER_INTERRUPT = 0x202,
+	NDISRT5_DDI_SYNCHRONIZE = 0x203,
+	NDISRT5_DDI_ISR = 0x204,
+	NDISRT5_DDI_SET_ATTRIBUTES = 0x205,
+	NDISRT5_DDI_REGISTER_MINIPORT = 0x206,
+	NDISRT5_DDI_RECEIVE = 0x207,
+	NDISRT5_DDI_SEND = 0x208,
+	NDISRT5_DDI_STATUS = 0x209,
+	NDISRT5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NDISRT_NDIS_LEGACY_HOST_H */

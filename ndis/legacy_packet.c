@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/legacy_packet.c - the NDIS 5 data path: NDIS_PACKET / NDIS_BUFFER,
+ * MiniportSend[Packets] and NdisMSendComplete, NdisMEthIndicateReceive.
+ *
+ * The host plays the protocol: each frame it sends is one NDIS_PACKET with
+ * one NDIS_BUFFER holding a copy of the frame. A packet is on its NIC's list
+ * from the send until its completion, so a double completion or the
+ * completion of a packet the driver was never given is a named bug check,
+ * and packets a driver never completed are freed when its NIC is. Completed
+ * packets go to the NIC's pool, not back to the heap (they are reused for
+ * later sends and freed with the NIC): a late second completion then finds
+ * a packet it does not own, not freed memory.
+ */
+#include "ndis/legacy_internal.h"
+
+#include <string.h>
+
+#define NDIS5_PACKET_MAGIC 0x4E504B54u /* 'NPKT' */
+
+/* Lock key: (c) constant while owned by the driver  (P) the NIC's pkt_lock  (a) atomic */
+struct ndis5_packet {
+	NDIS_PACKET pkt;			    /* first: PNDIS_PACKET is this */
+	UCHAR protocol_reserved[4 * sizeof(PVOID)]; /* room for ProtocolReserved */
+	NDIS_PACKET_OOB_DATA oob;		    /* at Private.NdisPacketOobOffset */
+	NDIS_BUFFER buf;			    /* (c) */
+	struct ndisrt_ndis5_nic *nic;		    /* (c) */
+	uint32_t magic;				    /* (c) */
+	atomic_uint owned;			    /* (a) 1 while the driver owns it */
+	atomic_uint refs;			    /* (a) the driver's + the send call's */
+	struct ndis5_packet *next, *prev;	    /* (P) the NIC's list or pool */
+	size_t cap;				    /* (c) bytes of @data */
+	uint8_t data[];				    /* (c) the frame */
+};
+
+#define NDIS5_PACKET_MIN_CAP 1536u /* an Ethernet frame: pooled packets fit most sends */
+
+/* A packet of the NIC's pool that holds @len bytes, or a new one. Context: <= DISPATCH_LEVEL. */
+static struct ndis5_packet *packet_get(struct ndisrt_ndis5_nic *n, size_t len)
+{
+	struct ndis5_packet *p;
+	ke_irql_t old = ke_spin_acquire(&n->pkt_lock);
+	size_t cap;
+
+	p = n->pool;
+	if (p && p->cap >= len)
+		n->pool = p->next;
+	else
+		p = NULL;
+	ke_spin_release(&n->pkt_lock, old);
+	if (p) {
+		cap = p->cap;
+		memset(p, 0, sizeof(*p));
+		p->cap = cap;
+		return p;
+	}
+	cap = len < NDIS5_PACKET_MIN_CAP ? NDIS5_PACKET_MIN_CAP : len;
+	p = ndis_zalloc(sizeof(*p) + cap);
+	if (p)
+		p->cap = cap;
+	return p;
+}
+
+static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void *frame, size_t len)
+{
+	struct ndis5_packet *p = packet_get(n, len);
+
+	if (!p)
+		return NULL;
+	memcpy(p->data, frame, len);
+	p->buf.VirtualAddress = p->data;
+	p->buf.Length = (UINT)len;
+	p->pkt.Private.PhysicalCount = 1;
+	p->pkt.Private.TotalLength = (UINT)len;
+	p->pkt.Private.Head = p->pkt.Private.Tail = &p->buf;
+	p->pkt.Private.Count = 1;
+	p->pkt.Private.ValidCounts = TRUE;
+	p->pkt.Private.NdisPacketOobOffset = (USHORT)offsetof(struct ndis5_packet, oob);
+	p->oob.HeaderSize = 14;
+	p->oob.Status = NDIS_STATUS_SUCCESS;
+	p->nic = n;
+	p->magic = NDIS5_PACKET_MAGIC;
+	atomic_init(&p->refs, 2);
+	return p;
+}
+
+/*
+ * Drop a reference; the last one puts the packet in its NIC's pool. The
+ * send call holds one until the miniport's handler returned, so a packet
+ * completed inside MiniportSend (or completed twice) is still there to be
+ * checked. Context: <= DISPATCH_LEVEL.
+ */
+static void packet_put(struct ndis5_packet *p)
+{
+	struct ndisrt_ndis5_nic *n = p->nic;
+	ke_irql_t old;
+
+	if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	old = ke_spin_acquire(&n->pkt_lock);
+	p->next = n->pool;
+	n->pool = p;
+	ke_spin_release(&n->pkt_lock, old);
+}
+
+static void packet_link(struct ndis5_packet *p)
+{
+	struct ndisrt_ndis5_nic *n = p->nic;
+	ke_irql_t old = ke_spin_acquire(&n->pkt_lock);
+
+	p->next = n->pkts;
+	p->prev = NULL;
+	if (n->pkts)
+		n->pkts->prev = p;
+	n->pkts = p;
+	atomic_store(&p->owned, 1);
+	ke_spin_release(&n->pkt_lock, old);
+}
+
+static void packet_unlink(struct ndis5_packet *p)
+{
+	struct ndisrt_ndis5_nic *n = p->nic;
+	ke_irql_t old = ke_spin_acquire(&n->pkt_lock);
+
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		n->pkts = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	ke_spin_release(&n->pkt_lock, old);
+}
+
+/* The driver gives @p back with @status. Context: <= DISPATCH_LEVEL. */
+static void packet_complete(struct ndis5_packet *p, NDIS_STATUS status)
+{
+	struct ndisrt_ndis5_nic *n = p->nic;
+	unsigned expected = 1;
+
+	if (!atomic_compare_exchange_strong(&p->owned, &expected, 0))
+		ndis_violation(
+		    NDISRT5_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT5_DDI_SEND,
+		    "NdisMSendComplete for a packet the miniport does not own (completed "
+		    "twice, or MiniportSend already returned its status)");
+	ndis5_count(status == NDIS_STATUS_SUCCESS ? &n->c.send_completed : &n->c.send_failed);
+	atomic_fetch_sub(&n->sends_outstanding, 1);
+	packet_unlink(p);
+	packet_put(p);
+}
+
+void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n)
+{
+	while (n->pkts) {
+		struct ndis5_packet *p = n->pkts;
+
+		n->pkts = p->next;
+		ndis_free(p);
+	}
+	while (n->pool) {
+		struct ndis5_packet *p = n->pool;
+
+		n->pool = p->next;
+		ndis_free(p);
+	}
+}
+
+/**
+ * NdisMSendComplete() - The miniport is done with a packet it pended.
+ * Context: IRQL <= DISPATCH_LEVEL (0xC4 IRQL); a packet it owns (0xC4 SEND_COMPLETE).
+ */
+VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, NDIS_STATUS Status)
+{
+	struct ndis5_packet *p = (struct ndis5_packet *)Packet;
+	struct ndisrt_ndis5_nic *n;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT5_DDI_SEND);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_SEND);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_SEND);
+	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
+		ndis_violation(NDISRT5_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
+			       NDISRT5_DDI_SEND,
+			       "NdisMSendComplete with a packet this adapter was not sent");
+	packet_complete(p, Status);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/** NdisMSendResourcesAvailable() - Accepted; the host does not queue sends. */
+VOID NdisMSendResourcesAvailable(NDIS_HANDLE MiniportAdapterHandle)
+{
+	ndis_require_vcpu(NDISRT5_DDI_SEND);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_SEND);
+	(void)ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_SEND);
+}
+
+VOID ndis_query_packet(PNDIS_PACKET Packet, PUINT PhysicalBufferCount, PUINT BufferCount,
+		       PNDIS_BUFFER *FirstBuffer, PUINT TotalPacketLength)
+{
+	UINT count = 0, total = 0;
+
+	for (PNDIS_BUFFER b = Packet->Private.Head; b; b = b->Next) {
+		count++;
+		total += b->Length;
+	}
+	if (PhysicalBufferCount)
+		*PhysicalBufferCount = count;
+	if (BufferCount)
+		*BufferCount = count;
+	if (FirstBuffer)
+		*FirstBuffer = Packet->Private.Head;
+	if (TotalPacketLength)
+		*TotalPacketLength = total;
+}
+
+/* ------------------------------------------------------------------ send */
+
+struct send_call {
+	struct ndisrt_ndis5_nic *n;
+	struct ndis5_packet **pkts;
+	unsigned count;
+};
+
+/* Statuses a serialized miniport's MiniportSend[Packets] completes with at once. */
+static void send_result(struct ndis5_packet *p, NDIS_STATUS status)
+{
+	if (status != NDIS_STATUS_PENDING)
+		packet_complete(p, status);
+}
+
+/* On a vCPU: the driver's send at DISPATCH_LEVEL, holding the miniport lock if serialized (L7). */
+static void run_send(void *arg)
+{
+	struct send_call *c = arg;
+	struct ndisrt_ndis5_nic *n = c->n;
+	const NDIS51_MINIPORT_CHARACTERISTICS *ch = &n->drv->chars;
+	bool serialized = !atomic_load(&n->deserialized);
+	NDIS_HANDLE ac = atomic_load(&n->context);
+	ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	unsigned held;
+
+	if (serialized)
+		ke_spin_acquire_at_dpc(&n->lock);
+	held = ndis_spin_held();
+	for (unsigned i = 0; i < c->count; i++) {
+		packet_link(c->pkts[i]);
+		atomic_fetch_add(&n->sends_outstanding, 1);
+		ndis5_count(&n->c.sent);
+	}
+	if (ch->SendPacketsHandler) {
+		PNDIS_PACKET arr[64];
+
+		for (unsigned i = 0; i < c->count; i++) {
+			arr[i] = &c->pkts[i]->pkt;
+			NDIS_SET_PACKET_STATUS(arr[i], NDIS_STATUS_PENDING);
+		}
+		ch->SendPacketsHandler(ac, arr, c->count);
+		/* A deserialized miniport completes every packet with NdisMSendComplete. */
+		for (unsigned i = 0; serialized && i < c->count; i++)
+			send_result(c->pkts[i], NDIS_GET_PACKET_STATUS(arr[i]));
+	} else {
+		for (unsigned i = 0; i < c->count; i++) {
+			NDIS_STATUS s = ch->SendHandler(ac, &c->pkts[i]->pkt, 0);
+
+			send_result(c->pkts[i], s);
+		}
+	}
+	ndis5_check_irql_after(
+	    KE_DISPATCH_LEVEL,
+	    ch->SendPacketsHandler ? (uintptr_t)ch->SendPacketsHandler : (uintptr_t)ch->SendHandler,
+	    "MiniportSend[Packets] returned at an IRQL other than DISPATCH_LEVEL");
+	ndis_check_spin_balance(held, (uintptr_t)ch->SendHandler);
+	if (serialized)
+		ke_spin_release_at_dpc(&n->lock);
+	ke_irql_lower(old);
+	for (unsigned i = 0; i < c->count; i++)
+		packet_put(c->pkts[i]);
+}
+
+unsigned ndisrt_ndis5_nic_send(struct ndisrt_ndis5_nic *n, unsigned vcpu, const void *const *frames,
+			       const size_t *lens, unsigned count)
+{
+	struct ndis5_packet *pkts[64];
+	struct send_call c = {.n = n, .pkts = pkts};
+	unsigned done = 0;
+
+	while (done < count) {
+		unsigned k = count - done < 64 ? count - done : 64;
+
+		for (c.count = 0; c.count < k; c.count++) {
+			pkts[c.count] =
+			    packet_alloc(n, frames[done + c.count], lens[done + c.count]);
+			if (!pkts[c.count])
+				break;
+		}
+		if (!c.count)
+			break;
+		ke_vcpu_call(ke_machine_vcpu(n->m, vcpu), run_send, &c);
+		done += c.count;
+		if (c.count < k)
+			break;
+	}
+	return done;
+}
+
+uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n)
+{
+	return atomic_load(&n->sends_outstanding);
+}
+
+/* --------------------------------------------------------------- receive */
+
+static __thread uint8_t rx_scratch[VN1_MAX_FRAME + 64];
+
+/**
+ * NdisMEthIndicateReceive() - A received Ethernet frame, to the host's rx sink.
+ * @MiniportReceiveContext: for MiniportTransferData (not called: see below).
+ * @HeaderBuffer, @HeaderBufferSize: the Ethernet header.
+ * @LookaheadBuffer, @LookaheadBufferSize: data after the header.
+ * @PacketSize: bytes after the header in the whole frame.
+ *
+ * A frame whose lookahead does not hold all @PacketSize bytes is counted
+ * (rx_truncated) and not delivered: ndisrt does not call MiniportTransferData.
+ * Context: DISPATCH_LEVEL, on a vCPU (0xC4 IRQL otherwise).
+ */
+VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportReceiveContext,
+			     PVOID HeaderBuffer, UINT HeaderBufferSize, PVOID LookaheadBuffer,
+			     UINT LookaheadBufferSize, UINT PacketSize)
+{
+	struct ndisrt_ndis5_nic *n;
+	ndisrt_ndis5_rx_fn *fn;
+	const uint8_t *frame = HeaderBuffer;
+	size_t len = (size_t)HeaderBufferSize + PacketSize;
+
+	(void)MiniportReceiveContext;
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT5_DDI_RECEIVE);
+	ndis_check_irql(KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_RECEIVE);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_RECEIVE);
+	if (LookaheadBufferSize < PacketSize || len > sizeof(rx_scratch)) {
+		ndis5_count(&n->c.rx_truncated);
+		return;
+	}
+	if ((const uint8_t *)LookaheadBuffer != frame + HeaderBufferSize) {
+		memcpy(rx_scratch, HeaderBuffer, HeaderBufferSize);
+		memcpy(rx_scratch + HeaderBufferSize, LookaheadBuffer, PacketSize);
+		frame = rx_scratch;
+	}
+	ndis5_count(&n->c.indicated);
+	atomic_fetch_add_explicit(&n->c.rx_bytes, len, memory_order_relaxed);
+	fn = atomic_load(&n->rx_fn);
+	if (fn)
+		fn(atomic_load(&n->rx_ctx), n, ke_current_number(), frame, len);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/** NdisMEthIndicateReceiveComplete() - End of a batch of indications. DISPATCH_LEVEL. */
+VOID NdisMEthIndicateReceiveComplete(NDIS_HANDLE MiniportAdapterHandle)
+{
+	struct ndisrt_ndis5_nic *n;
+
+	ndis_require_vcpu(NDISRT5_DDI_RECEIVE);
+	ndis_check_irql(KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_RECEIVE);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_RECEIVE);
+	ndis5_count(&n->c.indicate_completes);
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/sync.c - NdisMSynchronizeWithInterruptEx and the diagnostic
+ * enable/disable calls.
+ *
+ * Both run a routine at the interrupt's sync IRQL holding the lock its ISR
+ * runs under - the ke object's own lock, or for MsiSyncWithAllMessages the
+ * lock all messages share, taken at UnifiedIrql (spec S1, O-5).
+ */
+#define NDISRT_NDIS_INTERNAL
+#include "ndis/internal.h"
+
+#include <errno.h>
+
+/* S1: MessageId is ignored for a line; O-5: out of range is a driver bug. */
+static struct ndis_message *sync_message(struct ndis_interrupt *ni, ULONG MessageId)
+{
+	if (!ni->message_based)
+		return &ni->msgs[0];
+	if (MessageId >= ni->nr_messages)
+		ndis_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages,
+			       NDISRT_DDI_SYNCHRONIZE,
+			       "NdisMSynchronizeWithInterruptEx: MessageId is not an index of the "
+			       "interrupt's MessageInfoTable");
+	return &ni->msgs[MessageId];
+}
+
+/**
+ * NdisMSynchronizeWithInterruptEx() - Run @SynchronizeFunction at DIRQL
+ * holding the lock the interrupt's ISR holds.
+ * @NdisInterruptHandle: from NdisMRegisterInterruptEx.
+ * @MessageId: the message to synchronize with (ignored for a line).
+ * @SynchronizeFunction: MiniportSynchronize[Message]Interrupt.
+ * @SynchronizeContext: passed to it unchanged.
+ *
+ * This is KeSynchronizeExecution (ke_synchronize_execution()) done inline:
+ * the IRQL goes up once, from the caller's level (or DISPATCH_LEVEL, where
+ * the handle lookup runs) to the sync IRQL, and down once.
+ *
+ * Context: IRQL <= the interrupt's (or the message's, or UnifiedIrql's)
+ * DIRQL, on a vCPU (bug check 0xC4 IRQL otherwise); the handle must not be
+ * deregistered (0xC4 STALE_HANDLE, spec S2). The routine must return at the
+ * IRQL it was called at (0xC8 otherwise).
+ * Return: the routine's BOOLEAN, unchanged.
+ * Spec: S1, S2, I1.
+ */
+BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
+					MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER SynchronizeFunction,
+					PVOID SynchronizeContext)
+{
+	struct ke_irql_state *st = ke_tls_irql; /* this vCPU's IRQL; NULL on a host thread */
+	struct ndis_interrupt *ni;
+	struct ndis_message *msg;
+	struct ke_interrupt *ki;
+	ke_irql_t cur, after;
+	BOOLEAN result;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_SYNCHRONIZE);
+	cur = atomic_load_explicit(&st->irql, memory_order_relaxed);
+	if (cur < KE_DISPATCH_LEVEL)
+		ke_irql_raise(KE_DISPATCH_LEVEL);
+	ni = ndis_interrupt_lookup(NdisInterruptHandle, NDISRT_DDI_SYNCHRONIZE);
+	msg = sync_message(ni, MessageId);
+	ki = &msg->ki;
+	if (__builtin_expect(cur > ki->sync_irql, 0))
+		ndis_violation(
+		    NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
+		    NDISRT_DDI_SYNCHRONIZE,
+		    "NdisMSynchronizeWithInterruptEx called above the interrupt's DIRQL");
+	if (__builtin_expect(!SynchronizeFunction, 0))
+		ndis_violation(NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)NdisInterruptHandle,
+			       MessageId, NDISRT_DDI_SYNCHRONIZE,
+			       "NdisMSynchronizeWithInterruptEx called with SynchronizeFunction = "
+			       "NULL");
+	ke_irql_raise(ki->sync_irql);
+	/*
+	 * Exact without an atomic add: nothing at or below the sync IRQL can
+	 * run on this vCPU now, and nothing above may call us (see above).
+	 */
+	ndis_count_local(&msg->ctr[ndis_current_vcpu()].syncs);
+	ke_spin_acquire_raw(ki->lock);
+	result = SynchronizeFunction(SynchronizeContext);
+	ke_spin_release_raw(ki->lock);
+	after = atomic_load_explicit(&st->irql, memory_order_relaxed);
+	if (__builtin_expect(after != ki->sync_irql, 0))
+		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, ki->sync_irql,
+			    (uintptr_t)SynchronizeFunction, 0,
+			    "a MiniportSynchronizeInterrupt routine returned at an IRQL other than "
+			    "the one it was called at");
+	ke_irql_lower(cur);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return result;
+}
+
+/* ---------------------------------------------------- diagnostics (I10) */
+
+struct diag_call {
+	struct ndisrt_adapter *a;
+	struct ndis_interrupt *ni;
+	unsigned msg;
+	bool enable;
+	int rc;
+};
+
+static bool diag_routine(void *arg)
+{
+	struct diag_call *c = arg;
+	struct ndis_interrupt *ni = c->ni;
+
+	if (ni->message_based && c->enable)
+		ni->msg_enable(ni->context, c->msg);
+	else if (ni->message_based)
+		ni->msg_disable(ni->context, c->msg);
+	else if (c->enable)
+		ni->line_enable(ni->context);
+	else
+		ni->line_disable(ni->context);
+	return true;
+}
+
+/* Context: a vCPU at IRQL <= the interrupt's DIRQL. */
+static void diag_on_vcpu(void *arg)
+{
+	struct diag_call *c = arg;
+	ke_irql_t old = ndis_enter_dispatch();
+	struct ndis_interrupt *ni = atomic_load(&c->a->interrupt);
+	struct ke_interrupt *ki;
+
+	if (!ni || atomic_load(&ni->state) != NDIS_INTR_LIVE) {
+		c->rc = -ENOENT;
+	} else if (c->msg >= ni->nr_messages) {
+		c->rc = -EINVAL;
+	} else {
+		ki = &ni->msgs[c->msg].ki;
+		c->ni = ni;
+		if (old > ki->sync_irql) {
+			c->rc = -EINVAL;
+		} else {
+			ke_synchronize_execution(ki, diag_routine, c);
+			c->rc = 0;
+		}
+	}
+	ndis_leave_dispatch(old);
+}
+
+static int diag(struct ndisrt_adapter *a, unsigned msg, bool enable)
+{
+	struct diag_call c = {.a = a, .msg = msg, .enable = enable};
+
+	if (ke_current())
+		diag_on_vcpu(&c);
+	else
+		ke_vcpu_call(ke_machine_vcpu(a->m, 0), diag_on_vcpu, &c);
+	return c.rc;
+}
+
+int ndisrt_adapter_disable_interrupt(struct ndisrt_adapter *a, unsigned msg)
+{
+	return diag(a, msg, false);
+}
+
+int ndisrt_adapter_enable_interrupt(struct ndisrt_adapter *a, unsigned msg)
+{
+	return diag(a, msg, true);
+}

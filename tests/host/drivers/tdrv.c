@@ -1,0 +1,322 @@
+/*
+ * tests/host/drivers/tdrv.c - a small NDIS 6.20 miniport for the hosting
+ * tests, built once per variant (-DTDRV_<VARIANT>) as its own .so. The
+ * default variant brings a VN-1 up without an interrupt and halts cleanly;
+ * each other variant breaks one thing the loader or the DDI must catch.
+ *
+ * Compiled like a driver: <ndis.h> only.
+ */
+#define NDIS_MINIPORT_DRIVER 1
+#define NDIS620_MINIPORT 1
+#include <ndis.h>
+
+#define TDRV_TAG ((ULONG)0x76726474) /* 'tdrv' */
+
+typedef struct _TDRV_ADAPTER {
+	NDIS_HANDLE Handle;
+	PUCHAR Registers;
+	NDIS_PHYSICAL_ADDRESS Bar0;
+	UCHAR Mac[6];
+} TDRV_ADAPTER, *PTDRV_ADAPTER;
+
+static NDIS_HANDLE TdrvDriverHandle;
+static NDIS_OID TdrvOids[] = {OID_GEN_SUPPORTED_LIST};
+
+#if defined(TDRV_BAD_IMPORT)
+/* A DDI ndisrt does not implement: the loader must name it. */
+VOID NdisFooBar(VOID);
+#endif
+
+DRIVER_INITIALIZE DriverEntry;
+MINIPORT_INITIALIZE TdrvInitializeEx;
+MINIPORT_HALT TdrvHaltEx;
+MINIPORT_UNLOAD TdrvUnload;
+MINIPORT_PAUSE TdrvPause;
+MINIPORT_RESTART TdrvRestart;
+MINIPORT_OID_REQUEST TdrvOidRequest;
+MINIPORT_CANCEL_OID_REQUEST TdrvCancelOidRequest;
+MINIPORT_SEND_NET_BUFFER_LISTS TdrvSendNetBufferLists;
+MINIPORT_CANCEL_SEND TdrvCancelSend;
+MINIPORT_RETURN_NET_BUFFER_LISTS TdrvReturnNetBufferLists;
+MINIPORT_DEVICE_PNP_EVENT_NOTIFY TdrvDevicePnPEventNotify;
+MINIPORT_SHUTDOWN TdrvShutdownEx;
+
+static NDIS_STATUS TdrvSetAttributes(PTDRV_ADAPTER Adapter)
+{
+	NDIS_MINIPORT_ADAPTER_ATTRIBUTES a;
+	NDIS_PM_CAPABILITIES pm;
+	NDIS_STATUS status;
+
+	NdisZeroMemory(&a, sizeof(a));
+	a.RegistrationAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+	a.RegistrationAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.MiniportAdapterContext = Adapter;
+	a.RegistrationAttributes.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE;
+	a.RegistrationAttributes.InterfaceType = NdisInterfacePci;
+	status = NdisMSetMiniportAttributes(Adapter->Handle, &a);
+	if (status != NDIS_STATUS_SUCCESS)
+		return status;
+
+	NdisZeroMemory(&pm, sizeof(pm));
+	pm.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+	pm.Header.Revision = NDIS_PM_CAPABILITIES_REVISION_1;
+	pm.Header.Size = NDIS_SIZEOF_NDIS_PM_CAPABILITIES_REVISION_1;
+	NdisZeroMemory(&a, sizeof(a));
+	a.GeneralAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
+	a.GeneralAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+	a.GeneralAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+	a.GeneralAttributes.MediaType = NdisMedium802_3;
+	a.GeneralAttributes.PhysicalMediumType = NdisPhysicalMedium802_3;
+	a.GeneralAttributes.MtuSize = 1500;
+	a.GeneralAttributes.MaxXmitLinkSpeed = a.GeneralAttributes.MaxRcvLinkSpeed = 1000000000ULL;
+	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed = NDIS_LINK_SPEED_UNKNOWN;
+	a.GeneralAttributes.MediaConnectState = MediaConnectStateUnknown;
+	a.GeneralAttributes.MacAddressLength = 6;
+	NdisMoveMemory(a.GeneralAttributes.PermanentMacAddress, Adapter->Mac, 6);
+	NdisMoveMemory(a.GeneralAttributes.CurrentMacAddress, Adapter->Mac, 6);
+	a.GeneralAttributes.AccessType = NET_IF_ACCESS_BROADCAST;
+	a.GeneralAttributes.ConnectionType = NET_IF_CONNECTION_DEDICATED;
+	a.GeneralAttributes.IfType = IF_TYPE_ETHERNET_CSMACD;
+	a.GeneralAttributes.SupportedOidList = TdrvOids;
+	a.GeneralAttributes.SupportedOidListLength = sizeof(TdrvOids);
+	a.GeneralAttributes.PowerManagementCapabilitiesEx = &pm;
+	return NdisMSetMiniportAttributes(Adapter->Handle, &a);
+}
+
+_Use_decl_annotations_
+NDIS_STATUS TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+			     PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+{
+	PNDIS_RESOURCE_LIST res = MiniportInitParameters->AllocatedResources;
+	PTDRV_ADAPTER adapter;
+	NDIS_STATUS status;
+	UCHAR config[4];
+	ULONG i, value;
+
+	UNREFERENCED_PARAMETER(MiniportDriverContext);
+	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter), TDRV_TAG,
+						    NormalPoolPriority);
+	if (adapter == NULL)
+		return NDIS_STATUS_RESOURCES;
+	NdisZeroMemory(adapter, sizeof(*adapter));
+	adapter->Handle = MiniportAdapterHandle;
+	for (i = 0; i < res->Count; i++)
+		if (res->PartialDescriptors[i].Type == CmResourceTypeMemory)
+			adapter->Bar0 = res->PartialDescriptors[i].u.Memory.Start;
+	status = NdisMMapIoSpace((PVOID *)&adapter->Registers, MiniportAdapterHandle, adapter->Bar0,
+				 0x8000);
+	if (status != NDIS_STATUS_SUCCESS)
+		goto err_free;
+	if (NdisMGetBusData(MiniportAdapterHandle, PCI_WHICHSPACE_CONFIG, 0, config, 4) != 4 ||
+	    config[0] != 0x6E || config[1] != 0x1D) {
+		status = NDIS_STATUS_ADAPTER_NOT_FOUND;
+		goto err_unmap;
+	}
+	NdisReadRegisterUlong((PULONG)(adapter->Registers + 0x8), &value);
+	adapter->Mac[0] = (UCHAR)value;
+	adapter->Mac[1] = (UCHAR)(value >> 8);
+	adapter->Mac[2] = (UCHAR)(value >> 16);
+	adapter->Mac[3] = (UCHAR)(value >> 24);
+	NdisReadRegisterUlong((PULONG)(adapter->Registers + 0xC), &value);
+	adapter->Mac[4] = (UCHAR)value;
+	adapter->Mac[5] = (UCHAR)(value >> 8);
+
+#if defined(TDRV_TOUCH_MMIO)
+	/* Wrong: the mapping is for NdisReadRegisterXxx only. */
+	value = *(volatile ULONG *)(adapter->Registers + 0x4);
+#elif defined(TDRV_BAD_REGISTER)
+	/* Wrong: not inside any mapping. */
+	NdisReadRegisterUlong((PULONG)(ULONG_PTR)0x1000, &value);
+#elif defined(TDRV_NULL_DEREF)
+	value = *(volatile ULONG *)(ULONG_PTR)value; /* MAC_HI bytes: a small address */
+#endif
+	UNREFERENCED_PARAMETER(value);
+
+	status = TdrvSetAttributes(adapter);
+	if (status != NDIS_STATUS_SUCCESS)
+		goto err_unmap;
+
+#if defined(TDRV_INDICATE_PAUSED)
+	{
+		/* Wrong: the adapter is Paused until MiniportRestart. */
+		NET_BUFFER_LIST_POOL_PARAMETERS pp;
+		NDIS_HANDLE pool;
+		PNET_BUFFER_LIST nbl;
+		PMDL mdl;
+		static UCHAR frame[64];
+
+		NdisZeroMemory(&pp, sizeof(pp));
+		pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+		pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+		pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+		pp.fAllocateNetBuffer = TRUE;
+		pool = NdisAllocateNetBufferListPool(MiniportAdapterHandle, &pp);
+		mdl = NdisAllocateMdl(MiniportAdapterHandle, frame, sizeof(frame));
+		nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, mdl, 0, sizeof(frame));
+		nbl->SourceHandle = MiniportAdapterHandle;
+		NdisMIndicateReceiveNetBufferLists(MiniportAdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+						   0);
+	}
+#endif
+
+#if defined(TDRV_INIT_FAILS)
+	status = NDIS_STATUS_ADAPTER_NOT_FOUND;
+	goto err_unmap;
+#else
+	return NDIS_STATUS_SUCCESS;
+#endif
+
+err_unmap:
+	NdisMUnmapIoSpace(MiniportAdapterHandle, adapter->Registers, 0x8000);
+err_free:
+	NdisFreeMemory(adapter, 0, 0);
+	return status;
+}
+
+_Use_decl_annotations_
+VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+{
+	PTDRV_ADAPTER adapter = MiniportAdapterContext;
+
+	UNREFERENCED_PARAMETER(HaltAction);
+#if !defined(TDRV_LEAK)
+	NdisMUnmapIoSpace(adapter->Handle, adapter->Registers, 0x8000);
+#endif
+	NdisFreeMemory(adapter, 0, 0);
+}
+
+_Use_decl_annotations_
+VOID TdrvUnload(PDRIVER_OBJECT DriverObject)
+{
+	UNREFERENCED_PARAMETER(DriverObject);
+	NdisMDeregisterMiniportDriver(TdrvDriverHandle);
+}
+
+_Use_decl_annotations_
+NDIS_STATUS TdrvPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(PauseParameters);
+	return NDIS_STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+NDIS_STATUS TdrvRestart(NDIS_HANDLE MiniportAdapterContext,
+			PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(RestartParameters);
+	return NDIS_STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+NDIS_STATUS TdrvOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(OidRequest);
+	return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+_Use_decl_annotations_
+VOID TdrvCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(RequestId);
+}
+
+_Use_decl_annotations_
+VOID TdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList,
+			    NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
+{
+	PTDRV_ADAPTER adapter = MiniportAdapterContext;
+	PNET_BUFFER_LIST nbl;
+
+	UNREFERENCED_PARAMETER(PortNumber);
+	for (nbl = NetBufferList; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
+		NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_NOT_SUPPORTED;
+	NdisMSendNetBufferListsComplete(adapter->Handle, NetBufferList,
+					NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)
+						? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
+						: 0);
+}
+
+_Use_decl_annotations_
+VOID TdrvCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(CancelId);
+}
+
+_Use_decl_annotations_
+VOID TdrvReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
+			      ULONG ReturnFlags)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(NetBufferLists);
+	UNREFERENCED_PARAMETER(ReturnFlags);
+}
+
+_Use_decl_annotations_
+VOID TdrvDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(NetDevicePnPEvent);
+}
+
+_Use_decl_annotations_
+VOID TdrvShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+{
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	UNREFERENCED_PARAMETER(ShutdownAction);
+}
+
+#if defined(TDRV_NO_ENTRY)
+#define DriverEntry TdrvEntry /* exported under another name: no DriverEntry */
+NTSTATUS TdrvEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+#endif
+
+_Use_decl_annotations_
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+#if !defined(TDRV_ENTRY_FAILS) && !defined(TDRV_NO_REGISTER)
+	NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
+#endif
+
+#if defined(TDRV_BAD_IMPORT)
+	NdisFooBar();
+#endif
+#if defined(TDRV_ENTRY_FAILS)
+	UNREFERENCED_PARAMETER(DriverObject);
+	UNREFERENCED_PARAMETER(RegistryPath);
+	return (NTSTATUS)NDIS_STATUS_RESOURCES;
+#elif defined(TDRV_NO_REGISTER)
+	UNREFERENCED_PARAMETER(DriverObject);
+	UNREFERENCED_PARAMETER(RegistryPath);
+	return STATUS_SUCCESS;
+#else
+	NdisZeroMemory(&c, sizeof(c));
+	c.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
+	c.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
+	c.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
+	c.MajorNdisVersion = NDIS_MINIPORT_MAJOR_VERSION;
+	c.MinorNdisVersion = NDIS_MINIPORT_MINOR_VERSION;
+	c.MajorDriverVersion = 1;
+	c.InitializeHandlerEx = TdrvInitializeEx;
+	c.HaltHandlerEx = TdrvHaltEx;
+	c.UnloadHandler = TdrvUnload;
+	c.PauseHandler = TdrvPause;
+	c.RestartHandler = TdrvRestart;
+	c.OidRequestHandler = TdrvOidRequest;
+#if !defined(TDRV_BAD_CHARS)
+	c.SendNetBufferListsHandler = TdrvSendNetBufferLists;
+#endif
+	c.ReturnNetBufferListsHandler = TdrvReturnNetBufferLists;
+	c.CancelSendHandler = TdrvCancelSend;
+	c.DevicePnPEventNotifyHandler = TdrvDevicePnPEventNotify;
+	c.ShutdownHandlerEx = TdrvShutdownEx;
+	c.CancelOidRequestHandler = TdrvCancelOidRequest;
+	return (NTSTATUS)NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &c,
+						     &TdrvDriverHandle);
+#endif
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# End-to-end tests of `ndisrt run`: every interrupt mode at 1, 2 and 4 vCPUs,
+# throttling, RSS placement, an out-of-tree driver compiled the way a user
+# compiles one, captures, and drivers that must be refused with one line.
+# usage: test_run.sh NDISRT_BINARY SOURCE_ROOT
+set -u
+ndisrt=$1
+root=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+pass() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
+
+# run NAME ARGS... : must exit 0 with conservation holding and frames received.
+run_ok() {
+  local name=$1; shift
+  local out=$tmp/out.txt js=$tmp/r.json
+  if ! "$ndisrt" run --quiet --json "$js" "$@" >"$out" 2>&1; then
+    bad "$name: exit status $? ($*)"; tail -25 "$out"; return 1
+  fi
+  if [ "$(json "$js" "d['frames']['conservation']")" != True ] ||
+     [ "$(json "$js" "d['frames']['received'] > 0")" != True ]; then
+    bad "$name: conservation or nothing received"; cat "$js"; return 1
+  fi
+  pass "$name"
+}
+
+for irq in line msi msix; do
+  for cpus in 1 2 4; do
+    run_ok "irq=$irq cpus=$cpus: every frame received or counted dropped" \
+      --irq $irq --cpus $cpus --frames 3000 || continue
+    if [ $irq = msix ]; then
+      off=$(json $tmp/r.json "d['rss_off_cpu']")
+      hashed=$(json $tmp/r.json "d['rss_frames']")
+      if [ "$off" = 0 ] && [ "$hashed" -gt 0 ]; then
+        pass "irq=msix cpus=$cpus: each flow on the vCPU hash -> table -> processor predicts"
+      else
+        bad "irq=msix cpus=$cpus: $off of $hashed frames on an unpredicted vCPU"
+      fi
+    fi
+  done
+done
+
+for irq in line msix; do
+  if run_ok "max-nbls 4 ($irq): nothing lost" --irq $irq --cpus 2 --frames 4000 --max-nbls 4; then
+    most=$(json $tmp/r.json "d['max_nbls_in_one_dpc']")
+    [ "$most" -le 4 ] && [ "$most" -ge 1 ] && pass "max-nbls 4 ($irq): no DPC indicated more than 4 (most: $most)" \
+      || bad "max-nbls 4 ($irq): a DPC indicated $most"
+    reruns=$(json $tmp/r.json "sum(m['dpc_reruns'] for m in d['messages'])")
+    [ "$reruns" -gt 0 ] && pass "max-nbls 4 ($irq): MoreNblsPending re-ran DPCs ($reruns)" \
+      || bad "max-nbls 4 ($irq): no throttled re-run"
+  fi
+done
+
+run_ok "four NICs, two pairs, MSI-X:4" --nics 4 --irq msix:4 --cpus 2 --frames 2000
+run_ok "generator wire" --wire gen --nics 1 --cpus 2 --frames 2000
+
+# A capture of what the NICs sent, replayed into a NIC.
+if run_ok "capture" --frames 500 --capture "$tmp/c.pcap" && [ -s "$tmp/c.pcap" ]; then
+  run_ok "replay of that capture" --wire pcap:"$tmp/c.pcap" --nics 1
+fi
+
+# A driver compiled outside the tree, as a user compiles theirs.
+mkdir -p "$tmp/user"
+cp "$root/drivers/external/minimal_miniport.c" "$tmp/user/mydriver.c"
+if cc -shared -fPIC -Wall -Wextra -Werror -I "$root/include" "$tmp/user/mydriver.c" -o "$tmp/user/mydriver.so"; then
+  run_ok "out-of-tree driver through --driver PATH.so" --driver "$tmp/user/mydriver.so" --irq line --frames 2000
+else
+  bad "out-of-tree driver does not compile with cc -shared -fPIC -I include"
+fi
+
+# Drivers that must be refused: one line, non-zero exit, no crash.
+refuse() {
+  local name=$1 want=$2; shift 2
+  local err rc
+  err=$("$ndisrt" run --quiet "$@" 2>&1 >/dev/null); rc=$?
+  if [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(wc -l <<<"$err")" -eq 1 ] && grep -qi -- "$want" <<<"$err"; then
+    pass "$name: one line, exit $rc"
+  else
+    bad "$name: exit $rc, message: $err"
+  fi
+}
+cc -shared -fPIC -I "$root/include" "$root/tests/tools/drivers/no_entry.c" -o "$tmp/no_entry.so" ||
+  bad "tests/tools/drivers/no_entry.c does not compile"
+cc -shared -fPIC -I "$root/include" "$root/tests/tools/drivers/fail_init.c" -o "$tmp/fail_init.so" ||
+  bad "tests/tools/drivers/fail_init.c does not compile"
+echo "this is not a shared object" > "$tmp/text.so"
+refuse "driver without DriverEntry" DriverEntry --driver "$tmp/no_entry.so"
+refuse "file that is not a shared object" "$tmp/text.so" --driver "$tmp/text.so"
+refuse "driver whose initialize fails" MiniportInitializeEx --driver "$tmp/fail_init.so" --nics 2
+refuse "missing driver file" "$tmp/nope.so" --driver "$tmp/nope.so"
+refuse "bad --irq" "--irq" --irq bogus
+refuse "malformed capture" "$tmp/text.so" --wire pcap:"$tmp/text.so" --nics 1
+
+# A driver that breaks a rule mid-run: the run stops with a bug-check
+# report (code, parameters, vCPU, IRQL, call chain) and exit status 1.
+if cc -shared -fPIC -I "$root/include" -DTDRV_NULL_DEREF "$root/tests/host/drivers/tdrv.c" \
+     -o "$tmp/null_deref.so"; then
+  out=$("$ndisrt" run --quiet --driver "$tmp/null_deref.so" --irq line 2>&1); rc=$?
+  if [ $rc -eq 1 ] && grep -q "STOP: 0x0000001E" <<<"$out" &&
+     grep -q KMODE_EXCEPTION_NOT_HANDLED <<<"$out" && grep -q "^vCPU 0 at IRQL" <<<"$out" &&
+     grep -q "Call chain" <<<"$out" && grep -q "TdrvInitializeEx" <<<"$out"; then
+    pass "driver that faults: bug-check report naming its routine, exit 1"
+  else
+    bad "driver that faults: exit $rc"; echo "$out" | head -20
+  fi
+else
+  bad "tests/host/drivers/tdrv.c does not compile"
+fi
+
+[ $fail -eq 0 ] && echo "run: all passed"
+exit $fail

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/run.c - `ndisrt run`, the main job: boot a machine, hand a miniport
+ * VN-1 NICs, push traffic through its interrupt path, and report what
+ * happened, with every frame accounted for.
+ *
+ * Traffic. With --wire pair, NICs are cabled in pairs (0-1, 2-3, ...); the
+ * host plays the protocol on the even NIC of each pair and sends generated
+ * frames through the driver's MiniportSendNetBufferLists, so both the send
+ * and the receive path run. With --wire gen or pcap:FILE, a generator (or a
+ * capture replay) feeds every NIC's port directly.
+ *
+ * Conservation. Every frame offered (handed to a driver's send, or sent by a
+ * generator) is, at the end, exactly one of: indicated by the receiving
+ * driver, or counted as dropped somewhere we can name (send completed with
+ * an error, the transmitting VN-1, the wire, the receiving VN-1). A frame in
+ * none of these is lost, and the run fails.
+ */
+#include "tools/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hw/intc.h"
+#include "hw/rss.h"
+#include "hw/vn1.h"
+#include "hw/wire.h"
+#include "ke/ke.h"
+#include "ndisrt/host.h"
+#include "ndisrt/ndis.h"
+
+/* The Toeplitz key Microsoft's RSS verification examples use. */
+static const uint8_t default_rss_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+
+/* NDIS_HASH_IPV4 | TCP_IPV4 | IPV6 | TCP_IPV6 (ntddndis.h values) */
+#define RUN_HASH_TYPES (0x100u | 0x200u | 0x400u | 0x1000u)
+/* NDIS_PACKET_TYPE_DIRECTED | MULTICAST | BROADCAST */
+/* NDIS_PACKET_TYPE_DIRECTED | MULTICAST | BROADCAST; a replayed capture
+ * was addressed to other stations, so those NICs also get PROMISCUOUS. */
+#define RUN_PACKET_FILTER (0x1u | 0x2u | 0x8u)
+#define RUN_PACKET_TYPE_PROMISCUOUS 0x20u
+
+static struct run_state run;
+
+/* ------------------------------------------------------------ protocol side */
+
+static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info *info,
+		    const void *frame, size_t len)
+{
+	struct run_nic *rn = ctx;
+	enum hw_rss_type type;
+	uint32_t want;
+
+	(void)n;
+	atomic_fetch_add_explicit(&rn->rx_frames, 1, memory_order_relaxed);
+	if (info->vcpu < RUN_MAX_CPUS)
+		atomic_fetch_add_explicit(&run.vcpu[info->vcpu].frames, 1,
+					  memory_order_relaxed);
+	/* RSS: an independent hash of the frame, and the processor it predicts. */
+	want = hw_rss_hash_frame(default_rss_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES,
+				 frame, len, &type);
+	if (type == HW_RSS_NONE)
+		return;
+	atomic_fetch_add_explicit(&rn->rss_frames, 1, memory_order_relaxed);
+	if (info->hash_value != want)
+		atomic_fetch_add_explicit(&rn->rss_bad_hash, 1, memory_order_relaxed);
+	if (info->vcpu != run.rss_table[want % RUN_RSS_TABLE])
+		atomic_fetch_add_explicit(&rn->rss_off_cpu, 1, memory_order_relaxed);
+}
+
+static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const void *buf,
+			size_t len)
+{
+	struct run_nic *rn = ctx;
+
+	(void)n, (void)code, (void)buf, (void)len;
+	atomic_fetch_add_explicit(&rn->status_indications, 1, memory_order_relaxed);
+}
+
+/* ------------------------------------------------------- latency histograms */
+
+static void isr_enter(void *ctx, struct ke_interrupt *intr)
+{
+	(void)ctx, (void)intr;
+	run_hist_add(&run.isr_latency, ke_interrupt_latency_ns());
+	atomic_fetch_add_explicit(&run.vcpu[ke_current_number()].isrs, 1, memory_order_relaxed);
+}
+
+static void dpc_enter(void *ctx, struct ke_dpc *dpc)
+{
+	(void)ctx, (void)dpc;
+	run.vcpu[ke_current_number()].dpc_t0 = ke_clock_ns(run.m);
+}
+
+static void dpc_exit(void *ctx, struct ke_dpc *dpc)
+{
+	struct run_vcpu *v = &run.vcpu[ke_current_number()];
+
+	(void)ctx, (void)dpc;
+	run_hist_add(&run.dpc_duration, ke_clock_ns(run.m) - v->dpc_t0);
+}
+
+static const struct ke_hooks run_hooks = {
+	.isr_enter = isr_enter,
+	.dpc_enter = dpc_enter,
+	.dpc_exit = dpc_exit,
+};
+
+/* A bug check ends the run: say so, print the report, exit 1. */
+static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
+{
+	static const char head[] = "\nndisrt run: the machine stopped with a bug check; the "
+				   "driver broke a rule of the NDIS contract:\n";
+
+	(void)ctx;
+	(void)!write(2, head, sizeof(head) - 1);
+	ke_bugcheck_print(2, r);
+	_exit(1);
+}
+
+/* ------------------------------------------------------------------ set-up */
+
+static int make_nic(unsigned i, char *err, size_t errlen)
+{
+	struct run_nic *rn = &run.nic[i];
+	struct vn1_config vc = {0};
+
+	vc.machine = run.m;
+	vc.dma = ndisrt_host_dma(run.h);
+	memcpy(vc.mac, (uint8_t[6]){0x02, 0x00, 0x4e, 0x44, 0x49, (uint8_t)(i + 1)}, 6);
+	vc.bar0_addr = 0xF0000000ull + (uint64_t)i * 0x10000;
+	vc.bar1_port = (uint16_t)(0xC000 + i * 0x40);
+	vc.irq_kind = run.o.irq == RUN_IRQ_LINE  ? VN1_IRQ_LINE
+		      : run.o.irq == RUN_IRQ_MSI ? VN1_IRQ_MSI
+						 : VN1_IRQ_MSIX;
+	vc.nr_msgs = run.o.irq == RUN_IRQ_MSIX ? run.msix_messages : 1;
+	if (run.o.irq == RUN_IRQ_LINE) {
+		/* One INTx line per NIC, at DIRQL 5, on every vCPU. */
+		rn->line = intc_line_create(run.ic, 5, ~0ull >> (64 - run.o.cpus));
+		if (!rn->line) {
+			snprintf(err, errlen, "cannot create an INTx line: %s", strerror(errno));
+			return -1;
+		}
+		vc.intx_vector = (uint8_t)intc_line_vector(rn->line);
+	}
+	intc_source_init(&rn->src, run.ic, rn->line);
+	vc.sink = intc_source_sink(&rn->src);
+	rn->dev = vn1_create(&vc);
+	if (!rn->dev) {
+		snprintf(err, errlen, "cannot create VN-1 #%u: %s", i, strerror(errno));
+		return -1;
+	}
+	memcpy(rn->mac, vc.mac, 6);
+	return 0;
+}
+
+static int start_nic(unsigned i, char *err, size_t errlen)
+{
+	struct run_nic *rn = &run.nic[i];
+	struct ndisrt_nic_config nc;
+	char why[256];
+
+	ndisrt_nic_config_init(&nc, rn->dev);
+	nc.irq = run.o.irq == RUN_IRQ_LINE  ? NDISRT_IRQ_LINE
+		 : run.o.irq == RUN_IRQ_MSI ? NDISRT_IRQ_MSI
+					    : NDISRT_IRQ_MSIX;
+	nc.msix_messages = run.msix_messages;
+	nc.line = rn->line;
+	nc.max_nbls = run.o.max_nbls;
+	if (ndisrt_nic_start(run.drv, &nc, &rn->n, why, sizeof(why))) {
+		snprintf(err, errlen, "NIC %u: %s", i, why);
+		return -1;
+	}
+	ndisrt_nic_set_rx_sink(rn->n, rx_sink, rn);
+	ndisrt_nic_set_status_sink(rn->n, status_sink, rn);
+	rn->filter_status = ndisrt_nic_set_packet_filter(
+	    rn->n, RUN_PACKET_FILTER |
+		       (run.o.wire == RUN_WIRE_PCAP ? RUN_PACKET_TYPE_PROMISCUOUS : 0));
+	rn->rss_status = ndisrt_nic_set_rss(rn->n, default_rss_key, RUN_HASH_TYPES,
+					    run.rss_table, RUN_RSS_TABLE);
+	return 0;
+}
+
+static int make_wires(char *err, size_t errlen)
+{
+	if (run.o.wire == RUN_WIRE_PAIR) {
+		for (unsigned i = 0; i + 1 < run.o.nics; i += 2) {
+			struct wire *w = wire_pair_create(run.m);
+
+			if (!w) {
+				snprintf(err, errlen, "cannot create a wire pair");
+				return -1;
+			}
+			run.wire[run.nr_wires++] = w;
+			vn1_wire_attach(run.nic[i].dev, w, 0);
+			vn1_wire_attach(run.nic[i + 1].dev, w, 1);
+			run.nic[i].sender = true;
+			run.nic[i].peer = i + 1;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < run.o.nics; i++) {
+		struct wire *w;
+
+		if (run.o.wire == RUN_WIRE_GEN) {
+			struct wire_gen_config g = {0};
+
+			run_gen_config(&run, i, &g);
+			w = wire_gen_create(run.m, &g);
+			if (!w) {
+				snprintf(err, errlen, "cannot create the traffic generator: %s",
+					 strerror(errno));
+				return -1;
+			}
+		} else {
+			struct wire_replay_config rc = {.rate_pps = run_rate_pps(&run)};
+
+			w = wire_replay_create(run.m, run.o.pcap_in, &rc, err, errlen);
+			if (!w)
+				return -2;
+		}
+		run.wire[run.nr_wires++] = w;
+		vn1_wire_attach(run.nic[i].dev, w, 0); /* a source sends into end 0 */
+	}
+	return 0;
+}
+
+static int open_capture(char *err, size_t errlen)
+{
+	if (!run.o.capture)
+		return 0;
+	run.cap = wire_capture_open(run.m, run.o.capture, err, errlen);
+	if (!run.cap)
+		return -1;
+	for (unsigned i = 0; i < run.nr_wires; i++)
+		wire_tap(run.wire[i], run.cap);
+	return 0;
+}
+
+/* -------------------------------------------------------------- teardown */
+
+static void teardown(void)
+{
+	for (unsigned i = 0; i < run.nr_wires; i++)
+		if (run.o.wire != RUN_WIRE_PAIR)
+			wire_source_stop(run.wire[i]);
+	for (unsigned i = 0; i < run.o.nics; i++)
+		if (run.nic[i].n)
+			ndisrt_nic_halt(run.nic[i].n);
+	if (run.drv)
+		ndisrt_driver_unload(run.drv);
+	for (unsigned i = 0; i < run.nr_wires; i++)
+		wire_close(run.wire[i]);
+	if (run.cap) {
+		if (wire_capture_close(run.cap))
+			fprintf(stderr, "ndisrt run: writing %s failed\n", run.o.capture);
+	}
+	for (unsigned i = 0; i < run.o.nics; i++) {
+		if (run.nic[i].dev)
+			vn1_free(run.nic[i].dev);
+		if (run.nic[i].line)
+			intc_line_free(run.nic[i].line);
+	}
+	if (run.h)
+		ndisrt_host_free(run.h);
+}
+
+/* ------------------------------------------------------------------- main */
+
+static int set_up(char *err, size_t errlen)
+{
+	struct ndisrt_host_config hc = {.nr_vcpus = run.o.cpus};
+	int rc;
+
+	run.h = ndisrt_host_create(&hc);
+	if (!run.h) {
+		snprintf(err, errlen, "cannot create a %u-vCPU machine: %s", run.o.cpus,
+			 strerror(errno));
+		return 70;
+	}
+	run.m = ndisrt_host_machine(run.h);
+	run.ic = ndisrt_host_intc(run.h);
+	for (unsigned i = 0; i < RUN_RSS_TABLE; i++)
+		run.rss_table[i] = i % run.o.cpus;
+	run.msix_messages = run.o.msix_messages ? run.o.msix_messages
+						: (run.o.cpus < 8 ? run.o.cpus : 8) + 1;
+	if (ndisrt_driver_load(run.h, run.driver_path, &run.drv, err, errlen))
+		return 66;
+	ndisrt_driver_version(run.drv, &run.drv_major, &run.drv_minor);
+	for (unsigned i = 0; i < run.o.nics; i++)
+		if (make_nic(i, err, errlen))
+			return 70;
+	rc = make_wires(err, errlen);
+	if (rc)
+		return rc == -2 ? 66 : 70;
+	if (open_capture(err, errlen))
+		return 73;
+	ke_hooks_install(run.m, &run_hooks);
+	for (unsigned i = 0; i < run.o.nics; i++)
+		if (start_nic(i, err, errlen))
+			return 66;
+	return 0;
+}
+
+int ndisrt_cmd_run(int argc, char **argv)
+{
+	char err[512] = "";
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	rc = run_options_parse(argc, argv, &run.o, stdout, stderr);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	run.driver_path = run_resolve_driver(run.o.driver, err, sizeof(err));
+	if (!run.driver_path) {
+		fprintf(stderr, "ndisrt run: %s\n", err);
+		return 66;
+	}
+	ke_bugcheck_set_handler(run_bugcheck, NULL);
+	rc = set_up(err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "ndisrt run: %s\n", err);
+		teardown();
+		return rc;
+	}
+	run_traffic(&run);
+	run_collect(&run);
+	ke_hooks_install(run.m, NULL);
+	teardown();
+	rc = run_report(&run);
+	return rc;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/run.h - the state of one `ndisrt run`, shared by its parts:
+ * run.c (set-up, teardown), run_traffic.c (traffic, draining, collection),
+ * run_report.c (histograms, conservation, the report).
+ */
+#ifndef NDISRT_TOOLS_RUN_H
+#define NDISRT_TOOLS_RUN_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/intc.h"
+#include "hw/vn1.h"
+#include "hw/wire.h"
+#include "ndisrt/host.h"
+#include "ndisrt/ndis.h"
+#include "tools/run_options.h"
+
+#define RUN_RSS_TABLE 128
+#define RUN_HIST_BUCKETS 512
+
+/* Log-linear histogram of nanoseconds: 8 sub-buckets per power of two. */
+struct run_hist {
+	atomic_ulong bucket[RUN_HIST_BUCKETS];
+	atomic_ulong n;
+	atomic_ulong max;
+};
+
+void run_hist_add(struct run_hist *h, uint64_t ns);
+/* Upper bound of the bucket holding quantile @q (0..1); 0 when empty. */
+uint64_t run_hist_quantile(const struct run_hist *h, double q);
+
+struct run_vcpu {
+	atomic_ulong isrs;	/* ISR calls seen by the hook */
+	atomic_ulong frames;	/* frames indicated on this vCPU */
+	uint64_t dpc_t0;	/* (v) start of the running DPC */
+	struct ndisrt_interrupt_counters ctr; /* collected: all NICs, all messages */
+};
+
+struct run_nic {
+	struct vn1 *dev;
+	struct intc_source src;
+	struct intc_line *line;
+	struct ndisrt_nic *n;
+	uint8_t mac[6];
+	bool sender;		/* --wire pair: the protocol sends from this NIC */
+	unsigned peer;		/* its receiver */
+	uint64_t gen_index;	/* next generated frame */
+	uint32_t filter_status, rss_status;
+	atomic_ulong rx_frames, rss_frames, rss_bad_hash, rss_off_cpu, status_indications;
+	/* collected at the end */
+	struct ndisrt_nic_stats st;
+	struct vn1_stats vs;
+	uint64_t source_sent;	/* gen/pcap: frames the source sent into this NIC */
+	unsigned nr_messages;
+	struct ndisrt_interrupt_counters msg[NDISRT_MAX_MESSAGES];
+};
+
+struct run_state {
+	struct run_options o;
+	const char *driver_path;
+	char driver_buf[4096];
+	struct ndisrt_host *h;
+	struct ke_machine *m;
+	struct intc *ic;
+	struct ndisrt_driver *drv;
+	unsigned drv_major, drv_minor;
+	unsigned msix_messages;
+	struct run_nic nic[RUN_MAX_NICS];
+	struct wire *wire[RUN_MAX_NICS];
+	unsigned nr_wires;
+	struct wire_capture *cap;
+	struct wire_capture_stats cap_stats;
+	unsigned rss_table[RUN_RSS_TABLE];
+	struct run_vcpu vcpu[RUN_MAX_CPUS];
+	struct run_hist isr_latency, dpc_duration;
+	double elapsed_s;
+	bool drain_timeout;
+	char drain_msg[256];
+};
+
+int ndisrt_cmd_run(int argc, char **argv);
+
+/* run_traffic.c */
+const char *run_resolve_driver(const char *name, char *err, size_t errlen);
+void run_gen_config(struct run_state *r, unsigned nic, struct wire_gen_config *g);
+uint64_t run_rate_pps(const struct run_state *r);
+void run_traffic(struct run_state *r);
+void run_collect(struct run_state *r);
+
+/* run_report.c: prints the report; Return: the exit status. */
+int run_report(struct run_state *r);
+
+#endif /* NDISRT_TOOLS_RUN_H */

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/run_options.c - `ndisrt run` options: defaults, parsing, validation.
+ *
+ * Every error is one line that names the option, says what was wrong and
+ * what is accepted; the exit status is EX_USAGE (64).
+ */
+#include "tools/run_options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EX_USAGE 64
+
+void run_options_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ndisrt run [options]\n"
+		"\n"
+		"Boot a virtual machine, hand a miniport driver VN-1 NICs, push traffic through\n"
+		"its interrupt path, and report what happened. With no option: two VN-1s back to\n"
+		"back, the sample miniport on each, MSI-X, RSS over all vCPUs, one side sending\n"
+		"generated traffic to the other for 3 seconds.\n"
+		"\n"
+		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
+		"                         or a built-in sample: vn1 (NDIS 6.20, default)\n"
+		"  --cpus N               vCPUs (1..%d; default 2)\n"
+		"  --nics N               VN-1 NICs (1..%d; default 2)\n"
+		"  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
+		"  --wire KIND            pair (NICs back to back, default) | gen (generator feeds\n"
+		"                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
+		"  --frames N             stop after N frames offered (default: run --seconds)\n"
+		"  --seconds S            run for S seconds (default 3)\n"
+		"  --size B               frame size in bytes, 64..1514 (default 512)\n"
+		"  --flows F              distinct flows, for RSS to spread (default 64)\n"
+		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
+		"  --capture FILE         write every frame the NICs send to a pcap file\n"
+		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --quiet                no progress line\n"
+		"  -h, --help             this text\n"
+		"\n"
+		"Exit status: 0 when every frame is accounted for and no bug check fired;\n"
+		"1 when conservation failed or a bug check fired (the report says why);\n"
+		"64 for a bad option; 66 for a driver or capture that cannot be loaded.\n",
+		RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
+}
+
+static void defaults(struct run_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->driver = "vn1";
+	o->cpus = 2;
+	o->nics = 2;
+	o->irq = RUN_IRQ_MSIX;
+	o->wire = RUN_WIRE_PAIR;
+	o->seconds = 3.0;
+	o->size = 512;
+	o->flows = 64;
+	o->max_nbls = 64;
+}
+
+/* Parse an unsigned in [lo, hi]; 0 on success. */
+static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad(FILE *err, const char *opt, const char *val, const char *want)
+{
+	if (val)
+		fprintf(err, "ndisrt run: %s '%s' is not valid: %s\n", opt, val, want);
+	else
+		fprintf(err, "ndisrt run: %s needs a value: %s\n", opt, want);
+	return EX_USAGE;
+}
+
+static int parse_irq(const char *v, struct run_options *o, FILE *err)
+{
+	uint64_t n;
+
+	if (v && !strcmp(v, "line")) {
+		o->irq = RUN_IRQ_LINE;
+	} else if (v && !strcmp(v, "msi")) {
+		o->irq = RUN_IRQ_MSI;
+	} else if (v && !strcmp(v, "msix")) {
+		o->irq = RUN_IRQ_MSIX;
+		o->msix_messages = 0;
+	} else if (v && !strncmp(v, "msix:", 5) && !parse_uint(v + 5, 1, RUN_MAX_MSIX, &n)) {
+		o->irq = RUN_IRQ_MSIX;
+		o->msix_messages = (unsigned)n;
+	} else {
+		return bad(err, "--irq", v, "use line, msi, msix or msix:N with N from 1 to 16");
+	}
+	return 0;
+}
+
+static int parse_wire(const char *v, struct run_options *o, FILE *err)
+{
+	if (v && !strcmp(v, "pair")) {
+		o->wire = RUN_WIRE_PAIR;
+	} else if (v && !strcmp(v, "gen")) {
+		o->wire = RUN_WIRE_GEN;
+	} else if (v && !strncmp(v, "pcap:", 5) && v[5]) {
+		o->wire = RUN_WIRE_PCAP;
+		o->pcap_in = v + 5;
+	} else {
+		return bad(err, "--wire", v, "use pair, gen or pcap:FILE");
+	}
+	return 0;
+}
+
+static int parse_seconds(const char *v, struct run_options *o, FILE *err)
+{
+	char *end;
+	double s;
+
+	if (!v)
+		return bad(err, "--seconds", v, "a number of seconds, e.g. 3 or 0.5");
+	errno = 0;
+	s = strtod(v, &end);
+	if (errno || *end || !(s > 0) || s > 86400)
+		return bad(err, "--seconds", v, "a number of seconds above 0 and at most 86400");
+	o->seconds = s;
+	return 0;
+}
+
+/* One option with its value; *used tells whether the value was consumed. */
+static int parse_one(const char *opt, const char *v, struct run_options *o, FILE *err)
+{
+	uint64_t n;
+
+	if (!strcmp(opt, "--driver")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a path to a .so or a sample name (vn1)");
+		o->driver = v;
+	} else if (!strcmp(opt, "--cpus")) {
+		if (parse_uint(v, 1, RUN_MAX_CPUS, &n))
+			return bad(err, opt, v, "a whole number from 1 to 64");
+		o->cpus = (unsigned)n;
+	} else if (!strcmp(opt, "--nics")) {
+		if (parse_uint(v, 1, RUN_MAX_NICS, &n))
+			return bad(err, opt, v, "a whole number from 1 to 8");
+		o->nics = (unsigned)n;
+	} else if (!strcmp(opt, "--irq")) {
+		return parse_irq(v, o, err);
+	} else if (!strcmp(opt, "--wire")) {
+		return parse_wire(v, o, err);
+	} else if (!strcmp(opt, "--frames")) {
+		if (parse_uint(v, 1, UINT64_MAX / 2, &n))
+			return bad(err, opt, v, "a whole number of frames, at least 1");
+		o->frames = n;
+	} else if (!strcmp(opt, "--seconds")) {
+		return parse_seconds(v, o, err);
+	} else if (!strcmp(opt, "--size")) {
+		if (parse_uint(v, 64, 1514, &n))
+			return bad(err, opt, v, "a frame size from 64 to 1514 bytes");
+		o->size = (unsigned)n;
+	} else if (!strcmp(opt, "--flows")) {
+		if (parse_uint(v, 1, 1000000, &n))
+			return bad(err, opt, v, "a whole number of flows from 1 to 1000000");
+		o->flows = (unsigned)n;
+	} else if (!strcmp(opt, "--max-nbls")) {
+		if (v && !strcmp(v, "all"))
+			o->max_nbls = 0xFFFFFFFFu;
+		else if (parse_uint(v, 1, 0xFFFFFFFEu, &n))
+			return bad(err, opt, v, "a whole number of NBLs, at least 1, or 'all'");
+		else
+			o->max_nbls = (uint32_t)n;
+	} else if (!strcmp(opt, "--capture")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the capture to");
+		o->capture = v;
+	} else if (!strcmp(opt, "--json")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
+		o->json = v;
+	} else {
+		fprintf(err, "ndisrt run: unknown option '%s' (try 'ndisrt run --help')\n", opt);
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+static bool takes_value(const char *opt)
+{
+	static const char *const with_value[] = {"--driver", "--cpus",	   "--nics",
+						 "--irq",    "--wire",	   "--frames",
+						 "--seconds", "--size",	   "--flows",
+						 "--max-nbls", "--capture", "--json"};
+
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (!strcmp(opt, with_value[i]))
+			return true;
+	return false;
+}
+
+static int cross_check(const struct run_options *o, FILE *err)
+{
+	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
+		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
+			     "plugged back to back in pairs; use --wire gen for an odd count\n",
+			o->nics);
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+int run_options_parse(int argc, char **argv, struct run_options *o, FILE *out, FILE *err)
+{
+	defaults(o);
+	for (int i = 1; i < argc; i++) {
+		char opt[256];
+		const char *a = argv[i], *v = NULL, *eq;
+		int rc;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			run_options_usage(out);
+			return 1;
+		}
+		if (!strcmp(a, "--quiet")) {
+			o->quiet = true;
+			continue;
+		}
+		eq = strchr(a, '=');
+		if (!strncmp(a, "--", 2) && eq && (size_t)(eq - a) < sizeof(opt)) {
+			/* --opt=value */
+			memcpy(opt, a, (size_t)(eq - a));
+			opt[eq - a] = 0;
+			v = eq + 1;
+		} else {
+			snprintf(opt, sizeof(opt), "%s", a);
+			if (takes_value(opt) && i + 1 < argc)
+				v = argv[++i];
+		}
+		rc = parse_one(opt, v, o, err);
+		if (rc)
+			return rc;
+	}
+	return cross_check(o, err);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/run_options.h - the options of `ndisrt run`, parsed and validated.
+ */
+#ifndef NDISRT_TOOLS_RUN_OPTIONS_H
+#define NDISRT_TOOLS_RUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum run_irq { RUN_IRQ_LINE, RUN_IRQ_MSI, RUN_IRQ_MSIX };
+enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
+
+#define RUN_MAX_CPUS 64
+#define RUN_MAX_NICS 8
+#define RUN_MAX_MSIX 16
+
+struct run_options {
+	const char *driver;	/* path to a .so, or a built-in sample's name */
+	unsigned cpus;
+	unsigned nics;
+	enum run_irq irq;
+	unsigned msix_messages;	/* 0: as many as the driver can use */
+	enum run_wire wire;
+	const char *pcap_in;	/* --wire pcap:FILE */
+	uint64_t frames;	/* 0: run for @seconds */
+	double seconds;
+	unsigned size;
+	unsigned flows;
+	uint32_t max_nbls;	/* NDIS_INDICATE_ALL_NBLS = 0xFFFFFFFF */
+	const char *capture;
+	const char *json;
+	bool quiet;		/* no progress line */
+};
+
+/**
+ * run_options_parse() - Parse argv (argv[0] is "run") into @o, with defaults.
+ * On a bad option writes one line to @err naming it and what to do.
+ * Return: 0, 1 if --help was printed to @out, or 64 (EX_USAGE).
+ */
+int run_options_parse(int argc, char **argv, struct run_options *o, FILE *out, FILE *err);
+
+void run_options_usage(FILE *f);
+
+#endif /* NDISRT_TOOLS_RUN_OPTIONS_H */

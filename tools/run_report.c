@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/run_report.c - `ndisrt run`: latency histograms, the conservation
+ * check, and the report (text on stdout, JSON on request).
+ */
+#include "tools/run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ----------------------------------------------------------- histograms */
+
+static unsigned hist_bucket(uint64_t ns)
+{
+	unsigned log, sub;
+
+	if (ns < 8)
+		return (unsigned)ns;
+	log = 63u - (unsigned)__builtin_clzll(ns);
+	sub = (unsigned)(ns >> (log - 3)) & 7u;
+	return (log - 2) * 8 + sub < RUN_HIST_BUCKETS ? (log - 2) * 8 + sub
+						       : RUN_HIST_BUCKETS - 1;
+}
+
+static uint64_t bucket_upper(unsigned b)
+{
+	unsigned log, sub;
+
+	if (b < 8)
+		return b;
+	log = b / 8 + 2;
+	sub = b % 8;
+	return ((8ull + sub + 1) << (log - 3)) - 1;
+}
+
+void run_hist_add(struct run_hist *h, uint64_t ns)
+{
+	uint64_t max = atomic_load_explicit(&h->max, memory_order_relaxed);
+
+	atomic_fetch_add_explicit(&h->bucket[hist_bucket(ns)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->n, 1, memory_order_relaxed);
+	while (ns > max &&
+	       !atomic_compare_exchange_weak_explicit(&h->max, &max, ns, memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+}
+
+uint64_t run_hist_quantile(const struct run_hist *h, double q)
+{
+	uint64_t n = atomic_load(&h->n), want, seen = 0;
+
+	if (!n)
+		return 0;
+	want = (uint64_t)(q * (double)(n - 1)) + 1;
+	for (unsigned b = 0; b < RUN_HIST_BUCKETS; b++) {
+		seen += atomic_load(&h->bucket[b]);
+		if (seen >= want) {
+			uint64_t up = bucket_upper(b), max = atomic_load(&h->max);
+
+			return up < max ? up : max;
+		}
+	}
+	return atomic_load(&h->max);
+}
+
+/* --------------------------------------------------------- conservation */
+
+struct tally {
+	uint64_t offered;	/* handed to a driver's send, or sent by a source */
+	uint64_t received;	/* indicated by a receiving driver */
+	uint64_t drop_driver;	/* sends the driver completed with an error */
+	uint64_t drop_tx_dev;	/* transmitting VN-1: link down, no wire, bad descriptor, DMA */
+	uint64_t drop_rx_dev;	/* receiving VN-1: no descriptor, filtered, link down, ... */
+	uint64_t lost_tx;	/* accepted by a sending driver, never completed or sent */
+	uint64_t lost_rx;	/* accepted by a receiving VN-1, never indicated */
+};
+
+static void tally_rx(const struct run_nic *rn, struct tally *t)
+{
+	t->received += atomic_load(&rn->rx_frames);
+	t->drop_rx_dev += rn->vs.rx_offered - rn->vs.rx_accepted;
+	if (rn->vs.rx_accepted > atomic_load(&rn->rx_frames))
+		t->lost_rx += rn->vs.rx_accepted - atomic_load(&rn->rx_frames);
+}
+
+static void tally(const struct run_state *r, struct tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < r->o.nics; i++) {
+		const struct run_nic *rn = &r->nic[i];
+
+		if (r->o.wire != RUN_WIRE_PAIR) {
+			t->offered += rn->source_sent;
+			tally_rx(rn, t);
+			continue;
+		}
+		if (!rn->sender)
+			continue;
+		const struct vn1_stats *vs = &rn->vs;
+		uint64_t dev_drops = vs->tx_link_down + vs->tx_no_wire + vs->tx_bad_desc +
+				     vs->tx_dma_fault;
+		uint64_t accounted = rn->st.send_failed + dev_drops + vs->tx_sent;
+
+		t->offered += rn->st.sent;
+		t->drop_driver += rn->st.send_failed;
+		t->drop_tx_dev += dev_drops;
+		if (rn->st.sent > accounted)
+			t->lost_tx += rn->st.sent - accounted;
+		tally_rx(&r->nic[rn->peer], t);
+	}
+}
+
+static uint64_t dropped(const struct tally *t)
+{
+	return t->drop_driver + t->drop_tx_dev + t->drop_rx_dev;
+}
+
+/* --------------------------------------------------------------- text */
+
+static const char *irq_name(const struct run_state *r)
+{
+	static char buf[32];
+
+	if (r->o.irq == RUN_IRQ_LINE)
+		return "line-based (INTx)";
+	if (r->o.irq == RUN_IRQ_MSI)
+		return "MSI (1 message)";
+	snprintf(buf, sizeof(buf), "MSI-X (%u messages)", r->msix_messages);
+	return buf;
+}
+
+static void us(FILE *f, uint64_t ns)
+{
+	fprintf(f, "%9.1f", (double)ns / 1000.0);
+}
+
+static void print_latency(FILE *f, const char *what, const struct run_hist *h)
+{
+	fprintf(f, "  %-22s", what);
+	us(f, run_hist_quantile(h, 0.5));
+	us(f, run_hist_quantile(h, 0.99));
+	us(f, atomic_load(&h->max));
+	fprintf(f, "   (%lu samples)\n", atomic_load(&h->n));
+}
+
+static void print_text(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
+		       const char *why)
+{
+	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
+
+	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u VN-1 NIC%s, %u vCPU%s, %s, wire %s, "
+		   "%.1f s\n\n",
+		r->o.driver, r->drv_major, r->drv_minor, r->o.nics, r->o.nics > 1 ? "s" : "",
+		r->o.cpus, r->o.cpus > 1 ? "s" : "", irq_name(r),
+		r->o.wire == RUN_WIRE_PAIR ? "pair" : r->o.wire == RUN_WIRE_GEN ? "gen" : "pcap",
+		r->elapsed_s);
+	fprintf(f, "Frames\n");
+	fprintf(f, "  offered %llu   received %llu   dropped %llu  (driver %llu, sending NIC "
+		   "%llu, receiving NIC %llu)\n",
+		(unsigned long long)t->offered, (unsigned long long)t->received,
+		(unsigned long long)dropped(t), (unsigned long long)t->drop_driver,
+		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev);
+	fprintf(f, "  conservation: %s\n",
+		t->offered == t->received + dropped(t) ? "holds (offered = received + dropped)"
+						       : "FAILS");
+	fprintf(f, "  rate: %.0f frames/s received\n\n",
+		r->elapsed_s > 0 ? (double)t->received / r->elapsed_s : 0.0);
+
+	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs",
+		"syncs", "frames indic.");
+	for (unsigned v = 0; v < r->o.cpus; v++)
+		fprintf(f, "  vCPU %-6u %12llu %12llu %10llu %10llu %14lu\n", v,
+			(unsigned long long)r->vcpu[v].ctr.isrs,
+			(unsigned long long)r->vcpu[v].ctr.dpcs,
+			(unsigned long long)r->vcpu[v].ctr.dpc_reruns,
+			(unsigned long long)r->vcpu[v].ctr.syncs,
+			atomic_load(&r->vcpu[v].frames));
+	fprintf(f, "\nPer message   %12s %12s %10s %10s %14s %10s\n", "ISRs", "DPCs", "re-runs",
+		"syncs", "DPC requests", "dup.");
+	for (unsigned i = 0; i < r->o.nics; i++) {
+		const struct run_nic *rn = &r->nic[i];
+
+		for (unsigned m = 0; m < rn->nr_messages; m++)
+			fprintf(f, "  NIC %u msg %-2u %12llu %12llu %10llu %10llu %14llu %10llu\n",
+				i, m, (unsigned long long)rn->msg[m].isrs,
+				(unsigned long long)rn->msg[m].dpcs,
+				(unsigned long long)rn->msg[m].dpc_reruns,
+				(unsigned long long)rn->msg[m].syncs,
+				(unsigned long long)rn->msg[m].dpc_requests,
+				(unsigned long long)rn->msg[m].dpc_already_queued);
+		rss += atomic_load(&rn->rss_frames);
+		rss_bad += atomic_load(&rn->rss_bad_hash);
+		rss_off += atomic_load(&rn->rss_off_cpu);
+		links += atomic_load(&rn->status_indications);
+		if (rn->st.max_nbls_one_dpc > max_one)
+			max_one = rn->st.max_nbls_one_dpc;
+	}
+	fprintf(f, "\nLatency (µs)  %19s %9s %9s\n", "p50", "p99", "max");
+	print_latency(f, "interrupt -> ISR", &r->isr_latency);
+	print_latency(f, "DPC duration", &r->dpc_duration);
+	fprintf(f, "\nRSS: %llu frames hashed, %llu with a wrong hash, %llu on another vCPU than "
+		   "hash -> table -> processor predicts\n",
+		(unsigned long long)rss, (unsigned long long)rss_bad, (unsigned long long)rss_off);
+	if (r->o.max_nbls == 0xFFFFFFFFu)
+		fprintf(f, "Throttle: MaxNblsToIndicate = all; most NBLs in one DPC: %llu\n",
+			(unsigned long long)max_one);
+	else
+		fprintf(f, "Throttle: MaxNblsToIndicate = %u; most NBLs in one DPC: %llu\n",
+			r->o.max_nbls, (unsigned long long)max_one);
+	fprintf(f, "Status indications: %llu\n", (unsigned long long)links);
+	if (r->cap)
+		fprintf(f, "Capture: %llu frames written to %s\n",
+			(unsigned long long)r->cap_stats.written, r->o.capture);
+	fprintf(f, "\nResult: %s%s%s\n", ok ? "OK" : "FAILED", ok ? "" : " - ", ok ? "" : why);
+}
+
+/* --------------------------------------------------------------- JSON */
+
+static void print_json(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
+		       const char *why)
+{
+	fprintf(f, "{\"driver\": \"%s\", \"ndis_version\": \"%u.%u\", \"cpus\": %u, \"nics\": %u, "
+		   "\"irq\": \"%s\", \"messages\": %u, \"seconds\": %.3f,\n",
+		r->o.driver, r->drv_major, r->drv_minor, r->o.cpus, r->o.nics,
+		r->o.irq == RUN_IRQ_LINE ? "line" : r->o.irq == RUN_IRQ_MSI ? "msi" : "msix",
+		r->o.irq == RUN_IRQ_MSIX ? r->msix_messages : 1, r->elapsed_s);
+	fprintf(f, " \"frames\": {\"offered\": %llu, \"received\": %llu, \"dropped\": %llu, "
+		   "\"dropped_driver\": %llu, \"dropped_tx_nic\": %llu, \"dropped_rx_nic\": %llu, "
+		   "\"lost\": %llu, \"conservation\": %s},\n",
+		(unsigned long long)t->offered, (unsigned long long)t->received,
+		(unsigned long long)dropped(t), (unsigned long long)t->drop_driver,
+		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev,
+		(unsigned long long)(t->lost_tx + t->lost_rx),
+		t->offered == t->received + dropped(t) ? "true" : "false");
+	fprintf(f, " \"vcpus\": [");
+	for (unsigned v = 0; v < r->o.cpus; v++)
+		fprintf(f, "%s{\"vcpu\": %u, \"isrs\": %llu, \"dpcs\": %llu, \"dpc_reruns\": %llu, "
+			   "\"syncs\": %llu, \"frames_indicated\": %lu}",
+			v ? ", " : "", v, (unsigned long long)r->vcpu[v].ctr.isrs,
+			(unsigned long long)r->vcpu[v].ctr.dpcs,
+			(unsigned long long)r->vcpu[v].ctr.dpc_reruns,
+			(unsigned long long)r->vcpu[v].ctr.syncs, atomic_load(&r->vcpu[v].frames));
+	fprintf(f, "],\n \"messages\": [");
+	bool first = true;
+
+	for (unsigned i = 0; i < r->o.nics; i++)
+		for (unsigned m = 0; m < r->nic[i].nr_messages; m++, first = false)
+			fprintf(f, "%s{\"nic\": %u, \"message\": %u, \"isrs\": %llu, \"dpcs\": %llu, "
+				   "\"dpc_reruns\": %llu, \"syncs\": %llu}",
+				first ? "" : ", ", i, m, (unsigned long long)r->nic[i].msg[m].isrs,
+				(unsigned long long)r->nic[i].msg[m].dpcs,
+				(unsigned long long)r->nic[i].msg[m].dpc_reruns,
+				(unsigned long long)r->nic[i].msg[m].syncs);
+	fprintf(f, "],\n \"latency_ns\": {\"isr\": {\"p50\": %llu, \"p99\": %llu, \"max\": %lu}, "
+		   "\"dpc\": {\"p50\": %llu, \"p99\": %llu, \"max\": %lu}},\n",
+		(unsigned long long)run_hist_quantile(&r->isr_latency, 0.5),
+		(unsigned long long)run_hist_quantile(&r->isr_latency, 0.99),
+		atomic_load(&r->isr_latency.max),
+		(unsigned long long)run_hist_quantile(&r->dpc_duration, 0.5),
+		(unsigned long long)run_hist_quantile(&r->dpc_duration, 0.99),
+		atomic_load(&r->dpc_duration.max));
+	uint64_t max_one = 0, rss_off = 0, rss = 0;
+
+	for (unsigned i = 0; i < r->o.nics; i++) {
+		if (r->nic[i].st.max_nbls_one_dpc > max_one)
+			max_one = r->nic[i].st.max_nbls_one_dpc;
+		rss_off += atomic_load(&r->nic[i].rss_off_cpu);
+		rss += atomic_load(&r->nic[i].rss_frames);
+	}
+	fprintf(f, " \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
+		   "\"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
+		r->o.max_nbls, (unsigned long long)max_one, (unsigned long long)rss,
+		(unsigned long long)rss_off);
+	fprintf(f, " \"result\": \"%s\", \"reason\": \"%s\"}\n", ok ? "ok" : "failed", why);
+}
+
+int run_report(struct run_state *r)
+{
+	struct tally t;
+	char why[384] = "";
+	bool ok;
+
+	tally(r, &t);
+	ok = !r->drain_timeout && t.offered == t.received + dropped(&t) && t.received > 0;
+	if (r->drain_timeout)
+		snprintf(why, sizeof(why), "%s", r->drain_msg);
+	else if (t.offered != t.received + dropped(&t))
+		snprintf(why, sizeof(why),
+			 "conservation fails: %llu frames unaccounted for (%llu accepted by a "
+			 "sending driver but never sent or completed, %llu received by a NIC but "
+			 "never indicated)",
+			 (unsigned long long)(t.offered - t.received - dropped(&t)),
+			 (unsigned long long)t.lost_tx, (unsigned long long)t.lost_rx);
+	else if (t.received == 0)
+		snprintf(why, sizeof(why), "no frame was received (%llu offered, all dropped)",
+			 (unsigned long long)t.offered);
+	print_text(stdout, r, &t, ok, why);
+	if (r->o.json) {
+		FILE *f = strcmp(r->o.json, "-") ? fopen(r->o.json, "w") : stdout;
+
+		if (!f) {
+			fprintf(stderr, "ndisrt run: cannot write --json %s: %m\n", r->o.json);
+			return 73;
+		}
+		print_json(f, r, &t, ok, why);
+		if (f != stdout)
+			fclose(f);
+	}
+	return ok ? 0 : 1;
+}
