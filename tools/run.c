@@ -63,7 +63,10 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 	if (info->vcpu < RUN_MAX_CPUS)
 		atomic_fetch_add_explicit(&run.vcpu[info->vcpu].frames, 1,
 					  memory_order_relaxed);
-	/* RSS: an independent hash of the frame, and the processor it predicts. */
+	/* RSS: an independent hash of the frame, and the processor it predicts
+	 * (only when the driver accepted the RSS parameters). */
+	if (rn->rss_status)
+		return;
 	want = hw_rss_hash_frame(default_rss_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES,
 				 frame, len, &type);
 	if (type == HW_RSS_NONE)
@@ -71,7 +74,9 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 	atomic_fetch_add_explicit(&rn->rss_frames, 1, memory_order_relaxed);
 	if (info->hash_value != want)
 		atomic_fetch_add_explicit(&rn->rss_bad_hash, 1, memory_order_relaxed);
-	if (info->vcpu != run.rss_table[want % RUN_RSS_TABLE])
+	/* With one interrupt (line, MSI) there is one receive queue, and the
+	 * driver indicates on its DPC's vCPU: only MSI-X has a placement. */
+	if (run.o.irq == RUN_IRQ_MSIX && info->vcpu != run.rss_table[want % RUN_RSS_TABLE])
 		atomic_fetch_add_explicit(&rn->rss_off_cpu, 1, memory_order_relaxed);
 }
 
@@ -256,17 +261,19 @@ static void teardown(void)
 			ndisrt_nic_halt(run.nic[i].n);
 	if (run.drv)
 		ndisrt_driver_unload(run.drv);
-	for (unsigned i = 0; i < run.nr_wires; i++)
-		wire_close(run.wire[i]);
-	if (run.cap) {
-		if (wire_capture_close(run.cap))
-			fprintf(stderr, "ndisrt run: writing %s failed\n", run.o.capture);
-	}
+	/* Devices detach from their wires as they are freed: wires after them,
+	 * and the capture the wires feed last. */
 	for (unsigned i = 0; i < run.o.nics; i++) {
 		if (run.nic[i].dev)
 			vn1_free(run.nic[i].dev);
 		if (run.nic[i].line)
 			intc_line_free(run.nic[i].line);
+	}
+	for (unsigned i = 0; i < run.nr_wires; i++)
+		wire_close(run.wire[i]);
+	if (run.cap) {
+		if (wire_capture_close(run.cap))
+			fprintf(stderr, "ndisrt run: writing %s failed\n", run.o.capture);
 	}
 	if (run.h)
 		ndisrt_host_free(run.h);
@@ -294,6 +301,25 @@ static int set_up(char *err, size_t errlen)
 	if (ndisrt_driver_load(run.h, run.driver_path, &run.drv, err, errlen))
 		return 66;
 	ndisrt_driver_version(run.drv, &run.drv_major, &run.drv_minor);
+	if (run.drv_major < 6) {
+		/* NDIS 5: NdisMRegisterInterrupt takes a line; no throttling. */
+		if (run.o.irq_given && run.o.irq != RUN_IRQ_LINE) {
+			snprintf(err, errlen,
+				 "--irq %s: %s is an NDIS %u.%u miniport, and NDIS 5 miniports take a "
+				 "line-based interrupt only (NdisMRegisterInterrupt); use --irq line",
+				 run.o.irq == RUN_IRQ_MSI ? "msi" : "msix", run.o.driver,
+				 run.drv_major, run.drv_minor);
+			return 64;
+		}
+		if (run.o.max_nbls_given) {
+			snprintf(err, errlen,
+				 "--max-nbls: %s is an NDIS %u.%u miniport; MaxNblsToIndicate is an "
+				 "NDIS 6 interrupt DPC parameter (leave the option out)",
+				 run.o.driver, run.drv_major, run.drv_minor);
+			return 64;
+		}
+		run.o.irq = RUN_IRQ_LINE;
+	}
 	for (unsigned i = 0; i < run.o.nics; i++)
 		if (make_nic(i, err, errlen))
 			return 70;

@@ -24,7 +24,8 @@ void run_options_usage(FILE *f)
 		"generated traffic to the other for 3 seconds.\n"
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
-		"                         or a built-in sample: vn1 (NDIS 6.20, default)\n"
+		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
+		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
 		"  --nics N               VN-1 NICs (1..%d; default 2)\n"
 		"  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
@@ -153,6 +154,7 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 			return bad(err, opt, v, "a whole number from 1 to 8");
 		o->nics = (unsigned)n;
 	} else if (!strcmp(opt, "--irq")) {
+		o->irq_given = true;
 		return parse_irq(v, o, err);
 	} else if (!strcmp(opt, "--wire")) {
 		return parse_wire(v, o, err);
@@ -171,6 +173,7 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 			return bad(err, opt, v, "a whole number of flows from 1 to 1000000");
 		o->flows = (unsigned)n;
 	} else if (!strcmp(opt, "--max-nbls")) {
+		o->max_nbls_given = true;
 		if (v && !strcmp(v, "all"))
 			o->max_nbls = 0xFFFFFFFFu;
 		else if (parse_uint(v, 1, 0xFFFFFFFEu, &n))

@@ -32,6 +32,8 @@ struct run_options {
 	const char *capture;
 	const char *json;
 	bool quiet;		/* no progress line */
+	bool irq_given;		/* --irq was on the command line */
+	bool max_nbls_given;	/* --max-nbls was on the command line */
 };
 
 /**

@@ -147,6 +147,7 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		       const char *why)
 {
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
+	unsigned rss_refused = 0;
 
 	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u VN-1 NIC%s, %u vCPU%s, %s, wire %s, "
 		   "%.1f s\n\n",
@@ -190,6 +191,7 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 				(unsigned long long)rn->msg[m].dpc_already_queued);
 		rss += atomic_load(&rn->rss_frames);
 		rss_bad += atomic_load(&rn->rss_bad_hash);
+		rss_refused += rn->rss_status != 0;
 		rss_off += atomic_load(&rn->rss_off_cpu);
 		links += atomic_load(&rn->status_indications);
 		if (rn->st.max_nbls_one_dpc > max_one)
@@ -198,10 +200,23 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f, "\nLatency (µs)  %19s %9s %9s\n", "p50", "p99", "max");
 	print_latency(f, "interrupt -> ISR", &r->isr_latency);
 	print_latency(f, "DPC duration", &r->dpc_duration);
-	fprintf(f, "\nRSS: %llu frames hashed, %llu with a wrong hash, %llu on another vCPU than "
-		   "hash -> table -> processor predicts\n",
-		(unsigned long long)rss, (unsigned long long)rss_bad, (unsigned long long)rss_off);
-	if (r->o.max_nbls == 0xFFFFFFFFu)
+	if (rss_refused == r->o.nics)
+		fprintf(f, "\nRSS: off (the driver answered OID_GEN_RECEIVE_SCALE_PARAMETERS with "
+			   "0x%08x)\n", r->nic[0].rss_status);
+	else if (r->o.irq != RUN_IRQ_MSIX)
+		fprintf(f, "\nRSS: %llu frames hashed, %llu with a wrong hash; placement not "
+			   "checked (one interrupt: one receive queue)\n",
+			(unsigned long long)rss, (unsigned long long)rss_bad);
+	else
+		fprintf(f, "\nRSS: %llu frames hashed, %llu with a wrong hash, %llu on another vCPU "
+			   "than hash -> table -> processor predicts%s\n",
+			(unsigned long long)rss, (unsigned long long)rss_bad,
+			(unsigned long long)rss_off,
+			rss_refused ? " (NICs whose driver refused RSS not counted)" : "");
+	if (r->drv_major < 6)
+		fprintf(f, "Throttle: none (NDIS %u.%u: MiniportHandleInterrupt has no "
+			   "MaxNblsToIndicate)\n", r->drv_major, r->drv_minor);
+	else if (r->o.max_nbls == 0xFFFFFFFFu)
 		fprintf(f, "Throttle: MaxNblsToIndicate = all; most NBLs in one DPC: %llu\n",
 			(unsigned long long)max_one);
 	else
@@ -260,16 +275,18 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)run_hist_quantile(&r->dpc_duration, 0.99),
 		atomic_load(&r->dpc_duration.max));
 	uint64_t max_one = 0, rss_off = 0, rss = 0;
+	unsigned rss_nics = 0;
 
 	for (unsigned i = 0; i < r->o.nics; i++) {
+		rss_nics += r->nic[i].rss_status == 0;
 		if (r->nic[i].st.max_nbls_one_dpc > max_one)
 			max_one = r->nic[i].st.max_nbls_one_dpc;
 		rss_off += atomic_load(&r->nic[i].rss_off_cpu);
 		rss += atomic_load(&r->nic[i].rss_frames);
 	}
 	fprintf(f, " \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
-		   "\"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
-		r->o.max_nbls, (unsigned long long)max_one, (unsigned long long)rss,
+		   "\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
+		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
 		(unsigned long long)rss_off);
 	fprintf(f, " \"result\": \"%s\", \"reason\": \"%s\"}\n", ok ? "ok" : "failed", why);
 }

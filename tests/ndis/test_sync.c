@@ -3,10 +3,12 @@
  * tests/ndis/test_sync.c - NdisMSynchronizeWithInterruptEx: spec S1, S2 and
  * the open point O-5.
  *
- * S3 and S4 are rules on the driver's NDIS spin locks, which this issue
- * does not implement (NdisAcquireSpinLock & co.): there is nothing of the
- * runtime to test for them here. The part of S3 the runtime provides - the
- * one way to share state with an ISR - is what S1 tests.
+ * S3 and S4 are rules on the driver's NDIS spin locks. The part of S3 the
+ * runtime provides - the one way to share state with an ISR - is what S1
+ * tests; an NDIS spin lock taken in an ISR is tests/legacy/test_lock.c's
+ * S3 test. S4's checkable parts are here: an NDIS call that needs a lower
+ * IRQL, made while holding a spin lock, and a second acquire of the same
+ * lock (nested locks on the same data). Lock order is the verifier's.
  */
 #include "tests/ndis/tndis.h"
 
@@ -313,4 +315,85 @@ Test(ndis_sync, S2_queue_dpc_after_deregistration_bugchecks, .exit_code = KE_BUG
 			NDISRT_DDI_QUEUE_DPC_EX);
 	tdrv_stop(&t, 1);
 	cr_assert_fail("queueing a DPC after deregistration did not bug check");
+}
+
+/* ------------------------------------------------------------------ S4 */
+
+static NDIS_SPIN_LOCK s4_lock;
+
+static void deregister_holding_a_spin_lock(struct tdrv *t)
+{
+	NdisAllocateSpinLock(&s4_lock);
+	NdisAcquireSpinLock(&s4_lock);
+	/* A PASSIVE_LEVEL DDI under a spin lock: the lock has the IRQL at DISPATCH. */
+	NdisMDeregisterInterruptEx(t->intr);
+}
+
+Test(ndis_sync, S4_passive_level_call_while_holding_a_spin_lock_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct tenv e;
+	static struct tdrv t;
+
+	tenv_init(&e, 1);
+	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tdrv_start(&t, 0);
+	t.in_halt = deregister_holding_a_spin_lock;
+	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF, NDISRT_VIOLATION_IRQL,
+			DISPATCH_LEVEL, NDISRT_IRQL_RANGE(0, 0), NDISRT_DDI_DEREGISTER_INTERRUPT);
+	tdrv_stop(&t, 0);
+	cr_assert_fail("NdisMDeregisterInterruptEx under a spin lock did not bug check");
+}
+
+static BOOLEAN s4_sync_takes_the_lock_again(NDIS_HANDLE ctx)
+{
+	(void)ctx;
+	/* Above DISPATCH_LEVEL: an NDIS spin lock cannot be taken here at all. */
+	NdisDprAcquireSpinLock(&s4_lock);
+	return TRUE;
+}
+
+static void sync_holding_a_spin_lock(void *arg)
+{
+	struct tdrv *t = arg;
+
+	NdisAllocateSpinLock(&s4_lock);
+	NdisAcquireSpinLock(&s4_lock);
+	/* Allowed: synchronizing while holding a spin lock (DISPATCH <= DIRQL)... */
+	cr_assert(NdisMSynchronizeWithInterruptEx(t->intr, 0, nop_routine, NULL));
+	/* ...but not taking a spin lock again inside the routine. */
+	NdisMSynchronizeWithInterruptEx(t->intr, 0, s4_sync_takes_the_lock_again, NULL);
+}
+
+Test(ndis_sync, S4_spin_lock_taken_again_under_the_interrupt_lock_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct tenv e;
+	static struct tdrv t;
+
+	tenv_init(&e, 2);
+	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tdrv_start(&t, 0);
+	expect_bugcheck(KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL, 0x0, 0, 0, 0, 0);
+	on_vcpu(&e, 0, sync_holding_a_spin_lock, &t);
+	cr_assert_fail("a spin lock taken at DIRQL did not bug check");
+}
+
+static void acquire_twice(void *arg)
+{
+	(void)arg;
+	NdisAllocateSpinLock(&s4_lock);
+	NdisAcquireSpinLock(&s4_lock);
+	NdisDprAcquireSpinLock(&s4_lock);
+}
+
+Test(ndis_sync, S4_nested_acquire_of_the_same_lock_bugchecks_0xF,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct tenv e;
+
+	tenv_init(&e, 1);
+	expect_bugcheck(KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED, 0x1, (uintptr_t)&s4_lock, 0, 0, 0);
+	on_vcpu(&e, 0, acquire_twice, NULL);
+	cr_assert_fail("acquiring a held spin lock again did not bug check");
 }

@@ -57,6 +57,21 @@ done
 run_ok "four NICs, two pairs, MSI-X:4" --nics 4 --irq msix:4 --cpus 2 --frames 2000
 run_ok "generator wire" --wire gen --nics 1 --cpus 2 --frames 2000
 
+# The NDIS 5 sample (PIO, shared INTx) through the same command.
+for cpus in 1 2; do
+  run_ok "NDIS 5 vn1pio, line, cpus=$cpus: every frame received or counted dropped" \
+    --driver vn1pio --irq line --cpus $cpus --frames 3000
+done
+run_ok "NDIS 5 vn1pio: --irq defaults to line" --driver vn1pio --frames 1000
+refuse_pio() {
+  local err rc
+  err=$("$ndisrt" run --quiet --driver vn1pio "$@" 2>&1 >/dev/null); rc=$?
+  [ $rc -eq 64 ] && [ "$(wc -l <<<"$err")" -eq 1 ] && grep -q "NDIS 5" <<<"$err" &&
+    pass "NDIS 5 vn1pio refuses $*: one line, exit 64" || bad "NDIS 5 vn1pio $*: exit $rc: $err"
+}
+refuse_pio --irq msix
+refuse_pio --max-nbls 4
+
 # A capture of what the NICs sent, replayed into a NIC.
 if run_ok "capture" --frames 500 --capture "$tmp/c.pcap" && [ -s "$tmp/c.pcap" ]; then
   run_ok "replay of that capture" --wire pcap:"$tmp/c.pcap" --nics 1
