@@ -5,8 +5,9 @@
  *
  * A bug check can happen in an ISR, i.e. inside a signal handler, so
  * everything here is async-signal-safe: no stdio, no malloc; numbers are
- * formatted by hand and the call chain goes through backtrace_symbols_fd()
- * (backtrace() itself is warmed up when a machine is created).
+ * formatted by hand, and the call chain is named by ke_symbolize() from
+ * each module's symbol table, static functions included (backtrace()
+ * itself is warmed up when a machine is created).
  */
 #define NDISRT_KE_INTERNAL
 #include "ke/internal.h"
@@ -116,6 +117,36 @@ static void flush(int fd, struct line *l)
 	l->len = 0;
 }
 
+struct frame_line {
+	int fd;
+	int index;
+};
+
+/* "  #3  TdrvInitializeEx+0x13b  (./tdrv.so)", one line per frame. */
+static void emit_frame(void *ctx, const char *module, const char *name, uint64_t off)
+{
+	struct frame_line *fl = ctx;
+	struct line l = {.len = 0};
+	uint64_t digits = 1;
+
+	put_str(&l, "  #");
+	put_dec(&l, (uint64_t)fl->index);
+	put_str(&l, fl->index < 10 ? "   " : "  ");
+	for (uint64_t v = off >> 4; v; v >>= 4)
+		digits++;
+	if (name) {
+		put_str(&l, name);
+		put_str(&l, "+");
+	} else {
+		put_str(&l, "?+");
+	}
+	put_hex(&l, off, (int)digits);
+	put_str(&l, "  (");
+	put_str(&l, module);
+	put_str(&l, ")");
+	flush(fl->fd, &l);
+}
+
 void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r)
 {
 	struct line l = {.len = 0};
@@ -150,7 +181,11 @@ void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r)
 	}
 	put_str(&l, "Call chain:");
 	flush(fd, &l);
-	backtrace_symbols_fd((void *const *)r->frames, r->nr_frames, fd);
+	for (int i = 0; i < r->nr_frames; i++) {
+		struct frame_line fl = {.fd = fd, .index = i};
+
+		ke_symbolize(r->frames[i], emit_frame, &fl);
+	}
 }
 
 _Noreturn void ke_bugcheck(uint32_t code, uintptr_t p1, uintptr_t p2, uintptr_t p3, uintptr_t p4,

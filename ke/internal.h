@@ -173,4 +173,9 @@ static inline void ke_futex_wake_all(atomic_uint *addr)
 
 #define KE_CALLER() ((uintptr_t)__builtin_return_address(0))
 
+/* ke/symbolize.c: name a code address (async-signal-safe but for dladdr). */
+void ke_symbolize(const void *pc,
+		  void (*emit)(void *ctx, const char *module, const char *name, uint64_t off),
+		  void *ctx);
+
 #endif /* NDISRT_KE_INTERNAL_H */
