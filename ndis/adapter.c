@@ -287,9 +287,7 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
 	struct ndisrt_adapter *a;
 	NDIS_STATUS status;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_SET_ATTRIBUTES);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_SET_ATTRIBUTES);
+	ndis_ddi_enter(NDISRT_DDI_SET_ATTRIBUTES, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	a = ndis_adapter_lookup(NdisMiniportHandle, NDISRT_DDI_SET_ATTRIBUTES);
 	if (!ndis_adapter_in_initialize(a))
 		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)NdisMiniportHandle,

@@ -575,9 +575,7 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
 	size_t copy;
 
 	(void)RegistryPath;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_REGISTER_MINIPORT_DRIVER);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_REGISTER_MINIPORT_DRIVER);
+	ndis_ddi_enter(NDISRT_DDI_REGISTER_MINIPORT_DRIVER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = driver_of_object(DriverObject);
 	if (!d)
 		host_violation(
@@ -621,9 +619,7 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
 {
 	struct ndisrt_driver *d;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER);
+	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = host_driver_from_handle(NdisMiniportDriverHandle);
 	if (!d || !atomic_load(&d->registered))
 		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDriverHandle, 0,

@@ -223,6 +223,11 @@ struct ndisrt_nic {
 /* Every started NIC (a slot is NULL when free). Lock-free readers. */
 extern _Atomic(struct ndisrt_nic *) host_nics[HOST_MAX_NICS];
 
+/* Put @n in a free slot of @slots (HOST_MAX_NICS of them); false if full. */
+bool host_nic_slot_add(_Atomic(struct ndisrt_nic *) *slots, struct ndisrt_nic *n);
+/* Take @n out of @slots. */
+void host_nic_slot_remove(_Atomic(struct ndisrt_nic *) *slots, struct ndisrt_nic *n);
+
 /* The NIC whose adapter is @a / whose MiniportAdapterHandle is @h, or NULL. */
 struct ndisrt_nic *host_nic_of_adapter(struct ndisrt_adapter *a);
 struct ndisrt_nic *host_nic_of_handle(NDIS_HANDLE h);

@@ -550,9 +550,7 @@ NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHa
 	uint64_t pa = (uint64_t)PhysicalAddress.QuadPart;
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_MAP_IO_SPACE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_MAP_IO_SPACE);
+	ndis_ddi_enter(NDISRT_DDI_MAP_IO_SPACE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_MAP_IO_SPACE, &t);
 	require_out(VirtualAddress, NDISRT_DDI_MAP_IO_SPACE,
 		    "NdisMMapIoSpace: VirtualAddress is NULL");
@@ -590,9 +588,7 @@ VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, 
 {
 	struct host_io_target t;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_UNMAP_IO_SPACE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_UNMAP_IO_SPACE);
+	ndis_ddi_enter(NDISRT_DDI_UNMAP_IO_SPACE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_UNMAP_IO_SPACE, &t);
 	require_init_or_halt(
 	    t.a, NDISRT_DDI_UNMAP_IO_SPACE,
@@ -627,9 +623,7 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
 	uint64_t first = InitialPort, base;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_PORT_RANGE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PORT_RANGE);
+	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
 	require_out(PortOffset, NDISRT_DDI_PORT_RANGE,
 		    "NdisMRegisterIoPortRange: PortOffset is NULL");
@@ -674,9 +668,7 @@ VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialP
 {
 	struct host_io_target t;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_PORT_RANGE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PORT_RANGE);
+	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
 	require_init_or_halt(t.a, NDISRT_DDI_PORT_RANGE,
 			     "NdisMDeregisterIoPortRange called outside MiniportInitialize[Ex] and "
@@ -743,9 +735,7 @@ ULONG NdisReadPciSlotInformation(NDIS_HANDLE NdisAdapterHandle, ULONG SlotNumber
 	ULONG done;
 
 	(void)SlotNumber;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_PCI_SLOT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PCI_SLOT);
+	ndis_ddi_enter(NDISRT_DDI_PCI_SLOT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	done = bus_data(NdisAdapterHandle, NDISRT_DDI_PCI_SLOT, Offset, Buffer, Length, false);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return done;
@@ -762,9 +752,7 @@ ULONG NdisWritePciSlotInformation(NDIS_HANDLE NdisAdapterHandle, ULONG SlotNumbe
 	ULONG done;
 
 	(void)SlotNumber;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_PCI_SLOT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_PCI_SLOT);
+	ndis_ddi_enter(NDISRT_DDI_PCI_SLOT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	done = bus_data(NdisAdapterHandle, NDISRT_DDI_PCI_SLOT, Offset, Buffer, Length, true);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return done;
@@ -802,9 +790,7 @@ NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
 	ULONG pages;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_REGISTER_SG_DMA);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_REGISTER_SG_DMA);
+	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_SG_DMA);
 	require_out(dd, NDISRT_DDI_REGISTER_SG_DMA,
 		    "NdisMRegisterScatterGatherDma: DmaDescription is NULL");
@@ -862,9 +848,7 @@ VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
 	struct ndisrt_nic *n;
 	struct host_dma *dma;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_DEREGISTER_SG_DMA);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_DEREGISTER_SG_DMA);
+	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = dma_owner(NdisMiniportDmaHandle);
 	if (!n)
 		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
@@ -898,9 +882,7 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 	void *va = NULL;
 
 	(void)Cached;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
 	require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
 		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
@@ -939,9 +921,7 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 	int rc = -ENOENT;
 
 	(void)Cached;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_FREE_SHARED_MEMORY);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_FREE_SHARED_MEMORY);
+	ndis_ddi_enter(NDISRT_DDI_FREE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_FREE_SHARED_MEMORY);
 	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
 	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=

@@ -150,32 +150,12 @@ static void read_attributes(struct ndisrt_nic *n)
 	atomic_store(&n->link_speed, at->max_link_speed);
 }
 
-static bool list_add(struct ndisrt_nic *n)
-{
-	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
-		struct ndisrt_nic *expected = NULL;
-
-		if (atomic_compare_exchange_strong(&legacy_nics[i], &expected, n))
-			return true;
-	}
-	return false;
-}
-
-static void list_remove(struct ndisrt_nic *n)
-{
-	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
-		struct ndisrt_nic *expected = n;
-
-		atomic_compare_exchange_strong(&legacy_nics[i], &expected, NULL);
-	}
-}
-
 /* Undo the shell: the device's pin released, off the list, freed. */
 static void shell_free(struct ndisrt_nic *n)
 {
 	vn1_set_sink(n->dev, (struct hw_irq_sink){0});
 	intc_source_set(&n->src, false);
-	list_remove(n);
+	host_nic_slot_remove(legacy_nics, n);
 	pthread_mutex_destroy(&n->oid_lock);
 	n->magic = 0;
 	free(n);
@@ -230,7 +210,7 @@ int host_legacy_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_confi
 		free(n);
 		return -1;
 	}
-	if (!list_add(n)) {
+	if (!host_nic_slot_add(legacy_nics, n)) {
 		snprintf(err, errlen, "%s: too many NICs (%u)", d->path, HOST_MAX_NICS);
 		pthread_mutex_destroy(&n->oid_lock);
 		free(n);

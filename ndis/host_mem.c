@@ -91,9 +91,7 @@ PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULO
 	void *p;
 
 	(void)Priority;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_MEMORY);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_MEMORY);
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	owner = mem_owner(NdisHandle, NDISRT_DDI_ALLOCATE_MEMORY);
 	p = mem_alloc(owner, Length, Tag);
 	ke_preempt_point(KE_PP_DDI_EXIT);
@@ -111,9 +109,7 @@ PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULO
  */
 NDIS_STATUS NdisAllocateMemoryWithTag(PVOID *VirtualAddress, UINT Length, ULONG Tag)
 {
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_MEMORY);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_MEMORY);
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!VirtualAddress)
 		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length,
 			       NDISRT_DDI_ALLOCATE_MEMORY,
@@ -135,9 +131,7 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 	struct host_owner *owner;
 	ke_irql_t old;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_FREE_MEMORY);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_FREE_MEMORY);
+	ndis_ddi_enter(NDISRT_DDI_FREE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!VirtualAddress || ((uintptr_t)VirtualAddress % MEMORY_ALLOCATION_ALIGNMENT))
 		host_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)VirtualAddress, 0,

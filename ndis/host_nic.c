@@ -152,23 +152,23 @@ struct ndisrt_nic *host_nic_lookup(NDIS_HANDLE h, unsigned ddi)
 	return n;
 }
 
-static bool registry_add(struct ndisrt_nic *n)
+bool host_nic_slot_add(_Atomic(struct ndisrt_nic *) *slots, struct ndisrt_nic *n)
 {
 	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
 		struct ndisrt_nic *expected = NULL;
 
-		if (atomic_compare_exchange_strong(&host_nics[i], &expected, n))
+		if (atomic_compare_exchange_strong(&slots[i], &expected, n))
 			return true;
 	}
 	return false;
 }
 
-static void registry_remove(struct ndisrt_nic *n)
+void host_nic_slot_remove(_Atomic(struct ndisrt_nic *) *slots, struct ndisrt_nic *n)
 {
 	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
 		struct ndisrt_nic *expected = n;
 
-		atomic_compare_exchange_strong(&host_nics[i], &expected, NULL);
+		atomic_compare_exchange_strong(&slots[i], &expected, NULL);
 	}
 }
 
@@ -392,7 +392,7 @@ static void nic_teardown(struct ndisrt_nic *n)
 	vn1_set_sink(n->dev, (struct hw_irq_sink){0});
 	intc_source_set(&n->src, false);
 	host_rx_fini(n);
-	registry_remove(n);
+	host_nic_slot_remove(host_nics, n);
 	atomic_fetch_sub(&n->d->nics, 1);
 	ndis_assert(ndisrt_adapter_free(n->a) == 0);
 	host_free(n->resources);
@@ -633,7 +633,7 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 
 	intc_source_init(&n->src, d->h->ic, cfg->irq == NDISRT_IRQ_LINE ? cfg->line : NULL);
 	vn1_set_sink(cfg->dev, intc_source_sink(&n->src));
-	if (!registry_add(n)) {
+	if (!host_nic_slot_add(host_nics, n)) {
 		snprintf(err, errlen, "%s: too many NICs (%u)", d->path, HOST_MAX_NICS);
 		vn1_set_sink(cfg->dev, (struct hw_irq_sink){0});
 		host_rx_fini(n);
@@ -812,9 +812,7 @@ VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
 	ke_irql_t old;
 	unsigned expected = HOST_NIC_PAUSING;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_PAUSE_COMPLETE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_PAUSE_COMPLETE);
+	ndis_ddi_enter(NDISRT_DDI_PAUSE_COMPLETE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_PAUSE_COMPLETE);
 	if (!atomic_compare_exchange_strong(&n->state, &expected, HOST_NIC_PAUSED))
@@ -839,9 +837,7 @@ VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
 	ke_irql_t old;
 	unsigned expected = HOST_NIC_RESTARTING;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_RESTART_COMPLETE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_RESTART_COMPLETE);
+	ndis_ddi_enter(NDISRT_DDI_RESTART_COMPLETE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_RESTART_COMPLETE);
 	if (!atomic_compare_exchange_strong(&n->state, &expected,
@@ -873,9 +869,7 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
 	ndisrt_status_fn *fn;
 	ke_irql_t old;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_INDICATE_STATUS);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_INDICATE_STATUS);
+	ndis_ddi_enter(NDISRT_DDI_INDICATE_STATUS, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_INDICATE_STATUS);
 	if (!s || s->Header.Type != NDIS_OBJECT_TYPE_STATUS_INDICATION ||
@@ -994,9 +988,7 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
 	PNDIS_OID_REQUEST expected = OidRequest;
 	ke_irql_t old;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_OID_COMPLETE);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_OID_COMPLETE);
+	ndis_ddi_enter(NDISRT_DDI_OID_COMPLETE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_OID_COMPLETE);
 	if (!OidRequest || !atomic_compare_exchange_strong(&n->oid_pending, &expected, NULL))

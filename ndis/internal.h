@@ -353,6 +353,18 @@ static inline ke_irql_t ndis_check_irql(ke_irql_t min, ke_irql_t max, unsigned d
 }
 
 /*
+ * The prologue of a DDI: the engine's preemption point, then on a vCPU
+ * (NOT_ON_VCPU otherwise) at an IRQL within [@min, @max] (IRQL otherwise).
+ * Return: the current IRQL.
+ */
+static inline ke_irql_t ndis_ddi_enter(unsigned ddi, ke_irql_t min, ke_irql_t max)
+{
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(ddi);
+	return ndis_check_irql(min, max, ddi);
+}
+
+/*
  * Raise to DISPATCH_LEVEL if below it, for a handle lookup (see Lifetime).
  * Return: the IRQL to give back to ndis_leave_dispatch().
  */

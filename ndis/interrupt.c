@@ -362,9 +362,7 @@ NdisMRegisterInterruptEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Miniport
 	struct ndisrt_adapter *a;
 	NDIS_STATUS status;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_REGISTER_INTERRUPT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_REGISTER_INTERRUPT);
+	ndis_ddi_enter(NDISRT_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	a = ndis_adapter_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_INTERRUPT);
 	if (!ndis_adapter_in_initialize(a))
 		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
@@ -433,9 +431,7 @@ VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle)
 	unsigned expected = NDIS_INTR_LIVE;
 	ke_irql_t old;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_DEREGISTER_INTERRUPT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT_DDI_DEREGISTER_INTERRUPT);
+	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	old = ndis_enter_dispatch();
 	ni = ndis_interrupt_lookup(NdisInterruptHandle, NDISRT_DDI_DEREGISTER_INTERRUPT);
 	a = ni->adapter;

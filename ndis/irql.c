@@ -32,9 +32,7 @@ ULONG NdisCurrentProcessorIndex(VOID)
 {
 	ULONG n;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_CURRENT_PROCESSOR_INDEX);
-	ndis_check_irql(KE_DISPATCH_LEVEL, KE_HIGH_LEVEL, NDISRT_DDI_CURRENT_PROCESSOR_INDEX);
+	ndis_ddi_enter(NDISRT_DDI_CURRENT_PROCESSOR_INDEX, KE_DISPATCH_LEVEL, KE_HIGH_LEVEL);
 	n = ke_current_number();
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return n;
@@ -48,9 +46,7 @@ PROCESSOR_NUMBER NdisCurrentGroupAndProcessor(VOID)
 {
 	PROCESSOR_NUMBER pn = {0, 0, 0};
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_CURRENT_GROUP_AND_PROCESSOR);
-	ndis_check_irql(KE_DISPATCH_LEVEL, KE_HIGH_LEVEL, NDISRT_DDI_CURRENT_GROUP_AND_PROCESSOR);
+	ndis_ddi_enter(NDISRT_DDI_CURRENT_GROUP_AND_PROCESSOR, KE_DISPATCH_LEVEL, KE_HIGH_LEVEL);
 	pn.Number = (UCHAR)ke_current_number();
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return pn;

@@ -125,9 +125,7 @@ VOID NdisMInitializeWrapper(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific
 	struct ndisrt_ndis5_driver *d;
 
 	(void)SystemSpecific2, (void)SystemSpecific3;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_REGISTER_MINIPORT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT5_DDI_REGISTER_MINIPORT);
+	ndis_ddi_enter(NDISRT5_DDI_REGISTER_MINIPORT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	*NdisWrapperHandle = NULL;
 	if (!SystemSpecific1)
 		return;
@@ -187,9 +185,7 @@ NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE NdisWrapperHandle,
 	struct ndisrt_ndis5_driver *d;
 	size_t want;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_REGISTER_MINIPORT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT5_DDI_REGISTER_MINIPORT);
+	ndis_ddi_enter(NDISRT5_DDI_REGISTER_MINIPORT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = driver_lookup(NdisWrapperHandle);
 	if (!c)
 		return NDIS_STATUS_BAD_CHARACTERISTICS;
@@ -222,9 +218,7 @@ static void set_attributes(NDIS_HANDLE h, NDIS_HANDLE ctx, UINT hang, ULONG flag
 {
 	struct ndisrt_ndis5_nic *n;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_SET_ATTRIBUTES);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT5_DDI_SET_ATTRIBUTES);
+	ndis_ddi_enter(NDISRT5_DDI_SET_ATTRIBUTES, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = ndis5_nic_lookup(h, NDISRT5_DDI_SET_ATTRIBUTES);
 	if (!ndis5_in_initialize(n))
 		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)h, 0,
@@ -611,9 +605,7 @@ static void request_complete(NDIS_HANDLE h, NDIS_STATUS status)
 {
 	struct ndisrt_ndis5_nic *n;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_HANDLER);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_HANDLER);
+	ndis_ddi_enter(NDISRT5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(h, NDISRT5_DDI_HANDLER);
 	if (!atomic_load(&n->request_pending))
 		ndis_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)h, (uint32_t)status,

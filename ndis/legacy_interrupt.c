@@ -296,9 +296,7 @@ NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 	NDIS_STATUS status;
 	ke_irql_t old;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_REGISTER_INTERRUPT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT5_DDI_REGISTER_INTERRUPT);
+	ndis_ddi_enter(NDISRT5_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_REGISTER_INTERRUPT);
 	if (!ndis5_in_initialize(n))
 		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
@@ -393,9 +391,7 @@ VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt)
 	NDIS_HANDLE h;
 	ke_irql_t old;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_DEREGISTER_INTERRUPT);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL, NDISRT5_DDI_DEREGISTER_INTERRUPT);
+	ndis_ddi_enter(NDISRT5_DDI_DEREGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	old = ndis_enter_dispatch();
 	ni = intr_lookup(Interrupt, NDISRT5_DDI_DEREGISTER_INTERRUPT);
 	n = ni->mp;

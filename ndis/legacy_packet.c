@@ -173,9 +173,7 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 	struct ndis5_packet *p = (struct ndis5_packet *)Packet;
 	struct ndisrt_ndis5_nic *n;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_SEND);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_SEND);
+	ndis_ddi_enter(NDISRT5_DDI_SEND, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_SEND);
 	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
 		ndis_violation(NDISRT5_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
@@ -332,9 +330,7 @@ VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 	size_t len = (size_t)HeaderBufferSize + PacketSize;
 
 	(void)MiniportReceiveContext;
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_RECEIVE);
-	ndis_check_irql(KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_RECEIVE);
+	ndis_ddi_enter(NDISRT5_DDI_RECEIVE, KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_RECEIVE);
 	if (LookaheadBufferSize < PacketSize || len > sizeof(rx_scratch)) {
 		ndis5_count(&n->c.rx_truncated);

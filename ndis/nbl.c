@@ -72,9 +72,7 @@ PMDL NdisAllocateMdl(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, UINT Length)
 {
 	struct host_mdl *hm = NULL;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_MDL);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_MDL);
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_MDL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	check_ndis_handle(NdisHandle, NDISRT_DDI_ALLOCATE_MDL);
 	if (VirtualAddress && Length) {
 		hm = host_zalloc(sizeof(*hm));
@@ -93,9 +91,7 @@ VOID NdisFreeMdl(PMDL Mdl)
 {
 	struct host_mdl *hm;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_FREE_MDL);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_FREE_MDL);
+	ndis_ddi_enter(NDISRT_DDI_FREE_MDL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Mdl)
 		host_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_MDL,
 			       "NdisFreeMdl: Mdl is NULL");
@@ -155,9 +151,7 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,
 	struct ndisrt_nic *n = NULL;
 	struct host_pool *p = NULL;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_NBL_POOL);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_NBL_POOL);
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_NBL_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (NdisHandle) {
 		check_ndis_handle(NdisHandle, NDISRT_DDI_ALLOCATE_NBL_POOL);
 		n = host_nic_of_handle(NdisHandle);
@@ -192,9 +186,7 @@ VOID NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
 {
 	struct host_pool *p;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_FREE_NBL_POOL);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_FREE_NBL_POOL);
+	ndis_ddi_enter(NDISRT_DDI_FREE_NBL_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	p = pool_of(PoolHandle, NDISRT_DDI_FREE_NBL_POOL);
 	if (atomic_load(&p->live))
 		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)PoolHandle,
@@ -237,9 +229,7 @@ PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, U
 	struct host_nbl *b = NULL;
 	size_t ctx, size;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_ALLOCATE_NBL);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_ALLOCATE_NBL);
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_NBL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	p = pool_of(PoolHandle, NDISRT_DDI_ALLOCATE_NBL);
 	if (!p->params.fAllocateNetBuffer)
 		goto out;
@@ -285,9 +275,7 @@ VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
 {
 	struct host_nbl *b;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_FREE_NBL);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_FREE_NBL);
+	ndis_ddi_enter(NDISRT_DDI_FREE_NBL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!NetBufferList)
 		host_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_NBL,
 			       "NdisFreeNetBufferList: NULL");
@@ -329,9 +317,7 @@ PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
 	uint8_t *dst = Storage;
 	PVOID result = NULL;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_GET_DATA_BUFFER);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_GET_DATA_BUFFER);
+	ndis_ddi_enter(NDISRT_DDI_GET_DATA_BUFFER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!NetBuffer)
 		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_GET_DATA_BUFFER,
 			       "NdisGetDataBuffer: NetBuffer is NULL");
@@ -597,9 +583,7 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 	ULONG count = 0;
 	uint64_t bytes = 0;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_INDICATE_RECEIVE);
-	cur = ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_INDICATE_RECEIVE);
+	cur = ndis_ddi_enter(NDISRT_DDI_INDICATE_RECEIVE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(h, NDISRT_DDI_INDICATE_RECEIVE);
 	cpu = ke_current_number();
@@ -737,9 +721,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
 	ke_irql_t cur, old;
 	unsigned long ok = 0, bad = 0;
 
-	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT_DDI_SEND_COMPLETE);
-	cur = ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_DDI_SEND_COMPLETE);
+	cur = ndis_ddi_enter(NDISRT_DDI_SEND_COMPLETE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_SEND_COMPLETE);
 	if ((SendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) &&
