@@ -629,6 +629,17 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 				"NumberOfNetBufferLists is not the length of the NBL chain "
 				"(parameter 3: NBLs counted, up to NumberOfNetBufferLists + 1)");
 
+	/*
+	 * Counted before the protocol sees a frame, so that whoever counts
+	 * frames in its sink finds them already in the NIC's statistics
+	 * (indicated, and outstanding until returned).
+	 */
+	atomic_fetch_add_explicit(&n->indicated, count, memory_order_relaxed);
+	atomic_fetch_add_explicit(&n->indications, 1, memory_order_relaxed);
+	if (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES)
+		atomic_fetch_add_explicit(&n->resources_flag, count, memory_order_relaxed);
+	else
+		atomic_fetch_add(&n->outstanding_rx, count);
 	fn = atomic_load(&n->rx_fn);
 	fn_ctx = atomic_load(&n->rx_ctx);
 	info.vcpu = cpu;
@@ -647,17 +658,12 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 				fn(fn_ctx, n, &info, frame, len);
 		}
 	}
-	atomic_fetch_add_explicit(&n->indicated, count, memory_order_relaxed);
-	atomic_fetch_add_explicit(&n->indications, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&n->rx_bytes, bytes, memory_order_relaxed);
 	tally_add(n, cpu, count);
-	if (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) {
-		atomic_fetch_add_explicit(&n->resources_flag, count, memory_order_relaxed);
-	} else {
+	if (!(ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES)) {
 		/* V2: NDIS holds them until MiniportReturnNetBufferLists. */
 		for (nbl = NetBufferLists; nbl; nbl = nbl->Next)
 			nbl->NdisReserved[0] = HOST_NBL_WITH_NDIS;
-		atomic_fetch_add(&n->outstanding_rx, count);
 		q = &n->rq[cpu];
 		if (q->tail)
 			q->tail->Next = NetBufferLists;
