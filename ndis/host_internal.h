@@ -254,14 +254,18 @@ static inline enum host_nic_state host_nic_state(struct ndisrt_nic *n)
 /* ------------------------------------------------------ data path hooks */
 
 /*
- * ndis_host_dpc_begin() / ndis_host_dpc_end() - An interrupt DPC of @a
+ * host_rx_dpc_begin() / host_rx_dpc_end() - An interrupt DPC of @a
  * starts / ended on this vCPU, with @max as MaxNblsToIndicate. Called by the
- * DPC trampoline (ndis/dpc.c) around the miniport's DPC routine; they keep
- * the per-call receive tally (ndisrt_nic_stats.max_nbls_one_dpc).
+ * DPC trampoline (ndis/dpc.c, through host_ndis6_ops) around the miniport's
+ * DPC routine; they keep the per-call receive tally
+ * (ndisrt_nic_stats.max_nbls_one_dpc).
  * Context: DISPATCH_LEVEL on a vCPU. No-ops for an adapter no NIC hosts.
  */
-void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
-void ndis_host_dpc_end(struct ndisrt_adapter *a);
+void host_rx_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
+void host_rx_dpc_end(struct ndisrt_adapter *a);
+
+/* The upcalls hosting sets on every NDIS 6 adapter it hosts (ndis/internal.h). */
+extern const struct ndis_host_ops host_ndis6_ops;
 
 /* Set up / tear down the NIC's per-vCPU receive structures (nbl.c). Host thread. */
 int host_rx_init(struct ndisrt_nic *n);
@@ -345,9 +349,10 @@ uint32_t host_legacy_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf
 void host_legacy_get_attributes(struct ndisrt_nic *n, struct ndisrt_nic_attributes *out);
 bool host_legacy_link_up(struct ndisrt_nic *n, uint64_t *speed);
 
-/* NdisMSetMiniportAttributes for general attributes (host_nic.c; called by adapter.c). */
-NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
-					     const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+/* NdisMSetMiniportAttributes for general attributes (host_nic.c; adapter.c calls it
+ * through host_ndis6_ops). */
+NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
+					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 
 /* ----------------------------------------------------------- violations */
 

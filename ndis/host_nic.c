@@ -238,7 +238,7 @@ static NDIS_STATUS copy_general(struct ndisrt_nic *n,
 }
 
 /**
- * ndis_host_set_general_attributes() - NdisMSetMiniportAttributes for
+ * host_set_general_attributes() - NdisMSetMiniportAttributes for
  * NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES (called by adapter.c, which has
  * checked the IRQL, the handle and that the call is inside the adapter's
  * MiniportInitializeEx). Copies what the host needs: the driver's
@@ -249,8 +249,8 @@ static NDIS_STATUS copy_general(struct ndisrt_nic *n,
  * header, an odd SupportedOidListLength).
  * Bug check 0xC4 WRONG_CONTEXT before the registration attributes.
  */
-NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
-					     const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g)
+NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
+					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g)
 {
 	if (!atomic_load(&a->attributes_set))
 		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, 0,
@@ -265,6 +265,12 @@ NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
 		return NDIS_STATUS_INVALID_PARAMETER;
 	return copy_general(host_nic_of_adapter(a), g);
 }
+
+const struct ndis_host_ops host_ndis6_ops = {
+	.set_general_attributes = host_set_general_attributes,
+	.dpc_begin = host_rx_dpc_begin,
+	.dpc_end = host_rx_dpc_end,
+};
 
 /* ----------------------------------------------------------- resources */
 
@@ -633,6 +639,7 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 			 strerror(errno));
 		goto err_free_nic;
 	}
+	ndis_adapter_set_host(n->a, &host_ndis6_ops);
 	n->handle = ndisrt_adapter_handle(n->a);
 	n->resources = build_resources(n, nr_msgs);
 	if (!n->resources || host_rx_init(n)) {

@@ -356,7 +356,7 @@ out:
 
 /* ------------------------------------------------------ receive tally */
 
-void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max)
+void host_rx_dpc_begin(struct ndisrt_adapter *a, uint32_t max)
 {
 	struct ndisrt_nic *n = host_nic_of_adapter(a);
 	struct host_tally *t;
@@ -369,7 +369,7 @@ void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max)
 	t->count = 0;
 }
 
-void ndis_host_dpc_end(struct ndisrt_adapter *a)
+void host_rx_dpc_end(struct ndisrt_adapter *a)
 {
 	struct ndisrt_nic *n = host_nic_of_adapter(a);
 	struct host_tally *t;
