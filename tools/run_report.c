@@ -142,15 +142,31 @@ static void print_latency(FILE *f, const char *what, const struct run_hist *h)
 	fprintf(f, "   (%lu samples)\n", atomic_load(&h->n));
 }
 
+/* "VN-1" for the default model (the header as it always was); else the --device list. */
+static const char *device_label(const struct run_state *r, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (r->o.nr_devices == 1 && !strcmp(r->o.device[0], "vn1"))
+		return "VN-1";
+	buf[0] = 0;
+	for (unsigned i = 0; i < r->o.nr_devices && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "", r->o.device[i]);
+	return buf;
+}
+
 static void print_text(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
 		       const char *why)
 {
+	char label[128];
+
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
 	unsigned rss_refused = 0;
 
-	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u VN-1 NIC%s, %u vCPU%s, %s, wire %s, "
+	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u %s NIC%s, %u vCPU%s, %s, wire %s, "
 		   "%.1f s\n\n",
-		r->o.driver, r->drv_major, r->drv_minor, r->o.nics, r->o.nics > 1 ? "s" : "",
+		r->o.driver, r->drv_major, r->drv_minor, r->o.nics,
+		device_label(r, label, sizeof(label)), r->o.nics > 1 ? "s" : "",
 		r->o.cpus, r->o.cpus > 1 ? "s" : "", irq_name(r),
 		r->o.wire == RUN_WIRE_PAIR ? "pair" : r->o.wire == RUN_WIRE_GEN ? "gen" : "pcap",
 		r->elapsed_s);
