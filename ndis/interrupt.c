@@ -14,6 +14,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/vfy.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -75,10 +76,14 @@ bool ndis_isr(struct ke_interrupt *ki, void *ctx)
 	ke_irql_t after;
 
 	ndis_count_local(&ctr->isrs);
+	/* ke holds the object's lock around this routine: the ISR is its holder. */
+	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql,
+			  ni->message_based ? (void *)ni->msg_isr : (void *)ni->line_isr);
 	if (ni->message_based)
 		claimed = ni->msg_isr(ni->context, msg->id, &queue_default, &targets);
 	else
 		claimed = ni->line_isr(ni->context, &queue_default, &targets);
+	vfy_lock_releasing(ki->lock);
 	after = ke_irql_current();
 	if (after != ki->sync_irql)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, ki->sync_irql,

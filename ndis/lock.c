@@ -14,6 +14,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/vfy.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -114,6 +115,7 @@ VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	memset(SpinLock, 0, sizeof(*SpinLock));
 	ke_spin_init(&s->kl);
 	s->magic = SPIN_MAGIC;
+	vfy_lock_site(SpinLock, __builtin_return_address(0));
 }
 
 /**
@@ -142,8 +144,11 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
-	ke_irql_t old = ke_spin_acquire(&s->kl);
+	ke_irql_t old;
 
+	/* Checked before spinning, so an inversion is reported even if this one would deadlock. */
+	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL, __builtin_return_address(0));
+	old = ke_spin_acquire(&s->kl);
 	s->old_irql = old;
 	s->flavour = SPIN_BY_ACQUIRE;
 	spin_held++;
@@ -167,6 +172,7 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	old = s->old_irql;
 	s->flavour = SPIN_FREE;
 	spin_held--;
+	vfy_lock_releasing(SpinLock);
 	ke_spin_release(&s->kl, old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
@@ -179,6 +185,7 @@ VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
 
+	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL, __builtin_return_address(0));
 	ke_spin_acquire_at_dpc(&s->kl);
 	s->flavour = SPIN_BY_DPR;
 	spin_held++;
@@ -197,6 +204,7 @@ VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	check_flavour(s, SPIN_BY_DPR);
 	s->flavour = SPIN_FREE;
 	spin_held--;
+	vfy_lock_releasing(SpinLock);
 	ke_spin_release_at_dpc(&s->kl);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }

@@ -9,6 +9,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/vfy.h"
 
 #include <errno.h>
 
@@ -79,8 +80,10 @@ BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG M
 	 * run on this vCPU now, and nothing above may call us (see above).
 	 */
 	ndis_count_local(&msg->ctr[ndis_current_vcpu()].syncs);
+	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql, __builtin_return_address(0));
 	ke_spin_acquire_raw(ki->lock);
 	result = SynchronizeFunction(SynchronizeContext);
+	vfy_lock_releasing(ki->lock);
 	ke_spin_release_raw(ki->lock);
 	after = atomic_load_explicit(&st->irql, memory_order_relaxed);
 	if (__builtin_expect(after != ki->sync_irql, 0))
