@@ -189,7 +189,7 @@ Test(host_load, D4_indication_while_paused_is_a_violation, .exit_code = KE_BUGCH
 	start_faulting(TDRV("indicate_paused"));
 }
 
-Test(host_load, halt_that_leaks_a_mapping_is_a_violation, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(host_load, H3_halt_that_leaks_a_mapping_is_a_violation, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct th t;
 
