@@ -9,12 +9,13 @@
 #     names exists under tests/ and is named after that rule (<id>_...);
 #  3. every violation of verifier/violations.def names a rule of rules.def;
 #  4. every "§N" / "§N.M" cited in the tree resolves inside the repo: to a
-#     heading "§N" of docs/vn1.md when it cites the VN-1 datasheet (the line
-#     says datasheet, VN-1 or vn1.md, or the file is under hw/, tests/hw/,
-#     drivers/vn1/ or drivers/vn1pio/), to a numbered heading of
-#     drivers/DDI-USED.md for that file's own references (those not marked
-#     SPEC), and to a heading "§N" of docs/contract.md otherwise; a "§24 C-n"
-#     or "§24 O-n" must also be an entry of docs/contract.md §24.
+#     heading "§N" of docs/vn1.md when it cites the VN-1 datasheet (the file
+#     is under hw/, tests/hw/, drivers/vn1/ or drivers/vn1pio/, or the line
+#     says datasheet, VN-1 or vn1.md and not contract or spec), to a
+#     numbered heading of drivers/DDI-USED.md for that file's own references
+#     (there "SPEC §n" is the contract's and "datasheet §n" VN-1's), and to a
+#     heading "§N" of docs/contract.md otherwise; a "§24 C-n" or "§24 O-n"
+#     must also be an entry of docs/contract.md §24.
 #
 # usage: check-contract.sh [ROOT]     Exit 0 when all hold, 1 otherwise.
 set -u
@@ -97,18 +98,28 @@ for f in "${files[@]}"; do
     lno=${line%%:*}; text=${line#*:}
     ctx=contract
     case "$f" in hw/* | tests/hw/* | drivers/vn1/* | drivers/vn1pio/* | "$vn1doc") ctx=vn1 ;; esac
-    if grep -qiE 'datasheet|VN-1 |vn1\.md' <<<"$text"; then ctx=vn1; fi
-    if [ "$f" = "$ddi" ] && [ $ctx = contract ] && ! grep -q 'SPEC' <<<"$text"; then ctx=ddi; fi
-    # A bare "§N" that SPEC marks inside DDI-USED.md is the contract's.
-    for ref in $(grep -oE '§ ?[0-9]+(\.[0-9]+)*' <<<"$text" | tr -d '§ '); do
+    if grep -qiE 'datasheet|VN-1|vn1\.md' <<<"$text" && ! grep -qiE 'contract|spec' <<<"$text"; then
+      ctx=vn1
+    fi
+    for tok in $(grep -oE '(SPEC |datasheet )?§ ?[0-9]+(\.[0-9]+)*' <<<"$text" | tr ' ' '_'); do
+      ref=${tok##*§}; ref=${ref#_}
+      c=$ctx
+      if [ "$f" = "$ddi" ]; then
+        case $tok in SPEC_*) c=contract ;; datasheet_*) c=vn1 ;; *) c=ddi ;; esac
+        # On a line marked SPEC, a reference may be the file's own or the contract's.
+        if [ $c = ddi ] && grep -q 'SPEC' <<<"$text" && [ -n "${in_c[$ref]:-}" ]; then c=contract; fi
+      fi
       refs=$((refs + 1))
-      case $ctx in
+      case $c in
       vn1) [ -n "${in_v[$ref]:-}" ] || fail "$f:$lno: §$ref is not a heading of $vn1doc" ;;
       ddi) [ -n "${in_d[$ref]:-}" ] || [ -n "${in_d[${ref%.*}]:-}" ] ||
              fail "$f:$lno: §$ref is not a section of $ddi" ;;
       *) [ -n "${in_c[$ref]:-}" ] || fail "$f:$lno: §$ref is not a heading of $doc" ;;
       esac
     done
+    if grep -qE '[a-z]+\.md`? §' <<<"$text" && ! grep -qE '(contract|vn1|DDI-USED)\.md`?\)? §' <<<"$text"; then
+      fail "$f:$lno: cites a section of a document that is not in the repo"
+    fi
     if [ $ctx = contract ]; then
       for item in $(grep -oE '§24 [CO]-[0-9]+' <<<"$text" | sed 's/§24 //'); do
         grep -qE "^\*\*$item\*\*|^- \*\*$item\*\*" "$doc" || fail "$f:$lno: §24 $item is not an entry of $doc §24"

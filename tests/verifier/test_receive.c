@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/verifier/test_receive.c - the receive rules V1 and V2 (contract
- * §20, §18.1, §18.2), on a VN-1 NIC of vdrv, a miniport that indicates
+ * tests/verifier/test_receive.c - the receive rules V1 and V2 (spec §20,
+ * §18.1, §18.2), on a NIC of vdrv, a miniport that indicates
  * every frame the protocol sends it, from MiniportSendNetBufferLists at
  * PASSIVE_LEVEL. Each rule is proved twice: what the rule allows works,
  * and what it forbids is bug check 0xC4 with the rule's violation.
