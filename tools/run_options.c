@@ -25,7 +25,7 @@ void run_options_usage(FILE *f)
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
 		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
-		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
+		"                         vn1_line (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
 		"  --nics N               VN-1 NICs (1..%d; default 2)\n"
 		"  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"

@@ -35,7 +35,7 @@ Test(host_load, loads_both_sample_drivers)
 	ndisrt_driver_version(t.drv, &major, &minor);
 	cr_assert_eq(major, 6);
 	cr_assert_eq(minor, 20);
-	cr_assert_eq(ndisrt_driver_load(t.h, MINIMAL_SO, &d2, t.err, sizeof(t.err)), 0, "%s",
+	cr_assert_eq(ndisrt_driver_load(t.h, VN1_LINE_SO, &d2, t.err, sizeof(t.err)), 0, "%s",
 		     t.err);
 	ndisrt_driver_version(d2, &major, &minor);
 	cr_assert_eq(major * 100 + minor, 620);

@@ -79,7 +79,7 @@ fi
 
 # A driver compiled outside the tree, as a user compiles theirs.
 mkdir -p "$tmp/user"
-cp "$root/drivers/external/minimal_miniport.c" "$tmp/user/mydriver.c"
+cp "$root/drivers/external/vn1_line.c" "$tmp/user/mydriver.c"
 if cc -shared -fPIC -Wall -Wextra -Werror -I "$root/include" "$tmp/user/mydriver.c" -o "$tmp/user/mydriver.so"; then
   run_ok "out-of-tree driver through --driver PATH.so" --driver "$tmp/user/mydriver.so" --irq line --frames 2000
 else
