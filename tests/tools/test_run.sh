@@ -125,5 +125,21 @@ else
   bad "tests/host/drivers/tdrv.c does not compile"
 fi
 
+# A driver that breaks a contract rule: the report names the violation, the
+# rule it enforces (verifier/violations.def) and the fix.
+if cc -shared -fPIC -I "$root/include" -DTDRV_INDICATE_PAUSED "$root/tests/host/drivers/tdrv.c" \
+     -o "$tmp/indicate_paused.so"; then
+  out=$("$ndisrt" run --quiet --driver "$tmp/indicate_paused.so" --irq line 2>&1); rc=$?
+  if [ $rc -eq 1 ] && grep -q "STOP: 0x000000C4 (0x0000000000002105," <<<"$out" &&
+     grep -q "^Violation: INDICATE_PAUSED (rule D4, docs/contract.md §20): " <<<"$out" &&
+     grep -q "^Fix: " <<<"$out"; then
+    pass "driver that breaks D4: the violation, its rule and the fix, exit 1"
+  else
+    bad "driver that breaks D4: exit $rc"; echo "$out" | head -20
+  fi
+else
+  bad "tests/host/drivers/tdrv.c does not compile"
+fi
+
 [ $fail -eq 0 ] && echo "run: all passed"
 exit $fail
