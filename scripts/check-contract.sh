@@ -7,7 +7,8 @@
 #  2. every entry names its Microsoft source ("Source:" with a page path)
 #     and at least one test ("Tests:" suite::name ...), and each test it
 #     names exists under tests/ and is named after that rule (<id>_...);
-#  3. every violation of verifier/violations.def names a rule of rules.def;
+#  3. every violation of verifier/violations.def names a rule of rules.def,
+#     and every "0x2xxx NAME" written in docs/ is that table's name for it;
 #  4. every "§N" / "§N.M" cited in the tree resolves inside the repo: to a
 #     heading "§N" of docs/vn1.md when it cites the VN-1 datasheet (the file
 #     is under hw/, tests/hw/, drivers/vn1/ or drivers/vn1pio/, or the line
@@ -72,6 +73,18 @@ while read -r name rule; do
   [ -n "${known[$rule]:-}" ] || fail "violation $name enforces $rule, which is not in verifier/rules.def"
 done < <(tr -d '\n' <verifier/violations.def | grep -oE 'VIOLATION\([A-Z0-9_]+, *[A-Z_]+, *0x[0-9A-Fa-f]+, *[A-Z]+[0-9]+' |
   sed -E 's/VIOLATION\(([A-Z0-9_]+), *[A-Z_]+, *0x[0-9A-Fa-f]+, *([A-Z]+[0-9]+)/\1 \2/')
+
+# Every "0x2xxx NAME" the docs write is the table's number and name.
+declare -A vname=()
+while read -r name p1; do vname[$((p1))]=$name; done < <(tr -d '\n' <verifier/violations.def |
+  grep -oE 'VIOLATION\([A-Z0-9_]+, *[A-Z_]+, *0x[0-9A-Fa-f]+' |
+  sed -E 's/VIOLATION\(([A-Z0-9_]+), *[A-Z_]+, *(0x[0-9A-Fa-f]+)/\1 \2/')
+while IFS=: read -r f pair; do
+  num=${pair%%[ \`]*}; name=${pair##*[ \`]}
+  want=${vname[$((num))]:-}
+  [ "$want" = "$name" ] ||
+    fail "$f: $num $name, but verifier/violations.def has ${want:-no line} for $num"
+done < <(grep -roE '0x2[0-2][0-9A-Fa-f]{2}`? `?[A-Z][A-Z0-9_]+' docs README.md 2>/dev/null | sort -u)
 
 # --------------------------------------------------------- 4 § references
 headings() { sed -nE 's/^#{2,4} §([0-9]+(\.[0-9]+)*)([ .].*)?$/\1/p' "$1" | sort -u; }
