@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/verifier/vn1_copies.h - one fact of the VN-1 register map as a hand
+ * tests/hw/vn1_copies.h - one fact of the VN-1 register map as a hand
  * copy states it: a key naming the fact the way test_vn1_copies.c names it
  * for hw/vn1.h, and the copy's value. Each copy is read in its own
  * translation unit, because the copies reuse hw/vn1.h's macro names.
  */
-#ifndef NDISRT_TESTS_VERIFIER_VN1_COPIES_H
-#define NDISRT_TESTS_VERIFIER_VN1_COPIES_H
+#ifndef NDISRT_TESTS_HW_VN1_COPIES_H
+#define NDISRT_TESTS_HW_VN1_COPIES_H
 
 #include <stdint.h>
 

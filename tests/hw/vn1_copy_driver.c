@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/verifier/vn1_copy_driver.c - what drivers/vn1/hardware.h states. */
+/* tests/hw/vn1_copy_driver.c - what drivers/vn1/hardware.h states. */
 #include <stdint.h>
 
 typedef uint8_t UCHAR;
@@ -8,7 +8,7 @@ typedef uint32_t ULONG;
 typedef uint64_t ULONGLONG;
 
 #include "drivers/vn1/hardware.h"
-#include "tests/verifier/vn1_copies.h"
+#include "tests/hw/vn1_copies.h"
 
 #define RXQ(q)                                                                          \
 	VN1_FACT("rxq" #q ".BAL", VN1_REG_RDBAL(q)), VN1_FACT("rxq" #q ".BAH", VN1_REG_RDBAH(q)), \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/verifier/vn1_copy_pio.c - what drivers/vn1pio/hardware.h states. */
+/* tests/hw/vn1_copy_pio.c - what drivers/vn1pio/hardware.h states. */
 #include "drivers/vn1pio/hardware.h"
-#include "tests/verifier/vn1_copies.h"
+#include "tests/hw/vn1_copies.h"
 
 const struct vn1_fact vn1_copy_pio[] = {
     VN1_FACT("pci.VENDOR", VN1_PCI_VENDOR_ID),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/verifier/vn1_copy_line.c - what drivers/external/vn1_line.c states.
+ * tests/hw/vn1_copy_line.c - what drivers/external/vn1_line.c states.
  * That driver is one file by design, so CMake copies its register block
  * (from MM_PCI_VENDOR_ID up to the adapter structure) into vn1_line_regs.h.
  */
@@ -12,7 +12,7 @@ typedef uint32_t ULONG;
 typedef uint64_t ULONGLONG;
 
 #include "vn1_line_regs.h"
-#include "tests/verifier/vn1_copies.h"
+#include "tests/hw/vn1_copies.h"
 
 const struct vn1_fact vn1_copy_line[] = {
     VN1_FACT("pci.VENDOR", MM_PCI_VENDOR_ID),
