@@ -114,19 +114,28 @@ static void run_finding(const struct vfy_finding *vf, void *ctx)
 	findings_report(&f);
 }
 
-/* A bug check ends the run: say so, print the report, exit 1. */
+static void put2(const char *s)
+{
+	(void)!write(2, s, strlen(s));
+}
+
+/*
+ * A bug check ends the run: say so, print the report and, when it is a
+ * line of the violation table, the rule it enforces and the fix; exit 1.
+ */
 static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 {
 	static const char head[] = "\nndisrt run: the machine stopped with a bug check; the "
 				   "driver broke a rule of the NDIS contract:\n";
-
 	const struct ndisrt_violation_info *vi = ndisrt_violation_info((uint32_t)r->param[0]);
-	bool table = vi && vi->bugcheck == r->code;
+
+	if (vi && vi->bugcheck != r->code)
+		vi = NULL;
 	struct findings_item f = {
 		.level = FINDINGS_ERROR,
-		.rule = table ? vi->rule : NULL,
-		.hint = table ? vi->fix : NULL,
+		.rule = vi ? vi->rule : NULL,
 		.message = r->what ? r->what : ke_bugcheck_name(r->code),
+		.hint = vi ? vi->fix : NULL,
 		.code = r->code,
 		.param = {r->param[0], r->param[1], r->param[2], r->param[3]},
 		.vcpu = r->vcpu,
@@ -138,6 +147,18 @@ static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 	(void)ctx;
 	(void)!write(2, head, sizeof(head) - 1);
 	ke_bugcheck_print(2, r);
+	if (vi) {
+		/* "Violation: NBL_CHAIN (rule C2, docs/contract.md §20): ...", then the fix. */
+		put2("Violation: ");
+		put2(vi->name);
+		put2(" (rule ");
+		put2(vi->rule);
+		put2(", docs/contract.md §20): ");
+		put2(vi->message);
+		put2("\nFix: ");
+		put2(vi->fix);
+		put2("\n");
+	}
 	findings_report(&f);
 	(void)findings_close();
 	_exit(1);
