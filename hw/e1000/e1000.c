@@ -41,6 +41,7 @@ struct e1000 *e1000_create(const struct e1000_config *cfg)
 	e1000_phy_reset_locked(dev);
 	e1000_reset_locked(dev); /* not shared yet */
 	dev->st.resets = 0;
+	e1000_device_init(dev);
 	return dev;
 }
 
@@ -147,12 +148,12 @@ void e1000_wire_attach(struct e1000 *dev, struct wire *w, unsigned end)
 		wire_attach(w, dev->wire_end, e1000_wire_rx, dev);
 }
 
-void e1000_hooks_install(struct e1000 *dev, const struct e1000_hooks *h)
+void e1000_reset(struct e1000 *dev)
 {
-	if (h)
-		dev->hooks = *h;
-	else
-		memset(&dev->hooks, 0, sizeof(dev->hooks));
+	ke_irql_t old = e1000_lock(dev);
+
+	e1000_reset_locked(dev);
+	e1000_unlock(dev, old);
 }
 
 void e1000_get_stats(struct e1000 *dev, struct e1000_stats *out)

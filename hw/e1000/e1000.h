@@ -427,18 +427,13 @@ bool e1000_line_asserted(struct e1000 *dev);
 /** e1000_eeprom_word() - Word @i of the EEPROM image (host view, no side effect). */
 uint16_t e1000_eeprom_word(struct e1000 *dev, unsigned i);
 
-/*
- * Register-access hook (verifier, tracer): after every driver access,
- * outside the device lock. Installing while in use is not supported.
- */
-enum e1000_space { E1000_SPACE_MMIO, E1000_SPACE_IO, E1000_SPACE_CONFIG };
+/** e1000_reset() - Function-level reset, as CTRL.RST (host side). Context: host thread. */
+void e1000_reset(struct e1000 *dev);
 
-struct e1000_hooks {
-	void *ctx;
-	void (*access)(void *ctx, struct e1000 *dev, enum e1000_space space, uint32_t off,
-		       unsigned size, uint32_t val, bool write);
-};
-
-void e1000_hooks_install(struct e1000 *dev, const struct e1000_hooks *h);
+/* The device behind the seam (hw/device.h): model "e1000". */
+struct hw_device;
+struct hw_device *e1000_device(struct e1000 *dev);
+/* Return: the 82540EM behind @d, or NULL if @d is another model. */
+struct e1000 *e1000_from_device(struct hw_device *d);
 
 #endif /* NDISRT_HW_E1000_H */

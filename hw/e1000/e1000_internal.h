@@ -16,6 +16,7 @@
 #endif
 
 #include "hw/e1000/e1000.h"
+#include "hw/device.h"
 #include "hw/dma.h"
 #include "hw/wire.h"
 
@@ -44,10 +45,10 @@ struct e1000_eeprom {
 /* Lock key: (L) device lock at HIGH_LEVEL  (c) constant after create
  * (t) owned by the single active transmitter (tx_busy) */
 struct e1000 {
+	struct hw_device base;		/* (c) the seam; first, for e1000_from_device() */
 	struct ke_spinlock lock;
 	struct e1000_config cfg;	/* (c) */
 	struct hw_irq_sink sink;	/* (c) replaced only while quiet */
-	struct e1000_hooks hooks;	/* (c) */
 	struct wire *wire;		/* (c) changed only while quiet */
 	unsigned wire_end;		/* (c) */
 
@@ -115,6 +116,9 @@ static inline uint32_t *e1000_r(struct e1000 *dev, uint32_t off)
 {
 	return &dev->reg[off >> 2];
 }
+
+/* e1000_dev.c */
+void e1000_device_init(struct e1000 *dev);
 
 /* e1000.c */
 void e1000_reset_locked(struct e1000 *dev);

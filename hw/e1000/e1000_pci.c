@@ -68,9 +68,6 @@ size_t e1000_pci_config_read(struct e1000 *dev, uint32_t off, void *buf, size_t 
 		e1000_pci_image_locked(dev, cs);
 	e1000_unlock(dev, old);
 	memcpy(buf, cs + off, len);
-	if (__builtin_expect(dev->hooks.access != NULL, 0))
-		dev->hooks.access(dev->hooks.ctx, dev, E1000_SPACE_CONFIG, off, (unsigned)len, 0,
-				  false);
 	return len;
 }
 
@@ -98,8 +95,5 @@ size_t e1000_pci_config_write(struct e1000 *dev, uint32_t off, const void *buf, 
 	}
 	e1000_irq_update_locked(dev); /* INTx disable may have changed */
 	e1000_unlock(dev, old);
-	if (__builtin_expect(dev->hooks.access != NULL, 0))
-		dev->hooks.access(dev->hooks.ctx, dev, E1000_SPACE_CONFIG, off, (unsigned)len, 0,
-				  true);
 	return len;
 }

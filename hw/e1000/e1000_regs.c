@@ -178,13 +178,6 @@ static void e1000_bad_access(struct e1000 *dev)
 	e1000_unlock(dev, old);
 }
 
-static void e1000_hook(struct e1000 *dev, enum e1000_space sp, uint32_t off, unsigned size,
-		       uint32_t val, bool write)
-{
-	if (__builtin_expect(dev->hooks.access != NULL, 0))
-		dev->hooks.access(dev->hooks.ctx, dev, sp, off, size, val, write);
-}
-
 static uint32_t e1000_mmio_read(struct e1000 *dev, uint32_t off, unsigned size)
 {
 	uint32_t shift = (off & 3) * 8, mask = size == 4 ? ~0u : (1u << (8 * size)) - 1, val;
@@ -201,7 +194,6 @@ static uint32_t e1000_mmio_read(struct e1000 *dev, uint32_t off, unsigned size)
 	else
 		val = e1000_reg_read_locked(dev, off & ~3u) >> shift;
 	e1000_unlock(dev, old);
-	e1000_hook(dev, E1000_SPACE_MMIO, off, size, val & mask, false);
 	return val & mask;
 }
 
@@ -227,7 +219,6 @@ static void e1000_mmio_write(struct e1000 *dev, uint32_t off, unsigned size, uin
 	e1000_unlock(dev, old);
 	if (kick)
 		e1000_tx_run(dev);
-	e1000_hook(dev, E1000_SPACE_MMIO, off, size, val & mask, true);
 }
 
 uint32_t e1000_mmio_read32(struct e1000 *dev, uint32_t off)
@@ -285,7 +276,6 @@ static uint32_t e1000_io_read(struct e1000 *dev, uint32_t port, unsigned size)
 	else if (dev->ioaddr < E1000_BAR0_LEN)
 		val = e1000_reg_read_locked(dev, dev->ioaddr & ~3u);
 	e1000_unlock(dev, old);
-	e1000_hook(dev, E1000_SPACE_IO, port, size, val, false);
 	return val;
 }
 
@@ -310,7 +300,6 @@ static void e1000_io_write(struct e1000 *dev, uint32_t port, unsigned size, uint
 	e1000_unlock(dev, old);
 	if (kick)
 		e1000_tx_run(dev);
-	e1000_hook(dev, E1000_SPACE_IO, port, size, val, true);
 }
 
 uint32_t e1000_io_read32(struct e1000 *dev, uint32_t port)
