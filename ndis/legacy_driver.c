@@ -413,6 +413,7 @@ static void run_initialize(void *arg)
 			       NDISRT5_DDI_HANDLER,
 			       "MiniportInitialize succeeded without calling NdisMSetAttributesEx");
 	if (c->status != NDIS_STATUS_SUCCESS) {
+		ndis5_sg_dma_release(n->handle);
 		ndis5_check_deregistered(n,
 					 NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
 					 "MiniportInitialize failed without deregistering its "
@@ -437,6 +438,7 @@ static void run_halt(void *arg)
 	/* L4: no MiniportHandleInterrupt queued or running while MiniportHalt runs. */
 	ndis5_interrupt_quiesce(n);
 	halt(atomic_load(&n->context));
+	ndis5_sg_dma_release(n->handle);
 	ndis5_check_irql_after(KE_PASSIVE_LEVEL, (uintptr_t)halt,
 			       "MiniportHalt returned at an IRQL other than PASSIVE_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)halt);

@@ -192,4 +192,7 @@ static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, con
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, want, handler, 0, what);
 }
 
+/* ndis5_dma.c: NDIS releases an NDIS 5 miniport's DMA set-up at halt / failed init. */
+void ndis5_sg_dma_release(NDIS_HANDLE adapter);
+
 #endif /* NDISRT_NDIS_LEGACY_INTERNAL_H */
