@@ -42,6 +42,7 @@ struct e1000 *e1000_create(const struct e1000_config *cfg)
 	e1000_reset_locked(dev); /* not shared yet */
 	dev->st.resets = 0;
 	e1000_device_init(dev);
+	dev->base.sink = cfg->sink;
 	return dev;
 }
 
@@ -133,6 +134,7 @@ void e1000_set_sink(struct e1000 *dev, struct hw_irq_sink sink)
 	ke_irql_t old = e1000_lock(dev);
 
 	dev->sink = sink;
+	dev->base.sink = sink;
 	dev->line_out = false;
 	e1000_irq_update_locked(dev);
 	e1000_unlock(dev, old);

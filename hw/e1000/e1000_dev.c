@@ -150,7 +150,8 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(eeprom_reads) X(mdic_ops) X(resets)
 
 #define STAT_NAME(f) #f,
-static const char *const e1000_stat_names[] = {E1000_STATS_LIST(STAT_NAME)};
+/* tx_dropped (the seam's convention for frame conservation) is derived. */
+static const char *const e1000_stat_names[] = {E1000_STATS_LIST(STAT_NAME) "tx_dropped"};
 #define NR_STATS (sizeof(e1000_stat_names) / sizeof(e1000_stat_names[0]))
 
 static size_t e1000_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap)
@@ -163,6 +164,7 @@ static size_t e1000_dev_stats(struct hw_device *d, struct hw_stat *out, size_t c
 #define STAT_VALUE(f) v[i++] = s.f;
 	E1000_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
+	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_desc + s.tx_dma_fault;
 	for (i = 0; i < NR_STATS && i < cap; i++)
 		out[i] = (struct hw_stat){e1000_stat_names[i], v[i]};
 	return NR_STATS;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/ndis5_dma.c - NdisMInitializeScatterGatherDma, the NDIS 5.1 way for
+ * ndis/ndis5/dma.c - NdisMInitializeScatterGatherDma, the NDIS 5.1 way for
  * a bus-master miniport to set up DMA before NdisMAllocateSharedMemory.
  *
  * ndisrt builds no scatter/gather lists for NDIS 5 sends (MiniportSendPackets
@@ -11,7 +11,7 @@
  * (ndis5_sg_dma_release(), called by the NDIS 5 layer): an NDIS 5 miniport
  * has no call to undo it.
  */
-#include "ndis/legacy_internal.h"
+#include "ndis/ndis5/internal.h"
 
 #include <stdatomic.h>
 
