@@ -22,13 +22,14 @@ Abstract:
     interrupt is registered with RequestIsr and SharedInterrupt TRUE.
     MiniportISR reads ICR once - the read acknowledges every cause and
     drops the line - and if none of the causes it enabled is set, the
-    interrupt belongs to another device on the line. Otherwise it masks
-    every cause (IMC), saves the causes and asks for MiniportHandleInterrupt,
-    which drains the receive ring (NdisMEthIndicateReceive), reclaims
-    transmit descriptors (NdisMSendComplete), starts queued sends and
-    reports link changes (LSC -> NdisMIndicateStatus). NDIS then calls
-    MiniportEnableInterrupt, which unmasks through
-    NdisMSynchronizeWithInterrupt. ITR limits the interrupt rate.
+    interrupt belongs to another device on the line. Otherwise it saves the
+    causes and asks for MiniportHandleInterrupt, which drains the receive
+    ring (NdisMEthIndicateReceive), reclaims transmit descriptors
+    (NdisMSendComplete), starts queued sends and reports link changes
+    (LSC -> NdisMIndicateStatus). IMS is written through
+    NdisMSynchronizeWithInterrupt (start, reset) and IMC masks everything
+    at reset and halt; ITR limits the interrupt rate (E1000Isr says why the
+    ISR itself does not mask).
 
     The miniport is serialized (no NDIS_ATTRIBUTE_DESERIALIZE).
 
@@ -48,8 +49,6 @@ static VOID E1000Halt(NDIS_HANDLE MiniportAdapterContext);
 static VOID E1000Isr(PBOOLEAN InterruptRecognized, PBOOLEAN QueueMiniportHandleInterrupt,
                      NDIS_HANDLE MiniportAdapterContext);
 static VOID E1000HandleInterrupt(NDIS_HANDLE MiniportAdapterContext);
-static VOID E1000DisableInterrupt(NDIS_HANDLE MiniportAdapterContext);
-static VOID E1000EnableInterrupt(NDIS_HANDLE MiniportAdapterContext);
 static NDIS_STATUS E1000Send(NDIS_HANDLE MiniportAdapterContext, PNDIS_PACKET Packet,
                              UINT Flags);
 static NDIS_STATUS E1000QueryInformation(NDIS_HANDLE MiniportAdapterContext, NDIS_OID Oid,
@@ -112,8 +111,6 @@ Routine Description:
     chars.HaltHandler             = E1000Halt;
     chars.ISRHandler              = E1000Isr;
     chars.HandleInterruptHandler  = E1000HandleInterrupt;
-    chars.DisableInterruptHandler = E1000DisableInterrupt;
-    chars.EnableInterruptHandler  = E1000EnableInterrupt;
     chars.SendHandler             = E1000Send;
     chars.QueryInformationHandler = E1000QueryInformation;
     chars.SetInformationHandler   = E1000SetInformation;
@@ -673,10 +670,12 @@ Routine Description:
     adapter->InterruptRegistered = TRUE;
 
     //
-    // Link-up raised LSC while masked: acknowledge it, the media state is
-    // already read. Then unmask.
+    // Link-up raised LSC while masked: acknowledge it, unmask, and read the
+    // media state last, so a change from here on is an LSC the DPC reports.
     //
+    (VOID)E1000Read(adapter, E1000_ICR);
     NdisMSynchronizeWithInterrupt(&adapter->Interrupt, (PVOID)E1000SyncUnmask, adapter);
+    E1000UpdateLink(adapter);
     return NDIS_STATUS_SUCCESS;
 
 ErrorRelease:
@@ -877,10 +876,19 @@ Routine Description:
     MiniportISR, for every interrupt on the shared line.
 
     While every cause is masked this NIC cannot be asserting the line:
-    return at once without touching ICR. Otherwise read ICR once (the read
-    clears it and deasserts the line); if no enabled cause was set, the
-    interrupt is another device's. If one was, mask every cause so the DPC
-    runs undisturbed, keep the causes, and ask for MiniportHandleInterrupt.
+    return at once without touching ICR. Otherwise read ICR once: the read
+    clears every cause and deasserts the line, which dismisses the level
+    interrupt (L10). If no enabled cause was set, the interrupt is another
+    device's. If one was, keep the causes and ask for
+    MiniportHandleInterrupt.
+
+    The ISR does not mask IMS: NDIS 5 does not run MiniportHandleInterrupt
+    (nor MiniportEnableInterrupt after it) for an interrupt taken while
+    MiniportInitialize or MiniportHalt runs (L4), so a mask set here could
+    stay set for good. Interrupts taken while the DPC runs are claimed the
+    same way and fold into the queued DPC (L6); ITR bounds their rate. The
+    work of an interrupt taken during MiniportInitialize waits for the next
+    interrupt's DPC (the rings are processed by descriptor status).
 
     IRQL: DIRQL, interrupt lock held.
 
@@ -900,49 +908,8 @@ Routine Description:
         return;
     }
     adapter->PendingCauses |= icr & E1000_ICR_ALL;
-    adapter->ImsShadow = 0;
-    E1000Write(adapter, E1000_IMC, E1000_ICR_ALL);
     *InterruptRecognized = TRUE;
     *QueueMiniportHandleInterrupt = TRUE;
-}
-
-static VOID
-E1000DisableInterrupt(
-    NDIS_HANDLE MiniportAdapterContext
-    )
-/*++
-
-Routine Description:
-
-    MiniportDisableInterrupt. NDIS calls it only for a non-shared interrupt
-    registered without RequestIsr; here for completeness.
-
-    IRQL: DIRQL.
-
---*/
-{
-    (VOID)E1000SyncMask(MiniportAdapterContext);
-}
-
-static VOID
-E1000EnableInterrupt(
-    NDIS_HANDLE MiniportAdapterContext
-    )
-/*++
-
-Routine Description:
-
-    MiniportEnableInterrupt, after MiniportHandleInterrupt. It runs at
-    DISPATCH_LEVEL and can be preempted by the ISR, so the IMS write goes
-    through NdisMSynchronizeWithInterrupt.
-
-    IRQL: DISPATCH_LEVEL.
-
---*/
-{
-    PE1000_ADAPTER adapter = (PE1000_ADAPTER)MiniportAdapterContext;
-
-    NdisMSynchronizeWithInterrupt(&adapter->Interrupt, (PVOID)E1000SyncUnmask, adapter);
 }
 
 static BOOLEAN
@@ -1164,7 +1131,7 @@ Routine Description:
     MiniportHandleInterrupt: takes the saved causes, drains the receive
     ring and reclaims the transmit ring - both by descriptor status, so one
     DPC serves every interrupt it stands for - and reports a link change.
-    Does not unmask: NDIS calls MiniportEnableInterrupt next.
+
 
     IRQL: DISPATCH_LEVEL.
 
