@@ -73,7 +73,8 @@ void e1000_reset_locked(struct e1000 *dev)
 	memset(dev->reg, 0, sizeof(dev->reg));
 	dev->gorc = dev->gotc = dev->tor = dev->tot = 0;
 	dev->ioaddr = 0;
-	*e1000_r(dev, E1000_CTRL) = E1000_CTRL_FD | E1000_CTRL_ASDE | (2u << E1000_CTRL_SPEED_SHIFT);
+	*e1000_r(dev, E1000_CTRL) =
+	    E1000_CTRL_FD | E1000_CTRL_ASDE | (2u << E1000_CTRL_SPEED_SHIFT);
 	*e1000_r(dev, E1000_EECD) = 1u << E1000_EECD_FWE_SHIFT; /* flash writes disabled */
 	*e1000_r(dev, E1000_MDIC) = E1000_MDIC_READY;
 	*e1000_r(dev, E1000_VET) = 0x8100;

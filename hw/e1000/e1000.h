@@ -33,26 +33,26 @@ struct e1000;
 /* ---------------------------------------------------------------- identity */
 
 #define E1000_PCI_VENDOR 0x8086u
-#define E1000_PCI_DEVICE 0x100Eu	/* 82540EM (desktop) */
+#define E1000_PCI_DEVICE 0x100Eu /* 82540EM (desktop) */
 #define E1000_PCI_SUBSYS 0x001Eu
 #define E1000_PCI_REVISION 0x02u
 #define E1000_PCI_CONFIG_LEN 256u
-#define E1000_BAR0_LEN 0x20000u		/* 128 KiB of registers */
-#define E1000_IO_LEN 0x40u		/* IOADDR, IODATA, reserved */
-#define E1000_EEPROM_WORDS 64u		/* 93C46-class Microwire part (EECD.EE_SIZE 0) */
-#define E1000_EEPROM_SUM 0xBABAu	/* words 0x00..0x3F add up to this (§5.6) */
-#define E1000_PHY_ADDR 1u		/* the internal PHY's MDIO address */
-#define E1000_MAX_FRAME 16384u		/* largest frame with RCTL.LPE (no CRC) */
+#define E1000_BAR0_LEN 0x20000u	 /* 128 KiB of registers */
+#define E1000_IO_LEN 0x40u	 /* IOADDR, IODATA, reserved */
+#define E1000_EEPROM_WORDS 64u	 /* 93C46-class Microwire part (EECD.EE_SIZE 0) */
+#define E1000_EEPROM_SUM 0xBABAu /* words 0x00..0x3F add up to this (§5.6) */
+#define E1000_PHY_ADDR 1u	 /* the internal PHY's MDIO address */
+#define E1000_MAX_FRAME 16384u	 /* largest frame with RCTL.LPE (no CRC) */
 #define E1000_MIN_FRAME 14u
-#define E1000_STD_FRAME 1518u		/* without LPE: 1514 + an 802.1Q tag */
-#define E1000_NR_RA 16u			/* receive address registers */
+#define E1000_STD_FRAME 1518u /* without LPE: 1514 + an 802.1Q tag */
+#define E1000_NR_RA 16u	      /* receive address registers */
 
 /* PCI configuration space offsets (§4.1) */
 #define E1000_PCI_COMMAND 0x04
 #define E1000_PCI_STATUS 0x06
-#define E1000_PCI_BAR0 0x10		/* memory, 32-bit, non-prefetchable */
-#define E1000_PCI_BAR1 0x14		/* flash memory: none fitted, reads 0 */
-#define E1000_PCI_BAR2 0x18		/* I/O */
+#define E1000_PCI_BAR0 0x10 /* memory, 32-bit, non-prefetchable */
+#define E1000_PCI_BAR1 0x14 /* flash memory: none fitted, reads 0 */
+#define E1000_PCI_BAR2 0x18 /* I/O */
 #define E1000_PCI_SUBSYS_VENDOR 0x2C
 #define E1000_PCI_SUBSYS_ID 0x2E
 #define E1000_PCI_CAP_PTR 0x34
@@ -115,13 +115,13 @@ enum e1000_reg {
 	E1000_TIDV = 0x03820,
 	E1000_TXDCTL = 0x03828,
 	E1000_TADV = 0x0382C,
-	E1000_STATS = 0x04000,		/* 0x04000..0x040FC: statistics (§13.7) */
+	E1000_STATS = 0x04000, /* 0x04000..0x040FC: statistics (§13.7) */
 	E1000_STATS_END = 0x04100,
 	E1000_RXCSUM = 0x05000,
-	E1000_MTA = 0x05200,		/* 128 dwords: multicast table array */
-	E1000_RAL0 = 0x05400,		/* + 8 * n */
+	E1000_MTA = 0x05200,  /* 128 dwords: multicast table array */
+	E1000_RAL0 = 0x05400, /* + 8 * n */
 	E1000_RAH0 = 0x05404,
-	E1000_VFTA = 0x05600,		/* 128 dwords: VLAN filter table */
+	E1000_VFTA = 0x05600, /* 128 dwords: VLAN filter table */
 	E1000_WUC = 0x05800,
 };
 
@@ -267,7 +267,7 @@ enum e1000_stat_reg {
 #define E1000_ICR_GPI_SDP7 (1u << 14)
 #define E1000_ICR_TXD_LOW (1u << 15)
 #define E1000_ICR_SRPD (1u << 16)
-#define E1000_ICR_CAUSES 0x1FFFFu	/* bits 16:0 */
+#define E1000_ICR_CAUSES 0x1FFFFu /* bits 16:0 */
 #define E1000_ICR_INT_ASSERTED (1u << 31)
 
 /* RCTL (§13.4.22) */
@@ -316,15 +316,15 @@ enum e1000_stat_reg {
 /* ------------------------------------------------------------- creation */
 
 struct e1000_config {
-	struct ke_machine *machine;	/* engine clock and timers; required */
-	struct hw_dma_space *dma;	/* where rings and buffers live; required */
-	struct hw_irq_sink sink;	/* INTx; ops NULL: nowhere */
-	uint8_t mac[6];			/* written into the EEPROM image */
-	uint64_t bar0_addr;		/* bus address of the memory BAR */
-	uint16_t io_port;		/* base of the I/O BAR */
-	uint8_t intx_vector;		/* PCI Interrupt Line */
-	bool link_down;			/* start with no cable (default: link partner present) */
-	unsigned speed_mbps;		/* 10, 100 or 1000 (0: 1000) */
+	struct ke_machine *machine; /* engine clock and timers; required */
+	struct hw_dma_space *dma;   /* where rings and buffers live; required */
+	struct hw_irq_sink sink;    /* INTx; ops NULL: nowhere */
+	uint8_t mac[6];		    /* written into the EEPROM image */
+	uint64_t bar0_addr;	    /* bus address of the memory BAR */
+	uint16_t io_port;	    /* base of the I/O BAR */
+	uint8_t intx_vector;	    /* PCI Interrupt Line */
+	bool link_down;		    /* start with no cable (default: link partner present) */
+	unsigned speed_mbps;	    /* 10, 100 or 1000 (0: 1000) */
 };
 
 /**
@@ -341,10 +341,10 @@ void e1000_free(struct e1000 *dev);
 
 struct e1000_resources {
 	uint64_t bar0_addr;
-	uint32_t bar0_len;		/* E1000_BAR0_LEN */
+	uint32_t bar0_len; /* E1000_BAR0_LEN */
 	uint16_t io_port;
-	uint16_t io_len;		/* E1000_IO_LEN */
-	uint8_t line_vector;		/* INTx only: the 82540EM has no MSI */
+	uint16_t io_len;     /* E1000_IO_LEN */
+	uint8_t line_vector; /* INTx only: the 82540EM has no MSI */
 };
 
 void e1000_resources(const struct e1000 *dev, struct e1000_resources *out);
@@ -389,12 +389,12 @@ void e1000_wire_attach(struct e1000 *dev, struct wire *w, unsigned end);
 enum e1000_rx_result {
 	E1000_RX_OK = 0,
 	E1000_RX_REMOVED = -1,
-	E1000_RX_DISABLED = -2,		/* RCTL.EN clear */
-	E1000_RX_LINK_DOWN = -3,	/* STATUS.LU clear */
-	E1000_RX_FILTERED = -4,		/* address filters rejected it */
-	E1000_RX_BAD_LENGTH = -5,	/* runt, or too long for RCTL.LPE: RUC / ROC */
-	E1000_RX_MISSED = -6,		/* no descriptors: MPC, RNBC, RXO */
-	E1000_RX_DMA_FAULT = -7,	/* descriptor or buffer not in DMA space */
+	E1000_RX_DISABLED = -2,	  /* RCTL.EN clear */
+	E1000_RX_LINK_DOWN = -3,  /* STATUS.LU clear */
+	E1000_RX_FILTERED = -4,	  /* address filters rejected it */
+	E1000_RX_BAD_LENGTH = -5, /* runt, or too long for RCTL.LPE: RUC / ROC */
+	E1000_RX_MISSED = -6,	  /* no descriptors: MPC, RNBC, RXO */
+	E1000_RX_DMA_FAULT = -7,  /* descriptor or buffer not in DMA space */
 };
 
 /**

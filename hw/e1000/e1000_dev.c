@@ -23,22 +23,27 @@ static struct e1000 *to_e1000(struct hw_device *d)
 	return (struct e1000 *)((char *)d - offsetof(struct e1000, base));
 }
 
-static uint64_t e1000_dev_bar_read(struct hw_device *d, unsigned bar, uint32_t off,
-				   unsigned width)
+static uint64_t e1000_dev_bar_read(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
 {
 	struct e1000 *dev = to_e1000(d);
 
 	if (bar == E1000_BAR_MEM) {
 		switch (width) {
-		case 1: return e1000_mmio_read8(dev, off);
-		case 2: return e1000_mmio_read16(dev, off);
-		case 4: return e1000_mmio_read32(dev, off);
+		case 1:
+			return e1000_mmio_read8(dev, off);
+		case 2:
+			return e1000_mmio_read16(dev, off);
+		case 4:
+			return e1000_mmio_read32(dev, off);
 		}
 	} else if (bar == E1000_BAR_IO) {
 		switch (width) {
-		case 1: return e1000_io_read8(dev, off);
-		case 2: return e1000_io_read16(dev, off);
-		case 4: return e1000_io_read32(dev, off);
+		case 1:
+			return e1000_io_read8(dev, off);
+		case 2:
+			return e1000_io_read16(dev, off);
+		case 4:
+			return e1000_io_read32(dev, off);
 		}
 	}
 	return ~0ull; /* nothing decodes it */
@@ -51,15 +56,27 @@ static void e1000_dev_bar_write(struct hw_device *d, unsigned bar, uint32_t off,
 
 	if (bar == E1000_BAR_MEM) {
 		switch (width) {
-		case 1: e1000_mmio_write8(dev, off, (uint8_t)v); return;
-		case 2: e1000_mmio_write16(dev, off, (uint16_t)v); return;
-		case 4: e1000_mmio_write32(dev, off, (uint32_t)v); return;
+		case 1:
+			e1000_mmio_write8(dev, off, (uint8_t)v);
+			return;
+		case 2:
+			e1000_mmio_write16(dev, off, (uint16_t)v);
+			return;
+		case 4:
+			e1000_mmio_write32(dev, off, (uint32_t)v);
+			return;
 		}
 	} else if (bar == E1000_BAR_IO) {
 		switch (width) {
-		case 1: e1000_io_write8(dev, off, (uint8_t)v); return;
-		case 2: e1000_io_write16(dev, off, (uint16_t)v); return;
-		case 4: e1000_io_write32(dev, off, (uint32_t)v); return;
+		case 1:
+			e1000_io_write8(dev, off, (uint8_t)v);
+			return;
+		case 2:
+			e1000_io_write16(dev, off, (uint16_t)v);
+			return;
+		case 4:
+			e1000_io_write32(dev, off, (uint32_t)v);
+			return;
 		}
 	}
 }
@@ -69,8 +86,7 @@ static size_t e1000_dev_config_read(struct hw_device *d, uint32_t off, void *buf
 	return e1000_pci_config_read(to_e1000(d), off, buf, len);
 }
 
-static size_t e1000_dev_config_write(struct hw_device *d, uint32_t off, const void *buf,
-				     size_t len)
+static size_t e1000_dev_config_write(struct hw_device *d, uint32_t off, const void *buf, size_t len)
 {
 	return e1000_pci_config_write(to_e1000(d), off, buf, len);
 }
@@ -141,13 +157,14 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	}
 }
 
-#define E1000_STATS_LIST(X)                                                                    \
-	X(rx_offered) X(rx_accepted) X(rx_removed) X(rx_disabled) X(rx_link_down)              \
-	X(rx_filtered) X(rx_bad_length) X(rx_missed) X(rx_dma_fault) X(tx_sent)               \
-	X(tx_link_down) X(tx_no_wire) X(tx_bad_desc) X(tx_dma_fault) X(line_assertions)       \
-	X(itr_throttled) X(inj_link_changes) X(inj_spurious) X(inj_stuck_line)                \
-	X(inj_surprise_removal) X(inj_dma_fault) X(dma_faults_injected) X(bad_accesses)       \
-	X(eeprom_reads) X(mdic_ops) X(resets)
+#define E1000_STATS_LIST(X)                                                                        \
+	X(rx_offered)                                                                              \
+	X(rx_accepted) X(rx_removed) X(rx_disabled) X(rx_link_down) X(rx_filtered)                 \
+	    X(rx_bad_length) X(rx_missed) X(rx_dma_fault) X(tx_sent) X(tx_link_down) X(tx_no_wire) \
+		X(tx_bad_desc) X(tx_dma_fault) X(line_assertions) X(itr_throttled)                 \
+		    X(inj_link_changes) X(inj_spurious) X(inj_stuck_line) X(inj_surprise_removal)  \
+			X(inj_dma_fault) X(dma_faults_injected) X(bad_accesses) X(eeprom_reads)    \
+			    X(mdic_ops) X(resets)
 
 #define STAT_NAME(f) #f,
 /* tx_dropped (the seam's convention for frame conservation) is derived. */
@@ -176,18 +193,18 @@ static void e1000_dev_destroy(struct hw_device *d)
 }
 
 static const struct hw_device_ops e1000_dev_ops = {
-	.bar_read = e1000_dev_bar_read,
-	.bar_write = e1000_dev_bar_write,
-	.config_read = e1000_dev_config_read,
-	.config_write = e1000_dev_config_write,
-	.resources = e1000_dev_resources,
-	.set_sink = e1000_dev_set_sink,
-	.line_asserted = e1000_dev_line_asserted,
-	.wire_attach = e1000_dev_wire_attach,
-	.reset = e1000_dev_reset,
-	.fault = e1000_dev_fault,
-	.stats = e1000_dev_stats,
-	.destroy = e1000_dev_destroy,
+    .bar_read = e1000_dev_bar_read,
+    .bar_write = e1000_dev_bar_write,
+    .config_read = e1000_dev_config_read,
+    .config_write = e1000_dev_config_write,
+    .resources = e1000_dev_resources,
+    .set_sink = e1000_dev_set_sink,
+    .line_asserted = e1000_dev_line_asserted,
+    .wire_attach = e1000_dev_wire_attach,
+    .reset = e1000_dev_reset,
+    .fault = e1000_dev_fault,
+    .stats = e1000_dev_stats,
+    .destroy = e1000_dev_destroy,
 };
 
 extern const struct hw_device_model hw_model_e1000;
@@ -195,12 +212,12 @@ extern const struct hw_device_model hw_model_e1000;
 void e1000_device_init(struct e1000 *dev)
 {
 	static const struct hw_pci_id id = {
-		.vendor = E1000_PCI_VENDOR,
-		.device = E1000_PCI_DEVICE,
-		.subsys_vendor = E1000_PCI_VENDOR,
-		.subsys_device = E1000_PCI_SUBSYS,
-		.revision = E1000_PCI_REVISION,
-		.class_code = 0x02,
+	    .vendor = E1000_PCI_VENDOR,
+	    .device = E1000_PCI_DEVICE,
+	    .subsys_vendor = E1000_PCI_VENDOR,
+	    .subsys_device = E1000_PCI_SUBSYS,
+	    .revision = E1000_PCI_REVISION,
+	    .class_code = 0x02,
 	};
 
 	hw_device_init(&dev->base, &e1000_dev_ops, &id);
@@ -220,8 +237,7 @@ struct e1000 *e1000_from_device(struct hw_device *d)
 /* ------------------------------------------------------ model "e1000" */
 
 /* The one option: "speed=10|100|1000" (what the link partner negotiates). */
-static int e1000_parse_options(const char *opts, struct e1000_config *c, char *err,
-			       size_t errlen)
+static int e1000_parse_options(const char *opts, struct e1000_config *c, char *err, size_t errlen)
 {
 	const char *p = opts;
 
@@ -280,8 +296,8 @@ static struct hw_device *e1000_model_create(const struct hw_device_params *p, ch
 }
 
 const struct hw_device_model hw_model_e1000 = {
-	.name = "e1000",
-	.summary = "Intel 82540EM gigabit controller: one RX/TX ring pair, INTx, ITR "
-		   "(docs/devices/e1000.md)",
-	.create = e1000_model_create,
+    .name = "e1000",
+    .summary = "Intel 82540EM gigabit controller: one RX/TX ring pair, INTx, ITR "
+	       "(docs/devices/e1000.md)",
+    .create = e1000_model_create,
 };

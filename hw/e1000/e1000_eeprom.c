@@ -22,12 +22,12 @@ void e1000_eeprom_build(struct e1000 *dev)
 		w[i] = 0;
 	for (unsigned i = 0; i < 3; i++)
 		w[i] = (uint16_t)(mac[2 * i] | mac[2 * i + 1] << 8);
-	w[0x0A] = 0x4408;	/* ICW1: signature 01b, load IDs, no power management */
+	w[0x0A] = 0x4408; /* ICW1: signature 01b, load IDs, no power management */
 	w[0x0B] = E1000_PCI_SUBSYS;
 	w[0x0C] = E1000_PCI_VENDOR;
 	w[0x0D] = E1000_PCI_DEVICE;
 	w[0x0E] = E1000_PCI_VENDOR;
-	w[0x0F] = 0x3000;	/* ICW2: full duplex, no pause */
+	w[0x0F] = 0x3000; /* ICW2: full duplex, no pause */
 	for (unsigned i = 0; i < E1000_EEPROM_WORDS - 1; i++)
 		sum = (uint16_t)(sum + w[i]);
 	w[E1000_EEPROM_WORDS - 1] = (uint16_t)(E1000_EEPROM_SUM - sum);
@@ -48,16 +48,15 @@ void e1000_eerd_write_locked(struct e1000 *dev, uint32_t val)
 		return;
 	}
 	dev->st.eeprom_reads++;
-	*e1000_r(dev, E1000_EERD) =
-		(uint32_t)dev->ee.word[addr % E1000_EEPROM_WORDS] << E1000_EERD_DATA_SHIFT |
-		addr << E1000_EERD_ADDR_SHIFT | E1000_EERD_DONE;
+	*e1000_r(dev, E1000_EERD) = (uint32_t)dev->ee.word[addr % E1000_EEPROM_WORDS]
+					<< E1000_EERD_DATA_SHIFT |
+				    addr << E1000_EERD_ADDR_SHIFT | E1000_EERD_DONE;
 }
 
 uint32_t e1000_eecd_read_locked(struct e1000 *dev)
 {
-	uint32_t v = *e1000_r(dev, E1000_EECD) &
-		     (E1000_EECD_SK | E1000_EECD_CS | E1000_EECD_DI | E1000_EECD_FWE_MASK |
-		      E1000_EECD_REQ);
+	uint32_t v = *e1000_r(dev, E1000_EECD) & (E1000_EECD_SK | E1000_EECD_CS | E1000_EECD_DI |
+						  E1000_EECD_FWE_MASK | E1000_EECD_REQ);
 
 	if (v & E1000_EECD_REQ)
 		v |= E1000_EECD_GNT; /* nothing else uses the EEPROM: granted at once */
@@ -121,8 +120,8 @@ static void e1000_ee_clock(struct e1000 *dev, bool di)
 void e1000_eecd_write_locked(struct e1000 *dev, uint32_t val)
 {
 	uint32_t was = *e1000_r(dev, E1000_EECD);
-	uint32_t keep = E1000_EECD_SK | E1000_EECD_CS | E1000_EECD_DI | E1000_EECD_REQ |
-			E1000_EECD_FWE_MASK;
+	uint32_t keep =
+	    E1000_EECD_SK | E1000_EECD_CS | E1000_EECD_DI | E1000_EECD_REQ | E1000_EECD_FWE_MASK;
 
 	*e1000_r(dev, E1000_EECD) = val & keep;
 	if (!(val & E1000_EECD_REQ) || !(val & E1000_EECD_CS)) {

@@ -25,32 +25,32 @@
 
 /* Microwire state machine of the EEPROM behind EECD (§5.3). */
 enum e1000_ee_state {
-	EE_IDLE,	/* CS low, or waiting for the start bit */
-	EE_OPCODE,	/* shifting in 2 opcode bits */
-	EE_ADDR,	/* shifting in 6 address bits */
-	EE_DATA,	/* shifting out 16 data bits per word (sequential read) */
-	EE_IGNORE,	/* an opcode this model does not perform; until CS drops */
+	EE_IDLE,   /* CS low, or waiting for the start bit */
+	EE_OPCODE, /* shifting in 2 opcode bits */
+	EE_ADDR,   /* shifting in 6 address bits */
+	EE_DATA,   /* shifting out 16 data bits per word (sequential read) */
+	EE_IGNORE, /* an opcode this model does not perform; until CS drops */
 };
 
 struct e1000_eeprom {
-	uint16_t word[E1000_EEPROM_WORDS];	/* (c) after create */
-	enum e1000_ee_state state;		/* (L) */
-	unsigned bits;				/* (L) bits shifted in this phase */
-	uint32_t shift;				/* (L) */
-	unsigned op;				/* (L) opcode shifted in */
-	unsigned addr;				/* (L) */
-	bool dout;				/* (L) level on DO */
+	uint16_t word[E1000_EEPROM_WORDS]; /* (c) after create */
+	enum e1000_ee_state state;	   /* (L) */
+	unsigned bits;			   /* (L) bits shifted in this phase */
+	uint32_t shift;			   /* (L) */
+	unsigned op;			   /* (L) opcode shifted in */
+	unsigned addr;			   /* (L) */
+	bool dout;			   /* (L) level on DO */
 };
 
 /* Lock key: (L) device lock at HIGH_LEVEL  (c) constant after create
  * (t) owned by the single active transmitter (tx_busy) */
 struct e1000 {
-	struct hw_device base;		/* (c) the seam; first, for e1000_from_device() */
+	struct hw_device base; /* (c) the seam; first, for e1000_from_device() */
 	struct ke_spinlock lock;
-	struct e1000_config cfg;	/* (c) */
-	struct hw_irq_sink sink;	/* (c) replaced only while quiet */
-	struct wire *wire;		/* (c) changed only while quiet */
-	unsigned wire_end;		/* (c) */
+	struct e1000_config cfg; /* (c) */
+	struct hw_irq_sink sink; /* (c) replaced only while quiet */
+	struct wire *wire;	 /* (c) changed only while quiet */
+	unsigned wire_end;	 /* (c) */
 
 	/*
 	 * (L) The register file. Registers without behaviour are plain storage
@@ -59,23 +59,23 @@ struct e1000 {
 	 * state in this array too, except where noted below.
 	 */
 	uint32_t reg[E1000_NR_REGS];
-	uint32_t ioaddr;		/* (L) I/O BAR IOADDR */
-	uint64_t gorc, gotc, tor, tot;	/* (L) 64-bit statistics pairs */
+	uint32_t ioaddr;		 /* (L) I/O BAR IOADDR */
+	uint64_t gorc, gotc, tor, tot;	 /* (L) 64-bit statistics pairs */
 	uint16_t phy[E1000_NR_PHY_REGS]; /* (L) */
-	bool phy_link_latched_low;	/* (L) PHY status bit 2 latches low */
+	bool phy_link_latched_low;	 /* (L) PHY status bit 2 latches low */
 	struct e1000_eeprom ee;
-	uint32_t reset_gen;		/* (L) bumped by every reset */
+	uint32_t reset_gen; /* (L) bumped by every reset */
 
 	/* link and host faults (L) */
 	bool cable, removed, stuck;
-	bool lu;			/* STATUS.LU as last computed (LSC on change) */
+	bool lu; /* STATUS.LU as last computed (LSC on change) */
 	unsigned dma_fault_next;
 
 	/* interrupt signalling (L) */
-	bool line_out;			/* level driven on the sink */
-	bool line_want;			/* (ICR & IMS) != 0 or stuck: PCI Status.INTx */
-	bool itr_wait;			/* an assertion waits for the ITR timer */
-	bool sig_seen;			/* asserted at least once since reset */
+	bool line_out;	/* level driven on the sink */
+	bool line_want; /* (ICR & IMS) != 0 or stuck: PCI Status.INTx */
+	bool itr_wait;	/* an assertion waits for the ITR timer */
+	bool sig_seen;	/* asserted at least once since reset */
 	uint64_t last_assert_ns;
 	struct ke_host_timer itr_timer;
 
@@ -84,13 +84,13 @@ struct e1000 {
 	struct ke_host_timer rx_timer, tx_timer;
 
 	/* transmit (t while tx_busy) */
-	bool tx_busy;			/* (L) */
-	size_t tx_len;			/* (t) bytes staged of the frame in progress */
-	bool tx_bad;			/* (t) the frame in progress is dropped */
+	bool tx_busy;			       /* (L) */
+	size_t tx_len;			       /* (t) bytes staged of the frame in progress */
+	bool tx_bad;			       /* (t) the frame in progress is dropped */
 	uint8_t tx_stage[E1000_MAX_FRAME + 4]; /* (t) */
 
-	uint16_t pci_command;		/* (L) */
-	struct e1000_stats st;		/* (L) */
+	uint16_t pci_command;  /* (L) */
+	struct e1000_stats st; /* (L) */
 };
 
 static inline ke_irql_t e1000_lock(struct e1000 *dev)

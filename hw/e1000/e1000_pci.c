@@ -11,9 +11,8 @@
 
 #include <string.h>
 
-#define E1000_PCI_CMD_WRITABLE                                                       \
-	(E1000_PCI_CMD_IO | E1000_PCI_CMD_MEM | E1000_PCI_CMD_MASTER |               \
-	 E1000_PCI_CMD_INTX_DISABLE)
+#define E1000_PCI_CMD_WRITABLE \
+	(E1000_PCI_CMD_IO | E1000_PCI_CMD_MEM | E1000_PCI_CMD_MASTER | E1000_PCI_CMD_INTX_DISABLE)
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -44,10 +43,10 @@ static void e1000_pci_image_locked(const struct e1000 *dev, uint8_t *cs)
 	put16(cs + E1000_PCI_SUBSYS_ID, dev->ee.word[0x0B]);
 	cs[E1000_PCI_CAP_PTR] = E1000_PCI_PM_CAP;
 	cs[E1000_PCI_INT_LINE] = dev->cfg.intx_vector;
-	cs[E1000_PCI_INT_PIN] = 1; /* INTA# */
-	cs[0x3E] = 0xFF;	   /* Min_Gnt */
-	cs[E1000_PCI_PM_CAP] = 0x01;	 /* power management capability */
-	cs[E1000_PCI_PM_CAP + 1] = 0x00; /* last in the list */
+	cs[E1000_PCI_INT_PIN] = 1;		  /* INTA# */
+	cs[0x3E] = 0xFF;			  /* Min_Gnt */
+	cs[E1000_PCI_PM_CAP] = 0x01;		  /* power management capability */
+	cs[E1000_PCI_PM_CAP + 1] = 0x00;	  /* last in the list */
 	put16(cs + E1000_PCI_PM_CAP + 2, 0x0002); /* PMC: version 1.1 */
 }
 
@@ -90,8 +89,8 @@ size_t e1000_pci_config_write(struct e1000 *dev, uint32_t off, const void *buf, 
 			continue;
 		shift = (uint16_t)(8 * (at - E1000_PCI_COMMAND));
 		mask = (uint16_t)(E1000_PCI_CMD_WRITABLE & (0xFFu << shift));
-		dev->pci_command = (uint16_t)((dev->pci_command & ~mask) |
-					      (((uint16_t)b[i] << shift) & mask));
+		dev->pci_command =
+		    (uint16_t)((dev->pci_command & ~mask) | (((uint16_t)b[i] << shift) & mask));
 	}
 	e1000_irq_update_locked(dev); /* INTx disable may have changed */
 	e1000_unlock(dev, old);

@@ -13,10 +13,10 @@ void e1000_phy_reset_locked(struct e1000 *dev)
 {
 	for (unsigned i = 0; i < E1000_NR_PHY_REGS; i++)
 		dev->phy[i] = 0;
-	dev->phy[E1000_PHY_CTRL] = E1000_PHY_CTRL_ANE | E1000_PHY_CTRL_FD |
-				   E1000_PHY_CTRL_SPEED_MSB;
-	dev->phy[E1000_PHY_AUTONEG_ADV] = 0x01E1;	/* 10/100 half and full, selector 802.3 */
-	dev->phy[E1000_PHY_1000T_CTRL] = 0x0300;	/* 1000BASE-T half and full */
+	dev->phy[E1000_PHY_CTRL] =
+	    E1000_PHY_CTRL_ANE | E1000_PHY_CTRL_FD | E1000_PHY_CTRL_SPEED_MSB;
+	dev->phy[E1000_PHY_AUTONEG_ADV] = 0x01E1; /* 10/100 half and full, selector 802.3 */
+	dev->phy[E1000_PHY_1000T_CTRL] = 0x0300;  /* 1000BASE-T half and full */
 	dev->phy[E1000_PHY_SPEC_CTRL] = 0x0068;
 }
 

@@ -15,7 +15,8 @@ static uint32_t e1000_status_locked(struct e1000 *dev)
 	uint32_t v = E1000_STATUS_FD;
 
 	if (dev->lu)
-		v |= E1000_STATUS_LU | (uint32_t)e1000_phy_speed_bits(dev) << E1000_STATUS_SPEED_SHIFT;
+		v |= E1000_STATUS_LU | (uint32_t)e1000_phy_speed_bits(dev)
+					   << E1000_STATUS_SPEED_SHIFT;
 	return v;
 }
 

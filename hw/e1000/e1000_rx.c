@@ -180,14 +180,18 @@ static int e1000_rx_ring_locked(struct e1000 *dev, const uint8_t *frame, size_t 
 	e1000_stat_add(dev, E1000_GPRC, 1);
 	dev->gorc = sat_add64(dev->gorc, len + 4);
 	if (frame[0] & 1)
-		e1000_stat_add(dev, (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] &
-				     frame[5]) == 0xFF ? E1000_BPRC : E1000_MPRC, 1);
+		e1000_stat_add(dev,
+			       (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] & frame[5]) ==
+				       0xFF
+				   ? E1000_BPRC
+				   : E1000_MPRC,
+			       1);
 	e1000_size_bin(dev, E1000_PRC64, len + 4);
 	dev->st.rx_accepted++;
 	/* RXDMT0 (§13.4.22 RDMTS): free descriptors fell to 1/2, 1/4 or 1/8. */
 	thresh = n >> (1 + ((rctl & E1000_RCTL_RDMTS_MASK) >> E1000_RCTL_RDMTS_SHIFT > 2
-				    ? 2
-				    : (rctl & E1000_RCTL_RDMTS_MASK) >> E1000_RCTL_RDMTS_SHIFT));
+				? 2
+				: (rctl & E1000_RCTL_RDMTS_MASK) >> E1000_RCTL_RDMTS_SHIFT));
 	free_after = (tail + n - head) % n;
 	if (avail > thresh && free_after <= thresh)
 		e1000_cause_set_locked(dev, E1000_ICR_RXDMT0);

@@ -61,8 +61,12 @@ static void e1000_tx_count_locked(struct e1000 *dev, const uint8_t *frame, size_
 	dev->gotc = dev->gotc + len + 4 < dev->gotc ? UINT64_MAX : dev->gotc + len + 4;
 	dev->tot = dev->tot + len + 4 < dev->tot ? UINT64_MAX : dev->tot + len + 4;
 	if (frame[0] & 1)
-		e1000_stat_add(dev, (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] &
-				     frame[5]) == 0xFF ? E1000_BPTC : E1000_MPTC, 1);
+		e1000_stat_add(dev,
+			       (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] & frame[5]) ==
+				       0xFF
+				   ? E1000_BPTC
+				   : E1000_MPTC,
+			       1);
 	if (len + 4 <= 64)
 		e1000_stat_add(dev, E1000_PTC64, 1);
 	else if (len + 4 <= 127)
@@ -78,9 +82,9 @@ static void e1000_tx_count_locked(struct e1000 *dev, const uint8_t *frame, size_
 }
 
 struct e1000_txd {
-	uint64_t desc;		/* its bus address */
+	uint64_t desc; /* its bus address */
 	uint8_t cmd;
-	bool data;		/* carries buffer bytes (legacy, or extended data) */
+	bool data; /* carries buffer bytes (legacy, or extended data) */
 	bool eop;
 	uint16_t special;
 };

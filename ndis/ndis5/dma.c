@@ -45,8 +45,7 @@ static struct ndis5_dma *dma_slot(const struct ndisrt_ndis5_nic *n)
  * no DMA space; NDIS_STATUS_FAILURE if already set up; NDIS_STATUS_RESOURCES.
  */
 NDIS_STATUS NdisMInitializeScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
-					    BOOLEAN Dma64BitAddresses,
-					    ULONG MaximumPhysicalMapping)
+					    BOOLEAN Dma64BitAddresses, ULONG MaximumPhysicalMapping)
 {
 	struct ndisrt_ndis5_nic *n;
 	NDIS_STATUS status = NDIS_STATUS_RESOURCES;
@@ -98,10 +97,10 @@ bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSIC
 			 "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
 	slot = dma_slot(n);
 	if (!slot)
-		host_violation(NDISRT_VIOLATION_NO_DMA, (uintptr_t)h, len,
-			       NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
-			       "NdisMAllocateSharedMemory before NdisMInitializeScatterGatherDma (an "
-			       "NDIS 5 bus master sets up DMA first, from MiniportInitialize)");
+		host_violation(
+		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)h, len, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory before NdisMInitializeScatterGatherDma (an "
+		    "NDIS 5 bus master sets up DMA first, from MiniportInitialize)");
 	if (len) {
 		old = ke_irql_raise(KE_DISPATCH_LEVEL);
 		p = hw_dma_alloc(n->dma, len, &logical);
@@ -126,8 +125,8 @@ bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_
 	slot = dma_slot(n);
 	if (!va || !len || !slot || atomic_load(&slot->allocs) <= 0 ||
 	    hw_dma_translate(n->dma, (uint64_t)pa.QuadPart, len) != va)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)va, (uintptr_t)pa.QuadPart,
-			       NDISRT_DDI_FREE_SHARED_MEMORY,
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)va,
+			       (uintptr_t)pa.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
 			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
 			       "made for this adapter (virtual address, logical address and length "
 			       "must be what it returned)");
@@ -153,8 +152,8 @@ void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when)
 	held = atomic_load(&slot->allocs);
 	/* As for NDIS 6 (host_nic.c): parameter 3 how many, 4 the kind (2: shared memory). */
 	if (held)
-		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle, (uintptr_t)held,
-			       2, when);
+		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
+			       (uintptr_t)held, 2, when);
 	atomic_store(&slot->allocs, 0);
 	atomic_store(&slot->n, NULL);
 }

@@ -15,7 +15,7 @@
  * reached only through hw/device.h): register offsets in BAR 0 (§13.3) and
  * their bits.
  */
-#define E1000_IO_LEN 0x40u		/* I/O BAR length */
+#define E1000_IO_LEN 0x40u /* I/O BAR length */
 #define E1000_STATUS 0x0008u
 #define E1000_STATUS_LU (1u << 1)
 #define E1000_ITR 0x00C4u
@@ -35,11 +35,11 @@ static void e1000_pair(struct th *t)
 	cr_assert_not_null(t->w);
 	for (unsigned i = 0; i < 2; i++) {
 		struct hw_device_params p = {
-			.machine = ndisrt_host_machine(t->h),
-			.dma = ndisrt_host_dma(t->h),
-			.mem_base = 0xF0000000ULL + 0x100000ULL * i,
-			.port_base = (uint16_t)(0xE000 + E1000_IO_LEN * i),
-			.irq_kind = HW_IRQ_LINE,
+		    .machine = ndisrt_host_machine(t->h),
+		    .dma = ndisrt_host_dma(t->h),
+		    .mem_base = 0xF0000000ULL + 0x100000ULL * i,
+		    .port_base = (uint16_t)(0xE000 + E1000_IO_LEN * i),
+		    .irq_kind = HW_IRQ_LINE,
 		};
 
 		unsigned nv = ke_machine_vcpu_count(ndisrt_host_machine(t->h));
@@ -78,8 +78,9 @@ static void both_ways(unsigned vcpus)
 	for (unsigned s = 0; s < 2; s++) {
 		cr_expect_eq(atomic_load(&t.rx[s].bad), 0, "NIC %u: corrupted frames", s);
 		for (unsigned i = 0; i < n; i++)
-			cr_assert_eq(atomic_load(&t.rx[s].seen[i]), 1, "NIC %u frame %u seen %u times",
-				     s, i, atomic_load(&t.rx[s].seen[i]));
+			cr_assert_eq(atomic_load(&t.rx[s].seen[i]), 1,
+				     "NIC %u frame %u seen %u times", s, i,
+				     atomic_load(&t.rx[s].seen[i]));
 		cr_expect_eq(hw_device_stat(t.dev[s], "rx_accepted", NULL), n);
 		cr_expect_eq(hw_device_stat(t.dev[s], "tx_sent", NULL), n);
 	}
@@ -110,10 +111,11 @@ Test(host_e1000, mac_from_eeprom_itr_and_mask_programmed)
 		cr_expect_eq(memcmp(a.permanent_mac, th_mac[i], 6), 0, "NIC %u: EEPROM MAC", i);
 		cr_expect_eq(memcmp(a.current_mac, th_mac[i], 6), 0);
 		cr_expect_eq(reg(&t, i, E1000_ITR), 488, "~8000 interrupts/s in 256 ns units");
-		cr_expect_eq(reg(&t, i, E1000_IMS),
-			     E1000_ICR_RXT0 | E1000_ICR_RXO | E1000_ICR_RXDMT0 | E1000_ICR_TXDW |
-				 E1000_ICR_LSC);
-		cr_expect_eq(reg(&t, i, E1000_RAH0), (th_mac[i][4] | th_mac[i][5] << 8) | E1000_RAH_AV);
+		cr_expect_eq(reg(&t, i, E1000_IMS), E1000_ICR_RXT0 | E1000_ICR_RXO |
+							E1000_ICR_RXDMT0 | E1000_ICR_TXDW |
+							E1000_ICR_LSC);
+		cr_expect_eq(reg(&t, i, E1000_RAH0),
+			     (th_mac[i][4] | th_mac[i][5] << 8) | E1000_RAH_AV);
 		cr_expect(reg(&t, i, E1000_STATUS) & E1000_STATUS_LU, "the driver set SLU");
 		cr_expect(hw_device_stat(t.dev[i], "eeprom_reads", NULL) >= 64, "checksum read");
 	}

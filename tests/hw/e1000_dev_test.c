@@ -34,14 +34,14 @@ TestSuite(e1000_dev, .init = setup, .fini = teardown);
 static struct hw_device *make(enum hw_irq_kind kind, const char *options, char *err, size_t len)
 {
 	struct hw_device_params p = {
-		.machine = m,
-		.dma = dma,
-		.mem_base = 0xFEBC0000u,
-		.port_base = 0xC040,
-		.line_vector = 0x52,
-		.irq_kind = kind,
-		.options = options,
-		.mac = {0x02, 1, 2, 3, 4, 5},
+	    .machine = m,
+	    .dma = dma,
+	    .mem_base = 0xFEBC0000u,
+	    .port_base = 0xC040,
+	    .line_vector = 0x52,
+	    .irq_kind = kind,
+	    .options = options,
+	    .mac = {0x02, 1, 2, 3, 4, 5},
 	};
 
 	return hw_device_create("e1000", &p, err, len);
@@ -73,7 +73,8 @@ Test(e1000_dev, s4_1_model_resources_and_identity)
 	cr_expect_eq(id[1], d->id.device);
 	/* BAR 2 is the I/O window: IOADDR/IODATA reach STATUS */
 	hw_dev_bar_write(d, 2, E1000_IOADDR, 4, E1000_STATUS);
-	cr_expect_eq(hw_dev_bar_read(d, 2, E1000_IODATA, 4), hw_dev_bar_read(d, 0, E1000_STATUS, 4));
+	cr_expect_eq(hw_dev_bar_read(d, 2, E1000_IODATA, 4),
+		     hw_dev_bar_read(d, 0, E1000_STATUS, 4));
 	cr_expect_eq(hw_dev_msix_enable(d, true), -EOPNOTSUPP, "no MSI-X");
 	cr_expect_not_null(e1000_from_device(d));
 	hw_device_free(d);
@@ -97,7 +98,8 @@ Test(e1000_dev, option_speed_sets_status_speed)
 
 	cr_assert_not_null(d, "%s", err);
 	hw_dev_bar_write(d, 0, E1000_CTRL, 4, E1000_CTRL_SLU);
-	cr_expect_eq(hw_dev_bar_read(d, 0, E1000_STATUS, 4) & (E1000_STATUS_SPEED_MASK | E1000_STATUS_LU),
+	cr_expect_eq(hw_dev_bar_read(d, 0, E1000_STATUS, 4) &
+			 (E1000_STATUS_SPEED_MASK | E1000_STATUS_LU),
 		     E1000_STATUS_SPEED_10 | E1000_STATUS_LU);
 	hw_device_free(d);
 }

@@ -23,14 +23,14 @@ static const uint8_t ex_mac[6] = {0x02, 0x00, 0x86, 0x80, 0x0E, 0x10};
 static inline struct e1000 *ex_create(struct ex *x, bool link_down, unsigned speed)
 {
 	struct e1000_config c = {
-		.machine = x->m,
-		.dma = x->dma,
-		.sink = rec_sink(&x->rec),
-		.bar0_addr = 0xFEBC0000u,
-		.io_port = 0xC000,
-		.intx_vector = 0x51,
-		.link_down = link_down,
-		.speed_mbps = speed,
+	    .machine = x->m,
+	    .dma = x->dma,
+	    .sink = rec_sink(&x->rec),
+	    .bar0_addr = 0xFEBC0000u,
+	    .io_port = 0xC000,
+	    .intx_vector = 0x51,
+	    .link_down = link_down,
+	    .speed_mbps = speed,
 	};
 
 	memcpy(c.mac, ex_mac, 6);

@@ -33,7 +33,8 @@ Test(e1000_irq, s13_4_17_icr_read_clears_all_causes)
 	wr(&x, E1000_ICS, E1000_ICR_RXT0 | E1000_ICR_TXDW | E1000_ICR_RXO);
 	cr_assert(level());
 	cr_expect_eq(rd(&x, E1000_ICR) & E1000_ICR_CAUSES,
-		     E1000_ICR_RXT0 | E1000_ICR_TXDW | E1000_ICR_RXO, "masked causes are latched too");
+		     E1000_ICR_RXT0 | E1000_ICR_TXDW | E1000_ICR_RXO,
+		     "masked causes are latched too");
 	cr_expect_not(level());
 	cr_expect_eq(rd(&x, E1000_ICR), 0, "all clear");
 	cr_expect_eq(atomic_load(&x.rec.rises), 1);
@@ -260,7 +261,8 @@ Test(e1000_irq, s3_4_tidv_delays_txdw_for_ide_descriptors)
 	ex_tx_ring(&x, &t, 8, 2048);
 	wr(&x, E1000_TIDV, 2000);
 	wr(&x, E1000_IMS, E1000_ICR_TXDW);
-	ex_tx_put(&t, f, (unsigned)ex_frame(f, ex_mac, 60, 0), E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
+	ex_tx_put(&t, f, (unsigned)ex_frame(f, ex_mac, 60, 0),
+		  E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
 	wr(&x, E1000_TDT, t.tail);
 	cr_expect(level(), "no IDE: TXDW at once");
 	cr_expect_eq(rd(&x, E1000_ICR) & (E1000_ICR_TXDW | E1000_ICR_TXQE),

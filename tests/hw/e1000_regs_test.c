@@ -89,7 +89,8 @@ static void ee_pins(uint32_t v)
 static uint16_t eecd_read_word(unsigned addr)
 {
 	uint32_t base = E1000_EECD_REQ | E1000_EECD_CS;
-	uint32_t bits = 1u << 8 | E1000_EEPROM_OP_READ << 6 | addr; /* start, opcode, 6-bit address */
+	uint32_t bits =
+	    1u << 8 | E1000_EEPROM_OP_READ << 6 | addr; /* start, opcode, 6-bit address */
 	uint16_t w = 0;
 
 	ee_pins(base);

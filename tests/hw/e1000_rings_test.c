@@ -34,8 +34,8 @@ Test(e1000_rings, s3_2_6_rx_ring_wraps)
 
 		cr_assert_eq(e1000_receive(x.dev, f, ex_frame(f, ex_mac, len, (uint8_t)i)), 0,
 			     "frame %u", i);
-		cr_assert_eq(ex_rx_status(&r, d), E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
-							E1000_RXD_STAT_IXSM);
+		cr_assert_eq(ex_rx_status(&r, d),
+			     E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | E1000_RXD_STAT_IXSM);
 		cr_assert_eq(ex_rx_len(&r, d), len);
 		cr_assert_eq(memcmp(r.buf[d], f, len), 0);
 		cr_assert_eq(rd(&x, E1000_RDH), (d + 1) % 8);
@@ -117,7 +117,8 @@ Test(e1000_rings, s13_4_22_bsex_16k_buffers_take_jumbo_frames)
 	cr_expect_eq(rd(&x, E1000_ROC), 1);
 	wr(&x, E1000_RCTL, rd(&x, E1000_RCTL) | E1000_RCTL_LPE);
 	cr_assert_eq(e1000_receive(x.dev, f, 9000), 0);
-	cr_expect_eq(ex_rx_status(&r, 0), E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | E1000_RXD_STAT_IXSM);
+	cr_expect_eq(ex_rx_status(&r, 0),
+		     E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | E1000_RXD_STAT_IXSM);
 	cr_expect_eq(ex_rx_len(&r, 0), 9000);
 }
 
@@ -130,7 +131,8 @@ Test(e1000_rings, s13_5_2_ral_rah_unicast_filtering)
 	static const uint8_t bcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
 	ex_rx_ring(&x, &r, 16, 2048, E1000_RCTL_SECRC);
-	cr_expect_eq(e1000_receive(x.dev, f, ex_frame(f, ex_mac, 64, 0)), 0, "RA[0] from the EEPROM");
+	cr_expect_eq(e1000_receive(x.dev, f, ex_frame(f, ex_mac, 64, 0)), 0,
+		     "RA[0] from the EEPROM");
 	cr_expect_eq(e1000_receive(x.dev, f, ex_frame(f, other, 64, 0)), E1000_RX_FILTERED);
 	wr(&x, E1000_RAL0 + 8 * 3, 0x33221102);
 	wr(&x, E1000_RAH0 + 8 * 3, 0x5544);
