@@ -22,12 +22,12 @@ void e1000_eeprom_build(struct e1000 *dev)
 		w[i] = 0;
 	for (unsigned i = 0; i < 3; i++)
 		w[i] = (uint16_t)(mac[2 * i] | mac[2 * i + 1] << 8);
-	w[0x0A] = 0x4408; /* ICW1: signature 01b, load IDs, no power management */
+	w[0x0A] = 0x4408; /* ICW1: valid signature 01b in bits 15:14 (not interpreted) */
 	w[0x0B] = E1000_PCI_SUBSYS;
 	w[0x0C] = E1000_PCI_VENDOR;
 	w[0x0D] = E1000_PCI_DEVICE;
 	w[0x0E] = E1000_PCI_VENDOR;
-	w[0x0F] = 0x3000; /* ICW2: full duplex, no pause */
+	w[0x0F] = 0x3000; /* ICW2 (not interpreted) */
 	for (unsigned i = 0; i < E1000_EEPROM_WORDS - 1; i++)
 		sum = (uint16_t)(sum + w[i]);
 	w[E1000_EEPROM_WORDS - 1] = (uint16_t)(E1000_EEPROM_SUM - sum);
