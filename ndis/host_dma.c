@@ -138,6 +138,11 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 
 	(void)Cached;
 	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (ndis5_shared_memory_alloc(MiniportAdapterHandle, Length, VirtualAddress,
+				      PhysicalAddress)) {
+		ke_preempt_point(KE_PP_DDI_EXIT);
+		return;
+	}
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
 	host_require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
 		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
@@ -177,6 +182,11 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 
 	(void)Cached;
 	ndis_ddi_enter(NDISRT_DDI_FREE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (ndis5_shared_memory_free(MiniportAdapterHandle, Length, VirtualAddress,
+				     PhysicalAddress)) {
+		ke_preempt_point(KE_PP_DDI_EXIT);
+		return;
+	}
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_FREE_SHARED_MEMORY);
 	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
 	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=

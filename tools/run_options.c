@@ -27,9 +27,10 @@ void run_options_usage(FILE *f)
 		"generated traffic to the other for 3 seconds.\n"
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
-		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
-		"                         vn1pio (NDIS 5.1, line only), and vn1_line, NDIS 6.20\n"
-		"                         with a line-based interrupt\n"
+		"                         or a built-in sample: vn1 (NDIS 6.20),\n"
+		"                         vn1_line (NDIS 6.20), vn1pio (NDIS 5.1, line only),\n"
+		"                         e1000 (NDIS 5.1, the 82540EM's); default: the sample of\n"
+		"                         the --device model\n"
 		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
 		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
@@ -186,8 +187,9 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 
 	if (!strcmp(opt, "--driver")) {
 		if (!v || !*v)
-			return bad(err, opt, v, "a path to a .so or a sample name (vn1)");
+			return bad(err, opt, v, "a path to a .so or a sample name (vn1, e1000, ...)");
 		o->driver = v;
+		o->driver_given = true;
 	} else if (!strcmp(opt, "--device")) {
 		return parse_device(v, o, err);
 	} else if (!strcmp(opt, "--cpus")) {
@@ -267,8 +269,48 @@ static bool takes_value(const char *opt)
 	return false;
 }
 
-static int cross_check(const struct run_options *o, FILE *err)
+/* The sample miniport of each device model: what --device X loads without --driver. */
+static const char *device_sample(const char *model)
 {
+	static const char *const map[][2] = {
+	    {"vn1", "vn1"},
+	    {"e1000", "e1000"},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(model, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* No --driver: the sample of the device models, which must agree on one. */
+static int default_driver(struct run_options *o, FILE *err)
+{
+	const char *first = device_sample(o->device[0]);
+
+	if (o->driver_given)
+		return 0;
+	for (unsigned i = 0; i < o->nr_devices; i++) {
+		const char *s = device_sample(o->device[i]);
+
+		if (!s || strcmp(s, first ? first : "")) {
+			fprintf(err, "ndisrt run: --device %s%s%s: %s; name the miniport with "
+				     "--driver\n",
+				o->device[0], o->nr_devices > 1 ? "," : "",
+				o->nr_devices > 1 ? o->device[i] : "",
+				s ? "the models' sample miniports differ, and a run loads one driver"
+				  : "this model has no sample miniport");
+			return EX_USAGE;
+		}
+	}
+	o->driver = first;
+	return 0;
+}
+
+static int cross_check(struct run_options *o, FILE *err)
+{
+	if (default_driver(o, err))
+		return EX_USAGE;
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
 			     "plugged back to back in pairs; use --wire gen for an odd count\n",

@@ -399,6 +399,9 @@ static void run_initialize(void *arg)
 			       NDISRT_NDIS5_DDI_HANDLER,
 			       "MiniportInitialize succeeded without calling NdisMSetAttributesEx");
 	if (c->status != NDIS_STATUS_SUCCESS) {
+		ndis5_sg_dma_release(n, "MiniportInitialize failed with shared memory still "
+					 "allocated (parameter 3: how many; NdisMFreeSharedMemory "
+					 "them)");
 		ndis5_check_deregistered(n,
 					 NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
 					 "MiniportInitialize failed without deregistering its "
@@ -423,6 +426,8 @@ static void run_halt(void *arg)
 	/* L4: no MiniportHandleInterrupt queued or running while MiniportHalt runs. */
 	ndis5_interrupt_quiesce(n);
 	halt(atomic_load(&n->context));
+	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
+				 "(parameter 3: how many; NdisMFreeSharedMemory them)");
 	ndis5_check_irql_after(KE_PASSIVE_LEVEL, (uintptr_t)halt,
 			       "MiniportHalt returned at an IRQL other than PASSIVE_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)halt);
@@ -484,6 +489,7 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 	n->m = cfg->m;
 	n->line = cfg->line;
 	n->dev = cfg->dev;
+	n->dma = cfg->dma;
 	n->vcpu = cfg->vcpu;
 	ke_spin_init(&n->lock);
 	ke_spin_init(&n->dpc_lock);
