@@ -9,7 +9,9 @@
 #     names exists under tests/ and is named after that rule (<id>_...);
 #  3. every violation of verifier/violations.def names a rule of rules.def,
 #     and every "0x2xxx NAME" written in docs/ is that table's name for it;
-#  4. every "§N" / "§N.M" cited in the tree resolves inside the repo: to a
+#  4. every "§N" / "§N.M" cited in the tree resolves inside the repo (the sign
+#     is reserved for the repo's own documents: a public datasheet is cited by
+#     name, e.g. "SDM 13.4.17" for Intel's manual): to a
 #     heading "§N" of docs/vn1.md when it cites the VN-1 datasheet (the file
 #     is under hw/, tests/hw/, drivers/vn1/ or drivers/vn1pio/, or the line
 #     says datasheet, VN-1 or vn1.md and not contract or spec), to a

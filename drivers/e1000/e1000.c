@@ -205,7 +205,7 @@ E1000ReadEeprom(
 
 Routine Description:
 
-    Reads one EEPROM word through EERD (§5.3.1): address and START, then
+    Reads one EEPROM word through EERD (SDM 5.3.1): address and START, then
     poll DONE. Gives up after about 1 ms.
 
     IRQL: <= DISPATCH_LEVEL.
@@ -235,7 +235,7 @@ E1000ReadMacAddress(
 
 Routine Description:
 
-    Verifies the EEPROM checksum (words 0x00-0x3F sum to 0xBABA, §5.6) and
+    Verifies the EEPROM checksum (words 0x00-0x3F sum to 0xBABA, SDM 5.6) and
     takes the permanent address from words 0-2.
 
     IRQL: PASSIVE_LEVEL, or DISPATCH_LEVEL from MiniportReset.
@@ -271,7 +271,7 @@ E1000ReadPhy(
 
 Routine Description:
 
-    A PHY register through MDIC (§13.4.7): the read, then poll READY.
+    A PHY register through MDIC (SDM 13.4.7): the read, then poll READY.
 
     IRQL: <= DISPATCH_LEVEL.
 
@@ -302,7 +302,7 @@ E1000UpdateLink(
 
 Routine Description:
 
-    Media state and speed from STATUS (§13.4.2).
+    Media state and speed from STATUS (SDM 13.4.2).
 
 --*/
 {
@@ -331,7 +331,7 @@ E1000ProgramFilter(
 
 Routine Description:
 
-    Receive address 0 (§13.5.2), the multicast table (§13.5.1, RCTL.MO 00b:
+    Receive address 0 (SDM 13.5.2), the multicast table (SDM 13.5.1, RCTL.MO 00b:
     bits 47:36 of the address select the bit) and the RCTL filter bits
     from the packet filter NDIS set.
 
@@ -380,7 +380,7 @@ E1000InitRings(
 Routine Description:
 
     Fills the receive ring with its buffers and empties the transmit ring
-    (§14.4, §14.5).
+    (SDM 14.4, SDM 14.5).
 
 --*/
 {
@@ -407,7 +407,7 @@ E1000ResetHardware(
 Routine Description:
 
     Global reset (CTRL.RST) with every interrupt masked before and after
-    (§14.3), then link set-up (SLU, speed and duplex from the PHY).
+    (SDM 14.3), then link set-up (SLU, speed and duplex from the PHY).
 
 --*/
 {
@@ -436,7 +436,7 @@ E1000StartHardware(
 Routine Description:
 
     Programs the rings, moderation and filters and enables receive and
-    transmit (§14.4, §14.5). Interrupts stay masked.
+    transmit (SDM 14.4, SDM 14.5). Interrupts stay masked.
 
 --*/
 {
@@ -629,7 +629,7 @@ Routine Description:
     adapter->PortsRegistered = TRUE;
 
     //
-    // The I/O window reaches the same registers (§13.2): STATUS through
+    // The I/O window reaches the same registers (SDM 13.2): STATUS through
     // IOADDR/IODATA must read what the memory BAR reads.
     //
     NdisRawWritePortUlong(adapter->IoBase + E1000_IO_IOADDR, E1000_STATUS);
@@ -965,7 +965,7 @@ E1000ProcessReceive(
 Routine Description:
 
     Indicates every frame the hardware has finished (DD set), gives the
-    descriptors back by moving RDT to the last one taken (§3.2.6).
+    descriptors back by moving RDT to the last one taken (SDM 3.2.6).
 
     IRQL: DISPATCH_LEVEL.
 
@@ -1017,7 +1017,7 @@ E1000TransmitPacket(
 Routine Description:
 
     Copies the packet into the next descriptor's buffer and hands it to
-    the hardware (EOP, IFCS, RS: §3.3.3). The caller checked TxFree.
+    the hardware (EOP, IFCS, RS: SDM 3.3.3). The caller checked TxFree.
 
     Return Value:
 
@@ -1320,7 +1320,7 @@ Routine Description:
         counter = TRUE;
         break;
     case OID_GEN_RCV_NO_BUFFER:
-        adapter->RcvNoBuffer += E1000Read(adapter, E1000_MPC); // clear on read (§13.7)
+        adapter->RcvNoBuffer += E1000Read(adapter, E1000_MPC); // clear on read (SDM 13.7)
         ulong64 = adapter->RcvNoBuffer;
         counter = TRUE;
         break;

@@ -37,7 +37,7 @@ Abstract:
 
 //
 // Rings: a power of two each (the index arithmetic masks), RDLEN/TDLEN a
-// multiple of 128 bytes (§13.4.27). 2048-byte buffers take a whole
+// multiple of 128 bytes (SDM 13.4.27). 2048-byte buffers take a whole
 // standard frame (RCTL.BSIZE 00b, no LPE), so every frame is one
 // descriptor.
 //
@@ -47,7 +47,7 @@ Abstract:
 
 //
 // Interrupt moderation: at most ~8000 interrupts a second
-// (ITR = 10^9 / (256 x 8000) = 488, §13.4.18).
+// (ITR = 10^9 / (256 x 8000) = 488, SDM 13.4.18).
 //
 #define E1000_INTERRUPTS_PER_SECOND     8000
 #define E1000_ITR_DEFAULT               (1000000000 / (E1000_ITR_UNIT_NS * E1000_INTERRUPTS_PER_SECOND))

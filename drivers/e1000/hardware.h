@@ -19,7 +19,7 @@ Abstract:
 #define _E1000_HARDWARE_H_
 
 //
-// §4.1 PCI configuration space.
+// SDM 4.1 PCI configuration space.
 //
 
 #define E1000_PCI_VENDOR_ID             0x8086
@@ -39,7 +39,7 @@ Abstract:
 #define E1000_IO_LENGTH                 0x40
 
 //
-// §13.2 I/O-mapped access: IOADDR selects a register, IODATA reads or
+// SDM 13.2 I/O-mapped access: IOADDR selects a register, IODATA reads or
 // writes it.
 //
 
@@ -47,7 +47,7 @@ Abstract:
 #define E1000_IO_IODATA                 0x04
 
 //
-// §13.3 register offsets in the memory BAR.
+// SDM 13.3 register offsets in the memory BAR.
 //
 
 #define E1000_CTRL                      0x00000 // Device Control
@@ -86,7 +86,7 @@ Abstract:
 #define E1000_MTA_ENTRIES               128
 #define E1000_RA_ENTRIES                16
 
-// CTRL (§13.4.1)
+// CTRL (SDM 13.4.1)
 #define E1000_CTRL_FD                   0x00000001
 #define E1000_CTRL_ASDE                 0x00000020
 #define E1000_CTRL_SLU                  0x00000040
@@ -95,7 +95,7 @@ Abstract:
 #define E1000_CTRL_RST                  0x04000000
 #define E1000_CTRL_PHY_RST              0x80000000
 
-// STATUS (§13.4.2)
+// STATUS (SDM 13.4.2)
 #define E1000_STATUS_FD                 0x00000001
 #define E1000_STATUS_LU                 0x00000002
 #define E1000_STATUS_SPEED_MASK         0x000000C0
@@ -103,13 +103,13 @@ Abstract:
 #define E1000_STATUS_SPEED_100          0x00000040
 #define E1000_STATUS_SPEED_1000         0x00000080
 
-// EERD (§13.4.4, 82540EP/EM)
+// EERD (SDM 13.4.4, 82540EP/EM)
 #define E1000_EERD_START                0x00000001
 #define E1000_EERD_DONE                 0x00000010
 #define E1000_EERD_ADDR_SHIFT           8
 #define E1000_EERD_DATA_SHIFT           16
 
-// MDIC (§13.4.7)
+// MDIC (SDM 13.4.7)
 #define E1000_MDIC_REG_SHIFT            16
 #define E1000_MDIC_PHY_SHIFT            21
 #define E1000_MDIC_OP_READ              0x08000000
@@ -119,7 +119,7 @@ Abstract:
 #define E1000_PHY_ID1                   2       // IEEE 802.3 PHY identifier, high
 #define E1000_PHY_ID2                   3
 
-// ICR / ICS / IMS / IMC (§13.4.17 - §13.4.21)
+// ICR / ICS / IMS / IMC (SDM 13.4.17 - SDM 13.4.21)
 #define E1000_ICR_TXDW                  0x00000001
 #define E1000_ICR_TXQE                  0x00000002
 #define E1000_ICR_LSC                   0x00000004
@@ -128,10 +128,10 @@ Abstract:
 #define E1000_ICR_RXT0                  0x00000080
 #define E1000_ICR_ALL                   0x0001FFFF
 
-// ITR (§13.4.18): minimum inter-interrupt interval in 256 ns units.
+// ITR (SDM 13.4.18): minimum inter-interrupt interval in 256 ns units.
 #define E1000_ITR_UNIT_NS               256
 
-// RCTL (§13.4.22)
+// RCTL (SDM 13.4.22)
 #define E1000_RCTL_EN                   0x00000002
 #define E1000_RCTL_UPE                  0x00000008
 #define E1000_RCTL_MPE                  0x00000010
@@ -141,7 +141,7 @@ Abstract:
 #define E1000_RCTL_BSIZE_2048           0x00000000
 #define E1000_RCTL_SECRC                0x04000000
 
-// TCTL (§13.4.33), TIPG (§13.4.34)
+// TCTL (SDM 13.4.33), TIPG (SDM 13.4.34)
 #define E1000_TCTL_EN                   0x00000002
 #define E1000_TCTL_PSP                  0x00000008
 #define E1000_TCTL_CT_SHIFT             4
@@ -150,11 +150,11 @@ Abstract:
 #define E1000_TCTL_COLD_FULL_DUPLEX     0x40
 #define E1000_TIPG_COPPER_DEFAULT       0x00602008  // IPGT 8, IPGR1 8, IPGR2 6
 
-// RAH (§13.5.2)
+// RAH (SDM 13.5.2)
 #define E1000_RAH_AV                    0x80000000
 
 //
-// §5.6 EEPROM: words 0-2 the Ethernet address; words 0x00-0x3F add up to
+// SDM 5.6 EEPROM: words 0-2 the Ethernet address; words 0x00-0x3F add up to
 // 0xBABA.
 //
 
@@ -162,7 +162,7 @@ Abstract:
 #define E1000_EEPROM_CHECKSUM           0xBABA
 
 //
-// §3.2.3 legacy receive descriptor.
+// SDM 3.2.3 legacy receive descriptor.
 //
 
 typedef struct _E1000_RX_DESC {
@@ -179,7 +179,7 @@ typedef struct _E1000_RX_DESC {
 #define E1000_RXD_ERR_MASK              0xF7    // CE, SE, SEQ, CXE, TCPE, IPE, RXE
 
 //
-// §3.3.3 legacy transmit descriptor.
+// SDM 3.3.3 legacy transmit descriptor.
 //
 
 typedef struct _E1000_TX_DESC {

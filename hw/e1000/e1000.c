@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000.c - 82540EM life cycle, reset (§14.9 / CTRL.RST), link and
+ * hw/e1000/e1000.c - 82540EM life cycle, reset (SDM 14.9 / CTRL.RST), link and
  * host controls, statistics.
  */
 #define NDISRT_HW_E1000_INTERNAL
@@ -59,7 +59,7 @@ void e1000_free(struct e1000 *dev)
 }
 
 /*
- * CTRL.RST and power-on: every register to its initial value (§13.4), the
+ * CTRL.RST and power-on: every register to its initial value (SDM 13.4), the
  * receive address 0 and the IDs reloaded from the EEPROM. What survives:
  * the PHY (it has its own reset, CTRL.PHY_RST), the PCI function, the
  * cable, injected faults and the host statistics. Pending timers are not
@@ -96,7 +96,7 @@ void e1000_reset_locked(struct e1000 *dev)
 }
 
 /*
- * STATUS.LU (§13.4.2): the MAC sees the PHY's link once software has set
+ * STATUS.LU (SDM 13.4.2): the MAC sees the PHY's link once software has set
  * CTRL.SLU, the PHY is neither reset nor powered down, and a partner is on
  * the cable.
  */
@@ -109,7 +109,7 @@ bool e1000_status_lu_locked(const struct e1000 *dev)
 	       !(dev->phy[E1000_PHY_CTRL] & E1000_PHY_CTRL_POWER_DOWN);
 }
 
-/* Recompute STATUS.LU; a change is ICR.LSC (§13.4.17). */
+/* Recompute STATUS.LU; a change is ICR.LSC (SDM 13.4.17). */
 void e1000_link_update_locked(struct e1000 *dev)
 {
 	bool lu = e1000_status_lu_locked(dev);
@@ -181,7 +181,7 @@ uint16_t e1000_eeprom_word(struct e1000 *dev, unsigned i)
 	return i < E1000_EEPROM_WORDS ? dev->ee.word[i] : 0xFFFF;
 }
 
-/* Saturating add to a 32-bit statistics register (§13.7). */
+/* Saturating add to a 32-bit statistics register (SDM 13.7). */
 void e1000_stat_add(struct e1000 *dev, uint32_t off, uint32_t n)
 {
 	uint32_t *r = e1000_r(dev, off);

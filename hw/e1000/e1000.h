@@ -40,14 +40,14 @@ struct e1000;
 #define E1000_BAR0_LEN 0x20000u	 /* 128 KiB of registers */
 #define E1000_IO_LEN 0x40u	 /* IOADDR, IODATA, reserved */
 #define E1000_EEPROM_WORDS 64u	 /* 93C46-class Microwire part (EECD.EE_SIZE 0) */
-#define E1000_EEPROM_SUM 0xBABAu /* words 0x00..0x3F add up to this (§5.6) */
+#define E1000_EEPROM_SUM 0xBABAu /* words 0x00..0x3F add up to this (SDM 5.6) */
 #define E1000_PHY_ADDR 1u	 /* the internal PHY's MDIO address */
 #define E1000_MAX_FRAME 16384u	 /* largest frame with RCTL.LPE (no CRC) */
 #define E1000_MIN_FRAME 14u
 #define E1000_STD_FRAME 1518u /* without LPE: 1514 + an 802.1Q tag */
 #define E1000_NR_RA 16u	      /* receive address registers */
 
-/* PCI configuration space offsets (§4.1) */
+/* PCI configuration space offsets (SDM 4.1) */
 #define E1000_PCI_COMMAND 0x04
 #define E1000_PCI_STATUS 0x06
 #define E1000_PCI_BAR0 0x10 /* memory, 32-bit, non-prefetchable */
@@ -66,7 +66,7 @@ struct e1000;
 #define E1000_PCI_STATUS_INTX (1u << 3)
 #define E1000_PCI_STATUS_CAPS (1u << 4)
 
-/* I/O BAR (§13.2): indirect access to every memory-BAR register. */
+/* I/O BAR (SDM 13.2): indirect access to every memory-BAR register. */
 #define E1000_IOADDR 0x00
 #define E1000_IODATA 0x04
 
@@ -115,7 +115,7 @@ enum e1000_reg {
 	E1000_TIDV = 0x03820,
 	E1000_TXDCTL = 0x03828,
 	E1000_TADV = 0x0382C,
-	E1000_STATS = 0x04000, /* 0x04000..0x040FC: statistics (§13.7) */
+	E1000_STATS = 0x04000, /* 0x04000..0x040FC: statistics (SDM 13.7) */
 	E1000_STATS_END = 0x04100,
 	E1000_RXCSUM = 0x05000,
 	E1000_MTA = 0x05200,  /* 128 dwords: multicast table array */
@@ -125,7 +125,7 @@ enum e1000_reg {
 	E1000_WUC = 0x05800,
 };
 
-/* Statistics (§13.7): every one clears when read; 64-bit pairs when their
+/* Statistics (SDM 13.7): every one clears when read; 64-bit pairs when their
  * high dword is read. */
 enum e1000_stat_reg {
 	E1000_CRCERRS = 0x04000,
@@ -165,7 +165,7 @@ enum e1000_stat_reg {
 	E1000_BPTC = 0x040F4,
 };
 
-/* CTRL (§13.4.1) */
+/* CTRL (SDM 13.4.1) */
 #define E1000_CTRL_FD (1u << 0)
 #define E1000_CTRL_LRST (1u << 3)
 #define E1000_CTRL_ASDE (1u << 5)
@@ -180,7 +180,7 @@ enum e1000_stat_reg {
 #define E1000_CTRL_VME (1u << 30)
 #define E1000_CTRL_PHY_RST (1u << 31)
 
-/* STATUS (§13.4.2) */
+/* STATUS (SDM 13.4.2) */
 #define E1000_STATUS_FD (1u << 0)
 #define E1000_STATUS_LU (1u << 1)
 #define E1000_STATUS_TXOFF (1u << 4)
@@ -190,7 +190,7 @@ enum e1000_stat_reg {
 #define E1000_STATUS_SPEED_100 (1u << 6)
 #define E1000_STATUS_SPEED_1000 (2u << 6)
 
-/* EECD (§13.4.3) */
+/* EECD (SDM 13.4.3) */
 #define E1000_EECD_SK (1u << 0)
 #define E1000_EECD_CS (1u << 1)
 #define E1000_EECD_DI (1u << 2)
@@ -202,16 +202,16 @@ enum e1000_stat_reg {
 #define E1000_EECD_PRES (1u << 8)
 #define E1000_EECD_SIZE (1u << 9)
 
-/* Microwire opcodes (start bit excluded), §5.3 */
+/* Microwire opcodes (start bit excluded), SDM 5.3 */
 #define E1000_EEPROM_OP_READ 0x2u
 
-/* EERD (§13.4.4), 82540EP/EM layout */
+/* EERD (SDM 13.4.4), 82540EP/EM layout */
 #define E1000_EERD_START (1u << 0)
 #define E1000_EERD_DONE (1u << 4)
 #define E1000_EERD_ADDR_SHIFT 8
 #define E1000_EERD_DATA_SHIFT 16
 
-/* MDIC (§13.4.7) */
+/* MDIC (SDM 13.4.7) */
 #define E1000_MDIC_DATA_MASK 0xFFFFu
 #define E1000_MDIC_REG_SHIFT 16
 #define E1000_MDIC_PHY_SHIFT 21
@@ -222,7 +222,7 @@ enum e1000_stat_reg {
 #define E1000_MDIC_INT (1u << 29)
 #define E1000_MDIC_ERROR (1u << 30)
 
-/* PHY registers (§13.5, IEEE 802.3 clause 22 and the PHY's own) */
+/* PHY registers (SDM 13.5, IEEE 802.3 clause 22 and the PHY's own) */
 #define E1000_PHY_CTRL 0
 #define E1000_PHY_STATUS 1
 #define E1000_PHY_ID1 2
@@ -252,7 +252,7 @@ enum e1000_stat_reg {
 #define E1000_PHY_SSTAT_FD (1u << 13)
 #define E1000_PHY_SSTAT_SPEED_SHIFT 14
 
-/* Interrupt causes: ICR/ICS/IMS/IMC (§13.4.17 - §13.4.21) */
+/* Interrupt causes: ICR/ICS/IMS/IMC (SDM 13.4.17 - SDM 13.4.21) */
 #define E1000_ICR_TXDW (1u << 0)
 #define E1000_ICR_TXQE (1u << 1)
 #define E1000_ICR_LSC (1u << 2)
@@ -270,7 +270,7 @@ enum e1000_stat_reg {
 #define E1000_ICR_CAUSES 0x1FFFFu /* bits 16:0 */
 #define E1000_ICR_INT_ASSERTED (1u << 31)
 
-/* RCTL (§13.4.22) */
+/* RCTL (SDM 13.4.22) */
 #define E1000_RCTL_EN (1u << 1)
 #define E1000_RCTL_SBP (1u << 2)
 #define E1000_RCTL_UPE (1u << 3)
@@ -293,16 +293,16 @@ enum e1000_stat_reg {
 #define E1000_RAH_AV (1u << 31)
 #define E1000_RDTR_FPD (1u << 31)
 
-/* TCTL (§13.4.33) */
+/* TCTL (SDM 13.4.33) */
 #define E1000_TCTL_EN (1u << 1)
 #define E1000_TCTL_PSP (1u << 3)
 
-/* Legacy receive descriptor (§3.2.3): status and errors bytes */
+/* Legacy receive descriptor (SDM 3.2.3): status and errors bytes */
 #define E1000_RXD_STAT_DD (1u << 0)
 #define E1000_RXD_STAT_EOP (1u << 1)
 #define E1000_RXD_STAT_IXSM (1u << 2)
 
-/* Legacy transmit descriptor (§3.3.3): CMD and STA */
+/* Legacy transmit descriptor (SDM 3.3.3): CMD and STA */
 #define E1000_TXD_CMD_EOP (1u << 0)
 #define E1000_TXD_CMD_IFCS (1u << 1)
 #define E1000_TXD_CMD_IC (1u << 2)
@@ -365,7 +365,7 @@ void e1000_mmio_write8(struct e1000 *dev, uint32_t off, uint8_t val);
 
 /*
  * I/O BAR: IOADDR selects a memory-BAR register, IODATA reads or writes it
- * (with its side effects). Dword accesses only (§13.2); another width or a
+ * (with its side effects). Dword accesses only (SDM 13.2); another width or a
  * reserved port reads 0 / is ignored and counted.
  */
 uint32_t e1000_io_read32(struct e1000 *dev, uint32_t port);

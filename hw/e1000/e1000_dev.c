@@ -3,7 +3,7 @@
  * hw/e1000/e1000_dev.c - the 82540EM behind the device seam (hw/device.h):
  * model "e1000" in the registry and its struct hw_device_ops.
  *
- * BARs as the PCI configuration space shows them (§4.1): BAR 0 the memory
+ * BARs as the PCI configuration space shows them (SDM 4.1): BAR 0 the memory
  * registers (128 KiB), BAR 1 the flash window (no flash fitted: not
  * implemented), BAR 2 the I/O window (IOADDR/IODATA). Interrupt: INTA#
  * only; the 82540EM has neither MSI nor MSI-X.

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_eeprom.c - the serial EEPROM (§5): its image, the EERD
- * read register (§13.4.4) and the bit-banged Microwire interface behind
- * EECD (§13.4.3, §5.3).
+ * hw/e1000/e1000_eeprom.c - the serial EEPROM (SDM 5): its image, the EERD
+ * read register (SDM 13.4.4) and the bit-banged Microwire interface behind
+ * EECD (SDM 13.4.3, SDM 5.3).
  *
- * Image (§5.6, Table 5-2): words 0-2 the Ethernet address (byte 0 in the
+ * Image (SDM 5.6, Table 5-2): words 0-2 the Ethernet address (byte 0 in the
  * low byte of word 0), 0x0A initialization control word 1, 0x0B subsystem
  * ID, 0x0C subsystem vendor ID, 0x0D device ID, 0x0E vendor ID, 0x0F
  * initialization control word 2, 0x3F the checksum word chosen so that
@@ -65,7 +65,7 @@ uint32_t e1000_eecd_read_locked(struct e1000 *dev)
 	return v | E1000_EECD_PRES; /* EE_SIZE 0: 64 words, 6 address bits */
 }
 
-/* One rising edge of SK with CS high: the part samples DI (§5.3.1). */
+/* One rising edge of SK with CS high: the part samples DI (SDM 5.3.1). */
 static void e1000_ee_clock(struct e1000 *dev, bool di)
 {
 	struct e1000_eeprom *ee = &dev->ee;

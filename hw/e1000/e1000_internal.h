@@ -23,7 +23,7 @@
 #define E1000_NR_REGS (E1000_BAR0_LEN / 4)
 #define E1000_NR_PHY_REGS 32u
 
-/* Microwire state machine of the EEPROM behind EECD (§5.3). */
+/* Microwire state machine of the EEPROM behind EECD (SDM 5.3). */
 enum e1000_ee_state {
 	EE_IDLE,   /* CS low, or waiting for the start bit */
 	EE_OPCODE, /* shifting in 2 opcode bits */

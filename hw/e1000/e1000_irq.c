@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_irq.c - interrupt causes and masks (§13.4.17 - §13.4.21),
- * throttling (ITR, §13.4.18) and the receive / transmit delay timers
- * (RDTR §13.4.30, RADV §13.4.31, TIDV, TADV; their operation §3.2.7, §3.4).
+ * hw/e1000/e1000_irq.c - interrupt causes and masks (SDM 13.4.17 - SDM 13.4.21),
+ * throttling (ITR, SDM 13.4.18) and the receive / transmit delay timers
+ * (RDTR SDM 13.4.30, RADV SDM 13.4.31, TIDV, TADV; their operation SDM 3.2.7, SDM 3.4).
  *
  * The 82540EM has one interrupt output, the level-sensitive INTA# line. It
  * is asserted while ICR & IMS is non-zero, subject to ITR: after an
@@ -102,7 +102,7 @@ void e1000_cause_set_locked(struct e1000 *dev, uint32_t causes)
 }
 
 /*
- * ICR read (§13.4.17): every bit clears, which acknowledges the interrupt
+ * ICR read (SDM 13.4.17): every bit clears, which acknowledges the interrupt
  * and deasserts the line. Bit 31 (INT_ASSERTED) reads 1 when an enabled
  * cause was pending, so an ISR on a shared line can tell its own interrupt
  * from another device's with this one read.
@@ -141,7 +141,7 @@ static uint64_t e1000_min_due(uint64_t a, uint64_t b)
 }
 
 /*
- * A packet reached host memory (§3.2.7.1): RDTR = 0 interrupts at once;
+ * A packet reached host memory (SDM 3.2.7.1): RDTR = 0 interrupts at once;
  * otherwise the packet timer restarts at RDTR and, when RADV is non-zero,
  * the absolute timer starts at RADV if it is not already running.
  */
@@ -164,7 +164,7 @@ void e1000_rx_delay_locked(struct e1000 *dev)
 			  e1000_min_due(dev->rx_pkt_due, dev->rx_abs_due));
 }
 
-/* RDTR.FPD: the timers expire now (§13.4.30). */
+/* RDTR.FPD: the timers expire now (SDM 13.4.30). */
 void e1000_rx_flush_locked(struct e1000 *dev)
 {
 	dev->rx_pkt_due = dev->rx_abs_due = 0;
@@ -172,7 +172,7 @@ void e1000_rx_flush_locked(struct e1000 *dev)
 }
 
 /*
- * A descriptor with RS was written back (§3.4): with IDE and a non-zero
+ * A descriptor with RS was written back (SDM 3.4): with IDE and a non-zero
  * TIDV, TXDW waits for the transmit packet timer (restarted by each such
  * descriptor) or the absolute timer TADV, whichever expires first.
  */

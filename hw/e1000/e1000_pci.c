@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_pci.c - PCI configuration space (§4.1).
+ * hw/e1000/e1000_pci.c - PCI configuration space (SDM 4.1).
  *
  * Assembled on every read from the device's state. Writable by the driver:
  * Command bits 0, 1, 2 and 10 only; the BARs were assigned by the host (no

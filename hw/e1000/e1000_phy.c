@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_phy.c - MDIC (§13.4.7) and the internal copper PHY behind
- * it (§13.5, registers 0-15 per IEEE 802.3 clause 22, 16-17 the PHY's own).
+ * hw/e1000/e1000_phy.c - MDIC (SDM 13.4.7) and the internal copper PHY behind
+ * it (SDM 13.5, registers 0-15 per IEEE 802.3 clause 22, 16-17 the PHY's own).
  *
  * The PHY answers at MDIO address 1 only. Auto-negotiation completes at
  * once against a link partner with the configured speed, full duplex.

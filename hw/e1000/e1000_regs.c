@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_regs.c - memory BAR decoding (§13.3, Table 13-2), the I/O
- * BAR's indirect window (§13.2) and the driver-side access functions.
+ * hw/e1000/e1000_regs.c - memory BAR decoding (SDM 13.3, Table 13-2), the I/O
+ * BAR's indirect window (SDM 13.2) and the driver-side access functions.
  *
  * Each access takes the device lock at HIGH_LEVEL, so an ISR interrupting a
  * thread in the middle of a register access stays pending until the access
@@ -69,7 +69,7 @@ uint32_t e1000_reg_read_locked(struct e1000 *dev, uint32_t off)
 		return e1000_icr_read_locked(dev);
 	if (!e1000_is_stat(off))
 		return e1000_reg_peek_locked(dev, off);
-	/* §13.7: statistics clear when read; a 64-bit pair when its high
+	/* SDM 13.7: statistics clear when read; a 64-bit pair when its high
 	 * dword is read. */
 	val = e1000_reg_peek_locked(dev, off);
 	s64 = e1000_stat64(dev, off);
@@ -80,7 +80,7 @@ uint32_t e1000_reg_read_locked(struct e1000 *dev, uint32_t off)
 	return val;
 }
 
-/* CTRL (§13.4.1): RST resets the controller and self-clears; PHY_RST holds
+/* CTRL (SDM 13.4.1): RST resets the controller and self-clears; PHY_RST holds
  * the PHY in reset while set. */
 static void e1000_ctrl_write_locked(struct e1000 *dev, uint32_t val)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_rx.c - receive (§3.2): address filtering (§13.4.22 RCTL,
- * MTA §13.5.1, RAL/RAH §13.5.2), the legacy receive descriptor ring
- * (RDBAL/RDBAH/RDLEN/RDH/RDT §13.4.24-29, descriptor format §3.2.3) and
+ * hw/e1000/e1000_rx.c - receive (SDM 3.2): address filtering (SDM 13.4.22 RCTL,
+ * MTA SDM 13.5.1, RAL/RAH SDM 13.5.2), the legacy receive descriptor ring
+ * (RDBAL/RDBAH/RDLEN/RDH/RDT SDM 13.4.24-29, descriptor format SDM 3.2.3) and
  * buffer sizes (RCTL.BSIZE / BSEX).
  *
  * A frame is copied into driver memory under the device lock through the
@@ -13,7 +13,7 @@
 #define NDISRT_HW_E1000_INTERNAL
 #include "hw/e1000/e1000_internal.h"
 
-/* RCTL.BSIZE with BSEX (§13.4.22): 2048/1024/512/256, or x16 with BSEX. */
+/* RCTL.BSIZE with BSEX (SDM 13.4.22): 2048/1024/512/256, or x16 with BSEX. */
 static uint32_t e1000_rx_bufsz(uint32_t rctl)
 {
 	unsigned b = (rctl & E1000_RCTL_BSIZE_MASK) >> E1000_RCTL_BSIZE_SHIFT;
@@ -23,7 +23,7 @@ static uint32_t e1000_rx_bufsz(uint32_t rctl)
 	return b == 0 ? 2048u : 32768u >> b; /* 01b 16384, 10b 8192, 11b 4096 */
 }
 
-/* MTA index (§13.5.1): 12 bits of the destination chosen by RCTL.MO. */
+/* MTA index (SDM 13.5.1): 12 bits of the destination chosen by RCTL.MO. */
 static unsigned e1000_mta_hash(const uint8_t *dst, unsigned mo)
 {
 	switch (mo) {
@@ -57,7 +57,7 @@ static bool e1000_ra_match(struct e1000 *dev, const uint8_t *dst)
 }
 
 /*
- * Filtering (§3.2.1, RCTL): broadcast passes with BAM; unicast with UPE or
+ * Filtering (SDM 3.2.1, RCTL): broadcast passes with BAM; unicast with UPE or
  * an exact receive-address match; multicast (broadcast without BAM too)
  * with MPE, an exact match, or its bit set in the MTA.
  */
@@ -90,7 +90,7 @@ static uint32_t e1000_fcs(const uint8_t *p, size_t len)
 	return ~crc;
 }
 
-/* Count a good frame of @len bytes (FCS included) in the size bins of §13.7. */
+/* Count a good frame of @len bytes (FCS included) in the size bins of SDM 13.7. */
 static void e1000_size_bin(struct e1000 *dev, uint32_t base64, size_t len)
 {
 	static const size_t top[] = {64, 127, 255, 511, 1023, 1522};
@@ -188,7 +188,7 @@ static int e1000_rx_ring_locked(struct e1000 *dev, const uint8_t *frame, size_t 
 			       1);
 	e1000_size_bin(dev, E1000_PRC64, len + 4);
 	dev->st.rx_accepted++;
-	/* RXDMT0 (§13.4.22 RDMTS): free descriptors fell to 1/2, 1/4 or 1/8. */
+	/* RXDMT0 (SDM 13.4.22 RDMTS): free descriptors fell to 1/2, 1/4 or 1/8. */
 	thresh = n >> (1 + ((rctl & E1000_RCTL_RDMTS_MASK) >> E1000_RCTL_RDMTS_SHIFT > 2
 				? 2
 				: (rctl & E1000_RCTL_RDMTS_MASK) >> E1000_RCTL_RDMTS_SHIFT));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hw/e1000/e1000_tx.c - transmit (§3.3): the descriptor ring (TDBAL/TDBAH/
- * TDLEN/TDH/TDT §13.4.37-41), legacy descriptors (§3.3.3) and the data and
- * context descriptors of §3.3.5-3.3.7 as far as moving bytes goes.
+ * hw/e1000/e1000_tx.c - transmit (SDM 3.3): the descriptor ring (TDBAL/TDBAH/
+ * TDLEN/TDH/TDT SDM 13.4.37-41), legacy descriptors (SDM 3.3.3) and the data and
+ * context descriptors of SDM 3.3.5-3.3.7 as far as moving bytes goes.
  *
  * One thread at a time runs the ring (tx_busy): the one whose TDT or TCTL
  * write found it idle with work. It takes one descriptor under the lock,

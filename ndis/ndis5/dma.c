@@ -97,7 +97,7 @@ bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSIC
 			 "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
 	slot = dma_slot(n);
 	if (!slot)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)h, len, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
 		    "NdisMAllocateSharedMemory before NdisMInitializeScatterGatherDma (an "
 		    "NDIS 5 bus master sets up DMA first, from MiniportInitialize)");
@@ -125,7 +125,7 @@ bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_
 	slot = dma_slot(n);
 	if (!va || !len || !slot || atomic_load(&slot->allocs) <= 0 ||
 	    hw_dma_translate(n->dma, (uint64_t)pa.QuadPart, len) != va)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)va,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)va,
 			       (uintptr_t)pa.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
 			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
 			       "made for this adapter (virtual address, logical address and length "
@@ -134,7 +134,7 @@ bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_
 	rc = hw_dma_free(n->dma, va);
 	ke_irql_lower(old);
 	if (rc)
-		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)va, (uintptr_t)pa.QuadPart,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)va, (uintptr_t)pa.QuadPart,
 			       NDISRT_DDI_FREE_SHARED_MEMORY,
 			       "NdisMFreeSharedMemory: the memory does not start an allocation "
 			       "(freed already, or an address inside one)");
@@ -152,7 +152,7 @@ void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when)
 	held = atomic_load(&slot->allocs);
 	/* As for NDIS 6 (host_nic.c): parameter 3 how many, 4 the kind (2: shared memory). */
 	if (held)
-		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
+		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
 			       (uintptr_t)held, 2, when);
 	atomic_store(&slot->allocs, 0);
 	atomic_store(&slot->n, NULL);

@@ -12,7 +12,7 @@
 
 /*
  * What the test reads back, from the 82540EM manual (the model itself is
- * reached only through hw/device.h): register offsets in BAR 0 (§13.3) and
+ * reached only through hw/device.h): register offsets in BAR 0 (SDM 13.3) and
  * their bits.
  */
 #define E1000_IO_LEN 0x40u /* I/O BAR length */

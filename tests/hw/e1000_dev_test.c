@@ -2,7 +2,7 @@
 /*
  * tests/hw/e1000_dev_test.c - the 82540EM behind the device seam
  * (hw/device.h): model "e1000" in the registry, its parameters and options,
- * resources as the PCI function shows them (§4.1), faults, statistics.
+ * resources as the PCI function shows them (SDM 4.1), faults, statistics.
  */
 #include "e1000_harness.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/hw/e1000_harness.h - an 82540EM on a recording sink, ring helpers
- * written the way a driver programs the rings (manual §3.2, §3.3, §14).
+ * written the way a driver programs the rings (manual SDM 3.2, SDM 3.3, SDM 14).
  */
 #ifndef NDISRT_TESTS_HW_E1000_HARNESS_H
 #define NDISRT_TESTS_HW_E1000_HARNESS_H
@@ -99,7 +99,7 @@ static inline void ex_ring_alloc(struct ex *x, struct ex_ring *r, unsigned n, un
 	}
 }
 
-/* Receive ring: every descriptor but one given to the hardware (§3.2.6). */
+/* Receive ring: every descriptor but one given to the hardware (SDM 3.2.6). */
 static inline void ex_rx_ring(struct ex *x, struct ex_ring *r, unsigned n, unsigned bufsz,
 			      uint32_t rctl)
 {
@@ -145,7 +145,7 @@ static inline void ex_tx_ring(struct ex *x, struct ex_ring *r, unsigned n, unsig
 	wr(x, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
 }
 
-/* Fill the next legacy descriptor (§3.3.3) with @len bytes; no TDT write. */
+/* Fill the next legacy descriptor (SDM 3.3.3) with @len bytes; no TDT write. */
 static inline void ex_tx_put(struct ex_ring *r, const void *data, unsigned len, uint8_t cmd)
 {
 	uint8_t *d = r->desc + 16 * r->tail;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_irq_test.c - ICR/ICS/IMS/IMC (§13.4.17-21), INTA# as a
- * level, ITR throttling on the engine clock (§13.4.18), the receive and
- * transmit delay timers (§13.4.30, §13.4.31, §3.2.7, §3.4) and the
+ * tests/hw/e1000_irq_test.c - ICR/ICS/IMS/IMC (SDM 13.4.17-21), INTA# as a
+ * level, ITR throttling on the engine clock (SDM 13.4.18), the receive and
+ * transmit delay timers (SDM 13.4.30, SDM 13.4.31, SDM 3.2.7, SDM 3.4) and the
  * interrupt faults.
  */
 #include "e1000_harness.h"
@@ -26,7 +26,7 @@ static bool level(void)
 	return atomic_load(&x.rec.level);
 }
 
-/* §13.4.17: every bit clears on read; the read acknowledges (line drops). */
+/* SDM 13.4.17: every bit clears on read; the read acknowledges (line drops). */
 Test(e1000_irq, s13_4_17_icr_read_clears_all_causes)
 {
 	wr(&x, E1000_IMS, E1000_ICR_RXT0 | E1000_ICR_TXDW);
@@ -41,7 +41,7 @@ Test(e1000_irq, s13_4_17_icr_read_clears_all_causes)
 	cr_expect_eq(atomic_load(&x.rec.falls), 1);
 }
 
-/* §13.4.17: writing 1b clears that bit, 0b leaves it. */
+/* SDM 13.4.17: writing 1b clears that bit, 0b leaves it. */
 Test(e1000_irq, s13_4_17_icr_write_one_clears)
 {
 	wr(&x, E1000_ICS, E1000_ICR_LSC | E1000_ICR_RXO);
@@ -60,7 +60,7 @@ Test(e1000_irq, icr_int_asserted_marks_an_enabled_cause)
 	cr_expect_eq(rd(&x, E1000_ICR), 0, "nothing pending: 0, the shared-line answer");
 }
 
-/* §13.4.19-21: ICS sets causes, IMS enables, IMC disables; reads of IMS. */
+/* SDM 13.4.19-21: ICS sets causes, IMS enables, IMC disables; reads of IMS. */
 Test(e1000_irq, s13_4_20_ims_imc_masking)
 {
 	wr(&x, E1000_ICS, E1000_ICR_LSC);
@@ -98,7 +98,7 @@ Test(e1000_irq, pci_intx_disable_gates_line)
 	cr_expect(level());
 }
 
-/* §13.4.18: successive assertions at least ITR x 256 ns apart on the engine clock. */
+/* SDM 13.4.18: successive assertions at least ITR x 256 ns apart on the engine clock. */
 Test(e1000_irq, s13_4_18_itr_spacing_on_engine_clock)
 {
 	const uint32_t itr = 7813; /* 2.000128 ms */
@@ -122,7 +122,7 @@ Test(e1000_irq, s13_4_18_itr_spacing_on_engine_clock)
 }
 
 /*
- * §13.4.18: a throttled assertion is dropped if the cause is gone when ITR
+ * SDM 13.4.18: a throttled assertion is dropped if the cause is gone when ITR
  * ends. The cause must be cleared inside the interval; a test thread
  * descheduled past it tries again (the device is reset in between).
  */
@@ -159,7 +159,7 @@ Test(e1000_irq, s13_4_18_itr_asserts_only_if_still_pending)
 	cr_expect_geq(x.rec.rise_ns[rises + 1] - t_assert, gap);
 }
 
-/* §13.4.18: INTERVAL 0 disables throttling: back-to-back assertions. */
+/* SDM 13.4.18: INTERVAL 0 disables throttling: back-to-back assertions. */
 Test(e1000_irq, s13_4_18_itr_zero_is_unthrottled)
 {
 	wr(&x, E1000_IMS, E1000_ICR_LSC);
@@ -186,7 +186,7 @@ static void rx_setup(struct ex_ring *r)
 	ex_rx_ring(&x, r, 64, 2048, E1000_RCTL_SECRC | (3u << E1000_RCTL_RDMTS_SHIFT));
 }
 
-/* §13.4.30: RDTR 0 is no delay: RXT0 with the packet. */
+/* SDM 13.4.30: RDTR 0 is no delay: RXT0 with the packet. */
 Test(e1000_irq, s13_4_30_rdtr_zero_interrupts_per_packet)
 {
 	struct ex_ring r;
@@ -199,7 +199,7 @@ Test(e1000_irq, s13_4_30_rdtr_zero_interrupts_per_packet)
 }
 
 /*
- * §13.4.30, §3.2.7.1.1: with RDTR set, RXT0 waits RDTR x 1.024 us after the
+ * SDM 13.4.30, SDM 3.2.7.1.1: with RDTR set, RXT0 waits RDTR x 1.024 us after the
  * last packet; a packet inside the interval restarts the timer.
  */
 Test(e1000_irq, s13_4_30_rdtr_delays_and_restarts)
@@ -230,7 +230,7 @@ Test(e1000_irq, s13_4_30_rdtr_delays_and_restarts)
 	cr_expect(rd(&x, E1000_ICR) & E1000_ICR_RXT0);
 }
 
-/* §13.4.30: writing FPD expires the timer at once; FPD reads 0. */
+/* SDM 13.4.30: writing FPD expires the timer at once; FPD reads 0. */
 Test(e1000_irq, s13_4_30_rdtr_fpd_flushes_now)
 {
 	struct ex_ring r;
@@ -252,7 +252,7 @@ Test(e1000_irq, s13_4_30_rdtr_fpd_flushes_now)
 }
 
 /*
- * §13.4.31, §3.2.7.1.2: RADV bounds the delay from the first packet even
+ * SDM 13.4.31, SDM 3.2.7.1.2: RADV bounds the delay from the first packet even
  * while packets keep restarting a long RDTR.
  */
 Test(e1000_irq, s13_4_31_radv_bounds_a_restarting_rdtr)
@@ -279,7 +279,7 @@ Test(e1000_irq, s13_4_31_radv_bounds_a_restarting_rdtr)
 	cr_expect_lt(sent, 400, "the absolute timer fired while packets kept coming");
 }
 
-/* §3.4, TIDV: a descriptor with IDE waits TIDV x 1.024 us for TXDW; without IDE, none. */
+/* SDM 3.4, TIDV: a descriptor with IDE waits TIDV x 1.024 us for TXDW; without IDE, none. */
 Test(e1000_irq, s3_4_tidv_delays_txdw_for_ide_descriptors)
 {
 	const uint64_t delay = 2000 * 1024ull;

@@ -20,7 +20,7 @@ static void teardown(void)
 
 TestSuite(e1000_regs, .init = setup, .fini = teardown);
 
-/* §4.1: PCI identity, class, BARs, interrupt pin. */
+/* SDM 4.1: PCI identity, class, BARs, interrupt pin. */
 Test(e1000_regs, s4_1_pci_identity_and_bars)
 {
 	uint8_t cs[256];
@@ -39,7 +39,7 @@ Test(e1000_regs, s4_1_pci_identity_and_bars)
 	cr_expect_eq(cs[0x2C] | cs[0x2D] << 8, 0x8086, "subsystem vendor from the EEPROM");
 }
 
-/* §5.6: words 0x00..0x3F sum to 0xBABA; words 0..2 hold the MAC. */
+/* SDM 5.6: words 0x00..0x3F sum to 0xBABA; words 0..2 hold the MAC. */
 Test(e1000_regs, s5_6_eeprom_checksum_and_mac)
 {
 	uint16_t sum = 0;
@@ -64,7 +64,7 @@ static uint16_t eerd_read(unsigned addr)
 	return (uint16_t)(v >> 16);
 }
 
-/* §13.4.4 / §5.3.1: EERD reads a word; the checksum holds through it too. */
+/* SDM 13.4.4 / SDM 5.3.1: EERD reads a word; the checksum holds through it too. */
 Test(e1000_regs, s13_4_4_eerd_reads_every_word)
 {
 	uint16_t sum = 0;
@@ -80,7 +80,7 @@ Test(e1000_regs, s13_4_4_eerd_reads_every_word)
 	cr_expect_eq(rd(&x, E1000_EERD) & E1000_EERD_DONE, 0);
 }
 
-/* Bit-banged Microwire READ through EECD, as §5.3.1 describes it. */
+/* Bit-banged Microwire READ through EECD, as SDM 5.3.1 describes it. */
 static void ee_pins(uint32_t v)
 {
 	wr(&x, E1000_EECD, v);
@@ -142,7 +142,7 @@ static uint32_t mdic(uint32_t op, unsigned phy, unsigned reg, uint16_t data)
 	return v;
 }
 
-/* §13.4.7 MDIC, §13.5 PHY registers: IDs, status, speed, error on a wrong address. */
+/* SDM 13.4.7 MDIC, SDM 13.5 PHY registers: IDs, status, speed, error on a wrong address. */
 Test(e1000_regs, s13_4_7_mdic_phy_reads)
 {
 	uint32_t v;
@@ -166,7 +166,7 @@ Test(e1000_regs, s13_4_7_mdic_phy_reads)
 	cr_expect_eq(mdic(E1000_MDIC_OP_READ, 1, 0, 0) & 0xFFFF, 0x1140);
 }
 
-/* §13.4.7: MDIC.I raises ICR.MDAC when the access completes. */
+/* SDM 13.4.7: MDIC.I raises ICR.MDAC when the access completes. */
 Test(e1000_regs, s13_4_7_mdic_interrupt_enable_raises_mdac)
 {
 	mdic(E1000_MDIC_OP_READ, 1, 2, 0);
@@ -184,7 +184,7 @@ Test(e1000_regs, s13_5_phy_link_status_latches_low)
 	cr_expect(mdic(E1000_MDIC_OP_READ, 1, 1, 0) & E1000_PHY_STATUS_LINK, "then current");
 }
 
-/* §13.4.1 CTRL.SLU, §13.4.2 STATUS.LU/SPEED, §13.4.17 LSC on every change. */
+/* SDM 13.4.1 CTRL.SLU, SDM 13.4.2 STATUS.LU/SPEED, SDM 13.4.17 LSC on every change. */
 Test(e1000_regs, s13_4_2_status_lu_follows_slu_and_cable)
 {
 	cr_expect_eq(rd(&x, E1000_STATUS) & E1000_STATUS_LU, 0, "SLU clear after reset");
@@ -215,7 +215,7 @@ Test(e1000_regs, s13_4_2_status_speed_100)
 	cr_expect_eq((mdic(E1000_MDIC_OP_READ, 1, 17, 0) >> 14) & 3, 1);
 }
 
-/* §13.4.1 CTRL.RST: registers to their initial values, RAL0/RAH0 from the EEPROM. */
+/* SDM 13.4.1 CTRL.RST: registers to their initial values, RAL0/RAH0 from the EEPROM. */
 Test(e1000_regs, s13_4_1_ctrl_rst_resets_registers)
 {
 	wr(&x, E1000_IMS, E1000_ICR_RXT0);
@@ -240,7 +240,7 @@ Test(e1000_regs, s13_4_1_ctrl_rst_resets_registers)
 	cr_expect_eq(mdic(E1000_MDIC_OP_READ, 1, 2, 0) & 0xFFFF, 0x0141);
 }
 
-/* §13.7: statistics clear on read; a 64-bit pair when its high dword is read. */
+/* SDM 13.7: statistics clear on read; a 64-bit pair when its high dword is read. */
 Test(e1000_regs, s13_7_statistics_clear_on_read)
 {
 	struct ex_ring r;
@@ -263,7 +263,7 @@ Test(e1000_regs, s13_7_statistics_clear_on_read)
 	cr_expect_eq(rd(&x, E1000_GPRC), 0, "read-only");
 }
 
-/* §13.2: IOADDR selects a register, IODATA accesses it with its side effects. */
+/* SDM 13.2: IOADDR selects a register, IODATA accesses it with its side effects. */
 Test(e1000_regs, s13_2_io_window_reaches_registers)
 {
 	e1000_io_write32(x.dev, E1000_IOADDR, E1000_STATUS);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_rings_test.c - receive and transmit rings (§3.2, §3.3),
- * buffer sizes (RCTL.BSIZE/BSEX §13.4.22), address filtering (RAL/RAH
- * §13.5.2, MTA §13.5.1, RCTL UPE/MPE/BAM), RXDMT0, loopback, wires.
+ * tests/hw/e1000_rings_test.c - receive and transmit rings (SDM 3.2, SDM 3.3),
+ * buffer sizes (RCTL.BSIZE/BSEX SDM 13.4.22), address filtering (RAL/RAH
+ * SDM 13.5.2, MTA SDM 13.5.1, RCTL UPE/MPE/BAM), RXDMT0, loopback, wires.
  */
 #include "e1000_harness.h"
 
@@ -22,7 +22,7 @@ static void teardown(void)
 
 TestSuite(e1000_rings, .init = setup, .fini = teardown);
 
-/* §3.2.6: RDH chases RDT around the ring; the driver returns descriptors. */
+/* SDM 3.2.6: RDH chases RDT around the ring; the driver returns descriptors. */
 Test(e1000_rings, s3_2_6_rx_ring_wraps)
 {
 	struct ex_ring r;
@@ -43,7 +43,7 @@ Test(e1000_rings, s3_2_6_rx_ring_wraps)
 	}
 }
 
-/* §3.2.6: RDH == RDT means no descriptors: the frame is missed (MPC, RNBC, RXO). */
+/* SDM 3.2.6: RDH == RDT means no descriptors: the frame is missed (MPC, RNBC, RXO). */
 Test(e1000_rings, s3_2_6_rx_no_descriptor_is_missed)
 {
 	struct ex_ring r;
@@ -73,7 +73,7 @@ static uint32_t crc32_ieee(const uint8_t *p, size_t n)
 }
 
 /*
- * §13.4.22 BSIZE 11b = 256 bytes: a frame spans descriptors, EOP on the
+ * SDM 13.4.22 BSIZE 11b = 256 bytes: a frame spans descriptors, EOP on the
  * last; without SECRC the 4-byte FCS is stored after the data.
  */
 Test(e1000_rings, s13_4_22_bsize_256_spans_descriptors_with_fcs)
@@ -104,7 +104,7 @@ Test(e1000_rings, s13_4_22_bsize_256_spans_descriptors_with_fcs)
 	cr_expect_eq(rd(&x, E1000_RDH), 3);
 }
 
-/* §13.4.22: BSEX multiplies by 16: BSIZE 01b + BSEX = 16384 bytes, needs LPE. */
+/* SDM 13.4.22: BSEX multiplies by 16: BSIZE 01b + BSEX = 16384 bytes, needs LPE. */
 Test(e1000_rings, s13_4_22_bsex_16k_buffers_take_jumbo_frames)
 {
 	struct ex_ring r;
@@ -122,7 +122,7 @@ Test(e1000_rings, s13_4_22_bsex_16k_buffers_take_jumbo_frames)
 	cr_expect_eq(ex_rx_len(&r, 0), 9000);
 }
 
-/* §13.5.2 RAL/RAH, §13.4.22 UPE/BAM: unicast needs a valid exact match. */
+/* SDM 13.5.2 RAL/RAH, SDM 13.4.22 UPE/BAM: unicast needs a valid exact match. */
 Test(e1000_rings, s13_5_2_ral_rah_unicast_filtering)
 {
 	struct ex_ring r;
@@ -150,7 +150,7 @@ Test(e1000_rings, s13_5_2_ral_rah_unicast_filtering)
 	cr_expect_eq(rd(&x, E1000_BPRC), 1);
 }
 
-/* §13.5.1 MTA with RCTL.MO 00b: bits 47:36 of the destination pick the bit. */
+/* SDM 13.5.1 MTA with RCTL.MO 00b: bits 47:36 of the destination pick the bit. */
 Test(e1000_rings, s13_5_1_mta_multicast_filtering)
 {
 	struct ex_ring r;
@@ -170,7 +170,7 @@ Test(e1000_rings, s13_5_1_mta_multicast_filtering)
 	cr_expect_eq(e1000_receive(x.dev, f, 64), 0, "multicast promiscuous");
 }
 
-/* §13.4.22 RDMTS: RXDMT0 when free descriptors fall to 1/2 of the ring. */
+/* SDM 13.4.22 RDMTS: RXDMT0 when free descriptors fall to 1/2 of the ring. */
 Test(e1000_rings, s13_4_22_rxdmt0_at_threshold)
 {
 	struct ex_ring r;
@@ -185,7 +185,7 @@ Test(e1000_rings, s13_4_22_rxdmt0_at_threshold)
 	cr_expect(rd(&x, E1000_ICR) & E1000_ICR_RXDMT0, "8 free: half the ring");
 }
 
-/* §13.4.22 EN, STATUS.LU: the receiver takes nothing while off or without link. */
+/* SDM 13.4.22 EN, STATUS.LU: the receiver takes nothing while off or without link. */
 Test(e1000_rings, s13_4_22_rx_disabled_and_link_down_drop)
 {
 	struct ex_ring r;
@@ -221,7 +221,7 @@ static int sink_rx(void *ctx, const void *frame, size_t len)
 	return 0;
 }
 
-/* §3.3: TDH chases TDT around the ring; DD written back for RS; TXDW, TXQE. */
+/* SDM 3.3: TDH chases TDT around the ring; DD written back for RS; TXDW, TXQE. */
 Test(e1000_rings, s3_3_tx_ring_wraps_and_writes_back)
 {
 	static struct sink s;
@@ -253,7 +253,7 @@ Test(e1000_rings, s3_3_tx_ring_wraps_and_writes_back)
 	wire_close(w);
 }
 
-/* §3.3.3: a packet over several descriptors (EOP on the last); VLE inserts
+/* SDM 3.3.3: a packet over several descriptors (EOP on the last); VLE inserts
  * an 802.1Q tag (VET, special); PSP pads to 60 bytes; no RS, no DD. */
 Test(e1000_rings, s3_3_3_multi_descriptor_vlan_and_padding)
 {
@@ -288,7 +288,7 @@ Test(e1000_rings, s3_3_3_multi_descriptor_vlan_and_padding)
 	wire_close(w);
 }
 
-/* §13.4.22 LBM 01b: MAC loopback turns transmit into receive, no link needed. */
+/* SDM 13.4.22 LBM 01b: MAC loopback turns transmit into receive, no link needed. */
 Test(e1000_rings, s13_4_22_mac_loopback)
 {
 	struct ex_ring r, t;
