@@ -34,6 +34,7 @@ struct vn1 *vn1_create(const struct vn1_config *cfg)
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return NULL;
+	vn1_device_init(dev);
 	ke_spin_init(&dev->lock);
 	dev->cfg = *cfg;
 	if (!dev->cfg.speed_set)
@@ -98,6 +99,14 @@ void vn1_reset_locked(struct vn1 *dev)
 	dev->reset_gen++;
 	vn1_pio_reset_locked(dev);
 	vn1_irq_reset_locked(dev);
+}
+
+void vn1_reset(struct vn1 *dev)
+{
+	ke_irql_t old = vn1_lock(dev);
+
+	vn1_reset_locked(dev);
+	vn1_unlock(dev, old);
 }
 
 void vn1_resources(const struct vn1 *dev, struct vn1_resources *out)
