@@ -295,6 +295,15 @@ int vnet_host_inject_spurious(struct vnet *dev, unsigned vec);
 void vnet_host_set_stuck_line(struct vnet *dev, bool stuck);
 int vnet_host_drop_next_signal(struct vnet *dev, unsigned vec);
 void vnet_host_surprise_remove(struct vnet *dev);
+/* The next descriptor fetch faults (a device error: NEEDS_RESET). */
+void vnet_host_dma_fault_next(struct vnet *dev);
+/* Function-level reset, as a status write of 0 does. */
+void vnet_reset(struct vnet *dev);
+
+/* The device seam: this device as a struct hw_device, and back (NULL if not a vnet). */
+struct hw_device;
+struct hw_device *vnet_device(struct vnet *dev);
+struct vnet *vnet_from_device(struct hw_device *d);
 
 struct vnet_stats {
 	uint64_t rx_offered, rx_accepted;
@@ -315,7 +324,7 @@ struct vnet_stats {
 	uint64_t msgs_sent[VNET_NR_VECTORS], msgs_pba_pended[VNET_NR_VECTORS];
 	uint64_t msgs_no_vector;	/* events on NO_VECTOR with MSI-X on: not delivered */
 	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_drop_signal,
-	    signals_dropped, inj_surprise_removal;
+	    signals_dropped, inj_surprise_removal, inj_dma_fault, dma_faults_injected;
 	uint64_t bad_accesses, msix_table_writes;
 };
 void vnet_get_stats(struct vnet *dev, struct vnet_stats *out);

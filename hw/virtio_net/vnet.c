@@ -63,6 +63,7 @@ struct vnet *vnet_create(const struct vnet_config *cfg)
 	for (unsigned v = 0; v < VNET_NR_VECTORS; v++)
 		dev->msix[v].masked = true;
 	vnet_reset_locked(dev); /* not shared yet */
+	vnet_device_init(dev);
 	return dev;
 }
 
@@ -209,6 +210,23 @@ void vnet_host_surprise_remove(struct vnet *dev)
 		dev->st.inj_surprise_removal++;
 	dev->removed = true;
 	vnet_irq_update_locked(dev);
+	vnet_unlock(dev, old);
+}
+
+void vnet_host_dma_fault_next(struct vnet *dev)
+{
+	ke_irql_t old = vnet_lock(dev);
+
+	dev->dma_fault_next++;
+	dev->st.inj_dma_fault++;
+	vnet_unlock(dev, old);
+}
+
+void vnet_reset(struct vnet *dev)
+{
+	ke_irql_t old = vnet_lock(dev);
+
+	vnet_reset_locked(dev);
 	vnet_unlock(dev, old);
 }
 

@@ -16,6 +16,7 @@
 #endif
 
 #include "hw/virtio_net/virtio_net.h"
+#include "hw/device.h"
 #include "hw/dma.h"
 #include "hw/wire.h"
 
@@ -51,6 +52,7 @@ struct vnet_seg {
 };
 
 struct vnet {
+	struct hw_device base;		/* (c) the device seam (vnet_dev.c) */
 	struct vnet_config cfg;		/* (c) */
 	uint64_t offered;		/* (c) features offered */
 	unsigned nq;			/* (c) num_queues: 2 * max_pairs + 1 */
@@ -82,6 +84,7 @@ struct vnet {
 	struct vnet_msix_entry msix[VNET_NR_VECTORS];
 	uint32_t pba;
 	unsigned drop_next[VNET_NR_VECTORS];
+	unsigned dma_fault_next;	/* descriptor fetches to fail */
 	struct {
 		uint8_t bar;
 		uint32_t offset, length;
@@ -122,6 +125,9 @@ static inline bool vnet_msix_on(const struct vnet *dev)
 {
 	return dev->msix_ctrl & VNET_MSIX_CTRL_ENABLE;
 }
+
+/* vnet_dev.c */
+void vnet_device_init(struct vnet *dev);
 
 /* vnet.c */
 void vnet_reset_locked(struct vnet *dev);

@@ -183,10 +183,14 @@ void vnet_msix_set_enabled(struct vnet *dev, bool enabled)
 {
 	ke_irql_t old = vnet_lock(dev);
 
-	if (enabled)
+	/* As an OS does: Command.INTxDisable set while MSI-X is on. */
+	if (enabled) {
 		dev->msix_ctrl |= VNET_MSIX_CTRL_ENABLE;
-	else
+		dev->pci_command |= VNET_PCI_CMD_INTX_DISABLE;
+	} else {
 		dev->msix_ctrl &= (uint16_t)~VNET_MSIX_CTRL_ENABLE;
+		dev->pci_command &= (uint16_t)~VNET_PCI_CMD_INTX_DISABLE;
+	}
 	vnet_irq_update_locked(dev);
 	vnet_pba_flush_locked(dev);
 	vnet_unlock(dev, old);

@@ -86,6 +86,11 @@ static int vnet_desc_read(struct vnet *dev, uint64_t at, struct vnet_seg *s, uin
 	uint8_t d[16];
 	uint64_t addr = 0;
 
+	if (dev->dma_fault_next) {
+		dev->dma_fault_next--;
+		dev->st.dma_faults_injected++;
+		return -1;
+	}
 	if (hw_dma_read(dev->cfg.dma, at, d, sizeof(d)))
 		return -1;
 	for (int i = 7; i >= 0; i--)
