@@ -84,8 +84,10 @@ struct hw_device *hw_device_create(const char *name, const struct hw_device_para
 		return NULL;
 	}
 	dev = m->create(p, err, errlen);
-	if (dev)
+	if (dev) {
 		dev->model = m;
+		dev->sink = p->sink;
+	}
 	return dev;
 }
 

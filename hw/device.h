@@ -178,7 +178,12 @@ struct hw_access_hook {
  *  - fault: enum hw_fault; Return: 0, -EINVAL (bad @arg), -EOPNOTSUPP.
  *  - stats: fill up to @cap entries of @out with a consistent snapshot;
  *    Return: the number of statistics the model has (call with @cap 0 to
- *    size). Names and order are constant for the model.
+ *    size). Names and order are constant for the model. A network model
+ *    names at least (the tools' frame conservation reads them):
+ *      rx_offered   frames the wire brought to the port
+ *      rx_accepted  ...of which the device took (the rest it dropped, counted)
+ *      tx_sent      frames handed to the wire
+ *      tx_dropped   transmits completed to the driver but not put on the wire
  *  - destroy: power off: unplug the wire, stop timers, release the pin
  *    (deassert into the sink), free. Context: host thread, nobody calls the
  *    device any more.
@@ -216,6 +221,8 @@ struct hw_device {
 	struct hw_pci_id id;			/* (c) */
 	unsigned nr_hooks;			/* (c) */
 	struct hw_access_hook hooks[HW_DEVICE_MAX_HOOKS]; /* (c) */
+	struct hw_irq_sink sink;		/* (c) the sink now: kept by hw_dev_set_sink()
+						 * and hw_device_create() */
 };
 
 /** hw_device_init() - Set up the base of a new model instance. Context: host thread. */
@@ -347,9 +354,20 @@ static inline void hw_dev_resources(struct hw_device *dev, struct hw_resources *
 	dev->ops->resources(dev, out);
 }
 
+/*
+ * hw_dev_set_sink() / hw_dev_sink() - Replace / read the device's interrupt
+ * sink. Hosting saves hw_dev_sink() when it takes the pin and gives it back
+ * at halt. Context: host thread, device quiet.
+ */
 static inline void hw_dev_set_sink(struct hw_device *dev, struct hw_irq_sink sink)
 {
+	dev->sink = sink;
 	dev->ops->set_sink(dev, sink);
+}
+
+static inline struct hw_irq_sink hw_dev_sink(const struct hw_device *dev)
+{
+	return dev->sink;
 }
 
 static inline int hw_dev_fault(struct hw_device *dev, enum hw_fault f, uint64_t arg)

@@ -170,6 +170,9 @@ static int vn1_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_dma_fault) X(dma_faults_injected) X(bad_accesses) X(bad_config_writes)          \
 	X(msix_table_writes)
 
+/* Derived: the conventional network-model totals (hw/device.h). */
+#define VN1_DERIVED_STATS(X) X(tx_dropped)
+
 #define VN1_ARRAY_STATS(X) X(msgs_signaled) X(msgs_sent) X(msgs_throttled) X(msgs_pba_pended)
 
 #define M16(a) #a ".0", #a ".1", #a ".2", #a ".3", #a ".4", #a ".5", #a ".6", #a ".7",        \
@@ -178,6 +181,7 @@ static int vn1_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 #define ARRAY_NAMES(f) M16(f)
 
 static const char *const vn1_stat_names[] = {VN1_SCALAR_STATS(SCALAR_NAME)
+						 VN1_DERIVED_STATS(SCALAR_NAME)
 						 VN1_ARRAY_STATS(ARRAY_NAMES)};
 
 #define NR_STATS (sizeof(vn1_stat_names) / sizeof(vn1_stat_names[0]))
@@ -195,6 +199,7 @@ static size_t vn1_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 	for (unsigned m = 0; m < VN1_NR_MSGS; m++)                                             \
 		v[i++] = s.f[m];
 	VN1_SCALAR_STATS(SCALAR_VALUE)
+	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_desc + s.tx_dma_fault; /* tx_dropped */
 	VN1_ARRAY_STATS(ARRAY_VALUES)
 #undef SCALAR_VALUE
 #undef ARRAY_VALUES

@@ -8,7 +8,7 @@
  * takes: NIC, driver and pool state are atomics, each per-vCPU structure is
  * touched only by its vCPU at DISPATCH_LEVEL, and the host-side OID mutex
  * is taken only on host threads. Driver spin locks (NDIS_SPIN_LOCK) are ke
- * spin locks. The device's own lock (hw/) is taken inside vn1_* calls only.
+ * spin locks. The device's own lock (hw/) is taken inside device-model calls only.
  *
  * Memory. The signal-safety rule of docs/signal-safety.md: malloc and free
  * only at IRQL >= DISPATCH_LEVEL (raising around them when called lower),
@@ -24,7 +24,7 @@
 
 #include "hw/dma.h"
 #include "hw/intc.h"
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "ndisrt/host.h"
 
 struct host_dma;
@@ -59,7 +59,7 @@ struct ndisrt_ndis5_nic;
 #define HOST_MAX_NICS 64u
 #define HOST_IO_SLOTS 256u
 #define HOST_IO_SLOT_SIZE (1u << 20)	     /* bytes of address space per mapping */
-#define HOST_SCRATCH 16384u		     /* per-vCPU frame copy buffer (VN1_MAX_FRAME) */
+#define HOST_SCRATCH 16384u		     /* per-vCPU frame copy buffer (largest frame) */
 #define HOST_WAIT_NS (30ull * 1000000000ull) /* bound on a pending completion */
 
 /* ---------------------------------------------------------------- host */
@@ -162,8 +162,9 @@ struct ndisrt_nic {
 	struct ndisrt_adapter *a;	     /* (c) */
 	NDIS_HANDLE handle;		     /* (c) MiniportAdapterHandle */
 	NDIS_HANDLE context;		     /* (c) MiniportAdapterContext, after init */
-	struct vn1 *dev;		     /* (c) */
-	struct vn1_resources res;	     /* (c) */
+	struct hw_device *dev;		     /* (c) */
+	struct hw_resources res;	     /* (c) */
+	struct hw_irq_sink caller_sink;	     /* (c) the device's sink before start: restored at halt */
 	struct ndisrt_nic_config cfg;	     /* (c) */
 	unsigned nr_vcpus;		     /* (c) */
 	struct intc_source src;		     /* (c) the device's irq connection */
@@ -280,7 +281,7 @@ bool host_io_in_arena(uintptr_t addr);
 /*
  * The register/port routing core (NDIS 5 and NDIS 6 both use it). A
  * register mapping is HOST_IO_SLOT_SIZE bytes of PROT_NONE address space
- * standing for @len bytes of @dev from @dev_off; a port mapping claims the
+ * standing for @len bytes of BAR @bar of @dev from @dev_off; a port mapping claims the
  * ports [@bus, @bus + @len) of the machine-wide 16-bit port space (its
  * address is the port number itself, x86 I/O space being direct) for @dev
  * from port offset @dev_off. @owner is opaque (it only matches unmaps and
@@ -294,10 +295,11 @@ bool host_io_in_arena(uintptr_t addr);
  *   host_io_release_owner: drop every mapping of @owner; how many.
  */
 enum host_io_kind { HOST_IO_REGISTERS = 0, HOST_IO_PORTS = 1 };
-void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, uint32_t dev_off,
-		  uint32_t len, uint64_t bus);
+void *host_io_map(const void *owner, struct hw_device *dev, unsigned bar, enum host_io_kind kind,
+		  uint32_t dev_off, uint32_t len, uint64_t bus);
 int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t len, uint64_t bus);
-struct vn1 *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind, uint32_t *off);
+struct hw_device *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind,
+				   unsigned *bar, uint32_t *off);
 unsigned host_io_release_owner(const void *owner);
 
 /*
@@ -308,8 +310,8 @@ unsigned host_io_release_owner(const void *owner);
 struct host_io_target {
 	const void *owner;	   /* the mappings' owner: the NIC */
 	struct ndisrt_adapter *a;  /* its adapter (lifecycle state) */
-	struct vn1 *dev;	   /* NULL: an adapter without a device (ndis/ tests) */
-	struct vn1_resources res;  /* the device's resources, if @dev */
+	struct hw_device *dev;	   /* NULL: an adapter without a device (ndis/ tests) */
+	struct hw_resources res;   /* the device's resources, if @dev */
 	atomic_int *maps;	   /* register and port mappings held (halt leak check) */
 };
 
@@ -352,6 +354,12 @@ NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
 /* Bug check 0xC4 with a hosting rule (enum ndisrt_host_violation). */
 _Noreturn void host_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
 			      const char *what);
+
+/* The device's model name for messages (or "device" for one not made by name). */
+static inline const char *host_device_name(const struct hw_device *dev)
+{
+	return dev->model ? dev->model->name : "device";
+}
 
 /* Memory for runtime objects: raises to DISPATCH_LEVEL around malloc/free when needed. */
 static inline void *host_zalloc(size_t size)

@@ -39,9 +39,10 @@ enum io_state {
 /* Lock key: (a) atomic; the other fields are published by the store of @state. */
 struct host_io_slot {
 	atomic_uint state; /* (a) enum io_state */
-	struct vn1 *dev;
+	struct hw_device *dev;
 	const void *owner; /* who mapped it (an NDIS 6 NIC, an NDIS 5 adapter...) */
-	uint32_t dev_off;  /* BAR0 offset (MMIO) or port offset from BAR1's base */
+	unsigned bar;	   /* the device's BAR the mapping lies in */
+	uint32_t dev_off;  /* offset in that BAR (bytes or ports) */
 	uint32_t len;	   /* bytes (MMIO) or ports */
 	uint64_t bus;	   /* the PhysicalAddress or InitialPort mapped */
 };
@@ -93,8 +94,8 @@ bool host_io_in_arena(uintptr_t addr)
 /* ------------------------------------------------------------- slots */
 
 /* Context: PASSIVE_LEVEL (mapping DDIs). Return: the slot index, or -1 if all are used. */
-static int io_slot_alloc(const void *owner, struct vn1 *dev, enum io_state kind, uint32_t dev_off,
-			 uint32_t len, uint64_t bus)
+static int io_slot_alloc(const void *owner, struct hw_device *dev, unsigned bar,
+			 enum io_state kind, uint32_t dev_off, uint32_t len, uint64_t bus)
 {
 	/* FIFO-ish reuse: a stale pointer into an unmapped slot keeps faulting for a while. */
 	unsigned start = atomic_fetch_add(&io_cursor, 1);
@@ -108,6 +109,7 @@ static int io_slot_alloc(const void *owner, struct vn1 *dev, enum io_state kind,
 			continue;
 		s->dev = dev;
 		s->owner = owner;
+		s->bar = bar;
 		s->dev_off = dev_off;
 		s->len = len;
 		s->bus = bus;
@@ -187,7 +189,8 @@ unsigned host_io_release_owner(const void *owner)
  * The device and offset behind @size bytes at @addr of a mapping of @kind.
  * Context: any; lock-free, async-signal-safe.
  */
-static struct vn1 *io_resolve(uintptr_t addr, unsigned size, enum io_state kind, uint32_t *off)
+static struct hw_device *io_resolve(uintptr_t addr, unsigned size, enum io_state kind,
+				     unsigned *bar, uint32_t *off)
 {
 	uintptr_t base = (uintptr_t)io_arena, o;
 	struct host_io_slot *s;
@@ -211,6 +214,7 @@ static struct vn1 *io_resolve(uintptr_t addr, unsigned size, enum io_state kind,
 	if (atomic_load_explicit(&s->state, memory_order_acquire) != kind || o + size > s->len)
 		return NULL;
 	*off = s->dev_off + (uint32_t)o;
+	*bar = s->bar;
 	return s->dev;
 }
 
@@ -234,8 +238,8 @@ static bool io_ports_claim(unsigned idx, uint64_t first, uint32_t count)
 	return true;
 }
 
-void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, uint32_t dev_off,
-		  uint32_t len, uint64_t bus)
+void *host_io_map(const void *owner, struct hw_device *dev, unsigned bar, enum host_io_kind kind,
+		  uint32_t dev_off, uint32_t len, uint64_t bus)
 {
 	int idx;
 
@@ -243,7 +247,7 @@ void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, ui
 		return NULL;
 	if (kind == HOST_IO_PORTS && (bus >= IO_PORT_SPACE || len > IO_PORT_SPACE - bus))
 		return NULL;
-	idx = io_slot_alloc(owner, dev, io_kind(kind), dev_off, len, bus);
+	idx = io_slot_alloc(owner, dev, bar, io_kind(kind), dev_off, len, bus);
 	if (idx < 0)
 		return NULL;
 	if (kind == HOST_IO_REGISTERS)
@@ -268,9 +272,10 @@ int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t 
 	return 0;
 }
 
-struct vn1 *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind, uint32_t *off)
+struct hw_device *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind,
+				   unsigned *bar, uint32_t *off)
 {
-	return io_resolve(addr, size, io_kind(kind), off);
+	return io_resolve(addr, size, io_kind(kind), bar, off);
 }
 
 /*
@@ -290,23 +295,23 @@ static _Noreturn void io_fault(uintptr_t addr, bool write, void *caller, bool po
 }
 
 /* The device behind a register or port access; bug check 0x50 if unmapped. */
-static struct vn1 *access_resolve(uintptr_t addr, unsigned size, bool write, void *caller,
-				  enum io_state kind, uint32_t *off)
+static struct hw_device *access_resolve(uintptr_t addr, unsigned size, bool write, void *caller,
+					enum io_state kind, unsigned *bar, uint32_t *off)
 {
-	struct vn1 *dev;
+	struct hw_device *dev;
 
 	ke_preempt_point(KE_PP_REG_ACCESS);
 	ndis_require_vcpu(kind == IO_PORT ? NDISRT_DDI_PORT_ACCESS : NDISRT_DDI_REGISTER_ACCESS);
-	dev = io_resolve(addr, size, kind, off);
+	dev = io_resolve(addr, size, kind, bar, off);
 	if (__builtin_expect(!dev, 0))
 		io_fault(addr, write, caller, kind == IO_PORT);
 	return dev;
 }
 
 #define REG(addr, size, write, off) \
-	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_MMIO, (off))
+	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_MMIO, &bar, (off))
 #define PORT(addr, size, write, off) \
-	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_PORT, (off))
+	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_PORT, &bar, (off))
 
 /* --------------------------------------------------- register access */
 
@@ -322,57 +327,63 @@ static struct vn1 *access_resolve(uintptr_t addr, unsigned size, bool write, voi
 UCHAR ndis_read_register_uchar(ULONG_PTR Register)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 1, false, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 1, false, &off);
 
-	return vn1_mmio_read8(dev, off);
+	return (UCHAR)hw_dev_bar_read(dev, bar, off, 1);
 }
 
 USHORT ndis_read_register_ushort(ULONG_PTR Register)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 2, false, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 2, false, &off);
 
-	return vn1_mmio_read16(dev, off);
+	return (USHORT)hw_dev_bar_read(dev, bar, off, 2);
 }
 
 ULONG ndis_read_register_ulong(ULONG_PTR Register)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 4, false, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 4, false, &off);
 
-	return vn1_mmio_read32(dev, off);
+	return (ULONG)hw_dev_bar_read(dev, bar, off, 4);
 }
 
 VOID ndis_write_register_uchar(ULONG_PTR Register, UCHAR Data)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 1, true, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 1, true, &off);
 
-	vn1_mmio_write8(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 1, Data);
 }
 
 VOID ndis_write_register_ushort(ULONG_PTR Register, USHORT Data)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 2, true, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 2, true, &off);
 
-	vn1_mmio_write16(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 2, Data);
 }
 
 VOID ndis_write_register_ulong(ULONG_PTR Register, ULONG Data)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 4, true, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 4, true, &off);
 
-	vn1_mmio_write32(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 4, Data);
 }
 
 /* ------------------------------------------------------- port access */
 
 /**
  * ndis_raw_read_port_uchar() and the eleven others - The runtime halves of
- * the NdisRawRead/WritePort[Buffer]Xxx macros: accesses of the VN-1's PIO
- * window at the port's offset in its BAR1 (datasheet §7). The Buffer
+ * the NdisRawRead/WritePort[Buffer]Xxx macros: accesses of the device's
+ * port BAR at the port's offset in it. The Buffer
  * forms move @Length elements, each from or to the same port.
  * Context: any IRQL on a vCPU (0xC4 NOT_ON_VCPU), ISRs included.
  * Preemption point (KE_PP_REG_ACCESS). Bug check 0x50 (parameter 4 = 1)
@@ -382,106 +393,134 @@ VOID ndis_write_register_ulong(ULONG_PTR Register, ULONG Data)
 UCHAR ndis_raw_read_port_uchar(ULONG_PTR Port)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, false, &off);
 
-	return vn1_pio_read8(dev, off);
+	return (UCHAR)hw_dev_bar_read(dev, bar, off, 1);
 }
 
 USHORT ndis_raw_read_port_ushort(ULONG_PTR Port)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, false, &off);
 
-	return vn1_pio_read16(dev, off);
+	return (USHORT)hw_dev_bar_read(dev, bar, off, 2);
 }
 
 ULONG ndis_raw_read_port_ulong(ULONG_PTR Port)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, false, &off);
 
-	return vn1_pio_read32(dev, off);
+	return (ULONG)hw_dev_bar_read(dev, bar, off, 4);
 }
 
 VOID ndis_raw_write_port_uchar(ULONG_PTR Port, UCHAR Data)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, true, &off);
 
-	vn1_pio_write8(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 1, Data);
 }
 
 VOID ndis_raw_write_port_ushort(ULONG_PTR Port, USHORT Data)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, true, &off);
 
-	vn1_pio_write16(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 2, Data);
 }
 
 VOID ndis_raw_write_port_ulong(ULONG_PTR Port, ULONG Data)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, true, &off);
 
-	vn1_pio_write32(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 4, Data);
 }
 
 VOID ndis_raw_read_port_buffer_uchar(ULONG_PTR Port, PUCHAR Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, false, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		Buffer[i] = vn1_pio_read8(dev, off);
+		Buffer[i] = (UCHAR)hw_dev_bar_read(dev, bar, off, 1);
 }
 
 VOID ndis_raw_read_port_buffer_ushort(ULONG_PTR Port, PUSHORT Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, false, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		Buffer[i] = vn1_pio_read16(dev, off);
+		Buffer[i] = (USHORT)hw_dev_bar_read(dev, bar, off, 2);
 }
 
 VOID ndis_raw_read_port_buffer_ulong(ULONG_PTR Port, PULONG Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, false, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		Buffer[i] = vn1_pio_read32(dev, off);
+		Buffer[i] = (ULONG)hw_dev_bar_read(dev, bar, off, 4);
 }
 
 VOID ndis_raw_write_port_buffer_uchar(ULONG_PTR Port, const UCHAR *Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, true, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		vn1_pio_write8(dev, off, Buffer[i]);
+		hw_dev_bar_write(dev, bar, off, 1, Buffer[i]);
 }
 
 VOID ndis_raw_write_port_buffer_ushort(ULONG_PTR Port, const USHORT *Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, true, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		vn1_pio_write16(dev, off, Buffer[i]);
+		hw_dev_bar_write(dev, bar, off, 2, Buffer[i]);
 }
 
 VOID ndis_raw_write_port_buffer_ulong(ULONG_PTR Port, const ULONG *Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, true, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		vn1_pio_write32(dev, off, Buffer[i]);
+		hw_dev_bar_write(dev, bar, off, 4, Buffer[i]);
 }
 
 /* ------------------------------------------------------ mapping DDIs */
+
+/* The BAR of @kind that holds [@first, @first + @len) whole, if any. */
+static bool io_bar_of(const struct hw_resources *r, enum hw_bar_kind kind, uint64_t first,
+		      uint64_t len, unsigned *bar)
+{
+	for (unsigned b = 0; b < HW_MAX_BARS; b++) {
+		const struct hw_bar *x = &r->bar[b];
+
+		if (x->kind == kind && first >= x->base && first - x->base <= x->len &&
+		    len <= x->len - (first - x->base)) {
+			*bar = b;
+			return true;
+		}
+	}
+	return false;
+}
 
 /*
  * The hardware behind MiniportAdapterHandle @h, whichever NDIS version
@@ -549,6 +588,7 @@ NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHa
 	struct host_io_target t;
 	uint64_t pa = (uint64_t)PhysicalAddress.QuadPart;
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+	unsigned bar;
 
 	ndis_ddi_enter(NDISRT_DDI_MAP_IO_SPACE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_MAP_IO_SPACE, &t);
@@ -557,15 +597,13 @@ NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHa
 	require_initialize(t.a, NDISRT_DDI_MAP_IO_SPACE,
 			   "NdisMMapIoSpace called outside the adapter's MiniportInitialize[Ex]");
 	*VirtualAddress = NULL;
-	if (!t.dev || Length == 0 || pa < t.res.bar0_addr ||
-	    pa - t.res.bar0_addr > t.res.bar0_len ||
-	    Length > t.res.bar0_len - (pa - t.res.bar0_addr)) {
+	if (!t.dev || Length == 0 || !io_bar_of(&t.res, HW_BAR_MEM, pa, Length, &bar)) {
 		status = NDIS_STATUS_FAILURE;
 	} else {
 		void *va = host_io_arena_init()
 			       ? NULL
-			       : host_io_map(t.owner, t.dev, HOST_IO_REGISTERS,
-					     (uint32_t)(pa - t.res.bar0_addr), Length, pa);
+			       : host_io_map(t.owner, t.dev, bar, HOST_IO_REGISTERS,
+					     (uint32_t)(pa - t.res.bar[bar].base), Length, pa);
 
 		if (!va) {
 			status = NDIS_STATUS_RESOURCES;
@@ -621,7 +659,8 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 {
 	struct host_io_target t;
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
-	uint64_t first = InitialPort, base;
+	uint64_t first = InitialPort;
+	unsigned bar;
 
 	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
@@ -637,14 +676,12 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 			       "(NdisMSetAttributes[Ex] / NdisMSetMiniportAttributes; SDV rule "
 			       "NdisMRegisterIoPortRange)");
 	*PortOffset = NULL;
-	base = t.dev ? t.res.bar1_port : 0;
 	if (NumberOfPorts == 0) {
 		status = NDIS_STATUS_FAILURE;
-	} else if (!t.dev || first < base ||
-		   first + NumberOfPorts > base + (uint64_t)t.res.bar1_len) {
+	} else if (!t.dev || !io_bar_of(&t.res, HW_BAR_PORT, first, NumberOfPorts, &bar)) {
 		status = NDIS_STATUS_RESOURCE_CONFLICT;
-	} else if (!host_io_map(t.owner, t.dev, HOST_IO_PORTS, (uint32_t)(first - base),
-				NumberOfPorts, first)) {
+	} else if (!host_io_map(t.owner, t.dev, bar, HOST_IO_PORTS,
+				(uint32_t)(first - t.res.bar[bar].base), NumberOfPorts, first)) {
 		/* Our own range: a port already claimed (by this adapter) or no slot. */
 		status = NDIS_STATUS_RESOURCE_CONFLICT;
 	} else {
@@ -698,8 +735,8 @@ static ULONG bus_data(NDIS_HANDLE h, unsigned ddi, ULONG Offset, PVOID Buffer, U
 			       "PCI configuration access with a NULL Buffer");
 	if (!t.dev || !Length)
 		return 0;
-	return (ULONG)(write ? vn1_pci_config_write(t.dev, Offset, Buffer, Length)
-			     : vn1_pci_config_read(t.dev, Offset, Buffer, Length));
+	return (ULONG)(write ? hw_dev_config_write(t.dev, Offset, Buffer, Length)
+			     : hw_dev_config_read(t.dev, Offset, Buffer, Length));
 }
 
 /**

@@ -153,7 +153,7 @@ static void read_attributes(struct ndisrt_nic *n)
 /* Undo the shell: the device's pin released, off the list, freed. */
 static void shell_free(struct ndisrt_nic *n)
 {
-	vn1_set_sink(n->dev, (struct hw_irq_sink){0});
+	hw_dev_set_sink(n->dev, n->caller_sink);
 	intc_source_set(&n->src, false);
 	host_nic_slot_remove(legacy_nics, n);
 	pthread_mutex_destroy(&n->oid_lock);
@@ -163,7 +163,7 @@ static void shell_free(struct ndisrt_nic *n)
 
 /**
  * host_legacy_nic_start() - ndisrt_nic_start() for an NDIS 5 driver: the
- * VN-1's INTx pin on @cfg->line, then MiniportInitialize at PASSIVE_LEVEL
+ * device's INTx pin on @cfg->line, then MiniportInitialize at PASSIVE_LEVEL
  * on vCPU 0 (medium array {NdisMedium802_3}), then the attributes read
  * back with OID queries.
  * Context: host thread.
@@ -200,12 +200,12 @@ int host_legacy_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_confi
 	n->cfg = *cfg;
 	n->nr_vcpus = d->h->nr_vcpus;
 	pthread_mutex_init(&n->oid_lock, NULL);
-	vn1_resources(cfg->dev, &n->res);
-	if (n->res.irq_kind != VN1_IRQ_LINE) {
+	hw_dev_resources(cfg->dev, &n->res);
+	if (n->res.irq_kind != HW_IRQ_LINE) {
 		snprintf(err, errlen,
-			 "%s: the VN-1 offers message interrupts, an NDIS 5 miniport "
+			 "%s: the %s offers message interrupts, an NDIS 5 miniport "
 			 "needs its INTx line",
-			 d->path);
+			 d->path, host_device_name(cfg->dev));
 		pthread_mutex_destroy(&n->oid_lock);
 		free(n);
 		return -1;
@@ -217,7 +217,8 @@ int host_legacy_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_confi
 		return -1;
 	}
 	intc_source_init(&n->src, d->h->ic, cfg->line);
-	vn1_set_sink(cfg->dev, intc_source_sink(&n->src));
+	n->caller_sink = hw_dev_sink(cfg->dev);
+	hw_dev_set_sink(cfg->dev, intc_source_sink(&n->src));
 	lc.m = d->h->m;
 	lc.line = cfg->line;
 	lc.dev = cfg->dev;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ndis/host_nic.c - the host (machine, interrupt controller, DMA space) and
- * the NICs: a VN-1 with an adapter of a loaded driver on it. Start
- * (MiniportInitializeEx with the VN-1's resources, MSI-X programming,
+ * the NICs: a device with an adapter of a loaded driver on it. Start
+ * (MiniportInitializeEx with the device's resources, MSI-X programming,
  * MiniportRestart), pause and restart, halt; the general attributes;
  * NdisMPauseComplete, NdisMRestartComplete, NdisMIndicateStatusEx; OID
  * requests (NdisMOidRequestComplete); sends from the protocol side.
@@ -269,17 +269,21 @@ NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
 /* ----------------------------------------------------------- resources */
 
 /*
- * AllocatedResources in datasheet §1 order: BAR0 (memory), BAR1 (port),
- * then the interrupt. A message-signaled interrupt is one translated
- * CmResourceTypeInterrupt descriptor per message (as Windows gives a
- * miniport the translated list), each with CM_RESOURCE_INTERRUPT_MESSAGE.
+ * AllocatedResources in the device's BAR order (memory and port BARs as
+ * CmResourceTypeMemory / CmResourceTypePort), then the interrupt. A
+ * message-signaled interrupt is one translated CmResourceTypeInterrupt
+ * descriptor per message (as Windows gives a miniport the translated list),
+ * each with CM_RESOURCE_INTERRUPT_MESSAGE.
  */
 static PCM_PARTIAL_RESOURCE_LIST build_resources(struct ndisrt_nic *n, unsigned nr_msgs)
 {
-	unsigned count = 2 + (nr_msgs ? nr_msgs : 1);
+	unsigned nr_bars = 0, count;
 	PCM_PARTIAL_RESOURCE_LIST l;
 	PCM_PARTIAL_RESOURCE_DESCRIPTOR r;
 
+	for (unsigned b = 0; b < HW_MAX_BARS; b++)
+		nr_bars += n->res.bar[b].kind != HW_BAR_NONE;
+	count = nr_bars + (nr_msgs ? nr_msgs : 1);
 	l = host_zalloc(sizeof(*l) + count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
 	if (!l)
 		return NULL;
@@ -287,19 +291,26 @@ static PCM_PARTIAL_RESOURCE_LIST build_resources(struct ndisrt_nic *n, unsigned 
 	l->Revision = 1;
 	l->Count = count;
 	r = &l->PartialDescriptors[0];
-	r->Type = CmResourceTypeMemory;
-	r->ShareDisposition = CmResourceShareDeviceExclusive;
-	r->Flags = CM_RESOURCE_MEMORY_READ_WRITE;
-	r->u.Memory.Start.QuadPart = (LONGLONG)n->res.bar0_addr;
-	r->u.Memory.Length = n->res.bar0_len;
-	r = &l->PartialDescriptors[1];
-	r->Type = CmResourceTypePort;
-	r->ShareDisposition = CmResourceShareDeviceExclusive;
-	r->Flags = CM_RESOURCE_PORT_IO;
-	r->u.Port.Start.QuadPart = n->res.bar1_port;
-	r->u.Port.Length = n->res.bar1_len;
+	for (unsigned b = 0; b < HW_MAX_BARS; b++) {
+		const struct hw_bar *bar = &n->res.bar[b];
+
+		if (bar->kind == HW_BAR_MEM) {
+			r->Type = CmResourceTypeMemory;
+			r->ShareDisposition = CmResourceShareDeviceExclusive;
+			r->Flags = CM_RESOURCE_MEMORY_READ_WRITE;
+			r->u.Memory.Start.QuadPart = (LONGLONG)bar->base;
+			r->u.Memory.Length = bar->len;
+			r++;
+		} else if (bar->kind == HW_BAR_PORT) {
+			r->Type = CmResourceTypePort;
+			r->ShareDisposition = CmResourceShareDeviceExclusive;
+			r->Flags = CM_RESOURCE_PORT_IO;
+			r->u.Port.Start.QuadPart = (LONGLONG)bar->base;
+			r->u.Port.Length = bar->len;
+			r++;
+		}
+	}
 	if (!nr_msgs) {
-		r = &l->PartialDescriptors[2];
 		r->Type = CmResourceTypeInterrupt;
 		r->ShareDisposition = CmResourceShareShared;
 		r->Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
@@ -313,7 +324,7 @@ static PCM_PARTIAL_RESOURCE_LIST build_resources(struct ndisrt_nic *n, unsigned 
 		int vcpu =
 		    n->cfg.message_vcpu[i] >= 0 ? n->cfg.message_vcpu[i] : (int)(i % n->nr_vcpus);
 
-		r = &l->PartialDescriptors[2 + i];
+		r = &l->PartialDescriptors[nr_bars + i];
 		r->Type = CmResourceTypeInterrupt;
 		r->ShareDisposition = CmResourceShareDeviceExclusive;
 		r->Flags = CM_RESOURCE_INTERRUPT_LATCHED | CM_RESOURCE_INTERRUPT_MESSAGE;
@@ -385,11 +396,14 @@ static void check_released(struct ndisrt_nic *n, const char *when)
 /* Undo what nic_start set up around the adapter. Context: host thread, adapter halted. */
 static void nic_teardown(struct ndisrt_nic *n)
 {
-	/* An OS disconnecting the interrupt: messages off, the device's pin released. */
-	for (unsigned i = 0; i < VN1_NR_MSGS; i++)
-		vn1_msix_set_masked(n->dev, i, true);
-	vn1_msix_set_enabled(n->dev, false);
-	vn1_set_sink(n->dev, (struct hw_irq_sink){0});
+	/* An OS disconnecting the interrupt: messages off, the device's pin
+	 * released and given back to whoever had it before the start. */
+	if (n->res.irq_kind != HW_IRQ_LINE) {
+		for (unsigned i = 0; i < n->res.message_count; i++)
+			hw_dev_msix_mask(n->dev, i, true);
+		hw_dev_msix_enable(n->dev, false);
+	}
+	hw_dev_set_sink(n->dev, n->caller_sink);
 	intc_source_set(&n->src, false);
 	host_rx_fini(n);
 	host_nic_slot_remove(host_nics, n);
@@ -535,16 +549,18 @@ static void program_msix(struct ndisrt_nic *n)
 
 	if (ndisrt_adapter_interrupt_kind(n->a) != NDISRT_INTERRUPT_MESSAGE)
 		return;
-	for (unsigned i = 0; i < NDISRT_MAX_MESSAGES && i < VN1_NR_MSGS; i++) {
+	if (n->res.irq_kind == HW_IRQ_LINE)
+		return;
+	for (unsigned i = 0; i < NDISRT_MAX_MESSAGES && i < n->res.message_count; i++) {
 		if (ndisrt_adapter_message_address(n->a, i, &addr, &data))
 			break;
-		vn1_msix_program(n->dev, i, addr, data);
-		vn1_msix_set_masked(n->dev, i, false);
+		hw_dev_msix_program(n->dev, i, addr, data);
+		hw_dev_msix_mask(n->dev, i, false);
 	}
-	vn1_msix_set_enabled(n->dev, true);
+	hw_dev_msix_enable(n->dev, true);
 }
 
-void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct vn1 *dev)
+void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct hw_device *dev)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->dev = dev;
@@ -586,14 +602,14 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 	n->cfg = *cfg;
 	n->nr_vcpus = d->h->nr_vcpus;
 	pthread_mutex_init(&n->oid_lock, NULL);
-	vn1_resources(cfg->dev, &n->res);
-	if ((cfg->irq == NDISRT_IRQ_LINE) != (n->res.irq_kind == VN1_IRQ_LINE) ||
+	hw_dev_resources(cfg->dev, &n->res);
+	if ((cfg->irq == NDISRT_IRQ_LINE) != (n->res.irq_kind == HW_IRQ_LINE) ||
 	    (cfg->irq == NDISRT_IRQ_LINE && !cfg->line) || cfg->irq > NDISRT_IRQ_MSIX) {
 		snprintf(err, errlen,
-			 "%s: the NIC asks for %s interrupts but the VN-1 offers %s (or no line "
+			 "%s: the NIC asks for %s interrupts but the %s offers %s (or no line "
 			 "was given)",
-			 d->path, irq_name(cfg->irq),
-			 n->res.irq_kind == VN1_IRQ_LINE ? "a line" : "messages");
+			 d->path, irq_name(cfg->irq), host_device_name(cfg->dev),
+			 n->res.irq_kind == HW_IRQ_LINE ? "a line" : "messages");
 		goto err_free_nic;
 	}
 	ndisrt_adapter_config_init(&ac, d->h->ic);
@@ -602,8 +618,8 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 	} else {
 		nr_msgs =
 		    cfg->irq == NDISRT_IRQ_MSI ? 1 : (cfg->msix_messages ? cfg->msix_messages : 16);
-		if (nr_msgs > n->res.nr_msgs)
-			nr_msgs = n->res.nr_msgs;
+		if (nr_msgs > n->res.message_count)
+			nr_msgs = n->res.message_count;
 		if (nr_msgs > NDISRT_MAX_MESSAGES)
 			nr_msgs = NDISRT_MAX_MESSAGES;
 		ac.nr_messages = nr_msgs;
@@ -632,10 +648,11 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 	n->init.NetLuid.Info.NetLuidIndex = n->init.IfIndex;
 
 	intc_source_init(&n->src, d->h->ic, cfg->irq == NDISRT_IRQ_LINE ? cfg->line : NULL);
-	vn1_set_sink(cfg->dev, intc_source_sink(&n->src));
+	n->caller_sink = hw_dev_sink(cfg->dev);
+	hw_dev_set_sink(cfg->dev, intc_source_sink(&n->src));
 	if (!host_nic_slot_add(host_nics, n)) {
 		snprintf(err, errlen, "%s: too many NICs (%u)", d->path, HOST_MAX_NICS);
-		vn1_set_sink(cfg->dev, (struct hw_irq_sink){0});
+		hw_dev_set_sink(cfg->dev, n->caller_sink);
 		host_rx_fini(n);
 		goto err_free_adapter;
 	}
@@ -713,7 +730,7 @@ struct ndisrt_adapter *ndisrt_nic_adapter(struct ndisrt_nic *n)
 	return n->a;
 }
 
-struct vn1 *ndisrt_nic_vn1(struct ndisrt_nic *n)
+struct hw_device *ndisrt_nic_device(struct ndisrt_nic *n)
 {
 	return n->dev;
 }

@@ -80,7 +80,7 @@ bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t)
 		return false;
 	*t = (struct host_io_target){.owner = n, .a = a, .dev = n->dev, .maps = &n->io_maps};
 	if (n->dev)
-		vn1_resources(n->dev, &t->res);
+		hw_dev_resources(n->dev, &t->res);
 	return true;
 }
 
@@ -550,7 +550,7 @@ void *ndisrt_ndis5_nic_context(struct ndisrt_ndis5_nic *n)
 	return atomic_load(&n->context);
 }
 
-struct vn1 *ndisrt_ndis5_nic_vn1(struct ndisrt_ndis5_nic *n)
+struct hw_device *ndisrt_ndis5_nic_device(struct ndisrt_ndis5_nic *n)
 {
 	return n->dev;
 }

@@ -3,7 +3,7 @@
  * ndis/legacy_host.h - host API of the NDIS 5 layer: register an NDIS 5
  * miniport driver (its DriverEntry calls NdisMInitializeWrapper and
  * NdisMRegisterMiniport), start adapters of it on an INTx line and,
- * optionally, a VN-1's PIO window, drive sends, queries and sets, receive
+ * optionally, a device's registers and ports, drive sends, queries and sets, receive
  * what it indicates, halt.
  *
  * No WDK names here (statuses are int / uint32_t, handles void *), as in
@@ -23,7 +23,7 @@ extern "C" {
 
 struct ke_machine;
 struct intc_line;
-struct vn1;
+struct hw_device;
 struct ndisrt_adapter;
 
 struct ndisrt_ndis5_driver;
@@ -71,7 +71,7 @@ void ndisrt_ndis5_driver_forget(const void *driver_object);
 struct ndisrt_ndis5_nic_config {
 	struct ke_machine *m;	/* required */
 	struct intc_line *line; /* the INTx line (may be shared); NULL: no interrupt */
-	struct vn1 *dev;	/* PCI config space and BAR1 ports; NULL: none */
+	struct hw_device *dev;	/* PCI config space, BARs; NULL: none */
 	unsigned vcpu;		/* where MiniportInitialize/MiniportHalt run */
 };
 
@@ -95,7 +95,7 @@ void ndisrt_ndis5_nic_halt(struct ndisrt_ndis5_nic *n);
 struct ndisrt_adapter *ndisrt_ndis5_nic_adapter(struct ndisrt_ndis5_nic *n);
 /** The MiniportAdapterContext given to NdisMSetAttributes[Ex]. */
 void *ndisrt_ndis5_nic_context(struct ndisrt_ndis5_nic *n);
-struct vn1 *ndisrt_ndis5_nic_vn1(struct ndisrt_ndis5_nic *n);
+struct hw_device *ndisrt_ndis5_nic_device(struct ndisrt_ndis5_nic *n);
 
 /*
  * Every frame indicated with NdisMEthIndicateReceive, at DISPATCH_LEVEL on

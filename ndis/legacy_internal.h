@@ -21,7 +21,7 @@
 #endif
 #include "ndis/internal.h"
 
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "ndis/legacy_host.h"
 #include "ndisrt/host.h"
 
@@ -34,6 +34,7 @@ typedef BOOLEAN ndis5_sync_fn(PVOID SynchronizeContext);
 
 #define NDIS5_MAX_DRIVERS 16
 #define NDIS5_MAX_MINIPORTS 64
+#define NDIS5_MAX_FRAME 16384u /* largest frame a device moves (as HOST_SCRATCH) */
 
 /* ------------------------------------------------------------- driver */
 
@@ -103,7 +104,7 @@ struct ndisrt_ndis5_nic {
 	struct ke_machine *m;			/* (c) */
 	NDIS_HANDLE handle;			/* (c) MiniportAdapterHandle */
 	struct intc_line *line;			/* (c) */
-	struct vn1 *dev;			/* (c) */
+	struct hw_device *dev;			/* (c) */
 	unsigned vcpu;				/* (c) lifecycle vCPU */
 	_Atomic(NDIS_HANDLE) context;		/* (a) MiniportAdapterContext */
 	atomic_bool attributes_set;		/* (a) */

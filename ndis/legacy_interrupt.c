@@ -214,7 +214,7 @@ static NDIS_STATUS check_register(struct ndisrt_ndis5_nic *n, PNDIS_MINIPORT_INT
 	if (!n->line || vector != intc_line_vector(n->line) ||
 	    (level != intc_line_irql(n->line) && level != vector))
 		return NDIS_STATUS_FAILURE;
-	/* VN-1's INTx is level-sensitive (datasheet §1); ndisrt has no latched lines. */
+	/* INTx lines are level-sensitive (PCI); ndisrt has no latched lines. */
 	if (mode != NdisInterruptLevelSensitive)
 		return NDIS_STATUS_FAILURE;
 	if (atomic_load(&n->intr))
@@ -273,7 +273,7 @@ static void fill_storage(struct ndis5_interrupt *ni)
  * @InterruptLevel: its DIRQL, or the vector (as ISA-era drivers pass).
  * @RequestIsr: MiniportISR on every interrupt (else MiniportDisableInterrupt).
  * @SharedInterrupt: other devices may use the line.
- * @InterruptMode: NdisInterruptLevelSensitive (VN-1's INTx).
+ * @InterruptMode: NdisInterruptLevelSensitive (a PCI INTx line).
  *
  * MiniportISR may run before this returns (§14.1 rule 5).
  *

@@ -307,7 +307,7 @@ uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n)
 
 /* --------------------------------------------------------------- receive */
 
-static __thread uint8_t rx_scratch[VN1_MAX_FRAME + 64];
+static __thread uint8_t rx_scratch[NDIS5_MAX_FRAME + 64];
 
 /**
  * NdisMEthIndicateReceive() - A received Ethernet frame, to the host's rx sink.

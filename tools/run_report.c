@@ -69,10 +69,10 @@ struct tally {
 	uint64_t offered;	/* handed to a driver's send, or sent by a source */
 	uint64_t received;	/* indicated by a receiving driver */
 	uint64_t drop_driver;	/* sends the driver completed with an error */
-	uint64_t drop_tx_dev;	/* transmitting VN-1: link down, no wire, bad descriptor, DMA */
-	uint64_t drop_rx_dev;	/* receiving VN-1: no descriptor, filtered, link down, ... */
+	uint64_t drop_tx_dev;	/* transmitting device: link down, no wire, bad descriptor, DMA */
+	uint64_t drop_rx_dev;	/* receiving device: no descriptor, filtered, link down, ... */
 	uint64_t lost_tx;	/* accepted by a sending driver, never completed or sent */
-	uint64_t lost_rx;	/* accepted by a receiving VN-1, never indicated */
+	uint64_t lost_rx;	/* accepted by a receiving device, never indicated */
 };
 
 static void tally_rx(const struct run_nic *rn, struct tally *t)
@@ -96,9 +96,8 @@ static void tally(const struct run_state *r, struct tally *t)
 		}
 		if (!rn->sender)
 			continue;
-		const struct vn1_stats *vs = &rn->vs;
-		uint64_t dev_drops = vs->tx_link_down + vs->tx_no_wire + vs->tx_bad_desc +
-				     vs->tx_dma_fault;
+		const struct run_dev_stats *vs = &rn->vs;
+		uint64_t dev_drops = vs->tx_dropped;
 		uint64_t accounted = rn->st.send_failed + dev_drops + vs->tx_sent;
 
 		t->offered += rn->st.sent;

@@ -7,6 +7,7 @@
  * and unload. And what an NDIS 5 NIC refuses (message interrupts).
  */
 #include "tests/host/thost.h"
+#include "hw/vn1.h" /* the subject: vn1pio.so on a VN-1 */
 
 #define VN1PIO_SO NDISRT_DRIVER_DIR "/vn1pio.so"
 
@@ -25,7 +26,7 @@ static void start_pair(struct th *t, unsigned vcpus, bool share_line)
 {
 	th_init(t, vcpus);
 	th_load(t, VN1PIO_SO);
-	th_pair(t, VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, share_line);
+	th_pair(t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, share_line);
 	for (unsigned i = 0; i < 2; i++) {
 		cr_assert_eq(ndisrt_nic_set_packet_filter(t->nic[i], FILTER), ST_SUCCESS,
 			     "OID_GEN_CURRENT_PACKET_FILTER through host.h");
@@ -67,7 +68,7 @@ static void check_direction(struct th *t, unsigned from, unsigned to, unsigned t
 	cr_assert_eq(s.sent, total);
 	cr_assert_eq(s.send_completed, total, "every MiniportSend completed with success");
 	cr_assert_eq(s.send_failed, 0);
-	vn1_get_stats(t->dev[from], &v);
+	vn1_get_stats(vn1_from_device(t->dev[from]), &v);
 	cr_assert_eq(v.tx_sent, total, "VN-1 %u put every frame on the wire", from);
 	cr_assert_eq(v.tx_pio_busy, 0);
 	cr_assert_eq(atomic_load(&t->rx[to].frames), total, "NIC %u indicated every frame", to);
@@ -177,7 +178,7 @@ Test(ndis5_host, message_interrupts_are_refused_with_one_line)
 
 	th_init(&t, 2);
 	th_load(&t, VN1PIO_SO);
-	th_dev(&t, 0, VN1_IRQ_MSIX, 16, false);
+	th_dev(&t, 0, HW_IRQ_MSIX, 16, false);
 	ndisrt_nic_config_init(&cfg, t.dev[0]);
 	cfg.irq = NDISRT_IRQ_MSIX;
 	cr_assert_eq(ndisrt_nic_start(t.drv, &cfg, &n, t.err, sizeof(t.err)), -1);

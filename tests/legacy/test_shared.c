@@ -75,7 +75,7 @@ static void make_side(struct t5env *e, struct side *s, unsigned i)
 
 static void start_side(struct t5env *e, struct ndisrt_ndis5_driver *drv, struct side *s)
 {
-	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = s->dev};
+	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = vn1_device(s->dev)};
 	uint32_t filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST |
 			  NDIS_PACKET_TYPE_MULTICAST;
 	uint8_t mac[6];
