@@ -26,8 +26,9 @@ void run_options_usage(FILE *f)
 		"generated traffic to the other for 3 seconds.\n"
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
-		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
-		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
+		"                         or a built-in sample: vn1 (NDIS 6.20), minimal_miniport\n"
+		"                         (NDIS 6.20), vn1pio (NDIS 5.1, line only), virtio_net\n"
+		"                         (NDIS 6.20); default: the --device model's sample\n"
 		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
 		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
@@ -180,6 +181,7 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a path to a .so or a sample name (vn1)");
 		o->driver = v;
+		o->driver_given = true;
 	} else if (!strcmp(opt, "--device")) {
 		return parse_device(v, o, err);
 	} else if (!strcmp(opt, "--cpus")) {
@@ -245,8 +247,45 @@ static bool takes_value(const char *opt)
 	return false;
 }
 
-static int cross_check(const struct run_options *o, FILE *err)
+/*
+ * Without --driver, the sample miniport of the --device model(s); models
+ * with different samples need --driver (one driver serves every NIC).
+ */
+static int pick_sample(struct run_options *o, FILE *err)
 {
+	const char *sample = NULL;
+
+	if (o->driver_given)
+		return 0;
+	for (unsigned i = 0; i < o->nr_devices; i++) {
+		const struct hw_device_model *m = hw_device_model_find(o->device[i]);
+		const char *s = m ? m->sample_driver : NULL;
+
+		if (!s) {
+			fprintf(err, "ndisrt run: --device '%s' has no sample miniport: give "
+				     "--driver\n",
+				o->device[i]);
+			return EX_USAGE;
+		}
+		if (sample && strcmp(sample, s)) {
+			fprintf(err, "ndisrt run: --device %s and %s have different sample "
+				     "miniports (%s, %s): give --driver\n",
+				o->device[0], o->device[i], sample, s);
+			return EX_USAGE;
+		}
+		sample = s;
+	}
+	if (sample)
+		o->driver = sample;
+	return 0;
+}
+
+static int cross_check(struct run_options *o, FILE *err)
+{
+	int rc = pick_sample(o, err);
+
+	if (rc)
+		return rc;
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
 			     "plugged back to back in pairs; use --wire gen for an odd count\n",

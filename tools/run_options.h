@@ -36,6 +36,7 @@ struct run_options {
 	const char *json;
 	bool quiet;		/* no progress line */
 	bool irq_given;		/* --irq was on the command line */
+	bool driver_given;	/* --driver was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
 };
 

@@ -154,9 +154,21 @@ IRQL:
     BOOLEAN admitted;
     ULONG admittedFailures = 0;
 
+    KIRQL oldIrql = DISPATCH_LEVEL;
+
     UNREFERENCED_PARAMETER(PortNumber);
 
+    //
+    // The processor index is only stable at DISPATCH_LEVEL: a sender at
+    // PASSIVE_LEVEL raises for the moment it takes to read it.
+    //
+    if (!atDispatch) {
+        NDIS_RAISE_IRQL_TO_DISPATCH(&oldIrql);
+    }
     queue = &adapter->TxQueue[NdisCurrentProcessorIndex() % adapter->NumPairs];
+    if (!atDispatch) {
+        NDIS_LOWER_IRQL(oldIrql, DISPATCH_LEVEL);
+    }
 
     for (nbl = NetBufferList; nbl != NULL; nbl = next) {
         next = NET_BUFFER_LIST_NEXT_NBL(nbl);

@@ -312,6 +312,7 @@ struct vnet_stats {
 	uint64_t rx_queue[VNET_MAX_PAIRS];	/* frames placed, by receive queue */
 	uint64_t tx_chains;			/* transmit chains consumed */
 	uint64_t tx_sent, tx_link_down, tx_no_wire, tx_bad;	/* bad: too long/short */
+	uint64_t tx_dropped;	/* completed but not put on the wire: the sum of the three */
 	uint64_t tx_csum;			/* checksums completed (NEEDS_CSUM) */
 	uint64_t ctrl_cmds, ctrl_errs;
 	uint64_t driver_notifies[VNET_MAX_QUEUES];	/* available buffer notifications */

@@ -273,12 +273,15 @@ static void vnet_deliver(struct vnet *dev, const void *frame, size_t len)
 	bool up = dev->link_up && !dev->removed;
 	struct wire *w = dev->wire;
 
-	if (!up)
+	if (!up) {
 		dev->st.tx_link_down++;
-	else if (!w)
+		dev->st.tx_dropped++;
+	} else if (!w) {
 		dev->st.tx_no_wire++;
-	else
+		dev->st.tx_dropped++;
+	} else {
 		dev->st.tx_sent++;
+	}
 	vnet_unlock(dev, old);
 	if (up && w)
 		wire_send(w, dev->wire_end, frame, len);
@@ -354,8 +357,10 @@ static void vnet_tx_run(struct vnet *dev, unsigned q)
 					send = false;
 			}
 		}
-		if (!send)
+		if (!send) {
 			dev->st.tx_bad++;
+			dev->st.tx_dropped++;
+		}
 		if (send && dev->pairs > 1 && vnet_flow_key(stage + hl, flen, &key))
 			dev->flow_pair[key >> 26] = (uint8_t)(q / 2 + 1);
 		vnet_unlock(dev, old);
