@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/tlegacy.h - a configurable NDIS 5.1 test miniport and the
+ * tests/ndis5/tndis5.h - a configurable NDIS 5.1 test miniport and the
  * machine around it, for the NDIS 5 interrupt, lock and I/O tests.
  *
  * The test files are NDIS 5.1 drivers and hosts at once. Code that runs on
  * a vCPU never asserts: it records into atomics (t5check()) and an ordered
  * event log, and the test's main thread asserts on them afterwards.
  */
-#ifndef NDISRT_TESTS_LEGACY_TLEGACY_H
-#define NDISRT_TESTS_LEGACY_TLEGACY_H
+#ifndef NDISRT_TESTS_NDIS5_TNDIS5_H
+#define NDISRT_TESTS_NDIS5_TNDIS5_H
 
 #define NDIS_MINIPORT_DRIVER
 #define NDIS51_MINIPORT
@@ -22,7 +22,7 @@
 #include "hw/vn1.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
-#include "ndis/legacy_host.h"
+#include "ndis/ndis5/host.h"
 
 #include <ndis.h>
 
@@ -437,4 +437,4 @@ static inline struct ndisrt_ndis5_stats t5_stats(struct t5 *t)
 	return s;
 }
 
-#endif /* NDISRT_TESTS_LEGACY_TLEGACY_H */
+#endif /* NDISRT_TESTS_NDIS5_TNDIS5_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_host.c - the NDIS 5 sample, drivers/vn1pio.so, loaded
+ * tests/ndis5/test_host.c - the NDIS 5 sample, drivers/vn1pio.so, loaded
  * and run through <ndisrt/host.h> exactly as `ndisrt run` runs a driver:
  * load, NICs on two cabled VN-1s, the packet filter by OID, traffic both
  * ways at once on 1 and 2 vCPUs with every frame accounted for, then halt

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/legacy_host.h - host API of the NDIS 5 layer: register an NDIS 5
+ * ndis/ndis5/host.h - host API of the NDIS 5 layer: register an NDIS 5
  * miniport driver (its DriverEntry calls NdisMInitializeWrapper and
  * NdisMRegisterMiniport), start adapters of it on an INTx line and,
  * optionally, a device's registers and ports, drive sends, queries and sets, receive
@@ -10,8 +10,8 @@
  * <ndisrt/ndis.h>. The miniport hosting of <ndisrt/host.h> calls these for
  * a driver that registered with NdisMRegisterMiniport. See docs/ndis5.md.
  */
-#ifndef NDISRT_NDIS_LEGACY_HOST_H
-#define NDISRT_NDIS_LEGACY_HOST_H
+#ifndef NDISRT_NDIS_NDIS5_HOST_H
+#define NDISRT_NDIS_NDIS5_HOST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -172,9 +172,9 @@ uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n);
  * Parameters 2..4 per rule: docs/ndis5.md.
  */
 enum ndisrt_ndis5_violation {
-	NDISRT5_VIOLATION_WRAPPER = 0x2201,	  /* bad wrapper handle / driver object */
-	NDISRT5_VIOLATION_SEND_COMPLETE = 0x2202, /* NdisMSendComplete of a packet not pending */
-	NDISRT5_VIOLATION_NOT_LEGACY = 0x2203,	  /* NDIS 5 DDI on an adapter NDIS 5 did not start */
+	NDISRT_NDIS5_VIOLATION_WRAPPER = 0x2201,	  /* bad wrapper handle / driver object */
+	NDISRT_NDIS5_VIOLATION_SEND_COMPLETE = 0x2202, /* NdisMSendComplete of a packet not pending */
+	NDISRT_NDIS5_VIOLATION_NOT_NDIS5 = 0x2203,	  /* NDIS 5 DDI on an adapter NDIS 5 did not start */
 };
 
 /** ndisrt_ndis5_violation_name() - "WRAPPER", ... for an NDIS 5 parameter 1, or NULL. */
@@ -182,20 +182,20 @@ const char *ndisrt_ndis5_violation_name(uint32_t p1);
 
 /* Which NDIS 5 DDI raised it (parameter 4 unless the rule says otherwise). */
 enum ndisrt_ndis5_ddi {
-	NDISRT5_DDI_REGISTER_INTERRUPT = 0x201,
-	NDISRT5_DDI_DEREGISTER_INTERRUPT = 0x202,
-	NDISRT5_DDI_SYNCHRONIZE = 0x203,
-	NDISRT5_DDI_ISR = 0x204,
-	NDISRT5_DDI_SET_ATTRIBUTES = 0x205,
-	NDISRT5_DDI_REGISTER_MINIPORT = 0x206,
-	NDISRT5_DDI_RECEIVE = 0x207,
-	NDISRT5_DDI_SEND = 0x208,
-	NDISRT5_DDI_STATUS = 0x209,
-	NDISRT5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
+	NDISRT_NDIS5_DDI_REGISTER_INTERRUPT = 0x201,
+	NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT = 0x202,
+	NDISRT_NDIS5_DDI_SYNCHRONIZE = 0x203,
+	NDISRT_NDIS5_DDI_ISR = 0x204,
+	NDISRT_NDIS5_DDI_SET_ATTRIBUTES = 0x205,
+	NDISRT_NDIS5_DDI_REGISTER_MINIPORT = 0x206,
+	NDISRT_NDIS5_DDI_RECEIVE = 0x207,
+	NDISRT_NDIS5_DDI_SEND = 0x208,
+	NDISRT_NDIS5_DDI_STATUS = 0x209,
+	NDISRT_NDIS5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
 };
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* NDISRT_NDIS_LEGACY_HOST_H */
+#endif /* NDISRT_NDIS_NDIS5_HOST_H */
