@@ -1146,6 +1146,12 @@ IRQL:
     queue->Desc[1].Next = 0;
 
     NdisAcquireSpinLock(&queue->Lock);
+    //
+    // Polled: ask for no used buffer notification at all (the flag, or a
+    // used_event the index will not reach for 65535 entries).
+    //
+    *VIRTQ_AVAIL_FLAGS(queue->Avail) = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    *VIRTQ_USED_EVENT(queue->Avail, queue->Size) = (USHORT)(queue->LastUsed - 1);
     VioNetQueueAdd(queue, 0);
     VioNetQueueKick(queue);
     NdisReleaseSpinLock(&queue->Lock);

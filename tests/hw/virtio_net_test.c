@@ -5,6 +5,10 @@
  */
 #include "virtio_net_harness.h"
 
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <unistd.h>
+
 #define F(b) VIRTIO_BIT(b)
 #define F_BASE (F(VIRTIO_F_VERSION_1) | F(VIRTIO_NET_F_MAC) | F(VIRTIO_NET_F_STATUS))
 
@@ -552,4 +556,52 @@ Test(virtio_net, pci_cfg_window_reaches_the_bar)
 	vnet_pci_config_read(x.dev, VNET_PCI_CAP_PCICFG + 16, b, 4);
 	cr_assert_eq(memcmp(b, hx_mac[0], 4), 0, "the MAC through the window");
 	vx_fini(&x);
+}
+
+/* A capture tapped on the device's wire opens with libpcap and holds the frames sent. */
+Test(virtio_net, pcap_capture_holds_the_frames_sent)
+{
+	struct vnet_config cfg = {.irq_kind = VNET_IRQ_LINE};
+	struct vx x;
+	struct vx_tq tx;
+	struct wire_capture *cap;
+	char path[] = "/tmp/vnet_pcapXXXXXX", err[256], ebuf[PCAP_ERRBUF_SIZE];
+	uint8_t f[8][300];
+	size_t len[8];
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	pcap_t *pd;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	vx_init(&x, &cfg);
+	cap = wire_capture_open(x.h.m, path, err, sizeof(err));
+	cr_assert_not_null(cap, "%s", err);
+	wire_tap(x.w, cap);
+	vx_negotiate(&x, F_BASE);
+	vx_tq_modern(&x, &tx, 1, 16, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_driver_ok(&x);
+	for (unsigned i = 0; i < 8; i++) {
+		len[i] = hx_frame(f[i], hx_mac[1], i, 4, 17, 100 + 20 * i);
+		vx_tx_frame(&x, &tx, i, f[i], (unsigned)len[i]);
+	}
+	cr_assert_eq(x.nframes, 8);
+	vnet_free(x.dev);
+	x.dev = NULL;
+	wire_close(x.w); /* detaches the tap */
+	x.w = NULL;
+	cr_assert_eq(wire_capture_close(cap), 0);
+	pd = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	cr_assert_not_null(pd, "%s", ebuf);
+	cr_assert_eq(pcap_datalink(pd), DLT_EN10MB);
+	for (unsigned i = 0; i < 8; i++) {
+		cr_assert_eq(pcap_next_ex(pd, &ph, &data), 1, "record %u", i + 1);
+		cr_assert_eq(ph->caplen, len[i]);
+		cr_assert_eq(memcmp(data, f[i], len[i]), 0, "record %u is frame %u", i + 1, i);
+	}
+	cr_assert_eq(pcap_next_ex(pd, &ph, &data), PCAP_ERROR_BREAK, "nothing else");
+	pcap_close(pd);
+	unlink(path);
+	hx_fini(&x.h);
 }
