@@ -21,7 +21,9 @@ Abstract:
 
     A sender picks the transmit queue of the pair that belongs to its
     processor; the device steers replies of a flow to the receive queue of
-    the pair the flow was sent on.
+    the pair the flow was sent on. An NBL that finds too few free slots
+    waits, in order, on the queue's wait list; the transmit DPC posts it
+    when used buffers free enough slots.
 
 --*/
 
@@ -33,6 +35,9 @@ static NDIS_STATUS VioNetSendNetBufferList(_In_ PVIONET_ADAPTER Adapter,
                                            _In_ BOOLEAN AtDispatchLevel,
                                            _Out_ PBOOLEAN Admitted);
 static VOID VioNetSendNblsCompleted(_In_ PVIONET_ADAPTER Adapter, _In_ ULONG Count);
+static VOID VioNetPostNblLocked(_In_ PVIONET_ADAPTER Adapter, _In_ PVIONET_TX_QUEUE Queue,
+                                _In_ PNET_BUFFER_LIST Nbl, _In_ ULONG Count);
+static VOID VioNetPostWaitingLocked(_In_ PVIONET_ADAPTER Adapter, _In_ PVIONET_TX_QUEUE Queue);
 
 //
 // MiniportReserved[0] of a queued NBL: how many of its NET_BUFFERs are
@@ -73,6 +78,7 @@ IRQL:
     }
 
     slots = Queue->Vq.Size / 2;
+    Queue->Slots = slots;
     Queue->SlotAreaBytes = slots * VIONET_TX_SLOT_SIZE;
     NdisMAllocateSharedMemory(Adapter->AdapterHandle,
                               Queue->SlotAreaBytes,
@@ -207,8 +213,8 @@ VioNetSendNetBufferList(
 
 Routine Description:
 
-    Puts one NBL on the queue, one slot per NET_BUFFER, and notifies the
-    device.
+    Admits one NBL and puts it on the queue, one slot per NET_BUFFER
+    (notifying the device), or on the wait list if it does not fit now.
 
 Return Value:
 
@@ -221,15 +227,9 @@ IRQL:
 
 --*/
 {
-    PVIRTQ_DESC table;
     PNET_BUFFER nb;
-    PUCHAR slotVa;
-    ULONGLONG slotPa;
-    PVOID data;
     ULONG count = 0;
     ULONG length;
-    USHORT slot;
-    USHORT head;
     BOOLEAN running;
 
     *Admitted = FALSE;
@@ -241,7 +241,7 @@ IRQL:
         }
         count++;
     }
-    if (count == 0 || count > VIONET_TX_SLOTS) {
+    if (count == 0 || count > Queue->Slots) {
         return NDIS_STATUS_INVALID_LENGTH;
     }
 
@@ -270,18 +270,77 @@ IRQL:
         NdisAcquireSpinLock(&Queue->Vq.Lock);
     }
 
-    if (Queue->FreeCount < count) {
-        Queue->SendsFailed++;
-        if (AtDispatchLevel) {
-            NdisDprReleaseSpinLock(&Queue->Vq.Lock);
+    if (Queue->WaitHead != NULL || Queue->FreeCount < count) {
+        //
+        // Behind others, or no room: wait for the transmit DPC.
+        //
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
+        if (Queue->WaitTail != NULL) {
+            NET_BUFFER_LIST_NEXT_NBL(Queue->WaitTail) = Nbl;
         } else {
-            NdisReleaseSpinLock(&Queue->Vq.Lock);
+            Queue->WaitHead = Nbl;
         }
-        return NDIS_STATUS_RESOURCES;
+        Queue->WaitTail = Nbl;
+    } else {
+        VioNetPostNblLocked(Adapter, Queue, Nbl, count);
+        VioNetQueueKick(&Queue->Vq);
     }
 
+    if (AtDispatchLevel) {
+        NdisDprReleaseSpinLock(&Queue->Vq.Lock);
+    } else {
+        NdisReleaseSpinLock(&Queue->Vq.Lock);
+    }
+
+    return NDIS_STATUS_SUCCESS;
+}
+
+
+static
+ULONG
+VioNetNblCount(
+    _In_ PNET_BUFFER_LIST Nbl
+    )
+{
+    PNET_BUFFER nb;
+    ULONG count = 0;
+
+    for (nb = NET_BUFFER_LIST_FIRST_NB(Nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
+        count++;
+    }
+    return count;
+}
+
+
+static
+VOID
+VioNetPostNblLocked(
+    _In_ PVIONET_ADAPTER Adapter,
+    _In_ PVIONET_TX_QUEUE Queue,
+    _In_ PNET_BUFFER_LIST Nbl,
+    _In_ ULONG Count
+    )
+/*++
+
+Routine Description:
+
+    Copies each NET_BUFFER of the NBL into a free slot and makes its chain
+    available. The caller checked that Count slots are free, holds the
+    queue lock, and notifies the device afterwards.
+
+--*/
+{
+    PVIRTQ_DESC table;
+    PNET_BUFFER nb;
+    PUCHAR slotVa;
+    ULONGLONG slotPa;
+    PVOID data;
+    ULONG length;
+    USHORT slot;
+    USHORT head;
+
     NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
-    VIONET_NBL_SET_PENDING(Nbl, count);
+    VIONET_NBL_SET_PENDING(Nbl, Count);
 
     for (nb = NET_BUFFER_LIST_FIRST_NB(Nbl); nb != NULL; nb = NET_BUFFER_NEXT_NB(nb)) {
         length = NET_BUFFER_DATA_LENGTH(nb);
@@ -326,16 +385,44 @@ IRQL:
         }
         VioNetQueueAdd(&Queue->Vq, head);
     }
+}
 
-    VioNetQueueKick(&Queue->Vq);
 
-    if (AtDispatchLevel) {
-        NdisDprReleaseSpinLock(&Queue->Vq.Lock);
-    } else {
-        NdisReleaseSpinLock(&Queue->Vq.Lock);
+static
+VOID
+VioNetPostWaitingLocked(
+    _In_ PVIONET_ADAPTER Adapter,
+    _In_ PVIONET_TX_QUEUE Queue
+    )
+/*++
+
+Routine Description:
+
+    Posts waiting NBLs, in order, while their slots are free. The queue
+    lock is held.
+
+--*/
+{
+    PNET_BUFFER_LIST nbl;
+    ULONG count;
+    BOOLEAN posted = FALSE;
+
+    while ((nbl = Queue->WaitHead) != NULL) {
+        count = VioNetNblCount(nbl);
+        if (Queue->FreeCount < count) {
+            break;
+        }
+        Queue->WaitHead = NET_BUFFER_LIST_NEXT_NBL(nbl);
+        if (Queue->WaitHead == NULL) {
+            Queue->WaitTail = NULL;
+        }
+        NET_BUFFER_LIST_NEXT_NBL(nbl) = NULL;
+        VioNetPostNblLocked(Adapter, Queue, nbl, count);
+        posted = TRUE;
     }
-
-    return NDIS_STATUS_SUCCESS;
+    if (posted) {
+        VioNetQueueKick(&Queue->Vq);
+    }
 }
 
 
@@ -387,6 +474,8 @@ IRQL:
         }
     }
 
+    VioNetPostWaitingLocked(Adapter, Queue);
+
     NdisDprReleaseSpinLock(&Queue->Vq.Lock);
 
     if (completed != NULL) {
@@ -423,8 +512,9 @@ VioNetCancelSend(
 
 Routine Description:
 
-    Every accepted send is in a virtqueue already and cannot be recalled;
-    there is no software queue to cancel from.
+    NBLs in a virtqueue cannot be recalled, and the ones on the wait list
+    complete as soon as slots free (every used buffer frees one): nothing
+    is held long enough to be worth cancelling.
 
 --*/
 {

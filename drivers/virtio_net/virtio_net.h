@@ -168,6 +168,9 @@ typedef struct _VIONET_TX_QUEUE {
     PNET_BUFFER_LIST        SlotNbl[VIONET_TX_SLOTS]; // (Q)
     USHORT                  Free[VIONET_TX_SLOTS];    // (Q) stack of free slots
     ULONG                   FreeCount;      // (Q)
+    ULONG                   Slots;          // (c) Vq.Size / 2
+    PNET_BUFFER_LIST        WaitHead;       // (Q) admitted NBLs waiting for slots, in order
+    PNET_BUFFER_LIST        WaitTail;       // (Q)
 
     ULONG64                 FramesSent;     // (Q)
     ULONG64                 BytesSent;      // (Q)

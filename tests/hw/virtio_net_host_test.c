@@ -89,8 +89,8 @@ static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const vo
 	atomic_fetch_add(&s->link_states, 1);
 }
 
-static void vt_start(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
-		     enum ndisrt_irq_mode irq, unsigned msgs)
+static void vt_start_opts(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
+			  enum ndisrt_irq_mode irq, unsigned msgs, const char *options)
 {
 	struct ndisrt_host_config hc = {.nr_vcpus = vcpus};
 
@@ -109,6 +109,7 @@ static void vt_start(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
 			.port_base = (uint16_t)(0xC000 + 0x40 * i),
 			.irq_kind = kind,
 			.nr_msgs = kind == HW_IRQ_MSIX ? msgs : 1,
+			.options = options,
 		};
 
 		p.mac[0] = 0x02;
@@ -138,6 +139,12 @@ static void vt_start(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
 					.l4 = 6};
 }
 
+static void vt_start(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
+		     enum ndisrt_irq_mode irq, unsigned msgs)
+{
+	vt_start_opts(t, vcpus, kind, irq, msgs, NULL);
+}
+
 static void vt_fini(struct vt *t)
 {
 	for (unsigned i = 0; i < 2; i++)
@@ -153,8 +160,12 @@ static void vt_fini(struct vt *t)
 	ndisrt_host_free(t->h);
 }
 
-/* NIC 0 sends frames [0, NFRAMES) from every vCPU in turn, in batches of 32. */
-static void vt_send_all(struct vt *t, unsigned vcpus)
+/*
+ * NIC 0 sends frames [0, NFRAMES) from every vCPU in turn, in batches of
+ * @batch; with @paced, each batch must arrive before the next is sent (so a
+ * small receive queue never overflows).
+ */
+static void vt_send_paced(struct vt *t, unsigned vcpus, unsigned batch, bool paced)
 {
 	static uint8_t bufs[32][2048];
 	const void *frames[32];
@@ -162,7 +173,7 @@ static void vt_send_all(struct vt *t, unsigned vcpus)
 	struct ndisrt_nic_stats s;
 
 	for (unsigned done = 0, b = 0; done < NFRAMES; b++) {
-		unsigned k = NFRAMES - done < 32 ? NFRAMES - done : 32;
+		unsigned k = NFRAMES - done < batch ? NFRAMES - done : batch;
 
 		for (unsigned j = 0; j < k; j++) {
 			lens[j] = wire_gen_frame(&t->g, done + j, bufs[j], sizeof(bufs[j]));
@@ -172,8 +183,15 @@ static void vt_send_all(struct vt *t, unsigned vcpus)
 		done += k;
 		WAIT_UNTIL((ndisrt_nic_get_stats(t->nic[0], &s),
 			    s.send_completed + s.send_failed >= done));
+		if (paced)
+			WAIT_UNTIL(atomic_load(&t->rx[1].frames) >= done);
 	}
 	cr_assert_eq(s.send_failed, 0, "every send completed with NDIS_STATUS_SUCCESS");
+}
+
+static void vt_send_all(struct vt *t, unsigned vcpus)
+{
+	vt_send_paced(t, vcpus, 32, false);
 }
 
 /* Every frame arrived once, intact; the device's count of accepted frames matches. */
@@ -305,5 +323,23 @@ Test(virtio_net_host, spurious_line_interrupt_then_traffic_flows)
 	vt_send_all(&t, 2);
 	vt_check_received(&t);
 	cr_assert_eq(hw_device_stat(t.dev[1], "inj_spurious", NULL), 1);
+	vt_fini(&t);
+}
+
+/*
+ * A non-transitional device (1AF4:1041, no legacy I/O BAR) with 16-entry
+ * queues: 8 transmit slots, so batches of 12 make NBLs wait for slots, and
+ * every index wraps many times.
+ */
+Test(virtio_net_host, modern_only_device_small_queues_wrap)
+{
+	struct vt t;
+	uint8_t cs[4];
+
+	vt_start_opts(&t, 2, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 16, "modern,qsize=16");
+	hw_dev_config_read(t.dev[1], 0, cs, sizeof(cs));
+	cr_assert_eq(cs[2] | cs[3] << 8, 0x1041);
+	vt_send_paced(&t, 2, 12, true);
+	vt_check_received(&t);
 	vt_fini(&t);
 }
