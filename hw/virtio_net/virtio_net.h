@@ -36,7 +36,7 @@ struct vnet;
 
 #define VIRTIO_PCI_VENDOR 0x1AF4u
 #define VIRTIO_PCI_DEVICE_NET_TRANSITIONAL 0x1000u
-#define VIRTIO_PCI_DEVICE_NET_MODERN 0x1041u	/* 0x1040 + device ID 1 */
+#define VIRTIO_PCI_DEVICE_NET_MODERN 0x1041u /* 0x1040 + device ID 1 */
 #define VIRTIO_ID_NET 1u
 
 /* Device status (virtio: Device Status Field) */
@@ -62,12 +62,12 @@ struct vnet;
 #define VIRTIO_BIT(b) (1ULL << (b))
 
 /* What this model implements; a device offers this set or a subset of it. */
-#define VNET_FEATURES_SUPPORTED                                                             \
-	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |                     \
-	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) |              \
-	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_MQ) |                    \
-	 VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |              \
-	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_VERSION_1) |                   \
+#define VNET_FEATURES_SUPPORTED                                                 \
+	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |         \
+	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) | \
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_MQ) |       \
+	 VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | \
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_VERSION_1) |      \
 	 VIRTIO_BIT(VIRTIO_F_RING_RESET))
 
 /* Split virtqueue (virtio: Split Virtqueues) */
@@ -126,8 +126,8 @@ enum virtio_legacy_reg {
 	VIRTIO_LEGACY_QUEUE_NOTIFY = 0x10,
 	VIRTIO_LEGACY_STATUS = 0x12,
 	VIRTIO_LEGACY_ISR = 0x13,
-	VIRTIO_LEGACY_CONFIG_VECTOR = 0x14,	/* MSI-X enabled only */
-	VIRTIO_LEGACY_QUEUE_VECTOR = 0x16,	/* MSI-X enabled only */
+	VIRTIO_LEGACY_CONFIG_VECTOR = 0x14, /* MSI-X enabled only */
+	VIRTIO_LEGACY_QUEUE_VECTOR = 0x16,  /* MSI-X enabled only */
 };
 #define VIRTIO_LEGACY_CONFIG_OFF(msix) ((msix) ? 0x18u : 0x14u)
 
@@ -137,15 +137,15 @@ enum virtio_net_cfg {
 	VIRTIO_NET_CFG_STATUS = 6,
 	VIRTIO_NET_CFG_MAX_PAIRS = 8,
 	VIRTIO_NET_CFG_MTU = 10,
-	VIRTIO_NET_CFG_LEN = 10,	/* what this device presents (no MTU feature) */
+	VIRTIO_NET_CFG_LEN = 10, /* what this device presents (no MTU feature) */
 };
 #define VIRTIO_NET_S_LINK_UP 1u
 
 /* struct virtio_net_hdr (virtio: Network Device / Device Operation) */
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM 1u
 #define VIRTIO_NET_HDR_GSO_NONE 0u
-#define VIRTIO_NET_HDR_LEN 12u		/* VERSION_1 or MRG_RXBUF */
-#define VIRTIO_NET_HDR_LEN_LEGACY 10u	/* legacy interface without MRG_RXBUF */
+#define VIRTIO_NET_HDR_LEN 12u	      /* VERSION_1 or MRG_RXBUF */
+#define VIRTIO_NET_HDR_LEN_LEGACY 10u /* legacy interface without MRG_RXBUF */
 
 /* Control virtqueue (virtio: Network Device / Control Virtqueue) */
 #define VIRTIO_NET_OK 0u
@@ -158,14 +158,14 @@ enum virtio_net_cfg {
 /* ------------------------------------------------------- this device */
 
 #define VNET_MAX_PAIRS 4u
-#define VNET_MAX_QUEUES (2u * VNET_MAX_PAIRS + 1u)	/* + the control queue */
+#define VNET_MAX_QUEUES (2u * VNET_MAX_PAIRS + 1u) /* + the control queue */
 #define VNET_QUEUE_SIZE_MAX 256u
-#define VNET_NR_VECTORS 16u				/* MSI-X Table Size + 1 */
+#define VNET_NR_VECTORS 16u /* MSI-X Table Size + 1 */
 #define VNET_MAX_FRAME 16384u
 #define VNET_MIN_FRAME 14u
 
-#define VNET_BAR0_LEN 0x40u	/* legacy I/O block: header + device config */
-#define VNET_BAR1_LEN 0x8000u	/* modern structures, MSI-X table and PBA */
+#define VNET_BAR0_LEN 0x40u   /* legacy I/O block: header + device config */
+#define VNET_BAR1_LEN 0x8000u /* modern structures, MSI-X table and PBA */
 #define VNET_BAR1_COMMON 0x0000u
 #define VNET_BAR1_ISR 0x1000u
 #define VNET_BAR1_DEVICE 0x2000u
@@ -195,25 +195,25 @@ enum virtio_net_cfg {
 /* ------------------------------------------------------------ creation */
 
 enum vnet_irq_kind {
-	VNET_IRQ_LINE = 0,	/* INTx through the ISR status byte */
-	VNET_IRQ_MSI = 1,	/* one MSI-X message granted: everything on vector 0 */
-	VNET_IRQ_MSIX = 2,	/* up to VNET_NR_VECTORS messages */
+	VNET_IRQ_LINE = 0, /* INTx through the ISR status byte */
+	VNET_IRQ_MSI = 1,  /* one MSI-X message granted: everything on vector 0 */
+	VNET_IRQ_MSIX = 2, /* up to VNET_NR_VECTORS messages */
 };
 
 struct vnet_config {
-	struct ke_machine *machine;	/* required */
-	struct hw_dma_space *dma;	/* where rings and buffers live; required */
-	struct hw_irq_sink sink;	/* ops NULL: nowhere */
+	struct ke_machine *machine; /* required */
+	struct hw_dma_space *dma;   /* where rings and buffers live; required */
+	struct hw_irq_sink sink;    /* ops NULL: nowhere */
 	uint8_t mac[6];
-	uint16_t bar0_port;		/* legacy I/O block (transitional) */
-	uint64_t bar1_addr;		/* modern memory BAR */
+	uint16_t bar0_port; /* legacy I/O block (transitional) */
+	uint64_t bar1_addr; /* modern memory BAR */
 	uint8_t intx_vector;
 	enum vnet_irq_kind irq_kind;
-	unsigned nr_msgs;		/* MSI-X: messages offered, 1..16 */
-	bool modern_only;		/* 1AF4:1041, no legacy I/O BAR */
-	unsigned max_pairs;		/* 1..VNET_MAX_PAIRS (0: VNET_MAX_PAIRS) */
-	unsigned queue_size;		/* power of two 2..256 (0: 256) */
-	uint64_t features;		/* offered subset of VNET_FEATURES_SUPPORTED (0: all) */
+	unsigned nr_msgs;    /* MSI-X: messages offered, 1..16 */
+	bool modern_only;    /* 1AF4:1041, no legacy I/O BAR */
+	unsigned max_pairs;  /* 1..VNET_MAX_PAIRS (0: VNET_MAX_PAIRS) */
+	unsigned queue_size; /* power of two 2..256 (0: 256) */
+	uint64_t features;   /* offered subset of VNET_FEATURES_SUPPORTED (0: all) */
 	bool link_down;
 };
 
@@ -279,11 +279,11 @@ void vnet_wire_attach(struct vnet *dev, struct wire *w, unsigned end);
 enum vnet_rx_result {
 	VNET_RX_OK = 0,
 	VNET_RX_REMOVED = -1,
-	VNET_RX_NOT_READY = -2,		/* not DRIVER_OK, or NEEDS_RESET */
+	VNET_RX_NOT_READY = -2, /* not DRIVER_OK, or NEEDS_RESET */
 	VNET_RX_LINK_DOWN = -3,
 	VNET_RX_BAD_LENGTH = -4,
-	VNET_RX_NO_BUFFER = -5,		/* queue off or no (large enough) buffer */
-	VNET_RX_DEVICE_ERROR = -6,	/* malformed ring or DMA fault: NEEDS_RESET */
+	VNET_RX_NO_BUFFER = -5,	   /* queue off or no (large enough) buffer */
+	VNET_RX_DEVICE_ERROR = -6, /* malformed ring or DMA fault: NEEDS_RESET */
 };
 
 /** vnet_receive() - A frame arrives at the port. Return: 0 or a negative enum vnet_rx_result. */
@@ -309,23 +309,23 @@ struct vnet_stats {
 	uint64_t rx_offered, rx_accepted;
 	uint64_t rx_removed, rx_not_ready, rx_link_down, rx_bad_length, rx_no_buffer,
 	    rx_device_error;
-	uint64_t rx_queue[VNET_MAX_PAIRS];	/* frames placed, by receive queue */
-	uint64_t tx_chains;			/* transmit chains consumed */
-	uint64_t tx_sent, tx_link_down, tx_no_wire, tx_bad;	/* bad: too long/short */
-	uint64_t tx_dropped;	/* completed but not put on the wire: the sum of the three */
-	uint64_t tx_csum;			/* checksums completed (NEEDS_CSUM) */
+	uint64_t rx_queue[VNET_MAX_PAIRS];		    /* frames placed, by receive queue */
+	uint64_t tx_chains;				    /* transmit chains consumed */
+	uint64_t tx_sent, tx_link_down, tx_no_wire, tx_bad; /* bad: too long/short */
+	uint64_t tx_dropped; /* completed but not put on the wire: the sum of the three */
+	uint64_t tx_csum;    /* checksums completed (NEEDS_CSUM) */
 	uint64_t ctrl_cmds, ctrl_errs;
-	uint64_t driver_notifies[VNET_MAX_QUEUES];	/* available buffer notifications */
-	uint64_t used_notifies[VNET_MAX_QUEUES];	/* used buffer notifications sent */
-	uint64_t used_suppressed[VNET_MAX_QUEUES];	/* suppressed by flags / event index */
-	uint64_t device_errors;		/* NEEDS_RESET entered */
-	uint64_t features_refused;	/* FEATURES_OK not accepted */
+	uint64_t driver_notifies[VNET_MAX_QUEUES]; /* available buffer notifications */
+	uint64_t used_notifies[VNET_MAX_QUEUES];   /* used buffer notifications sent */
+	uint64_t used_suppressed[VNET_MAX_QUEUES]; /* suppressed by flags / event index */
+	uint64_t device_errors;			   /* NEEDS_RESET entered */
+	uint64_t features_refused;		   /* FEATURES_OK not accepted */
 	uint64_t resets, queue_resets;
 	uint64_t line_assertions, isr_reads;
 	uint64_t msgs_sent[VNET_NR_VECTORS], msgs_pba_pended[VNET_NR_VECTORS];
-	uint64_t msgs_no_vector;	/* events on NO_VECTOR with MSI-X on: not delivered */
-	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_drop_signal,
-	    signals_dropped, inj_surprise_removal, inj_dma_fault, dma_faults_injected;
+	uint64_t msgs_no_vector; /* events on NO_VECTOR with MSI-X on: not delivered */
+	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_drop_signal, signals_dropped,
+	    inj_surprise_removal, inj_dma_fault, dma_faults_injected;
 	uint64_t bad_accesses, msix_table_writes;
 };
 void vnet_get_stats(struct vnet *dev, struct vnet_stats *out);

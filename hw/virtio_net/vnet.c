@@ -54,12 +54,12 @@ struct vnet *vnet_create(const struct vnet_config *cfg)
 		dev->cfg.max_pairs = 1;
 	if (cfg->modern_only)
 		dev->offered |= VIRTIO_BIT(VIRTIO_F_VERSION_1);
-	dev->nq = 2 * dev->cfg.max_pairs +
-		  ((dev->offered & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)) ? 1 : 0);
+	dev->nq =
+	    2 * dev->cfg.max_pairs + ((dev->offered & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)) ? 1 : 0);
 	dev->sink = cfg->sink;
 	dev->link_up = !cfg->link_down;
-	dev->pci_command = VNET_PCI_CMD_MEM | VNET_PCI_CMD_MASTER |
-			   (cfg->modern_only ? 0 : VNET_PCI_CMD_IO);
+	dev->pci_command =
+	    VNET_PCI_CMD_MEM | VNET_PCI_CMD_MASTER | (cfg->modern_only ? 0 : VNET_PCI_CMD_IO);
 	for (unsigned v = 0; v < VNET_NR_VECTORS; v++)
 		dev->msix[v].masked = true;
 	vnet_reset_locked(dev); /* not shared yet */

@@ -24,22 +24,27 @@ static struct vnet *to_vnet(struct hw_device *d)
 	return (struct vnet *)((char *)d - offsetof(struct vnet, base));
 }
 
-static uint64_t vnet_dev_bar_read(struct hw_device *d, unsigned bar, uint32_t off,
-				  unsigned width)
+static uint64_t vnet_dev_bar_read(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
 {
 	struct vnet *dev = to_vnet(d);
 
 	if (bar == 0 && !dev->cfg.modern_only) {
 		switch (width) {
-		case 1: return vnet_pio_read8(dev, off);
-		case 2: return vnet_pio_read16(dev, off);
-		case 4: return vnet_pio_read32(dev, off);
+		case 1:
+			return vnet_pio_read8(dev, off);
+		case 2:
+			return vnet_pio_read16(dev, off);
+		case 4:
+			return vnet_pio_read32(dev, off);
 		}
 	} else if (bar == 1) {
 		switch (width) {
-		case 1: return vnet_mmio_read8(dev, off);
-		case 2: return vnet_mmio_read16(dev, off);
-		case 4: return vnet_mmio_read32(dev, off);
+		case 1:
+			return vnet_mmio_read8(dev, off);
+		case 2:
+			return vnet_mmio_read16(dev, off);
+		case 4:
+			return vnet_mmio_read32(dev, off);
 		}
 	}
 	return ~0ull; /* nothing decodes it */
@@ -52,15 +57,27 @@ static void vnet_dev_bar_write(struct hw_device *d, unsigned bar, uint32_t off, 
 
 	if (bar == 0 && !dev->cfg.modern_only) {
 		switch (width) {
-		case 1: vnet_pio_write8(dev, off, (uint8_t)v); return;
-		case 2: vnet_pio_write16(dev, off, (uint16_t)v); return;
-		case 4: vnet_pio_write32(dev, off, (uint32_t)v); return;
+		case 1:
+			vnet_pio_write8(dev, off, (uint8_t)v);
+			return;
+		case 2:
+			vnet_pio_write16(dev, off, (uint16_t)v);
+			return;
+		case 4:
+			vnet_pio_write32(dev, off, (uint32_t)v);
+			return;
 		}
 	} else if (bar == 1) {
 		switch (width) {
-		case 1: vnet_mmio_write8(dev, off, (uint8_t)v); return;
-		case 2: vnet_mmio_write16(dev, off, (uint16_t)v); return;
-		case 4: vnet_mmio_write32(dev, off, (uint32_t)v); return;
+		case 1:
+			vnet_mmio_write8(dev, off, (uint8_t)v);
+			return;
+		case 2:
+			vnet_mmio_write16(dev, off, (uint16_t)v);
+			return;
+		case 4:
+			vnet_mmio_write32(dev, off, (uint32_t)v);
+			return;
 		}
 	}
 }
@@ -70,8 +87,7 @@ static size_t vnet_dev_config_read(struct hw_device *d, uint32_t off, void *buf,
 	return vnet_pci_config_read(to_vnet(d), off, buf, len);
 }
 
-static size_t vnet_dev_config_write(struct hw_device *d, uint32_t off, const void *buf,
-				    size_t len)
+static size_t vnet_dev_config_write(struct hw_device *d, uint32_t off, const void *buf, size_t len)
 {
 	return vnet_pci_config_write(to_vnet(d), off, buf, len);
 }
@@ -93,8 +109,7 @@ static void vnet_dev_resources(struct hw_device *d, struct hw_resources *out)
 	out->message_count = r.nr_msgs;
 }
 
-static int vnet_dev_msix_program(struct hw_device *d, unsigned msg, uint64_t addr,
-				 uint32_t data)
+static int vnet_dev_msix_program(struct hw_device *d, unsigned msg, uint64_t addr, uint32_t data)
 {
 	return vnet_msix_program(to_vnet(d), msg, addr, data);
 }
@@ -169,18 +184,21 @@ static int vnet_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 
 /* ------------------------------------------------------------ statistics */
 
-#define VNET_SCALAR_STATS(X)                                                                   \
-	X(rx_offered) X(rx_accepted) X(rx_removed) X(rx_not_ready) X(rx_link_down)             \
-	X(rx_bad_length) X(rx_no_buffer) X(rx_device_error) X(tx_chains) X(tx_sent)           \
-	X(tx_link_down) X(tx_no_wire) X(tx_bad) X(tx_dropped) X(tx_csum) X(ctrl_cmds) X(ctrl_errs)          \
-	X(device_errors) X(features_refused) X(resets) X(queue_resets) X(line_assertions)     \
-	X(isr_reads) X(msgs_no_vector) X(inj_link_changes) X(inj_spurious) X(inj_stuck_line)  \
-	X(inj_drop_signal) X(signals_dropped) X(inj_surprise_removal) X(inj_dma_fault)        \
-	X(dma_faults_injected) X(bad_accesses) X(msix_table_writes)
+#define VNET_SCALAR_STATS(X)                                                                  \
+	X(rx_offered)                                                                         \
+	X(rx_accepted) X(rx_removed) X(rx_not_ready) X(rx_link_down) X(rx_bad_length)         \
+	    X(rx_no_buffer) X(rx_device_error) X(tx_chains) X(tx_sent) X(tx_link_down)        \
+		X(tx_no_wire) X(tx_bad) X(tx_dropped) X(tx_csum) X(ctrl_cmds) X(ctrl_errs)    \
+		    X(device_errors) X(features_refused) X(resets) X(queue_resets)            \
+			X(line_assertions) X(isr_reads) X(msgs_no_vector) X(inj_link_changes) \
+			    X(inj_spurious) X(inj_stuck_line) X(inj_drop_signal)              \
+				X(signals_dropped) X(inj_surprise_removal) X(inj_dma_fault)   \
+				    X(dma_faults_injected) X(bad_accesses) X(msix_table_writes)
 
-#define VNET_ARRAY_STATS(X)                                                                    \
-	X(rx_queue, 4) X(driver_notifies, 9) X(used_notifies, 9) X(used_suppressed, 9)         \
-	X(msgs_sent, 16) X(msgs_pba_pended, 16)
+#define VNET_ARRAY_STATS(X)                                                              \
+	X(rx_queue, 4)                                                                   \
+	X(driver_notifies, 9) X(used_notifies, 9) X(used_suppressed, 9) X(msgs_sent, 16) \
+	    X(msgs_pba_pended, 16)
 
 #define N4(a) #a ".0", #a ".1", #a ".2", #a ".3",
 #define N9(a) N4(a) #a ".4", #a ".5", #a ".6", #a ".7", #a ".8",
@@ -203,8 +221,8 @@ static size_t vnet_dev_stats(struct hw_device *d, struct hw_stat *out, size_t ca
 
 	vnet_get_stats(to_vnet(d), &s);
 #define SCALAR_VALUE(f) v[i++] = s.f;
-#define ARRAY_VALUES(f, n)                                                                     \
-	for (unsigned k = 0; k < (n); k++)                                                     \
+#define ARRAY_VALUES(f, n)                 \
+	for (unsigned k = 0; k < (n); k++) \
 		v[i++] = s.f[k];
 	VNET_SCALAR_STATS(SCALAR_VALUE)
 	VNET_ARRAY_STATS(ARRAY_VALUES)
@@ -221,34 +239,34 @@ static void vnet_dev_destroy(struct hw_device *d)
 }
 
 static const struct hw_device_ops vnet_dev_ops = {
-	.bar_read = vnet_dev_bar_read,
-	.bar_write = vnet_dev_bar_write,
-	.config_read = vnet_dev_config_read,
-	.config_write = vnet_dev_config_write,
-	.resources = vnet_dev_resources,
-	.msix_program = vnet_dev_msix_program,
-	.msix_mask = vnet_dev_msix_mask,
-	.msix_enable = vnet_dev_msix_enable,
-	.msix_function_mask = vnet_dev_msix_function_mask,
-	.set_sink = vnet_dev_set_sink,
-	.line_asserted = vnet_dev_line_asserted,
-	.wire_attach = vnet_dev_wire_attach,
-	.reset = vnet_dev_reset,
-	.fault = vnet_dev_fault,
-	.stats = vnet_dev_stats,
-	.destroy = vnet_dev_destroy,
+    .bar_read = vnet_dev_bar_read,
+    .bar_write = vnet_dev_bar_write,
+    .config_read = vnet_dev_config_read,
+    .config_write = vnet_dev_config_write,
+    .resources = vnet_dev_resources,
+    .msix_program = vnet_dev_msix_program,
+    .msix_mask = vnet_dev_msix_mask,
+    .msix_enable = vnet_dev_msix_enable,
+    .msix_function_mask = vnet_dev_msix_function_mask,
+    .set_sink = vnet_dev_set_sink,
+    .line_asserted = vnet_dev_line_asserted,
+    .wire_attach = vnet_dev_wire_attach,
+    .reset = vnet_dev_reset,
+    .fault = vnet_dev_fault,
+    .stats = vnet_dev_stats,
+    .destroy = vnet_dev_destroy,
 };
 
 void vnet_device_init(struct vnet *dev)
 {
 	struct hw_pci_id id = {
-		.vendor = VIRTIO_PCI_VENDOR,
-		.device = dev->cfg.modern_only ? VIRTIO_PCI_DEVICE_NET_MODERN
-					       : VIRTIO_PCI_DEVICE_NET_TRANSITIONAL,
-		.subsys_vendor = VIRTIO_PCI_VENDOR,
-		.subsys_device = dev->cfg.modern_only ? 0x0040 : VIRTIO_ID_NET,
-		.revision = dev->cfg.modern_only ? 1 : 0,
-		.class_code = 0x02,
+	    .vendor = VIRTIO_PCI_VENDOR,
+	    .device = dev->cfg.modern_only ? VIRTIO_PCI_DEVICE_NET_MODERN
+					   : VIRTIO_PCI_DEVICE_NET_TRANSITIONAL,
+	    .subsys_vendor = VIRTIO_PCI_VENDOR,
+	    .subsys_device = dev->cfg.modern_only ? 0x0040 : VIRTIO_ID_NET,
+	    .revision = dev->cfg.modern_only ? 1 : 0,
+	    .class_code = 0x02,
 	};
 
 	hw_device_init(&dev->base, &vnet_dev_ops, &id);
@@ -300,7 +318,7 @@ static int vnet_parse_options(const char *opts, struct vnet_config *vc, char *er
 		if (*p == ',')
 			p++;
 		continue;
-bad:
+	bad:
 		snprintf(err, errlen,
 			 "virtio-net: bad option '%.*s' (known: modern, qsize=2..256 power of two, "
 			 "features=0xHEX within 0x%" PRIx64 ")",
@@ -332,7 +350,8 @@ static struct hw_device *vnet_model_create(const struct hw_device_params *p, cha
 						  : VNET_IRQ_MSIX;
 	vc.nr_msgs = p->irq_kind == HW_IRQ_MSIX ? (p->nr_msgs ? p->nr_msgs : VNET_NR_VECTORS) : 1;
 	if (vc.nr_msgs < 1 || vc.nr_msgs > VNET_NR_VECTORS) {
-		snprintf(err, errlen, "virtio-net: %u MSI-X messages asked for, the device has 1..%u",
+		snprintf(err, errlen,
+			 "virtio-net: %u MSI-X messages asked for, the device has 1..%u",
 			 vc.nr_msgs, VNET_NR_VECTORS);
 		return NULL;
 	}
@@ -354,10 +373,10 @@ static struct hw_device *vnet_model_create(const struct hw_device_params *p, cha
 }
 
 const struct hw_device_model hw_model_virtio_net = {
-	.name = "virtio-net",
-	.summary = "virtio-net (OASIS virtio 1.x): transitional 1AF4:1000 (legacy I/O + modern "
-		   "BAR), split virtqueues, up to 4 queue pairs, MSI-X (16), INTx "
-		   "(docs/devices/virtio-net.md)",
-	.create = vnet_model_create,
-	.sample_driver = "virtio_net",
+    .name = "virtio-net",
+    .summary = "virtio-net (OASIS virtio 1.x): transitional 1AF4:1000 (legacy I/O + modern "
+	       "BAR), split virtqueues, up to 4 queue pairs, MSI-X (16), INTx "
+	       "(docs/devices/virtio-net.md)",
+    .create = vnet_model_create,
+    .sample_driver = "virtio_net",
 };

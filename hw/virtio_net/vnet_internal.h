@@ -20,28 +20,28 @@
 #include "hw/dma.h"
 #include "hw/wire.h"
 
-#define VNET_FLOWS 64u	/* automatic receive steering table (direct-mapped) */
+#define VNET_FLOWS 64u /* automatic receive steering table (direct-mapped) */
 
 /* Lock key: (L) device lock at HIGH_LEVEL  (c) constant after create
  * (r) owned by the queue's single active runner (busy) */
 
 struct vnet_vq {
-	uint16_t size;		/* (L) queue_size (driver may lower it) */
-	uint16_t vector;	/* (L) queue_msix_vector */
-	bool enabled;		/* (L) queue_enable, or a legacy PFN set */
-	bool reset_done;	/* (L) queue_reset reads 1 after a queue reset */
-	uint32_t pfn;		/* (L) legacy Queue Address */
-	uint64_t desc, avail, used;	/* (L) bus addresses of the three areas */
-	uint16_t last_avail;	/* (L) next available ring entry the device takes */
-	uint16_t used_idx;	/* (L) the used idx the device last published */
-	uint32_t gen;		/* (L) bumped by every reset of the queue */
-	bool busy;		/* (L) a runner owns the queue's transmissions */
+	uint16_t size;		    /* (L) queue_size (driver may lower it) */
+	uint16_t vector;	    /* (L) queue_msix_vector */
+	bool enabled;		    /* (L) queue_enable, or a legacy PFN set */
+	bool reset_done;	    /* (L) queue_reset reads 1 after a queue reset */
+	uint32_t pfn;		    /* (L) legacy Queue Address */
+	uint64_t desc, avail, used; /* (L) bus addresses of the three areas */
+	uint16_t last_avail;	    /* (L) next available ring entry the device takes */
+	uint16_t used_idx;	    /* (L) the used idx the device last published */
+	uint32_t gen;		    /* (L) bumped by every reset of the queue */
+	bool busy;		    /* (L) a runner owns the queue's transmissions */
 };
 
 struct vnet_msix_entry {
-	uint64_t addr;		/* (L) */
-	uint32_t data;		/* (L) */
-	bool masked;		/* (L) */
+	uint64_t addr; /* (L) */
+	uint32_t data; /* (L) */
+	bool masked;   /* (L) */
 };
 
 /* One segment of a descriptor chain, as the walker found it. */
@@ -52,26 +52,26 @@ struct vnet_seg {
 };
 
 struct vnet {
-	struct hw_device base;		/* (c) the device seam (vnet_dev.c) */
-	struct vnet_config cfg;		/* (c) */
-	uint64_t offered;		/* (c) features offered */
-	unsigned nq;			/* (c) num_queues: 2 * max_pairs + 1 */
+	struct hw_device base;	/* (c) the device seam (vnet_dev.c) */
+	struct vnet_config cfg; /* (c) */
+	uint64_t offered;	/* (c) features offered */
+	unsigned nq;		/* (c) num_queues: 2 * max_pairs + 1 */
 	struct ke_spinlock lock;
 
 	/* virtio common state (L) */
 	uint8_t status;
-	uint64_t driver_features;	/* what the driver wrote */
-	uint64_t features;		/* negotiated: valid after FEATURES_OK (legacy: at once) */
+	uint64_t driver_features; /* what the driver wrote */
+	uint64_t features;	  /* negotiated: valid after FEATURES_OK (legacy: at once) */
 	uint32_t dfselect, gfselect;
 	uint16_t config_vector;
 	uint16_t queue_select;
 	uint8_t config_generation;
-	bool config_dirty;		/* changed since the driver last read it */
-	bool legacy;			/* the driver uses the legacy interface */
+	bool config_dirty; /* changed since the driver last read it */
+	bool legacy;	   /* the driver uses the legacy interface */
 	uint8_t isr;
-	unsigned pairs;			/* active queue pairs (MQ) */
+	unsigned pairs; /* active queue pairs (MQ) */
 	struct vnet_vq vq[VNET_MAX_QUEUES];
-	uint8_t flow_pair[VNET_FLOWS];	/* pair + 1 of the flow's last transmit; 0 none */
+	uint8_t flow_pair[VNET_FLOWS]; /* pair + 1 of the flow's last transmit; 0 none */
 	uint32_t reset_gen;
 
 	/* link and PCI (L) */
@@ -84,7 +84,7 @@ struct vnet {
 	struct vnet_msix_entry msix[VNET_NR_VECTORS];
 	uint32_t pba;
 	unsigned drop_next[VNET_NR_VECTORS];
-	unsigned dma_fault_next;	/* descriptor fetches to fail */
+	unsigned dma_fault_next; /* descriptor fetches to fail */
 	struct {
 		uint8_t bar;
 		uint32_t offset, length;
@@ -92,14 +92,14 @@ struct vnet {
 	} pcicfg;
 	struct hw_irq_sink sink;
 
-	struct wire *wire;		/* host thread only */
+	struct wire *wire; /* host thread only */
 	unsigned wire_end;
 
-	struct vnet_seg segs[VNET_QUEUE_SIZE_MAX];	/* (L) chain walker scratch */
-	uint16_t rx_heads[VNET_QUEUE_SIZE_MAX];		/* (L) MRG_RXBUF scratch */
-	uint32_t rx_lens[VNET_QUEUE_SIZE_MAX];		/* (L) */
+	struct vnet_seg segs[VNET_QUEUE_SIZE_MAX]; /* (L) chain walker scratch */
+	uint16_t rx_heads[VNET_QUEUE_SIZE_MAX];	   /* (L) MRG_RXBUF scratch */
+	uint32_t rx_lens[VNET_QUEUE_SIZE_MAX];	   /* (L) */
 	uint8_t tx_stage[VNET_MAX_PAIRS][VNET_MAX_FRAME + VIRTIO_NET_HDR_LEN]; /* (r) */
-	struct vnet_stats st;		/* (L) */
+	struct vnet_stats st;						       /* (L) */
 };
 
 static inline ke_irql_t vnet_lock(struct vnet *dev)

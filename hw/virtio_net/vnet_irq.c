@@ -37,8 +37,8 @@ void vnet_irq_update_locked(struct vnet *dev)
 		vnet_line_drive_locked(dev, false);
 		return;
 	}
-	want = dev->stuck || (dev->isr && !vnet_msix_on(dev) &&
-			      !(dev->pci_command & VNET_PCI_CMD_INTX_DISABLE));
+	want = dev->stuck ||
+	       (dev->isr && !vnet_msix_on(dev) && !(dev->pci_command & VNET_PCI_CMD_INTX_DISABLE));
 	vnet_line_drive_locked(dev, want);
 }
 

@@ -148,10 +148,10 @@ static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *fra
 	uint64_t nb_addr[2] = {0, 0};
 	unsigned nbuf = 0;
 
-	hdr[0] = 0;				/* flags */
+	hdr[0] = 0; /* flags */
 	hdr[1] = VIRTIO_NET_HDR_GSO_NONE;
 	if (hl == VIRTIO_NET_HDR_LEN)
-		hdr[10] = 1;			/* num_buffers, patched below */
+		hdr[10] = 1; /* num_buffers, patched below */
 	while (put < total) {
 		int r = vnet_vq_pop_locked(dev, q, &head), n;
 		size_t cap, done, chunk, at = 0;
@@ -195,7 +195,8 @@ static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *fra
 	if (nbuf > 1) {
 		uint8_t b[2] = {(uint8_t)nbuf, (uint8_t)(nbuf >> 8)};
 
-		if (!nb_addr[0] || !nb_addr[1] || hw_dma_write(dev->cfg.dma, nb_addr[0], &b[0], 1) ||
+		if (!nb_addr[0] || !nb_addr[1] ||
+		    hw_dma_write(dev->cfg.dma, nb_addr[0], &b[0], 1) ||
 		    hw_dma_write(dev->cfg.dma, nb_addr[1], &b[1], 1))
 			goto error;
 	}
@@ -288,8 +289,7 @@ static void vnet_deliver(struct vnet *dev, const void *frame, size_t len)
 }
 
 /* Gather the readable part of the chain into the staging buffer. Return: its length. */
-static size_t vnet_tx_gather_locked(struct vnet *dev, int n, uint8_t *stage, size_t cap,
-				    bool *ok)
+static size_t vnet_tx_gather_locked(struct vnet *dev, int n, uint8_t *stage, size_t cap, bool *ok)
 {
 	size_t got = 0;
 

@@ -52,7 +52,8 @@ static void vnet_pci_image_locked(const struct vnet *dev, uint8_t cs[VNET_PCI_CO
 
 	memset(cs, 0, VNET_PCI_CONFIG_LEN);
 	put16(cs + 0x00, VIRTIO_PCI_VENDOR);
-	put16(cs + 0x02, modern ? VIRTIO_PCI_DEVICE_NET_MODERN : VIRTIO_PCI_DEVICE_NET_TRANSITIONAL);
+	put16(cs + 0x02,
+	      modern ? VIRTIO_PCI_DEVICE_NET_MODERN : VIRTIO_PCI_DEVICE_NET_TRANSITIONAL);
 	put16(cs + 0x04, dev->pci_command);
 	put16(cs + 0x06, VNET_PCI_STATUS_CAPS | (intx || dev->stuck ? VNET_PCI_STATUS_INTX : 0));
 	cs[0x08] = modern ? 1 : 0; /* transitional devices MUST have revision 0 */
@@ -113,10 +114,10 @@ static bool vnet_window(struct vnet *dev, uint8_t *bar, uint32_t *off, unsigned 
 static uint32_t vnet_bar_read(struct vnet *dev, uint8_t bar, uint32_t off, unsigned len)
 {
 	if (bar == 0)
-		return len == 1 ? vnet_pio_read8(dev, off)
+		return len == 1	  ? vnet_pio_read8(dev, off)
 		       : len == 2 ? vnet_pio_read16(dev, off)
 				  : vnet_pio_read32(dev, off);
-	return len == 1 ? vnet_mmio_read8(dev, off)
+	return len == 1	  ? vnet_mmio_read8(dev, off)
 	       : len == 2 ? vnet_mmio_read16(dev, off)
 			  : vnet_mmio_read32(dev, off);
 }
@@ -198,11 +199,13 @@ size_t vnet_pci_config_write(struct vnet *dev, uint32_t off, const void *buf, si
 		} else if (at >= PCICFG_OFFSET && at < PCICFG_OFFSET + 4) {
 			unsigned sh = 8 * (at - PCICFG_OFFSET);
 
-			dev->pcicfg.offset = (dev->pcicfg.offset & ~(0xFFu << sh)) | (uint32_t)b[i] << sh;
+			dev->pcicfg.offset = (dev->pcicfg.offset & ~(0xFFu << sh)) | (uint32_t)b[i]
+											 << sh;
 		} else if (at >= PCICFG_LENGTH && at < PCICFG_LENGTH + 4) {
 			unsigned sh = 8 * (at - PCICFG_LENGTH);
 
-			dev->pcicfg.length = (dev->pcicfg.length & ~(0xFFu << sh)) | (uint32_t)b[i] << sh;
+			dev->pcicfg.length = (dev->pcicfg.length & ~(0xFFu << sh)) | (uint32_t)b[i]
+											 << sh;
 		} else if (at >= PCICFG_DATA && at < PCICFG_DATA + 4) {
 			dev->pcicfg.data[at - PCICFG_DATA] = b[i];
 			data_written = true;
@@ -218,7 +221,8 @@ size_t vnet_pci_config_write(struct vnet *dev, uint32_t off, const void *buf, si
 		old = vnet_lock(dev);
 		memcpy(d, dev->pcicfg.data, 4);
 		vnet_unlock(dev, old);
-		v = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+		v = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
+		    (uint32_t)d[3] << 24;
 		vnet_bar_write(dev, bar, woff, wlen, v);
 	}
 	return len;

@@ -167,7 +167,7 @@ static bool vnet_common_field(struct vnet *dev, uint32_t f, uint32_t *v, unsigne
 		uint64_t a = 0;
 
 		if (vq)
-			a = f < VIRTIO_COMMON_Q_AVAILLO	  ? vq->desc
+			a = f < VIRTIO_COMMON_Q_AVAILLO	 ? vq->desc
 			    : f < VIRTIO_COMMON_Q_USEDLO ? vq->avail
 							 : vq->used;
 		*v = (f & 4) ? (uint32_t)(a >> 32) : (uint32_t)a;
@@ -226,8 +226,8 @@ static bool vnet_common_write_locked(struct vnet *dev, uint32_t off, unsigned si
 		if (dev->gfselect < 2 && !(dev->status & VIRTIO_STATUS_FEATURES_OK)) {
 			unsigned sh = 32 * dev->gfselect;
 
-			dev->driver_features = (dev->driver_features & ~(0xFFFFFFFFULL << sh)) |
-					       (uint64_t)v << sh;
+			dev->driver_features =
+			    (dev->driver_features & ~(0xFFFFFFFFULL << sh)) | (uint64_t)v << sh;
 		}
 		return true;
 	case VIRTIO_COMMON_MSIX:
@@ -460,7 +460,8 @@ static uint32_t vnet_read(struct vnet *dev, bool io, uint32_t off, unsigned size
 		dev->st.bad_accesses++;
 		v = 0;
 	} else {
-		v = io ? vnet_bar0_read_locked(dev, off, size) : vnet_bar1_read_locked(dev, off, size);
+		v = io ? vnet_bar0_read_locked(dev, off, size)
+		       : vnet_bar1_read_locked(dev, off, size);
 	}
 	vnet_unlock(dev, old);
 	return v & mask;

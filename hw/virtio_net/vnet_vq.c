@@ -96,8 +96,8 @@ static int vnet_desc_read(struct vnet *dev, uint64_t at, struct vnet_seg *s, uin
 	for (int i = 7; i >= 0; i--)
 		addr = addr << 8 | d[i];
 	s->addr = addr;
-	s->len = (uint32_t)d[8] | (uint32_t)d[9] << 8 | (uint32_t)d[10] << 16 |
-		 (uint32_t)d[11] << 24;
+	s->len =
+	    (uint32_t)d[8] | (uint32_t)d[9] << 8 | (uint32_t)d[10] << 16 | (uint32_t)d[11] << 24;
 	*flags = (uint16_t)(d[12] | d[13] << 8);
 	*next = (uint16_t)(d[14] | d[15] << 8);
 	s->write = *flags & VIRTQ_DESC_F_WRITE;

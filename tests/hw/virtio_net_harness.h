@@ -14,7 +14,7 @@
 
 struct vx_tq {
 	unsigned q, size;
-	uint8_t *mem;		/* desc | avail | pad | used (legacy layout, 4096 aligned) */
+	uint8_t *mem; /* desc | avail | pad | used (legacy layout, 4096 aligned) */
 	uint64_t la;
 	uint8_t *desc, *avail, *used;
 	uint64_t desc_la, avail_la, used_la;
@@ -118,15 +118,16 @@ static inline uint8_t vx_negotiate(struct vx *x, uint64_t features)
 	CW32(x, VIRTIO_COMMON_GF, (uint32_t)features);
 	CW32(x, VIRTIO_COMMON_GFSELECT, 1);
 	CW32(x, VIRTIO_COMMON_GF, (uint32_t)(features >> 32));
-	CW8(x, VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-					     VIRTIO_STATUS_FEATURES_OK);
+	CW8(x, VIRTIO_COMMON_STATUS,
+	    VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
 	return CR8(x, VIRTIO_COMMON_STATUS);
 }
 
 static inline void vx_driver_ok(struct vx *x)
 {
-	CW8(x, VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-					     VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	CW8(x, VIRTIO_COMMON_STATUS,
+	    VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+		VIRTIO_STATUS_DRIVER_OK);
 }
 
 /* A queue of @size entries in one 4096-aligned block (also the legacy layout). */
@@ -170,8 +171,8 @@ static inline void vx_tq_modern(struct vx *x, struct vx_tq *t, unsigned q, unsig
 	CW16(x, VIRTIO_COMMON_Q_ENABLE, 1);
 }
 
-static inline void vx_desc(struct vx_tq *t, unsigned i, uint64_t addr, uint32_t len,
-			   uint16_t flags, uint16_t next)
+static inline void vx_desc(struct vx_tq *t, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
+			   uint16_t next)
 {
 	uint8_t *d = t->desc + 16 * i;
 

@@ -75,8 +75,7 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 		atomic_fetch_add(&r->bad, 1);
 }
 
-static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const void *buf,
-			size_t len)
+static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const void *buf, size_t len)
 {
 	struct st_rec *s = ctx;
 	int connect;
@@ -103,13 +102,13 @@ static void vt_start_opts(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
 	cr_assert_not_null(t->w);
 	for (unsigned i = 0; i < 2; i++) {
 		struct hw_device_params p = {
-			.machine = ndisrt_host_machine(t->h),
-			.dma = ndisrt_host_dma(t->h),
-			.mem_base = 0xF0000000ULL + 0x100000ULL * i,
-			.port_base = (uint16_t)(0xC000 + 0x40 * i),
-			.irq_kind = kind,
-			.nr_msgs = kind == HW_IRQ_MSIX ? msgs : 1,
-			.options = options,
+		    .machine = ndisrt_host_machine(t->h),
+		    .dma = ndisrt_host_dma(t->h),
+		    .mem_base = 0xF0000000ULL + 0x100000ULL * i,
+		    .port_base = (uint16_t)(0xC000 + 0x40 * i),
+		    .irq_kind = kind,
+		    .nr_msgs = kind == HW_IRQ_MSIX ? msgs : 1,
+		    .options = options,
 		};
 
 		p.mac[0] = 0x02;
@@ -135,12 +134,12 @@ static void vt_start_opts(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
 		ndisrt_nic_set_rx_sink(t->nic[i], rx_sink, &t->rx[i]);
 		ndisrt_nic_set_status_sink(t->nic[i], status_sink, &t->st[i]);
 	}
-	t->g = (struct wire_gen_config){.frames = 1, .size = 300, .flows = 16, .family = 4,
-					.l4 = 6};
+	t->g =
+	    (struct wire_gen_config){.frames = 1, .size = 300, .flows = 16, .family = 4, .l4 = 6};
 }
 
-static void vt_start(struct vt *t, unsigned vcpus, enum hw_irq_kind kind,
-		     enum ndisrt_irq_mode irq, unsigned msgs)
+static void vt_start(struct vt *t, unsigned vcpus, enum hw_irq_kind kind, enum ndisrt_irq_mode irq,
+		     unsigned msgs)
 {
 	vt_start_opts(t, vcpus, kind, irq, msgs, NULL);
 }
@@ -205,8 +204,7 @@ static void vt_check_received(struct vt *t)
 	cr_assert_eq(hw_device_stat(t->dev[0], "tx_sent", NULL), NFRAMES);
 }
 
-static void traffic(unsigned vcpus, enum hw_irq_kind kind, enum ndisrt_irq_mode irq,
-		    unsigned msgs)
+static void traffic(unsigned vcpus, enum hw_irq_kind kind, enum ndisrt_irq_mode irq, unsigned msgs)
 {
 	struct vt t;
 

@@ -54,8 +54,8 @@ Test(virtio_net, pci_identity_and_capability_chain)
 /* virtio: Feature Bits ("otherwise it MUST fail to set the FEATURES_OK device status bit") */
 Test(virtio_net, features_ok_refused_for_unsupported_features)
 {
-	struct vnet_config cfg = {.features = F_BASE | F(VIRTIO_NET_F_CTRL_VQ) |
-					      F(VIRTIO_NET_F_MQ)};
+	struct vnet_config cfg = {.features =
+				      F_BASE | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_MQ)};
 	struct vx x;
 	struct vnet_stats st;
 
@@ -403,8 +403,7 @@ Test(virtio_net, legacy_interface_pfn_layout_and_moving_config)
 	vx_tq_alloc(&x, &rx, 0, VNET_QUEUE_SIZE_MAX, 2048);
 	vnet_pio_write32(x.dev, VIRTIO_LEGACY_QUEUE_PFN, (uint32_t)(rx.la / 4096));
 	vnet_pio_write8(x.dev, VIRTIO_LEGACY_STATUS,
-			VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-			    VIRTIO_STATUS_DRIVER_OK);
+			VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK);
 	vx_rx_give(&rx, 0, 2048);
 	len = hx_frame(f, hx_mac[0], 0, 4, 17, 100);
 	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
