@@ -54,6 +54,8 @@ struct vnet;
 #define VIRTIO_NET_F_STATUS 16
 #define VIRTIO_NET_F_CTRL_VQ 17
 #define VIRTIO_NET_F_MQ 22
+#define VIRTIO_NET_F_HASH_REPORT 57
+#define VIRTIO_NET_F_RSS 60
 #define VIRTIO_F_ANY_LAYOUT 27
 #define VIRTIO_F_INDIRECT_DESC 28
 #define VIRTIO_F_EVENT_IDX 29
@@ -62,13 +64,14 @@ struct vnet;
 #define VIRTIO_BIT(b) (1ULL << (b))
 
 /* What this model implements; a device offers this set or a subset of it. */
-#define VNET_FEATURES_SUPPORTED                                                 \
-	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |         \
-	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) | \
-	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_MQ) |       \
-	 VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | \
-	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_VERSION_1) |      \
-	 VIRTIO_BIT(VIRTIO_F_RING_RESET))
+#define VNET_FEATURES_SUPPORTED                                                   \
+	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |           \
+	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) |   \
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_MQ) |         \
+	 VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |   \
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_VERSION_1) |        \
+	 VIRTIO_BIT(VIRTIO_F_RING_RESET) | VIRTIO_BIT(VIRTIO_NET_F_HASH_REPORT) | \
+	 VIRTIO_BIT(VIRTIO_NET_F_RSS))
 
 /* Split virtqueue (virtio: Split Virtqueues) */
 #define VIRTQ_DESC_F_NEXT 1u
@@ -137,7 +140,12 @@ enum virtio_net_cfg {
 	VIRTIO_NET_CFG_STATUS = 6,
 	VIRTIO_NET_CFG_MAX_PAIRS = 8,
 	VIRTIO_NET_CFG_MTU = 10,
-	VIRTIO_NET_CFG_LEN = 10, /* what this device presents (no MTU feature) */
+	VIRTIO_NET_CFG_SPEED = 12,
+	VIRTIO_NET_CFG_DUPLEX = 16,
+	VIRTIO_NET_CFG_RSS_MAX_KEY = 17,
+	VIRTIO_NET_CFG_RSS_MAX_TABLE = 18,
+	VIRTIO_NET_CFG_HASH_TYPES = 20,
+	VIRTIO_NET_CFG_LEN = 24, /* through supported_hash_types */
 };
 #define VIRTIO_NET_S_LINK_UP 1u
 
@@ -146,6 +154,7 @@ enum virtio_net_cfg {
 #define VIRTIO_NET_HDR_GSO_NONE 0u
 #define VIRTIO_NET_HDR_LEN 12u	      /* VERSION_1 or MRG_RXBUF */
 #define VIRTIO_NET_HDR_LEN_LEGACY 10u /* legacy interface without MRG_RXBUF */
+#define VIRTIO_NET_HDR_LEN_HASH 20u   /* + hash_value, hash_report, padding */
 
 /* Control virtqueue (virtio: Network Device / Control Virtqueue) */
 #define VIRTIO_NET_OK 0u
@@ -154,6 +163,23 @@ enum virtio_net_cfg {
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0u
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1u
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX 0x8000u
+#define VIRTIO_NET_CTRL_MQ_RSS_CONFIG 1u
+#define VIRTIO_NET_CTRL_MQ_HASH_CONFIG 2u
+
+/* Hash types and reports (virtio: Hash calculation for incoming packets) */
+#define VIRTIO_NET_HASH_TYPE_IPv4 (1u << 0)
+#define VIRTIO_NET_HASH_TYPE_TCPv4 (1u << 1)
+#define VIRTIO_NET_HASH_TYPE_UDPv4 (1u << 2)
+#define VIRTIO_NET_HASH_TYPE_IPv6 (1u << 3)
+#define VIRTIO_NET_HASH_TYPE_TCPv6 (1u << 4)
+#define VIRTIO_NET_HASH_TYPE_UDPv6 (1u << 5)
+#define VIRTIO_NET_HASH_REPORT_NONE 0u
+#define VIRTIO_NET_HASH_REPORT_IPv4 1u
+#define VIRTIO_NET_HASH_REPORT_TCPv4 2u
+#define VIRTIO_NET_HASH_REPORT_UDPv4 3u
+#define VIRTIO_NET_HASH_REPORT_IPv6 4u
+#define VIRTIO_NET_HASH_REPORT_TCPv6 5u
+#define VIRTIO_NET_HASH_REPORT_UDPv6 6u
 
 /* ------------------------------------------------------- this device */
 
@@ -163,6 +189,9 @@ enum virtio_net_cfg {
 #define VNET_NR_VECTORS 16u /* MSI-X Table Size + 1 */
 #define VNET_MAX_FRAME 16384u
 #define VNET_MIN_FRAME 14u
+#define VNET_RSS_KEY_MAX 40u	/* rss_max_key_size */
+#define VNET_RSS_TABLE_MAX 128u /* rss_max_indirection_table_length */
+#define VNET_HASH_TYPES 0x3Fu	/* supported_hash_types: IPv4/IPv6, with TCP and UDP */
 
 #define VNET_BAR0_LEN 0x40u   /* legacy I/O block: header + device config */
 #define VNET_BAR1_LEN 0x8000u /* modern structures, MSI-X table and PBA */
@@ -315,11 +344,12 @@ struct vnet_stats {
 	uint64_t tx_dropped; /* completed but not put on the wire: the sum of the three */
 	uint64_t tx_csum;    /* checksums completed (NEEDS_CSUM) */
 	uint64_t ctrl_cmds, ctrl_errs;
-	uint64_t driver_notifies[VNET_MAX_QUEUES]; /* available buffer notifications */
-	uint64_t used_notifies[VNET_MAX_QUEUES];   /* used buffer notifications sent */
-	uint64_t used_suppressed[VNET_MAX_QUEUES]; /* suppressed by flags / event index */
-	uint64_t device_errors;			   /* NEEDS_RESET entered */
-	uint64_t features_refused;		   /* FEATURES_OK not accepted */
+	uint64_t rx_rss_hashed, rx_rss_unclassified; /* RSS: placed by hash / unclassified */
+	uint64_t driver_notifies[VNET_MAX_QUEUES];   /* available buffer notifications */
+	uint64_t used_notifies[VNET_MAX_QUEUES];     /* used buffer notifications sent */
+	uint64_t used_suppressed[VNET_MAX_QUEUES];   /* suppressed by flags / event index */
+	uint64_t device_errors;			     /* NEEDS_RESET entered */
+	uint64_t features_refused;		     /* FEATURES_OK not accepted */
 	uint64_t resets, queue_resets;
 	uint64_t line_assertions, isr_reads;
 	uint64_t msgs_sent[VNET_NR_VECTORS], msgs_pba_pended[VNET_NR_VECTORS];

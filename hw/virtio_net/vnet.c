@@ -49,8 +49,9 @@ struct vnet *vnet_create(const struct vnet_config *cfg)
 	dev->offered = cfg->features ? cfg->features : VNET_FEATURES_SUPPORTED;
 	/* A device offers no feature whose prerequisite it does not offer. */
 	if (!(dev->offered & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
-		dev->offered &= ~VIRTIO_BIT(VIRTIO_NET_F_MQ);
-	if (!(dev->offered & VIRTIO_BIT(VIRTIO_NET_F_MQ)))
+		dev->offered &= ~(VIRTIO_BIT(VIRTIO_NET_F_MQ) | VIRTIO_BIT(VIRTIO_NET_F_RSS) |
+				  VIRTIO_BIT(VIRTIO_NET_F_HASH_REPORT));
+	if (!(dev->offered & (VIRTIO_BIT(VIRTIO_NET_F_MQ) | VIRTIO_BIT(VIRTIO_NET_F_RSS))))
 		dev->cfg.max_pairs = 1;
 	if (cfg->modern_only)
 		dev->offered |= VIRTIO_BIT(VIRTIO_F_VERSION_1);
@@ -113,6 +114,12 @@ void vnet_reset_locked(struct vnet *dev)
 	dev->legacy = false;
 	dev->isr = 0;
 	dev->pairs = 1;
+	dev->rss_on = false;
+	dev->hash_types = 0;
+	dev->rss_mask = 0;
+	dev->rss_unclassified = 0;
+	memset(dev->hash_key, 0, sizeof(dev->hash_key));
+	memset(dev->rss_table, 0, sizeof(dev->rss_table));
 	memset(dev->flow_pair, 0, sizeof(dev->flow_pair));
 	for (unsigned q = 0; q < VNET_MAX_QUEUES; q++) {
 		vnet_queue_reset_locked(dev, q);
@@ -138,12 +145,17 @@ void vnet_device_error_locked(struct vnet *dev)
 		vnet_notify_config_locked(dev);
 }
 
-/* receiveqN/transmitqN are 2(N-1), 2(N-1)+1; controlq is 2N, N = max pairs with MQ, else 1. */
+/*
+ * receiveqN/transmitqN are 2(N-1), 2(N-1)+1; controlq is 2N, N = max pairs
+ * with MQ or RSS negotiated, else 1.
+ */
 unsigned vnet_ctrl_queue(const struct vnet *dev)
 {
 	if (!(dev->offered & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
 		return VNET_MAX_QUEUES;
-	return vnet_has(dev, VIRTIO_NET_F_MQ) ? 2 * dev->cfg.max_pairs : 2;
+	return vnet_has(dev, VIRTIO_NET_F_MQ) || vnet_has(dev, VIRTIO_NET_F_RSS)
+		   ? 2 * dev->cfg.max_pairs
+		   : 2;
 }
 
 void vnet_resources(const struct vnet *dev, struct vnet_resources *out)

@@ -69,7 +69,13 @@ struct vnet {
 	bool config_dirty; /* changed since the driver last read it */
 	bool legacy;	   /* the driver uses the legacy interface */
 	uint8_t isr;
-	unsigned pairs; /* active queue pairs (MQ) */
+	unsigned pairs;			    /* active queue pairs (MQ) */
+	bool rss_on;			    /* RSS steering: the last MQ command was RSS_CONFIG */
+	uint32_t hash_types;		    /* enabled VIRTIO_NET_HASH_TYPE_* */
+	uint8_t hash_key[VNET_RSS_KEY_MAX]; /* zero-padded */
+	uint16_t rss_mask;		    /* indirection_table_mask */
+	uint8_t rss_unclassified;	    /* receive queue index (virtqueue 2 x this) */
+	uint8_t rss_table[VNET_RSS_TABLE_MAX]; /* receive queue indices */
 	struct vnet_vq vq[VNET_MAX_QUEUES];
 	uint8_t flow_pair[VNET_FLOWS]; /* pair + 1 of the flow's last transmit; 0 none */
 	uint32_t reset_gen;
@@ -96,10 +102,11 @@ struct vnet {
 	unsigned wire_end;
 
 	struct vnet_seg segs[VNET_QUEUE_SIZE_MAX]; /* (L) chain walker scratch */
+	uint8_t ctrl_buf[512];			   /* (L) a control command */
 	uint16_t rx_heads[VNET_QUEUE_SIZE_MAX];	   /* (L) MRG_RXBUF scratch */
 	uint32_t rx_lens[VNET_QUEUE_SIZE_MAX];	   /* (L) */
-	uint8_t tx_stage[VNET_MAX_PAIRS][VNET_MAX_FRAME + VIRTIO_NET_HDR_LEN]; /* (r) */
-	struct vnet_stats st;						       /* (L) */
+	uint8_t tx_stage[VNET_MAX_PAIRS][VNET_MAX_FRAME + VIRTIO_NET_HDR_LEN_HASH]; /* (r) */
+	struct vnet_stats st;							    /* (L) */
 };
 
 static inline ke_irql_t vnet_lock(struct vnet *dev)

@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "hw/rss.h"
+
 static bool vnet_running(const struct vnet *dev)
 {
 	return !dev->removed && (dev->status & VIRTIO_STATUS_DRIVER_OK) &&
@@ -60,10 +62,69 @@ static bool vnet_flow_key(const uint8_t *f, size_t len, uint32_t *key)
  * is not enabled (being reset) is passed over; none enabled: drop.
  * Return: the receive queue index, or -1.
  */
-static int vnet_rx_pick_locked(struct vnet *dev, const uint8_t *frame, size_t len)
+/*
+ * The packet hash (virtio: Hash calculation for incoming packets) with the
+ * enabled hash types and key: TCP, else UDP, else addresses only, else
+ * none. Return: the VIRTIO_NET_HASH_REPORT_* type, *@hash the value.
+ */
+static unsigned vnet_hash_locked(const struct vnet *dev, const uint8_t *frame, size_t len,
+				 uint32_t *hash)
+{
+	static const struct {
+		uint32_t type, mrqc;
+	} map[] = {
+	    {VIRTIO_NET_HASH_TYPE_IPv4, HW_RSS_MRQC_IPV4},
+	    {VIRTIO_NET_HASH_TYPE_TCPv4, HW_RSS_MRQC_TCP_IPV4},
+	    {VIRTIO_NET_HASH_TYPE_UDPv4, HW_RSS_MRQC_UDP_IPV4},
+	    {VIRTIO_NET_HASH_TYPE_IPv6, HW_RSS_MRQC_IPV6},
+	    {VIRTIO_NET_HASH_TYPE_TCPv6, HW_RSS_MRQC_TCP_IPV6},
+	    {VIRTIO_NET_HASH_TYPE_UDPv6, HW_RSS_MRQC_UDP_IPV6},
+	};
+	static const unsigned report[] = {
+	    [HW_RSS_NONE] = VIRTIO_NET_HASH_REPORT_NONE,
+	    [HW_RSS_IPV4] = VIRTIO_NET_HASH_REPORT_IPv4,
+	    [HW_RSS_TCP_IPV4] = VIRTIO_NET_HASH_REPORT_TCPv4,
+	    [HW_RSS_UDP_IPV4] = VIRTIO_NET_HASH_REPORT_UDPv4,
+	    [HW_RSS_IPV6] = VIRTIO_NET_HASH_REPORT_IPv6,
+	    [HW_RSS_TCP_IPV6] = VIRTIO_NET_HASH_REPORT_TCPv6,
+	    [HW_RSS_UDP_IPV6] = VIRTIO_NET_HASH_REPORT_UDPv6,
+	};
+	uint32_t mrqc = HW_RSS_MRQC_ENABLE;
+	enum hw_rss_type type;
+
+	*hash = 0;
+	if (!dev->hash_types)
+		return VIRTIO_NET_HASH_REPORT_NONE;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (dev->hash_types & map[i].type)
+			mrqc |= map[i].mrqc;
+	*hash = hw_rss_hash_frame(dev->hash_key, mrqc, frame, len, &type);
+	return report[type];
+}
+
+static int vnet_rx_pick_locked(struct vnet *dev, const uint8_t *frame, size_t len, uint32_t *hash,
+			       unsigned *report)
 {
 	unsigned pairs = dev->pairs, p = 0;
 	uint32_t key;
+
+	*report = VIRTIO_NET_HASH_REPORT_NONE;
+	*hash = 0;
+	if (dev->rss_on || vnet_has(dev, VIRTIO_NET_F_HASH_REPORT))
+		*report = vnet_hash_locked(dev, frame, len, hash);
+	if (dev->rss_on) {
+		/* virtio: RSS processing. A destination being reset: drop. */
+		unsigned q = *report == VIRTIO_NET_HASH_REPORT_NONE
+				 ? dev->rss_unclassified
+				 : dev->rss_table[*hash & dev->rss_mask];
+
+		if (*report == VIRTIO_NET_HASH_REPORT_NONE)
+			dev->st.rx_rss_unclassified++;
+		else
+			dev->st.rx_rss_hashed++;
+		q *= 2;
+		return dev->vq[q].enabled && dev->vq[q].size ? (int)q : -1;
+	}
 
 	if (pairs > 1 && vnet_flow_key(frame, len, &key)) {
 		uint8_t seen = dev->flow_pair[key >> 26];
@@ -138,10 +199,11 @@ static uint64_t vnet_seg_addr(const struct vnet *dev, int n, size_t at)
  * MRG_RXBUF the frame must fit one chain; with it, it spreads over as many
  * chains as it needs and num_buffers says how many.
  */
-static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *frame, size_t len)
+static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *frame, size_t len,
+				uint32_t hash, unsigned report)
 {
 	struct vnet_vq *vq = &dev->vq[q];
-	uint8_t hdr[VIRTIO_NET_HDR_LEN] = {0};
+	uint8_t hdr[VIRTIO_NET_HDR_LEN_HASH] = {0};
 	size_t hl = vnet_hdr_len(dev), total = hl + len, put = 0;
 	bool mrg = vnet_has(dev, VIRTIO_NET_F_MRG_RXBUF);
 	uint16_t save = vq->last_avail, old_used = vq->used_idx, head;
@@ -150,8 +212,13 @@ static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *fra
 
 	hdr[0] = 0; /* flags */
 	hdr[1] = VIRTIO_NET_HDR_GSO_NONE;
-	if (hl == VIRTIO_NET_HDR_LEN)
+	if (hl >= VIRTIO_NET_HDR_LEN)
 		hdr[10] = 1; /* num_buffers, patched below */
+	if (hl == VIRTIO_NET_HDR_LEN_HASH) {
+		for (int i = 0; i < 4; i++)
+			hdr[12 + i] = (uint8_t)(hash >> (8 * i)); /* hash_value */
+		hdr[16] = (uint8_t)report;			  /* hash_report */
+	}
 	while (put < total) {
 		int r = vnet_vq_pop_locked(dev, q, &head), n;
 		size_t cap, done, chunk, at = 0;
@@ -172,7 +239,7 @@ static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *fra
 			chunk = hl < cap ? hl : cap;
 			if (vnet_write_segs(dev, n, 0, hdr, chunk, &done))
 				goto error;
-			if (hl == VIRTIO_NET_HDR_LEN) {
+			if (hl >= VIRTIO_NET_HDR_LEN) {
 				nb_addr[0] = vnet_seg_addr(dev, n, 10);
 				nb_addr[1] = vnet_seg_addr(dev, n, 11);
 			}
@@ -220,6 +287,8 @@ error:
 int vnet_receive(struct vnet *dev, const void *frame, size_t len)
 {
 	ke_irql_t old = vnet_lock(dev);
+	uint32_t hash;
+	unsigned report;
 	int r, q;
 
 	dev->st.rx_offered++;
@@ -235,11 +304,11 @@ int vnet_receive(struct vnet *dev, const void *frame, size_t len)
 	} else if (len < VNET_MIN_FRAME || len > VNET_MAX_FRAME) {
 		dev->st.rx_bad_length++;
 		r = VNET_RX_BAD_LENGTH;
-	} else if ((q = vnet_rx_pick_locked(dev, frame, len)) < 0) {
+	} else if ((q = vnet_rx_pick_locked(dev, frame, len, &hash, &report)) < 0) {
 		dev->st.rx_no_buffer++;
 		r = VNET_RX_NO_BUFFER;
 	} else {
-		r = vnet_rx_place_locked(dev, (unsigned)q, frame, len);
+		r = vnet_rx_place_locked(dev, (unsigned)q, frame, len, hash, report);
 	}
 	vnet_unlock(dev, old);
 	return r;
@@ -383,19 +452,79 @@ static void vnet_tx_run(struct vnet *dev, unsigned q)
 
 /* --------------------------------------------------------- control queue */
 
+static unsigned get16(const uint8_t *p)
+{
+	return (unsigned)(p[0] | p[1] << 8);
+}
+
+/*
+ * VIRTIO_NET_CTRL_MQ_RSS_CONFIG / _HASH_CONFIG (virtio: Receive-side scaling
+ * (RSS) / Setting RSS parameters; Automatic receive steering / Hash
+ * calculation): struct virtio_net_rss_config, whose hash_config form has
+ * four reserved words where the table parameters are. Validated whole
+ * before anything changes: hash types the device supports, a power-of-two
+ * table no longer than rss_max_indirection_table_length, receive queues
+ * that exist, a key no longer than rss_max_key_size.
+ */
+static uint8_t vnet_ctrl_hash_locked(struct vnet *dev, const uint8_t *d, size_t len, bool rss)
+{
+	unsigned types, mask = 0, entries = 0, unclassified = 0, at, keylen;
+
+	if (len < 8)
+		return VIRTIO_NET_ERR;
+	types = (unsigned)(get16(d) | get16(d + 2) << 16);
+	if (types & ~VNET_HASH_TYPES)
+		return VIRTIO_NET_ERR;
+	if (rss) {
+		mask = get16(d + 4);
+		entries = mask + 1;
+		unclassified = get16(d + 6) & 0x7FFF;
+		if ((entries & (entries - 1)) || entries > VNET_RSS_TABLE_MAX ||
+		    unclassified >= dev->cfg.max_pairs || len < 8 + 2 * (size_t)entries + 3)
+			return VIRTIO_NET_ERR;
+		for (unsigned i = 0; i < entries; i++)
+			if ((get16(d + 8 + 2 * i) & 0x7FFF) >= dev->cfg.max_pairs)
+				return VIRTIO_NET_ERR;
+		at = 8 + 2 * entries + 2; /* past max_tx_vq */
+	} else {
+		at = 12; /* hash_types, reserved[4] */
+		if (len < at + 1)
+			return VIRTIO_NET_ERR;
+	}
+	keylen = d[at];
+	if (keylen > VNET_RSS_KEY_MAX || len < at + 1 + (size_t)keylen)
+		return VIRTIO_NET_ERR;
+	dev->hash_types = types;
+	memset(dev->hash_key, 0, sizeof(dev->hash_key));
+	memcpy(dev->hash_key, d + at + 1, keylen);
+	if (rss) {
+		dev->rss_on = true;
+		dev->rss_mask = (uint16_t)mask;
+		dev->rss_unclassified = (uint8_t)unclassified;
+		for (unsigned i = 0; i < entries; i++)
+			dev->rss_table[i] = (uint8_t)(get16(d + 8 + 2 * i) & 0x7FFF);
+	}
+	return VIRTIO_NET_OK;
+}
+
+/* Return: the ack. The last of VQ_PAIRS_SET and RSS_CONFIG decides the steering mode. */
 static uint8_t vnet_ctrl_exec_locked(struct vnet *dev, const uint8_t *c, size_t len)
 {
-	if (len < 2)
+	if (len < 2 || c[0] != VIRTIO_NET_CTRL_MQ)
 		return VIRTIO_NET_ERR;
-	if (c[0] == VIRTIO_NET_CTRL_MQ && c[1] == VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET &&
-	    vnet_has(dev, VIRTIO_NET_F_MQ) && len >= 4) {
-		unsigned pairs = (unsigned)(c[2] | c[3] << 8);
+	if (c[1] == VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET && vnet_has(dev, VIRTIO_NET_F_MQ) && len >= 4) {
+		unsigned pairs = get16(c + 2);
 
 		if (pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || pairs > dev->cfg.max_pairs)
 			return VIRTIO_NET_ERR;
 		dev->pairs = pairs;
+		dev->rss_on = false;
 		return VIRTIO_NET_OK;
 	}
+	if (c[1] == VIRTIO_NET_CTRL_MQ_RSS_CONFIG && vnet_has(dev, VIRTIO_NET_F_RSS))
+		return vnet_ctrl_hash_locked(dev, c + 2, len - 2, true);
+	if (c[1] == VIRTIO_NET_CTRL_MQ_HASH_CONFIG && vnet_has(dev, VIRTIO_NET_F_HASH_REPORT))
+		return vnet_ctrl_hash_locked(dev, c + 2, len - 2, false);
 	return VIRTIO_NET_ERR;
 }
 
@@ -406,7 +535,7 @@ static void vnet_ctrl_run(struct vnet *dev, unsigned q)
 	uint16_t old_used = vq->used_idx;
 
 	while (vnet_running(dev) && vq->enabled && vq->size) {
-		uint8_t cmd[64], ack;
+		uint8_t *cmd = dev->ctrl_buf, ack;
 		size_t got = 0;
 		uint64_t ack_at = 0;
 		uint16_t head;
@@ -423,7 +552,8 @@ static void vnet_ctrl_run(struct vnet *dev, unsigned q)
 					ack_at = s->addr;
 				continue;
 			}
-			size_t take = s->len < sizeof(cmd) - got ? s->len : sizeof(cmd) - got;
+			size_t room = sizeof(dev->ctrl_buf) - got;
+			size_t take = s->len < room ? s->len : room;
 
 			if (take && hw_dma_read(dev->cfg.dma, s->addr, cmd + got, take)) {
 				n = -1;

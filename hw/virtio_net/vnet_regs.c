@@ -18,6 +18,8 @@
 
 unsigned vnet_hdr_len(const struct vnet *dev)
 {
+	if (vnet_has(dev, VIRTIO_NET_F_HASH_REPORT))
+		return VIRTIO_NET_HDR_LEN_HASH;
 	if (vnet_has(dev, VIRTIO_F_VERSION_1) || vnet_has(dev, VIRTIO_NET_F_MRG_RXBUF))
 		return VIRTIO_NET_HDR_LEN;
 	return VIRTIO_NET_HDR_LEN_LEGACY;
@@ -29,13 +31,14 @@ unsigned vnet_hdr_len(const struct vnet *dev)
  * FEATURES_OK is accepted only for a valid subset (virtio: Feature Bits,
  * "otherwise it MUST fail to set the FEATURES_OK device status bit"):
  * nothing that was not offered, no feature without the one it depends on
- * (MQ needs CTRL_VQ), and VERSION_1 through the modern interface.
+ * (MQ and RSS need CTRL_VQ), and VERSION_1 through the modern interface.
  */
 static bool vnet_features_valid(const struct vnet *dev, uint64_t f)
 {
 	if (f & ~dev->offered)
 		return false;
-	if ((f & VIRTIO_BIT(VIRTIO_NET_F_MQ)) && !(f & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
+	if ((f & (VIRTIO_BIT(VIRTIO_NET_F_MQ) | VIRTIO_BIT(VIRTIO_NET_F_RSS))) &&
+	    !(f & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
 		return false;
 	if (!dev->legacy && !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
 		return false;
@@ -67,22 +70,37 @@ static void vnet_status_write_locked(struct vnet *dev, uint8_t val)
 
 /* ------------------------------------------------ device configuration */
 
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/*
+ * struct virtio_net_config: a field that exists only with a feature reads
+ * 0 when the device does not offer that feature.
+ */
 uint32_t vnet_device_cfg_read_locked(struct vnet *dev, uint32_t off, unsigned size)
 {
 	uint8_t img[VIRTIO_NET_CFG_LEN] = {0};
-	uint16_t st = 0, pairs = 1;
+	uint64_t o = dev->offered;
+	bool hashing = o & (VIRTIO_BIT(VIRTIO_NET_F_RSS) | VIRTIO_BIT(VIRTIO_NET_F_HASH_REPORT));
 	uint32_t v = 0;
 
 	for (unsigned i = 0; i < 6; i++)
 		img[VIRTIO_NET_CFG_MAC + i] = dev->cfg.mac[i];
-	if ((dev->offered & VIRTIO_BIT(VIRTIO_NET_F_STATUS)) && dev->link_up)
-		st = VIRTIO_NET_S_LINK_UP;
-	if (dev->offered & VIRTIO_BIT(VIRTIO_NET_F_MQ))
-		pairs = (uint16_t)dev->cfg.max_pairs;
-	img[VIRTIO_NET_CFG_STATUS] = (uint8_t)st;
-	img[VIRTIO_NET_CFG_STATUS + 1] = (uint8_t)(st >> 8);
-	img[VIRTIO_NET_CFG_MAX_PAIRS] = (uint8_t)pairs;
-	img[VIRTIO_NET_CFG_MAX_PAIRS + 1] = (uint8_t)(pairs >> 8);
+	if ((o & VIRTIO_BIT(VIRTIO_NET_F_STATUS)) && dev->link_up)
+		put16(img + VIRTIO_NET_CFG_STATUS, VIRTIO_NET_S_LINK_UP);
+	put16(img + VIRTIO_NET_CFG_MAX_PAIRS,
+	      (o & (VIRTIO_BIT(VIRTIO_NET_F_MQ) | VIRTIO_BIT(VIRTIO_NET_F_RSS)))
+		  ? dev->cfg.max_pairs
+		  : 1);
+	if (hashing) {
+		img[VIRTIO_NET_CFG_RSS_MAX_KEY] = VNET_RSS_KEY_MAX;
+		put16(img + VIRTIO_NET_CFG_HASH_TYPES, VNET_HASH_TYPES);
+	}
+	if (o & VIRTIO_BIT(VIRTIO_NET_F_RSS))
+		put16(img + VIRTIO_NET_CFG_RSS_MAX_TABLE, VNET_RSS_TABLE_MAX);
 	/* The note's scheme: a change since the last read bumps the generation
 	 * when the driver reads the configuration next. */
 	if (dev->config_dirty) {

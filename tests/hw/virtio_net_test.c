@@ -604,3 +604,191 @@ Test(virtio_net, pcap_capture_holds_the_frames_sent)
 	unlink(path);
 	hx_fini(&x.h);
 }
+
+/* Send one control command (@len bytes at @cmd) on queue @q; Return: the ack. */
+static uint8_t vx_ctrl(struct vx *x, struct vx_tq *cq, const uint8_t *cmd, size_t len)
+{
+	uint8_t *b;
+	uint64_t la;
+	uint16_t slot = (uint16_t)((2 * (cq->avail_idx % (cq->size / 2))) % cq->size);
+
+	b = hw_dma_alloc(x->h.dma, len + 1, &la);
+	cr_assert_not_null(b);
+	memcpy(b, cmd, len);
+	b[len] = 0xEE;
+	vx_desc(cq, slot, la, (uint32_t)len, VIRTQ_DESC_F_NEXT, (uint16_t)(slot + 1));
+	vx_desc(cq, slot + 1u, la + len, 1, VIRTQ_DESC_F_WRITE, 0);
+	vx_avail(cq, slot);
+	vx_notify(x, cq->q);
+	return b[len];
+}
+
+/* struct virtio_net_rss_config for @entries table entries of @table, key hw_rss_default_key. */
+static size_t vx_rss_config(uint8_t *c, uint32_t types, const uint16_t *table, unsigned entries,
+			    uint16_t unclassified)
+{
+	size_t n = 0;
+
+	c[n++] = VIRTIO_NET_CTRL_MQ;
+	c[n++] = VIRTIO_NET_CTRL_MQ_RSS_CONFIG;
+	for (int i = 0; i < 4; i++)
+		c[n++] = (uint8_t)(types >> (8 * i));
+	vx_put16(c + n, (uint16_t)(entries - 1));
+	vx_put16(c + n + 2, unclassified);
+	n += 4;
+	for (unsigned i = 0; i < entries; i++, n += 2)
+		vx_put16(c + n, table[i]);
+	vx_put16(c + n, 4); /* max_tx_vq */
+	n += 2;
+	c[n++] = HW_RSS_KEY_LEN;
+	memcpy(c + n, hw_rss_default_key, HW_RSS_KEY_LEN);
+	return n + HW_RSS_KEY_LEN;
+}
+
+/* virtio: Receive-side scaling (RSS) / RSS processing */
+Test(virtio_net, rss_config_steers_by_toeplitz_hash_and_unclassified_queue)
+{
+	struct vnet_config cfg = {.irq_kind = VNET_IRQ_LINE, .max_pairs = 4};
+	static const uint16_t table[8] = {0, 1, 2, 3, 3, 2, 1, 0};
+	struct vx x;
+	struct vx_tq q[9];
+	struct vnet_stats st;
+	uint8_t c[512], f[256];
+	unsigned expect[4] = {0};
+	size_t len;
+
+	vx_init(&x, &cfg);
+	cr_assert(vx_negotiate(&x, F_BASE | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_MQ) |
+				       F(VIRTIO_NET_F_RSS)) &
+		  VIRTIO_STATUS_FEATURES_OK);
+	cr_assert_eq(vnet_mmio_read8(x.dev, VNET_BAR1_DEVICE + VIRTIO_NET_CFG_RSS_MAX_KEY), 40);
+	cr_assert_eq(vnet_mmio_read16(x.dev, VNET_BAR1_DEVICE + VIRTIO_NET_CFG_RSS_MAX_TABLE), 128);
+	cr_assert_eq(vnet_mmio_read32(x.dev, VNET_BAR1_DEVICE + VIRTIO_NET_CFG_HASH_TYPES), 0x3F);
+	for (unsigned i = 0; i < 9; i++)
+		vx_tq_modern(&x, &q[i], i, 16, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_driver_ok(&x);
+	for (unsigned p = 0; p < 4; p++)
+		for (unsigned i = 0; i < 16; i++)
+			vx_rx_give(&q[2 * p], i, 2048);
+	cr_assert_eq(
+	    vx_ctrl(&x, &q[8], c, vx_rss_config(c, VIRTIO_NET_HASH_TYPE_TCPv4, table, 8, 2)),
+	    VIRTIO_NET_OK);
+	for (unsigned flow = 0; flow < 12; flow++) {
+		enum hw_rss_type t;
+		uint32_t h;
+
+		len = hx_frame(f, hx_mac[0], flow, 4, 6, 120);
+		h = hw_rss_hash_frame(hw_rss_default_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_TCP_IPV4,
+				      f, len, &t);
+		cr_assert_eq(t, HW_RSS_TCP_IPV4);
+		expect[table[h & 7]]++;
+		cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	}
+	/* UDP is not an enabled type: unclassified, to receive queue 2 (virtqueue 4) */
+	len = hx_frame(f, hx_mac[0], 0, 4, 17, 120);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	expect[2]++;
+	vnet_get_stats(x.dev, &st);
+	for (unsigned p = 0; p < 4; p++)
+		cr_assert_eq(st.rx_queue[p], expect[p], "receive queue %u", p);
+	cr_assert_eq(st.rx_rss_hashed, 12);
+	cr_assert_eq(st.rx_rss_unclassified, 1);
+	/* VQ_PAIRS_SET afterwards: the last MQ command decides, RSS is off */
+	c[0] = VIRTIO_NET_CTRL_MQ;
+	c[1] = VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET;
+	vx_put16(c + 2, 4);
+	cr_assert_eq(vx_ctrl(&x, &q[8], c, 4), VIRTIO_NET_OK);
+	len = hx_frame(f, hx_mac[0], 1, 4, 6, 120);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	vnet_get_stats(x.dev, &st);
+	cr_assert_eq(st.rx_rss_hashed, 12, "automatic steering again");
+	vx_fini(&x);
+}
+
+/* virtio: Setting RSS parameters (driver requirements the device checks) */
+Test(virtio_net, rss_config_refuses_bad_tables_types_and_queues)
+{
+	struct vnet_config cfg = {.irq_kind = VNET_IRQ_LINE, .max_pairs = 2};
+	static const uint16_t ok[4] = {0, 1, 0, 1}, bad_q[4] = {0, 1, 2, 0};
+	struct vx x;
+	struct vx_tq q[5];
+	uint8_t c[512];
+	struct vnet_stats st;
+
+	vx_init(&x, &cfg);
+	vx_negotiate(&x, F_BASE | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_RSS));
+	for (unsigned i = 0; i < 5; i++)
+		vx_tq_modern(&x, &q[i], i, 16, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_driver_ok(&x);
+	/* three entries: not a power of two */
+	cr_assert_eq(vx_ctrl(&x, &q[4], c, vx_rss_config(c, VIRTIO_NET_HASH_TYPE_IPv4, ok, 3, 0)),
+		     VIRTIO_NET_ERR);
+	/* a hash type the device does not support (IP_EX) */
+	cr_assert_eq(vx_ctrl(&x, &q[4], c, vx_rss_config(c, 1u << 6, ok, 4, 0)), VIRTIO_NET_ERR);
+	/* a receive queue past max_virtqueue_pairs */
+	cr_assert_eq(
+	    vx_ctrl(&x, &q[4], c, vx_rss_config(c, VIRTIO_NET_HASH_TYPE_IPv4, bad_q, 4, 0)),
+	    VIRTIO_NET_ERR);
+	cr_assert_eq(vx_ctrl(&x, &q[4], c, vx_rss_config(c, VIRTIO_NET_HASH_TYPE_IPv4, ok, 4, 5)),
+		     VIRTIO_NET_ERR, "unclassified queue out of range");
+	cr_assert_eq(vx_ctrl(&x, &q[4], c, vx_rss_config(c, VIRTIO_NET_HASH_TYPE_IPv4, ok, 4, 1)),
+		     VIRTIO_NET_OK);
+	vnet_get_stats(x.dev, &st);
+	cr_assert_eq(st.ctrl_errs, 4);
+	vx_fini(&x);
+
+	/* RSS without the control queue it depends on: FEATURES_OK refused */
+	cfg = (struct vnet_config){.irq_kind = VNET_IRQ_LINE};
+	vx_init(&x, &cfg);
+	cr_assert_eq(vx_negotiate(&x, F_BASE | F(VIRTIO_NET_F_RSS)) & VIRTIO_STATUS_FEATURES_OK, 0);
+	vx_fini(&x);
+}
+
+/* virtio: Hash reporting for incoming packets; Automatic receive steering / Hash calculation */
+Test(virtio_net, hash_report_fills_the_20_byte_header)
+{
+	struct vnet_config cfg = {.irq_kind = VNET_IRQ_LINE, .max_pairs = 1};
+	struct vx x;
+	struct vx_tq q[3];
+	uint8_t c[64], f[256];
+	size_t len, n = 0;
+	uint32_t id, ulen, h;
+	enum hw_rss_type t;
+
+	vx_init(&x, &cfg);
+	cr_assert(vx_negotiate(&x, F_BASE | F(VIRTIO_NET_F_CTRL_VQ) | F(VIRTIO_NET_F_HASH_REPORT)) &
+		  VIRTIO_STATUS_FEATURES_OK);
+	for (unsigned i = 0; i < 3; i++)
+		vx_tq_modern(&x, &q[i], i, 16, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_driver_ok(&x);
+	for (unsigned i = 0; i < 4; i++)
+		vx_rx_give(&q[0], i, 2048);
+	len = hx_frame(f, hx_mac[0], 3, 4, 17, 150);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	vx_used_entry(&q[0], 0, &id, &ulen);
+	cr_assert_eq(ulen, VIRTIO_NET_HDR_LEN_HASH + len, "20-byte header");
+	cr_assert_eq(vx_get16(q[0].buf[id] + 16), VIRTIO_NET_HASH_REPORT_NONE,
+		     "nothing enabled yet: NONE");
+	cr_assert_eq(memcmp(q[0].buf[id] + VIRTIO_NET_HDR_LEN_HASH, f, len), 0);
+	c[n++] = VIRTIO_NET_CTRL_MQ;
+	c[n++] = VIRTIO_NET_CTRL_MQ_HASH_CONFIG;
+	c[n++] = VIRTIO_NET_HASH_TYPE_UDPv4 | VIRTIO_NET_HASH_TYPE_IPv4;
+	memset(c + n, 0, 11); /* rest of hash_types, reserved[4] */
+	n += 11;
+	c[n++] = HW_RSS_KEY_LEN;
+	memcpy(c + n, hw_rss_default_key, HW_RSS_KEY_LEN);
+	n += HW_RSS_KEY_LEN;
+	cr_assert_eq(vx_ctrl(&x, &q[2], c, n), VIRTIO_NET_OK);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	h = hw_rss_hash_frame(hw_rss_default_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_UDP_IPV4, f, len,
+			      &t);
+	vx_used_entry(&q[0], 1, &id, &ulen);
+	cr_assert_eq(vx_get32(q[0].buf[id] + 12), h, "hash_value");
+	cr_assert_eq(vx_get16(q[0].buf[id] + 16), VIRTIO_NET_HASH_REPORT_UDPv4, "hash_report");
+	/* TCP is not enabled, IPv4 is: an address-only hash */
+	len = hx_frame(f, hx_mac[0], 3, 4, 6, 150);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	vx_used_entry(&q[0], 2, &id, &ulen);
+	cr_assert_eq(vx_get16(q[0].buf[id] + 16), VIRTIO_NET_HASH_REPORT_IPv4);
+	vx_fini(&x);
+}
