@@ -436,9 +436,13 @@ static void vnet_tx_run(struct vnet *dev, unsigned q)
 		if (send)
 			vnet_deliver(dev, stage + hl, flen);
 		old = vnet_lock(dev);
-		/* A reset while the frame travelled voids the chain. */
+		/*
+		 * A reset while the frame travelled voids the chain. The runner
+		 * carries on with whatever the queue is now: a notification that
+		 * found it busy after a re-enable relies on it.
+		 */
 		if (gen != vq->gen || rgen != dev->reset_gen)
-			break;
+			continue;
 		old_used = vq->used_idx;
 		if (vnet_vq_push_locked(dev, q, head, 0)) {
 			vnet_device_error_locked(dev);

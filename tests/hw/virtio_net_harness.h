@@ -29,6 +29,9 @@ struct vx {
 	struct vnet *dev;
 	struct wire *w;
 	unsigned nframes;
+	/* Called for each frame the wire brings to end 1, in the sender's context. */
+	void (*on_frame)(struct vx *x, unsigned n);
+	void *ctx;
 	size_t flen[VX_MAX_FRAMES];
 	uint8_t frame[VX_MAX_FRAMES][2048];
 };
@@ -58,6 +61,8 @@ static int vx_wire_rx(void *ctx, const void *frame, size_t len)
 		x->flen[x->nframes] = len;
 	}
 	x->nframes++;
+	if (x->on_frame)
+		x->on_frame(x, x->nframes);
 	return 0;
 }
 

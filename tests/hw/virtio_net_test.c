@@ -792,3 +792,59 @@ Test(virtio_net, hash_report_fills_the_20_byte_header)
 	cr_assert_eq(vx_get16(q[0].buf[id] + 16), VIRTIO_NET_HASH_REPORT_IPv4);
 	vx_fini(&x);
 }
+
+/*
+ * virtio: Virtqueue Reset. The queue is reset, set up again and notified
+ * while its transmission is still on the wire (from the receiver, in the
+ * sender's context): the runner that owns the queue voids the old chain and
+ * goes on with the new queue, so the notification that found it busy is not
+ * lost.
+ */
+struct reset_in_flight {
+	struct vx_tq *tq2;
+	uint8_t frame[128];
+	size_t len;
+	uint16_t reset_read;
+};
+
+static void reset_on_first_frame(struct vx *x, unsigned n)
+{
+	struct reset_in_flight *r = x->ctx;
+
+	if (n != 1)
+		return;
+	CW16(x, VIRTIO_COMMON_Q_SELECT, 1);
+	CW16(x, VIRTIO_COMMON_Q_RESET, 1);
+	r->reset_read = CR16(x, VIRTIO_COMMON_Q_RESET);
+	vx_tq_modern(x, r->tq2, 1, 8, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_tx_frame(x, r->tq2, 0, r->frame, (unsigned)r->len);
+}
+
+Test(virtio_net, queue_reset_while_transmitting_keeps_the_next_notification)
+{
+	struct vnet_config cfg = {.irq_kind = VNET_IRQ_LINE};
+	static struct vx_tq tx, tx2;
+	static struct reset_in_flight r;
+	struct vx x;
+	uint8_t f[128];
+	size_t len;
+
+	vx_init(&x, &cfg);
+	vx_negotiate(&x, F_BASE | F(VIRTIO_F_RING_RESET));
+	vx_tq_modern(&x, &tx, 1, 8, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_driver_ok(&x);
+	r.tq2 = &tx2;
+	r.len = hx_frame(r.frame, hx_mac[1], 9, 4, 17, 100);
+	x.ctx = &r;
+	x.on_frame = reset_on_first_frame;
+	len = hx_frame(f, hx_mac[1], 1, 4, 17, 90);
+	vx_tx_frame(&x, &tx, 0, f, (unsigned)len);
+	cr_assert_eq(r.reset_read, 1, "queue_reset reads 1 while the old frame is on the wire");
+	cr_assert_eq(x.nframes, 2, "the frame of the re-enabled queue went out too");
+	cr_assert_eq(x.flen[1], r.len);
+	cr_assert_eq(vx_used_idx(&tx), 0, "the voided chain is never written back");
+	cr_assert_eq(vx_used_idx(&tx2), 1);
+	CW16(&x, VIRTIO_COMMON_Q_SELECT, 1);
+	cr_assert_eq(CR16(&x, VIRTIO_COMMON_Q_RESET), 0, "reset complete once the runner is done");
+	vx_fini(&x);
+}
