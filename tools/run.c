@@ -16,6 +16,7 @@
  * an error, the transmitting VN-1, the wire, the receiving VN-1). A frame in
  * none of these is lost, and the run fails.
  */
+#include "tools/findings.h"
 #include "tools/run.h"
 
 #include <errno.h>
@@ -89,44 +90,29 @@ static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const vo
 	atomic_fetch_add_explicit(&rn->status_indications, 1, memory_order_relaxed);
 }
 
-/* ------------------------------------------------------- latency histograms */
-
-static void isr_enter(void *ctx, struct ke_interrupt *intr)
-{
-	(void)ctx, (void)intr;
-	run_hist_add(&run.isr_latency, ke_interrupt_latency_ns());
-	atomic_fetch_add_explicit(&run.vcpu[ke_current_number()].isrs, 1, memory_order_relaxed);
-}
-
-static void dpc_enter(void *ctx, struct ke_dpc *dpc)
-{
-	(void)ctx, (void)dpc;
-	run.vcpu[ke_current_number()].dpc_t0 = ke_clock_ns(run.m);
-}
-
-static void dpc_exit(void *ctx, struct ke_dpc *dpc)
-{
-	struct run_vcpu *v = &run.vcpu[ke_current_number()];
-
-	(void)ctx, (void)dpc;
-	run_hist_add(&run.dpc_duration, ke_clock_ns(run.m) - v->dpc_t0);
-}
-
-static const struct ke_hooks run_hooks = {
-	.isr_enter = isr_enter,
-	.dpc_enter = dpc_enter,
-	.dpc_exit = dpc_exit,
-};
-
 /* A bug check ends the run: say so, print the report, exit 1. */
 static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 {
 	static const char head[] = "\nndisrt run: the machine stopped with a bug check; the "
 				   "driver broke a rule of the NDIS contract:\n";
 
+	struct findings_item f = {
+		.level = FINDINGS_ERROR,
+		.rule = NULL,
+		.message = r->what ? r->what : ke_bugcheck_name(r->code),
+		.code = r->code,
+		.param = {r->param[0], r->param[1], r->param[2], r->param[3]},
+		.vcpu = r->vcpu,
+		.irql = r->irql,
+		.frames = r->frames,
+		.nr_frames = r->nr_frames,
+	};
+
 	(void)ctx;
 	(void)!write(2, head, sizeof(head) - 1);
 	ke_bugcheck_print(2, r);
+	findings_report(&f);
+	(void)findings_close();
 	_exit(1);
 }
 
@@ -330,7 +316,9 @@ static int set_up(char *err, size_t errlen)
 		return rc == -2 ? 66 : 70;
 	if (open_capture(err, errlen))
 		return 73;
-	ke_hooks_install(run.m, &run_hooks);
+	/* Statistics come from counters ke keeps per vCPU (no hook, so no
+	 * slow path); DPC durations need the clock read around each DPC. */
+	ke_machine_time_dpcs(run.m, true);
 	for (unsigned i = 0; i < run.o.nics; i++)
 		if (start_nic(i, err, errlen))
 			return 66;
@@ -351,6 +339,10 @@ int ndisrt_cmd_run(int argc, char **argv)
 		fprintf(stderr, "ndisrt run: %s\n", err);
 		return 66;
 	}
+	if (run.o.sarif && findings_open(run.o.sarif, run.driver_path, err, sizeof(err))) {
+		fprintf(stderr, "ndisrt run: %s\n", err);
+		return 73;
+	}
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	rc = set_up(err, sizeof(err));
 	if (rc) {
@@ -360,8 +352,13 @@ int ndisrt_cmd_run(int argc, char **argv)
 	}
 	run_traffic(&run);
 	run_collect(&run);
-	ke_hooks_install(run.m, NULL);
+	run_collect_ke(&run);
 	teardown();
 	rc = run_report(&run);
+	if (findings_close() != 0) {
+		fprintf(stderr, "ndisrt run: the SARIF log %s was not written\n", run.o.sarif);
+		if (rc == 0)
+			rc = 74;
+	}
 	return rc;
 }

@@ -43,6 +43,8 @@ void run_options_usage(FILE *f)
 		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
 		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
+		"                         at the driver's source line (build the driver with -g)\n"
 		"  --quiet                no progress line\n"
 		"  -h, --help             this text\n"
 		"\n"
@@ -227,6 +229,10 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--sarif")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the SARIF log to");
+		o->sarif = v;
 	} else {
 		fprintf(err, "ndisrt run: unknown option '%s' (try 'ndisrt run --help')\n", opt);
 		return EX_USAGE;
@@ -239,7 +245,8 @@ static bool takes_value(const char *opt)
 	static const char *const with_value[] = {"--driver", "--device", "--cpus",	   "--nics",
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
-						 "--max-nbls", "--capture", "--json"};
+						 "--max-nbls", "--capture", "--json",
+						 "--sarif"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

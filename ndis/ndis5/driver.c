@@ -53,7 +53,7 @@ struct ndisrt_ndis5_nic *ndis5_nic_lookup(NDIS_HANDLE h, unsigned ddi)
 
 	if (__builtin_expect(!n, 0))
 		ndis_violation(
-		    NDISRT_NDIS5_VIOLATION_NOT_NDIS5, (uintptr_t)h, 0, ddi,
+		    NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)h, 0, ddi,
 		    "an NDIS 5 function was called with the handle of an adapter that an "
 		    "NDIS 6 driver runs");
 	return n;
@@ -66,7 +66,7 @@ static struct ndisrt_ndis5_driver *driver_lookup(NDIS_HANDLE h)
 
 	if (!d)
 		ndis_violation(
-		    NDISRT_NDIS5_VIOLATION_WRAPPER, (uintptr_t)h, err, NDISRT_NDIS5_DDI_REGISTER_MINIPORT,
+		    NDISRT_VIOLATION_WRAPPER, (uintptr_t)h, err, NDISRT_NDIS5_DDI_REGISTER_MINIPORT,
 		    "NdisMRegisterMiniport called with a handle NdisMInitializeWrapper did "
 		    "not return");
 	return d;
@@ -82,20 +82,6 @@ bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t)
 	if (n->dev)
 		hw_dev_resources(n->dev, &t->res);
 	return true;
-}
-
-const char *ndisrt_ndis5_violation_name(uint32_t p1)
-{
-	switch (p1) {
-	case NDISRT_NDIS5_VIOLATION_WRAPPER:
-		return "WRAPPER";
-	case NDISRT_NDIS5_VIOLATION_SEND_COMPLETE:
-		return "SEND_COMPLETE";
-	case NDISRT_NDIS5_VIOLATION_NOT_NDIS5:
-		return "NOT_NDIS5";
-	default:
-		return NULL;
-	}
 }
 
 struct ndisrt_ndis5_driver *ndisrt_ndis5_driver_find(const void *driver_object)

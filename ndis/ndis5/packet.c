@@ -139,7 +139,7 @@ static void packet_complete(struct ndis5_packet *p, NDIS_STATUS status)
 
 	if (!atomic_compare_exchange_strong(&p->owned, &expected, 0))
 		ndis_violation(
-		    NDISRT_NDIS5_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT_NDIS5_DDI_SEND,
+		    NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT_NDIS5_DDI_SEND,
 		    "NdisMSendComplete for a packet the miniport does not own (completed "
 		    "twice, or MiniportSend already returned its status)");
 	ndis5_count(status == NDIS_STATUS_SUCCESS ? &n->c.send_completed : &n->c.send_failed);
@@ -176,7 +176,7 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_SEND, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_SEND);
 	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
-		ndis_violation(NDISRT_NDIS5_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
+		ndis_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
 			       NDISRT_NDIS5_DDI_SEND,
 			       "NdisMSendComplete with a packet this adapter was not sent");
 	packet_complete(p, Status);

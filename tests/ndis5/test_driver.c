@@ -98,7 +98,7 @@ Test(ndis5_driver, S14_9_register_miniport_with_a_foreign_wrapper_handle_bugchec
 	char err[256];
 
 	t5env_init(&e, 1, 0);
-	expect_bugcheck(C4, 0x3, NDISRT_NDIS5_VIOLATION_WRAPPER, (uintptr_t)bad_wrapper, 0, 0);
+	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_WRAPPER, (uintptr_t)bad_wrapper, 0, 0);
 	ndisrt_ndis5_driver_entry(e.m, entry_bad_wrapper, &object, &d, err, sizeof(err));
 }
 
@@ -221,7 +221,7 @@ Test(ndis5_driver, S14_ndis5_ddi_on_an_ndis6_adapter_bugchecks,
 	ndisrt_adapter_config_init(&ac, NULL);
 	a = ndisrt_adapter_create(m, &ac);
 	cr_assert_not_null(a);
-	expect_bugcheck(C4, 0xB, NDISRT_NDIS5_VIOLATION_NOT_NDIS5, (uintptr_t)ndisrt_adapter_handle(a),
+	expect_bugcheck(C4, 0xB, NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)ndisrt_adapter_handle(a),
 			0, NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), attributes_on, ndisrt_adapter_handle(a)),
 		     0);
@@ -361,7 +361,7 @@ Test(ndis5_driver, S14_send_complete_of_a_packet_completed_already_bugchecks,
 	pended[0] = first;
 	atomic_store(&nr_pended, 1);
 	t5_on_vcpu(&e, 0, complete_pended, NULL);
-	expect_bugcheck(C4, 0x3, NDISRT_NDIS5_VIOLATION_SEND_COMPLETE, (uintptr_t)pended[0], 0, 0);
+	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)pended[0], 0, 0);
 	t5_on_vcpu(&e, 0, complete_first_again, NULL);
 }
 

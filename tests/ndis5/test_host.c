@@ -201,3 +201,41 @@ Test(ndis5_host, unload_halts_the_nics_still_started)
 	t.nic[0] = t.nic[1] = NULL;
 	th_fini(&t);
 }
+
+/* A sink that counts rising edges: what the device signals when hosting does not own it. */
+static void count_rise(void *ctx, bool asserted)
+{
+	if (asserted)
+		atomic_fetch_add((atomic_uint *)ctx, 1);
+}
+
+static void no_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	(void)ctx;
+	(void)addr;
+	(void)data;
+}
+
+static const struct hw_irq_sink_ops counting_ops = {.line_set = count_rise, .msi_write = no_msi};
+
+/* The NDIS 5 kind owns the pin from start to halt and gives the caller's sink back. */
+Test(ndis5_host, halt_gives_back_the_callers_interrupt_sink)
+{
+	atomic_uint rises = 0;
+	struct th t;
+
+	th_init(&t, 2);
+	th_load(&t, VN1PIO_SO);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
+	hw_dev_set_sink(t.dev[0], (struct hw_irq_sink){.ops = &counting_ops, .ctx = &rises});
+	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
+	cr_expect_neq(hw_dev_sink(t.dev[0]).ctx, (void *)&rises, "hosting took the pin");
+	ndisrt_nic_halt(t.nic[0]);
+	t.nic[0] = NULL;
+	cr_expect_eq(hw_dev_sink(t.dev[0]).ops, &counting_ops, "the halt gave the pin back");
+	cr_expect_eq(hw_dev_sink(t.dev[0]).ctx, (void *)&rises);
+	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_STUCK_LINE, 1), 0);
+	cr_expect_eq(atomic_load(&rises), 1, "the caller's sink hears the device again");
+	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_STUCK_LINE, 0), 0);
+	th_fini(&t);
+}
