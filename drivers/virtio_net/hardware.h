@@ -102,6 +102,8 @@ Abstract:
 #define VIRTIO_NET_F_STATUS                 16
 #define VIRTIO_NET_F_CTRL_VQ                17
 #define VIRTIO_NET_F_MQ                     22
+#define VIRTIO_NET_F_HASH_REPORT            57
+#define VIRTIO_NET_F_RSS                    60
 #define VIRTIO_F_INDIRECT_DESC              28
 #define VIRTIO_F_EVENT_IDX                  29
 #define VIRTIO_F_VERSION_1                  32
@@ -113,6 +115,9 @@ Abstract:
 #define VIRTIO_NET_CONFIG_MAC               0
 #define VIRTIO_NET_CONFIG_STATUS            6
 #define VIRTIO_NET_CONFIG_MAX_PAIRS         8
+#define VIRTIO_NET_CONFIG_RSS_MAX_KEY       17
+#define VIRTIO_NET_CONFIG_RSS_MAX_TABLE     18
+#define VIRTIO_NET_CONFIG_HASH_TYPES        20
 #define VIRTIO_NET_S_LINK_UP                0x0001
 
 //
@@ -152,9 +157,20 @@ typedef struct _VIRTIO_NET_HDR {
     USHORT      NumBuffers;
 } VIRTIO_NET_HDR, *PVIRTIO_NET_HDR;
 
+//
+// With VIRTIO_NET_F_HASH_REPORT the header grows by the hash.
+//
+typedef struct _VIRTIO_NET_HDR_HASH {
+    VIRTIO_NET_HDR  Hdr;
+    ULONG           HashValue;
+    USHORT          HashReport;
+    USHORT          Padding;
+} VIRTIO_NET_HDR_HASH, *PVIRTIO_NET_HDR_HASH;
+
 C_ASSERT(sizeof(VIRTQ_DESC) == 16);
 C_ASSERT(sizeof(VIRTQ_USED_ELEM) == 8);
 C_ASSERT(sizeof(VIRTIO_NET_HDR) == 12);
+C_ASSERT(sizeof(VIRTIO_NET_HDR_HASH) == 20);
 
 //
 // Driver area (available ring) and device area (used ring) of a queue of
@@ -177,6 +193,19 @@ C_ASSERT(sizeof(VIRTIO_NET_HDR) == 12);
 //
 #define VIRTIO_NET_CTRL_MQ                  4
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET     0
+#define VIRTIO_NET_CTRL_MQ_RSS_CONFIG       1
 #define VIRTIO_NET_OK                       0
+
+//
+// Hash types and reports ("Hash calculation for incoming packets").
+//
+#define VIRTIO_NET_HASH_TYPE_IPv4           0x01
+#define VIRTIO_NET_HASH_TYPE_TCPv4          0x02
+#define VIRTIO_NET_HASH_TYPE_IPv6           0x08
+#define VIRTIO_NET_HASH_TYPE_TCPv6          0x10
+#define VIRTIO_NET_HASH_REPORT_IPv4         1
+#define VIRTIO_NET_HASH_REPORT_TCPv4        2
+#define VIRTIO_NET_HASH_REPORT_IPv6         4
+#define VIRTIO_NET_HASH_REPORT_TCPv6        5
 
 #endif // _VIRTIO_NET_HARDWARE_H_

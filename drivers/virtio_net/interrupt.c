@@ -112,6 +112,7 @@ IRQL:
         for (p = 0; p < Adapter->NumPairs; p++) {
             Adapter->MessageService[1 + 2 * p] = 1u << (2 * p);
             Adapter->MessageService[2 + 2 * p] = 1u << (2 * p + 1);
+            Adapter->RxQueue[p].MessageId = 1 + 2 * p;
         }
     } else {
         //
@@ -385,6 +386,11 @@ IRQL:
 --*/
 {
     PVIONET_ADAPTER adapter = (PVIONET_ADAPTER)MiniportInterruptContext;
+    PVIONET_RX_QUEUE queue;
+    GROUP_AFFINITY affinity;
+    ULONG service;
+    ULONG target;
+    ULONG p;
 
     *QueueDefaultInterruptDpc = FALSE;
     *TargetProcessors = 0;
@@ -393,9 +399,91 @@ IRQL:
         return TRUE;
     }
 
-    VioNetDisableQueues(adapter, adapter->MessageService[MessageId]);
+    service = adapter->MessageService[MessageId];
+    VioNetDisableQueues(adapter, service);
     *QueueDefaultInterruptDpc = TRUE;
+
+    //
+    // RSS: a receive queue's DPC runs on the processor the indirection
+    // table gave the queue.
+    //
+    if (adapter->InterruptMode == VioNetInterruptPerQueue && (MessageId & 1) != 0) {
+        p = (MessageId - 1) / 2;
+        queue = &adapter->RxQueue[p];
+        target = queue->TargetProcessorIndex;
+        if (p < adapter->NumPairs && target != VIONET_NO_TARGET_PROCESSOR &&
+            target != NdisCurrentProcessorIndex()) {
+            affinity = queue->TargetAffinity;
+            NdisMQueueDpcEx(adapter->InterruptHandle, MessageId, &affinity, queue);
+            *QueueDefaultInterruptDpc = FALSE;
+        }
+    }
     return TRUE;
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+VioNetSynchronizeSetTarget(
+    NDIS_HANDLE SynchronizeContext
+    )
+/*++
+
+Routine Description:
+
+    Sets a receive queue's DPC target under its message's interrupt lock,
+    so the ISR reads the processor index and affinity as one.
+
+IRQL:
+
+    DIRQL of the message
+
+--*/
+{
+    PVIONET_TARGET_CONTEXT context = (PVIONET_TARGET_CONTEXT)SynchronizeContext;
+
+    context->Queue->TargetProcessorIndex = context->ProcessorIndex;
+    context->Queue->TargetAffinity = context->Affinity;
+    return TRUE;
+}
+
+
+_Use_decl_annotations_
+VOID
+VioNetSetQueueTarget(
+    PVIONET_ADAPTER Adapter,
+    PVIONET_RX_QUEUE Queue,
+    ULONG ProcessorIndex,
+    PPROCESSOR_NUMBER ProcessorNumber
+    )
+/*++
+
+Routine Description:
+
+    Records the processor whose DPC services a receive queue
+    (VIONET_NO_TARGET_PROCESSOR: wherever the ISR ran).
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    VIONET_TARGET_CONTEXT context;
+
+    NdisZeroMemory(&context, sizeof(context));
+    context.Queue = Queue;
+    context.ProcessorIndex = VIONET_NO_TARGET_PROCESSOR;
+    if (ProcessorNumber != NULL && ProcessorIndex != VIONET_NO_TARGET_PROCESSOR) {
+        context.ProcessorIndex = ProcessorIndex;
+        context.Affinity.Group = ProcessorNumber->Group;
+        context.Affinity.Mask = (KAFFINITY)1 << ProcessorNumber->Number;
+    }
+
+    if (Adapter->InterruptMode == VioNetInterruptPerQueue) {
+        NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, Queue->MessageId,
+                                        VioNetSynchronizeSetTarget, &context);
+    }
 }
 
 

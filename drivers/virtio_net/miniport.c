@@ -40,6 +40,7 @@ static NDIS_STATUS VioNetAllocateNblPool(_In_ PVIONET_ADAPTER Adapter);
 static NDIS_STATUS VioNetAllocateQueues(_In_ PVIONET_ADAPTER Adapter);
 static NDIS_STATUS VioNetActivateQueues(_In_ PVIONET_ADAPTER Adapter);
 static BOOLEAN VioNetSetQueuePairs(_In_ PVIONET_ADAPTER Adapter, _In_ ULONG Pairs);
+static VOID VioNetFillRssCapabilities(_In_ PVIONET_ADAPTER Adapter);
 static VOID VioNetFreeQueues(_In_ PVIONET_ADAPTER Adapter);
 static VOID VioNetFreeAdapter(_In_ PVIONET_ADAPTER Adapter);
 
@@ -157,8 +158,12 @@ IRQL:
     adapter->State = VioNetAdapterPaused;
     adapter->NumPairs = 1;
     adapter->LookAhead = VIONET_MAX_FRAME_SIZE - VIONET_ETH_HEADER_SIZE;
+    adapter->HdrLen = sizeof(VIRTIO_NET_HDR);
     NdisAllocateSpinLock(&adapter->Lock);
     adapter->LockAllocated = TRUE;
+    for (p = 0; p < VIONET_MAX_PAIRS; p++) {
+        adapter->RxQueue[p].TargetProcessorIndex = VIONET_NO_TARGET_PROCESSOR;
+    }
 
     status = VioNetSetRegistrationAttributes(adapter);
     if (status != NDIS_STATUS_SUCCESS) {
@@ -193,6 +198,8 @@ IRQL:
     if (status != NDIS_STATUS_SUCCESS) {
         goto err_fail_device;
     }
+
+    VioNetFillRssCapabilities(adapter);
 
     status = VioNetSetGeneralAttributes(adapter);
     if (status != NDIS_STATUS_SUCCESS) {
@@ -541,8 +548,9 @@ VioNetSetGeneralAttributes(
 
 Routine Description:
 
-    Reports the medium, link, addresses, filters and supported OIDs. No
-    receive side scaling, no wake-up.
+    Reports the medium, link, addresses, filters, supported OIDs and, with
+    several queue pairs and VIRTIO_NET_F_RSS, the RSS capabilities. No
+    wake-up.
 
 --*/
 {
@@ -589,7 +597,7 @@ Routine Description:
                    VIONET_MAC_ADDRESS_LENGTH);
     NdisMoveMemory(general->CurrentMacAddress, Adapter->CurrentAddress,
                    VIONET_MAC_ADDRESS_LENGTH);
-    general->RecvScaleCapabilities = NULL;
+    general->RecvScaleCapabilities = Adapter->RssAvailable ? &Adapter->RssCapabilities : NULL;
     general->AccessType = NET_IF_ACCESS_BROADCAST;
     general->DirectionType = NET_IF_DIRECTION_SENDRECEIVE;
     general->ConnectionType = NET_IF_CONNECTION_DEDICATED;
@@ -843,8 +851,8 @@ VioNetNegotiate(
 
 Routine Description:
 
-    ACKNOWLEDGE, DRIVER, the feature handshake and FEATURES_OK; then the
-    MAC address, the link, and the number of queue pairs to use.
+    ACKNOWLEDGE, DRIVER, the number of queue pairs to use, the feature
+    handshake and FEATURES_OK; then the MAC address and the link.
 
 Return Value:
 
@@ -873,9 +881,46 @@ Return Value:
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     }
 
+    //
+    // How many queue pairs: one per processor, as many as the device has
+    // and the messages allow (a configuration message and one per queue).
+    // max_virtqueue_pairs may be read before FEATURES_OK.
+    //
+    Adapter->MaxPairs = 1;
+    if (offered & (VIRTIO_FEATURE(VIRTIO_NET_F_MQ) | VIRTIO_FEATURE(VIRTIO_NET_F_RSS))) {
+        Adapter->MaxPairs = VioNetRead16(Adapter, Adapter->DeviceOffset + VIRTIO_NET_CONFIG_MAX_PAIRS);
+        if (Adapter->MaxPairs == 0) {
+            Adapter->MaxPairs = 1;
+        }
+    }
+    pairs = 1;
+    if ((offered & VIRTIO_FEATURE(VIRTIO_NET_F_MQ)) &&
+        (offered & VIRTIO_FEATURE(VIRTIO_NET_F_CTRL_VQ)) &&
+        Adapter->ResourceMessageBased && Adapter->ResourceMessages >= 5) {
+        pairs = (Adapter->ResourceMessages - 1) / 2;
+        if (pairs > Adapter->MaxPairs) {
+            pairs = Adapter->MaxPairs;
+        }
+        if (pairs > VIONET_MAX_PAIRS) {
+            pairs = VIONET_MAX_PAIRS;
+        }
+        if (pairs > (ULONG)NdisSystemProcessorCount()) {
+            pairs = (ULONG)NdisSystemProcessorCount();
+        }
+        if (pairs == 0) {
+            pairs = 1;
+        }
+    }
+    Adapter->NumPairs = pairs;
+
+    //
+    // With one pair there is nothing to steer: no control queue, no MQ, no
+    // RSS and no hash report.
+    //
     wanted = offered & VIONET_WANTED_FEATURES;
-    if ((wanted & VIRTIO_FEATURE(VIRTIO_NET_F_CTRL_VQ)) == 0) {
-        wanted &= ~VIRTIO_FEATURE(VIRTIO_NET_F_MQ);
+    if (pairs == 1 || (wanted & VIRTIO_FEATURE(VIRTIO_NET_F_CTRL_VQ)) == 0) {
+        wanted &= ~(VIRTIO_FEATURE(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_FEATURE(VIRTIO_NET_F_MQ) |
+                    VIRTIO_FEATURE(VIRTIO_NET_F_RSS) | VIRTIO_FEATURE(VIRTIO_NET_F_HASH_REPORT));
     }
 
     VioNetWrite32(Adapter, VioNetCommon(Adapter, VIRTIO_COMMON_DRIVER_FEATURE_SELECT), 0);
@@ -907,35 +952,9 @@ Return Value:
 
     Adapter->LinkUp = VioNetReadLinkUp(Adapter);
 
-    Adapter->MaxPairs = 1;
-    if (wanted & VIRTIO_FEATURE(VIRTIO_NET_F_MQ)) {
-        Adapter->MaxPairs = VioNetRead16(Adapter, Adapter->DeviceOffset + VIRTIO_NET_CONFIG_MAX_PAIRS);
-        if (Adapter->MaxPairs == 0) {
-            Adapter->MaxPairs = 1;
-        }
-    }
-
-    //
-    // One pair per processor, as many as the device has and the messages
-    // allow (a configuration message and one per queue).
-    //
-    pairs = 1;
-    if (Adapter->ResourceMessageBased && Adapter->ResourceMessages >= 3) {
-        pairs = (Adapter->ResourceMessages - 1) / 2;
-        if (pairs > Adapter->MaxPairs) {
-            pairs = Adapter->MaxPairs;
-        }
-        if (pairs > VIONET_MAX_PAIRS) {
-            pairs = VIONET_MAX_PAIRS;
-        }
-        if (pairs > (ULONG)NdisSystemProcessorCount()) {
-            pairs = (ULONG)NdisSystemProcessorCount();
-        }
-        if (pairs == 0) {
-            pairs = 1;
-        }
-    }
-    Adapter->NumPairs = pairs;
+    Adapter->HdrLen = (wanted & VIRTIO_FEATURE(VIRTIO_NET_F_HASH_REPORT)) ?
+                      sizeof(VIRTIO_NET_HDR_HASH) : sizeof(VIRTIO_NET_HDR);
+    Adapter->RssAvailable = (wanted & VIRTIO_FEATURE(VIRTIO_NET_F_RSS)) != 0 && pairs > 1;
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -1033,7 +1052,7 @@ VioNetAllocateQueues(
         if (status != NDIS_STATUS_SUCCESS) {
             return status;
         }
-        NdisMAllocateSharedMemory(Adapter->AdapterHandle, 64, FALSE,
+        NdisMAllocateSharedMemory(Adapter->AdapterHandle, VIONET_CTRL_BUFFER_SIZE, FALSE,
                                   (PVOID *)&Adapter->CtrlBuffer,
                                   &Adapter->CtrlBufferLogical);
         if (Adapter->CtrlBuffer == NULL) {
@@ -1098,20 +1117,23 @@ Return Value:
 }
 
 
-static
+_Use_decl_annotations_
 BOOLEAN
-VioNetSetQueuePairs(
-    _In_ PVIONET_ADAPTER Adapter,
-    _In_ ULONG Pairs
+VioNetControlCommand(
+    PVIONET_ADAPTER Adapter,
+    ULONG Length
     )
 /*++
 
 Routine Description:
 
-    VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET through the control virtqueue: the
-    command (class, command, virtqueue_pairs) in one device-readable
-    descriptor, the ack in a device-writable one. The control queue has no
-    vector; the driver polls its used ring, with a bound.
+    Sends the command the caller put at the start of CtrlBuffer (class,
+    command, data: one device-readable descriptor) with the ack in the
+    buffer's last byte (one device-writable descriptor), and polls the
+    control queue's used ring, with a bound: the queue has no vector, and
+    its notifications are off (the flag, or a used_event the index will not
+    reach for 65535 entries). OIDs and initialization are serialized, so
+    one command is in flight at a time.
 
 Return Value:
 
@@ -1125,31 +1147,26 @@ IRQL:
 {
     PVIONET_QUEUE queue = &Adapter->CtrlQueue;
     ULONGLONG address = (ULONGLONG)Adapter->CtrlBufferLogical.QuadPart;
+    PUCHAR ack = Adapter->CtrlBuffer + VIONET_CTRL_BUFFER_SIZE - 1;
     ULONG attempts;
     ULONG length;
     USHORT id;
     BOOLEAN done = FALSE;
 
-    Adapter->CtrlBuffer[0] = VIRTIO_NET_CTRL_MQ;
-    Adapter->CtrlBuffer[1] = VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET;
-    Adapter->CtrlBuffer[2] = (UCHAR)Pairs;
-    Adapter->CtrlBuffer[3] = (UCHAR)(Pairs >> 8);
-    Adapter->CtrlBuffer[16] = 0xFF;
+    if (Adapter->CtrlBuffer == NULL || Length >= VIONET_CTRL_BUFFER_SIZE) {
+        return FALSE;
+    }
+    *ack = 0xFF;
 
+    NdisAcquireSpinLock(&queue->Lock);
     queue->Desc[0].Address = address;
-    queue->Desc[0].Length = 4;
+    queue->Desc[0].Length = Length;
     queue->Desc[0].Flags = VIRTQ_DESC_F_NEXT;
     queue->Desc[0].Next = 1;
-    queue->Desc[1].Address = address + 16;
+    queue->Desc[1].Address = address + VIONET_CTRL_BUFFER_SIZE - 1;
     queue->Desc[1].Length = 1;
     queue->Desc[1].Flags = VIRTQ_DESC_F_WRITE;
     queue->Desc[1].Next = 0;
-
-    NdisAcquireSpinLock(&queue->Lock);
-    //
-    // Polled: ask for no used buffer notification at all (the flag, or a
-    // used_event the index will not reach for 65535 entries).
-    //
     *VIRTQ_AVAIL_FLAGS(queue->Avail) = VIRTQ_AVAIL_F_NO_INTERRUPT;
     *VIRTQ_USED_EVENT(queue->Avail, queue->Size) = (USHORT)(queue->LastUsed - 1);
     VioNetQueueAdd(queue, 0);
@@ -1165,7 +1182,63 @@ IRQL:
         }
     }
 
-    return done && Adapter->CtrlBuffer[16] == VIRTIO_NET_OK;
+    return done && *ack == VIRTIO_NET_OK;
+}
+
+
+static
+BOOLEAN
+VioNetSetQueuePairs(
+    _In_ PVIONET_ADAPTER Adapter,
+    _In_ ULONG Pairs
+    )
+/*++
+
+Routine Description:
+
+    VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET: automatic receive steering over Pairs
+    queue pairs.
+
+--*/
+{
+    Adapter->CtrlBuffer[0] = VIRTIO_NET_CTRL_MQ;
+    Adapter->CtrlBuffer[1] = VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET;
+    Adapter->CtrlBuffer[2] = (UCHAR)Pairs;
+    Adapter->CtrlBuffer[3] = (UCHAR)(Pairs >> 8);
+    return VioNetControlCommand(Adapter, 4);
+}
+
+
+static
+VOID
+VioNetFillRssCapabilities(
+    _In_ PVIONET_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    The RSS capabilities for the general attributes and
+    OID_GEN_RECEIVE_SCALE_CAPABILITIES: Toeplitz over TCP/IPv4 and
+    TCP/IPv6 (and the addresses of other IP packets), one receive queue per
+    pair, each with its own MSI-X message.
+
+--*/
+{
+    PNDIS_RECEIVE_SCALE_CAPABILITIES caps = &Adapter->RssCapabilities;
+
+    NdisZeroMemory(caps, sizeof(NDIS_RECEIVE_SCALE_CAPABILITIES));
+    caps->Header.Type = NDIS_OBJECT_TYPE_RSS_CAPABILITIES;
+    caps->Header.Revision = NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_1;
+    caps->Header.Size = NDIS_SIZEOF_RECEIVE_SCALE_CAPABILITIES_REVISION_1;
+    caps->CapabilitiesFlags = NdisHashFunctionToeplitz |
+                              NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4 |
+                              NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6 |
+                              NDIS_RSS_CAPS_MESSAGE_SIGNALED_INTERRUPTS |
+                              NDIS_RSS_CAPS_CLASSIFICATION_AT_ISR |
+                              NDIS_RSS_CAPS_USING_MSI_X;
+    caps->NumberOfInterruptMessages = Adapter->ResourceMessages;
+    caps->NumberOfReceiveQueues = Adapter->NumPairs;
 }
 
 
@@ -1182,7 +1255,7 @@ VioNetFreeQueues(
         VioNetFreeRxQueue(Adapter, &Adapter->RxQueue[p]);
     }
     if (Adapter->CtrlBuffer != NULL) {
-        NdisMFreeSharedMemory(Adapter->AdapterHandle, 64, FALSE,
+        NdisMFreeSharedMemory(Adapter->AdapterHandle, VIONET_CTRL_BUFFER_SIZE, FALSE,
                               Adapter->CtrlBuffer, Adapter->CtrlBufferLogical);
         Adapter->CtrlBuffer = NULL;
     }

@@ -13,9 +13,15 @@ Abstract:
 
     A virtio-net device without VIRTIO_NET_F_CTRL_RX has no receive
     filter: it delivers every frame on the wire. The packet filter and the
-    multicast list are recorded and reported back; nothing else. Receive
-    side scaling is not offered: receive queues follow the device's
-    automatic steering (a flow comes back on the pair it was sent on).
+    multicast list are recorded and reported back; nothing else.
+
+    Receive side scaling (with VIRTIO_NET_F_RSS and several queue pairs):
+    OID_GEN_RECEIVE_SCALE_PARAMETERS becomes VIRTIO_NET_CTRL_MQ_RSS_CONFIG.
+    Each distinct processor of the NDIS indirection table gets a receive
+    queue, in order, and that queue's DPC runs on it; once every queue is
+    taken, a further processor shares queue (index mod pairs). Without RSS
+    the device steers automatically (a flow comes back on the pair it was
+    sent on).
 
 --*/
 
@@ -40,6 +46,8 @@ NDIS_OID VioNetSupportedOids[] = {
     OID_GEN_RCV_OK,
     OID_GEN_RCV_NO_BUFFER,
     OID_GEN_INTERRUPT_MODERATION,
+    OID_GEN_RECEIVE_SCALE_CAPABILITIES,
+    OID_GEN_RECEIVE_SCALE_PARAMETERS,
     OID_802_3_PERMANENT_ADDRESS,
     OID_802_3_CURRENT_ADDRESS,
     OID_802_3_MULTICAST_LIST,
@@ -58,6 +66,10 @@ static NDIS_STATUS VioNetQueryInformation(_In_ PVIONET_ADAPTER Adapter,
                                           _Inout_ PNDIS_OID_REQUEST Request);
 static NDIS_STATUS VioNetSetInformation(_In_ PVIONET_ADAPTER Adapter,
                                         _Inout_ PNDIS_OID_REQUEST Request);
+static NDIS_STATUS VioNetSetRssParameters(_In_ PVIONET_ADAPTER Adapter,
+                                          _In_reads_bytes_(Length) PVOID Buffer,
+                                          _In_ ULONG Length,
+                                          _Out_ PULONG BytesNeeded);
 
 
 _Use_decl_annotations_
@@ -306,6 +318,14 @@ IRQL:
         sourceLength = NDIS_SIZEOF_INTERRUPT_MODERATION_PARAMETERS_REVISION_1;
         break;
 
+    case OID_GEN_RECEIVE_SCALE_CAPABILITIES:
+        if (!Adapter->RssAvailable) {
+            return NDIS_STATUS_NOT_SUPPORTED;
+        }
+        source = &Adapter->RssCapabilities;
+        sourceLength = Adapter->RssCapabilities.Header.Size;
+        break;
+
     case OID_802_3_PERMANENT_ADDRESS:
         source = Adapter->PermanentAddress;
         sourceLength = VIONET_MAC_ADDRESS_LENGTH;
@@ -454,6 +474,14 @@ IRQL:
         }
         break;
 
+    case OID_GEN_RECEIVE_SCALE_PARAMETERS:
+        if (!Adapter->RssAvailable) {
+            return NDIS_STATUS_NOT_SUPPORTED;
+        }
+        needed = bufferLength;
+        status = VioNetSetRssParameters(Adapter, buffer, bufferLength, &needed);
+        break;
+
     default:
         return NDIS_STATUS_NOT_SUPPORTED;
     }
@@ -463,4 +491,198 @@ IRQL:
         Request->DATA.SET_INFORMATION.BytesNeeded = needed;
     }
     return status;
+}
+
+
+static
+VOID
+VioNetDisableRss(
+    _In_ PVIONET_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Back to automatic steering (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET: the last
+    multiqueue command decides) and DPCs wherever their ISR runs.
+
+--*/
+{
+    ULONG p;
+
+    Adapter->CtrlBuffer[0] = VIRTIO_NET_CTRL_MQ;
+    Adapter->CtrlBuffer[1] = VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET;
+    Adapter->CtrlBuffer[2] = (UCHAR)Adapter->NumPairs;
+    Adapter->CtrlBuffer[3] = (UCHAR)(Adapter->NumPairs >> 8);
+    (VOID)VioNetControlCommand(Adapter, 4);
+
+    for (p = 0; p < Adapter->NumPairs; p++) {
+        VioNetSetQueueTarget(Adapter, &Adapter->RxQueue[p], VIONET_NO_TARGET_PROCESSOR, NULL);
+    }
+    Adapter->RssEnabled = FALSE;
+}
+
+
+static
+NDIS_STATUS
+VioNetSetRssParameters(
+    _In_ PVIONET_ADAPTER Adapter,
+    _In_reads_bytes_(Length) PVOID Buffer,
+    _In_ ULONG Length,
+    _Out_ PULONG BytesNeeded
+    )
+/*++
+
+Routine Description:
+
+    Applies NDIS_RECEIVE_SCALE_PARAMETERS through
+    VIRTIO_NET_CTRL_MQ_RSS_CONFIG. Everything is validated before the
+    command is sent; the DPC targets change only once the device took it.
+    The "unchanged" flags are not supported (this driver keeps no copy of
+    the key and table): a request must carry both.
+
+Return Value:
+
+    NDIS_STATUS_SUCCESS, NDIS_STATUS_INVALID_LENGTH,
+    NDIS_STATUS_INVALID_PARAMETER, or NDIS_STATUS_FAILURE if the device
+    refused the configuration.
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    PNDIS_RECEIVE_SCALE_PARAMETERS params = (PNDIS_RECEIVE_SCALE_PARAMETERS)Buffer;
+    PROCESSOR_NUMBER queueProcessor[VIONET_MAX_PAIRS];
+    ULONG queueProcessorIndex[VIONET_MAX_PAIRS];
+    PPROCESSOR_NUMBER table;
+    PROCESSOR_NUMBER processor;
+    PUCHAR key;
+    PUCHAR c = Adapter->CtrlBuffer;
+    ULONG hashInformation;
+    ULONG hashType;
+    ULONG types = 0;
+    ULONG entries;
+    ULONG distinct = 0;
+    ULONG processorIndex;
+    ULONG n;
+    ULONG i;
+    ULONG j;
+
+    *BytesNeeded = NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+    if (Length < NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2) {
+        return NDIS_STATUS_INVALID_LENGTH;
+    }
+    *BytesNeeded = Length;
+
+    if (params->Header.Type != NDIS_OBJECT_TYPE_RSS_PARAMETERS ||
+        params->Header.Revision < NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2 ||
+        params->Header.Size < NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2) {
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+
+    hashInformation = params->HashInformation;
+    if ((params->Flags & NDIS_RSS_PARAM_FLAG_DISABLE_RSS) ||
+        NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(hashInformation) == 0) {
+        VioNetDisableRss(Adapter);
+        return NDIS_STATUS_SUCCESS;
+    }
+    if ((params->Flags & (NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED |
+                          NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED |
+                          NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED)) ||
+        NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(hashInformation) != NdisHashFunctionToeplitz) {
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+
+    hashType = NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(hashInformation);
+    if (hashType & NDIS_HASH_IPV4) {
+        types |= VIRTIO_NET_HASH_TYPE_IPv4;
+    }
+    if (hashType & NDIS_HASH_TCP_IPV4) {
+        types |= VIRTIO_NET_HASH_TYPE_TCPv4;
+    }
+    if (hashType & NDIS_HASH_IPV6) {
+        types |= VIRTIO_NET_HASH_TYPE_IPv6;
+    }
+    if (hashType & NDIS_HASH_TCP_IPV6) {
+        types |= VIRTIO_NET_HASH_TYPE_TCPv6;
+    }
+    if (types == 0) {
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+
+    if (params->HashSecretKeySize != VIONET_RSS_KEY_SIZE ||
+        params->HashSecretKeyOffset > Length ||
+        Length - params->HashSecretKeyOffset < VIONET_RSS_KEY_SIZE) {
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    key = (PUCHAR)Buffer + params->HashSecretKeyOffset;
+
+    entries = params->IndirectionTableSize / sizeof(PROCESSOR_NUMBER);
+    if (params->IndirectionTableSize % sizeof(PROCESSOR_NUMBER) != 0 ||
+        entries == 0 || entries > VIONET_RSS_TABLE_MAX || (entries & (entries - 1)) != 0 ||
+        params->IndirectionTableOffset > Length ||
+        Length - params->IndirectionTableOffset < params->IndirectionTableSize) {
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    table = (PPROCESSOR_NUMBER)((PUCHAR)Buffer + params->IndirectionTableOffset);
+
+    //
+    // struct virtio_net_rss_config: hash_types, indirection_table_mask,
+    // unclassified_queue (receiveq1), the table of receive queue ids,
+    // max_tx_vq, the key.
+    //
+    c[0] = VIRTIO_NET_CTRL_MQ;
+    c[1] = VIRTIO_NET_CTRL_MQ_RSS_CONFIG;
+    c[2] = (UCHAR)types;
+    c[3] = c[4] = c[5] = 0;
+    c[6] = (UCHAR)(entries - 1);
+    c[7] = (UCHAR)((entries - 1) >> 8);
+    c[8] = c[9] = 0;
+    n = 10;
+    for (i = 0; i < entries; i++) {
+        NdisMoveMemory(&processor, &table[i], sizeof(processor));
+        processorIndex = KeGetProcessorIndexFromNumber(&processor);
+        if (processorIndex == INVALID_PROCESSOR_INDEX) {
+            return NDIS_STATUS_INVALID_PARAMETER;
+        }
+        for (j = 0; j < distinct; j++) {
+            if (queueProcessorIndex[j] == processorIndex) {
+                break;
+            }
+        }
+        if (j == distinct) {
+            if (distinct < Adapter->NumPairs) {
+                queueProcessor[distinct] = processor;
+                queueProcessorIndex[distinct] = processorIndex;
+                distinct++;
+            } else {
+                j = processorIndex % Adapter->NumPairs;
+            }
+        }
+        c[n++] = (UCHAR)j;
+        c[n++] = 0;
+    }
+    c[n++] = (UCHAR)Adapter->NumPairs;
+    c[n++] = (UCHAR)(Adapter->NumPairs >> 8);
+    c[n++] = VIONET_RSS_KEY_SIZE;
+    NdisMoveMemory(c + n, key, VIONET_RSS_KEY_SIZE);
+    n += VIONET_RSS_KEY_SIZE;
+
+    if (!VioNetControlCommand(Adapter, n)) {
+        return NDIS_STATUS_FAILURE;
+    }
+
+    for (j = 0; j < Adapter->NumPairs; j++) {
+        if (j < distinct) {
+            VioNetSetQueueTarget(Adapter, &Adapter->RxQueue[j],
+                                 queueProcessorIndex[j], &queueProcessor[j]);
+        } else {
+            VioNetSetQueueTarget(Adapter, &Adapter->RxQueue[j], VIONET_NO_TARGET_PROCESSOR, NULL);
+        }
+    }
+    Adapter->RssEnabled = TRUE;
+    Adapter->RssHashInformation = hashInformation;
+    return NDIS_STATUS_SUCCESS;
 }

@@ -80,8 +80,8 @@ IRQL:
             Queue->BufferAreaLogical.QuadPart + (LONGLONG)i * VIONET_RX_BUFFER_SIZE;
 
         buffer->Mdl = NdisAllocateMdl(Adapter->AdapterHandle,
-                                      buffer->VirtualAddress + sizeof(VIRTIO_NET_HDR),
-                                      VIONET_RX_BUFFER_SIZE - sizeof(VIRTIO_NET_HDR));
+                                      buffer->VirtualAddress + Adapter->HdrLen,
+                                      VIONET_RX_BUFFER_SIZE - Adapter->HdrLen);
         if (buffer->Mdl == NULL) {
             return NDIS_STATUS_RESOURCES;
         }
@@ -239,6 +239,8 @@ IRQL:
     PVIONET_RX_BUFFER buffer;
     PNET_BUFFER nb;
     PVIRTIO_NET_HDR header;
+    PVIRTIO_NET_HDR_HASH hashed;
+    ULONG hashType;
     ULONG count = 0;
     ULONG length;
     USHORT id;
@@ -259,7 +261,7 @@ IRQL:
         Queue->Posted--;
         header = (PVIRTIO_NET_HDR)buffer->VirtualAddress;
 
-        if (length < sizeof(VIRTIO_NET_HDR) + VIONET_ETH_HEADER_SIZE ||
+        if (length < Adapter->HdrLen + VIONET_ETH_HEADER_SIZE ||
             length > VIONET_RX_BUFFER_SIZE ||
             header->NumBuffers != 1) {
 
@@ -267,7 +269,7 @@ IRQL:
             Queue->Free[Queue->FreeCount++] = id;
             continue;
         }
-        length -= sizeof(VIRTIO_NET_HDR);
+        length -= Adapter->HdrLen;
 
         nb = NET_BUFFER_LIST_FIRST_NB(buffer->Nbl);
         NET_BUFFER_LIST_NEXT_NBL(buffer->Nbl) = NULL;
@@ -276,6 +278,27 @@ IRQL:
         NET_BUFFER_CURRENT_MDL_OFFSET(nb) = 0;
         NET_BUFFER_DATA_OFFSET(nb) = 0;
         NET_BUFFER_DATA_LENGTH(nb) = length;
+
+        //
+        // The device's hash (VIRTIO_NET_F_HASH_REPORT), in NDIS terms.
+        //
+        NET_BUFFER_LIST_INFO(buffer->Nbl, NetBufferListHashValue) = NULL;
+        NET_BUFFER_LIST_INFO(buffer->Nbl, NetBufferListHashInfo) = NULL;
+        if (Adapter->HdrLen == sizeof(VIRTIO_NET_HDR_HASH) && Adapter->RssEnabled) {
+            hashed = (PVIRTIO_NET_HDR_HASH)buffer->VirtualAddress;
+            switch (hashed->HashReport) {
+            case VIRTIO_NET_HASH_REPORT_IPv4:  hashType = NDIS_HASH_IPV4; break;
+            case VIRTIO_NET_HASH_REPORT_TCPv4: hashType = NDIS_HASH_TCP_IPV4; break;
+            case VIRTIO_NET_HASH_REPORT_IPv6:  hashType = NDIS_HASH_IPV6; break;
+            case VIRTIO_NET_HASH_REPORT_TCPv6: hashType = NDIS_HASH_TCP_IPV6; break;
+            default:                           hashType = 0; break;
+            }
+            if (hashType != 0) {
+                NET_BUFFER_LIST_SET_HASH_VALUE(buffer->Nbl, hashed->HashValue);
+                NET_BUFFER_LIST_SET_HASH_TYPE(buffer->Nbl, hashType);
+                NET_BUFFER_LIST_SET_HASH_FUNCTION(buffer->Nbl, NdisHashFunctionToeplitz);
+            }
+        }
 
         *link = buffer->Nbl;
         link = &NET_BUFFER_LIST_NEXT_NBL(buffer->Nbl);

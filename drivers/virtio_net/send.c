@@ -349,7 +349,7 @@ Routine Description:
         slotVa = Queue->SlotArea + (ULONG)slot * VIONET_TX_SLOT_SIZE;
         slotPa = (ULONGLONG)Queue->SlotAreaLogical.QuadPart + (ULONG)slot * VIONET_TX_SLOT_SIZE;
 
-        NdisZeroMemory(slotVa + VIONET_TX_SLOT_HDR, sizeof(VIRTIO_NET_HDR));
+        NdisZeroMemory(slotVa + VIONET_TX_SLOT_HDR, Adapter->HdrLen);
         data = NdisGetDataBuffer(nb, length, slotVa + VIONET_TX_SLOT_FRAME, 1, 0);
         if (data == NULL) {
             NdisZeroMemory(slotVa + VIONET_TX_SLOT_FRAME, length);
@@ -362,7 +362,7 @@ Routine Description:
         if (Adapter->Features & VIRTIO_FEATURE(VIRTIO_F_INDIRECT_DESC)) {
             table = (PVIRTQ_DESC)(slotVa + VIONET_TX_SLOT_TABLE);
             table[0].Address = slotPa + VIONET_TX_SLOT_HDR;
-            table[0].Length = sizeof(VIRTIO_NET_HDR);
+            table[0].Length = Adapter->HdrLen;
             table[0].Flags = VIRTQ_DESC_F_NEXT;
             table[0].Next = 1;
             table[1].Address = slotPa + VIONET_TX_SLOT_FRAME;
@@ -375,7 +375,7 @@ Routine Description:
             Queue->Vq.Desc[head].Next = 0;
         } else {
             Queue->Vq.Desc[head].Address = slotPa + VIONET_TX_SLOT_HDR;
-            Queue->Vq.Desc[head].Length = sizeof(VIRTIO_NET_HDR);
+            Queue->Vq.Desc[head].Length = Adapter->HdrLen;
             Queue->Vq.Desc[head].Flags = VIRTQ_DESC_F_NEXT;
             Queue->Vq.Desc[head].Next = (USHORT)(head + 1);
             Queue->Vq.Desc[head + 1].Address = slotPa + VIONET_TX_SLOT_FRAME;

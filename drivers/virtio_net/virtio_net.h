@@ -15,6 +15,9 @@ Abstract:
     Lock key used on the fields below:
         (A) Adapter->Lock            (adapter state, pause bookkeeping)
         (Q) Queue->Lock              (one virtqueue and what hangs off it)
+        (I) interrupt lock: written only inside a MINIPORT_SYNCHRONIZE_*
+            routine, read by the ISR
+        (OID) OID requests (PASSIVE_LEVEL, serialized by NDIS)
         (a) interlocked operations only
         (c) constant after MiniportInitializeEx returns
 
@@ -64,10 +67,14 @@ Abstract:
 #define VIONET_RX_BUFFER_SIZE           2048
 #define VIONET_TX_SLOTS                 (VIONET_QUEUE_SIZE / 2)
 #define VIONET_TX_SLOT_SIZE             2048
-#define VIONET_TX_SLOT_HDR              0       // VIRTIO_NET_HDR
-#define VIONET_TX_SLOT_TABLE            16      // two VIRTQ_DESC (indirect)
+#define VIONET_TX_SLOT_HDR              0       // VIRTIO_NET_HDR(_HASH)
+#define VIONET_TX_SLOT_TABLE            32      // two VIRTQ_DESC (indirect)
 #define VIONET_TX_SLOT_FRAME            64      // the frame
 #define VIONET_CTRL_QUEUE_SIZE          16
+#define VIONET_CTRL_BUFFER_SIZE         512     // a command, then the ack at the end
+#define VIONET_RSS_KEY_SIZE             40
+#define VIONET_RSS_TABLE_MAX            128
+#define VIONET_NO_TARGET_PROCESSOR      ((ULONG)0xFFFFFFFF)
 
 //
 // The driver's own bound on NBLs indicated per receive DPC when NDIS passes
@@ -86,7 +93,9 @@ Abstract:
                                          VIRTIO_FEATURE(VIRTIO_NET_F_CTRL_VQ) |        \
                                          VIRTIO_FEATURE(VIRTIO_NET_F_MQ) |             \
                                          VIRTIO_FEATURE(VIRTIO_F_INDIRECT_DESC) |      \
-                                         VIRTIO_FEATURE(VIRTIO_F_EVENT_IDX))
+                                         VIRTIO_FEATURE(VIRTIO_F_EVENT_IDX) |          \
+                                         VIRTIO_FEATURE(VIRTIO_NET_F_RSS) |            \
+                                         VIRTIO_FEATURE(VIRTIO_NET_F_HASH_REPORT))
 
 #define VIONET_MAX_MESSAGES             16
 #define VIONET_CONFIG_SERVICE           0x80000000u     // in a message's service mask
@@ -154,11 +163,21 @@ typedef struct _VIONET_RX_QUEUE {
     ULONG                   FreeCount;      // (Q)
     ULONG                   Posted;         // (Q) buffers owned by the device
 
+    ULONG                   MessageId;      // (c) its MSI-X message (per-queue mode)
+    ULONG                   TargetProcessorIndex; // (I) RSS: where its DPC runs, or none
+    GROUP_AFFINITY          TargetAffinity;       // (I)
+
     ULONG64                 FramesIndicated;        // (Q)
     ULONG64                 BytesIndicated;         // (Q)
     ULONG64                 FramesDroppedPaused;    // (Q)
     ULONG64                 FramesBad;              // (Q)
 } VIONET_RX_QUEUE, *PVIONET_RX_QUEUE;
+
+typedef struct _VIONET_TARGET_CONTEXT {
+    struct _VIONET_RX_QUEUE *Queue;
+    ULONG                   ProcessorIndex;
+    GROUP_AFFINITY          Affinity;
+} VIONET_TARGET_CONTEXT, *PVIONET_TARGET_CONTEXT;
 
 typedef struct _VIONET_TX_QUEUE {
     VIONET_QUEUE            Vq;
@@ -198,6 +217,7 @@ struct _VIONET_ADAPTER {
 
     // What was negotiated.
     ULONG64                 Features;       // (c)
+    ULONG                   HdrLen;         // (c) 12, or 20 with VIRTIO_NET_F_HASH_REPORT
     ULONG                   MaxPairs;       // (c) the device's max_virtqueue_pairs
     ULONG                   NumPairs;       // (c) pairs in use
 
@@ -233,6 +253,10 @@ struct _VIONET_ADAPTER {
     ULONG                   MulticastListCount;
     UCHAR                   MulticastList[VIONET_MAX_MULTICAST_LIST][VIONET_MAC_ADDRESS_LENGTH];
     BOOLEAN                 InterruptModeration;
+    BOOLEAN                 RssAvailable;   // (c) RSS negotiated and several pairs
+    BOOLEAN                 RssEnabled;     // (OID)
+    ULONG                   RssHashInformation; // (OID)
+    NDIS_RECEIVE_SCALE_CAPABILITIES RssCapabilities; // (c)
 
     NDIS_PM_CAPABILITIES    PmCapabilities; // (c)
 
@@ -323,6 +347,7 @@ MINIPORT_MESSAGE_INTERRUPT VioNetMessageInterrupt;
 MINIPORT_MESSAGE_INTERRUPT_DPC VioNetMessageInterruptDpc;
 MINIPORT_ENABLE_MESSAGE_INTERRUPT VioNetEnableMessageInterrupt;
 MINIPORT_DISABLE_MESSAGE_INTERRUPT VioNetDisableMessageInterrupt;
+MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT VioNetSynchronizeSetTarget;
 
 //
 // virtqueue.c
@@ -463,9 +488,25 @@ VioNetFillLinkState(
     _Out_ PNDIS_LINK_STATE LinkState
     );
 
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID
+VioNetSetQueueTarget(
+    _In_ PVIONET_ADAPTER Adapter,
+    _In_ PVIONET_RX_QUEUE Queue,
+    _In_ ULONG ProcessorIndex,
+    _In_opt_ PPROCESSOR_NUMBER ProcessorNumber
+    );
+
 //
 // miniport.c / oid.c
 //
+_IRQL_requires_(PASSIVE_LEVEL)
+BOOLEAN
+VioNetControlCommand(
+    _In_ PVIONET_ADAPTER Adapter,
+    _In_ ULONG Length
+    );
+
 _IRQL_requires_max_(DISPATCH_LEVEL)
 VOID
 VioNetTryCompletePause(

@@ -13,6 +13,7 @@
 
 #include "hw/device.h"
 #include "hw/intc.h"
+#include "hw/rss.h"
 #include "hw/virtio_net/virtio_net.h"
 #include "hw/wire.h"
 #include "ndisrt/host.h"
@@ -28,6 +29,8 @@
 struct rx_rec {
 	atomic_ulong frames, bad;
 	atomic_uint seen[NFRAMES];
+	atomic_uint vcpu[NFRAMES]; /* where frame i was indicated */
+	atomic_uint hash[NFRAMES]; /* its NetBufferListHashValue */
 };
 
 struct st_rec {
@@ -69,9 +72,11 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 			atomic_fetch_add(&r->bad, 1);
 			return;
 		}
-	if (i < NFRAMES)
+	if (i < NFRAMES) {
+		atomic_store(&r->vcpu[i], info->vcpu);
+		atomic_store(&r->hash[i], info->hash_value);
 		atomic_fetch_add(&r->seen[i], 1);
-	else
+	} else
 		atomic_fetch_add(&r->bad, 1);
 }
 
@@ -339,5 +344,37 @@ Test(virtio_net_host, modern_only_device_small_queues_wrap)
 	cr_assert_eq(cs[2] | cs[3] << 8, 0x1041);
 	vt_send_paced(&t, 2, 12, true);
 	vt_check_received(&t);
+	vt_fini(&t);
+}
+
+/*
+ * RSS: OID_GEN_RECEIVE_SCALE_PARAMETERS becomes VIRTIO_NET_CTRL_MQ_RSS_CONFIG;
+ * every TCP frame carries the device's Toeplitz hash and is indicated on
+ * the processor hash -> indirection table -> processor names.
+ */
+Test(virtio_net_host, rss_hash_and_processor_follow_the_indirection_table)
+{
+	static const unsigned table[8] = {3, 2, 1, 0, 0, 1, 2, 3};
+	struct vt t;
+	uint8_t f[2048];
+
+	vt_start(&t, 4, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 16);
+	cr_assert_eq(
+	    ndisrt_nic_set_rss(t.nic[1], hw_rss_default_key, 0x00000100 | 0x00000200, table, 8), 0,
+	    "NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 accepted");
+	vt_send_all(&t, 4);
+	vt_check_received(&t);
+	for (unsigned i = 0; i < NFRAMES; i++) {
+		enum hw_rss_type ty;
+		size_t len = wire_gen_frame(&t.g, i, f, sizeof(f));
+		uint32_t h = hw_rss_hash_frame(
+		    hw_rss_default_key,
+		    HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_IPV4 | HW_RSS_MRQC_TCP_IPV4, f, len, &ty);
+
+		cr_assert_eq(ty, HW_RSS_TCP_IPV4);
+		cr_assert_eq(atomic_load(&t.rx[1].hash[i]), h, "frame %u: hash", i);
+		cr_assert_eq(atomic_load(&t.rx[1].vcpu[i]), table[h & 7], "frame %u: vCPU", i);
+	}
+	cr_assert_eq(hw_device_stat(t.dev[1], "rx_rss_hashed", NULL), NFRAMES);
 	vt_fini(&t);
 }

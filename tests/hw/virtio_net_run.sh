@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End to end: `ndisrt run --device virtio-net` (no --driver: the virtio_net
 # sample) in every interrupt mode at 1, 2 and 4 vCPUs, on a pair and on a
-# generator wire; a capture whose records are all there, replayed into a NIC
-# (the replay reads it with libpcap).
+# generator wire; RSS placement; a capture whose records are all there,
+# replayed into a NIC (the replay reads it with libpcap).
 # usage: virtio_net_run.sh NDISRT_BINARY
 set -u
 ndisrt=$1
@@ -31,6 +31,20 @@ for irq in line msi msix msix:16; do
     run_ok "virtio-net irq=$irq cpus=$cpus pair" --irq $irq --cpus $cpus --frames 3000
     run_ok "virtio-net irq=$irq cpus=$cpus gen" --irq $irq --cpus $cpus --frames 3000 --wire gen --nics 1
   done
+done
+
+# RSS (VIRTIO_NET_F_RSS through OID_GEN_RECEIVE_SCALE_PARAMETERS): each flow
+# indicated on the vCPU that hash -> indirection table -> processor predicts.
+for cpus in 2 4; do
+  if run_ok "virtio-net RSS msix:16 cpus=$cpus" --irq msix:16 --cpus $cpus --frames 6000; then
+    off=$(json $tmp/r.json "d['rss_off_cpu']")
+    hashed=$(json $tmp/r.json "d['rss_frames']")
+    if [ "$off" = 0 ] && [ "$hashed" -gt 0 ]; then
+      pass "virtio-net RSS cpus=$cpus: $hashed frames hashed, none on an unpredicted vCPU"
+    else
+      bad "virtio-net RSS cpus=$cpus: $off of $hashed frames on an unpredicted vCPU"
+    fi
+  fi
 done
 
 run_ok "virtio-net max-nbls 4" --irq msix:16 --cpus 2 --frames 4000 --max-nbls 4
