@@ -233,7 +233,8 @@ static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *fra
 		cap = vnet_write_capacity(dev, n);
 		if (!mrg && cap < total)
 			goto no_buffer;
-		if (cap == 0)
+		/* "each buffer MUST be at least the size of the struct virtio_net_hdr" */
+		if (cap == 0 || (put == 0 && cap < hl))
 			goto error;
 		if (put == 0) {
 			chunk = hl < cap ? hl : cap;

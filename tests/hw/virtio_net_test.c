@@ -449,6 +449,11 @@ Test(virtio_net, mergeable_buffers_spread_a_frame_with_num_buffers)
 	}
 	cr_assert_eq(off, len);
 	cr_assert_eq(memcmp(got, f, len), 0);
+	/* a buffer smaller than the header is the driver's error: NEEDS_RESET */
+	for (unsigned i = 3; i < 8; i++)
+		vx_rx_give(&rx, i, 8);
+	cr_assert_eq(vnet_receive(x.dev, f, len), VNET_RX_DEVICE_ERROR);
+	cr_assert_neq(vnet_device_status(x.dev) & VIRTIO_STATUS_DEVICE_NEEDS_RESET, 0);
 	vx_fini(&x);
 }
 
