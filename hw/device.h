@@ -261,6 +261,9 @@ struct hw_device_model {
 	const char *name;	/* "vn1": what --device takes */
 	const char *summary;	/* one line for --help */
 	struct hw_device *(*create)(const struct hw_device_params *p, char *err, size_t errlen);
+	/* The sample miniport `ndisrt run --device NAME` loads when no --driver
+	 * is given (a built-in sample's name, drivers/NAME.so); NULL: none. */
+	const char *sample_driver;
 };
 
 /**

@@ -29,8 +29,8 @@ void run_options_usage(FILE *f)
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
 		"                         or a built-in sample: vn1 (NDIS 6.20), vn1_line\n"
 		"                         (NDIS 6.20 in one file), vn1pio (NDIS 5.1, line only),\n"
-		"                         e1000 (NDIS 5.1, the 82540EM's); default: the sample of\n"
-		"                         the --device model\n"
+		"                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20); default:\n"
+		"                         the sample of the --device model\n"
 		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
 		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
@@ -269,48 +269,45 @@ static bool takes_value(const char *opt)
 	return false;
 }
 
-/* The sample miniport of each device model: what --device X loads without --driver. */
-static const char *device_sample(const char *model)
+/*
+ * Without --driver, the sample miniport of the --device model(s); models
+ * with different samples need --driver (one driver serves every NIC).
+ */
+static int pick_sample(struct run_options *o, FILE *err)
 {
-	static const char *const map[][2] = {
-	    {"vn1", "vn1"},
-	    {"e1000", "e1000"},
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(model, map[i][0]))
-			return map[i][1];
-	return NULL;
-}
-
-/* No --driver: the sample of the device models, which must agree on one. */
-static int default_driver(struct run_options *o, FILE *err)
-{
-	const char *first = device_sample(o->device[0]);
+	const char *sample = NULL;
 
 	if (o->driver_given)
 		return 0;
 	for (unsigned i = 0; i < o->nr_devices; i++) {
-		const char *s = device_sample(o->device[i]);
+		const struct hw_device_model *m = hw_device_model_find(o->device[i]);
+		const char *s = m ? m->sample_driver : NULL;
 
-		if (!s || strcmp(s, first ? first : "")) {
-			fprintf(err, "ndisrt run: --device %s%s%s: %s; name the miniport with "
+		if (!s) {
+			fprintf(err, "ndisrt run: --device '%s' has no sample miniport: give "
 				     "--driver\n",
-				o->device[0], o->nr_devices > 1 ? "," : "",
-				o->nr_devices > 1 ? o->device[i] : "",
-				s ? "the models' sample miniports differ, and a run loads one driver"
-				  : "this model has no sample miniport");
+				o->device[i]);
 			return EX_USAGE;
 		}
+		if (sample && strcmp(sample, s)) {
+			fprintf(err, "ndisrt run: --device %s and %s have different sample "
+				     "miniports (%s, %s): give --driver\n",
+				o->device[0], o->device[i], sample, s);
+			return EX_USAGE;
+		}
+		sample = s;
 	}
-	o->driver = first;
+	if (sample)
+		o->driver = sample;
 	return 0;
 }
 
 static int cross_check(struct run_options *o, FILE *err)
 {
-	if (default_driver(o, err))
-		return EX_USAGE;
+	int rc = pick_sample(o, err);
+
+	if (rc)
+		return rc;
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
 			     "plugged back to back in pairs; use --wire gen for an odd count\n",

@@ -300,4 +300,5 @@ const struct hw_device_model hw_model_e1000 = {
     .summary = "Intel 82540EM gigabit controller: one RX/TX ring pair, INTx, ITR "
 	       "(docs/devices/e1000.md)",
     .create = e1000_model_create,
+    .sample_driver = "e1000",
 };
