@@ -39,7 +39,6 @@ struct run_options {
 	bool quiet;		/* no progress line */
 	bool driver_given;	/* --driver was on the command line */
 	bool irq_given;		/* --irq was on the command line */
-	bool driver_given;	/* --driver was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
 };
 
