@@ -537,3 +537,73 @@ Test(ke_hooks, histogram_buckets_quantiles_and_merge)
 	cr_assert_leq(ke_hist_quantile(&a, 0.5), 100 + 100 / 8);
 	cr_assert_eq(ke_hist_quantile(&a, 1.0), 5000, "the top quantile is capped at max");
 }
+
+/* ------------------------------- add and remove while hooks run in handlers */
+
+static atomic_uint churn_calls, churn_inside;
+static atomic_bool churn_stop;
+
+static void churn_isr_enter(void *ctx, struct ke_interrupt *intr)
+{
+	(void)ctx, (void)intr;
+	atomic_store(&churn_inside, 1);
+	atomic_fetch_add(&churn_calls, 1);
+	for (volatile unsigned i = 0; i < 200; i++)
+		;
+	atomic_store(&churn_inside, 0);
+}
+
+static const struct ke_hooks sub_churn = {.isr_enter = churn_isr_enter};
+
+static void spin_until_churn_stop(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&churn_stop))
+		__builtin_ia32_pause();
+}
+
+static void *churn_requester(void *arg)
+{
+	struct ke_machine *m = arg;
+
+	while (!atomic_load(&churn_stop)) {
+		unsigned before = atomic_load(&isr_runs);
+
+		ke_interrupt_request(m, 1, lg.vector);
+		/* One at a time, so every request is an interrupt. */
+		while (atomic_load(&isr_runs) == before && !atomic_load(&churn_stop))
+			sched_yield();
+	}
+	return NULL;
+}
+
+Test(ke_hooks, after_remove_returns_the_subscriber_is_never_running_nor_called_again)
+{
+	struct ke_machine *m = machine_with_interrupt(2);
+	struct ke_work busy;
+	pthread_t th;
+
+	/* vCPU 1 runs at PASSIVE_LEVEL, so its ISRs (and hooks) run in its
+	 * signal handler, while this thread adds and removes the subscriber. */
+	ke_work_init(&busy, spin_until_churn_stop, NULL);
+	ke_vcpu_post(ke_machine_vcpu(m, 1), &busy);
+	pthread_create(&th, NULL, churn_requester, m);
+	for (unsigned r = 0; r < 200; r++) {
+		unsigned calls, runs;
+
+		cr_assert_eq(ke_hooks_add(m, &sub_churn), 0);
+		calls = atomic_load(&churn_calls);
+		WAIT_UNTIL(atomic_load(&churn_calls) > calls);
+		cr_assert_eq(ke_hooks_remove(m, &sub_churn), 0);
+		cr_assert_eq(atomic_load(&churn_inside), 0, "round %u: hook still running", r);
+		calls = atomic_load(&churn_calls);
+		runs = atomic_load(&isr_runs);
+		WAIT_UNTIL(atomic_load(&isr_runs) >= runs + 2);
+		cr_assert_eq(atomic_load(&churn_calls), calls, "round %u: called after removal", r);
+	}
+	atomic_store(&churn_stop, true);
+	pthread_join(th, NULL);
+	ke_work_wait(&busy);
+	cr_assert_not(atomic_load(&ke_slow_flags) & KE_SLOW_HOOKS);
+	end_machine(m);
+}
