@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "hw/intc.h"
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "hw/wire.h"
 #include "ke/ke.h"
 #include "ndisrt/host.h"
@@ -26,8 +26,14 @@ struct run_vcpu {
 	struct ndisrt_interrupt_counters ctr; /* collected: all NICs, all messages */
 };
 
+/* What conservation needs of a device, by the names hw/device.h fixes. */
+struct run_dev_stats {
+	uint64_t rx_offered, rx_accepted, tx_sent, tx_dropped;
+};
+
 struct run_nic {
-	struct vn1 *dev;
+	const char *model;	/* --device: the model's name */
+	struct hw_device *dev;
 	struct intc_source src;
 	struct intc_line *line;
 	struct ndisrt_nic *n;
@@ -39,7 +45,7 @@ struct run_nic {
 	atomic_ulong rx_frames, rss_frames, rss_bad_hash, rss_off_cpu, status_indications;
 	/* collected at the end */
 	struct ndisrt_nic_stats st;
-	struct vn1_stats vs;
+	struct run_dev_stats vs;
 	uint64_t source_sent;	/* gen/pcap: frames the source sent into this NIC */
 	unsigned nr_messages;
 	struct ndisrt_interrupt_counters msg[NDISRT_MAX_MESSAGES];
@@ -77,6 +83,7 @@ void run_gen_config(struct run_state *r, unsigned nic, struct wire_gen_config *g
 uint64_t run_rate_pps(const struct run_state *r);
 void run_traffic(struct run_state *r);
 void run_collect(struct run_state *r);
+void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out);
 
 /* run_report.c: run_collect_ke() merges ke's per-vCPU histograms (before the
  * machine is freed); run_report() prints the report. Return: the exit status. */

@@ -36,10 +36,10 @@ struct tally {
 	uint64_t offered;	/* handed to a driver's send, or sent by a source */
 	uint64_t received;	/* indicated by a receiving driver */
 	uint64_t drop_driver;	/* sends the driver completed with an error */
-	uint64_t drop_tx_dev;	/* transmitting VN-1: link down, no wire, bad descriptor, DMA */
-	uint64_t drop_rx_dev;	/* receiving VN-1: no descriptor, filtered, link down, ... */
+	uint64_t drop_tx_dev;	/* transmitting device: link down, no wire, bad descriptor, DMA */
+	uint64_t drop_rx_dev;	/* receiving device: no descriptor, filtered, link down, ... */
 	uint64_t lost_tx;	/* accepted by a sending driver, never completed or sent */
-	uint64_t lost_rx;	/* accepted by a receiving VN-1, never indicated */
+	uint64_t lost_rx;	/* accepted by a receiving device, never indicated */
 };
 
 static void tally_rx(const struct run_nic *rn, struct tally *t)
@@ -63,9 +63,8 @@ static void tally(const struct run_state *r, struct tally *t)
 		}
 		if (!rn->sender)
 			continue;
-		const struct vn1_stats *vs = &rn->vs;
-		uint64_t dev_drops = vs->tx_link_down + vs->tx_no_wire + vs->tx_bad_desc +
-				     vs->tx_dma_fault;
+		const struct run_dev_stats *vs = &rn->vs;
+		uint64_t dev_drops = vs->tx_dropped;
 		uint64_t accounted = rn->st.send_failed + dev_drops + vs->tx_sent;
 
 		t->offered += rn->st.sent;
@@ -110,15 +109,31 @@ static void print_latency(FILE *f, const char *what, const struct ke_hist *h)
 	fprintf(f, "   (%llu samples)\n", (unsigned long long)h->n);
 }
 
+/* "VN-1" for the default model (the header as it always was); else the --device list. */
+static const char *device_label(const struct run_state *r, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (r->o.nr_devices == 1 && !strcmp(r->o.device[0], "vn1"))
+		return "VN-1";
+	buf[0] = 0;
+	for (unsigned i = 0; i < r->o.nr_devices && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "", r->o.device[i]);
+	return buf;
+}
+
 static void print_text(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
 		       const char *why)
 {
+	char label[128];
+
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
 	unsigned rss_refused = 0;
 
-	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u VN-1 NIC%s, %u vCPU%s, %s, wire %s, "
+	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u %s NIC%s, %u vCPU%s, %s, wire %s, "
 		   "%.1f s\n\n",
-		r->o.driver, r->drv_major, r->drv_minor, r->o.nics, r->o.nics > 1 ? "s" : "",
+		r->o.driver, r->drv_major, r->drv_minor, r->o.nics,
+		device_label(r, label, sizeof(label)), r->o.nics > 1 ? "s" : "",
 		r->o.cpus, r->o.cpus > 1 ? "s" : "", irq_name(r),
 		r->o.wire == RUN_WIRE_PAIR ? "pair" : r->o.wire == RUN_WIRE_GEN ? "gen" : "pcap",
 		r->elapsed_s);
