@@ -161,8 +161,8 @@ struct ke_irql_state {
 extern __thread struct ke_irql_state *ke_tls_irql __attribute__((tls_model("initial-exec")));
 
 /*
- * Slow-path switch: non-zero while a verifier hook is installed on some
- * machine or an engine wants preemption points. With neither, each hook and
+ * Slow-path switch: non-zero while some machine has a hook subscriber
+ * (ke_hooks_add) or an engine that wants preemption points. With neither, each hook and
  * preemption site costs this one load and a predictable branch.
  */
 #define KE_SLOW_HOOKS 0x1u
@@ -296,7 +296,7 @@ static inline unsigned ke_lock_id(void)
  * Context: the caller has already raised to the lock's IRQL (interrupt locks
  * at DIRQL). The uncontended path is one compare-and-swap; contention,
  * recursion (bug check 0xF), a release by a non-owner (bug check 0x10) and
- * verifier hooks take the out-of-line path.
+ * hook subscribers take the out-of-line path.
  */
 static inline void ke_spin_acquire_raw(struct ke_spinlock *l)
 {
