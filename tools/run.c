@@ -30,6 +30,7 @@
 #include "hw/vn1.h"
 #include "hw/wire.h"
 #include "ke/ke.h"
+#include "ke/sim/sim.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
 
@@ -286,6 +287,11 @@ static int set_up(char *err, size_t errlen)
 	struct ndisrt_host_config hc = {.nr_vcpus = run.o.cpus};
 	int rc;
 
+	if (run.o.sim) {
+		if (run_sim_configure(&run.o, err, errlen))
+			return 64;
+		hc.engine = ke_sim_engine();
+	}
 	run.h = ndisrt_host_create(&hc);
 	if (!run.h) {
 		snprintf(err, errlen, "cannot create a %u-vCPU machine: %s", run.o.cpus,
@@ -360,6 +366,7 @@ int ndisrt_cmd_run(int argc, char **argv)
 	run_collect(&run);
 	ke_hooks_install(run.m, NULL);
 	teardown();
+	run_sim_finish(&run.o);
 	rc = run_report(&run);
 	return rc;
 }

@@ -90,6 +90,10 @@ uint64_t run_rate_pps(const struct run_state *r);
 void run_traffic(struct run_state *r);
 void run_collect(struct run_state *r);
 
+/* run_sim.c: the deterministic engine's schedule (--engine sim). */
+int run_sim_configure(const struct run_options *o, char *err, size_t errlen);
+void run_sim_finish(const struct run_options *o);
+
 /* run_report.c: prints the report; Return: the exit status. */
 int run_report(struct run_state *r);
 

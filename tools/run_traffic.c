@@ -175,13 +175,20 @@ static void send_batch(struct run_state *r, struct run_nic *rn, unsigned vcpu, u
 	ndisrt_nic_send(rn->n, vcpu, frames, lens, count);
 }
 
+/* The clock --seconds counts on: the engine's (virtual time under sim). */
+static uint64_t traffic_ns(const struct run_state *r)
+{
+	return r->o.sim ? ke_clock_ns(r->m) : now_ns();
+}
+
 static void run_pair_traffic(struct run_state *r, uint64_t start)
 {
-	uint64_t want = r->o.frames, offered = 0, end = start + (uint64_t)(r->o.seconds * 1e9);
+	uint64_t want = r->o.frames, offered = 0;
+	uint64_t end = traffic_ns(r) + (uint64_t)(r->o.seconds * 1e9);
 	unsigned batch = 0;
 
 	for (;;) {
-		if (want ? offered >= want : now_ns() >= end)
+		if (want ? offered >= want : traffic_ns(r) >= end)
 			break;
 		for (unsigned i = 0; i < r->o.nics; i++) {
 			struct run_nic *rn = &r->nic[i];
