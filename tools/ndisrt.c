@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "explore/explore.h"
 
 #define EX_USAGE 64
 
@@ -24,6 +25,9 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  run               load a miniport, give it VN-1 NICs, push traffic, report\n"
 		"                    (with no option: the sample driver on two NICs, MSI-X, RSS)\n"
+		"  explore           run a miniport under many deterministic schedules, report\n"
+		"                    every distinct failure with the command that replays it\n"
+		"  replay BUNDLE     run a failure bundle's schedule again\n"
 		"  bench core        measure the processor model against raw primitives\n"
 		"  bench ndis        measure the NDIS interrupt DDI\n"
 		"  rss               compute the RSS (Toeplitz) hash and queue of a flow\n"
@@ -68,6 +72,10 @@ int main(int argc, char **argv)
 		return ndisrt_cmd_rss(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return ndisrt_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explore"))
+		return explore_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "replay"))
+		return explore_replay_main(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt: unknown command '%s' (try 'ndisrt --help')\n", argv[1]);
 	return EX_USAGE;
 }
