@@ -30,6 +30,7 @@ static void usage(FILE *f)
 		"  replay BUNDLE     run a failure bundle's schedule again\n"
 		"  bench core        measure the processor model against raw primitives\n"
 		"  bench ndis        measure the NDIS interrupt DDI\n"
+		"  bench sim         measure the deterministic engine\n"
 		"  rss               compute the RSS (Toeplitz) hash and queue of a flow\n"
 		"  version           print the version\n"
 		"\n"
@@ -40,13 +41,15 @@ static int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: ndisrt bench <core|ndis> [--json] [--quick]\n");
+			"usage: ndisrt bench <core|ndis|sim> [--json] [--quick]\n");
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "core"))
 		return ndisrt_bench_core(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ndis"))
 		return ndisrt_bench_ndis(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sim"))
+		return ndisrt_bench_sim(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt bench: unknown benchmark '%s' (try 'ndisrt bench --help')\n",
 		argv[1]);
 	return EX_USAGE;

@@ -57,4 +57,7 @@ cmp -s "$tmp/a" "$tmp/b" || fail "gen: JSON reports differ"
 if "$ndisrt" run --seed 3 2>"$tmp/err"; then fail "--seed without --engine sim accepted"; fi
 grep -q -- '--engine sim' "$tmp/err" || fail "no hint to add --engine sim"
 if "$ndisrt" run --engine sim --sim-strategy pct:0 2>/dev/null; then fail "pct:0 accepted"; fi
+# The benchmark runs (figures are not asserted: the machine is shared).
+"$ndisrt" bench sim --quick --json >"$tmp/bench.json" || fail "ndisrt bench sim"
+[ "$(grep -c '"ratio"' "$tmp/bench.json")" -eq 2 ] || fail "bench sim: not two results"
 echo "ok"
