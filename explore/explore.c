@@ -58,6 +58,7 @@ struct xp_opts {
 	double timeout;			/* wall-clock bound of one run */
 	bool quiet;
 	unsigned cpus;			/* for PCT's bound */
+	char *abs_driver;		/* realpath of --driver (freed at the end) */
 };
 
 struct xp_sig {
@@ -411,6 +412,7 @@ static long read_devs(const char *log, struct xp_dev **out)
 	size_t n = 0, cap = 0;
 	char line[256];
 
+	*out = NULL;
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -501,18 +503,19 @@ static long shrink(const struct xp_opts *o, struct xp_sig *s)
 			if (replay_fails_as(o, tryf, trylog, out, s->sig)) {
 				/* Keep what the run really took (a moved deviation
 				 * may have fallen back to the default). */
-				struct xp_dev *taken;
+				struct xp_dev *taken = NULL;
 				long t = read_devs(trylog, &taken);
 
 				if (t >= 0 && t <= k) {
-					memcpy(cur, taken, (size_t)t * sizeof(*cur));
+					if (t)
+						memcpy(cur, taken, (size_t)t * sizeof(*cur));
 					n = t;
-					free(taken);
 				} else {
-					free(t >= 0 ? taken : NULL);
-					memcpy(cur, cand, (size_t)k * sizeof(*cur));
+					if (k)
+						memcpy(cur, cand, (size_t)k * sizeof(*cur));
 					n = k;
 				}
+				free(taken);
 				removed = true;
 				continue; /* the same start now covers the next chunk */
 			}
@@ -706,8 +709,10 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 
 				/* A driver path must still resolve when a bundle is
 				 * replayed from another directory. */
-				if (!strcmp(a, "--driver") && (strchr(v, '/') || strstr(v, ".so")))
-					abs = realpath(v, NULL);
+				if (!strcmp(a, "--driver") && (strchr(v, '/') || strstr(v, ".so"))) {
+					free(o->abs_driver);
+					abs = o->abs_driver = realpath(v, NULL);
+				}
 				o->run_args[o->nr_run_args++] = abs ? abs : argv[i + 1];
 				i++;
 			}
@@ -823,21 +828,33 @@ static const char *strategy_name(const struct xp_opts *o)
 	return "random";
 }
 
+static int campaign(struct xp_opts *o);
+
 int explore_main(int argc, char **argv)
 {
 	struct xp_opts o;
-	struct xp_sig *sigs;
-	char tmpdir[PATH_MAX], log[PATH_MAX + 32], out[PATH_MAX + 32], st[64];
-	uint64_t total = 0, horizon = 0, done = 0, k;
-	unsigned nr = 0, fails = 0;
-	double t0 = now_s();
 	int rc;
 
 	if (argc >= 2 && !strcmp(argv[1], "--merge"))
 		return merge(argc, argv);
 	rc = parse(argc, argv, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
+	if (!rc)
+		rc = campaign(&o);
+	else if (rc == 1)
+		rc = 0;
+	free(o.abs_driver);
+	return rc;
+}
+
+static int campaign(struct xp_opts *op)
+{
+	struct xp_opts o = *op;
+	struct xp_sig *sigs;
+	char tmpdir[PATH_MAX], log[PATH_MAX + 32], out[PATH_MAX + 32], st[64];
+	uint64_t total = 0, horizon = 0, done = 0, k;
+	unsigned nr = 0, fails = 0;
+	double t0 = now_s();
+
 	if (find_self()) {
 		fprintf(stderr, "ndisrt explore: cannot find this program: %s\n", strerror(errno));
 		return EX_SOFTWARE;
