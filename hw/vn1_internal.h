@@ -77,6 +77,7 @@ struct vn1 {
 	uint32_t route[VN1_NR_MSGS];	/* causes routed to each message (from IMODE/IVAR) */
 	uint32_t mrqc;
 	uint8_t rss_key[HW_RSS_KEY_LEN];
+	struct hw_toeplitz_table rss_table; /* rss_key prepared (rebuilt when it changes) */
 	uint8_t reta[HW_RSS_RETA_LEN];
 	uint32_t gprc, gptc, mpc, spurious;
 	struct vn1_rxq rxq[VN1_NR_QUEUES];

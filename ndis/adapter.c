@@ -148,8 +148,7 @@ static void check_deregistered(struct ndisrt_adapter *a, uint32_t subcode, const
 	struct ndis_interrupt *ni = atomic_load(&a->interrupt);
 
 	if (ni)
-		ke_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, subcode, (uintptr_t)a->handle,
-			    (uintptr_t)ni->handle, 0, what);
+		ndisrt_violation(subcode, (uintptr_t)a->handle, (uintptr_t)ni->handle, 0, what);
 }
 
 void ndisrt_adapter_initialize_end(struct ndisrt_adapter *a, int status)

@@ -349,9 +349,8 @@ NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
 
 /* ----------------------------------------------------------- violations */
 
-/* Bug check 0xC4 with a hosting rule (enum ndisrt_host_violation). */
-_Noreturn void host_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			      const char *what);
+/* A driver broke a hosting rule: ndisrt_violation() under its old name here. */
+#define host_violation ndisrt_violation
 
 /* Memory for runtime objects: raises to DISPATCH_LEVEL around malloc/free when needed. */
 static inline void *host_zalloc(size_t size)

@@ -22,34 +22,6 @@
 
 _Atomic(struct ndisrt_nic *) host_nics[HOST_MAX_NICS];
 
-_Noreturn void host_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			      const char *what)
-{
-	ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, rule, p2, p3, p4, what);
-}
-
-const char *ndisrt_host_violation_name(uint32_t p1)
-{
-	static const char *const names[] = {
-	    "BAD_OBJECT",	   "DOUBLE_FREE",
-	    "NBL_CHAIN",	   "SOURCE_HANDLE",
-	    "INDICATE_PAUSED",	   "NBL_OWNERSHIP",
-	    "UNEXPECTED_COMPLETE", "PAUSE_OUTSTANDING",
-	    "COMPLETION_TIMEOUT",  "RESOURCE_LEAK",
-	    "WRONG_CONTEXT",	   "BAD_FLAGS",
-	    "BAD_PARAMETER",	   "NO_DMA",
-	    "NOT_HOSTED",	   "BAD_ATTRIBUTES",
-	    "LOCK_HELD",	   "SPIN_NOT_ALLOCATED",
-	    "SPIN_MISMATCH",	   "SPIN_HELD_AT_RETURN",
-	    "LOWER_IRQL",	   "STALL_DELAY",
-	};
-
-	if (p1 < NDISRT_VIOLATION_BAD_OBJECT ||
-	    p1 - NDISRT_VIOLATION_BAD_OBJECT >= sizeof(names) / sizeof(names[0]))
-		return NULL;
-	return names[p1 - NDISRT_VIOLATION_BAD_OBJECT];
-}
-
 /* ---------------------------------------------------------------- host */
 
 struct ndisrt_host *ndisrt_host_create(const struct ndisrt_host_config *cfg)

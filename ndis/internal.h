@@ -318,9 +318,12 @@ uint64_t ndis_dpc_request_mask(struct ndis_interrupt *ni, ULONG msg, uint64_t ma
 
 /* ------------------------------------------------------------ checks */
 
-/* Bug check 0xC4 with an ndisrt NDIS rule as parameter 1. */
-_Noreturn void ndis_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			      const char *what);
+/*
+ * A driver broke a rule: ndisrt_violation() (verifier/violation.h), the one
+ * violation function. The old name stays until every call site says
+ * ndisrt_violation.
+ */
+#define ndis_violation ndisrt_violation
 
 /* An ndisrt invariant broke (a host or runtime bug, not a driver's): abort. */
 _Noreturn void ndis_assert_fail(const char *expr, const char *file, int line);

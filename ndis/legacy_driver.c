@@ -84,20 +84,6 @@ bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t)
 	return true;
 }
 
-const char *ndisrt_ndis5_violation_name(uint32_t p1)
-{
-	switch (p1) {
-	case NDISRT5_VIOLATION_WRAPPER:
-		return "WRAPPER";
-	case NDISRT5_VIOLATION_SEND_COMPLETE:
-		return "SEND_COMPLETE";
-	case NDISRT5_VIOLATION_NOT_LEGACY:
-		return "NOT_LEGACY";
-	default:
-		return NULL;
-	}
-}
-
 struct ndisrt_ndis5_driver *ndisrt_ndis5_driver_find(const void *driver_object)
 {
 	for (unsigned i = 0; i < NDIS5_MAX_DRIVERS; i++) {

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verifier/violation.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -163,22 +165,13 @@ uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n);
 /* ---------------------------------------------------------- bug checks */
 
 /*
- * Parameter 1 of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) for the rules
- * only NDIS 5 has; ndisrt's numbering, after <ndisrt/host.h>'s 0x21xx.
- * Rules NDIS 5 shares with NDIS 6 reuse the NDIS 6 codes: <ndisrt/ndis.h>
- * (IRQL, BAD_HANDLE, STALE_HANDLE, NOT_IN_INITIALIZE, NO_ATTRIBUTES,
- * DEREGISTER_CONTEXT, ISR_OUTPUT, NOT_ON_VCPU, NULL_ROUTINE) and
- * <ndisrt/host.h> (spin locks, IRQL macros, stall, hardware access, leaks).
- * Parameters 2..4 per rule: docs/ndis5.md.
+ * The violations only NDIS 5 has (0x22xx) are lines of the one table,
+ * verifier/violations.def (NDISRT_VIOLATION_WRAPPER, _SEND_COMPLETE,
+ * _NOT_NDIS5); these are their old spellings.
  */
-enum ndisrt_ndis5_violation {
-	NDISRT5_VIOLATION_WRAPPER = 0x2201,	  /* bad wrapper handle / driver object */
-	NDISRT5_VIOLATION_SEND_COMPLETE = 0x2202, /* NdisMSendComplete of a packet not pending */
-	NDISRT5_VIOLATION_NOT_LEGACY = 0x2203,	  /* NDIS 5 DDI on an adapter NDIS 5 did not start */
-};
-
-/** ndisrt_ndis5_violation_name() - "WRAPPER", ... for an NDIS 5 parameter 1, or NULL. */
-const char *ndisrt_ndis5_violation_name(uint32_t p1);
+#define NDISRT5_VIOLATION_WRAPPER NDISRT_VIOLATION_WRAPPER
+#define NDISRT5_VIOLATION_SEND_COMPLETE NDISRT_VIOLATION_SEND_COMPLETE
+#define NDISRT5_VIOLATION_NOT_LEGACY NDISRT_VIOLATION_NOT_NDIS5
 
 /* Which NDIS 5 DDI raised it (parameter 4 unless the rule says otherwise). */
 enum ndisrt_ndis5_ddi {

@@ -180,8 +180,8 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 /* legacy_packet.c */
 void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n);
 
-/* Bug check 0xC4 with an NDIS 5 rule (ndis_violation() with the NDIS 5 numbering). */
-#define ndis5_violation ndis_violation
+/* A driver broke an NDIS 5 rule: ndisrt_violation() under its old name here. */
+#define ndis5_violation ndisrt_violation
 
 /* A driver handler returned at an IRQL other than the one it was called at. */
 static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, const char *what)

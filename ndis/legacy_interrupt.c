@@ -363,8 +363,7 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 	struct ndis5_interrupt *ni = atomic_load(&n->intr);
 
 	if (ni)
-		ke_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, subcode, (uintptr_t)n->handle,
-			    (uintptr_t)ni->storage, 0, what);
+		ndisrt_violation(subcode, (uintptr_t)n->handle, (uintptr_t)ni->storage, 0, what);
 }
 
 /**

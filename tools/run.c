@@ -16,6 +16,7 @@
  * an error, the transmitting VN-1, the wire, the receiving VN-1). A frame in
  * none of these is lost, and the run fails.
  */
+#include "tools/findings.h"
 #include "tools/run.h"
 
 #include <errno.h>
@@ -125,9 +126,23 @@ static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 	static const char head[] = "\nndisrt run: the machine stopped with a bug check; the "
 				   "driver broke a rule of the NDIS contract:\n";
 
+	struct findings_item f = {
+		.level = FINDINGS_ERROR,
+		.rule = NULL,
+		.message = r->what ? r->what : ke_bugcheck_name(r->code),
+		.code = r->code,
+		.param = {r->param[0], r->param[1], r->param[2], r->param[3]},
+		.vcpu = r->vcpu,
+		.irql = r->irql,
+		.frames = r->frames,
+		.nr_frames = r->nr_frames,
+	};
+
 	(void)ctx;
 	(void)!write(2, head, sizeof(head) - 1);
 	ke_bugcheck_print(2, r);
+	findings_report(&f);
+	(void)findings_close();
 	_exit(1);
 }
 
@@ -355,6 +370,10 @@ int ndisrt_cmd_run(int argc, char **argv)
 		fprintf(stderr, "ndisrt run: %s\n", err);
 		return 66;
 	}
+	if (run.o.sarif && findings_open(run.o.sarif, run.driver_path, err, sizeof(err))) {
+		fprintf(stderr, "ndisrt run: %s\n", err);
+		return 73;
+	}
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	rc = set_up(err, sizeof(err));
 	if (rc) {
@@ -368,5 +387,10 @@ int ndisrt_cmd_run(int argc, char **argv)
 	teardown();
 	run_sim_finish(&run.o);
 	rc = run_report(&run);
+	if (findings_close() != 0) {
+		fprintf(stderr, "ndisrt run: the SARIF log %s was not written\n", run.o.sarif);
+		if (rc == 0)
+			rc = 74;
+	}
 	return rc;
 }

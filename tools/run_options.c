@@ -45,6 +45,8 @@ void run_options_usage(FILE *f)
 		"  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
 		"                         replay:FILE (what ndisrt explore and replay pass)\n"
 		"  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
+		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
+		"                         at the driver's source line (build the driver with -g)\n"
 		"  --quiet                no progress line\n"
 		"  -h, --help             this text\n"
 		"\n"
@@ -215,6 +217,10 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--sarif")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the SARIF log to");
+		o->sarif = v;
 	} else {
 		fprintf(err, "ndisrt run: unknown option '%s' (try 'ndisrt run --help')\n", opt);
 		return EX_USAGE;
@@ -229,7 +235,7 @@ static bool takes_value(const char *opt)
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
 						 "--engine", "--seed", "--sim-strategy",
-						 "--sim-log"};
+						 "--sim-log", "--sarif"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

@@ -31,6 +31,7 @@ struct run_options {
 	uint32_t max_nbls;	/* NDIS_INDICATE_ALL_NBLS = 0xFFFFFFFF */
 	const char *capture;
 	const char *json;
+	const char *sarif;	/* --sarif FILE: findings as a SARIF 2.1.0 log */
 	bool quiet;		/* no progress line */
 	bool irq_given;		/* --irq was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
