@@ -48,7 +48,7 @@
 #endif
 #define SIM_POINT_NS 50ull	  /* virtual time one preemption point costs */
 #define SIM_IDLE_NS 1000000ull	  /* nothing can run and no timer armed: jump 1 ms */
-#define SIM_SLICE 64u		  /* default policy: points per turn */
+#define SIM_SLICE 1024u	  /* default policy: points per turn */
 #define SIM_MAX_DEPTH 16u	  /* PCT depth bound */
 
 enum sim_yield {
