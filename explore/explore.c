@@ -529,6 +529,26 @@ static long shrink(const struct xp_opts *o, struct xp_sig *s)
 			chunk = n / 2;
 		}
 	}
+	/*
+	 * Removing a deviation renumbers the decisions after it, so chunks can
+	 * leave a few that only work together in their original places. Try
+	 * every single one and every pair of them on their own.
+	 */
+	for (long i = 0; n > 2 && i < n && now_s() < end; i++) {
+		for (long j = i; j < n && now_s() < end; j++) {
+			long k = 0;
+
+			cand[k++] = cur[i];
+			if (j != i)
+				cand[k++] = cur[j];
+			write_devs(tryf, cand, k, "shrinking: pairs");
+			if (replay_fails_as(o, tryf, trylog, out, s->sig)) {
+				memcpy(cur, cand, (size_t)k * sizeof(*cur));
+				n = k;
+				break;
+			}
+		}
+	}
 	write_devs(best, cur, n, "shrunk schedule: replay it with ndisrt replay BUNDLE");
 	unlink(tryf);
 	unlink(trylog);
