@@ -68,6 +68,7 @@ struct sim_vcpu {
 	unsigned idle_seq;
 	unsigned slice;		/* points since this turn began */
 	unsigned prio;		/* PCT priority (higher runs first) */
+	bool isr_only;		/* injected interrupt: give the CPU back below DIRQL */
 };
 
 struct sim {
@@ -294,6 +295,31 @@ static void sim_entry(void)
 	abort(); /* a finished coroutine is never resumed */
 }
 
+static void resume(struct sim *s, struct ke_vcpu *v);
+
+/*
+ * After an injection on @v: every other vCPU the event interrupted takes its
+ * interrupt now, before @v goes on, and gives the CPU back at its first
+ * point below DIRQL (its ISRs done, its DPC not begun): the interrupt lands
+ * at @v's point on every processor, and nothing else moves. Context: the
+ * scheduler.
+ */
+static void run_interrupted(struct sim *s, struct ke_vcpu *v)
+{
+	for (unsigned i = 0; i < s->m->nr_vcpus; i++) {
+		struct ke_vcpu *w = s->m->vcpus[i];
+
+		if (w == v || s->cpu[i].finished || !s->cpu[i].started)
+			continue;
+		if (ke_vcpu_highest_pending(w, s->cpu[i].idle ? KE_PASSIVE_LEVEL
+							      : ke_vcpu_irql(w)) >= 0) {
+			s->cpu[i].isr_only = true;
+			resume(s, w);
+			s->cpu[i].isr_only = false;
+		}
+	}
+}
+
 /* Run @v until it gives the thread back. Context: the scheduler. */
 static void resume(struct sim *s, struct ke_vcpu *v)
 {
@@ -313,10 +339,12 @@ static void resume(struct sim *s, struct ke_vcpu *v)
 		s->cur = NULL;
 		if (s->why != SIM_Y_INJECT)
 			break;
-		/* INJECT: the device event happens now, and @v goes on at once. */
+		/* INJECT: the device event happens now; the vCPUs it
+		 * interrupted take it, then @v goes on. */
 		s->st.injections++;
 		mix(s, SIM_EV_INJECT, v->number);
 		fire_next(s);
+		run_interrupted(s, v);
 	}
 	s->last_forced = s->why == SIM_Y_FORCED ? v : NULL;
 }
@@ -589,6 +617,14 @@ static void sim_preempt_point(struct ke_machine *m, enum ke_preempt_reason why)
 	if (irql >= KE_HIGH_LEVEL)
 		return;
 	eligible = irql < KE_DIRQL_MIN;
+	if (eligible && s->cpu[v->number].isr_only) {
+		/* Took the injected interrupt: back to the injecting vCPU. */
+		s->cpu[v->number].isr_only = false;
+		mix(s, SIM_EV_FORCED, v->number);
+		yield_to_sched(s, v, SIM_Y_POINT);
+		take_interrupts(v);
+		return;
+	}
 	if (eligible)
 		s->st.eligible++;
 	switch (point_decision(s, v, eligible)) {
@@ -624,6 +660,7 @@ static void sim_idle(struct ke_machine *m, struct ke_vcpu *v, unsigned seen_seq)
 
 	c->idle = true;
 	c->idle_seq = seen_seq;
+	c->isr_only = false;
 	mix(s, SIM_EV_IDLE, v->number);
 	yield_to_sched(s, v, SIM_Y_IDLE);
 	c->idle = false;
