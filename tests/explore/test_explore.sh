@@ -48,8 +48,8 @@ grep -q ' 0 failed, 0 distinct' fixed.txt || fail "fixed twin: summary"
 "$ndisrt" explore --driver vn1 --frames 100 --runs 10 --out vn1 --quiet >vn1.txt 2>&1 ||
 	{ cat vn1.txt >&2; fail "the sample driver reported a failure"; }
 
-# P2 (MSI-X, traffic on the virtual clock): found and replayed; its fixed
-# twin is silent over the same seeds.
+# P2 (MSI-X, traffic on the virtual clock): found, replayed, shrunk to at
+# most 2 critical decisions; its fixed twin is silent over the same seeds.
 set +e
 "$ndisrt" explore --driver "$drivers/racy_p2.so" --wire gen --nics 1 --frames 300 --runs 10 \
 	--out p2 --shrink-seconds 30 --quiet >p2.txt 2>&1
@@ -58,6 +58,8 @@ set -e
 [ $rc -eq 1 ] || { cat p2.txt >&2; fail "explore of P2 exited $rc, not 1"; }
 grep -q '1 distinct' p2.txt || fail "P2: not exactly one distinct failure"
 grep -q 'did NOT fail the same way' p2.txt && fail "P2: its replay did not fail the same way"
+crit=$(sed -n 's/.*shrunk to \([0-9]*\) critical.*/\1/p' p2.txt)
+[ -n "$crit" ] && [ "$crit" -le 2 ] || fail "P2: shrunk to '$crit' critical decisions (want <= 2)"
 set +e
 "$ndisrt" replay p2/failure-1 >p2replay.txt 2>&1
 rc=$?
