@@ -400,9 +400,11 @@ static int log_end_field(const char *log, const char *key, uint64_t *out)
 
 /* ------------------------------------------------------------ shrinking */
 
+/* A deviation as a schedule file has it (ke/sim/sim.h, struct ke_sim_deviation). */
 struct xp_dev {
 	unsigned long long index;
-	unsigned kind, value;
+	unsigned kind, value, vcpu;
+	unsigned long long local;
 };
 
 static long read_devs(const char *log, struct xp_dev **out)
@@ -418,7 +420,8 @@ static long read_devs(const char *log, struct xp_dev **out)
 	while (fgets(line, sizeof(line), f)) {
 		struct xp_dev x;
 
-		if (sscanf(line, "dev %llu %u %u", &x.index, &x.kind, &x.value) != 3)
+		if (sscanf(line, "dev %llu %u %u %u %llu", &x.index, &x.kind, &x.value, &x.vcpu,
+			   &x.local) != 5)
 			continue;
 		if (n == cap) {
 			struct xp_dev *nd;
@@ -447,7 +450,8 @@ static int write_devs(const char *path, const struct xp_dev *d, long n, const ch
 		return -1;
 	fprintf(f, "# %s\n", comment);
 	for (long i = 0; i < n; i++)
-		fprintf(f, "dev %llu %u %u\n", d[i].index, d[i].kind, d[i].value);
+		fprintf(f, "dev %llu %u %u %u %llu\n", d[i].index, d[i].kind, d[i].value, d[i].vcpu,
+			d[i].local);
 	return fclose(f);
 }
 

@@ -4,7 +4,8 @@
  * and --sim-log into the deterministic engine's schedule (docs/sim.md).
  *
  * A schedule file (what --sim-log writes and replay:FILE reads) has one line
- * per deviation from the default policy, "dev INDEX KIND VALUE", and, when
+ * per deviation from the default policy, "dev INDEX KIND VALUE VCPU LOCAL"
+ * (struct ke_sim_deviation), and, when
  * the run ended normally, a last line "end decisions=N deviations=N
  * eligible=N digest=HEX clock_ns=N". Lines starting with '#' are comments.
  */
@@ -37,18 +38,18 @@ static int read_schedule(const char *path, struct ke_sim_deviation **out, size_t
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long idx;
-		unsigned kind, value;
+		unsigned long long idx, local;
+		unsigned kind, value, vcpu;
 
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, "end ", 4))
 			continue;
-		if (sscanf(line, "dev %llu %u %u", &idx, &kind, &value) != 3 || kind > 1 ||
-		    (n && idx <= d[n - 1].index)) {
+		if (sscanf(line, "dev %llu %u %u %u %llu", &idx, &kind, &value, &vcpu, &local) != 5 ||
+		    kind > 1 || vcpu >= KE_MAX_VCPUS || (n && idx <= d[n - 1].index)) {
 			snprintf(err, errlen,
-				 "--sim-strategy replay:%s: line %u is not 'dev INDEX KIND VALUE' "
-				 "with increasing INDEX and KIND 0 or 1",
-				 path, lineno);
+				 "--sim-strategy replay:%s: line %u is not 'dev INDEX KIND VALUE VCPU "
+				 "LOCAL' with increasing INDEX, KIND 0 or 1 and VCPU below %d",
+				 path, lineno, KE_MAX_VCPUS);
 			free(d);
 			fclose(f);
 			return -1;
@@ -69,6 +70,8 @@ static int read_schedule(const char *path, struct ke_sim_deviation **out, size_t
 		d[n].index = idx;
 		d[n].kind = kind;
 		d[n].value = value;
+		d[n].vcpu = vcpu;
+		d[n].local = local;
 		n++;
 	}
 	fclose(f);

@@ -87,7 +87,8 @@ struct sim {
 	uint64_t rng[4];
 	uint64_t pct_change[SIM_MAX_DEPTH];
 	unsigned pct_next, nr_pct_change;
-	size_t replay_pos;
+	size_t replay_pos[2][KE_MAX_VCPUS];	/* per anchor: next candidate */
+	uint64_t local[2][KE_MAX_VCPUS];	/* decisions so far, per anchor */
 	struct ke_sim_stats st;
 };
 
@@ -153,21 +154,23 @@ static void log_deviation(struct sim *s, const struct ke_sim_deviation *d)
 
 	if (s->cfg.log_fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "dev %llu %u %u\n", (unsigned long long)d->index,
-		     d->kind, d->value);
+	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu\n",
+		     (unsigned long long)d->index, d->kind, d->value, d->vcpu,
+		     (unsigned long long)d->local);
 	/* Written as taken: the log is complete even if a bug check ends the process. */
 	if (write(s->cfg.log_fd, line, (size_t)n) != n)
 		s->cfg.log_fd = -1;
 }
 
-/* Record decision @value of @kind (default @dflt). Return: @value. */
-static uint32_t record(struct sim *s, uint32_t kind, uint32_t dflt, uint32_t value)
+/* Record decision @value of @kind by @vcpu (default @dflt). Return: @value. */
+static uint32_t record(struct sim *s, uint32_t kind, unsigned vcpu, uint32_t dflt, uint32_t value)
 {
-	uint64_t i = s->st.decisions++;
+	uint64_t i = s->st.decisions++, local = s->local[kind][vcpu]++;
 
 	mix(s, i ^ ((uint64_t)kind << 60), value);
 	if (value != dflt) {
-		struct ke_sim_deviation d = {.index = i, .kind = kind, .value = value};
+		struct ke_sim_deviation d = {
+		    .index = i, .kind = kind, .value = value, .vcpu = vcpu, .local = local};
 
 		s->st.deviations++;
 		if (nr_devs == cap_devs) {
@@ -186,20 +189,26 @@ static uint32_t record(struct sim *s, uint32_t kind, uint32_t dflt, uint32_t val
 	return value;
 }
 
-/* REPLAY: the recorded value of the decision about to be taken, or @dflt. */
-static uint32_t replayed(struct sim *s, uint32_t kind, uint32_t dflt, uint32_t nchoices)
+/*
+ * REPLAY: the recorded value of the decision about to be taken by @vcpu
+ * (its anchor: kind, vCPU, count so far), or @dflt.
+ */
+static uint32_t replayed(struct sim *s, uint32_t kind, unsigned vcpu, uint32_t dflt,
+			 uint32_t nchoices)
 {
-	uint64_t i = s->st.decisions;
+	uint64_t local = s->local[kind][vcpu];
+	size_t *pos = &s->replay_pos[kind][vcpu];
 
-	while (s->replay_pos < s->cfg.nr_replay && s->cfg.replay[s->replay_pos].index < i)
-		s->replay_pos++;
-	if (s->replay_pos < s->cfg.nr_replay && s->cfg.replay[s->replay_pos].index == i) {
-		const struct ke_sim_deviation *d = &s->cfg.replay[s->replay_pos++];
+	for (; *pos < s->cfg.nr_replay; ++*pos) {
+		const struct ke_sim_deviation *d = &s->cfg.replay[*pos];
 
-		/* A deviation that no longer fits this decision (a shrunk
-		 * schedule moved it) falls back to the default. */
-		if (d->kind == kind && d->value < nchoices)
-			return d->value;
+		if (d->kind != kind || d->vcpu != vcpu || d->local < local)
+			continue;
+		if (d->local > local)
+			break;
+		++*pos;
+		/* A deviation that no longer fits (fewer choices) falls back. */
+		return d->value < nchoices ? d->value : dflt;
 	}
 	return dflt;
 }
@@ -398,10 +407,10 @@ static uint32_t point_decision(struct sim *s, struct ke_vcpu *v, bool eligible)
 		}
 		break;
 	case KE_SIM_STRATEGY_REPLAY:
-		value = replayed(s, KE_SIM_KIND_POINT, dflt, KE_SIM_POINT_CHOICES);
+		value = replayed(s, KE_SIM_KIND_POINT, v->number, dflt, KE_SIM_POINT_CHOICES);
 		break;
 	}
-	return record(s, KE_SIM_KIND_POINT, dflt, value);
+	return record(s, KE_SIM_KIND_POINT, v->number, dflt, value);
 }
 
 /* The scheduler's pick among @n runnable vCPUs @r[] (+1: fire the timer early). */
@@ -435,10 +444,10 @@ static uint32_t pick_decision(struct sim *s, struct ke_vcpu **r, unsigned n, boo
 				value = i;
 		break;
 	case KE_SIM_STRATEGY_REPLAY:
-		value = replayed(s, KE_SIM_KIND_PICK, dflt, choices);
+		value = replayed(s, KE_SIM_KIND_PICK, 0, dflt, choices);
 		break;
 	}
-	return record(s, KE_SIM_KIND_PICK, dflt, value);
+	return record(s, KE_SIM_KIND_PICK, 0, dflt, value);
 }
 
 /* -------------------------------------------------------- the scheduler */

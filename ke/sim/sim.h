@@ -44,13 +44,17 @@ enum {
 
 /*
  * One decision that differs from the default policy: decision number @index
- * (counting every decision of the run from 0) took @value. A schedule is the
- * default policy plus a list of these, sorted by index.
+ * of the run took @value. A replay finds the decision by its anchor, which
+ * survives the removal of other deviations better than @index: a POINT is
+ * the @local-th point decision of vCPU @vcpu, a PICK the @local-th pick. A
+ * schedule is the default policy plus a list of these, sorted by index.
  */
 struct ke_sim_deviation {
 	uint64_t index;
 	uint32_t kind;	/* enum ke_sim_kind */
 	uint32_t value;
+	uint32_t vcpu;	/* POINT: the vCPU; PICK: 0 */
+	uint64_t local;	/* POINT: the vCPU's point decisions before it; PICK: picks before it */
 };
 
 struct ke_sim_config {
