@@ -172,6 +172,7 @@ struct ndisrt_adapter {
 	struct ndis_counters *counters;		    /* (c) [NDISRT_MAX_MESSAGES][nr_vcpus] */
 	struct ke_dpc flush[KE_MAX_VCPUS];	    /* (g) grace-period DPCs */
 	atomic_uint flush_pending;		    /* (a) */
+	const struct ndis_host_ops *host;	    /* (c) hosting's upcalls; NULL: not hosted */
 };
 
 static inline struct ndis_counters *ndis_counters_of(struct ndisrt_adapter *a, unsigned msg,
@@ -406,16 +407,26 @@ void ndis_check_spin_balance(unsigned before, uintptr_t handler);
 
 
 /*
- * Hosting hooks (ndis/host_*.c, docs/hosting.md). Weak references: the
- * interrupt layer links and runs without the hosting objects (they are
- * NULL then); when hosting is linked in, NdisMSetMiniportAttributes passes
- * it the general attributes and the DPC trampoline brackets each miniport
- * DPC call with begin/end (the per-call receive tally).
+ * Upcalls into hosting (ndis/host_*.c, docs/hosting.md): explicit calls
+ * through the table hosting sets on an adapter it hosts (ndis_adapter_set_host);
+ * an adapter nobody hosts (the ndis/ tests' adapters) has none.
+ *  - set_general_attributes: NdisMSetMiniportAttributes with
+ *    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES (without hosting:
+ *    NDIS_STATUS_NOT_SUPPORTED);
+ *  - dpc_begin / dpc_end: bracket each miniport interrupt DPC call (the
+ *    per-call receive tally), at DISPATCH_LEVEL on the DPC's vCPU.
  */
-__attribute__((weak)) NDIS_STATUS
-ndis_host_set_general_attributes(struct ndisrt_adapter *a,
-				 const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
-__attribute__((weak)) void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
-__attribute__((weak)) void ndis_host_dpc_end(struct ndisrt_adapter *a);
+struct ndis_host_ops {
+	NDIS_STATUS (*set_general_attributes)(struct ndisrt_adapter *a,
+					      const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+	void (*dpc_begin)(struct ndisrt_adapter *a, uint32_t max);
+	void (*dpc_end)(struct ndisrt_adapter *a);
+};
+
+/* Context: host thread, before the adapter is initialized. */
+static inline void ndis_adapter_set_host(struct ndisrt_adapter *a, const struct ndis_host_ops *ops)
+{
+	a->host = ops;
+}
 
 #endif /* NDISRT_NDIS_INTERNAL_H */

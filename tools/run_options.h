@@ -18,6 +18,9 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 
 struct run_options {
 	const char *driver;	/* path to a .so, or a built-in sample's name */
+	const char *device[RUN_MAX_NICS]; /* --device: model per NIC, cycled */
+	unsigned nr_devices;	/* 1..RUN_MAX_NICS */
+	char device_buf[256];	/* storage for @device */
 	unsigned cpus;
 	unsigned nics;
 	enum run_irq irq;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndisrt/host.h - miniport hosting: load a driver .so, give it VN-1 NICs,
- * play the protocol above it. This is what `ndisrt run` and the end-to-end
+ * ndisrt/host.h - miniport hosting: load a driver .so, give it NICs (any
+ * device model of hw/device.h), play the protocol above it. This is what `ndisrt run` and the end-to-end
  * tests are built on.
  *
  * Every function here is called from a host thread (not a vCPU) unless it
@@ -26,7 +26,7 @@ struct ke_machine;
 struct intc;
 struct intc_line;
 struct hw_dma_space;
-struct vn1;
+struct hw_device;
 struct ndisrt_adapter;
 
 /* ------------------------------------------------------------------ host */
@@ -72,7 +72,7 @@ void ndisrt_driver_version(const struct ndisrt_driver *d, unsigned *major, unsig
 
 /* ------------------------------------------------------------------- NIC */
 
-/* One VN-1 with a miniport adapter of the driver on it. */
+/* One device with a miniport adapter of the driver on it. */
 struct ndisrt_nic;
 
 enum ndisrt_irq_mode {
@@ -82,7 +82,7 @@ enum ndisrt_irq_mode {
 };
 
 struct ndisrt_nic_config {
-	struct vn1 *dev;		/* created by the caller, attached to its wire */
+	struct hw_device *dev;		/* created by the caller (hw_device_create), on its wire */
 	enum ndisrt_irq_mode irq;
 	unsigned msix_messages;		/* MSI-X: messages granted (1..16); 0 = 16 */
 	struct intc_line *line;		/* line mode: the INTx line (may be shared) */
@@ -90,13 +90,15 @@ struct ndisrt_nic_config {
 	uint32_t max_nbls;		/* MaxNblsToIndicate; 0xFFFFFFFF = all */
 };
 
-void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct vn1 *dev);
+void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct hw_device *dev);
 
 /**
  * ndisrt_nic_start() - Create the adapter, run MiniportInitializeEx at
- * PASSIVE_LEVEL on vCPU 0 with the VN-1's resources in AllocatedResources,
- * program the VN-1's MSI-X table from the granted message table (as an OS
+ * PASSIVE_LEVEL on vCPU 0 with the device's resources in AllocatedResources,
+ * program the device's MSI-X table from the granted message table (as an OS
  * does), then MiniportRestart. The NIC then runs (interrupts, DPCs).
+ * Hosting owns the device's interrupt sink from here to the halt, which
+ * gives back the sink the device had before (hw_dev_sink()).
  * Return: 0; or -1 with one line in @err (e.g. "MiniportInitializeEx failed
  * with NDIS_STATUS_ADAPTER_NOT_FOUND (0xC0000001)").
  */
@@ -111,7 +113,7 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 void ndisrt_nic_halt(struct ndisrt_nic *n);
 
 struct ndisrt_adapter *ndisrt_nic_adapter(struct ndisrt_nic *n);
-struct vn1 *ndisrt_nic_vn1(struct ndisrt_nic *n);
+struct hw_device *ndisrt_nic_device(struct ndisrt_nic *n);
 
 /* ------------------------------------------------------- protocol side */
 
