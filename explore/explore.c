@@ -722,7 +722,8 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 			return EX_USAGE;
 		} else if (!strncmp(a, "--", 2)) {
 			/* A run option, with its value when it has one. */
-			if (o->nr_run_args + 2 > XP_MAX_ARGS)
+			/* Room for this option, its value and the default --frames. */
+			if (o->nr_run_args + 4 > XP_MAX_ARGS)
 				return bad(a, NULL, "too many run options");
 			frames = frames || !strcmp(a, "--frames");
 			if (!strcmp(a, "--cpus") && v)
