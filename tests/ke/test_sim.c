@@ -455,3 +455,70 @@ Test(ke_sim, sweep_injects_once_at_its_point)
 	cr_assert_eq(base.injections, 0);
 	cr_assert_eq(one.injections, 1);
 }
+
+/* --- an injected interrupt lands on every vCPU it targets, right there --- */
+
+static struct {
+	struct ke_machine *m;
+	struct ke_interrupt intr;
+	unsigned vector;
+	unsigned at_event;	/* vCPU 0's progress when the device event fired */
+	unsigned in_isr;	/* vCPU 0's progress when vCPU 1's ISR ran */
+	int isr_vcpu;
+	unsigned fired;
+} inj;
+
+static bool inj_isr(struct ke_interrupt *intr, void *ctx)
+{
+	(void)intr, (void)ctx;
+	inj.in_isr = hb.progress0;
+	inj.isr_vcpu = (int)ke_current_number();
+	return true;
+}
+
+static void inj_event(struct ke_host_timer *t, void *ctx)
+{
+	(void)t, (void)ctx;
+	inj.at_event = hb.progress0;
+	inj.fired++;
+	ke_interrupt_request(inj.m, 1, inj.vector);
+}
+
+/*
+ * Sweep point 100 (on vCPU 0's loop) injects the next device event: an
+ * interrupt for vCPU 1. vCPU 1 runs its ISR before vCPU 0 takes another
+ * step, so the ISR sees vCPU 0 exactly where the event happened.
+ */
+Test(ke_sim, I_injected_interrupt_lands_on_its_target_vcpu_at_the_point)
+{
+	struct ke_machine_config mc = {.nr_vcpus = 2, .engine = ke_sim_engine()};
+	struct ke_sim_config c;
+	struct ke_host_timer t;
+	struct ke_machine *m;
+
+	ke_sim_config_init(&c);
+	c.strategy = KE_SIM_STRATEGY_SWEEP;
+	c.sweep_point = 100;
+	cr_assert_eq(ke_sim_configure(&c), 0);
+	m = ke_machine_create(&mc);
+	cr_assert_not_null(m);
+	memset(&inj, 0, sizeof(inj));
+	memset(&hb, 0, sizeof(hb));
+	hb.isrs = 0;
+	inj.m = m;
+	inj.vector = (unsigned)ke_vector_alloc(m, 5);
+	cr_assert_eq(ke_interrupt_init(&inj.intr, inj_isr, NULL, inj.vector, NULL, 5, 2), 0);
+	ke_interrupt_connect(m, &inj.intr);
+	ke_host_timer_init(&t, inj_event, NULL);
+	ke_host_timer_arm(m, &t, ke_clock_ns(m) + 3600ull * 1000000000ull);
+	ke_vcpu_call(ke_machine_vcpu(m, 0), hb_loop0, NULL);
+	cr_assert_eq(inj.fired, 1, "the event was not injected inside the loop");
+	cr_assert_gt(inj.at_event, 0);
+	cr_assert_lt(inj.at_event, 2000);
+	cr_assert_eq(inj.isr_vcpu, 1);
+	cr_assert_eq(inj.in_isr, inj.at_event,
+		     "vCPU 0 ran on from %u to %u before vCPU 1 took the injected interrupt",
+		     inj.at_event, inj.in_isr);
+	ke_interrupt_disconnect(m, &inj.intr);
+	harness_end(m);
+}
