@@ -80,6 +80,14 @@ struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg);
 void ke_machine_free(struct ke_machine *m);
 
 unsigned ke_machine_vcpu_count(const struct ke_machine *m);
+
+/**
+ * ke_machine_deterministic() - Does @m run on a deterministic engine (sim)?
+ * Then every vCPU and host timer runs on the host thread that created it, in
+ * virtual time: a device model must start no thread of its own and must do
+ * its host-side work in host-timer callbacks.
+ */
+bool ke_machine_deterministic(const struct ke_machine *m);
 struct ke_vcpu *ke_machine_vcpu(struct ke_machine *m, unsigned n);
 unsigned ke_vcpu_number(const struct ke_vcpu *v);
 struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v);
