@@ -344,7 +344,7 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 
 /*
  * NDIS 5.x miniports (NdisMRegisterMiniport, NDIS_PACKET, the legacy
- * interrupt model; <ndis/legacy.h>): visible, as in the WDK, when the
+ * interrupt model; <ndis/ndis5.h>): visible, as in the WDK, when the
  * driver builds for NDIS 5.0 or 5.1 (its highest NDISxxx_MINIPORT) and to
  * the runtime; a driver may force it by defining it first.
  */
@@ -659,7 +659,7 @@ _IRQL_requires_min_(DISPATCH_LEVEL) PROCESSOR_NUMBER NdisCurrentGroupAndProcesso
 #include <ndis/nbl.h>
 #include <ndis/oid.h>
 #include <ndis/miniport.h>
-#include <ndis/legacy.h>
+#include <ndis/ndis5.h>
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,7 @@
  * Resources, register and port access and shared memory are NDIS 5 and 6
  * interfaces; bus data and scatter/gather DMA registration are NDIS 6
  * (NDIS 5 reads PCI configuration space with NdisReadPciSlotInformation,
- * <ndis/legacy.h>).
+ * <ndis/ndis5.h>).
  */
 
 typedef PHYSICAL_ADDRESS NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS;

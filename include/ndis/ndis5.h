@@ -1,5 +1,5 @@
 /*
- * ndis/legacy.h - the NDIS 5.x miniport DDI as ndisrt implements it: the
+ * ndis/ndis5.h - the NDIS 5.x miniport DDI as ndisrt implements it: the
  * legacy interrupt model (NdisMRegisterInterrupt, MiniportISR,
  * MiniportHandleInterrupt, MiniportDisableInterrupt/EnableInterrupt,
  * NdisMSynchronizeWithInterrupt), NDIS 4.0-5.1 miniport registration and
@@ -18,10 +18,10 @@
  * a DDI as a macro (packet and buffer queries), so does this header.
  */
 #ifndef _NDIS_
-#error "include <ndis.h>, not <ndis/legacy.h>"
+#error "include <ndis.h>, not <ndis/ndis5.h>"
 #endif
-#ifndef _NDISRT_NDIS_LEGACY_H_
-#define _NDISRT_NDIS_LEGACY_H_
+#ifndef _NDISRT_NDIS_NDIS5_H_
+#define _NDISRT_NDIS_NDIS5_H_
 
 #if NDIS_LEGACY_MINIPORT
 
@@ -395,4 +395,4 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 
 #endif /* NDIS_LEGACY_MINIPORT */
 
-#endif /* _NDISRT_NDIS_LEGACY_H_ */
+#endif /* _NDISRT_NDIS_NDIS5_H_ */
