@@ -2,7 +2,7 @@
 # Installs the Debian packages ndisrt needs to build and test, if missing.
 # Debian 12 (bookworm). Runs apt-get only when something is missing.
 set -euo pipefail
-pkgs=(gcc make cmake pkg-config libcriterion-dev libpcap-dev clang libclang-rt-14-dev)
+pkgs=(gcc make cmake pkg-config libcriterion-dev libpcap-dev clang libclang-rt-14-dev python3 universal-ctags)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

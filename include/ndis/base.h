@@ -200,6 +200,33 @@ typedef enum _MM_PAGE_PRIORITY {
 	HighPagePriority = 32
 } MM_PAGE_PRIORITY;
 
+/* ----------------------------------------------------------------- MDL */
+
+/*
+ * wdm.h's memory descriptor list, x64 layout (0x30 bytes). NDIS 6 chains
+ * them under NET_BUFFERs; NDIS 5's NDIS_BUFFER is one (<ndis/ndis5.h>).
+ */
+
+typedef struct _MDL {
+	struct _MDL *Next;
+	CSHORT Size;
+	CSHORT MdlFlags;
+	struct _EPROCESS *Process;
+	PVOID MappedSystemVa;
+	PVOID StartVa;
+	ULONG ByteCount;
+	ULONG ByteOffset;
+} MDL, *PMDL;
+
+#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
+#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
+
+#define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
+#define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
+#define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
+/* Every MDL the runtime builds describes mapped, nonpaged memory. */
+#define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
+
 /* ---------------------------------------------------------- spin locks */
 
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;

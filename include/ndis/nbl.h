@@ -20,29 +20,7 @@
 typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
 #define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
 
-/* --------------------------------------------------------------- MDL */
-
-typedef struct _MDL {
-	struct _MDL *Next;
-	CSHORT Size;
-	CSHORT MdlFlags;
-	struct _EPROCESS *Process;
-	PVOID MappedSystemVa;
-	PVOID StartVa;
-	ULONG ByteCount;
-	ULONG ByteOffset;
-} MDL, *PMDL;
-
-#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
-#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
-
-/* MM_PAGE_PRIORITY: <ndis/base.h>. */
-
-#define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
-#define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
-#define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
-/* Every MDL the runtime builds describes mapped, nonpaged memory. */
-#define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
+/* MDL and the Mm accessors: <ndis/base.h> (NDIS 5 and 6). */
 
 #define NDIS_MDL_LINKAGE(Mdl) ((Mdl)->Next)
 #define NdisGetNextMdl(CurrentMdl, NextMdl)                                                       \

@@ -33,14 +33,10 @@ typedef enum _NDIS_MEDIA_STATE {
 /* ------------------------------------------------ NDIS_PACKET, NDIS_BUFFER */
 
 /*
- * NDIS_BUFFER is an MDL in the WDK; drivers reach it only through the
- * NdisQueryBuffer family, so ndisrt gives it a small shape of its own.
+ * NDIS_BUFFER is an MDL, as in the WDK: drivers that write ByteCount
+ * (NdisAdjustBufferLength) or walk Next see the same members.
  */
-typedef struct _NDIS_BUFFER {
-	struct _NDIS_BUFFER *Next;
-	PVOID VirtualAddress;
-	UINT Length;
-} NDIS_BUFFER, *PNDIS_BUFFER;
+typedef MDL NDIS_BUFFER, *PNDIS_BUFFER;
 
 typedef struct _NDIS_PACKET NDIS_PACKET, *PNDIS_PACKET, **PPNDIS_PACKET;
 
@@ -111,8 +107,8 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 	do {                                                                                      \
 		PNDIS_BUFFER ndis_qb_ = (_Buffer);                                                \
 		if ((_VirtualAddress) != NULL)                                                    \
-			*(PVOID *)(_VirtualAddress) = ndis_qb_->VirtualAddress;                   \
-		*(_Length) = ndis_qb_->Length;                                                    \
+			*(PVOID *)(_VirtualAddress) = ndis_qb_->MappedSystemVa;                   \
+		*(_Length) = ndis_qb_->ByteCount;                                                  \
 	} while (0)
 #define NdisQueryBufferSafe(_Buffer, _VirtualAddress, _Length, _Priority)                         \
 	do {                                                                                      \
@@ -120,8 +116,8 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 		NdisQueryBuffer((_Buffer), (_VirtualAddress), (_Length));                         \
 	} while (0)
 #define NdisGetNextBuffer(_CurrentBuffer, _NextBuffer) (*(_NextBuffer) = (_CurrentBuffer)->Next)
-#define NdisBufferLength(_Buffer) ((_Buffer)->Length)
-#define NdisBufferVirtualAddress(_Buffer) ((_Buffer)->VirtualAddress)
+#define NdisBufferLength(_Buffer) ((_Buffer)->ByteCount)
+#define NdisBufferVirtualAddress(_Buffer) ((_Buffer)->MappedSystemVa)
 #define NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
 					 _FirstBufferLength, _TotalBufferLength, _Priority)       \
 	do {                                                                                      \
@@ -129,9 +125,9 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 		(void)(_Priority);                                                                \
 		*(_FirstBuffer) = ndis_gf_->Private.Head;                                         \
 		*(PVOID *)(_FirstBufferVA) =                                                      \
-			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->VirtualAddress : NULL;  \
+			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->MappedSystemVa : NULL;  \
 		*(_FirstBufferLength) =                                                           \
-			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->Length : 0;             \
+			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->ByteCount : 0;          \
 		*(_TotalBufferLength) = ndis_gf_->Private.TotalLength;                            \
 	} while (0)
 #define NdisGetFirstBufferFromPacket(_Packet, _FirstBuffer, _FirstBufferVA, _FirstBufferLength,  \

@@ -257,11 +257,20 @@ typedef struct _NDIS_PM_CAPABILITIES {
 	NDIS_DEVICE_POWER_STATE MinMagicPacketWakeUp;
 	NDIS_DEVICE_POWER_STATE MinPatternWakeUp;
 	NDIS_DEVICE_POWER_STATE MinLinkChangeWakeUp;
+#if NDIS_SUPPORT_NDIS630
+	ULONG SupportedWakeUpEvents;
+	ULONG MediaSpecificWakeUpEvents;
+#endif
 } NDIS_PM_CAPABILITIES, *PNDIS_PM_CAPABILITIES;
 
 #define NDIS_PM_CAPABILITIES_REVISION_1 1
 #define NDIS_SIZEOF_NDIS_PM_CAPABILITIES_REVISION_1                                                \
 	RTL_SIZEOF_THROUGH_FIELD(NDIS_PM_CAPABILITIES, MinLinkChangeWakeUp)
+#if NDIS_SUPPORT_NDIS630
+#define NDIS_PM_CAPABILITIES_REVISION_2 2
+#define NDIS_SIZEOF_NDIS_PM_CAPABILITIES_REVISION_2                                                \
+	RTL_SIZEOF_THROUGH_FIELD(NDIS_PM_CAPABILITIES, MediaSpecificWakeUpEvents)
+#endif
 #endif
 
 /* ---------------------------------------------------------------- RSS */

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/ndis/test_layout_wdk.c - sizes and member offsets of every
+ * structure <ndis.h> declares, against the layouts of 64-bit Windows (the
+ * WDK's x64 headers; offsets as the type information of ndis.sys and
+ * ntoskrnl gives them). Compiled as the runtime sees the headers
+ * (NDIS_WRAPPER: every revision's members), so each size is the latest
+ * revision ndisrt declares.
+ *
+ * docs/ddi/coverage.py (the ddi_coverage test) fails when a structure is
+ * declared without a SIZE() line in a tests/ndis/test_layout*.c file.
+ */
+#define NDIS_WRAPPER 1
+#include <ndis.h>
+
+#include <criterion/criterion.h>
+#include <stddef.h>
+
+#define OFF(t, f, v) _Static_assert(offsetof(t, f) == (v), #t "." #f " offset")
+#define SIZE(t, v) _Static_assert(sizeof(t) == (v), "sizeof " #t)
+
+/* ntdef.h / wdm.h */
+SIZE(LARGE_INTEGER, 8);
+OFF(LARGE_INTEGER, HighPart, 4);
+SIZE(GUID, 16);
+OFF(GUID, Data4, 8);
+SIZE(UNICODE_STRING, 16);
+OFF(UNICODE_STRING, MaximumLength, 2);
+OFF(UNICODE_STRING, Buffer, 8);
+SIZE(SLIST_HEADER, 16);
+SIZE(MDL, 0x30);
+OFF(MDL, Size, 8);
+OFF(MDL, MdlFlags, 10);
+OFF(MDL, Process, 16);
+OFF(MDL, MappedSystemVa, 24);
+OFF(MDL, StartVa, 32);
+OFF(MDL, ByteCount, 40);
+OFF(MDL, ByteOffset, 44);
+SIZE(NDIS_BUFFER, 0x30); /* an MDL */
+SIZE(CM_PARTIAL_RESOURCE_DESCRIPTOR, 20); /* #pragma pack(4) */
+OFF(CM_PARTIAL_RESOURCE_DESCRIPTOR, u, 4);
+SIZE(CM_PARTIAL_RESOURCE_LIST, 28);
+OFF(CM_PARTIAL_RESOURCE_LIST, PartialDescriptors, 8);
+SIZE(NET_LUID_LH, 8);
+SIZE(NDIS_SPIN_LOCK, 16);
+OFF(NDIS_SPIN_LOCK, OldIrql, 8);
+
+/* NDIS 5.x */
+SIZE(NDIS40_MINIPORT_CHARACTERISTICS, 136);
+OFF(NDIS40_MINIPORT_CHARACTERISTICS, CheckForHangHandler, 8);
+OFF(NDIS40_MINIPORT_CHARACTERISTICS, ReturnPacketHandler, 112);
+SIZE(NDIS50_MINIPORT_CHARACTERISTICS, 184);
+SIZE(NDIS51_MINIPORT_CHARACTERISTICS, 240);
+OFF(NDIS51_MINIPORT_CHARACTERISTICS, CancelSendPacketsHandler, 184);
+OFF(NDIS51_MINIPORT_CHARACTERISTICS, AdapterShutdownHandler, 200);
+SIZE(NDIS_MINIPORT_INTERRUPT, 152);
+OFF(NDIS_MINIPORT_INTERRUPT, InterruptDpc, 40);
+OFF(NDIS_MINIPORT_INTERRUPT, Miniport, 104);
+OFF(NDIS_MINIPORT_INTERRUPT, DpcCount, 112);
+OFF(NDIS_MINIPORT_INTERRUPT, DpcsCompletedEvent, 120);
+OFF(NDIS_MINIPORT_INTERRUPT, SharedInterrupt, 144);
+SIZE(NDIS_PACKET_PRIVATE, 48);
+OFF(NDIS_PACKET_PRIVATE, Head, 8);
+OFF(NDIS_PACKET_PRIVATE, Pool, 24);
+OFF(NDIS_PACKET_PRIVATE, ValidCounts, 40);
+OFF(NDIS_PACKET_PRIVATE, NdisPacketOobOffset, 42);
+SIZE(NDIS_PACKET, 104);
+OFF(NDIS_PACKET, MiniportReserved, 48);
+OFF(NDIS_PACKET, WrapperReserved, 64);
+OFF(NDIS_PACKET, MiniportReservedEx, 48);
+OFF(NDIS_PACKET, Reserved, 80);
+OFF(NDIS_PACKET, ProtocolReserved, 96);
+SIZE(NDIS_PACKET_OOB_DATA, 40);
+OFF(NDIS_PACKET_OOB_DATA, HeaderSize, 16);
+OFF(NDIS_PACKET_OOB_DATA, MediaSpecificInformation, 24);
+OFF(NDIS_PACKET_OOB_DATA, Status, 32);
+
+/* NDIS 6 miniport driver and adapter */
+SIZE(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, 152);
+OFF(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, Flags, 8);
+OFF(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, SetOptionsHandler, 16);
+OFF(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, CancelOidRequestHandler, 128);
+OFF(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, CancelDirectOidRequestHandler, 144);
+SIZE(NDIS_MINIPORT_INIT_PARAMETERS, 64);
+OFF(NDIS_MINIPORT_INIT_PARAMETERS, AllocatedResources, 8);
+OFF(NDIS_MINIPORT_INIT_PARAMETERS, IfIndex, 32);
+OFF(NDIS_MINIPORT_INIT_PARAMETERS, NetLuid, 40);
+OFF(NDIS_MINIPORT_INIT_PARAMETERS, PciDeviceCustomProperties, 56);
+SIZE(NDIS_MINIPORT_PAUSE_PARAMETERS, 12);
+SIZE(NDIS_MINIPORT_RESTART_PARAMETERS, 24);
+OFF(NDIS_MINIPORT_RESTART_PARAMETERS, Flags, 16);
+SIZE(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, 32);
+SIZE(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, 224);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, MaxXmitLinkSpeed, 24);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, PowerManagementCapabilities, 72);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, MacAddressLength, 92);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, PermanentMacAddress, 94);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, CurrentMacAddress, 126);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, RecvScaleCapabilities, 160);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, IfType, 180);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, IfConnectorPresent, 182);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, SupportedOidList, 200);
+OFF(NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES, PowerManagementCapabilitiesEx, 216);
+SIZE(NDIS_MINIPORT_ADAPTER_ATTRIBUTES, 224);
+SIZE(NDIS_SG_DMA_DESCRIPTION, 40);
+OFF(NDIS_SG_DMA_DESCRIPTION, ProcessSGListHandler, 16);
+OFF(NDIS_SG_DMA_DESCRIPTION, ScatterGatherListSize, 32);
+SIZE(NDIS_STATUS_INDICATION, 112);
+OFF(NDIS_STATUS_INDICATION, StatusCode, 20);
+OFF(NDIS_STATUS_INDICATION, DestinationHandle, 32);
+OFF(NDIS_STATUS_INDICATION, StatusBufferSize, 56);
+OFF(NDIS_STATUS_INDICATION, Guid, 60);
+OFF(NDIS_STATUS_INDICATION, NdisReserved, 80);
+SIZE(NET_DEVICE_PNP_EVENT, 48);
+OFF(NET_DEVICE_PNP_EVENT, InformationBuffer, 16);
+OFF(NET_DEVICE_PNP_EVENT, InformationBufferLength, 24);
+OFF(NET_DEVICE_PNP_EVENT, NdisReserved, 28); /* UCHAR[16], unaligned */
+
+/* OIDs and their structures */
+SIZE(NDIS_OID_REQUEST, 240);
+OFF(NDIS_OID_REQUEST, RequestType, 4);
+OFF(NDIS_OID_REQUEST, PortNumber, 8);
+OFF(NDIS_OID_REQUEST, Timeout, 12);
+OFF(NDIS_OID_REQUEST, RequestId, 16);
+OFF(NDIS_OID_REQUEST, RequestHandle, 24);
+OFF(NDIS_OID_REQUEST, DATA, 32);
+OFF(NDIS_OID_REQUEST, NdisReserved, 72);
+OFF(NDIS_OID_REQUEST, MiniportReserved, 200);
+OFF(NDIS_OID_REQUEST, SourceReserved, 216);
+OFF(NDIS_OID_REQUEST, SupportedRevision, 232);
+SIZE(NDIS_LINK_SPEED, 16);
+SIZE(NDIS_LINK_STATE, 40);
+OFF(NDIS_LINK_STATE, XmitLinkSpeed, 16);
+OFF(NDIS_LINK_STATE, PauseFunctions, 32);
+SIZE(NDIS_INTERRUPT_MODERATION_PARAMETERS, 12);
+SIZE(NDIS_PM_CAPABILITIES, 60);
+OFF(NDIS_PM_CAPABILITIES, MinMagicPacketWakeUp, 40);
+OFF(NDIS_PM_CAPABILITIES, SupportedWakeUpEvents, 52);
+SIZE(NDIS_RECEIVE_SCALE_CAPABILITIES, 20);
+OFF(NDIS_RECEIVE_SCALE_CAPABILITIES, NumberOfIndirectionTableEntries, 16);
+SIZE(NDIS_RECEIVE_SCALE_PARAMETERS, 44);
+OFF(NDIS_RECEIVE_SCALE_PARAMETERS, HashInformation, 8);
+OFF(NDIS_RECEIVE_SCALE_PARAMETERS, IndirectionTableOffset, 16);
+OFF(NDIS_RECEIVE_SCALE_PARAMETERS, HashSecretKeyOffset, 24);
+OFF(NDIS_RECEIVE_SCALE_PARAMETERS, ProcessorMasksOffset, 28);
+OFF(NDIS_RECEIVE_SCALE_PARAMETERS, DefaultProcessorNumber, 40);
+
+/* NET_BUFFER, NET_BUFFER_LIST (NDIS 6.20 info slots) */
+SIZE(NET_BUFFER_DATA_LENGTH, 8);
+SIZE(NET_BUFFER_DATA, 48);
+OFF(NET_BUFFER_DATA, CurrentMdlOffset, 16);
+OFF(NET_BUFFER_DATA, MdlChain, 32);
+OFF(NET_BUFFER_DATA, DataOffset, 40);
+SIZE(NET_BUFFER_HEADER, 48);
+SIZE(NET_BUFFER, 0xB0);
+OFF(NET_BUFFER, ChecksumBias, 0x30);
+OFF(NET_BUFFER, NdisPoolHandle, 0x38);
+OFF(NET_BUFFER, NdisReserved, 0x40); /* 16-byte aligned */
+OFF(NET_BUFFER, ProtocolReserved, 0x50);
+OFF(NET_BUFFER, MiniportReserved, 0x80);
+OFF(NET_BUFFER, DataPhysicalAddress, 0xA0);
+SIZE(NET_BUFFER_LIST_DATA, 16);
+SIZE(NET_BUFFER_LIST_HEADER, 16);
+SIZE(NET_BUFFER_LIST_CONTEXT, 16);
+SIZE(NET_BUFFER_LIST, 0x90 + 18 * 8);
+OFF(NET_BUFFER_LIST, Context, 0x10);
+OFF(NET_BUFFER_LIST, ParentNetBufferList, 0x18);
+OFF(NET_BUFFER_LIST, NdisPoolHandle, 0x20);
+OFF(NET_BUFFER_LIST, NdisReserved, 0x30); /* 16-byte aligned */
+OFF(NET_BUFFER_LIST, ProtocolReserved, 0x40);
+OFF(NET_BUFFER_LIST, MiniportReserved, 0x60);
+OFF(NET_BUFFER_LIST, Scratch, 0x70);
+OFF(NET_BUFFER_LIST, SourceHandle, 0x78);
+OFF(NET_BUFFER_LIST, NblFlags, 0x80);
+OFF(NET_BUFFER_LIST, ChildRefCount, 0x84);
+OFF(NET_BUFFER_LIST, Flags, 0x88);
+OFF(NET_BUFFER_LIST, Status, 0x8C);
+OFF(NET_BUFFER_LIST, NetBufferListInfo, 0x90);
+SIZE(NET_BUFFER_LIST_POOL_PARAMETERS, 16);
+OFF(NET_BUFFER_LIST_POOL_PARAMETERS, ContextSize, 6);
+OFF(NET_BUFFER_LIST_POOL_PARAMETERS, DataSize, 12);
+
+Test(ndis_layout_wdk, S1_every_declared_structure_has_its_x64_windows_size)
+{
+	/* The checks above are compile-time; this records that they were compiled. */
+	cr_assert_eq(sizeof(NDIS_OID_REQUEST), 240);
+	cr_assert_eq(sizeof(NET_BUFFER_LIST), 0x90 + 18 * 8);
+}
