@@ -15,44 +15,18 @@
 #ifndef _NDISRT_NDIS_BASE_H_
 #define _NDISRT_NDIS_BASE_H_
 
-/* ------------------------------------------------------------ ntdef.h */
-
-/* Repeatable at file scope (C11 _Static_assert). */
-#define C_ASSERT(e) _Static_assert((e), #e)
-
-/* basetsd.h */
-#define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ULONG)(ul))
-#define PtrToUlong(p) ((ULONG)(ULONG_PTR)(p))
-
-/* x64 pool and structure alignment (MEMORY_ALLOCATION_ALIGNMENT). */
-#define MEMORY_ALLOCATION_ALIGNMENT 16
-
-/* Windows' WCHAR is 16 bits (UTF-16), whatever wchar_t is on the host. */
-typedef unsigned short WCHAR, *PWCHAR, *PWSTR;
-typedef const WCHAR *PCWSTR;
-
-typedef struct _UNICODE_STRING {
-	USHORT Length;	      /* bytes, without a terminator */
-	USHORT MaximumLength; /* bytes */
-	PWSTR Buffer;
-} UNICODE_STRING, *PUNICODE_STRING;
-
+/* NDIS_STRING: a counted UTF-16 string. */
 typedef UNICODE_STRING NDIS_STRING, *PNDIS_STRING;
 
-typedef struct _GUID {
-	ULONG Data1;
-	USHORT Data2;
-	USHORT Data3;
-	UCHAR Data4[8];
-} GUID;
-
-/* Opaque to a miniport: only passed through. */
-typedef struct _DRIVER_OBJECT *PDRIVER_OBJECT;
-typedef struct _DEVICE_OBJECT *PDEVICE_OBJECT;
-
-typedef _Function_class_(DRIVER_INITIALIZE) NTSTATUS(DRIVER_INITIALIZE)(
-	_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath);
-typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
+/*
+ * NDIS_STRING_CONST("Name"): an NDIS_STRING initializer from a literal
+ * (NdisReadConfiguration keywords). Needs -fshort-wchar, as L"..." must
+ * be 16-bit (pkg-config --cflags ndisrt).
+ */
+#define NDIS_STRING_CONST(x)                                                                      \
+	{                                                                                         \
+		(USHORT)(sizeof(L##x) - sizeof(WCHAR)), (USHORT)sizeof(L##x), (PWSTR)(L##x)       \
+	}
 
 /* ------------------------------------------------------- status codes */
 
@@ -69,26 +43,6 @@ typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 #define NDIS_STATUS_MEDIA_CONNECT ((NDIS_STATUS)0x4001000BL)
 #define NDIS_STATUS_MEDIA_DISCONNECT ((NDIS_STATUS)0x4001000CL)
 #define NDIS_STATUS_UNSUPPORTED_MEDIA ((NDIS_STATUS)0xC0010019L)
-
-/* ------------------------------------------------ interlocked, barrier */
-
-/*
- * Compiler intrinsics in the WDK (any IRQL); full barriers, 32-bit LONG.
- * Increment/Decrement return the new value, the others the old one.
- */
-#define InterlockedIncrement(Addend) ((LONG)__atomic_add_fetch((Addend), 1, __ATOMIC_SEQ_CST))
-#define InterlockedDecrement(Addend) ((LONG)__atomic_sub_fetch((Addend), 1, __ATOMIC_SEQ_CST))
-#define InterlockedExchange(Target, Value)                                                        \
-	((LONG)__atomic_exchange_n((Target), (LONG)(Value), __ATOMIC_SEQ_CST))
-#define InterlockedExchangeAdd(Addend, Value)                                                     \
-	((LONG)__atomic_fetch_add((Addend), (LONG)(Value), __ATOMIC_SEQ_CST))
-#define InterlockedOr(Destination, Value)                                                         \
-	((LONG)__atomic_fetch_or((Destination), (LONG)(Value), __ATOMIC_SEQ_CST))
-#define InterlockedAnd(Destination, Value)                                                        \
-	((LONG)__atomic_fetch_and((Destination), (LONG)(Value), __ATOMIC_SEQ_CST))
-
-/* KeMemoryBarrier: a full fence (a FORCEINLINE function in the WDK). */
-#define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 /* ---------------------------------------------------------------- IRQL */
 
@@ -111,22 +65,6 @@ VOID ndis_lower_irql(_In_ KIRQL OldIrql, _In_ KIRQL CurIrql);
 
 /* ---------------------------------------------------------- processors */
 
-#define INVALID_PROCESSOR_INDEX 0xffffffff
-#define ALL_PROCESSOR_GROUPS 0xffff
-
-/*
- * KeGetProcessorIndexFromNumber: any IRQL. Group 0 only; the index of
- * processor n is n (the index space of NdisCurrentProcessorIndex).
- */
-_IRQL_requires_max_(HIGH_LEVEL) ULONG
-	KeGetProcessorIndexFromNumber(_In_ PPROCESSOR_NUMBER ProcNumber);
-
-/*
- * KeGetCurrentProcessorNumber / NDIS_CURRENT_PROCESSOR_NUMBER: the current
- * processor's number. IRQL >= DISPATCH_LEVEL (below it the caller may move
- * to another processor; spec §24 C-20): bug check 0xC4 otherwise.
- */
-_IRQL_requires_min_(DISPATCH_LEVEL) ULONG KeGetCurrentProcessorNumber(VOID);
 #define NDIS_CURRENT_PROCESSOR_NUMBER KeGetCurrentProcessorNumber()
 
 /* NdisSystemProcessorCount: PASSIVE_LEVEL (bug check 0xC4 otherwise). */
@@ -148,17 +86,6 @@ _IRQL_requires_max_(HIGH_LEVEL) VOID NdisStallExecution(_In_ ULONG MicrosecondsT
 
 /* -------------------------------------------------------------- memory */
 
-typedef enum _EX_POOL_PRIORITY {
-	LowPoolPriority,
-	LowPoolPrioritySpecialPoolOverrun = 8,
-	LowPoolPrioritySpecialPoolUnderrun = 9,
-	NormalPoolPriority = 16,
-	NormalPoolPrioritySpecialPoolOverrun = 24,
-	NormalPoolPrioritySpecialPoolUnderrun = 25,
-	HighPoolPriority = 32,
-	HighPoolPrioritySpecialPoolOverrun = 40,
-	HighPoolPrioritySpecialPoolUnderrun = 41
-} EX_POOL_PRIORITY;
 
 /* <= DISPATCH_LEVEL. Not zeroed; MEMORY_ALLOCATION_ALIGNMENT-aligned. */
 _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
@@ -177,59 +104,12 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 	NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 
-/* Macros in the WDK (RtlZeroMemory & co.): any IRQL. */
-#define RtlZeroMemory(Destination, Length) ((void)__builtin_memset((Destination), 0, (Length)))
-#define RtlCopyMemory(Destination, Source, Length)                                                \
-	((void)__builtin_memcpy((Destination), (Source), (Length)))
-#define RtlMoveMemory(Destination, Source, Length)                                                \
-	((void)__builtin_memmove((Destination), (Source), (Length)))
-#define RtlFillMemory(Destination, Length, Fill)                                                  \
-	((void)__builtin_memset((Destination), (Fill), (Length)))
-#define RtlEqualMemory(Source1, Source2, Length)                                                  \
-	(!__builtin_memcmp((Source1), (Source2), (Length)))
-
 #define NdisZeroMemory(Destination, Length) RtlZeroMemory(Destination, Length)
 #define NdisMoveMemory(Destination, Source, Length) RtlCopyMemory(Destination, Source, Length)
 #define NdisFillMemory(Destination, Length, Fill) RtlFillMemory(Destination, Length, Fill)
 #define NdisEqualMemory(Source1, Source2, Length) RtlEqualMemory(Source1, Source2, Length)
 
-/* wdm.h: how urgently a mapping is needed (NdisQueryBufferSafe, MmGetSystemAddressForMdlSafe). */
-typedef enum _MM_PAGE_PRIORITY {
-	LowPagePriority,
-	NormalPagePriority = 16,
-	HighPagePriority = 32
-} MM_PAGE_PRIORITY;
-
-/* ----------------------------------------------------------------- MDL */
-
-/*
- * wdm.h's memory descriptor list, x64 layout (0x30 bytes). NDIS 6 chains
- * them under NET_BUFFERs; NDIS 5's NDIS_BUFFER is one (<ndis/ndis5.h>).
- */
-
-typedef struct _MDL {
-	struct _MDL *Next;
-	CSHORT Size;
-	CSHORT MdlFlags;
-	struct _EPROCESS *Process;
-	PVOID MappedSystemVa;
-	PVOID StartVa;
-	ULONG ByteCount;
-	ULONG ByteOffset;
-} MDL, *PMDL;
-
-#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
-#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
-
-#define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
-#define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
-#define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
-/* Every MDL the runtime builds describes mapped, nonpaged memory. */
-#define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
-
 /* ---------------------------------------------------------- spin locks */
-
-typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
 
 /*
  * Caller storage, resident; opaque (the runtime keeps a ke spin lock and an

@@ -47,22 +47,6 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PMDL
 	NdisAllocateMdl(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ UINT Length);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeMdl(_In_ PMDL Mdl);
 
-/* --------------------------------------------------- SLIST (layout only) */
-
-typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
-	struct {
-		ULONGLONG Alignment;
-		ULONGLONG Region;
-	};
-	struct {
-		ULONGLONG Depth : 16;
-		ULONGLONG Sequence : 48;
-		ULONGLONG HeaderType : 1;
-		ULONGLONG Reserved : 3;
-		ULONGLONG NextEntry : 60;
-	} HeaderX64;
-} SLIST_HEADER, *PSLIST_HEADER;
-
 /* ---------------------------------------------------------- NET_BUFFER */
 
 typedef struct _NET_BUFFER NET_BUFFER, *PNET_BUFFER;

@@ -103,11 +103,12 @@ typedef ULONG NDIS_OID, *PNDIS_OID;
 #define OID_802_3_MULTICAST_LIST 0x01010103
 #define OID_802_3_MAXIMUM_LIST_SIZE 0x01010104
 
-#if NDIS_SUPPORT_NDIS6
-
+/*
+ * ntddndis.h content, visible to NDIS 5 and NDIS 6 miniports alike (the
+ * WDK guards it by the Windows version targeted, not by the NDIS version).
+ */
 #define NDIS_OBJECT_TYPE_RSS_CAPABILITIES 0x88
 #define NDIS_OBJECT_TYPE_RSS_PARAMETERS 0x89
-#define NDIS_OBJECT_TYPE_OID_REQUEST 0x96
 
 /* ------------------------------------------------------ media and link */
 
@@ -239,8 +240,23 @@ typedef enum _NDIS_DEVICE_POWER_STATE {
 	NdisDeviceStateMaximum
 } NDIS_DEVICE_POWER_STATE, *PNDIS_DEVICE_POWER_STATE;
 
-/* The NDIS 5 structure: only the pointer type is declared here. */
-typedef struct _NDIS_PNP_CAPABILITIES *PNDIS_PNP_CAPABILITIES;
+/* The lowest device power states a wake-up event can be signalled from. */
+typedef struct _NDIS_PM_WAKE_UP_CAPABILITIES {
+	NDIS_DEVICE_POWER_STATE MinMagicPacketWakeUp;
+	NDIS_DEVICE_POWER_STATE MinPatternWakeUp;
+	NDIS_DEVICE_POWER_STATE MinLinkChangeWakeUp;
+} NDIS_PM_WAKE_UP_CAPABILITIES, *PNDIS_PM_WAKE_UP_CAPABILITIES;
+
+/* Flags of NDIS_PNP_CAPABILITIES. */
+#define NDIS_DEVICE_WAKE_UP_ENABLE 0x00000001
+#define NDIS_DEVICE_WAKE_ON_PATTERN_MATCH_ENABLE 0x00000002
+#define NDIS_DEVICE_WAKE_ON_MAGIC_PACKET_ENABLE 0x00000004
+
+/* OID_PNP_CAPABILITIES (NDIS 5.1, and NDIS 6 general attributes). */
+typedef struct _NDIS_PNP_CAPABILITIES {
+	ULONG Flags;
+	NDIS_PM_WAKE_UP_CAPABILITIES WakeUpCapabilities;
+} NDIS_PNP_CAPABILITIES, *PNDIS_PNP_CAPABILITIES;
 
 #if NDIS_SUPPORT_NDIS620
 typedef struct _NDIS_PM_CAPABILITIES {
@@ -377,6 +393,10 @@ typedef struct _NDIS_INTERRUPT_MODERATION_PARAMETERS {
 
 /* -------------------------------------------------------- OID requests */
 
+#if NDIS_SUPPORT_NDIS6
+
+#define NDIS_OBJECT_TYPE_OID_REQUEST 0x96
+
 typedef enum _NDIS_REQUEST_TYPE {
 	NdisRequestQueryInformation,
 	NdisRequestSetInformation,
@@ -394,6 +414,12 @@ typedef enum _NDIS_REQUEST_TYPE {
 } NDIS_REQUEST_TYPE, *PNDIS_REQUEST_TYPE;
 
 #define NDIS_OID_REQUEST_NDIS_RESERVED_SIZE 16
+
+/* NIC switch and VPort identifiers (SR-IOV, VMQ; NDIS 6.30). */
+typedef ULONG NDIS_NIC_SWITCH_ID, *PNDIS_NIC_SWITCH_ID;
+typedef ULONG NDIS_NIC_SWITCH_VPORT_ID, *PNDIS_NIC_SWITCH_VPORT_ID;
+#define NDIS_DEFAULT_SWITCH_ID 0
+#define NDIS_DEFAULT_VPORT_ID 0
 
 typedef struct _NDIS_OID_REQUEST {
 	NDIS_OBJECT_HEADER Header;
@@ -434,10 +460,21 @@ typedef struct _NDIS_OID_REQUEST {
 	UCHAR SupportedRevision;
 	UCHAR Reserved1;
 	USHORT Reserved2;
+#if NDIS_SUPPORT_NDIS650
+	NDIS_NIC_SWITCH_ID SwitchId;
+	NDIS_NIC_SWITCH_VPORT_ID VPortId;
+	ULONG Flags;
+#endif
 } NDIS_OID_REQUEST, *PNDIS_OID_REQUEST;
 
 #define NDIS_OID_REQUEST_REVISION_1 1
 #define NDIS_SIZEOF_OID_REQUEST_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_OID_REQUEST, Reserved2)
+#if NDIS_SUPPORT_NDIS650
+#define NDIS_OID_REQUEST_REVISION_2 2
+#define NDIS_SIZEOF_OID_REQUEST_REVISION_2 RTL_SIZEOF_THROUGH_FIELD(NDIS_OID_REQUEST, Flags)
+/* Flags: VPortId names the VPort the request is for. */
+#define NDIS_OID_REQUEST_FLAGS_VPORT_ID_VALID 0x0001
+#endif
 
 /*
  * NdisMOidRequestComplete: <= DISPATCH_LEVEL. Completes the request
