@@ -453,6 +453,7 @@ _IRQL_requires_min_(DISPATCH_LEVEL) PROCESSOR_NUMBER NdisCurrentGroupAndProcesso
 #include <ndis/oid.h>
 #include <ndis/miniport.h>
 #include <ndis/ndis5.h>
+#include <ndis/support.h>
 
 #ifdef __cplusplus
 }

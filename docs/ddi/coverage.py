@@ -130,7 +130,9 @@ def defined_symbols(binary):
 
 def is_pointer_alias(name, known):
     """PFOO / PPFOO of a declared or listed FOO: documented on FOO's page."""
-    return (name.startswith("PP") and name[2:] in known) or (name.startswith("P") and name[1:] in known)
+    return ((name.startswith("PP") and name[2:] in known) or
+            (name.startswith("PR") and name[2:] in known) or
+            (name.startswith("P") and name[1:] in known))
 
 
 VERSION_ORDER = {"5.0": 50, "5.1": 51, "6.0": 60, "6.1": 61, "6.20": 620, "6.30": 630}

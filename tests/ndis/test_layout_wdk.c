@@ -207,6 +207,48 @@ SIZE(NET_BUFFER_LIST_POOL_PARAMETERS, 16);
 OFF(NET_BUFFER_LIST_POOL_PARAMETERS, ContextSize, 6);
 OFF(NET_BUFFER_LIST_POOL_PARAMETERS, DataSize, 12);
 
+/* Support DDIs: kernel objects, events, timers, work items, configuration */
+SIZE(DISPATCHER_HEADER, 24);
+OFF(DISPATCHER_HEADER, SignalState, 4);
+OFF(DISPATCHER_HEADER, WaitListHead, 8);
+SIZE(KEVENT, 24);
+SIZE(NDIS_EVENT, 24);
+SIZE(KDPC, 64);
+OFF(KDPC, DpcListEntry, 8);
+OFF(KDPC, ProcessorHistory, 16);
+OFF(KDPC, DeferredRoutine, 24);
+OFF(KDPC, DeferredContext, 32);
+OFF(KDPC, SystemArgument1, 40);
+OFF(KDPC, SystemArgument2, 48);
+OFF(KDPC, DpcData, 56);
+SIZE(KTIMER, 64);
+OFF(KTIMER, DueTime, 24);
+OFF(KTIMER, TimerListEntry, 32);
+OFF(KTIMER, Dpc, 48);
+OFF(KTIMER, Processor, 56);
+OFF(KTIMER, Period, 60);
+SIZE(NDIS_MINIPORT_TIMER, 160);
+OFF(NDIS_MINIPORT_TIMER, Dpc, 64);
+OFF(NDIS_MINIPORT_TIMER, MiniportTimerFunction, 128);
+OFF(NDIS_MINIPORT_TIMER, MiniportTimerContext, 136);
+OFF(NDIS_MINIPORT_TIMER, Miniport, 144);
+OFF(NDIS_MINIPORT_TIMER, NextDeferredTimer, 152);
+SIZE(NDIS_TIMER_CHARACTERISTICS, 24);
+OFF(NDIS_TIMER_CHARACTERISTICS, TimerFunction, 8);
+OFF(NDIS_TIMER_CHARACTERISTICS, FunctionContext, 16);
+SIZE(NDIS_WORK_ITEM, 80);
+OFF(NDIS_WORK_ITEM, Routine, 8);
+OFF(NDIS_WORK_ITEM, WrapperReserved, 16);
+SIZE(BINARY_DATA, 16);
+OFF(BINARY_DATA, Buffer, 8);
+SIZE(NDIS_CONFIGURATION_PARAMETER, 24);
+OFF(NDIS_CONFIGURATION_PARAMETER, ParameterData, 8);
+SIZE(NDIS_CONFIGURATION_OBJECT, 24);
+OFF(NDIS_CONFIGURATION_OBJECT, NdisHandle, 8);
+OFF(NDIS_CONFIGURATION_OBJECT, Flags, 16);
+_Static_assert(NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT == 0xA9, "");
+_Static_assert(NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS == 0x97, "");
+
 Test(ndis_layout_wdk, S1_every_declared_structure_has_its_x64_windows_size)
 {
 	/* The checks above are compile-time; this records that they were compiled. */
