@@ -22,6 +22,7 @@ enum ndis_wdk_ddi {
 	NDIS_WDK_DDI_WORK_ITEM,		/* NdisScheduleWorkItem, I/O work items */
 	NDIS_WDK_DDI_KDPC,		/* KeInitializeDpc & co. */
 	NDIS_WDK_DDI_ERROR_LOG,		/* NdisWriteErrorLogEntry */
+	NDIS_WDK_DDI_LOOKASIDE,		/* NdisXxxNPagedLookasideList */
 };
 
 /* NDIS bug check 0x7C parameter 1 (bug-check-0x7c--bugcode-ndis-driver). */

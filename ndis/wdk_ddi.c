@@ -52,6 +52,17 @@ __attribute__((used)) static ddi_fn *const wdk_ddi_table[] = {
     (ddi_fn *)NdisWaitEvent,
     (ddi_fn *)NdisWriteConfiguration,
     (ddi_fn *)NdisWriteErrorLogEntry,
+    (ddi_fn *)NdisInterlockedInsertHeadList,
+    (ddi_fn *)NdisInterlockedInsertTailList,
+    (ddi_fn *)NdisInterlockedRemoveHeadList,
+    (ddi_fn *)NdisInitializeSListHead,
+    (ddi_fn *)NdisInterlockedPushEntrySList,
+    (ddi_fn *)NdisInterlockedPopEntrySList,
+    (ddi_fn *)NdisQueryDepthSList,
+    (ddi_fn *)NdisInitializeNPagedLookasideList,
+    (ddi_fn *)NdisDeleteNPagedLookasideList,
+    (ddi_fn *)NdisAllocateFromNPagedLookasideList,
+    (ddi_fn *)NdisFreeToNPagedLookasideList,
 };
 
 unsigned ndisrt_link_wdk_ddi_symbols(void);

@@ -33,6 +33,8 @@ typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
 			*(PVOID *)(VirtualAddress) = MmGetSystemAddressForMdlSafe(Mdl, Priority); \
 		*(Length) = MmGetMdlByteCount(Mdl);                                               \
 	} while (0)
+/* Any IRQL: sets the MDL's ByteCount (the driver owns the MDL). */
+#define NdisAdjustMdlLength(_Mdl, _Length) ((_Mdl)->ByteCount = (ULONG)(_Length))
 #define NdisQueryMdlOffset(Mdl, Offset, Length)                                                   \
 	do {                                                                                      \
 		*(Offset) = MmGetMdlByteOffset(Mdl);                                              \

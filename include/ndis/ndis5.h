@@ -136,6 +136,57 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 					 _FirstBufferLength, _TotalBufferLength,                  \
 					 NormalPagePriority)
 
+/* NDIS_BUFFER helpers (macros in the WDK; any IRQL <= DISPATCH_LEVEL). */
+#define NdisAdjustBufferLength(_Buffer, _Length) (((_Buffer)->ByteCount) = (ULONG)(_Length))
+#define NdisQueryBufferOffset(_Buffer, _Offset, _Length)                                          \
+	do {                                                                                      \
+		*(_Offset) = (_Buffer)->ByteOffset;                                               \
+		*(_Length) = (_Buffer)->ByteCount;                                                \
+	} while (0)
+#define NdisBufferVirtualAddressSafe(_Buffer, _Priority) ((void)(_Priority), (_Buffer)->MappedSystemVa)
+/* Pages the buffer spans (ADDRESS_AND_SIZE_TO_SPAN_PAGES, 4 KiB pages). */
+#define NdisGetBufferPhysicalArraySize(_Buffer, _ArraySize)                                       \
+	(*(_ArraySize) = (UINT)((((ULONG_PTR)(_Buffer)->MappedSystemVa & 0xFFF) +                \
+				 (_Buffer)->ByteCount + 0xFFF) >> 12))
+
+/* Packet flags and counts (NDIS_PACKET_PRIVATE). */
+#define NdisGetPacketFlags(_Packet) ((_Packet)->Private.Flags)
+#define NdisSetPacketFlags(_Packet, _Flags) ((_Packet)->Private.Flags |= (_Flags))
+#define NdisClearPacketFlags(_Packet, _Flags) ((_Packet)->Private.Flags &= ~(_Flags))
+#define NdisQuerySendFlags(_Packet, _SendFlags) (*(_SendFlags) = (_Packet)->Private.Flags)
+#define NdisSetSendFlags(_Packet, _Flags) ((_Packet)->Private.Flags = (_Flags))
+#define NDIS_PACKET_FIRST_NDIS_BUFFER(_Packet) ((_Packet)->Private.Head)
+#define NDIS_PACKET_LAST_NDIS_BUFFER(_Packet) ((_Packet)->Private.Tail)
+#define NDIS_PACKET_VALID_COUNTS(_Packet) ((_Packet)->Private.ValidCounts)
+#define NdisRecalculatePacketCounts(_Packet)                                                      \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_rc_ = (_Packet)->Private.Head;                                  \
+		if (ndis_rc_ != NULL) {                                                           \
+			while (ndis_rc_->Next != NULL)                                            \
+				ndis_rc_ = ndis_rc_->Next;                                        \
+			(_Packet)->Private.Tail = ndis_rc_;                                       \
+		}                                                                                 \
+		(_Packet)->Private.ValidCounts = FALSE;                                           \
+	} while (0)
+
+/* Out-of-band data of a packet. */
+#define NDIS_GET_PACKET_TIME_TO_SEND(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeToSend)
+#define NDIS_SET_PACKET_TIME_TO_SEND(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeToSend = (_T))
+#define NDIS_GET_PACKET_TIME_SENT(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeSent)
+#define NDIS_SET_PACKET_TIME_SENT(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeSent = (_T))
+#define NDIS_GET_PACKET_TIME_RECEIVED(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeReceived)
+#define NDIS_SET_PACKET_TIME_RECEIVED(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeReceived = (_T))
+#define NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                                     \
+	do {                                                                                      \
+		*(_Info) = NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation;                \
+		*(_Size) = NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo;                   \
+	} while (0)
+#define NDIS_SET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                                     \
+	do {                                                                                      \
+		NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation = (_Info);                 \
+		NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo = (_Size);                    \
+	} while (0)
+
 /* ------------------------------------------- legacy interrupt object */
 
 typedef KINTERRUPT_MODE NDIS_INTERRUPT_MODE, *PNDIS_INTERRUPT_MODE;

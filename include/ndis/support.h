@@ -415,4 +415,143 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
 			      _In_ NDIS_HANDLE WrapperConfigurationContext);
 #endif
 
+/* --------------------------------------------- lists, SLISTs, lookasides */
+
+/* Any IRQL. */
+#define NdisInitializeListHead(_ListHead) InitializeListHead(_ListHead)
+/*
+ * <= DISPATCH_LEVEL, holding @SpinLock (an allocated NDIS_SPIN_LOCK) for
+ * the operation. Return: the entry that was first (insert) / removed, or
+ * NULL when the list was empty.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) PLIST_ENTRY
+	NdisInterlockedInsertHeadList(_In_ PLIST_ENTRY ListHead, _In_ PLIST_ENTRY ListEntry,
+				      _In_ PNDIS_SPIN_LOCK SpinLock);
+_IRQL_requires_max_(DISPATCH_LEVEL) PLIST_ENTRY
+	NdisInterlockedInsertTailList(_In_ PLIST_ENTRY ListHead, _In_ PLIST_ENTRY ListEntry,
+				      _In_ PNDIS_SPIN_LOCK SpinLock);
+_IRQL_requires_max_(DISPATCH_LEVEL) PLIST_ENTRY
+	NdisInterlockedRemoveHeadList(_In_ PLIST_ENTRY ListHead, _In_ PNDIS_SPIN_LOCK SpinLock);
+
+/*
+ * Sequenced singly linked lists. Entries are 16-byte aligned, as on x64.
+ * Any IRQL; @SpinLock is accepted and not needed (the push and pop are
+ * atomic with respect to each other). Pop returns NULL when empty.
+ */
+typedef SINGLE_LIST_ENTRY SLIST_ENTRY, *PSLIST_ENTRY;
+VOID NdisInitializeSListHead(_Out_ PSLIST_HEADER SListHead);
+PSINGLE_LIST_ENTRY NdisInterlockedPushEntrySList(_Inout_ PSLIST_HEADER SListHead,
+						 _Inout_ PSINGLE_LIST_ENTRY SListEntry,
+						 _In_ PKSPIN_LOCK SpinLock);
+PSINGLE_LIST_ENTRY NdisInterlockedPopEntrySList(_Inout_ PSLIST_HEADER SListHead,
+						_In_ PKSPIN_LOCK SpinLock);
+USHORT NdisQueryDepthSList(_In_ PSLIST_HEADER SListHead);
+
+typedef enum _POOL_TYPE {
+	NonPagedPool,
+	NonPagedPoolExecute = NonPagedPool,
+	PagedPool,
+	NonPagedPoolMustSucceed = NonPagedPool + 2,
+	DontUseThisType,
+	NonPagedPoolCacheAligned = NonPagedPool + 4,
+	PagedPoolCacheAligned,
+	NonPagedPoolCacheAlignedMustS = NonPagedPool + 6,
+	MaxPoolType,
+	NonPagedPoolNx = 512
+} POOL_TYPE;
+
+typedef _Function_class_(ALLOCATE_FUNCTION) PVOID
+	ALLOCATE_FUNCTION(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
+typedef ALLOCATE_FUNCTION *PALLOCATE_FUNCTION;
+typedef _Function_class_(FREE_FUNCTION) VOID FREE_FUNCTION(_In_ PVOID Buffer);
+typedef FREE_FUNCTION *PFREE_FUNCTION;
+
+/* x64: 0x80 bytes, cache aligned. ndisrt keeps its lock in Future[0]. */
+typedef struct DECLSPEC_CACHEALIGN _GENERAL_LOOKASIDE {
+	union {
+		SLIST_HEADER ListHead;
+		SINGLE_LIST_ENTRY SingleListHead;
+	};
+	USHORT Depth;
+	USHORT MaximumDepth;
+	ULONG TotalAllocates;
+	union {
+		ULONG AllocateMisses;
+		ULONG AllocateHits;
+	};
+	ULONG TotalFrees;
+	union {
+		ULONG FreeMisses;
+		ULONG FreeHits;
+	};
+	POOL_TYPE Type;
+	ULONG Tag;
+	ULONG Size;
+	union {
+		PVOID AllocateEx;
+		PALLOCATE_FUNCTION Allocate;
+	};
+	union {
+		PVOID FreeEx;
+		PFREE_FUNCTION Free;
+	};
+	LIST_ENTRY ListEntry;
+	ULONG LastTotalAllocates;
+	union {
+		ULONG LastAllocateMisses;
+		ULONG LastAllocateHits;
+	};
+	ULONG Future[2];
+} GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE;
+
+typedef struct _NPAGED_LOOKASIDE_LIST {
+	GENERAL_LOOKASIDE L;
+} NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
+
+/*
+ * <= DISPATCH_LEVEL. Entries of @Size bytes, from @Allocate/@Free if given,
+ * else from ndisrt's pool; up to 256 freed entries are kept for reuse.
+ * Delete frees them; allocating from a deleted or never initialized list
+ * is bug check 0xC4 BAD_OBJECT.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisInitializeNPagedLookasideList(_Out_ PNPAGED_LOOKASIDE_LIST Lookaside,
+					  _In_opt_ PALLOCATE_FUNCTION Allocate,
+					  _In_opt_ PFREE_FUNCTION Free, _In_ ULONG Flags,
+					  _In_ ULONG Size, _In_ ULONG Tag, _In_ USHORT Depth);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisDeleteNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+_IRQL_requires_max_(DISPATCH_LEVEL) PVOID
+	NdisAllocateFromNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisFreeToNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside, _In_ PVOID Entry);
+
+/* ------------------------------------------------------------ Ethernet */
+
+#define ETH_LENGTH_OF_ADDRESS 6
+#define ETH_IS_MULTICAST(Address) ((BOOLEAN)(((PUCHAR)(Address))[0] & ((UCHAR)0x01)))
+#define ETH_IS_BROADCAST(Address)                                                                 \
+	((BOOLEAN)((((PUCHAR)(Address))[0] == ((UCHAR)0xff)) &&                                   \
+		   (((PUCHAR)(Address))[1] == ((UCHAR)0xff)) &&                                   \
+		   (((PUCHAR)(Address))[2] == ((UCHAR)0xff)) &&                                   \
+		   (((PUCHAR)(Address))[3] == ((UCHAR)0xff)) &&                                   \
+		   (((PUCHAR)(Address))[4] == ((UCHAR)0xff)) &&                                   \
+		   (((PUCHAR)(Address))[5] == ((UCHAR)0xff))))
+/* *Result: 0 when equal, -1 / 1 as memcmp orders them. */
+#define ETH_COMPARE_NETWORK_ADDRESSES(_A, _B, _Result)                                            \
+	do {                                                                                      \
+		int eth_cmp_ = __builtin_memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS);               \
+		*(_Result) = eth_cmp_ < 0 ? -1 : eth_cmp_ > 0 ? 1 : 0;                            \
+	} while (0)
+#define ETH_COMPARE_NETWORK_ADDRESSES_EQ(_A, _B, _Result)                                         \
+	(*(_Result) = __builtin_memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS) != 0)
+
+/* ------------------------------------------------------ physical addresses */
+
+#define NdisGetPhysicalAddressHigh(_PhysicalAddress) ((_PhysicalAddress).HighPart)
+#define NdisGetPhysicalAddressLow(_PhysicalAddress) ((_PhysicalAddress).LowPart)
+#define NdisSetPhysicalAddressHigh(_PhysicalAddress, _Value) ((_PhysicalAddress).HighPart) = (_Value)
+#define NdisSetPhysicalAddressLow(_PhysicalAddress, _Value) ((_PhysicalAddress).LowPart) = (_Value)
+#define NDIS_PHYSICAL_ADDRESS_CONST(_Low, _High) {{(ULONG)(_Low), (LONG)(_High)}}
+
 #endif /* _NDISRT_NDIS_SUPPORT_H_ */

@@ -770,3 +770,125 @@ Test(ndis_support, list_routines_and_interlocked_family_behave_as_wdm_documents)
 	cr_assert_eq(ARRAYSIZE(n), 3);
 	cr_assert_eq(FIELD_OFFSET(struct node, link), 8);
 }
+
+/* ------------------------------------------- locked lists, SLISTs, lookasides */
+
+struct lists_run {
+	NDIS_SPIN_LOCK lock;
+	LIST_ENTRY head;
+	struct node n[2];
+	PLIST_ENTRY first_insert, second_insert, removed, removed_empty;
+	DECLSPEC_ALIGN(16) SLIST_HEADER sh;
+	DECLSPEC_ALIGN(16) SINGLE_LIST_ENTRY se[2];
+	USHORT depth2, depth0;
+	PSINGLE_LIST_ENTRY popped, popped_empty;
+	NPAGED_LOOKASIDE_LIST la;
+	PVOID a, b, c;
+	ULONG misses, allocates;
+};
+
+static void lists_on_vcpu(void *arg)
+{
+	struct lists_run *r = arg;
+	KIRQL old;
+
+	NdisAllocateSpinLock(&r->lock);
+	NdisInitializeListHead(&r->head);
+	r->first_insert = NdisInterlockedInsertTailList(&r->head, &r->n[0].link, &r->lock);
+	r->second_insert = NdisInterlockedInsertHeadList(&r->head, &r->n[1].link, &r->lock);
+	r->removed = NdisInterlockedRemoveHeadList(&r->head, &r->lock);
+	NdisInterlockedRemoveHeadList(&r->head, &r->lock);
+	r->removed_empty = NdisInterlockedRemoveHeadList(&r->head, &r->lock);
+	NdisFreeSpinLock(&r->lock);
+
+	NdisInitializeSListHead(&r->sh);
+	NdisInterlockedPushEntrySList(&r->sh, &r->se[0], NULL);
+	NdisInterlockedPushEntrySList(&r->sh, &r->se[1], NULL);
+	r->depth2 = NdisQueryDepthSList(&r->sh);
+	r->popped = NdisInterlockedPopEntrySList(&r->sh, NULL);
+	NdisInterlockedPopEntrySList(&r->sh, NULL);
+	r->popped_empty = NdisInterlockedPopEntrySList(&r->sh, NULL);
+	r->depth0 = NdisQueryDepthSList(&r->sh);
+
+	NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+	NdisInitializeNPagedLookasideList(&r->la, NULL, NULL, 0, 100, 0x74736554, 0);
+	r->a = NdisAllocateFromNPagedLookasideList(&r->la);
+	NdisFreeToNPagedLookasideList(&r->la, r->a);
+	r->b = NdisAllocateFromNPagedLookasideList(&r->la); /* the entry just freed */
+	r->c = NdisAllocateFromNPagedLookasideList(&r->la);
+	r->misses = r->la.L.AllocateMisses;
+	r->allocates = r->la.L.TotalAllocates;
+	NdisFreeToNPagedLookasideList(&r->la, r->b);
+	NdisFreeToNPagedLookasideList(&r->la, r->c);
+	NdisDeleteNPagedLookasideList(&r->la);
+	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+}
+
+Test(ndis_support, locked_lists_slists_and_lookasides_behave_as_documented)
+{
+	struct ke_machine *m = harness_machine(1);
+	static struct lists_run r;
+
+	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), lists_on_vcpu, &r), 0);
+	cr_assert_null(r.first_insert, "the list was empty");
+	cr_assert_eq(r.second_insert, &r.n[0].link, "returns the entry that was first");
+	cr_assert_eq(r.removed, &r.n[1].link);
+	cr_assert_null(r.removed_empty);
+	cr_assert_eq(r.depth2, 2);
+	cr_assert_eq(r.popped, &r.se[1], "last in, first out");
+	cr_assert_null(r.popped_empty);
+	cr_assert_eq(r.depth0, 0);
+	cr_assert_not_null(r.a);
+	cr_assert_eq(r.b, r.a, "a freed entry is reused");
+	cr_assert_not_null(r.c);
+	cr_assert_neq(r.c, r.a);
+	cr_assert_eq(r.allocates, 3);
+	cr_assert_eq(r.misses, 2);
+	harness_end(m);
+}
+
+static void lookaside_uninitialized(void *arg)
+{
+	static NPAGED_LOOKASIDE_LIST la;
+
+	(void)arg;
+	NdisAllocateFromNPagedLookasideList(&la);
+}
+
+Test(ndis_support, lookaside_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct ke_machine *m = harness_machine(1);
+
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, 0x409);
+	ke_vcpu_call(ke_machine_vcpu(m, 0), lookaside_uninitialized, NULL);
+	cr_assert_fail("no bug check");
+}
+
+Test(ndis_support, ethernet_and_ndis5_buffer_macros)
+{
+	UCHAR bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, mc[6] = {0x01, 0, 0x5e, 0, 0, 1};
+	UCHAR uc[6] = {0x02, 0, 0, 0, 0, 1};
+	UCHAR data[100];
+	NDIS_BUFFER b = {0};
+	UINT off, len, pages;
+	int res;
+
+	cr_assert(ETH_IS_BROADCAST(bc) && ETH_IS_MULTICAST(bc));
+	cr_assert(!ETH_IS_BROADCAST(mc) && ETH_IS_MULTICAST(mc));
+	cr_assert(!ETH_IS_MULTICAST(uc));
+	ETH_COMPARE_NETWORK_ADDRESSES_EQ(uc, uc, &res);
+	cr_assert_eq(res, 0);
+	ETH_COMPARE_NETWORK_ADDRESSES_EQ(uc, mc, &res);
+	cr_assert_neq(res, 0);
+	b.MappedSystemVa = data;
+	b.ByteOffset = 5;
+	b.ByteCount = sizeof(data);
+	NdisAdjustBufferLength(&b, 60);
+	cr_assert_eq(NdisBufferLength(&b), 60, "NdisAdjustBufferLength writes ByteCount");
+	NdisQueryBufferOffset(&b, &off, &len);
+	cr_assert(off == 5 && len == 60);
+	NdisGetBufferPhysicalArraySize(&b, &pages);
+	cr_assert(pages >= 1 && pages <= 2);
+	NdisAdjustMdlLength(&b, 10);
+	cr_assert_eq(b.ByteCount, 10);
+}

@@ -57,6 +57,9 @@ typedef struct _ADAPTER {
 } ADAPTER, *PADAPTER;
 C_ASSERT(FIELD_OFFSET(ADAPTER, Aligned) % 16 == 0);
 
+#define POOL_TAG 'tseT' /* -Wno-multichar */
+C_ASSERT(POOL_TAG == 0x74736554);
+
 static FORCEINLINE LONG AdapterReference(_Inout_ PADAPTER Adapter)
 {
 	return _InterlockedIncrement(&Adapter->RefCount);
