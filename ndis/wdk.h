@@ -23,6 +23,7 @@ enum ndis_wdk_ddi {
 	NDIS_WDK_DDI_KDPC,		/* KeInitializeDpc & co. */
 	NDIS_WDK_DDI_ERROR_LOG,		/* NdisWriteErrorLogEntry */
 	NDIS_WDK_DDI_LOOKASIDE,		/* NdisXxxNPagedLookasideList */
+	NDIS_WDK_DDI_POOL,		/* NDIS 5 packet and buffer pools */
 };
 
 /* NDIS bug check 0x7C parameter 1 (bug-check-0x7c--bugcode-ndis-driver). */

@@ -63,6 +63,20 @@ __attribute__((used)) static ddi_fn *const wdk_ddi_table[] = {
     (ddi_fn *)NdisDeleteNPagedLookasideList,
     (ddi_fn *)NdisAllocateFromNPagedLookasideList,
     (ddi_fn *)NdisFreeToNPagedLookasideList,
+    (ddi_fn *)NdisAllocatePacketPool,
+    (ddi_fn *)NdisAllocatePacketPoolEx,
+    (ddi_fn *)NdisFreePacketPool,
+    (ddi_fn *)NdisPacketPoolUsage,
+    (ddi_fn *)NdisAllocatePacket,
+    (ddi_fn *)NdisDprAllocatePacket,
+    (ddi_fn *)NdisFreePacket,
+    (ddi_fn *)NdisDprFreePacket,
+    (ddi_fn *)NdisAllocateBufferPool,
+    (ddi_fn *)NdisFreeBufferPool,
+    (ddi_fn *)NdisAllocateBuffer,
+    (ddi_fn *)NdisFreeBuffer,
+    (ddi_fn *)NdisUnchainBufferAtFront,
+    (ddi_fn *)NdisUnchainBufferAtBack,
 };
 
 unsigned ndisrt_link_wdk_ddi_symbols(void);

@@ -187,6 +187,80 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 		NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo = (_Size);                    \
 	} while (0)
 
+/* ------------------------------------------------ packet and buffer pools */
+
+/*
+ * Pools of NDIS_PACKET and NDIS_BUFFER descriptors (ndis/ndis5/pool.c).
+ * All at IRQL <= DISPATCH_LEVEL (the Dpr forms at DISPATCH_LEVEL exactly);
+ * bug check 0xC4 otherwise. *Status: NDIS_STATUS_SUCCESS, or
+ * NDIS_STATUS_RESOURCES (no memory, pool exhausted). A packet comes zeroed
+ * with no buffers, ProtocolReservedLength bytes of ProtocolReserved and
+ * its out-of-band block. Freeing a descriptor twice is 0xC4 DOUBLE_FREE,
+ * one that is not a pool's 0xC4 BAD_OBJECT, a pool with descriptors still
+ * allocated 0xC4 RESOURCE_LEAK.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocatePacketPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			       _In_ UINT NumberOfDescriptors, _In_ UINT ProtocolReservedLength);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocatePacketPoolEx(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+				 _In_ UINT NumberOfDescriptors, _In_ UINT NumberOfOverflowDescriptors,
+				 _In_ UINT ProtocolReservedLength);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreePacketPool(_In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) UINT NdisPacketPoolUsage(_In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
+			   _In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+	NdisDprAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
+			      _In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreePacket(_In_ PNDIS_PACKET Packet);
+_IRQL_requires_(DISPATCH_LEVEL) VOID NdisDprFreePacket(_In_ PNDIS_PACKET Packet);
+#define NdisReinitializePacket(Packet)                                                            \
+	do {                                                                                      \
+		(Packet)->Private.Head = (PNDIS_BUFFER)NULL;                                      \
+		(Packet)->Private.ValidCounts = FALSE;                                            \
+	} while (0)
+
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocateBufferPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			       _In_ UINT NumberOfDescriptors);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeBufferPool(_In_ NDIS_HANDLE PoolHandle);
+/* A buffer descriptor (an MDL) for [VirtualAddress, +Length), nonpaged memory. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocateBuffer(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_BUFFER *Buffer,
+			   _In_opt_ NDIS_HANDLE PoolHandle, _In_ PVOID VirtualAddress,
+			   _In_ UINT Length);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeBuffer(_In_ PNDIS_BUFFER Buffer);
+
+/* Chain a buffer (or a chain of them) at the front / back of a packet. */
+#define NdisChainBufferAtFront(_Packet, _Buffer)                                                  \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_cb_ = (_Buffer);                                                \
+		while (ndis_cb_->Next != NULL)                                                    \
+			ndis_cb_ = ndis_cb_->Next;                                                \
+		if ((_Packet)->Private.Head == NULL)                                              \
+			(_Packet)->Private.Tail = ndis_cb_;                                       \
+		ndis_cb_->Next = (_Packet)->Private.Head;                                         \
+		(_Packet)->Private.Head = (_Buffer);                                              \
+		(_Packet)->Private.ValidCounts = FALSE;                                           \
+	} while (0)
+#define NdisChainBufferAtBack(_Packet, _Buffer)                                                   \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_cb_ = (_Buffer);                                                \
+		while (ndis_cb_->Next != NULL)                                                    \
+			ndis_cb_ = ndis_cb_->Next;                                                \
+		if ((_Packet)->Private.Head != NULL)                                              \
+			(_Packet)->Private.Tail->Next = (_Buffer);                                 \
+		else                                                                              \
+			(_Packet)->Private.Head = (_Buffer);                                      \
+		(_Packet)->Private.Tail = ndis_cb_;                                               \
+		(_Packet)->Private.ValidCounts = FALSE;                                           \
+	} while (0)
+/* Take the first / last buffer off the packet; *Buffer NULL if it has none. */
+VOID NdisUnchainBufferAtFront(_Inout_ PNDIS_PACKET Packet, _Out_ PNDIS_BUFFER *Buffer);
+VOID NdisUnchainBufferAtBack(_Inout_ PNDIS_PACKET Packet, _Out_ PNDIS_BUFFER *Buffer);
+
 /* ------------------------------------------- legacy interrupt object */
 
 typedef KINTERRUPT_MODE NDIS_INTERRUPT_MODE, *PNDIS_INTERRUPT_MODE;

@@ -892,3 +892,139 @@ Test(ndis_support, ethernet_and_ndis5_buffer_macros)
 	NdisAdjustMdlLength(&b, 10);
 	cr_assert_eq(b.ByteCount, 10);
 }
+
+/* --------------------------------------------- NDIS 5 packet and buffer pools */
+
+struct pool_run {
+	NDIS_STATUS st_pool, st_bpool, st_p1, st_p2, st_p3, st_b1, st_b2;
+	NDIS_HANDLE pool, bpool;
+	PNDIS_PACKET p1, p2, p3;
+	PNDIS_BUFFER b1, b2, first, un_front, un_back;
+	UINT usage, phys, count, total, usage_after;
+	UCHAR d1[60], d2[40];
+	NDIS_STATUS oob_status;
+	UINT hdr;
+};
+
+static void pools_on_vcpu(void *arg)
+{
+	struct pool_run *r = arg;
+	KIRQL old;
+
+	NdisAllocatePacketPool(&r->st_pool, &r->pool, 2, 16);
+	NdisAllocateBufferPool(&r->st_bpool, &r->bpool, 4);
+	NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+	NdisDprAllocatePacket(&r->st_p1, &r->p1, r->pool);
+	NdisAllocatePacket(&r->st_p2, &r->p2, r->pool);
+	NdisAllocatePacket(&r->st_p3, &r->p3, r->pool); /* the pool has two */
+	r->usage = NdisPacketPoolUsage(r->pool);
+	NdisAllocateBuffer(&r->st_b1, &r->b1, r->bpool, r->d1, sizeof(r->d1));
+	NdisAllocateBuffer(&r->st_b2, &r->b2, r->bpool, r->d2, sizeof(r->d2));
+	NdisChainBufferAtBack(r->p1, r->b2);
+	NdisChainBufferAtFront(r->p1, r->b1);
+	NdisQueryPacket(r->p1, &r->phys, &r->count, &r->first, &r->total);
+	r->oob_status = NDIS_GET_PACKET_STATUS(r->p1);
+	NDIS_SET_PACKET_HEADER_SIZE(r->p1, 14);
+	r->hdr = NDIS_GET_PACKET_HEADER_SIZE(r->p1);
+	r->p1->ProtocolReserved[15] = 0xAB; /* the reserved area the pool was asked for */
+	NdisUnchainBufferAtBack(r->p1, &r->un_back);
+	NdisUnchainBufferAtFront(r->p1, &r->un_front);
+	NdisFreeBuffer(r->b1);
+	NdisFreeBuffer(r->b2);
+	NdisDprFreePacket(r->p1);
+	NdisFreePacket(r->p2);
+	r->usage_after = NdisPacketPoolUsage(r->pool);
+	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+	NdisFreeBufferPool(r->bpool);
+	NdisFreePacketPool(r->pool);
+}
+
+Test(ndis_support, ndis5_packet_and_buffer_pools_allocate_chain_query_and_free)
+{
+	struct ke_machine *m = harness_machine(1);
+	static struct pool_run r;
+
+	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), pools_on_vcpu, &r), 0);
+	cr_assert_eq(r.st_pool, NDIS_STATUS_SUCCESS);
+	cr_assert_eq(r.st_bpool, NDIS_STATUS_SUCCESS);
+	cr_assert_eq(r.st_p1, NDIS_STATUS_SUCCESS);
+	cr_assert_eq(r.st_p2, NDIS_STATUS_SUCCESS);
+	cr_assert_eq(r.st_p3, NDIS_STATUS_RESOURCES, "a pool of two has no third packet");
+	cr_assert_null(r.p3);
+	cr_assert_eq(r.usage, 2);
+	cr_assert_eq(r.count, 2);
+	cr_assert_eq(r.total, 100);
+	cr_assert_eq(r.first, r.b1, "chained at the front");
+	cr_assert_eq(r.oob_status, NDIS_STATUS_SUCCESS);
+	cr_assert_eq(r.hdr, 14);
+	cr_assert_eq(r.un_back, r.b2);
+	cr_assert_eq(r.un_front, r.b1);
+	cr_assert_eq(r.usage_after, 0);
+	harness_end(m);
+}
+
+static void packet_freed_twice(void *arg)
+{
+	NDIS_STATUS st;
+	NDIS_HANDLE pool;
+	PNDIS_PACKET p;
+
+	(void)arg;
+	NdisAllocatePacketPool(&st, &pool, 1, 0);
+	NdisAllocatePacket(&st, &p, pool);
+	NdisFreePacket(p);
+	NdisFreePacket(p);
+}
+
+Test(ndis_support, ndis5_packet_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct ke_machine *m = harness_machine(1);
+
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DOUBLE_FREE, 0, 0, 0x40A);
+	ke_vcpu_call(ke_machine_vcpu(m, 0), packet_freed_twice, NULL);
+	cr_assert_fail("no bug check");
+}
+
+static void pool_freed_with_packets(void *arg)
+{
+	NDIS_STATUS st;
+	NDIS_HANDLE pool;
+	PNDIS_PACKET p;
+
+	(void)arg;
+	NdisAllocatePacketPool(&st, &pool, 1, 0);
+	NdisAllocatePacket(&st, &p, pool);
+	NdisFreePacketPool(pool);
+}
+
+Test(ndis_support, ndis5_packet_pool_freed_with_packets_out_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct ke_machine *m = harness_machine(1);
+
+	expect_bugcheck(C4, 0xD, NDISRT_VIOLATION_RESOURCE_LEAK, 0, 1, 0x40A);
+	ke_vcpu_call(ke_machine_vcpu(m, 0), pool_freed_with_packets, NULL);
+	cr_assert_fail("no bug check");
+}
+
+static void dpr_allocate_at_passive(void *arg)
+{
+	NDIS_STATUS st;
+	NDIS_HANDLE pool;
+	PNDIS_PACKET p;
+
+	(void)arg;
+	NdisAllocatePacketPool(&st, &pool, 1, 0);
+	NdisDprAllocatePacket(&st, &p, pool);
+}
+
+Test(ndis_support, ndis5_dpr_allocate_below_dispatch_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct ke_machine *m = harness_machine(1);
+
+	expect_bugcheck(C4, 0xF, NDISRT_VIOLATION_IRQL, PASSIVE_LEVEL, NDISRT_IRQL_RANGE(2, 2),
+			0x40A);
+	ke_vcpu_call(ke_machine_vcpu(m, 0), dpr_allocate_at_passive, NULL);
+	cr_assert_fail("no bug check");
+}
