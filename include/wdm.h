@@ -568,6 +568,63 @@ typedef struct _CM_PARTIAL_RESOURCE_LIST {
 } CM_PARTIAL_RESOURCE_LIST, *PCM_PARTIAL_RESOURCE_LIST;
 #pragma pack(pop)
 
+/* ------------------------------------------------------------ strings */
+
+/* Any IRQL (wdm.h): a counted string over @Source (NULL: empty). */
+static FORCEINLINE VOID RtlInitUnicodeString(_Out_ PUNICODE_STRING DestinationString,
+					     _In_opt_z_ PCWSTR SourceString)
+{
+	USHORT n = 0;
+
+	if (SourceString)
+		while (SourceString[n] && n < 0x7FFE)
+			n++;
+	DestinationString->Length = (USHORT)(n * sizeof(WCHAR));
+	DestinationString->MaximumLength = SourceString ? (USHORT)((n + 1) * sizeof(WCHAR)) : 0;
+	DestinationString->Buffer = (PWSTR)SourceString;
+}
+static FORCEINLINE VOID RtlInitString(_Out_ PSTRING DestinationString, _In_opt_z_ PCSTR SourceString)
+{
+	USHORT n = 0;
+
+	if (SourceString)
+		while (SourceString[n] && n < 0xFFFE)
+			n++;
+	DestinationString->Length = n;
+	DestinationString->MaximumLength = SourceString ? (USHORT)(n + 1) : 0;
+	DestinationString->Buffer = (PCHAR)SourceString;
+}
+#define RtlInitAnsiString RtlInitString
+/* Case-insensitive comparison folds ASCII letters only. */
+static FORCEINLINE BOOLEAN RtlEqualUnicodeString(_In_ PCUNICODE_STRING String1,
+						 _In_ PCUNICODE_STRING String2,
+						 _In_ BOOLEAN CaseInSensitive)
+{
+	USHORT n = String1->Length / sizeof(WCHAR);
+
+	if (String1->Length != String2->Length)
+		return FALSE;
+	for (USHORT i = 0; i < n; i++) {
+		WCHAR a = String1->Buffer[i], b = String2->Buffer[i];
+
+		if (CaseInSensitive) {
+			a = (WCHAR)(a >= 'a' && a <= 'z' ? a - 32 : a);
+			b = (WCHAR)(b >= 'a' && b <= 'z' ? b - 32 : b);
+		}
+		if (a != b)
+			return FALSE;
+	}
+	return TRUE;
+}
+/* Unaligned 32-bit store and load (RtlStoreUlong / RtlRetrieveUlong). */
+#define RtlStoreUlong(Address, Value)                                                             \
+	do {                                                                                      \
+		ULONG rtl_su_ = (ULONG)(Value);                                                   \
+		__builtin_memcpy((void *)(Address), &rtl_su_, sizeof(ULONG));                     \
+	} while (0)
+#define RtlRetrieveUlong(DestinationAddress, SourceAddress)                                       \
+	__builtin_memcpy((void *)(DestinationAddress), (const void *)(SourceAddress), sizeof(ULONG))
+
 /* -------------------------------------------------- scatter/gather */
 
 /* One physically contiguous piece of a DMA transfer (x64: 24 bytes). */

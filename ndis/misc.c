@@ -194,3 +194,47 @@ int ndisrt_error_log_get(unsigned i, struct ndisrt_error_log_entry *out)
 	*out = error_log[i];
 	return 0;
 }
+
+/* ------------------------------------------------------ processor groups */
+
+USHORT NdisActiveGroupCount(VOID)
+{
+	return 1;
+}
+
+USHORT NdisMaxGroupCount(VOID)
+{
+	return 1;
+}
+
+/* NdisGroupActiveProcessorMask() - Any IRQL; one processor on a host thread. */
+KAFFINITY NdisGroupActiveProcessorMask(USHORT Group)
+{
+	struct ke_machine *m = ke_current_machine();
+	unsigned n = m ? ke_machine_vcpu_count(m) : 1;
+
+	if (Group != 0)
+		return 0;
+	return n >= 64 ? ~(KAFFINITY)0 : (((KAFFINITY)1 << n) - 1);
+}
+
+/* ----------------------------------------------------------- NET_BUFFER */
+
+/* NdisQueryNetBufferPhysicalCount() - Any IRQL: pages the data spans, MDL by MDL. */
+ULONG NdisQueryNetBufferPhysicalCount(PNET_BUFFER NetBuffer)
+{
+	ULONG left = NET_BUFFER_DATA_LENGTH(NetBuffer), pages = 0;
+	ULONG off = NET_BUFFER_CURRENT_MDL_OFFSET(NetBuffer);
+
+	for (PMDL m = NET_BUFFER_CURRENT_MDL(NetBuffer); m && left; m = m->Next, off = 0) {
+		uintptr_t va = (uintptr_t)MmGetMdlVirtualAddress(m) + off;
+		ULONG len = m->ByteCount > off ? m->ByteCount - off : 0;
+
+		if (len > left)
+			len = left;
+		if (len)
+			pages += (ULONG)((((va & 0xFFF) + len + 0xFFF)) >> 12);
+		left -= len;
+	}
+	return pages;
+}

@@ -77,6 +77,10 @@ __attribute__((used)) static ddi_fn *const wdk_ddi_table[] = {
     (ddi_fn *)NdisFreeBuffer,
     (ddi_fn *)NdisUnchainBufferAtFront,
     (ddi_fn *)NdisUnchainBufferAtBack,
+    (ddi_fn *)NdisActiveGroupCount,
+    (ddi_fn *)NdisMaxGroupCount,
+    (ddi_fn *)NdisGroupActiveProcessorMask,
+    (ddi_fn *)NdisQueryNetBufferPhysicalCount,
 };
 
 unsigned ndisrt_link_wdk_ddi_symbols(void);

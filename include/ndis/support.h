@@ -526,6 +526,40 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 	NdisFreeToNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside, _In_ PVOID Entry);
 
+/* ------------------------------------------------------------- strings */
+
+/* Macros over the Rtl routines, as in the WDK. Any IRQL. */
+#define NdisInitUnicodeString(Destination, Source) RtlInitUnicodeString((Destination), (Source))
+#define NdisInitAnsiString(Destination, Source) RtlInitString((Destination), (Source))
+#define NdisEqualString(String1, String2, CaseInsensitive)                                        \
+	RtlEqualUnicodeString((String1), (String2), (CaseInsensitive))
+#define NdisEqualUnicodeString(String1, String2, CaseInsensitive)                                 \
+	RtlEqualUnicodeString((String1), (String2), (CaseInsensitive))
+#define NdisStoreUlong(Address, Value) RtlStoreUlong((Address), (Value))
+#define NdisRetrieveUlong(DestinationAddress, SourceAddress)                                      \
+	RtlRetrieveUlong((DestinationAddress), (SourceAddress))
+
+/* ------------------------------------------------------ processor groups */
+
+/* Any IRQL. ndisrt has one processor group (group 0). */
+USHORT NdisActiveGroupCount(VOID);
+USHORT NdisMaxGroupCount(VOID);
+/* The vCPUs of @Group (group 0), 0 for any other group. */
+KAFFINITY NdisGroupActiveProcessorMask(_In_ USHORT Group);
+
+#if NDIS_SUPPORT_NDIS6
+/* NBL flags (NblFlags). */
+#define NdisSetNblFlag(_NBL, _F) ((_NBL)->NblFlags |= (_F))
+#define NdisClearNblFlag(_NBL, _F) ((_NBL)->NblFlags &= ~(_F))
+#define NdisTestNblFlag(_NBL, _F) (((_NBL)->NblFlags & (_F)) != 0)
+#define NdisTestNblFlags(_NBL, _F) (((_NBL)->NblFlags & (_F)) == (_F))
+/*
+ * NdisQueryNetBufferPhysicalCount: any IRQL. The 4 KiB pages the data of
+ * @NetBuffer (from CurrentMdl/CurrentMdlOffset, DataLength bytes) spans.
+ */
+ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);
+#endif
+
 /* ------------------------------------------------------------ Ethernet */
 
 #define ETH_LENGTH_OF_ADDRESS 6

@@ -1028,3 +1028,67 @@ Test(ndis_support, ndis5_dpr_allocate_below_dispatch_bugchecks,
 	ke_vcpu_call(ke_machine_vcpu(m, 0), dpr_allocate_at_passive, NULL);
 	cr_assert_fail("no bug check");
 }
+
+/* ------------------------------------ strings, groups, NET_BUFFER page counts */
+
+static void groups_on_vcpu(void *arg)
+{
+	KAFFINITY *mask = arg;
+
+	mask[0] = NdisGroupActiveProcessorMask(0);
+	mask[1] = NdisGroupActiveProcessorMask(1);
+	mask[2] = NdisActiveGroupCount() + 10 * NdisMaxGroupCount();
+}
+
+Test(ndis_support, strings_groups_nbl_flags_and_physical_count)
+{
+	static const WCHAR a[] = {'S', 'p', 'e', 'e', 'd', 0}, b[] = {'s', 'P', 'E', 'E', 'D', 0};
+	struct ke_machine *m = harness_machine(3);
+	static KAFFINITY mask[3];
+	static UCHAR data[3 * 4096] __attribute__((aligned(4096)));
+	NDIS_STRING s1, s2;
+	NET_BUFFER nb;
+	NET_BUFFER_LIST nbl;
+	MDL m1 = {0}, m2 = {0};
+	UCHAR u[8];
+	ULONG v;
+
+	NdisInitUnicodeString(&s1, a);
+	NdisInitUnicodeString(&s2, b);
+	cr_assert_eq(s1.Length, 10);
+	cr_assert_eq(s1.MaximumLength, 12);
+	cr_assert(NdisEqualString(&s1, &s2, TRUE));
+	cr_assert(!NdisEqualUnicodeString(&s1, &s2, FALSE));
+	NdisStoreUlong(&u[1], 0x11223344u);
+	NdisRetrieveUlong(&v, &u[1]);
+	cr_assert_eq(v, 0x11223344u);
+
+	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), groups_on_vcpu, mask), 0);
+	cr_assert_eq(mask[0], 0x7);
+	cr_assert_eq(mask[1], 0);
+	cr_assert_eq(mask[2], 11);
+
+	memset(&nbl, 0, sizeof(nbl));
+	NdisSetNblFlag(&nbl, 0x10 | 0x20);
+	NdisClearNblFlag(&nbl, 0x20);
+	cr_assert(NdisTestNblFlag(&nbl, 0x10) && !NdisTestNblFlags(&nbl, 0x30));
+
+	/* 100 bytes ending 50 bytes into page 1, then 5000 bytes from page 2's start. */
+	m1.StartVa = data;
+	m1.ByteOffset = 4096 - 150;
+	m1.ByteCount = 200;
+	m1.Next = &m2;
+	m2.StartVa = data + 8192;
+	m2.ByteCount = 4096;
+	memset(&nb, 0, sizeof(nb));
+	NET_BUFFER_FIRST_MDL(&nb) = &m1;
+	NET_BUFFER_CURRENT_MDL(&nb) = &m1;
+	NET_BUFFER_CURRENT_MDL_OFFSET(&nb) = 100;
+	NET_BUFFER_DATA_LENGTH(&nb) = 100 + 10;
+	cr_assert_eq(NdisQueryNetBufferPhysicalCount(&nb), 3,
+		     "page 0, page 1 (first MDL), page 2 (second)");
+	NET_BUFFER_CURRENT_MDL_OFFSET(&nb) = 0;
+	NET_BUFFER_DATA_LENGTH(&nb) = 100;
+	cr_assert_eq(NdisQueryNetBufferPhysicalCount(&nb), 1);
+	harness_end(m);
+}
