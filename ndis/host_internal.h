@@ -393,11 +393,6 @@ bool host_mdl_is_ours(PMDL m);
 NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 
-/* ----------------------------------------------------------- violations */
-
-/* A driver broke a hosting rule: ndisrt_violation() under its old name here. */
-#define host_violation ndisrt_violation
-
 /* The device's model name for messages (or "device" for one not made by name). */
 static inline const char *host_device_name(const struct hw_device *dev)
 {

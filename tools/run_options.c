@@ -6,6 +6,7 @@
  * what is accepted; the exit status is EX_USAGE (64).
  */
 #include "tools/run_options.h"
+#include "verifier/vfy.h"
 
 #include "hw/device.h"
 
@@ -27,7 +28,8 @@ void run_options_usage(FILE *f)
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
 		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
-		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
+		"                         vn1pio (NDIS 5.1, line only), and vn1_line, NDIS 6.20\n"
+		"                         with a line-based interrupt\n"
 		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
 		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
@@ -42,6 +44,9 @@ void run_options_usage(FILE *f)
 		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
 		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
+		"                         the run with its bug check; warn: report every finding\n"
+		"                         and go on (the run still fails); off: no verifier checks\n"
 		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
 		"                         at the driver's source line (build the driver with -g)\n"
 		"  --quiet                no progress line\n"
@@ -71,6 +76,7 @@ static void defaults(struct run_options *o)
 	o->size = 512;
 	o->flows = 64;
 	o->max_nbls = 64;
+	o->verifier = VFY_FATAL;
 }
 
 /* Parse an unsigned in [lo, hi]; 0 on success. */
@@ -227,6 +233,15 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--verifier")) {
+		if (v && !strcmp(v, "fatal"))
+			o->verifier = VFY_FATAL;
+		else if (v && !strcmp(v, "warn"))
+			o->verifier = VFY_WARN;
+		else if (v && !strcmp(v, "off"))
+			o->verifier = VFY_OFF;
+		else
+			return bad(err, opt, v, "fatal, warn or off");
 	} else if (!strcmp(opt, "--sarif")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the SARIF log to");
@@ -244,7 +259,7 @@ static bool takes_value(const char *opt)
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
-						 "--sarif"};
+						 "--sarif", "--verifier"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

@@ -181,9 +181,6 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 /* packet.c */
 void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n);
 
-/* A driver broke an NDIS 5 rule: ndisrt_violation() under its old name here. */
-#define ndis5_violation ndisrt_violation
-
 /* A driver handler returned at an IRQL other than the one it was called at. */
 static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, const char *what)
 {
