@@ -215,7 +215,7 @@ static struct config *config_take(NDIS_HANDLE h, const char *ddi, ke_irql_t *old
 	c = config_find(h);
 	if (!c) {
 		store_lock_drop(*old);
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_CONFIG, ddi);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_CONFIG, ddi);
 	}
 	return c;
 }
@@ -229,7 +229,7 @@ NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObject,
 {
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!ConfigObject || !ConfigurationHandle)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)ConfigObject,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)ConfigObject,
 			       (uintptr_t)ConfigurationHandle, NDIS_WDK_DDI_CONFIG,
 			       "NdisOpenConfigurationEx: ConfigObject or ConfigurationHandle is NULL");
 	*ConfigurationHandle = NULL;
@@ -249,7 +249,7 @@ VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle
 {
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !ConfigurationHandle)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
 			       (uintptr_t)ConfigurationHandle, NDIS_WDK_DDI_CONFIG,
 			       "NdisOpenConfiguration: Status or ConfigurationHandle is NULL");
 	*ConfigurationHandle = WrapperConfigurationContext ? config_open(WrapperConfigurationContext)
@@ -311,7 +311,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !ParameterValue || !Keyword)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
 			       (uintptr_t)ParameterValue, NDIS_WDK_DDI_CONFIG,
 			       "NdisReadConfiguration: Status, ParameterValue or Keyword is NULL");
 	*ParameterValue = NULL;
@@ -388,7 +388,7 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
 
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !Keyword || !ParameterValue)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
 			       (uintptr_t)ParameterValue, NDIS_WDK_DDI_CONFIG,
 			       "NdisWriteConfiguration: Status, Keyword or ParameterValue is NULL");
 	config_take(ConfigurationHandle, "NdisWriteConfiguration: not an open configuration handle",
@@ -459,7 +459,7 @@ VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress,
 
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !NetworkAddress || !NetworkAddressLength)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
 			       (uintptr_t)NetworkAddress, NDIS_WDK_DDI_CONFIG,
 			       "NdisReadNetworkAddress: an output pointer is NULL");
 	*NetworkAddress = NULL;

@@ -37,7 +37,7 @@ VOID NdisInitializeEvent(PNDIS_EVENT Event)
 static void event_check(PNDIS_EVENT Event, const char *what)
 {
 	if (!Event || Event->Event.Header.Lock != EVENT_TAG)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Event, 0, NDIS_WDK_DDI_EVENT,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Event, 0, NDIS_WDK_DDI_EVENT,
 			       what);
 }
 

@@ -127,7 +127,7 @@ _Static_assert(sizeof(struct ke_spinlock) <= sizeof(ULONG), "lock fits in Future
 static void lookaside_check(PNPAGED_LOOKASIDE_LIST l, const char *what)
 {
 	if (!l || l->L.Future[1] != LOOKASIDE_TAG)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)l, 0, NDIS_WDK_DDI_LOOKASIDE,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)l, 0, NDIS_WDK_DDI_LOOKASIDE,
 			       what);
 }
 

@@ -200,7 +200,7 @@ VOID NdisMInitializeTimer(PNDIS_MINIPORT_TIMER Timer, NDIS_HANDLE MiniportAdapte
 
 	ndis_ddi_enter(NDIS_WDK_DDI_TIMER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Timer || !TimerFunction)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer,
 			       (uintptr_t)TimerFunction, NDIS_WDK_DDI_TIMER,
 			       "NdisMInitializeTimer: Timer or TimerFunction is NULL");
 	t = table_find(Timer);
@@ -212,7 +212,7 @@ VOID NdisMInitializeTimer(PNDIS_MINIPORT_TIMER Timer, NDIS_HANDLE MiniportAdapte
 		s->key = Timer;
 	table_lock_drop(old);
 	if (!s)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer, TABLE_SIZE,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer, TABLE_SIZE,
 			       NDIS_WDK_DDI_TIMER,
 			       "NdisMInitializeTimer: more timers and KDPCs than ndisrt tracks (4096)");
 	t = &s->t;
@@ -236,7 +236,7 @@ static struct wdk_timer *miniport_timer(PNDIS_MINIPORT_TIMER Timer, const char *
 	struct wdk_timer *t = Timer ? table_find(Timer) : NULL;
 
 	if (!t || t->call != miniport_timer_call)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Timer, 0, NDIS_WDK_DDI_TIMER,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Timer, 0, NDIS_WDK_DDI_TIMER,
 			       what);
 	return t;
 }
@@ -302,7 +302,7 @@ NDIS_STATUS NdisAllocateTimerObject(NDIS_HANDLE NdisHandle,
 
 	ndis_ddi_enter(NDIS_WDK_DDI_TIMER_OBJECT, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!pTimerObject || !TimerCharacteristics)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerCharacteristics,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerCharacteristics,
 			       (uintptr_t)pTimerObject, NDIS_WDK_DDI_TIMER_OBJECT,
 			       "NdisAllocateTimerObject: TimerCharacteristics or pTimerObject is NULL");
 	*pTimerObject = NULL;
@@ -330,12 +330,12 @@ static struct wdk_timer *timer_object(NDIS_HANDLE h, const char *what)
 	struct wdk_timer *t = h;
 
 	if (!t)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_TIMER_OBJECT, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_TIMER_OBJECT, what);
 	if (t->magic == TIMER_OBJECT_FREED)
-		ndis_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0,
 			       NDIS_WDK_DDI_TIMER_OBJECT, what);
 	if (t->magic != TIMER_OBJECT_MAGIC)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0,
 			       NDIS_WDK_DDI_TIMER_OBJECT, what);
 	return t;
 }
@@ -357,7 +357,7 @@ BOOLEAN NdisSetTimerObject(NDIS_HANDLE TimerObject, LARGE_INTEGER DueTime, LONG 
 	t = timer_object(TimerObject, "NdisSetTimerObject: not a timer object "
 				      "(NdisAllocateTimerObject), or freed");
 	if (MillisecondsPeriod < 0)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerObject,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerObject,
 			       (uintptr_t)(LONG_PTR)MillisecondsPeriod, NDIS_WDK_DDI_TIMER_OBJECT,
 			       "NdisSetTimerObject: a negative MillisecondsPeriod");
 	if (DueTime.QuadPart < 0) {
@@ -444,7 +444,7 @@ VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 	ke_irql_t old;
 
 	if (!Dpc || !DeferredRoutine)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc,
 			       (uintptr_t)DeferredRoutine, NDIS_WDK_DDI_KDPC,
 			       "KeInitializeDpc: Dpc or DeferredRoutine is NULL");
 	t = table_find(Dpc);
@@ -456,7 +456,7 @@ VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 		s->key = Dpc;
 	table_lock_drop(old);
 	if (!s)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, TABLE_SIZE,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, TABLE_SIZE,
 			       NDIS_WDK_DDI_KDPC,
 			       "KeInitializeDpc: more KDPCs and timers than ndisrt tracks (4096)");
 	t = &s->t;
@@ -478,7 +478,7 @@ static struct wdk_timer *kdpc_of(PRKDPC Dpc, const char *what)
 	struct wdk_timer *t = Dpc ? table_find(Dpc) : NULL;
 
 	if (!t || t->call != kdpc_call)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Dpc, 0, NDIS_WDK_DDI_KDPC,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Dpc, 0, NDIS_WDK_DDI_KDPC,
 			       what);
 	return t;
 }
@@ -527,7 +527,7 @@ VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
 	struct ke_machine *m = ke_current_machine();
 
 	if (Number < 0 || (m && (unsigned)Number >= ke_machine_vcpu_count(m)))
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, (uintptr_t)Number,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, (uintptr_t)Number,
 			       NDIS_WDK_DDI_KDPC,
 			       "KeSetTargetProcessorDpc: no such processor");
 	Dpc->Number = (USHORT)Number;
@@ -590,7 +590,7 @@ VOID KeFlushQueuedDpcs(VOID)
 		ke_dpc_queue(m, &marker, NULL, NULL);
 		while (!atomic_load_explicit(&done, memory_order_acquire)) {
 			if (ke_clock_ns(m) > deadline)
-				ndis_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, i, 0,
+				ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, i, 0,
 					       NDIS_WDK_DDI_KDPC,
 					       "KeFlushQueuedDpcs: a processor did not run its DPCs "
 					       "within 30 s");

@@ -108,12 +108,12 @@ NDIS_STATUS NdisScheduleWorkItem(PNDIS_WORK_ITEM WorkItem)
 		return NDIS_STATUS_FAILURE;
 	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDIS_WDK_DDI_WORK_ITEM);
 	if (!WorkItem || !WorkItem->Routine)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)WorkItem, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)WorkItem, 0,
 			       NDIS_WDK_DDI_WORK_ITEM,
 			       "NdisScheduleWorkItem: no work item or no routine "
 			       "(NdisInitializeWorkItem)");
 	if (!atomic_compare_exchange_strong(ndis5_mark(WorkItem), &expected, WORK_ITEM_QUEUED))
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)WorkItem, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)WorkItem, 0,
 			       NDIS_WDK_DDI_WORK_ITEM,
 			       "NdisScheduleWorkItem: the work item is already scheduled and has "
 			       "not run yet");
@@ -179,12 +179,12 @@ static struct io_work_item *io_item(NDIS_HANDLE h, const char *what)
 	struct io_work_item *wi = h;
 
 	if (!wi)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_WORK_ITEM, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_WORK_ITEM, what);
 	if (wi->magic == IO_WORK_ITEM_FREED)
-		ndis_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0, NDIS_WDK_DDI_WORK_ITEM,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0, NDIS_WDK_DDI_WORK_ITEM,
 			       what);
 	if (wi->magic != IO_WORK_ITEM_MAGIC)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_WORK_ITEM,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_WORK_ITEM,
 			       what);
 	return wi;
 }
@@ -205,16 +205,16 @@ VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUT
 	wi = io_item(NdisIoWorkItemHandle, "NdisQueueIoWorkItem: not an I/O work item "
 					   "(NdisAllocateIoWorkItem), or freed");
 	if (!Routine)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)NdisIoWorkItemHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)NdisIoWorkItemHandle, 0,
 			       NDIS_WDK_DDI_WORK_ITEM, "NdisQueueIoWorkItem: Routine is NULL");
 	if (!atomic_compare_exchange_strong(&wi->queued, &expected, true))
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisIoWorkItemHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisIoWorkItemHandle, 0,
 			       NDIS_WDK_DDI_WORK_ITEM,
 			       "NdisQueueIoWorkItem: the work item is already queued and has not "
 			       "run yet");
 	s = slot_claim();
 	if (!s)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)NdisIoWorkItemHandle,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)NdisIoWorkItemHandle,
 			       POOL_SIZE, NDIS_WDK_DDI_WORK_ITEM,
 			       "NdisQueueIoWorkItem: more than 1024 work items queued at once");
 	s->run = io_run;
@@ -237,7 +237,7 @@ VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle)
 	wi = io_item(NdisIoWorkItemHandle, "NdisFreeIoWorkItem: not an I/O work item, or freed "
 					   "twice");
 	if (atomic_load(&wi->queued))
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisIoWorkItemHandle, 1,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisIoWorkItemHandle, 1,
 			       NDIS_WDK_DDI_WORK_ITEM,
 			       "NdisFreeIoWorkItem: the work item is queued and has not run yet");
 	wi->magic = IO_WORK_ITEM_FREED;

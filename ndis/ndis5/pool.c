@@ -105,7 +105,7 @@ static struct pool *pool_of(NDIS_HANDLE h, uint64_t magic, const char *what)
 	struct pool *p = h;
 
 	if (!p || p->magic != magic)
-		ndis_violation(p && p->magic == POOL_FREED ? NDISRT_VIOLATION_DOUBLE_FREE
+		ndisrt_violation(p && p->magic == POOL_FREED ? NDISRT_VIOLATION_DOUBLE_FREE
 							   : NDISRT_VIOLATION_BAD_OBJECT,
 			       (uintptr_t)h, 0, NDIS_WDK_DDI_POOL, what);
 	return p;
@@ -136,15 +136,15 @@ static void pool_put(void *d, uint64_t magic, const char *what)
 	ke_irql_t old;
 
 	if (!d)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_POOL, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_POOL, what);
 	s = desc_slot(d);
 	if (s->magic != SLOT_MAGIC || !s->pool || s->pool->magic != magic)
-		ndis_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL, what);
 	p = s->pool;
 	old = pool_take(p);
 	if (!s->in_use) {
 		pool_drop(p, old);
-		ndis_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL,
 			       what);
 	}
 	s->in_use = 0;
@@ -165,7 +165,7 @@ static void pool_destroy(struct pool *p, const char *what)
 
 	pool_drop(p, old);
 	if (in_use)
-		ndis_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)p, in_use,
+		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)p, in_use,
 			       NDIS_WDK_DDI_POOL, what);
 	p->magic = POOL_FREED;
 	ndis_free(p->slots);
@@ -189,7 +189,7 @@ static void packet_pool_alloc(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT
 
 	ndis_ddi_enter(NDIS_WDK_DDI_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Status || !PoolHandle)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
 			       (uintptr_t)PoolHandle, NDIS_WDK_DDI_POOL,
 			       "NdisAllocatePacketPool: Status or PoolHandle is NULL");
 	p = ProtocolReservedLength > 0x10000 ? NULL
@@ -296,7 +296,7 @@ VOID NdisAllocateBufferPool(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT N
 
 	ndis_ddi_enter(NDIS_WDK_DDI_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Status || !PoolHandle)
-		ndis_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
 			       (uintptr_t)PoolHandle, NDIS_WDK_DDI_POOL,
 			       "NdisAllocateBufferPool: Status or PoolHandle is NULL");
 	p = pool_create(BUFFER_POOL_MAGIC, NumberOfDescriptors, sizeof(NDIS_BUFFER));
