@@ -41,11 +41,8 @@ static inline struct e1000 *ex_create(struct ex *x, bool link_down, unsigned spe
 
 static inline void ex_init(struct ex *x)
 {
-	struct ke_machine_config mc = {.nr_vcpus = 1};
-
 	memset(x, 0, sizeof(*x));
-	x->m = ke_machine_create(&mc);
-	cr_assert_not_null(x->m);
+	x->m = harness_machine(1);
 	x->dma = hw_dma_space_create();
 	cr_assert_not_null(x->dma);
 	x->rec.m = x->m;

@@ -84,11 +84,8 @@ struct vn1 *hx_dev_create(struct hx *h, unsigned i, struct hw_irq_sink sink,
 
 void hx_init(struct hx *h, unsigned vcpus, unsigned ndev)
 {
-	struct ke_machine_config mc = {.nr_vcpus = vcpus};
-
 	memset(h, 0, sizeof(*h));
-	h->m = ke_machine_create(&mc);
-	cr_assert_not_null(h->m, "ke_machine_create");
+	h->m = harness_machine(vcpus);
 	h->dma = hw_dma_space_create();
 	cr_assert_not_null(h->dma);
 	h->ndev = ndev;

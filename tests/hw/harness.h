@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/hw/harness.h - a machine, a DMA space and VN-1s in one call, a
- * recording irq sink, ring helpers, and bounded waits that fail loudly.
+ * recording irq sink and ring helpers; waits and bug checks are tests/harness.h.
  */
 #ifndef NDISRT_TESTS_HW_HARNESS_H
 #define NDISRT_TESTS_HW_HARNESS_H
 
+#include "tests/harness.h"
+
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "ke/ke.h"
 #include "hw/dma.h"
@@ -104,25 +104,5 @@ uint8_t hx_tx_status(struct hx_ring *r, unsigned i);
 /* Ethernet/IPv4/UDP frame to @dst (flow @f) built with the generator. */
 size_t hx_frame(uint8_t *buf, const uint8_t *dst, unsigned f, int family, uint8_t l4,
 		unsigned size);
-
-static inline uint64_t hx_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Wait for @cond, polling, for at most @ms; fail the test naming it if it never holds. */
-#define HX_WAIT(cond, ms)                                                                  \
-	do {                                                                               \
-		uint64_t hx_end_ = hx_mono_ms() + (ms);                                    \
-		while (!(cond)) {                                                          \
-			if (hx_mono_ms() > hx_end_)                                        \
-				cr_assert_fail("timed out after %u ms waiting for: %s", (unsigned)(ms), \
-					 #cond);                                           \
-			sched_yield();                                                     \
-		}                                                                          \
-	} while (0)
 
 #endif /* NDISRT_TESTS_HW_HARNESS_H */

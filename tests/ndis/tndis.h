@@ -356,19 +356,6 @@ static inline void on_vcpu(struct tenv *e, unsigned n, ke_work_fn *fn, void *arg
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(e->m, n), fn, arg), 0);
 }
 
-/*
- * Spin until @cond holds or @ns pass: for windows in which something must
- * NOT happen (a correct runtime makes the spin run out). True if @cond held.
- */
-#define SPIN_FOR(cond, ns)                                                           \
-	({                                                                           \
-		uint64_t spin_for_end_ = harness_now_ns() + (ns);                    \
-		bool spin_for_ok_;                                                   \
-		while (!(spin_for_ok_ = (cond)) && harness_now_ns() < spin_for_end_) \
-			__builtin_ia32_pause();                                      \
-		spin_for_ok_;                                                        \
-	})
-
 /* Does this vCPU hold the lock the ISR of @msg runs under? (Test code may look at ke.) */
 static inline bool tholds_isr_lock(struct tdrv *t, unsigned msg)
 {

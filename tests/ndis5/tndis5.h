@@ -418,15 +418,6 @@ static inline void t5_fire(struct t5 *t)
 	intc_source_set(&t->src, true);
 }
 
-#define SPIN_FOR(cond, ns)                                                                        \
-	({                                                                                        \
-		uint64_t spin_for_end_ = harness_now_ns() + (ns);                                 \
-		bool spin_for_ok_;                                                                \
-		while (!(spin_for_ok_ = (cond)) && harness_now_ns() < spin_for_end_)              \
-			__builtin_ia32_pause();                                                   \
-		spin_for_ok_;                                                                     \
-	})
-
 #define T5_WINDOW_NS (20ull * 1000000ull) /* a window in which something must NOT happen */
 
 static inline struct ndisrt_ndis5_stats t5_stats(struct t5 *t)

@@ -173,7 +173,7 @@ Test(vn1_irq, s4_signal_on_edge_only)
 	vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_RXQ(0));
 	vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_TXQ(0));
 	cr_expect_eq(vn1_mmio_read32(dev, VN1_MSGPEND), 1, "throttled: pending, not signalled");
-	HX_WAIT(nmsi() == 2, 10000);
+	WAIT_UNTIL_MS(nmsi() == 2, 10000);
 	cr_expect_eq(vn1_mmio_read32(dev, VN1_ICR), 0);
 	cr_expect_eq(vn1_mmio_read32(dev, VN1_MSGPEND), 0);
 }
@@ -190,7 +190,7 @@ Test(vn1_irq, s4_itr_spacing_on_engine_clock)
 		unsigned want = (unsigned)i + 1;
 
 		vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_RXQ(4));
-		HX_WAIT(nmsi() == want, 10000);
+		WAIT_UNTIL_MS(nmsi() == want, 10000);
 	}
 	for (int i = 1; i < 5; i++)
 		cr_expect_geq(rec->msi[i].ns - rec->msi[i - 1].ns, itr_us * 1000ULL,
@@ -214,12 +214,12 @@ Test(vn1_irq, s4_itr_sends_only_if_still_pending)
 	cr_expect_eq(vn1_mmio_read32(dev, VN1_MSGPEND), 0);
 	/* Wait for the throttle timer to have fired, then check nothing went out. */
 	uint64_t until = ke_clock_ns(h.m) + 3000 * 1000ULL;
-	HX_WAIT(ke_clock_ns(h.m) > until, 10000);
+	WAIT_UNTIL_MS(ke_clock_ns(h.m) > until, 10000);
 	vn1_get_stats(dev, &st);
 	cr_expect_eq(st.msgs_throttled[0], 1);
 	/* The timer may fire late; a new cause after it proves it ran and sent nothing. */
 	vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_LSC);
-	HX_WAIT(nmsi() == 2, 10000);
+	WAIT_UNTIL_MS(nmsi() == 2, 10000);
 	cr_expect_geq(rec->msi[1].ns - rec->msi[0].ns, 3000 * 1000ULL);
 	vn1_get_stats(dev, &st);
 	cr_expect_eq(st.msgs_signaled[0], 2, "only two signals ever: the cleared one was not sent");
@@ -233,7 +233,7 @@ Test(vn1_irq, s4_itr_line_mode_holds_reassertion)
 	vn1_mmio_write32(dev, VN1_IMS, VN1_CAUSE_LSC);
 	for (unsigned i = 0; i < 4; i++) {
 		vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_LSC);
-		HX_WAIT(atomic_load(&rec->rises) == i + 1, 10000);
+		WAIT_UNTIL_MS(atomic_load(&rec->rises) == i + 1, 10000);
 		cr_assert_eq(vn1_mmio_read32(dev, VN1_ICR), VN1_CAUSE_LSC);
 		cr_assert_not(atomic_load(&rec->level));
 	}

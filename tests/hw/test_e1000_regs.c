@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_regs_test.c - 82540EM identity, EEPROM, PHY, link, reset,
+ * tests/hw/test_e1000_regs.c - 82540EM identity, EEPROM, PHY, link, reset,
  * statistics and the I/O window. Each test names the manual section it
  * checks (Intel PCI/PCI-X Family of Gigabit Ethernet Controllers SDM).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/virtio_net_test.c - the virtio-net model against the OASIS virtio
+ * tests/hw/test_virtio_net.c - the virtio-net model against the OASIS virtio
  * 1.x specification; each test names the section whose behaviour it proves.
  */
 #include "virtio_net_harness.h"

@@ -111,7 +111,7 @@ Test(wire, pair_both_ways_concurrently_no_deadlock)
 		ke_work_init(&work[i], pump_main, &p[i]);
 		ke_vcpu_post(ke_machine_vcpu(h.m, i), &work[i]);
 	}
-	HX_WAIT(atomic_load(&p[0].done) && atomic_load(&p[1].done), 60000);
+	WAIT_UNTIL_MS(atomic_load(&p[0].done) && atomic_load(&p[1].done), 60000);
 	ke_work_wait(&work[0]);
 	ke_work_wait(&work[1]);
 	cr_assert_eq(ke_machine_quiesce(h.m, 0), 0);
@@ -201,7 +201,7 @@ Test(wire, gen_paced_into_vn1_rss_spread_conserved)
 	struct hx_ring r[4];
 	unsigned per_q[4] = {0}, len, got = 0;
 	struct wire *w;
-	uint64_t t0, t1, deadline = hx_mono_ms() + 60000;
+	uint64_t t0, t1, deadline = harness_now_ns() + 60000000000ull;
 
 	memcpy(c.dst_mac, hx_mac[0], 6);
 	for (unsigned q = 0; q < 4; q++)
@@ -236,7 +236,7 @@ Test(wire, gen_paced_into_vn1_rss_spread_conserved)
 		wire_get_stats(w, 1, &s);
 		if (s.offered == c.frames && got + s.dropped == c.frames)
 			break;
-		if (hx_mono_ms() > deadline)
+		if (harness_now_ns() > deadline)
 			cr_assert_fail("generator traffic not settled after 60 s: got %u", got);
 		sched_yield();
 	}
@@ -275,7 +275,7 @@ Test(wire, gen_stop_is_bounded_and_frames_sent_back_are_absorbed)
 	cr_expect_eq(s.offered, 1);
 	cr_expect_eq(s.delivered, 1, "the generator absorbs what it is sent");
 	cr_assert_eq(wire_source_start(w), 0);
-	HX_WAIT(wire_source_sent(w) >= 5, 10000);
+	WAIT_UNTIL_MS(wire_source_sent(w) >= 5, 10000);
 	wire_source_stop(w);
 	cr_expect_lt(wire_source_sent(w), c.frames);
 	expect_conserved(w, 1, "stopped generator");

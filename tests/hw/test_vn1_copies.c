@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/vn1_copies_test.c - the three hand copies of the VN-1
+ * tests/hw/test_vn1_copies.c - the three hand copies of the VN-1
  * register map that drivers keep (they may include nothing but <ndis.h>):
  * drivers/vn1/hardware.h, drivers/vn1pio/hardware.h and
  * drivers/external/vn1_line.c, checked fact by fact against hw/ (hw/vn1.h,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_dev_test.c - the 82540EM behind the device seam
+ * tests/hw/test_e1000_dev.c - the 82540EM behind the device seam
  * (hw/device.h): model "e1000" in the registry, its parameters and options,
  * resources as the PCI function shows them (SDM 4.1), faults, statistics.
  */
@@ -15,10 +15,7 @@ static struct hw_dma_space *dma;
 
 static void setup(void)
 {
-	struct ke_machine_config mc = {.nr_vcpus = 1};
-
-	m = ke_machine_create(&mc);
-	cr_assert_not_null(m);
+	m = harness_machine(1);
 	dma = hw_dma_space_create();
 	cr_assert_not_null(dma);
 }

@@ -3,7 +3,7 @@
 # sample) in every interrupt mode at 1, 2 and 4 vCPUs, on a pair and on a
 # generator wire; RSS placement; a capture whose records are all there,
 # replayed into a NIC (the replay reads it with libpcap).
-# usage: virtio_net_run.sh NDISRT_BINARY
+# usage: test_virtio_net_run.sh NDISRT_BINARY
 set -u
 ndisrt=$1
 tmp=$(mktemp -d)

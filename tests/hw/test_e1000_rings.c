@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_rings_test.c - receive and transmit rings (SDM 3.2, SDM 3.3),
+ * tests/hw/test_e1000_rings.c - receive and transmit rings (SDM 3.2, SDM 3.3),
  * buffer sizes (RCTL.BSIZE/BSEX SDM 13.4.22), address filtering (RAL/RAH
  * SDM 13.5.2, MTA SDM 13.5.1, RCTL UPE/MPE/BAM), RXDMT0, loopback, wires.
  */

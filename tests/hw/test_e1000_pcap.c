@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_pcap_test.c - frames an 82540EM transmits (SDM 3.3), captured
+ * tests/hw/test_e1000_pcap.c - frames an 82540EM transmits (SDM 3.3), captured
  * on its wire, open with libpcap and are exactly the frames sent, in order.
  */
 #include "e1000_harness.h"

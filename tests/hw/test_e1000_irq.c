@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/e1000_irq_test.c - ICR/ICS/IMS/IMC (SDM 13.4.17-21), INTA# as a
+ * tests/hw/test_e1000_irq.c - ICR/ICS/IMS/IMC (SDM 13.4.17-21), INTA# as a
  * level, ITR throttling on the engine clock (SDM 13.4.18), the receive and
  * transmit delay timers (SDM 13.4.30, SDM 13.4.31, SDM 3.2.7, SDM 3.4) and the
  * interrupt faults.
@@ -109,7 +109,7 @@ Test(e1000_irq, s13_4_18_itr_spacing_on_engine_clock)
 	wr(&x, E1000_IMS, E1000_ICR_RXT0);
 	for (unsigned i = 0; i < 4; i++) {
 		wr(&x, E1000_ICS, E1000_ICR_RXT0);
-		HX_WAIT(atomic_load(&x.rec.rises) == i + 1, 10000);
+		WAIT_UNTIL_MS(atomic_load(&x.rec.rises) == i + 1, 10000);
 		cr_assert_eq(rd(&x, E1000_ICR), E1000_ICR_RXT0 | E1000_ICR_INT_ASSERTED);
 	}
 	for (unsigned i = 1; i < 4; i++)
@@ -152,9 +152,9 @@ Test(e1000_irq, s13_4_18_itr_asserts_only_if_still_pending)
 			cr_expect_not(lvl, "held off by ITR");
 	}
 	cr_assert(cleared_in_time, "never cleared the cause inside a 16.8 ms interval");
-	HX_WAIT(ke_clock_ns(x.m) > t_assert + gap, 10000);
+	WAIT_UNTIL_MS(ke_clock_ns(x.m) > t_assert + gap, 10000);
 	wr(&x, E1000_ICS, E1000_ICR_LSC); /* the interval is over: asserts at once */
-	HX_WAIT(atomic_load(&x.rec.rises) == rises + 2, 10000);
+	WAIT_UNTIL_MS(atomic_load(&x.rec.rises) == rises + 2, 10000);
 	cr_expect_eq(atomic_load(&x.rec.rises), rises + 2, "the cleared cause never asserted");
 	cr_expect_geq(x.rec.rise_ns[rises + 1] - t_assert, gap);
 }
@@ -218,13 +218,13 @@ Test(e1000_irq, s13_4_30_rdtr_delays_and_restarts)
 	if (ke_clock_ns(x.m) < t1 + delay)
 		cr_expect_not(lvl, "not yet");
 	last = t1;
-	HX_WAIT(ke_clock_ns(x.m) > t1 + delay / 2, 10000);
+	WAIT_UNTIL_MS(ke_clock_ns(x.m) > t1 + delay / 2, 10000);
 	if (atomic_load(&x.rec.rises) == 0) { /* still inside the interval: restart it */
 		t2 = ke_clock_ns(x.m);
 		rx_one(&r);
 		last = t2;
 	}
-	HX_WAIT(atomic_load(&x.rec.rises) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&x.rec.rises) == 1, 10000);
 	cr_expect_geq(x.rec.rise_ns[0], last + delay, "RXT0 %llu ns after the last packet",
 		      (unsigned long long)(x.rec.rise_ns[0] - last));
 	cr_expect(rd(&x, E1000_ICR) & E1000_ICR_RXT0);
@@ -272,9 +272,9 @@ Test(e1000_irq, s13_4_31_radv_bounds_a_restarting_rdtr)
 		rx_one(&r);
 		ex_rx_return(&x, &r, sent % r.n);
 		sent++;
-		HX_WAIT(ke_clock_ns(x.m) > t + 250000, 10000);
+		WAIT_UNTIL_MS(ke_clock_ns(x.m) > t + 250000, 10000);
 	}
-	HX_WAIT(atomic_load(&x.rec.rises) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&x.rec.rises) == 1, 10000);
 	cr_expect_geq(x.rec.rise_ns[0], t0 + radv);
 	cr_expect_lt(sent, 400, "the absolute timer fired while packets kept coming");
 }
@@ -303,7 +303,7 @@ Test(e1000_irq, s3_4_tidv_delays_txdw_for_ide_descriptors)
 	lvl = level();
 	if (ke_clock_ns(x.m) < t0 + delay)
 		cr_expect_not(lvl, "IDE: delayed");
-	HX_WAIT(atomic_load(&x.rec.rises) == 2, 10000);
+	WAIT_UNTIL_MS(atomic_load(&x.rec.rises) == 2, 10000);
 	cr_expect_geq(x.rec.rise_ns[1], t0 + delay);
 	cr_expect(rd(&x, E1000_ICR) & E1000_ICR_TXDW);
 }

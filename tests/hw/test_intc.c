@@ -84,11 +84,11 @@ Test(intc, s4_shared_line_two_vn1_either_asserts)
 	vn1_resources(ctx[1].dev, &r1);
 	cr_expect_eq(r0.line_vector, r1.line_vector, "shared: same vector");
 	vn1_mmio_write32(ctx[1].dev, VN1_ICS, VN1_CAUSE_LSC);
-	HX_WAIT(atomic_load(&ctx[1].claims) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&ctx[1].claims) == 1, 10000);
 	cr_expect_eq(ctx[1].causes, VN1_CAUSE_LSC);
 	cr_expect_eq(atomic_load(&ctx[1].vcpu), 1, "delivered to the line's target");
 	vn1_mmio_write32(ctx[0].dev, VN1_ICS, VN1_CAUSE_ERR);
-	HX_WAIT(atomic_load(&ctx[0].claims) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&ctx[0].claims) == 1, 10000);
 	cr_expect_eq(ctx[0].causes, VN1_CAUSE_ERR);
 	cr_expect_eq(ke_machine_quiesce(h.m, 0), 0);
 	cr_expect_not(intc_line_asserted(line));
@@ -99,7 +99,7 @@ Test(intc, s4_shared_line_two_vn1_either_asserts)
 	 * still asserted at EOI, so it is taken again, until the cause is read. */
 	atomic_store(&ctx[1].lazy, 2);
 	vn1_mmio_write32(ctx[1].dev, VN1_ICS, VN1_CAUSE_ERR);
-	HX_WAIT(atomic_load(&ctx[1].claims) == 2, 10000);
+	WAIT_UNTIL_MS(atomic_load(&ctx[1].claims) == 2, 10000);
 	cr_expect_eq(ke_machine_quiesce(h.m, 0), 0);
 	intc_line_get_stats(line, &ls);
 	cr_expect_eq(ls.assertions, 3);
@@ -133,7 +133,7 @@ Test(intc, s4_line_still_asserted_after_eoi_is_reasserted)
 	cr_assert_eq(ke_interrupt_connect(h.m, &intr), 0);
 	vn1_mmio_write32(ctx.dev, VN1_IMS, VN1_CAUSE_RXQ(0));
 	vn1_mmio_write32(ctx.dev, VN1_ICS, VN1_CAUSE_RXQ(0));
-	HX_WAIT(atomic_load(&ctx.claims) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&ctx.claims) == 1, 10000);
 	cr_expect_eq(ke_machine_quiesce(h.m, 0), 0);
 	intc_line_get_stats(line, &ls);
 	cr_expect_eq(atomic_load(&ctx.calls), 4, "three lazy ISR runs, then the real one");
@@ -162,7 +162,7 @@ Test(intc, s8_stuck_line_storm_is_visible)
 		     0);
 	cr_assert_eq(ke_interrupt_connect(h.m, &intr), 0);
 	vn1_host_set_stuck_line(ctx.dev, true);
-	HX_WAIT(atomic_load(&ctx.calls) >= 200, 20000);
+	WAIT_UNTIL_MS(atomic_load(&ctx.calls) >= 200, 20000);
 	vn1_host_set_stuck_line(ctx.dev, false);
 	cr_expect_eq(ke_machine_quiesce(h.m, 0), 0);
 	intc_line_get_stats(line, &ls);
@@ -219,10 +219,10 @@ Test(intc, s9_msix_message_reaches_its_vcpu)
 	vn1_mmio_write32(dev, VN1_IVAR0 + 4 * 8, VN1_IVAR_VALID | 1);
 	vn1_mmio_write32(dev, VN1_IMS, VN1_CAUSE_RXQ(0) | VN1_CAUSE_TXQ(0));
 	vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_RXQ(0));
-	HX_WAIT(atomic_load(&ctx[0].calls) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&ctx[0].calls) == 1, 10000);
 	cr_expect_eq(atomic_load(&ctx[0].vcpu), 1);
 	vn1_mmio_write32(dev, VN1_ICS, VN1_CAUSE_TXQ(0));
-	HX_WAIT(atomic_load(&ctx[1].calls) == 1, 10000);
+	WAIT_UNTIL_MS(atomic_load(&ctx[1].calls) == 1, 10000);
 	cr_expect_eq(atomic_load(&ctx[1].vcpu), 0);
 	cr_expect_eq(ke_machine_quiesce(h.m, 0), 0);
 	intc_get_stats(ic, &st);

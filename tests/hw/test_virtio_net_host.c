@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/virtio_net_host_test.c - the virtio_net sample miniport
+ * tests/hw/test_virtio_net_host.c - the virtio_net sample miniport
  * (drivers/virtio_net) hosted on two virtio-net models back to back, end to
  * end: every interrupt mode, several vCPUs, multi-queue steering, link
  * change indications, what the driver negotiated. The model is reached
