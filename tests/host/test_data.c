@@ -7,6 +7,19 @@
  */
 #include "tests/host/thost.h"
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct th t;
+
+static void host_2cpu(void)
+{
+	th_init(&t, 2);
+}
+
+static void host_end(void)
+{
+	th_fini(&t);
+}
+
 /*
  * Conservation: every frame NIC 0 handed to its driver was sent on the
  * wire and either indicated by NIC 1 or counted as dropped by its VN-1,
@@ -49,49 +62,35 @@ static void exchange(struct th *t, unsigned first, unsigned count, unsigned batc
 	cr_assert_eq(s1.indicated, s1.returned + s1.resources_flag);
 }
 
-Test(host_data, vn1_line_based)
+Test(host_data, vn1_line_based, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
 	exchange(&t, 0, 500, 32);
 	cr_assert_eq(ndisrt_adapter_interrupt_kind(ndisrt_nic_adapter(t.nic[1])),
 		     NDISRT_INTERRUPT_LINE);
-	th_fini(&t);
 }
 
-Test(host_data, vn1_shared_line)
+Test(host_data, vn1_shared_line, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, true);
 	exchange(&t, 0, 500, 32);
-	th_fini(&t);
 }
 
-Test(host_data, vn1_msi)
+Test(host_data, vn1_msi, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_MSI, NDISRT_IRQ_MSI, 1, 0, false);
 	exchange(&t, 0, 500, 32);
 	cr_assert_eq(ndisrt_adapter_interrupt_kind(ndisrt_nic_adapter(t.nic[1])),
 		     NDISRT_INTERRUPT_MESSAGE);
-	th_fini(&t);
 }
 
-Test(host_data, vn1_msix)
+Test(host_data, vn1_msix, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct ndisrt_nic_attributes at;
 
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 5, 0, false);
 	ndisrt_nic_get_attributes(t.nic[1], &at);
@@ -99,26 +98,19 @@ Test(host_data, vn1_msix)
 	cr_assert_eq(at.rss_queues, 4);
 	cr_assert(at.rss_flags & 0x08000000u, "NDIS_RSS_CAPS_USING_MSI_X");
 	exchange(&t, 0, 1000, 64);
-	th_fini(&t);
 }
 
-Test(host_data, vn1_line_sample_line_based)
+Test(host_data, vn1_line_sample_line_based, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, VN1_LINE_SO);
 	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
 	exchange(&t, 0, 500, 32);
-	th_fini(&t);
 }
 
-Test(host_data, packet_filter_oid)
+Test(host_data, packet_filter_oid, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	uint32_t filter = 0, bytes = 0;
 
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	cr_assert_eq(ndisrt_nic_set_packet_filter(t.nic[1], 0x1 | 0x8), 0, "directed|broadcast");
@@ -131,7 +123,6 @@ Test(host_data, packet_filter_oid)
 	cr_assert_eq(ndisrt_nic_oid(t.nic[1], false, 0x00FFFFFF, &filter, 4, NULL, NULL),
 		     0xC00000BBu, "NDIS_STATUS_NOT_SUPPORTED");
 	exchange(&t, 0, 100, 32);
-	th_fini(&t);
 }
 
 /* ------------------------------------------------------------------ RSS */
@@ -277,13 +268,11 @@ Test(host_data, link_change_line)
 
 /* ------------------------------------------------------ pause, halt */
 
-Test(host_data, D4_pause_pends_until_nbls_return)
+Test(host_data, D4_pause_pends_until_nbls_return, .init = host_2cpu, .fini = host_end)
 {
 	struct wire_gen_config g = th_gen(100, 4);
 	struct ndisrt_nic_stats s;
-	struct th t;
 
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	ndisrt_nic_hold_returns(t.nic[1], true);
@@ -306,17 +295,14 @@ Test(host_data, D4_pause_pends_until_nbls_return)
 	WAIT_UNTIL(atomic_load(&t.rx[1].seen[109]) == 1);
 	ndisrt_nic_get_stats(t.nic[1], &s);
 	cr_assert_geq(s.indicated, 30);
-	th_fini(&t);
 }
 
-Test(host_data, halt_with_traffic_flowing)
+Test(host_data, halt_with_traffic_flowing, .init = host_2cpu, .fini = host_end)
 {
 	struct wire_gen_config g = th_gen(256, 16);
 	struct ndisrt_nic_config cfg;
 	struct wire_dir_stats ws;
-	struct th t;
 
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	g.frames = 2000000;
 	t.w = wire_gen_create(ndisrt_host_machine(t.h), &g);
@@ -338,5 +324,4 @@ Test(host_data, halt_with_traffic_flowing)
 	wire_get_stats(t.w, 1, &ws);
 	cr_assert_eq(ws.offered, ws.delivered + ws.dropped, "wire conservation");
 	cr_assert_eq(atomic_load(&t.rx[1].bad), 0);
-	th_fini(&t);
 }

@@ -9,6 +9,19 @@
 
 #define US 1000ull
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct tenv e;
+
+static void env_2cpu(void)
+{
+	tenv_init(&e, 2);
+}
+
+static void env_end(void)
+{
+	tenv_end(&e);
+}
+
 /* ------------------------------------------------------------------ D1 */
 
 #define D1_ITERATIONS 50
@@ -59,13 +72,11 @@ static void *d1_device(void *arg)
 	return NULL;
 }
 
-Test(ndis_deregister, D1_isrs_run_until_deregistration_returns_and_never_after)
+Test(ndis_deregister, D1_isrs_run_until_deregistration_returns_and_never_after, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
 	t.isr = d1_isr;
 	t.dpc = d1_dpc;
@@ -98,7 +109,6 @@ Test(ndis_deregister, D1_isrs_run_until_deregistration_returns_and_never_after)
 			     atomic_load(&d1.dpcs_at_return));
 	}
 	tdrv_assert_good(&t);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ D2 */
@@ -175,14 +185,12 @@ static void d2_after_dereg(struct tdrv *t)
 		atomic_fetch_add(&d2.incomplete, 1);
 }
 
-Test(ndis_deregister, D2_deregistration_waits_for_queued_and_running_dpcs_and_reruns)
+Test(ndis_deregister, D2_deregistration_waits_for_queued_and_running_dpcs_and_reruns, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
 	struct ndisrt_interrupt_counters c;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
 	ndisrt_adapter_set_max_nbls(t.a, 8);
 	t.isr = d2_isr;
@@ -210,7 +218,6 @@ Test(ndis_deregister, D2_deregistration_waits_for_queued_and_running_dpcs_and_re
 	cr_assert_eq(ndisrt_adapter_counters(t.a, NDISRT_ALL, NDISRT_ALL, &c), 0);
 	cr_assert_gt(c.dpc_reruns, 0);
 	cr_assert_eq(c.dpcs, atomic_load(&d2.entries));
-	tenv_end(&e);
 }
 
 /* ----------------------------------------------- D2: requests are refused */
@@ -248,13 +255,11 @@ static void d2r_in_halt(struct tdrv *t)
 	atomic_store(&d2r.dereg_started, true);
 }
 
-Test(ndis_deregister, D2_dpc_requests_during_deregistration_are_refused)
+Test(ndis_deregister, D2_dpc_requests_during_deregistration_are_refused, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	struct ndisrt_interrupt_counters c;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	t.dpc = d2r_dpc;
 	t.in_halt = d2r_in_halt;
@@ -265,5 +270,4 @@ Test(ndis_deregister, D2_dpc_requests_during_deregistration_are_refused)
 		     atomic_load(&d2r.queued_seen));
 	cr_assert_eq(ndisrt_adapter_counters(t.a, 0, 0, &c), 0);
 	cr_assert_eq(c.dpc_refused, 1);
-	tenv_end(&e);
 }

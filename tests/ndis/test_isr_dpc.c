@@ -8,6 +8,24 @@
 #define LINE_IRQL 6
 #define MS 1000000ull
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct tenv e;
+
+static void env_2cpu(void)
+{
+	tenv_init(&e, 2);
+}
+
+static void env_3cpu(void)
+{
+	tenv_init(&e, 3);
+}
+
+static void env_end(void)
+{
+	tenv_end(&e);
+}
+
 /* ------------------------------------------------------------------ I1 */
 
 static struct {
@@ -48,13 +66,11 @@ static void i1_sync_from_vcpu(void *arg)
 	NdisMSynchronizeWithInterruptEx(t->intr, 0, i1_sync, t);
 }
 
-Test(ndis_isr, I1_line_isr_runs_at_dirql_holding_the_lock_sync_holds)
+Test(ndis_isr, I1_line_isr_runs_at_dirql_holding_the_lock_sync_holds, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	struct ke_work w;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1); /* interrupts vCPU 0 */
 	t.isr = i1_isr;
 	tdrv_start(&t, 1);
@@ -72,17 +88,14 @@ Test(ndis_isr, I1_line_isr_runs_at_dirql_holding_the_lock_sync_holds)
 	cr_assert(atomic_load(&i1.isr_held_lock), "the ISR did not hold its interrupt lock");
 	cr_assert(atomic_load(&i1.sync_held_lock), "the sync routine did not hold the ISR's lock");
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ I2 */
 
-Test(ndis_isr, I2_shared_line_calls_each_isr_until_one_claims)
+Test(ndis_isr, I2_shared_line_calls_each_isr_until_one_claims, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv ta, tb;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &ta, LINE_IRQL, 1);
 	tenv_line_adapter(&e, &tb, LINE_IRQL, 1); /* the same line */
 	tdrv_start(&ta, 1);
@@ -102,7 +115,6 @@ Test(ndis_isr, I2_shared_line_calls_each_isr_until_one_claims)
 	cr_assert_eq(atomic_load(&tb.dpc_calls[0]), 1);
 	tdrv_stop(&tb, 1);
 	tdrv_stop(&ta, 1);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ I3 */
@@ -174,13 +186,11 @@ static void i3_run(struct tenv *e, struct tdrv *t, bool line)
 	}
 }
 
-Test(ndis_isr, I3_message_isr_outputs_queue_dpcs_whatever_it_returns)
+Test(ndis_isr, I3_message_isr_outputs_queue_dpcs_whatever_it_returns, .init = env_3cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[1] = {1};
 
-	tenv_init(&e, 3);
 	tenv_msi_adapter(&e, &t, 1, vcpus, NULL);
 	t.isr = i3_isr;
 	t.dpc = i3_dpc;
@@ -188,15 +198,12 @@ Test(ndis_isr, I3_message_isr_outputs_queue_dpcs_whatever_it_returns)
 	i3_run(&e, &t, false);
 	tdrv_assert_good(&t);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_isr, I3_line_isr_outputs_queue_dpcs_whatever_it_returns)
+Test(ndis_isr, I3_line_isr_outputs_queue_dpcs_whatever_it_returns, .init = env_3cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 3);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 2); /* interrupts vCPU 1 */
 	t.isr = i3_isr;
 	t.dpc = i3_dpc;
@@ -204,7 +211,6 @@ Test(ndis_isr, I3_line_isr_outputs_queue_dpcs_whatever_it_returns)
 	i3_run(&e, &t, true);
 	tdrv_assert_good(&t);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 static BOOLEAN forgetful_isr(struct tdrv *t, ULONG msg, PBOOLEAN queue_default, PULONG targets)
@@ -239,12 +245,10 @@ static BOOLEAN isr_targets_missing_cpu(struct tdrv *t, ULONG msg, PBOOLEAN queue
 	return TRUE;
 }
 
-Test(ndis_isr, I3_isr_targeting_a_missing_processor_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_isr, I3_isr_targeting_a_missing_processor_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	t.isr = isr_targets_missing_cpu;
 	tdrv_start(&t, 0);
@@ -291,12 +295,10 @@ static void i4_queue_with_contexts(void *arg)
 	NdisMQueueDpcEx(t->intr, 0, &ga, NULL);
 }
 
-Test(ndis_isr, I4_isr_dpcs_get_null_context_queued_dpcs_get_the_callers)
+Test(ndis_isr, I4_isr_dpcs_get_null_context_queued_dpcs_get_the_callers, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	t.isr = i4_isr;
 	t.dpc = i4_dpc;
@@ -314,7 +316,6 @@ Test(ndis_isr, I4_isr_dpcs_get_null_context_queued_dpcs_get_the_callers)
 	cr_assert_eq(atomic_load(&i4.seen[3]), &i4_ctx_b, "NdisMQueueDpc context lost");
 	cr_assert_null(atomic_load(&i4.seen[4]));
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ I5 */
@@ -365,15 +366,13 @@ static void i5_requests_on_vcpu1(void *arg)
 	ke_irql_lower(old);
 }
 
-Test(ndis_isr, I5_a_queued_pair_is_not_queued_again_and_is_left_out_of_the_mask)
+Test(ndis_isr, I5_a_queued_pair_is_not_queued_again_and_is_left_out_of_the_mask, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	struct ke_work hold;
 	struct ndisrt_interrupt_counters c;
 	int vcpus[2] = {1, 1};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
 	t.dpc = i5_dpc;
 	tdrv_start(&t, 0);
@@ -404,7 +403,6 @@ Test(ndis_isr, I5_a_queued_pair_is_not_queued_again_and_is_left_out_of_the_mask)
 	cr_assert_eq(c.dpc_already_queued, 3);
 	cr_assert_eq(c.isrs, 1);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ I6 */
@@ -443,12 +441,10 @@ static void i6_queue_each(void *arg)
 	}
 }
 
-Test(ndis_isr, I6_dpc_runs_at_dispatch_level_on_the_requested_vcpu)
+Test(ndis_isr, I6_dpc_runs_at_dispatch_level_on_the_requested_vcpu, .init = env_3cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 3);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.dpc = i6_dpc;
 	tdrv_start(&t, 0);
@@ -461,7 +457,6 @@ Test(ndis_isr, I6_dpc_runs_at_dispatch_level_on_the_requested_vcpu)
 	cr_assert_eq(atomic_load(&i6.bad_number), 0, "a DPC ran on another vCPU");
 	tdrv_assert_good(&t);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ I7 */
@@ -519,13 +514,11 @@ static void i7_at_every_irql(void *arg)
 	NdisMSynchronizeWithInterruptEx(t->intr, 0, i7_sync, t);
 }
 
-Test(ndis_isr, I7_dpcs_can_be_queued_at_any_irql)
+Test(ndis_isr, I7_dpcs_can_be_queued_at_any_irql, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[1] = {0};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, vcpus, NULL);
 	t.dpc = i7_dpc;
 	t.isr = i7_isr;
@@ -540,7 +533,6 @@ Test(ndis_isr, I7_dpcs_can_be_queued_at_any_irql)
 	WAIT_UNTIL(atomic_load(&i7.dpcs) == 8);
 	cr_assert_eq(atomic_load(&i7.isr_queued), 0x2, "queueing from the ISR failed");
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ I8 */
@@ -590,12 +582,10 @@ static void i8_dpc(struct tdrv *t, ULONG msg, PVOID ctx, PNDIS_RECEIVE_THROTTLE_
 	}
 }
 
-Test(ndis_isr, I8_only_the_driver_reenables_its_interrupt)
+Test(ndis_isr, I8_only_the_driver_reenables_its_interrupt, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	t.isr = i8_isr;
 	t.dpc = i8_dpc;
@@ -617,7 +607,6 @@ Test(ndis_isr, I8_only_the_driver_reenables_its_interrupt)
 		     "the runtime called MiniportDisableInterruptEx");
 	tdrv_assert_good(&t);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ----------------------------------------------------------------- I10 */
@@ -646,13 +635,11 @@ static void i10_busy_dpc(struct tdrv *t, ULONG msg, PVOID ctx, PNDIS_RECEIVE_THR
 	tp->MoreNblsPending = atomic_fetch_sub(&left, 1) > 1;
 }
 
-Test(ndis_isr, I10_enable_disable_only_from_the_diagnostic_call_at_dirql_under_the_lock)
+Test(ndis_isr, I10_enable_disable_only_from_the_diagnostic_call_at_dirql_under_the_lock, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	uint8_t irqls[2] = {5, 9};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, NULL, irqls);
 	t.on_endis = i10_endis;
 	t.dpc = i10_busy_dpc;
@@ -677,15 +664,12 @@ Test(ndis_isr, I10_enable_disable_only_from_the_diagnostic_call_at_dirql_under_t
 	tdrv_stop(&t, 0);
 	cr_assert_eq(ndisrt_adapter_enable_interrupt(t.a, 0), -ENOENT);
 	cr_assert_eq(atomic_load(&i10.calls), 2);
-	tenv_end(&e);
 }
 
-Test(ndis_isr, I10_line_diagnostic_call_uses_the_line_handlers)
+Test(ndis_isr, I10_line_diagnostic_call_uses_the_line_handlers, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.msi_supported = TRUE; /* granted a line anyway: the line handlers apply */
 	t.on_endis = i10_endis;
@@ -695,5 +679,4 @@ Test(ndis_isr, I10_line_diagnostic_call_uses_the_line_handlers)
 	cr_assert_eq(atomic_load(&i10.irql), LINE_IRQL);
 	cr_assert(atomic_load(&i10.held_lock));
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }

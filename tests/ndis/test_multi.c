@@ -8,6 +8,19 @@
 
 #define MS 1000000ull
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct tenv e;
+
+static void env_2cpu(void)
+{
+	tenv_init(&e, 2);
+}
+
+static void env_end(void)
+{
+	tenv_end(&e);
+}
+
 /* ---------------------------- two messages, two vCPUs, overlapping paths */
 
 #define M1_ROUNDS 500
@@ -63,14 +76,12 @@ static void m1_dpc(struct tdrv *t, ULONG msg, PVOID ctx, PNDIS_RECEIVE_THROTTLE_
 	atomic_fetch_add(&m1.dpcs[msg][me], 1);
 }
 
-Test(ndis_multi, two_messages_on_two_vcpus_overlap_and_each_dpc_is_the_right_one)
+Test(ndis_multi, two_messages_on_two_vcpus_overlap_and_each_dpc_is_the_right_one, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
 	struct ndisrt_interrupt_counters c;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
 	t.isr = m1_isr;
 	t.dpc = m1_dpc;
@@ -99,7 +110,6 @@ Test(ndis_multi, two_messages_on_two_vcpus_overlap_and_each_dpc_is_the_right_one
 		cr_assert_geq(atomic_load(&m1.dpcs[m][1 - m]), 1);
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------- a sync routine excludes its own message's ISR only */
@@ -167,13 +177,11 @@ static bool m2_round(struct tenv *e, struct tdrv *t, unsigned fire, bool expect_
 	return atomic_load(&m2.entered_during_sync);
 }
 
-Test(ndis_multi, S1_sync_on_vcpu0_excludes_its_messages_isr_on_vcpu1_not_anothers)
+Test(ndis_multi, S1_sync_on_vcpu0_excludes_its_messages_isr_on_vcpu1_not_anothers, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[2] = {1, 1};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
 	t.isr = m2_isr;
 	tdrv_start(&t, 0);
@@ -184,16 +192,13 @@ Test(ndis_multi, S1_sync_on_vcpu0_excludes_its_messages_isr_on_vcpu1_not_another
 			  "message 1's ISR was held off by a sync on message 0");
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_multi, S1_with_all_messages_a_sync_excludes_every_messages_isr)
+Test(ndis_multi, S1_with_all_messages_a_sync_excludes_every_messages_isr, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[2] = {1, 1};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
 	t.isr = m2_isr;
 	t.sync_all = TRUE;
@@ -204,7 +209,6 @@ Test(ndis_multi, S1_with_all_messages_a_sync_excludes_every_messages_isr)
 			      "MsiSyncWithAllMessages: message 1's ISR ran during a sync on 0");
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------ I1: ISRs of two messages with/without sync-all */

@@ -7,21 +7,41 @@
 
 #define LINE_IRQL 6
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct tenv e;
+
+static void env_2cpu(void)
+{
+	tenv_init(&e, 2);
+}
+
+static void env_1cpu(void)
+{
+	tenv_init(&e, 1);
+}
+
+static void env_3cpu(void)
+{
+	tenv_init(&e, 3);
+}
+
+static void env_end(void)
+{
+	tenv_end(&e);
+}
+
 /* ------------------------------------------------------------------ R1 */
 
-Test(ndis_register, R1_register_in_initialize_after_attributes_succeeds)
+Test(ndis_register, R1_register_in_initialize_after_attributes_succeeds, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 1);
 	cr_assert_eq(t.register_status, NDIS_STATUS_SUCCESS);
 	cr_assert_not_null(t.intr);
 	cr_assert_eq(ndisrt_adapter_context(t.a), &t, "MiniportAdapterContext not recorded");
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }
 
 static int init_register_at_dispatch(void *handle, void *ctx)
@@ -37,12 +57,10 @@ static int init_register_at_dispatch(void *handle, void *ctx)
 	return NDIS_STATUS_SUCCESS;
 }
 
-Test(ndis_register, R1_register_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_register, R1_register_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF, NDISRT_VIOLATION_IRQL,
 			KE_DISPATCH_LEVEL, NDISRT_IRQL_RANGE(0, 0), NDISRT_DDI_REGISTER_INTERRUPT);
@@ -173,12 +191,10 @@ static int init_attribute_variants(void *handle, void *ctx)
 	return NDIS_STATUS_SUCCESS;
 }
 
-Test(ndis_register, R1_set_attributes_checks_its_header)
+Test(ndis_register, R1_set_attributes_checks_its_header, .init = env_1cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, init_attribute_variants, &t),
 		     NDIS_STATUS_SUCCESS);
@@ -190,7 +206,6 @@ Test(ndis_register, R1_set_attributes_checks_its_header)
 	/* None of the bad calls stored anything; the good one did. */
 	cr_assert_eq(ndisrt_adapter_context(t.a), &t);
 	ndisrt_adapter_halt(t.a, 0, halt_nothing, NULL, false);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ R2 */
@@ -293,12 +308,10 @@ static int init_header_variants(void *handle, void *ctx)
 	return r2.good;
 }
 
-Test(ndis_register, R2_bad_header_or_missing_handler_fails_and_changes_nothing)
+Test(ndis_register, R2_bad_header_or_missing_handler_fails_and_changes_nothing, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, NULL, NULL);
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, init_header_variants, &t),
 		     NDIS_STATUS_SUCCESS, "a valid registration after the bad ones failed: 0x%x",
@@ -310,7 +323,6 @@ Test(ndis_register, R2_bad_header_or_missing_handler_fails_and_changes_nothing)
 			  variants[i].name);
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* A structure embedded in a larger one (Size above revision 1's) is accepted. */
@@ -329,30 +341,24 @@ static int init_larger_size(void *handle, void *ctx)
 	return t->register_status;
 }
 
-Test(ndis_register, R2_size_above_revision_1_is_accepted)
+Test(ndis_register, R2_size_above_revision_1_is_accepted, .init = env_1cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, init_larger_size, &t), NDIS_STATUS_SUCCESS);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_register, R2_msi_handlers_may_be_null_without_MsiSupported)
+Test(ndis_register, R2_msi_handlers_may_be_null_without_MsiSupported, .init = env_1cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.msi_supported = FALSE; /* tdrv_fill_chars leaves the four MSI handlers NULL */
 	tdrv_start(&t, 0);
 	cr_assert_eq(t.chars.InterruptType, NDIS_CONNECT_LINE_BASED);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ R3 */
@@ -394,12 +400,10 @@ static int init_with_device_already_interrupting(void *handle, void *ctx)
 	return t->register_status;
 }
 
-Test(ndis_register, R3_isr_runs_before_initialize_returns)
+Test(ndis_register, R3_isr_runs_before_initialize_returns, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	/* The line interrupts vCPU 0; initialize runs on vCPU 1. */
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.isr = r3_isr;
@@ -411,7 +415,6 @@ Test(ndis_register, R3_isr_runs_before_initialize_returns)
 	cr_assert(atomic_load(&r3.isr_saw_init_running));
 	WAIT_UNTIL(atomic_load(&r3.dpc_ran));
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }
 
 /* Message variant: the device sends as soon as it learns its address. */
@@ -425,13 +428,11 @@ static void r3_fire_in_init(struct tdrv *t)
 	atomic_store(&r3.isr_seen_in_init, SPIN_UNTIL(atomic_load(&r3.isr_ran)));
 }
 
-Test(ndis_register, R3_message_isr_runs_before_initialize_returns)
+Test(ndis_register, R3_message_isr_runs_before_initialize_returns, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[1] = {0};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, vcpus, NULL);
 	t.isr = r3_isr;
 	t.dpc = r3_dpc;
@@ -441,17 +442,14 @@ Test(ndis_register, R3_message_isr_runs_before_initialize_returns)
 		  "the message ISR did not run while MiniportInitializeEx was still running");
 	WAIT_UNTIL(atomic_load(&r3.dpc_ran));
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ R4 */
 
-Test(ndis_register, R4_msi_capable_driver_may_be_granted_a_line)
+Test(ndis_register, R4_msi_capable_driver_may_be_granted_a_line, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.msi_supported = TRUE;
 	tdrv_start(&t, 1);
@@ -463,7 +461,6 @@ Test(ndis_register, R4_msi_capable_driver_may_be_granted_a_line)
 	cr_assert_eq(atomic_load(&t.line_isr_calls), 1);
 	cr_assert_eq(atomic_load(&t.msg_isr_calls), 0, "a line grant called the message ISR");
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }
 
 #define R4_MSGS 3
@@ -492,15 +489,13 @@ static void r4_check_at_halt(struct tdrv *t)
 			 memcmp(r4.table->MessageInfo, r4.snapshot, sizeof(r4.snapshot)) == 0);
 }
 
-Test(ndis_register, R4_message_table_describes_every_message_until_deregistration)
+Test(ndis_register, R4_message_table_describes_every_message_until_deregistration, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	int vcpus[R4_MSGS] = {1, 0, 1};
 	uint8_t irqls[R4_MSGS] = {5, 9, 7};
 	PIO_INTERRUPT_MESSAGE_INFO mi;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, R4_MSGS, vcpus, irqls);
 	t.isr = r4_isr;
 	t.in_halt = r4_check_at_halt;
@@ -544,15 +539,12 @@ Test(ndis_register, R4_message_table_describes_every_message_until_deregistratio
 	tdrv_stop(&t, 0);
 	cr_assert(atomic_load(&r4.unchanged_at_halt),
 		  "MessageInfoTable moved or changed before deregistration");
-	tenv_end(&e);
 }
 
-Test(ndis_register, R4_default_targets_are_message_modulo_vcpus)
+Test(ndis_register, R4_default_targets_are_message_modulo_vcpus, .init = env_3cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 3);
 	tenv_msi_adapter(&e, &t, 5, NULL, NULL);
 	tdrv_start(&t, 0);
 	for (unsigned i = 0; i < 5; i++) {
@@ -562,34 +554,27 @@ Test(ndis_register, R4_default_targets_are_message_modulo_vcpus)
 		cr_assert_eq(en->Irql, NDISRT_DEFAULT_MSI_IRQL);
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_register, R4_message_resources_without_MsiSupported_fail)
+Test(ndis_register, R4_message_resources_without_MsiSupported_fail, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, NULL, NULL);
 	t.msi_supported = FALSE;
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, tdrv_initialize, &t), NDIS_STATUS_FAILURE);
 	cr_assert_eq(t.chars.InterruptType, 0x77, "a failed registration wrote InterruptType");
 	cr_assert_eq(ndisrt_adapter_interrupt_kind(t.a), NDISRT_INTERRUPT_NONE);
-	tenv_end(&e);
 }
 
-Test(ndis_register, R4_no_interrupt_resource_fails_with_resources)
+Test(ndis_register, R4_no_interrupt_resource_fails_with_resources, .init = env_1cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	struct ndisrt_adapter_config cfg;
 
-	tenv_init(&e, 1);
 	ndisrt_adapter_config_init(&cfg, e.ic);
 	tenv_adapter(&e, &t, &cfg);
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, tdrv_initialize, &t), NDIS_STATUS_RESOURCES);
-	tenv_end(&e);
 }
 
 static struct {
@@ -605,28 +590,23 @@ static void register_again(struct tdrv *t)
 	conflict.second = NdisMRegisterInterruptEx(t->adapter_handle, t, &c, &h);
 }
 
-Test(ndis_register, R4_second_registration_conflicts)
+Test(ndis_register, R4_second_registration_conflicts, .init = env_1cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.in_init = register_again;
 	tdrv_start(&t, 0);
 	cr_assert_eq(conflict.second, NDIS_STATUS_RESOURCE_CONFLICT);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 /* ------------------------------------------------------------------ R5 */
 
-Test(ndis_register, R5_deregister_in_failed_initialize_releases_everything)
+Test(ndis_register, R5_deregister_in_failed_initialize_releases_everything, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, NULL, NULL);
 	t.fail_init = true;
 	t.deregister_on_failure = true;
@@ -636,7 +616,6 @@ Test(ndis_register, R5_deregister_in_failed_initialize_releases_everything)
 	t.fail_init = false;
 	tdrv_start(&t, 1);
 	tdrv_stop(&t, 1);
-	tenv_end(&e);
 }
 
 static void deregister_now(void *arg)
@@ -690,12 +669,10 @@ static void deregister_again(struct tdrv *t)
 	NdisMDeregisterInterruptEx(t->intr);
 }
 
-Test(ndis_register, R5_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_register, R5_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	t.after_dereg = deregister_again;
@@ -763,12 +740,10 @@ Test(ndis_register, D3_halt_from_initialize_without_deregister_bugchecks_0x7C_0D
 	cr_assert_fail("halt from initialize without deregistering did not bug check");
 }
 
-Test(ndis_register, D3_halt_and_failed_initialize_after_deregister_are_silent)
+Test(ndis_register, D3_halt_and_failed_initialize_after_deregister_are_silent, .init = env_1cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	t.fail_init = true;
 	t.deregister_on_failure = true;
@@ -776,5 +751,4 @@ Test(ndis_register, D3_halt_and_failed_initialize_after_deregister_are_silent)
 	t.fail_init = false;
 	tdrv_start(&t, 0);
 	ndisrt_adapter_halt(t.a, 0, tdrv_halt, &t, true);
-	tenv_end(&e);
 }

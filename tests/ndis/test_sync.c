@@ -14,6 +14,24 @@
 
 #define LINE_IRQL 6
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct tenv e;
+
+static void env_2cpu(void)
+{
+	tenv_init(&e, 2);
+}
+
+static void env_1cpu(void)
+{
+	tenv_init(&e, 1);
+}
+
+static void env_end(void)
+{
+	tenv_end(&e);
+}
+
 static int sync_ctx_token;
 
 static struct {
@@ -57,14 +75,12 @@ static void s1_calls(void *arg)
 	}
 }
 
-Test(ndis_sync, S1_runs_at_dirql_holding_the_isr_lock_and_returns_its_boolean)
+Test(ndis_sync, S1_runs_at_dirql_holding_the_isr_lock_and_returns_its_boolean, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	static const BOOLEAN ret[4] = {0x5A, FALSE, TRUE, 0xFF};
 	static const KIRQL from[4] = {PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL, LINE_IRQL};
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	s1.t = &t;
@@ -85,7 +101,6 @@ Test(ndis_sync, S1_runs_at_dirql_holding_the_isr_lock_and_returns_its_boolean)
 		cr_assert_eq(c.syncs, 4);
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 static void s1_sync_msg(void *arg)
@@ -96,13 +111,11 @@ static void s1_sync_msg(void *arg)
 	NdisMSynchronizeWithInterruptEx(t->intr, s1.msg, s1_routine, &sync_ctx_token);
 }
 
-Test(ndis_sync, S1_message_sync_takes_that_messages_lock_at_its_dirql)
+Test(ndis_sync, S1_message_sync_takes_that_messages_lock_at_its_dirql, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	uint8_t irqls[2] = {5, 9};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, NULL, irqls);
 	tdrv_start(&t, 0);
 	s1.t = &t;
@@ -117,16 +130,13 @@ Test(ndis_sync, S1_message_sync_takes_that_messages_lock_at_its_dirql)
 			      m, 1 - m);
 	}
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_sync, S1_sync_with_all_messages_takes_one_lock_at_unified_irql)
+Test(ndis_sync, S1_sync_with_all_messages_takes_one_lock_at_unified_irql, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	uint8_t irqls[2] = {5, 9};
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 2, NULL, irqls);
 	t.sync_all = TRUE;
 	tdrv_start(&t, 0);
@@ -141,7 +151,6 @@ Test(ndis_sync, S1_sync_with_all_messages_takes_one_lock_at_unified_irql)
 	cr_assert(atomic_load(&s1.held_lock));
 	cr_assert(atomic_load(&s1.held_other_lock));
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 static BOOLEAN nop_routine(NDIS_HANDLE ctx)
@@ -159,12 +168,10 @@ static void sync_above_dirql(void *arg)
 	ke_irql_lower(old);
 }
 
-Test(ndis_sync, S1_sync_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_sync, S1_sync_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF, NDISRT_VIOLATION_IRQL,
@@ -205,12 +212,10 @@ static void sync_null(void *arg)
 	NdisMSynchronizeWithInterruptEx(((struct tdrv *)arg)->intr, 0, NULL, NULL);
 }
 
-Test(ndis_sync, S1_null_routine_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_sync, S1_null_routine_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x9,
@@ -248,12 +253,10 @@ static void sync_after_deregister(struct tdrv *t)
 	NdisMSynchronizeWithInterruptEx(t->intr, 0, nop_routine, NULL);
 }
 
-Test(ndis_sync, S2_sync_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_sync, S2_sync_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	tdrv_start(&t, 0);
 	t.after_dereg = sync_after_deregister;
@@ -301,12 +304,10 @@ static void queue_after_deregister(struct tdrv *t)
 	NdisMQueueDpcEx(t->intr, 0, &ga, NULL);
 }
 
-Test(ndis_sync, S2_queue_dpc_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_sync, S2_queue_dpc_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	tdrv_start(&t, 0);
 	t.after_dereg = queue_after_deregister;

@@ -8,6 +8,19 @@
 #define LINE_IRQL 6
 #define TOTAL 100
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct tenv e;
+
+static void env_2cpu(void)
+{
+	tenv_init(&e, 2);
+}
+
+static void env_end(void)
+{
+	tenv_end(&e);
+}
+
 static int th_ctx;
 
 static struct {
@@ -74,13 +87,11 @@ static void th_expect(struct tenv *e, unsigned runs, ULONG max)
 	cr_assert_eq(atomic_load(&th.other_ctx), 0, "a re-run got another context");
 }
 
-Test(ndis_throttle, I9_100_nbls_at_8_per_dpc_take_13_runs)
+Test(ndis_throttle, I9_100_nbls_at_8_per_dpc_take_13_runs, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	struct ndisrt_interrupt_counters c;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	cr_assert_eq(ndisrt_adapter_set_max_nbls(t.a, 8), 0);
 	t.isr = th_isr;
@@ -95,15 +106,12 @@ Test(ndis_throttle, I9_100_nbls_at_8_per_dpc_take_13_runs)
 	cr_assert_eq(c.dpc_reruns, 12);
 	tdrv_assert_good(&t);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_throttle, I9_line_based_dpc_is_throttled_the_same_way)
+Test(ndis_throttle, I9_line_based_dpc_is_throttled_the_same_way, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_line_adapter(&e, &t, LINE_IRQL, 2);
 	ndisrt_adapter_set_max_nbls(t.a, 8);
 	t.isr = th_isr;
@@ -114,7 +122,6 @@ Test(ndis_throttle, I9_line_based_dpc_is_throttled_the_same_way)
 	th_expect(&e, 13, 8);
 	cr_assert_eq(atomic_load(&th.first_vcpu), 1);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
 static void th_queue_with_context(void *arg)
@@ -126,12 +133,10 @@ static void th_queue_with_context(void *arg)
 	NdisMQueueDpcEx(t->intr, 0, &ga, &th_ctx);
 }
 
-Test(ndis_throttle, O7_reruns_stay_on_the_same_vcpu_with_the_same_context)
+Test(ndis_throttle, O7_reruns_stay_on_the_same_vcpu_with_the_same_context, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	ndisrt_adapter_set_max_nbls(t.a, 8);
 	t.dpc = th_dpc;
@@ -142,16 +147,13 @@ Test(ndis_throttle, O7_reruns_stay_on_the_same_vcpu_with_the_same_context)
 	cr_assert_eq(atomic_load(&th.first_vcpu), 1);
 	cr_assert_eq(atomic_load(&th.first_ctx), &th_ctx);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_throttle, I9_indicate_all_nbls_takes_one_run)
+Test(ndis_throttle, I9_indicate_all_nbls_takes_one_run, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 	struct ndisrt_adapter_config cfg;
 
-	tenv_init(&e, 2);
 	ndisrt_adapter_config_init(&cfg, e.ic);
 	cfg.nr_messages = 1;
 	cfg.max_nbls_to_indicate = NDISRT_INDICATE_ALL_NBLS;
@@ -164,15 +166,12 @@ Test(ndis_throttle, I9_indicate_all_nbls_takes_one_run)
 	tdrv_fire(&t, 0);
 	th_expect(&e, 1, NDIS_INDICATE_ALL_NBLS);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }
 
-Test(ndis_throttle, I9_default_limit_is_64)
+Test(ndis_throttle, I9_default_limit_is_64, .init = env_2cpu, .fini = env_end)
 {
-	struct tenv e;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
 	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
 	t.isr = th_isr;
 	t.dpc = th_dpc;
@@ -181,5 +180,4 @@ Test(ndis_throttle, I9_default_limit_is_64)
 	tdrv_fire(&t, 0);
 	th_expect(&e, 2, NDISRT_DEFAULT_MAX_NBLS);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
 }

@@ -9,6 +9,24 @@
 
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct t5env e;
+
+static void env_1cpu(void)
+{
+	t5env_init(&e, 1, 0);
+}
+
+static void env_2cpu_irq_on_1(void)
+{
+	t5env_init(&e, 2, 0x2);
+}
+
+static void env_end(void)
+{
+	t5env_end(&e);
+}
+
 /* --------------------------------------------------------------- L1 */
 
 static void register_again(struct t5 *t)
@@ -19,12 +37,10 @@ static void register_again(struct t5 *t)
 	NdisMRegisterInterrupt(&other, t->handle, v, v, TRUE, TRUE, NdisInterruptLevelSensitive);
 }
 
-Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.in_halt = register_again;
 	t5_start(&e, &t, 0);
@@ -33,12 +49,10 @@ Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHE
 	t5_stop(&t);
 }
 
-Test(ndis5_isr, L1_register_before_set_attributes_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L1_register_before_set_attributes_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.skip_attributes = true;
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_NO_ATTRIBUTES, 0, 0,
@@ -54,12 +68,10 @@ static void raise_then_register(struct t5 *t)
 	register_again(t);
 }
 
-Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.in_init = raise_then_register;
@@ -67,12 +79,10 @@ Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT
 	t5_start(&e, &t, 0);
 }
 
-Test(ndis5_isr, L1_register_fills_the_interrupt_object_drivers_see)
+Test(ndis5_isr, L1_register_fills_the_interrupt_object_drivers_see, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
 	cr_assert_eq(t.register_status, NDIS_STATUS_SUCCESS);
@@ -85,7 +95,6 @@ Test(ndis5_isr, L1_register_fills_the_interrupt_object_drivers_see)
 	WAIT_UNTIL(atomic_load(&t.dpc_calls) == 1);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 Test(ndis5_isr, L1_shared_or_request_isr_without_isr_handler_fails)
@@ -102,12 +111,10 @@ Test(ndis5_isr, L1_shared_or_request_isr_without_isr_handler_fails)
 	t5env_end(&e);
 }
 
-Test(ndis5_isr, L1_exclusive_claim_conflicts_with_any_other_registration)
+Test(ndis5_isr, L1_exclusive_claim_conflicts_with_any_other_registration, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 a, b, c, d;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&a, 0);
 	a.shared = FALSE;
 	t5_start(&e, &a, 0);
@@ -123,15 +130,12 @@ Test(ndis5_isr, L1_exclusive_claim_conflicts_with_any_other_registration)
 	cr_assert_neq(t5_try_start(&e, &d, 0), 0);
 	cr_assert_eq(d.register_status, NDIS_STATUS_RESOURCE_CONFLICT, "exclusive after shared");
 	t5_stop(&c);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L1_wrong_vector_or_latched_mode_fails)
+Test(ndis5_isr, L1_wrong_vector_or_latched_mode_fails, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t, u;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.vector_override = intc_line_vector(e.line) + 1;
 	cr_assert_neq(t5_try_start(&e, &t, 0), 0);
@@ -140,17 +144,14 @@ Test(ndis5_isr, L1_wrong_vector_or_latched_mode_fails)
 	u.mode = NdisInterruptLatched;
 	cr_assert_neq(t5_try_start(&e, &u, 0), 0);
 	cr_assert_eq(u.register_status, NDIS_STATUS_FAILURE, "VN-1's INTx is level-sensitive");
-	t5env_end(&e);
 }
 
 /* --------------------------------------------------------------- L2 */
 
-Test(ndis5_isr, L2_request_isr_calls_isr_not_disable)
+Test(ndis5_isr, L2_request_isr_calls_isr_not_disable, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.shared = FALSE;
 	t5_start(&e, &t, 0);
@@ -160,15 +161,12 @@ Test(ndis5_isr, L2_request_isr_calls_isr_not_disable)
 	cr_assert_eq(atomic_load(&t.disable_calls), 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L2_without_request_isr_calls_disable_instead_of_isr)
+Test(ndis5_isr, L2_without_request_isr_calls_disable_instead_of_isr, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.request_isr = FALSE;
 	t.shared = FALSE;
@@ -181,15 +179,12 @@ Test(ndis5_isr, L2_without_request_isr_calls_disable_instead_of_isr)
 	cr_assert_eq(atomic_load(&t.disable_calls), 3);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L2_shared_line_calls_isr_even_without_request_isr)
+Test(ndis5_isr, L2_shared_line_calls_isr_even_without_request_isr, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.request_isr = FALSE;
 	t.shared = TRUE;
@@ -200,7 +195,6 @@ Test(ndis5_isr, L2_shared_line_calls_isr_even_without_request_isr)
 	cr_assert_eq(atomic_load(&t.disable_calls), 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 static void fire_and_wait_isr(struct t5 *t)
@@ -211,12 +205,10 @@ static void fire_and_wait_isr(struct t5 *t)
 	t5check(t, SPIN_UNTIL(atomic_load(&t->isr_calls) > before), "no ISR in init/halt");
 }
 
-Test(ndis5_isr, L2_interrupt_during_initialize_and_halt_calls_isr_regardless_of_request_isr)
+Test(ndis5_isr, L2_interrupt_during_initialize_and_halt_calls_isr_regardless_of_request_isr, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 2, 0x2);
 	t5_init(&t, 0);
 	t.request_isr = FALSE;
 	t.shared = FALSE;
@@ -229,7 +221,6 @@ Test(ndis5_isr, L2_interrupt_during_initialize_and_halt_calls_isr_regardless_of_
 	cr_assert_eq(atomic_load(&t.isr_calls), 2);
 	cr_assert_eq(atomic_load(&t.disable_calls), 0);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* --------------------------------------------------------------- L3 */
@@ -248,12 +239,10 @@ static void isr_not_mine_but_queue(struct t5 *t, PBOOLEAN recognized, PBOOLEAN q
 	*queue = TRUE;
 }
 
-Test(ndis5_isr, L3_recognized_and_queue_runs_handle_interrupt)
+Test(ndis5_isr, L3_recognized_and_queue_runs_handle_interrupt, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
 	t5_fire(&t);
@@ -261,15 +250,12 @@ Test(ndis5_isr, L3_recognized_and_queue_runs_handle_interrupt)
 	cr_assert_lt(t5_find(EV_ISR, 0, 0), t5_find(EV_DPC_START, 0, 0));
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L3_recognized_without_queue_runs_nothing)
+Test(ndis5_isr, L3_recognized_without_queue_runs_nothing, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.isr = isr_recognize_no_queue;
 	t5_start(&e, &t, 0);
@@ -279,15 +265,12 @@ Test(ndis5_isr, L3_recognized_without_queue_runs_nothing)
 	cr_assert_eq(atomic_load(&t.dpc_calls), 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L3_not_recognized_runs_nothing_whatever_queue_says)
+Test(ndis5_isr, L3_not_recognized_runs_nothing_whatever_queue_says, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.isr = isr_not_mine_but_queue;
 	t5_start(&e, &t, 0);
@@ -298,16 +281,13 @@ Test(ndis5_isr, L3_not_recognized_runs_nothing_whatever_queue_says)
 	cr_assert_eq(t5_stats(&t).dpc_requests, 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L3_disable_path_always_queues_handle_interrupt_after_disable)
+Test(ndis5_isr, L3_disable_path_always_queues_handle_interrupt_after_disable, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	int dis, dpc, en;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.request_isr = FALSE;
 	t.shared = FALSE;
@@ -322,7 +302,6 @@ Test(ndis5_isr, L3_disable_path_always_queues_handle_interrupt_after_disable)
 	cr_assert_eq(atomic_load(&t.dpc_calls), 1);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* An ISR that writes only *InterruptRecognized. */
@@ -333,12 +312,10 @@ static void isr_half(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
 	*recognized = TRUE;
 }
 
-Test(ndis5_isr, L3_isr_leaving_an_output_unset_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L3_isr_leaving_an_output_unset_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.isr = isr_half;
 	t5_start(&e, &t, 0);
@@ -349,12 +326,10 @@ Test(ndis5_isr, L3_isr_leaving_an_output_unset_bugchecks, .exit_code = KE_BUGCHE
 
 /* --------------------------------------------------------------- L4 */
 
-Test(ndis5_isr, L4_no_handle_interrupt_while_initialize_runs)
+Test(ndis5_isr, L4_no_handle_interrupt_while_initialize_runs, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.in_init = fire_and_wait_isr;
 	t5_start(&e, &t, 0);
@@ -365,7 +340,6 @@ Test(ndis5_isr, L4_no_handle_interrupt_while_initialize_runs)
 	cr_assert_eq(t5_stats(&t).dpc_suppressed, 1);
 	t5_stop(&t);
 	t5_assert_good(&t); /* HandleInterrupt never saw in_init */
-	t5env_end(&e);
 }
 
 static atomic_uint l4_release;
@@ -383,13 +357,12 @@ static void *halt_thread(void *arg)
 	return NULL;
 }
 
-Test(ndis5_isr, L4_halt_waits_for_a_running_handle_interrupt_and_queues_none)
+Test(ndis5_isr, L4_halt_waits_for_a_running_handle_interrupt_and_queues_none, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	pthread_t th;
 
-	t5env_init(&e, 2, 0x2); /* interrupts on vCPU 1, halt on vCPU 0 */
+	/* interrupts on vCPU 1, halt on vCPU 0 */
 	t5_init(&t, 0);
 	t.dpc = dpc_wait_release;
 	t.in_halt = fire_and_wait_isr;
@@ -404,18 +377,15 @@ Test(ndis5_isr, L4_halt_waits_for_a_running_handle_interrupt_and_queues_none)
 	cr_assert_eq(atomic_load(&t.dpc_calls), 1, "the interrupt during halt queued nothing");
 	cr_assert_eq(atomic_load(&t.isr_calls), 2);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* --------------------------------------------------------------- L5 */
 
-Test(ndis5_isr, L5_enable_interrupt_after_handle_interrupt_at_dispatch_same_vcpu)
+Test(ndis5_isr, L5_enable_interrupt_after_handle_interrupt_at_dispatch_same_vcpu, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	int end, en;
 
-	t5env_init(&e, 2, 0x2);
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
 	t5_fire(&t);
@@ -427,7 +397,6 @@ Test(ndis5_isr, L5_enable_interrupt_after_handle_interrupt_at_dispatch_same_vcpu
 	cr_assert_eq(t5_evs[en].vcpu, t5_evs[end].vcpu);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 static atomic_uint l5_once;
@@ -445,12 +414,11 @@ static void enable_fires(struct t5 *t)
 		"MiniportISR could not preempt MiniportEnableInterrupt");
 }
 
-Test(ndis5_isr, L5_enable_interrupt_is_preemptible_by_the_isr)
+Test(ndis5_isr, L5_enable_interrupt_is_preemptible_by_the_isr, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0); /* same vCPU: only preemption lets the ISR in */
+	/* same vCPU: only preemption lets the ISR in */
 	t5_init(&t, 0);
 	t.enable = enable_fires;
 	t5_start(&e, &t, 0);
@@ -459,7 +427,6 @@ Test(ndis5_isr, L5_enable_interrupt_is_preemptible_by_the_isr)
 	cr_assert_eq(atomic_load(&t.isr_calls), 2);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 Test(ndis5_isr, L5_no_enable_handler_no_call)
@@ -499,12 +466,10 @@ static void isr_note_dpc(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
 	t5_default_isr(t, recognized, queue);
 }
 
-Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_during_it)
+Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_during_it, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 2, 0x2);
 	t5_init(&t, 0);
 	t.dpc = dpc_wait_l6;
 	t.isr = isr_note_dpc;
@@ -524,7 +489,6 @@ Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_d
 	cr_assert_eq(atomic_load(&l6_isr_during_dpc), 3, "ISR preempts HandleInterrupt (SMP)");
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* --------------------------------------------------------------- L7 */
@@ -551,12 +515,11 @@ static void run_send(struct t5env *e, struct t5 *t)
 	cr_assert_eq(ndisrt_ndis5_nic_send(t->nic, 0, frames, lens, 1), 1);
 }
 
-Test(ndis5_isr, L7_serialized_miniport_handle_interrupt_never_overlaps_send)
+Test(ndis5_isr, L7_serialized_miniport_handle_interrupt_never_overlaps_send, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 2, 0x2); /* send on vCPU 0, interrupt and DPC on vCPU 1 */
+	/* send on vCPU 0, interrupt and DPC on vCPU 1 */
 	t5_init(&t, 0);
 	t.send = send_fires_and_waits;
 	t5_start(&e, &t, 0);
@@ -565,15 +528,12 @@ Test(ndis5_isr, L7_serialized_miniport_handle_interrupt_never_overlaps_send)
 	cr_assert_eq(t5_stats(&t).send_completed, 1);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L7_deserialized_miniport_handle_interrupt_may_run_during_send)
+Test(ndis5_isr, L7_deserialized_miniport_handle_interrupt_may_run_during_send, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 2, 0x2);
 	t5_init(&t, 0);
 	t.deserialize = true;
 	t.send = send_fires_and_waits;
@@ -582,7 +542,6 @@ Test(ndis5_isr, L7_deserialized_miniport_handle_interrupt_may_run_during_send)
 	WAIT_UNTIL(atomic_load(&t.dpc_calls) == 1);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* --------------------------------------------------------------- L8 */
@@ -682,12 +641,10 @@ static void l8_sync_at_high(void *arg)
 	NdisMSynchronizeWithInterrupt(&t->intr, (PVOID)l8_nop, NULL);
 }
 
-Test(ndis5_isr, L8_synchronize_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L8_synchronize_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT_NDIS5_DDI_SYNCHRONIZE);
@@ -725,12 +682,10 @@ static void raise_and_deregister(struct t5 *t)
 	NdisMDeregisterInterrupt(&t->intr);
 }
 
-Test(ndis5_isr, L9_deregister_above_passive_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L9_deregister_above_passive_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.in_halt = raise_and_deregister;
 	t5_start(&e, &t, 0);
@@ -743,12 +698,10 @@ static void sync_after_dereg(struct t5 *t)
 	NdisMSynchronizeWithInterrupt(&t->intr, (PVOID)l8_nop, NULL);
 }
 
-Test(ndis5_isr, L9_synchronize_after_deregister_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L9_synchronize_after_deregister_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.after_dereg = sync_after_dereg;
 	t5_start(&e, &t, 0);
@@ -761,12 +714,10 @@ static void deregister_twice(struct t5 *t)
 	NdisMDeregisterInterrupt(&t->intr);
 }
 
-Test(ndis5_isr, L9_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_isr, L9_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.after_dereg = deregister_twice;
 	t5_start(&e, &t, 0);
@@ -783,12 +734,10 @@ static void fire_after_dereg(struct t5 *t)
 	intc_source_set(&t->src, false);
 }
 
-Test(ndis5_isr, L9_nothing_of_the_interrupt_runs_after_deregister)
+Test(ndis5_isr, L9_nothing_of_the_interrupt_runs_after_deregister, .init = env_2cpu_irq_on_1, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 2, 0x2);
 	t5_init(&t, 0);
 	t.after_dereg = fire_after_dereg;
 	t5_start(&e, &t, 0);
@@ -796,21 +745,17 @@ Test(ndis5_isr, L9_nothing_of_the_interrupt_runs_after_deregister)
 	cr_assert_eq(atomic_load(&t.isr_calls), 0);
 	cr_assert_eq(atomic_load(&t.dpc_calls), 0);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L9_deregister_from_a_failing_initialize_is_allowed)
+Test(ndis5_isr, L9_deregister_from_a_failing_initialize_is_allowed, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.fail_init = true;
 	t.deregister_on_failure = true;
 	cr_assert_neq(t5_try_start(&e, &t, 0), 0);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 Test(ndis5_isr, L9_initialize_failing_without_deregister_bugchecks_0x7c_0x0b,
@@ -857,13 +802,11 @@ static void isr_late_dismiss(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
 	*queue = TRUE;
 }
 
-Test(ndis5_isr, L10_level_interrupt_not_dismissed_is_taken_again)
+Test(ndis5_isr, L10_level_interrupt_not_dismissed_is_taken_again, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	struct intc_line_stats ls;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.isr = isr_late_dismiss;
 	atomic_store(&l10_left, 4);
@@ -877,15 +820,12 @@ Test(ndis5_isr, L10_level_interrupt_not_dismissed_is_taken_again)
 	cr_assert_eq(ls.reassertions, 3, "re-requested at EOI while still asserted");
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
-Test(ndis5_isr, L10_shared_line_each_isr_claims_only_its_own)
+Test(ndis5_isr, L10_shared_line_each_isr_claims_only_its_own, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 a, b;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&a, 0);
 	t5_init(&b, 1);
 	t5_start(&e, &a, 0);
@@ -904,5 +844,4 @@ Test(ndis5_isr, L10_shared_line_each_isr_claims_only_its_own)
 	t5_stop(&b);
 	t5_assert_good(&a);
 	t5_assert_good(&b);
-	t5env_end(&e);
 }
