@@ -10,6 +10,19 @@
 
 #define E1000_SO NDISRT_DRIVER_DIR "/e1000.so"
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct th t;
+
+static void host_2cpu(void)
+{
+	th_init(&t, 2);
+}
+
+static void host_end(void)
+{
+	th_fini(&t);
+}
+
 /*
  * What the test reads back, from the 82540EM manual (the model itself is
  * reached only through hw/device.h): register offsets in BAR 0 (SDM 13.3) and
@@ -117,12 +130,10 @@ Test(host_e1000, shared_line_each_isr_claims_its_own_2_vcpus, .timeout = 120)
 }
 
 /* The driver took the MAC from the EEPROM and programmed ITR, IMS and RA[0]. */
-Test(host_e1000, mac_from_eeprom_itr_and_mask_programmed)
+Test(host_e1000, mac_from_eeprom_itr_and_mask_programmed, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct ndisrt_nic_attributes a;
 
-	th_init(&t, 2);
 	th_load(&t, E1000_SO);
 	e1000_pair(&t);
 	for (unsigned i = 0; i < 2; i++) {
@@ -138,16 +149,13 @@ Test(host_e1000, mac_from_eeprom_itr_and_mask_programmed)
 		cr_expect(reg(&t, i, E1000_STATUS) & E1000_STATUS_LU, "the driver set SLU");
 		cr_expect(hw_device_stat(t.dev[i], "eeprom_reads", NULL) >= 64, "checksum read");
 	}
-	th_fini(&t);
 }
 
 /* Cable out, cable in: LSC interrupts, and NdisMIndicateStatus reports both. */
-Test(host_e1000, link_change_indicated_through_lsc)
+Test(host_e1000, link_change_indicated_through_lsc, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	unsigned long before;
 
-	th_init(&t, 2);
 	th_load(&t, E1000_SO);
 	e1000_pair(&t);
 	cr_assert(ndisrt_nic_link_up(t.nic[1], NULL));
@@ -159,7 +167,6 @@ Test(host_e1000, link_change_indicated_through_lsc)
 	WAIT_UNTIL(atomic_load(&t.st[1].count) == before + 2);
 	cr_expect(ndisrt_nic_link_up(t.nic[1], NULL), "NDIS_STATUS_MEDIA_CONNECT");
 	cr_expect_eq(atomic_load(&t.st[0].count), 0, "the other NIC saw nothing");
-	th_fini(&t);
 }
 
 /*
@@ -167,16 +174,14 @@ Test(host_e1000, link_change_indicated_through_lsc)
  * completes on the ring; MiniportHalt still gives every packet back and
  * frees what it allocated (no bug check).
  */
-Test(host_e1000, halt_after_surprise_removal_returns_every_packet)
+Test(host_e1000, halt_after_surprise_removal_returns_every_packet, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct wire_gen_config g = th_gen(100, 1);
 	static uint8_t bufs[8][2048];
 	const void *frames[8];
 	size_t lens[8];
 	struct ndisrt_nic_stats s;
 
-	th_init(&t, 2);
 	th_load(&t, E1000_SO);
 	e1000_pair(&t);
 	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_SURPRISE_REMOVE, 0), 0);
@@ -189,5 +194,4 @@ Test(host_e1000, halt_after_surprise_removal_returns_every_packet)
 	cr_expect_eq(s.send_completed, 0, "nothing completes on a removed device");
 	ndisrt_nic_halt(t.nic[0]);
 	t.nic[0] = NULL;
-	th_fini(&t);
 }

@@ -9,6 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct th t;
+
+static void host_2cpu(void)
+{
+	th_init(&t, 2);
+}
+
+static void host_end(void)
+{
+	th_fini(&t);
+}
+
 static void expect_load_error(const char *path, const char *want)
 {
 	struct th t;
@@ -24,13 +37,11 @@ static void expect_load_error(const char *path, const char *want)
 	th_fini(&t);
 }
 
-Test(host_load, loads_both_sample_drivers)
+Test(host_load, loads_both_sample_drivers, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct ndisrt_driver *d2;
 	unsigned major, minor;
 
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	ndisrt_driver_version(t.drv, &major, &minor);
 	cr_assert_eq(major, 6);
@@ -41,7 +52,6 @@ Test(host_load, loads_both_sample_drivers)
 	cr_assert_eq(major * 100 + minor, 620);
 	cr_assert_geq(ndisrt_link_ddi_symbols(), 45, "the DDI table");
 	ndisrt_driver_unload(d2);
-	th_fini(&t);
 }
 
 Test(host_load, not_a_shared_object)
@@ -90,12 +100,10 @@ Test(host_load, bad_characteristics_are_refused)
 			  "DriverEntry failed with NDIS_STATUS_BAD_CHARACTERISTICS (0xC0010005)");
 }
 
-Test(host_load, test_driver_starts_and_halts)
+Test(host_load, test_driver_starts_and_halts, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct ndisrt_nic_attributes at;
 
-	th_init(&t, 2);
 	th_load(&t, TDRV("ok"));
 	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
@@ -104,16 +112,13 @@ Test(host_load, test_driver_starts_and_halts)
 	cr_assert_eq(at.mtu, 1500);
 	cr_assert(at.pm_capabilities);
 	cr_assert_eq(at.supported_oids, 1);
-	th_fini(&t);
 }
 
-Test(host_load, initialize_failure_is_reported)
+Test(host_load, initialize_failure_is_reported, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct ndisrt_nic_config cfg;
 	struct ndisrt_nic *n = (struct ndisrt_nic *)1;
 
-	th_init(&t, 2);
 	th_load(&t, TDRV("init_fails"));
 	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	ndisrt_nic_config_init(&cfg, t.dev[0]);
@@ -129,23 +134,19 @@ Test(host_load, initialize_failure_is_reported)
 	ndisrt_driver_unload(t.drv);
 	th_load(&t, TDRV("ok"));
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
-	th_fini(&t);
 }
 
-Test(host_load, irq_mode_must_match_the_device)
+Test(host_load, irq_mode_must_match_the_device, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
 	struct ndisrt_nic_config cfg;
 	struct ndisrt_nic *n;
 
-	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	ndisrt_nic_config_init(&cfg, t.dev[0]);
 	cfg.irq = NDISRT_IRQ_MSIX;
 	cr_assert_eq(ndisrt_nic_start(t.drv, &cfg, &n, t.err, sizeof(t.err)), -1);
 	cr_assert_not_null(strstr(t.err, "MSI-X"), "%s", t.err);
-	th_fini(&t);
 }
 
 /* --------------------------------------------------- driver faults */

@@ -14,6 +14,19 @@
 #define TDEVDRV_SO NDISRT_TDRV_DIR "/tdevdrv.so"
 #define ROUNDS 50u
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct th t;
+
+static void host_2cpu(void)
+{
+	th_init(&t, 2);
+}
+
+static void host_end(void)
+{
+	th_fini(&t);
+}
+
 static void setup(void)
 {
 	int rc = hw_device_model_register(&tdev_model);
@@ -64,11 +77,8 @@ static void raise_and_expect(struct hw_device *d, unsigned nr_msgs)
 	}
 }
 
-Test(host_tdev, msix_interrupts_travel_device_to_isr_to_dpc)
+Test(host_tdev, msix_interrupts_travel_device_to_isr_to_dpc, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, TDEVDRV_SO);
 	th_dev_model(&t, "tdev", 0, HW_IRQ_MSIX, 4, false);
 	cr_assert_eq(hw_device_hook_add(t.dev[0], count_cause_reads, NULL), 0);
@@ -79,28 +89,20 @@ Test(host_tdev, msix_interrupts_travel_device_to_isr_to_dpc)
 		cr_expect_eq(stat(t.dev[0], "msgs_pended", m), 0);
 	}
 	cr_expect_geq(atomic_load(&cause_reads), 4 * ROUNDS, "the access hook saw the ISRs' reads");
-	th_fini(&t);
 }
 
-Test(host_tdev, line_interrupts_travel_device_to_isr_to_dpc)
+Test(host_tdev, line_interrupts_travel_device_to_isr_to_dpc, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, TDEVDRV_SO);
 	th_dev_model(&t, "tdev", 0, HW_IRQ_LINE, 0, false);
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
 	raise_and_expect(t.dev[0], 1);
 	cr_expect_eq(hw_device_stat(t.dev[0], "line_assertions", NULL), ROUNDS);
-	th_fini(&t);
 }
 
 /* A dropped message is lost; the next one carries both causes' worth of work. */
-Test(host_tdev, dropped_message_fault_knob_loses_one_signal)
+Test(host_tdev, dropped_message_fault_knob_loses_one_signal, .init = host_2cpu, .fini = host_end)
 {
-	struct th t;
-
-	th_init(&t, 2);
 	th_load(&t, TDEVDRV_SO);
 	th_dev_model(&t, "tdev", 0, HW_IRQ_MSIX, 2, false);
 	th_nic(&t, 0, NDISRT_IRQ_MSIX, 2, 0);
@@ -111,7 +113,6 @@ Test(host_tdev, dropped_message_fault_knob_loses_one_signal)
 	WAIT_UNTIL(stat(t.dev[0], "dpcs", 1) == 1);
 	cr_expect_eq(stat(t.dev[0], "isr_acks", 1), 1, "one ISR took the cause");
 	cr_expect_eq(hw_dev_fault(t.dev[0], HW_FAULT_LINK, 0), -EOPNOTSUPP, "tdev has no link");
-	th_fini(&t);
 }
 
 /* A recording sink: what the device signals when hosting does not own it. */
@@ -136,12 +137,10 @@ static const struct hw_irq_sink_ops rec_ops = {.line_set = rec_line_set,
 					       .msi_write = rec_msi_write};
 
 /* Hosting owns the pin from start to halt; the halt gives back what the caller attached. */
-Test(host_tdev, halt_gives_back_the_callers_interrupt_sink)
+Test(host_tdev, halt_gives_back_the_callers_interrupt_sink, .init = host_2cpu, .fini = host_end)
 {
 	struct rec rec = {0};
-	struct th t;
 
-	th_init(&t, 2);
 	th_load(&t, TDEVDRV_SO);
 	th_dev_model(&t, "tdev", 0, HW_IRQ_LINE, 0, false);
 	hw_dev_set_sink(t.dev[0], (struct hw_irq_sink){.ops = &rec_ops, .ctx = &rec});
@@ -156,5 +155,4 @@ Test(host_tdev, halt_gives_back_the_callers_interrupt_sink)
 	cr_expect_eq(hw_dev_sink(t.dev[0]).ops, &rec_ops);
 	tdev_raise(t.dev[0], 0);
 	cr_expect_eq(atomic_load(&rec.rises), 1, "the caller's sink hears the device again");
-	th_fini(&t);
 }

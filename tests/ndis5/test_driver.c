@@ -12,6 +12,24 @@
 
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct t5env e;
+
+static void env_1cpu(void)
+{
+	t5env_init(&e, 1, 0);
+}
+
+static void env_2cpu(void)
+{
+	t5env_init(&e, 2, 0);
+}
+
+static void env_end(void)
+{
+	t5env_end(&e);
+}
+
 /* ------------------------------------------------------ registration */
 
 static NDIS_STATUS reg_status[8];
@@ -57,15 +75,13 @@ static NTSTATUS entry_checks(PVOID driver_object, PVOID registry_path)
 	return reg_status[5];
 }
 
-Test(ndis5_driver, S14_9_register_miniport_checks_version_length_and_handlers)
+Test(ndis5_driver, S14_9_register_miniport_checks_version_length_and_handlers, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct ndisrt_ndis5_driver *d;
 	unsigned major, minor;
 	int object;
 	char err[256];
 
-	t5env_init(&e, 1, 0);
 	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_checks, &object, &d, err, sizeof(err)), 0,
 		     "%s", err);
 	cr_assert_eq(reg_status[0], NDIS_STATUS_BAD_VERSION, "NDIS 6 characteristics");
@@ -77,7 +93,6 @@ Test(ndis5_driver, S14_9_register_miniport_checks_version_length_and_handlers)
 	ndisrt_ndis5_driver_version(d, &major, &minor);
 	cr_assert_eq(major * 10 + minor, 40);
 	ndisrt_ndis5_driver_free(d);
-	t5env_end(&e);
 }
 
 static NTSTATUS entry_bad_wrapper(PVOID driver_object, PVOID registry_path)
@@ -111,21 +126,18 @@ static NTSTATUS entry_no_registration(PVOID driver_object, PVOID registry_path)
 	return STATUS_SUCCESS;
 }
 
-Test(ndis5_driver, S14_9_driver_entry_without_registration_is_an_error)
+Test(ndis5_driver, S14_9_driver_entry_without_registration_is_an_error, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct ndisrt_ndis5_driver *d = (void *)1;
 	int object;
 	char err[256];
 
-	t5env_init(&e, 1, 0);
 	cr_assert_eq(
 	    ndisrt_ndis5_driver_entry(e.m, entry_no_registration, &object, &d, err, sizeof(err)),
 	    -1);
 	cr_assert_null(d);
 	cr_assert_not_null(strstr(err, "NdisMRegisterMiniport"), "%s", err);
 	ndisrt_ndis5_driver_forget(&object);
-	t5env_end(&e);
 }
 
 /* --------------------------------------------- initialize: the medium */
@@ -154,9 +166,8 @@ static NTSTATUS entry_wrong_medium(PVOID driver_object, PVOID registry_path)
 	return NdisMRegisterMiniport(w, &c, sizeof(c));
 }
 
-Test(ndis5_driver, S14_initialize_selecting_a_medium_not_offered_fails_the_start)
+Test(ndis5_driver, S14_initialize_selecting_a_medium_not_offered_fails_the_start, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct ndisrt_ndis5_driver *d;
 	struct ndisrt_ndis5_nic *n = NULL;
 	struct ndisrt_ndis5_nic_config cfg;
@@ -164,7 +175,6 @@ Test(ndis5_driver, S14_initialize_selecting_a_medium_not_offered_fails_the_start
 	int object;
 	char err[256];
 
-	t5env_init(&e, 1, 0);
 	cr_assert_eq(
 	    ndisrt_ndis5_driver_entry(e.m, entry_wrong_medium, &object, &d, err, sizeof(err)), 0);
 	t5_init(&t, 0);
@@ -179,7 +189,6 @@ Test(ndis5_driver, S14_initialize_selecting_a_medium_not_offered_fails_the_start
 	cr_assert_eq(atomic_load(&t.running_halt), 0);
 	t5_assert_good(&t);
 	ndisrt_ndis5_driver_free(d);
-	t5env_end(&e);
 }
 
 /* ---------------------------------------------------- attributes */
@@ -422,9 +431,8 @@ static void *query_thread(void *arg)
 	return NULL;
 }
 
-Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete)
+Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete, .init = env_2cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	struct ndisrt_ndis5_driver *d;
 	struct ndisrt_ndis5_nic_config cfg;
@@ -433,7 +441,6 @@ Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete
 	int object;
 	char err[256];
 
-	t5env_init(&e, 2, 0);
 	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_query, &object, &d, err, sizeof(err)),
 		     0);
 	t5_init(&t, 0);
@@ -449,7 +456,6 @@ Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete
 	cr_assert_eq(q.value, 0x5A5A);
 	t5_stop(&t);
 	ndisrt_ndis5_driver_free(d);
-	t5env_end(&e);
 }
 
 static void complete_nothing(void *arg)

@@ -9,6 +9,19 @@
 
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 
+/* The environment every test below starts from (Criterion fixtures). */
+static struct t5env e;
+
+static void env_1cpu(void)
+{
+	t5env_init(&e, 1, 0);
+}
+
+static void env_end(void)
+{
+	t5env_end(&e);
+}
+
 struct io_env {
 	struct t5env e;
 	struct t5 t;
@@ -259,12 +272,10 @@ static void claim_outside_resource(struct t5 *t)
 	t5check(t, off == NULL, "PortOffset NULL on failure");
 }
 
-Test(ndis5_io, S17_register_port_range_outside_the_resource_conflicts)
+Test(ndis5_io, S17_register_port_range_outside_the_resource_conflicts, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.dev = t5env_vn1(&e, &t.src);
@@ -272,7 +283,6 @@ Test(ndis5_io, S17_register_port_range_outside_the_resource_conflicts)
 	t5_start(&e, &t, 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* ---------------------------------------------------------- registers */
@@ -316,13 +326,11 @@ static void register_access(void *arg)
 	NdisReadRegisterUlong(base + VN1_IMS, &r->imask);
 }
 
-Test(ndis5_io, S16_register_access_every_width_through_ndismmapiospace)
+Test(ndis5_io, S16_register_access_every_width_through_ndismmapiospace, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	struct reg_result r = {0};
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.dev = t5env_vn1(&e, &t.src);
@@ -338,7 +346,6 @@ Test(ndis5_io, S16_register_access_every_width_through_ndismmapiospace)
 	cr_assert_eq(vn1_mmio_read32(e.devs[0], VN1_RXFILTER), 0x4);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 static void read_unmapped_register(void *arg)
@@ -374,12 +381,10 @@ static void read_pci(struct t5 *t)
 	t5check(t, line == intc_line_vector(t->src.line), "interrupt line");
 }
 
-Test(ndis5_io, S17_pci_slot_information_gives_ids_bar1_and_line)
+Test(ndis5_io, S17_pci_slot_information_gives_ids_bar1_and_line, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.dev = t5env_vn1(&e, &t.src);
@@ -387,7 +392,6 @@ Test(ndis5_io, S17_pci_slot_information_gives_ids_bar1_and_line)
 	t5_start(&e, &t, 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
 
 /* ------------------------------------------------- port range rules (§17) */
@@ -403,12 +407,10 @@ static void register_ports_at_dispatch(struct t5 *t)
 	NdisMRegisterIoPortRange(&off, t->handle, res.bar1_port, res.bar1_len);
 }
 
-Test(ndis5_io, S17_register_port_range_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_io, S17_register_port_range_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
 {
-	struct t5env e;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.dev = t5env_vn1(&e, &t.src);
@@ -549,13 +551,11 @@ static void register_access_at_dirql(void *arg)
 	NdisMSynchronizeWithInterrupt(&t->intr, (PVOID)register_access_sync, t->user);
 }
 
-Test(ndis5_io, S16_register_access_at_dirql_in_a_synchronize_routine)
+Test(ndis5_io, S16_register_access_at_dirql_in_a_synchronize_routine, .init = env_1cpu, .fini = env_end)
 {
-	struct t5env e;
 	struct t5 t;
 	struct reg_result r = {0};
 
-	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t.dev = t5env_vn1(&e, &t.src);
 	t.in_init = map_bar0;
@@ -566,5 +566,4 @@ Test(ndis5_io, S16_register_access_at_dirql_in_a_synchronize_routine)
 	cr_assert_eq(r.status & VN1_STATUS_LU, VN1_STATUS_LU);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
 }
