@@ -26,6 +26,24 @@
 #define DDI_TIMER_OBJECT 0x405
 #define DDI_WORK_ITEM 0x406
 
+/* The machine every test below starts from (Criterion fixtures). */
+static struct ke_machine *m;
+
+static void machine_1cpu(void)
+{
+	m = harness_machine(1);
+}
+
+static void machine_2cpu(void)
+{
+	m = harness_machine(2);
+}
+
+static void machine_end(void)
+{
+	harness_end(m);
+}
+
 static NDIS_STRING kw(const WCHAR *s)
 {
 	NDIS_STRING k;
@@ -116,9 +134,8 @@ static void config_on_vcpu(void *arg)
 		r->bad_header = 12345;
 }
 
-Test(ndis_support, config_reads_what_the_host_set_typed_as_the_driver_asks)
+Test(ndis_support, config_reads_what_the_host_set_typed_as_the_driver_asks, .init = machine_1cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct config_run r;
 	char buf[16];
 
@@ -157,7 +174,6 @@ Test(ndis_support, config_reads_what_the_host_set_typed_as_the_driver_asks)
 	cr_assert_str_eq(buf, "4242");
 	ndisrt_params_clear();
 	cr_assert_eq(ndisrt_param_get("Speed", buf, sizeof(buf)), -ENOENT);
-	harness_end(m);
 }
 
 static void close_twice(void *arg)
@@ -171,10 +187,8 @@ static void close_twice(void *arg)
 	NdisCloseConfiguration(h);
 }
 
-Test(ndis_support, config_closed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, config_closed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, DDI_CONFIG);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), close_twice, NULL);
 	cr_assert_fail("no bug check");
@@ -193,10 +207,8 @@ static void read_at_dispatch(void *arg)
 	NdisReadConfiguration(&st, &p, h, &k, NdisParameterInteger);
 }
 
-Test(ndis_support, config_read_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, config_read_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0xF, NDISRT_VIOLATION_IRQL, DISPATCH_LEVEL, NDISRT_IRQL_RANGE(0, 0),
 			DDI_CONFIG);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), read_at_dispatch, NULL);
@@ -236,9 +248,8 @@ static void wait_on_vcpu(void *arg)
 	r->timed_out = NdisWaitEvent(&never, 5);
 }
 
-Test(ndis_support, event_set_by_a_work_item_ends_the_wait_and_a_timeout_returns_false)
+Test(ndis_support, event_set_by_a_work_item_ends_the_wait_and_a_timeout_returns_false, .init = machine_2cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(2);
 	static struct event_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), wait_on_vcpu, &r), 0);
@@ -247,7 +258,6 @@ Test(ndis_support, event_set_by_a_work_item_ends_the_wait_and_a_timeout_returns_
 	cr_assert_eq(atomic_load(&r.work_runs), 1);
 	cr_assert_eq(atomic_load(&r.work_irql), PASSIVE_LEVEL, "work items run at PASSIVE_LEVEL");
 	cr_assert_eq(atomic_load(&r.work_vcpu), 1, "on the next vCPU, not the waiting one");
-	harness_end(m);
 }
 
 static void wait_at_dispatch(void *arg)
@@ -261,10 +271,8 @@ static void wait_at_dispatch(void *arg)
 }
 
 Test(ndis_support, event_wait_above_passive_bugchecks_0x7c_0x14,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+     .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0x3, 0x14, DISPATCH_LEVEL, 0, 0);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), wait_at_dispatch, NULL);
 	cr_assert_fail("no bug check");
@@ -278,10 +286,8 @@ static void set_uninitialized(void *arg)
 	NdisSetEvent(&ev);
 }
 
-Test(ndis_support, event_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, event_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, DDI_EVENT);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), set_uninitialized, NULL);
 	cr_assert_fail("no bug check");
@@ -313,9 +319,8 @@ static void schedule5(void *arg)
 	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
 }
 
-Test(ndis_support, ndis5_work_item_scheduled_at_dispatch_runs_once_at_passive)
+Test(ndis_support, ndis5_work_item_scheduled_at_dispatch_runs_once_at_passive, .init = machine_2cpu)
 {
-	struct ke_machine *m = harness_machine(2);
 	static struct wi5_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), schedule5, &r), 0);
@@ -339,9 +344,8 @@ static void schedule5_twice(void *arg)
 }
 
 Test(ndis_support, ndis5_work_item_scheduled_twice_before_it_ran_bugchecks,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+     .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct wi5_run r;
 
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, DDI_WORK_ITEM);
@@ -366,10 +370,8 @@ static void free_queued(void *arg)
 	NdisFreeIoWorkItem(item);
 }
 
-Test(ndis_support, io_work_item_freed_while_queued_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, io_work_item_freed_while_queued_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0xD, NDISRT_VIOLATION_BAD_OBJECT, 0, 1, DDI_WORK_ITEM);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), free_queued, NULL);
 	cr_assert_fail("no bug check");
@@ -414,9 +416,8 @@ static void periodic_cancel(void *arg)
 	NdisMCancelTimer(&r->t5, &r->cancelled_again);
 }
 
-Test(ndis_support, ndis5_periodic_timer_runs_at_dispatch_on_its_vcpu_until_cancelled)
+Test(ndis_support, ndis5_periodic_timer_runs_at_dispatch_on_its_vcpu_until_cancelled, .init = machine_2cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(2);
 	static struct timer_run r;
 	unsigned after;
 
@@ -430,7 +431,6 @@ Test(ndis_support, ndis5_periodic_timer_runs_at_dispatch_on_its_vcpu_until_cance
 	after = atomic_load(&r.fired);
 	cr_assert_eq(ke_machine_quiesce(m, 30000), 0);
 	cr_assert_eq(atomic_load(&r.fired), after, "no run after the cancel returned");
-	harness_end(m);
 }
 
 static void oneshot_start(void *arg)
@@ -448,9 +448,8 @@ static void oneshot_cancel(void *arg)
 	NdisMCancelTimer(&r->t5, &r->cancelled);
 }
 
-Test(ndis_support, ndis5_one_shot_timer_fires_once_then_cancel_reports_false)
+Test(ndis_support, ndis5_one_shot_timer_fires_once_then_cancel_reports_false, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct timer_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), oneshot_start, &r), 0);
@@ -486,9 +485,8 @@ static void object_stop(void *arg)
 	NdisFreeTimerObject(r->t6);
 }
 
-Test(ndis_support, ndis6_timer_object_periodic_until_cancelled_then_freed)
+Test(ndis_support, ndis6_timer_object_periodic_until_cancelled_then_freed, .init = machine_2cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(2);
 	static struct timer_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), object_start, &r), 0);
@@ -500,7 +498,6 @@ Test(ndis_support, ndis6_timer_object_periodic_until_cancelled_then_freed)
 	cr_assert_eq(r.cancelled_again, FALSE);
 	cr_assert_eq(atomic_load(&r.bad_irql), 0);
 	cr_assert_eq(atomic_load(&r.last_vcpu), 0);
-	harness_end(m);
 }
 
 static void object_free_twice(void *arg)
@@ -517,9 +514,8 @@ static void object_free_twice(void *arg)
 	NdisFreeTimerObject(r->t6);
 }
 
-Test(ndis_support, ndis6_timer_object_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, ndis6_timer_object_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct timer_run r;
 
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DOUBLE_FREE, 0, 0, DDI_TIMER_OBJECT);
@@ -536,15 +532,13 @@ static void object_bad_header(void *arg)
 	r->alloc = NdisAllocateTimerObject((NDIS_HANDLE)0x1234, &tc, &r->t6);
 }
 
-Test(ndis_support, ndis6_timer_object_with_a_bad_header_is_invalid_parameter)
+Test(ndis_support, ndis6_timer_object_with_a_bad_header_is_invalid_parameter, .init = machine_1cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct timer_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), object_bad_header, &r), 0);
 	cr_assert_eq(r.alloc, NDIS_STATUS_INVALID_PARAMETER);
 	cr_assert_null(r.t6);
-	harness_end(m);
 }
 
 /* -------------------------------------------------------------- raw DPCs */
@@ -592,9 +586,8 @@ static void kdpc_queue_and_flush(void *arg)
 	atomic_store(&r->flushed_saw, atomic_load(&r->ran));
 }
 
-Test(ndis_support, kdpc_runs_on_its_target_at_dispatch_and_flush_waits_for_it)
+Test(ndis_support, kdpc_runs_on_its_target_at_dispatch_and_flush_waits_for_it, .init = machine_2cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(2);
 	static struct kdpc_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), kdpc_queue_and_flush, &r), 0);
@@ -607,7 +600,6 @@ Test(ndis_support, kdpc_runs_on_its_target_at_dispatch_and_flush_waits_for_it)
 	cr_assert_eq(atomic_load(&r.irql), DISPATCH_LEVEL);
 	cr_assert_eq(atomic_load(&r.a1), 0x11);
 	cr_assert_eq(atomic_load(&r.a2), 0x22);
-	harness_end(m);
 }
 
 /* --------------------------------------------- time, sleep, debug, error log */
@@ -630,16 +622,14 @@ static void sleep_on_vcpu(void *arg)
 	NdisGetSystemUpTime(&r->up);
 }
 
-Test(ndis_support, sleep_lasts_at_least_its_interval_on_the_engine_clock)
+Test(ndis_support, sleep_lasts_at_least_its_interval_on_the_engine_clock, .init = machine_1cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct time_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), sleep_on_vcpu, &r), 0);
 	cr_assert_geq(r.c1 - r.c0, 2000000ull, "NdisMSleep(2000) returned early");
 	cr_assert_geq(r.t1.QuadPart - r.t0.QuadPart, 20000ll, "system time follows the clock");
 	cr_assert_geq(r.t0.QuadPart, 134116992000000000ll, "system time starts at 2026-01-01");
-	harness_end(m);
 }
 
 static void sleep_at_dispatch(void *arg)
@@ -649,10 +639,8 @@ static void sleep_at_dispatch(void *arg)
 	NdisMSleep(1);
 }
 
-Test(ndis_support, sleep_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, sleep_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0xF, NDISRT_VIOLATION_IRQL, DISPATCH_LEVEL, NDISRT_IRQL_RANGE(0, 1),
 			0x402);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), sleep_at_dispatch, NULL);
@@ -666,10 +654,8 @@ static void break_point(void *arg)
 	DbgBreakPoint();
 }
 
-Test(ndis_support, breakpoint_without_debugger_bugchecks_0x1e, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, breakpoint_without_debugger_bugchecks_0x1e, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(KE_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED, 0x1, 0x80000003u, 0, 0, 0);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), break_point, NULL);
 	cr_assert_fail("no bug check");
@@ -681,10 +667,8 @@ static void driver_bugcheck(void *arg)
 	KeBugCheckEx(0xE2, 1, 2, 3, 4);
 }
 
-Test(ndis_support, kebugcheckex_stops_with_the_drivers_code, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, kebugcheckex_stops_with_the_drivers_code, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(0xE2, 0xF, 1, 2, 3, 4);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), driver_bugcheck, NULL);
 	cr_assert_fail("no bug check");
@@ -701,9 +685,8 @@ static void log_error(void *arg)
 	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
 }
 
-Test(ndis_support, error_log_entries_reach_the_host)
+Test(ndis_support, error_log_entries_reach_the_host, .init = machine_1cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(1);
 	struct ndisrt_error_log_entry e;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), log_error, NULL), 0);
@@ -715,7 +698,6 @@ Test(ndis_support, error_log_entries_reach_the_host)
 	cr_assert_eq(e.values[1], 0xBB);
 	cr_assert_eq(e.adapter, (void *)0x1234);
 	cr_assert_eq(ndisrt_error_log_get(1, &e), -ENOENT);
-	harness_end(m);
 }
 
 /* -------------------------------------------- wdm.h inline routines, macros */
@@ -824,9 +806,8 @@ static void lists_on_vcpu(void *arg)
 	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
 }
 
-Test(ndis_support, locked_lists_slists_and_lookasides_behave_as_documented)
+Test(ndis_support, locked_lists_slists_and_lookasides_behave_as_documented, .init = machine_1cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct lists_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), lists_on_vcpu, &r), 0);
@@ -844,7 +825,6 @@ Test(ndis_support, locked_lists_slists_and_lookasides_behave_as_documented)
 	cr_assert_neq(r.c, r.a);
 	cr_assert_eq(r.allocates, 3);
 	cr_assert_eq(r.misses, 2);
-	harness_end(m);
 }
 
 static void lookaside_uninitialized(void *arg)
@@ -855,10 +835,8 @@ static void lookaside_uninitialized(void *arg)
 	NdisAllocateFromNPagedLookasideList(&la);
 }
 
-Test(ndis_support, lookaside_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, lookaside_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, 0x409);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), lookaside_uninitialized, NULL);
 	cr_assert_fail("no bug check");
@@ -939,9 +917,8 @@ static void pools_on_vcpu(void *arg)
 	NdisFreePacketPool(r->pool);
 }
 
-Test(ndis_support, ndis5_packet_and_buffer_pools_allocate_chain_query_and_free)
+Test(ndis_support, ndis5_packet_and_buffer_pools_allocate_chain_query_and_free, .init = machine_1cpu, .fini = machine_end)
 {
-	struct ke_machine *m = harness_machine(1);
 	static struct pool_run r;
 
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), pools_on_vcpu, &r), 0);
@@ -960,7 +937,6 @@ Test(ndis_support, ndis5_packet_and_buffer_pools_allocate_chain_query_and_free)
 	cr_assert_eq(r.un_back, r.b2);
 	cr_assert_eq(r.un_front, r.b1);
 	cr_assert_eq(r.usage_after, 0);
-	harness_end(m);
 }
 
 static void packet_freed_twice(void *arg)
@@ -976,10 +952,8 @@ static void packet_freed_twice(void *arg)
 	NdisFreePacket(p);
 }
 
-Test(ndis_support, ndis5_packet_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_support, ndis5_packet_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DOUBLE_FREE, 0, 0, 0x40A);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), packet_freed_twice, NULL);
 	cr_assert_fail("no bug check");
@@ -998,10 +972,8 @@ static void pool_freed_with_packets(void *arg)
 }
 
 Test(ndis_support, ndis5_packet_pool_freed_with_packets_out_bugchecks,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+     .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0xD, NDISRT_VIOLATION_RESOURCE_LEAK, 0, 1, 0x40A);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), pool_freed_with_packets, NULL);
 	cr_assert_fail("no bug check");
@@ -1019,10 +991,8 @@ static void dpr_allocate_at_passive(void *arg)
 }
 
 Test(ndis_support, ndis5_dpr_allocate_below_dispatch_bugchecks,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+     .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
 {
-	struct ke_machine *m = harness_machine(1);
-
 	expect_bugcheck(C4, 0xF, NDISRT_VIOLATION_IRQL, PASSIVE_LEVEL, NDISRT_IRQL_RANGE(2, 2),
 			0x40A);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), dpr_allocate_at_passive, NULL);
