@@ -58,6 +58,49 @@ static void rtl_cause_locked(struct rtl8139 *d, uint16_t bits)
 	rtl8139_irq_update_locked(d);
 }
 
+/* ---------------------------------------------------------------- timer */
+
+/*
+ * TCTR / TimerInt (DS §5): TCTR counts up at a fixed rate (here the 33 MHz
+ * PCI clock, on the engine clock) and restarts from 0 on any write; when
+ * TimerInt is non-zero, ISR.TimeOut is set as TCTR reaches it.
+ */
+static uint32_t rtl_tctr_locked(struct rtl8139 *d)
+{
+	uint64_t ns = ke_clock_ns(d->machine) - d->tctr_epoch;
+
+	return (uint32_t)(ns * (RTL_TCTR_HZ / 1000000) / 1000); /* 33 ticks a microsecond */
+}
+
+static void rtl_timer_arm_locked(struct rtl8139 *d)
+{
+	uint64_t tint = rtl_get(d, RTL_TIMERINT, 4);
+
+	d->timer_due = 0;
+	if (!tint)
+		return; /* a pending callback finds nothing due */
+	d->timer_due = d->tctr_epoch + (tint * 1000000000ull + RTL_TCTR_HZ - 1) / RTL_TCTR_HZ;
+	if (!d->timer_due)
+		d->timer_due = 1;
+	ke_host_timer_arm(d->machine, &d->timer, d->timer_due);
+}
+
+static void rtl_timer_fire(struct ke_host_timer *t, void *ctx)
+{
+	struct rtl8139 *d = ctx;
+	ke_irql_t old = rtl_lock(d);
+
+	(void)t;
+	if (d->timer_due && ke_clock_ns(d->machine) >= d->timer_due) {
+		d->timer_due = 0;
+		rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) | RTL_INT_TIMEOUT);
+		rtl8139_irq_update_locked(d);
+	} else if (d->timer_due) {
+		ke_host_timer_arm(d->machine, &d->timer, d->timer_due);
+	}
+	rtl_unlock(d, old);
+}
+
 /* --------------------------------------------------------------- EEPROM */
 
 static void rtl_eeprom_build(struct rtl8139 *d, const uint8_t mac[6])
@@ -167,6 +210,8 @@ void rtl8139_power_reset_locked(struct rtl8139 *d)
 	rtl_put(d, RTL_BMCR, 2, RTL_BMCR_SPD100 | RTL_BMCR_ANE | RTL_BMCR_DUPLEX);
 	rtl_put(d, RTL_ANAR, 2, 0x01E1);
 	d->reg[RTL_RERID] = RTL8139_PCI_REVISION;
+	d->tctr_epoch = ke_clock_ns(d->machine);
+	d->timer_due = 0;
 	d->ee_state = RTL_EE_IDLE;
 	d->ee_dout = d->ee_sk = false;
 	d->st.resets++;
@@ -217,6 +262,7 @@ static void rtl_refresh_locked(struct rtl8139 *d)
 				   ((tsd & RTL_TSD_OWN) ? 1u << i : 0));
 	}
 	rtl_put(d, RTL_TSAD, 2, tsad);
+	rtl_put(d, RTL_TCTR, 4, rtl_tctr_locked(d));
 	d->reg[RTL_MSR] = (uint8_t)((d->reg[RTL_MSR] & ~(RTL_MSR_LINKB | RTL_MSR_SPEED_10)) |
 				    (d->cable ? 0 : RTL_MSR_LINKB));
 	if (d->cable)
@@ -291,8 +337,15 @@ static bool rtl_write_reg_locked(struct rtl8139 *d, uint32_t start, unsigned siz
 	case RTL_RERID:
 	case RTL_ANLPAR:
 	case RTL_ANER:
-	case RTL_TCTR:
 		break; /* read-only */
+	case RTL_TCTR:
+		d->tctr_epoch = ke_clock_ns(d->machine); /* any write restarts it */
+		rtl_timer_arm_locked(d);
+		break;
+	case RTL_TIMERINT:
+		rtl_put(d, RTL_TIMERINT, 4, v);
+		rtl_timer_arm_locked(d);
+		break;
 	case RTL_ISR:
 		rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) & ~v);
 		rtl8139_irq_update_locked(d);
@@ -495,6 +548,7 @@ struct rtl8139 *rtl8139_create(const struct hw_device_params *p, char *err, size
 		return NULL;
 	}
 	ke_spin_init(&d->lock);
+	ke_host_timer_init(&d->timer, rtl_timer_fire, d);
 	d->machine = p->machine;
 	d->dma = p->dma;
 	d->sink = p->sink;
@@ -515,6 +569,7 @@ void rtl8139_free(struct rtl8139 *d)
 		return;
 	if (d->wire)
 		wire_attach(d->wire, d->wire_end, NULL, NULL);
+	ke_host_timer_cancel(d->machine, &d->timer);
 	if (d->sink.ops && d->line_out)
 		d->sink.ops->line_set(d->sink.ctx, false);
 	free(d);

@@ -71,6 +71,11 @@ struct rtl8139 {
 	unsigned tx_next;      /* the descriptor the transmitter serves next */
 	uint8_t tx_armed;      /* bit n: TSDn written with OWN 0, not yet served */
 
+	/* general-purpose timer (L): TCTR counts RTL_TCTR_HZ from tctr_epoch */
+	uint64_t tctr_epoch;
+	uint64_t timer_due; /* 0: no TimeOut pending */
+	struct ke_host_timer timer;
+
 	/* link and faults (L) */
 	bool cable, removed, stuck;
 	unsigned dma_fault_next;
@@ -107,6 +112,8 @@ static inline void rtl_put(struct rtl8139 *d, uint32_t off, unsigned width, uint
 	for (unsigned i = 0; i < width; i++)
 		d->reg[off + i] = (uint8_t)(v >> (8 * i));
 }
+
+#define RTL_TCTR_HZ 33000000ull /* the PCI clock */
 
 /* rtl8139.c */
 struct rtl8139 *rtl8139_create(const struct hw_device_params *p, char *err, size_t errlen);

@@ -80,6 +80,8 @@ static int rtl_ring_write(struct rtl8139 *d, uint32_t base, uint32_t size, bool 
 {
 	const uint8_t *s = src;
 
+	if (!wrap_linear && off >= size)
+		off -= size;
 	if (wrap_linear || off + len <= size)
 		return hw_dma_write(d->dma, (uint64_t)base + off, s, len);
 	if (hw_dma_write(d->dma, (uint64_t)base + off, s, size - off))

@@ -263,3 +263,36 @@ Test(rtl8139, faults_and_statistics)
 	cr_assert_eq(hw_device_stat(t.dev, "inj_surprise_removal", NULL), 1);
 	rx_fini(&t);
 }
+
+/* DS §5 TCTR / TimerInt: TCTR counts up and restarts from 0 on a write;
+ * with TimerInt non-zero, ISR.TimeOut is set when TCTR reaches it (the
+ * model counts the 33 MHz PCI clock on the engine clock). */
+Test(rtl8139, TCTR_counts_and_TimerInt_sets_TimeOut)
+{
+	struct rx t;
+	uint64_t ns0, ns1;
+	uint32_t a, b;
+
+	rx_init(&t);
+	a = rd32(&t, RTL_TCTR);
+	HX_WAIT(rd32(&t, RTL_TCTR) > a, 5000);
+	ns0 = ke_clock_ns(t.h.m);
+	wr32(&t, RTL_TCTR, 0x12345678); /* the value is ignored: restart */
+	b = rd32(&t, RTL_TCTR);
+	ns1 = ke_clock_ns(t.h.m);
+	cr_assert_leq(b, (ns1 - ns0) * 33 / 1000 + 1, "restarted from 0: %u", b);
+	cr_assert_eq(rd16(&t, RTL_ISR) & RTL_INT_TIMEOUT, 0, "TimerInt 0: never");
+	wr16(&t, RTL_IMR, RTL_INT_TIMEOUT);
+	wr32(&t, RTL_TCTR, 0);
+	wr32(&t, RTL_TIMERINT, 33 * 2000); /* 2 ms */
+	cr_assert_eq(rd32(&t, RTL_TIMERINT), 33 * 2000);
+	HX_WAIT(rd16(&t, RTL_ISR) & RTL_INT_TIMEOUT, 10000);
+	cr_assert_geq(rd32(&t, RTL_TCTR), 33 * 2000, "TimeOut only once TCTR reached TimerInt");
+	cr_assert(rx_line(&t));
+	wr16(&t, RTL_ISR, RTL_INT_TIMEOUT);
+	cr_assert_not(rx_line(&t));
+	/* reset: TimerInt back to 0 */
+	t.dev->ops->reset(t.dev);
+	cr_assert_eq(rd32(&t, RTL_TIMERINT), 0);
+	rx_fini(&t);
+}
