@@ -540,6 +540,13 @@ void ke_bugcheck_set_handler(ke_bugcheck_handler *fn, void *ctx);
 /** ke_bugcheck_print() - Write @r in the Windows form to @fd (async-signal-safe). */
 void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r);
 
+/**
+ * ke_print_chain() - Write @title, then @n return addresses named as a bug
+ * check names its call chain (one "  #i  function+0xoff  (module)" line each).
+ * Context: any; async-signal-safe. For reports that show more than one chain.
+ */
+void ke_print_chain(int fd, const char *title, void *const *frames, int n);
+
 const char *ke_bugcheck_name(uint32_t code);
 
 /* ------------------------------------------------------------ engine seam */

@@ -6,6 +6,7 @@
  * what is accepted; the exit status is EX_USAGE (64).
  */
 #include "tools/run_options.h"
+#include "verifier/vfy.h"
 
 #include "hw/device.h"
 
@@ -26,8 +27,10 @@ void run_options_usage(FILE *f)
 		"generated traffic to the other for 3 seconds.\n"
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
-		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
-		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
+		"                         or a built-in sample: vn1 (NDIS 6.20), vn1_line\n"
+		"                         (NDIS 6.20 in one file), vn1pio (NDIS 5.1, line only),\n"
+		"                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20); default:\n"
+		"                         the sample of the --device model\n"
 		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
 		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
@@ -42,6 +45,9 @@ void run_options_usage(FILE *f)
 		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
 		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
+		"                         the run with its bug check; warn: report every finding\n"
+		"                         and go on (the run still fails); off: no verifier checks\n"
 		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
 		"                         at the driver's source line (build the driver with -g)\n"
 		"  --quiet                no progress line\n"
@@ -71,6 +77,7 @@ static void defaults(struct run_options *o)
 	o->size = 512;
 	o->flows = 64;
 	o->max_nbls = 64;
+	o->verifier = VFY_FATAL;
 }
 
 /* Parse an unsigned in [lo, hi]; 0 on success. */
@@ -180,8 +187,9 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 
 	if (!strcmp(opt, "--driver")) {
 		if (!v || !*v)
-			return bad(err, opt, v, "a path to a .so or a sample name (vn1)");
+			return bad(err, opt, v, "a path to a .so or a sample name (vn1, e1000, ...)");
 		o->driver = v;
+		o->driver_given = true;
 	} else if (!strcmp(opt, "--device")) {
 		return parse_device(v, o, err);
 	} else if (!strcmp(opt, "--cpus")) {
@@ -227,6 +235,15 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--verifier")) {
+		if (v && !strcmp(v, "fatal"))
+			o->verifier = VFY_FATAL;
+		else if (v && !strcmp(v, "warn"))
+			o->verifier = VFY_WARN;
+		else if (v && !strcmp(v, "off"))
+			o->verifier = VFY_OFF;
+		else
+			return bad(err, opt, v, "fatal, warn or off");
 	} else if (!strcmp(opt, "--sarif")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the SARIF log to");
@@ -244,7 +261,7 @@ static bool takes_value(const char *opt)
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
-						 "--sarif"};
+						 "--sarif", "--verifier"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -252,8 +269,45 @@ static bool takes_value(const char *opt)
 	return false;
 }
 
-static int cross_check(const struct run_options *o, FILE *err)
+/*
+ * Without --driver, the sample miniport of the --device model(s); models
+ * with different samples need --driver (one driver serves every NIC).
+ */
+static int pick_sample(struct run_options *o, FILE *err)
 {
+	const char *sample = NULL;
+
+	if (o->driver_given)
+		return 0;
+	for (unsigned i = 0; i < o->nr_devices; i++) {
+		const struct hw_device_model *m = hw_device_model_find(o->device[i]);
+		const char *s = m ? m->sample_driver : NULL;
+
+		if (!s) {
+			fprintf(err, "ndisrt run: --device '%s' has no sample miniport: give "
+				     "--driver\n",
+				o->device[i]);
+			return EX_USAGE;
+		}
+		if (sample && strcmp(sample, s)) {
+			fprintf(err, "ndisrt run: --device %s and %s have different sample "
+				     "miniports (%s, %s): give --driver\n",
+				o->device[0], o->device[i], sample, s);
+			return EX_USAGE;
+		}
+		sample = s;
+	}
+	if (sample)
+		o->driver = sample;
+	return 0;
+}
+
+static int cross_check(struct run_options *o, FILE *err)
+{
+	int rc = pick_sample(o, err);
+
+	if (rc)
+		return rc;
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
 			     "plugged back to back in pairs; use --wire gen for an odd count\n",

@@ -35,7 +35,9 @@ struct run_options {
 	const char *capture;
 	const char *json;
 	const char *sarif;	/* --sarif FILE: findings as a SARIF 2.1.0 log */
+	int verifier;		/* enum vfy_mode: --verifier fatal|warn|off */
 	bool quiet;		/* no progress line */
+	bool driver_given;	/* --driver was on the command line */
 	bool irq_given;		/* --irq was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
 };

@@ -4,6 +4,7 @@
  * check, and the report (text on stdout, JSON on request).
  */
 #include "tools/run.h"
+#include "verifier/vfy.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -293,6 +294,14 @@ int run_report(struct run_state *r)
 	else if (t.received == 0)
 		snprintf(why, sizeof(why), "no frame was received (%llu offered, all dropped)",
 			 (unsigned long long)t.offered);
+	/* --verifier warn reports every finding and goes on; the run still fails. */
+	if (ok && vfy_warnings()) {
+		ok = false;
+		snprintf(why, sizeof(why),
+			 "the verifier found %llu contract violation(s) (--verifier warn; each is "
+			 "above)",
+			 (unsigned long long)vfy_warnings());
+	}
 	print_text(stdout, r, &t, ok, why);
 	if (r->o.json) {
 		FILE *f = strcmp(r->o.json, "-") ? fopen(r->o.json, "w") : stdout;

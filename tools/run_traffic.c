@@ -23,7 +23,7 @@
 #define RUN_DRAIN_NS (20ull * 1000000000ull)
 #define RUN_GEN_PPS 100000	/* --wire gen / pcap pacing */
 
-static const char *const samples[] = {"vn1", "minimal_miniport", "vn1pio"};
+static const char *const samples[] = {"vn1", "vn1_line", "vn1pio", "e1000", "virtio_net"};
 
 static uint64_t now_ns(void)
 {
@@ -85,7 +85,7 @@ const char *run_resolve_driver(const char *name, char *err, size_t errlen)
 	}
 	snprintf(err, errlen,
 		 "--driver '%s' is neither a .so path nor a sample (samples: vn1, "
-		 "minimal_miniport, vn1pio)",
+		 "vn1_line, vn1pio, e1000, virtio_net)",
 		 name);
 	return NULL;
 }

@@ -351,6 +351,16 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
 			   _In_ NDIS_INTERFACE_TYPE AdapterType);
 
 /*
+ * NdisMInitializeScatterGatherDma (NDIS 5.1): PASSIVE_LEVEL, from
+ * MiniportInitialize of a bus master (NDIS_ATTRIBUTE_BUS_MASTER set), once.
+ * What NdisMAllocateSharedMemory requires of an NDIS 5 miniport in ndisrt.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+	NdisMInitializeScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,
+					_In_ BOOLEAN Dma64BitAddresses,
+					_In_ ULONG MaximumPhysicalMapping);
+
+/*
  * PCI configuration space of the adapter (SlotNumber is ignored: the
  * adapter has one function). PASSIVE_LEVEL. Return: bytes read / written.
  */

@@ -138,7 +138,7 @@ static void packet_complete(struct ndis5_packet *p, NDIS_STATUS status)
 	unsigned expected = 1;
 
 	if (!atomic_compare_exchange_strong(&p->owned, &expected, 0))
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT_NDIS5_DDI_SEND,
 		    "NdisMSendComplete for a packet the miniport does not own (completed "
 		    "twice, or MiniportSend already returned its status)");
@@ -176,7 +176,7 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_SEND, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_SEND);
 	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
-		ndis_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
+		ndisrt_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
 			       NDISRT_NDIS5_DDI_SEND,
 			       "NdisMSendComplete with a packet this adapter was not sent");
 	packet_complete(p, Status);
