@@ -34,6 +34,7 @@ struct ndisrt_host *ndisrt_host_create(const struct ndisrt_host_config *cfg)
 	if (!h)
 		return NULL;
 	mc.nr_vcpus = cfg->nr_vcpus;
+	mc.engine = cfg->engine;
 	h->nr_vcpus = cfg->nr_vcpus;
 	h->m = ke_machine_create(&mc);
 	if (!h->m)

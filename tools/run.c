@@ -30,6 +30,7 @@
 #include "hw/device.h"
 #include "hw/wire.h"
 #include "ke/ke.h"
+#include "ke/sim/sim.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
 #include "tools/findings.h"
@@ -322,6 +323,11 @@ static int set_up(char *err, size_t errlen)
 	struct ndisrt_host_config hc = {.nr_vcpus = run.o.cpus};
 	int rc;
 
+	if (run.o.sim) {
+		if (run_sim_configure(&run.o, err, errlen))
+			return 64;
+		hc.engine = ke_sim_engine();
+	}
 	run.h = ndisrt_host_create(&hc);
 	if (!run.h) {
 		snprintf(err, errlen, "cannot create a %u-vCPU machine: %s", run.o.cpus,
@@ -407,6 +413,7 @@ int ndisrt_cmd_run(int argc, char **argv)
 	run_collect(&run);
 	run_collect_ke(&run);
 	teardown();
+	run_sim_finish(&run.o);
 	rc = run_report(&run);
 	if (findings_close() != 0) {
 		fprintf(stderr, "ndisrt run: the SARIF log %s was not written\n", run.o.sarif);

@@ -45,6 +45,13 @@ void run_options_usage(FILE *f)
 		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
 		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
+		"                         deterministic engine: one host thread, virtual time)\n"
+		"  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
+		"                         build and options give the same run (docs/sim.md)\n"
+		"  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
+		"                         replay:FILE (what ndisrt explore and replay pass)\n"
+		"  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
 		"  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
 		"                         the run with its bug check; warn: report every finding\n"
 		"                         and go on (the run still fails); off: no verifier checks\n"
@@ -231,6 +238,26 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the capture to");
 		o->capture = v;
+	} else if (!strcmp(opt, "--engine")) {
+		if (v && !strcmp(v, "sim"))
+			o->sim = true;
+		else if (v && !strcmp(v, "threads"))
+			o->sim = false;
+		else
+			return bad(err, opt, v, "use threads or sim");
+	} else if (!strcmp(opt, "--seed")) {
+		if (parse_uint(v, 0, UINT64_MAX, &n))
+			return bad(err, opt, v, "a whole number from 0 to 2^64-1");
+		o->seed = n;
+		o->seed_given = true;
+	} else if (!strcmp(opt, "--sim-strategy")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "random, default, sweep:K, pct:D[:H] or replay:FILE");
+		o->sim_strategy = v;
+	} else if (!strcmp(opt, "--sim-log")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the deviations to");
+		o->sim_log = v;
 	} else if (!strcmp(opt, "--json")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
@@ -261,7 +288,8 @@ static bool takes_value(const char *opt)
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
-						 "--sarif", "--verifier"};
+						 "--engine", "--seed", "--sim-strategy",
+						 "--sim-log", "--sarif", "--verifier"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -308,6 +336,11 @@ static int cross_check(struct run_options *o, FILE *err)
 
 	if (rc)
 		return rc;
+	if (!o->sim && (o->seed_given || o->sim_strategy || o->sim_log)) {
+		fprintf(err, "ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
+			     "of the deterministic engine: add --engine sim\n");
+		return EX_USAGE;
+	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
 			     "plugged back to back in pairs; use --wire gen for an odd count\n",

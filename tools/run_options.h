@@ -40,6 +40,12 @@ struct run_options {
 	bool driver_given;	/* --driver was on the command line */
 	bool irq_given;		/* --irq was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
+	/* The engine (docs/sim.md). */
+	bool sim;		/* --engine sim */
+	uint64_t seed;		/* --seed */
+	bool seed_given;
+	const char *sim_strategy; /* --sim-strategy (ndisrt explore/replay) */
+	const char *sim_log;	/* --sim-log FILE: the deviations as they are taken */
 };
 
 /**

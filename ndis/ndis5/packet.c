@@ -68,8 +68,14 @@ static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void 
 	if (!p)
 		return NULL;
 	memcpy(p->data, frame, len);
-	p->buf.VirtualAddress = p->data;
-	p->buf.Length = (UINT)len;
+	/* NDIS_BUFFER is an MDL: mapped, nonpaged, describing the copy. */
+	p->buf.Next = NULL;
+	p->buf.Size = (CSHORT)sizeof(MDL);
+	p->buf.MdlFlags = MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL;
+	p->buf.MappedSystemVa = p->data;
+	p->buf.StartVa = (PVOID)((uintptr_t)p->data & ~(uintptr_t)0xFFF);
+	p->buf.ByteOffset = (ULONG)((uintptr_t)p->data & 0xFFF);
+	p->buf.ByteCount = (ULONG)len;
 	p->pkt.Private.PhysicalCount = 1;
 	p->pkt.Private.TotalLength = (UINT)len;
 	p->pkt.Private.Head = p->pkt.Private.Tail = &p->buf;
@@ -198,7 +204,7 @@ VOID ndis_query_packet(PNDIS_PACKET Packet, PUINT PhysicalBufferCount, PUINT Buf
 
 	for (PNDIS_BUFFER b = Packet->Private.Head; b; b = b->Next) {
 		count++;
-		total += b->Length;
+		total += b->ByteCount;
 	}
 	if (PhysicalBufferCount)
 		*PhysicalBufferCount = count;
