@@ -213,6 +213,10 @@ static struct dma_slot *dma_pin(struct hw_dma_space *s, uint64_t logical, size_t
 	uint64_t hi = logical >> 32, off = logical & 0xFFFFFFFFULL;
 	struct dma_slot *slot;
 
+	if (hi == 0 && logical >= HW_DMA_W32_BASE) { /* the 32-bit window */
+		hi = (logical - HW_DMA_W32_BASE) / HW_DMA_W32_SPAN + 1;
+		off = (logical - HW_DMA_W32_BASE) % HW_DMA_W32_SPAN;
+	}
 	if (hi == 0 || hi > HW_DMA_MAX_REGIONS || len == 0)
 		return NULL;
 	slot = dma_slot(s, (unsigned)(hi - 1));
@@ -274,6 +278,27 @@ int hw_dma_write(struct hw_dma_space *s, uint64_t logical, const void *buf, size
 	memcpy(p, buf, len);
 	dma_unpin(slot);
 	return 0;
+}
+
+int hw_dma_addr32(struct hw_dma_space *s, uint64_t logical, uint32_t *out)
+{
+	uint64_t r = (logical >> 32) - 1, off = logical & 0xFFFFFFFFULL;
+	struct dma_slot *slot;
+	int err = -ERANGE;
+
+	if ((logical >> 32) == 0 || r >= HW_DMA_W32_REGIONS)
+		return -ERANGE;
+	slot = dma_slot(s, (unsigned)r);
+	if (!slot)
+		return -ERANGE;
+	pthread_mutex_lock(&s->lock);
+	if (atomic_load(&slot->state) == SLOT_LIVE && slot->size <= HW_DMA_W32_SPAN &&
+	    off < slot->size) {
+		*out = (uint32_t)(HW_DMA_W32_BASE + r * HW_DMA_W32_SPAN + off);
+		err = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
 }
 
 void hw_dma_get_stats(struct hw_dma_space *s, struct hw_dma_stats *out)

@@ -83,4 +83,21 @@ int hw_dma_write(struct hw_dma_space *s, uint64_t logical, const void *buf, size
 
 void hw_dma_get_stats(struct hw_dma_space *s, struct hw_dma_stats *out);
 
+/*
+ * The 32-bit window, for bus masters with 32-bit address registers (the
+ * RTL8139's RBSTART and TSAD0-3): region r < HW_DMA_W32_REGIONS of at most
+ * HW_DMA_W32_SPAN bytes also answers at HW_DMA_W32_BASE + r * HW_DMA_W32_SPAN.
+ * Everything below 4 GiB outside the window still faults.
+ */
+#define HW_DMA_W32_BASE 0x80000000ULL
+#define HW_DMA_W32_SPAN 0x100000ULL /* 1 MiB */
+#define HW_DMA_W32_REGIONS 2048u
+
+/**
+ * hw_dma_addr32() - The 32-bit window alias of @logical (from hw_dma_alloc()
+ * or hw_dma_register()). Context: as hw_dma_alloc() (takes the space's mutex). Return: 0 and *@out, or -ERANGE (the
+ * region is past the window or larger than HW_DMA_W32_SPAN).
+ */
+int hw_dma_addr32(struct hw_dma_space *s, uint64_t logical, uint32_t *out);
+
 #endif /* NDISRT_HW_DMA_H */
