@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/rtl8139_pcap_test.c - frames an RTL8139 transmits through its
+ * tests/hw/test_rtl8139_pcap.c - frames an RTL8139 transmits through its
  * descriptors (DS "Transmit Status Register") are captured on the wire's tap
  * and read back with libpcap, byte for byte.
  */

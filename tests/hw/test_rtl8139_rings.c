@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/rtl8139_rings_test.c - the RTL8139C's receive ring buffer (DS §5
+ * tests/hw/test_rtl8139_rings.c - the RTL8139C's receive ring buffer (DS §5
  * RBSTART, CAPR, CBR, CR.BUFE, RCR.RBLEN/WRAP; DS "Receive Status Register
  * in Rx packet header"), RCR address filtering (AAP/APM/AM/AB, MAR0-7), and
  * the transmit descriptors TSD0-3/TSAD0-3 (DS "Transmit Status Register").

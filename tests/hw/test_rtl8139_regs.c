@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/hw/rtl8139_regs_test.c - the RTL8139C model's registers through the
+ * tests/hw/test_rtl8139_regs.c - the RTL8139C model's registers through the
  * device seam: identity and resources, ISR write-1-to-clear, IMR masking
  * and the INTA# level, the 93C46 EEPROM read bit by bit, reset, faults,
  * statistics. "DS" names a section of Realtek's RTL8139C(L) datasheet.
