@@ -275,7 +275,7 @@ Test(rtl8139, TCTR_counts_and_TimerInt_sets_TimeOut)
 
 	rx_init(&t);
 	a = rd32(&t, RTL_TCTR);
-	HX_WAIT(rd32(&t, RTL_TCTR) > a, 5000);
+	WAIT_UNTIL_MS(rd32(&t, RTL_TCTR) > a, 5000);
 	ns0 = ke_clock_ns(t.h.m);
 	wr32(&t, RTL_TCTR, 0x12345678); /* the value is ignored: restart */
 	b = rd32(&t, RTL_TCTR);
@@ -286,7 +286,7 @@ Test(rtl8139, TCTR_counts_and_TimerInt_sets_TimeOut)
 	wr32(&t, RTL_TCTR, 0);
 	wr32(&t, RTL_TIMERINT, 33 * 2000); /* 2 ms */
 	cr_assert_eq(rd32(&t, RTL_TIMERINT), 33 * 2000);
-	HX_WAIT(rd16(&t, RTL_ISR) & RTL_INT_TIMEOUT, 10000);
+	WAIT_UNTIL_MS(rd16(&t, RTL_ISR) & RTL_INT_TIMEOUT, 10000);
 	cr_assert_geq(rd32(&t, RTL_TCTR), 33 * 2000, "TimeOut only once TCTR reached TimerInt");
 	cr_assert(rx_line(&t));
 	wr16(&t, RTL_ISR, RTL_INT_TIMEOUT);
