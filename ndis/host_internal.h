@@ -19,6 +19,7 @@
 
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "ndisrt/phase.h"
 
 #include <pthread.h>
 
@@ -348,6 +349,14 @@ NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
 					     const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 
 /* ----------------------------------------------------------- violations */
+
+/* Containment (host_driver.c, host_contain.c; docs/reliability.md). */
+bool host_pc_in_driver(uintptr_t pc);
+bool host_pc_in_loading(uintptr_t pc);
+bool host_load_in_progress(void);
+/* Fail the load in progress on this thread: @what (@status) called from @caller. */
+_Noreturn void host_load_abandon(const char *what, long long status, uintptr_t caller);
+int host_contain_link(void); /* host_contain.c (which declares the above weak) */
 
 /* Bug check 0xC4 with a hosting rule (enum ndisrt_host_violation). */
 _Noreturn void host_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,

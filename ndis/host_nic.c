@@ -453,6 +453,7 @@ static NDIS_STATUS nic_pause(struct ndisrt_nic *n)
 		return NDIS_STATUS_SUCCESS;
 	atomic_store(&n->pause_completes, 0);
 	atomic_store(&n->state, HOST_NIC_PAUSING);
+	host_phase_next(NDISRT_PHASE_PAUSE, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_pause, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		atomic_fetch_add(&n->pauses_pended, 1);
@@ -497,6 +498,7 @@ static NDIS_STATUS nic_restart(struct ndisrt_nic *n)
 		return NDIS_STATUS_SUCCESS;
 	atomic_store(&n->restart_completes, 0);
 	atomic_store(&n->state, HOST_NIC_RESTARTING);
+	host_phase_next(NDISRT_PHASE_RESTART, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_restart, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!wait_flag(n, &n->restart_completes))
@@ -949,6 +951,7 @@ uint32_t ndisrt_nic_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf,
 	pthread_mutex_lock(&n->oid_lock);
 	atomic_store(&n->oid_completes, 0);
 	atomic_store(&n->oid_pending, &req);
+	host_phase_next(NDISRT_PHASE_OID, oid);
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_oid, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!wait_flag(n, &n->oid_completes))
@@ -1103,6 +1106,7 @@ unsigned ndisrt_nic_send(struct ndisrt_nic *n, unsigned vcpu, const void *const 
 	/* NDIS sends nothing to a miniport that is not Running. */
 	if (!count || !v || host_nic_state(n) != HOST_NIC_RUNNING)
 		return 0;
+	host_phase_next(NDISRT_PHASE_SEND, 0);
 	ke_vcpu_call(v, run_send, &c);
 	return c.handed;
 }
