@@ -37,13 +37,19 @@ void run_options_usage(FILE *f)
 		"  --flows F              distinct flows, for RSS to spread (default 64)\n"
 		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
-		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --json FILE            also write the report as JSON ('-': JSON alone on\n"
+		"                         stdout, the human report on stderr)\n"
+		"  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
+		"                         initialize, oid, pause, restart, halt, unload, send,\n"
+		"                         other; no PHASE: all of them). Defaults: oid 12,\n"
+		"                         other 60, the rest 30\n"
 		"  --quiet                no progress line\n"
 		"  -h, --help             this text\n"
 		"\n"
 		"Exit status: 0 when every frame is accounted for and no bug check fired;\n"
 		"1 when conservation failed or a bug check fired (the report says why);\n"
-		"64 for a bad option; 66 for a driver or capture that cannot be loaded.\n",
+		"64 for a bad option; 66 for a driver or capture that cannot be loaded;\n"
+		"73 when an output file cannot be created, 74 when it cannot be written.\n",
 		RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
 }
 
@@ -59,22 +65,56 @@ static void defaults(struct run_options *o)
 	o->size = 512;
 	o->flows = 64;
 	o->max_nbls = 64;
+	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
+		o->phase_timeout[i] = -1;
 }
 
-/* Parse an unsigned in [lo, hi]; 0 on success. */
+/*
+ * Parse an unsigned decimal in [lo, hi]; 0 on success. Strict: digits only
+ * (no sign, no blanks, no 0x, no exponent), as a user writes a count.
+ */
 static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v = 0;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < lo || v > hi)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/*
+ * Parse a decimal number of seconds ("3", "0.5", "2.25"): digits, at most
+ * one '.', at least one digit; nothing strtod() would also take (blanks,
+ * signs, exponents, hex, inf, nan). 0 on success.
+ */
+static int parse_decimal(const char *s, double *out)
+{
+	unsigned digits = 0, dots = 0;
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.')
+			dots++;
+		else if (*p >= '0' && *p <= '9')
+			digits++;
+		else
+			return -1;
+	}
+	if (!digits || dots > 1 || digits > 15)
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || *end ? -1 : 0;
 }
 
 static int bad(FILE *err, const char *opt, const char *val, const char *want)
@@ -123,16 +163,40 @@ static int parse_wire(const char *v, struct run_options *o, FILE *err)
 
 static int parse_seconds(const char *v, struct run_options *o, FILE *err)
 {
-	char *end;
 	double s;
 
-	if (!v)
-		return bad(err, "--seconds", v, "a number of seconds, e.g. 3 or 0.5");
-	errno = 0;
-	s = strtod(v, &end);
-	if (errno || *end || !(s > 0) || s > 86400)
-		return bad(err, "--seconds", v, "a number of seconds above 0 and at most 86400");
+	if (parse_decimal(v, &s) || !(s > 0) || s > 86400)
+		return bad(err, "--seconds", v, "a number of seconds above 0 and at most 86400, e.g. 3 or 0.5");
 	o->seconds = s;
+	o->seconds_given = true;
+	return 0;
+}
+
+/* --phase-timeout S (every phase) or PHASE=S; 0 turns a deadline off. */
+static int parse_phase_timeout(const char *v, struct run_options *o, FILE *err)
+{
+	static const char want[] = "[PHASE=]SECONDS, PHASE one of entry, initialize, oid, pause, "
+				   "restart, halt, unload, send, other; SECONDS up to 86400 (0: none)";
+	const char *eq = v ? strchr(v, '=') : NULL;
+	double s;
+	int phase = -1;
+
+	if (eq) {
+		char name[32];
+
+		if ((size_t)(eq - v) >= sizeof(name))
+			return bad(err, "--phase-timeout", v, want);
+		memcpy(name, v, (size_t)(eq - v));
+		name[eq - v] = 0;
+		phase = ndisrt_phase_by_name(name);
+		if (phase < 0)
+			return bad(err, "--phase-timeout", v, want);
+	}
+	if (parse_decimal(eq ? eq + 1 : v, &s) || s > 86400)
+		return bad(err, "--phase-timeout", v, want);
+	for (int i = 0; i < NDISRT_NR_PHASES; i++)
+		if (phase < 0 || i == phase)
+			o->phase_timeout[i] = s;
 	return 0;
 }
 
@@ -164,6 +228,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		o->frames = n;
 	} else if (!strcmp(opt, "--seconds")) {
 		return parse_seconds(v, o, err);
+	} else if (!strcmp(opt, "--phase-timeout")) {
+		return parse_phase_timeout(v, o, err);
 	} else if (!strcmp(opt, "--size")) {
 		if (parse_uint(v, 64, 1514, &n))
 			return bad(err, opt, v, "a frame size from 64 to 1514 bytes");
@@ -200,7 +266,8 @@ static bool takes_value(const char *opt)
 	static const char *const with_value[] = {"--driver", "--cpus",	   "--nics",
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
-						 "--max-nbls", "--capture", "--json"};
+						 "--max-nbls", "--capture", "--json",
+						 "--phase-timeout"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -210,6 +277,10 @@ static bool takes_value(const char *opt)
 
 static int cross_check(const struct run_options *o, FILE *err)
 {
+	if (o->json && o->capture && !strcmp(o->json, o->capture)) {
+		fprintf(err, "ndisrt run: --json and --capture name the same file (%s)\n", o->json);
+		return EX_USAGE;
+	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
 			     "plugged back to back in pairs; use --wire gen for an odd count\n",
