@@ -71,6 +71,17 @@ expect "a crashing ELF constructor: a load error" 66 \
   "cannot be loaded: its ELF constructor crashed: SIGSEGV .* at HostileConstructor" \
   -- --driver "$tmp/CTOR_CRASH.so" "${args[@]}"
 
+# --- the binary exports only the DDI ---------------------------------------
+exported=$(nm -D --defined-only "$ndisrt" | awk '{print $3}')
+leaks=$(grep -vE '^(Ndis|Ke|ndis_|(_?_?exit|_Exit|quick_exit|abort|pthread_exit|thrd_exit|__assert_fail)$|std(out|err)@)' <<<"$exported")
+if [ -z "$leaks" ] && grep -qx NdisMRegisterMiniportDriver <<<"$exported" && grep -qx exit <<<"$exported"; then
+  pass "ndisrt exports the DDI (and exit() & co. for drivers) and nothing else"
+else
+  bad "ndisrt exports internals: $(head -5 <<<"$leaks" | tr '\n' ' ')"
+fi
+expect "bug-check call chains still name runtime frames (from .symtab)" 1 \
+  "#0 +ke_bugcheck\+" "#[0-9]+ +ndis_dpc_routine\+" -- --driver "$tmp/BAD_JUMP.so" "${args[@]}"
+
 # --- every phase bounded ---------------------------------------------------
 dl=(--phase-timeout 0.5)
 for p in ENTRY:0x81:DriverEntry INIT:0x82:MiniportInitializeEx OID:0x23:MiniportOidRequest \
