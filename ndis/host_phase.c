@@ -14,10 +14,11 @@
  * requests but not their length; 30 s is also how long the host waits for
  * a pended pause, restart or OID to complete); 60 s for an unmarked call.
  */
-#include "ndis/host_internal.h"
 #include "ke/contain.h"
+#include "ke/ke.h"
 #include "ndisrt/phase.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000ull

@@ -117,12 +117,33 @@ static int parse_decimal(const char *s, double *out)
 	return errno || *end ? -1 : 0;
 }
 
+/*
+ * @s as the user typed it, but on one line: a control character (a newline
+ * in an argument would split the one-line error) is written as \xNN.
+ */
+static void put_arg(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02X", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static int bad(FILE *err, const char *opt, const char *val, const char *want)
 {
-	if (val)
-		fprintf(err, "ndisrt run: %s '%s' is not valid: %s\n", opt, val, want);
-	else
-		fprintf(err, "ndisrt run: %s needs a value: %s\n", opt, want);
+	fputs("ndisrt run: ", err);
+	put_arg(err, opt);
+	if (val) {
+		fputs(" '", err);
+		put_arg(err, val);
+		fprintf(err, "' is not valid: %s\n", want);
+	} else {
+		fprintf(err, " needs a value: %s\n", want);
+	}
 	return EX_USAGE;
 }
 
@@ -255,7 +276,9 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
 	} else {
-		fprintf(err, "ndisrt run: unknown option '%s' (try 'ndisrt run --help')\n", opt);
+		fputs("ndisrt run: unknown option '", err);
+		put_arg(err, opt);
+		fputs("' (try 'ndisrt run --help')\n", err);
 		return EX_USAGE;
 	}
 	return 0;
@@ -278,7 +301,9 @@ static bool takes_value(const char *opt)
 static int cross_check(const struct run_options *o, FILE *err)
 {
 	if (o->json && o->capture && !strcmp(o->json, o->capture)) {
-		fprintf(err, "ndisrt run: --json and --capture name the same file (%s)\n", o->json);
+		fputs("ndisrt run: --json and --capture name the same file (", err);
+		put_arg(err, o->json);
+		fputs(")\n", err);
 		return EX_USAGE;
 	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {

@@ -140,6 +140,10 @@ for v in " 5" "+5" "1e3" "0x10" "5 "; do
   expect "--frames '$v' refused: numbers are parsed strictly" 64 \
     "--frames '$(ere "$v")' is not valid" -- --frames "$v"
 done
+err=$("$ndisrt" run --size $'1\n2' 2>&1 >/dev/null); rc=$?
+[ $rc -eq 64 ] && [ "$(wc -l <<<"$err")" -eq 1 ] && grep -qF "'1\x0A2'" <<<"$err" &&
+  pass "an argument with a newline still gets a one-line error (found by fuzz_cli)" ||
+  bad "newline in an argument: exit $rc: $err"
 start=$(date +%s)
 if timeout $LIMIT "$ndisrt" run --quiet --frames 1000000000000000 --seconds 1 --json "$tmp/fs.json" \
      >/dev/null 2>&1; then
