@@ -1,7 +1,8 @@
 # ndisrt - top-level wrapper around CMake.
-#   make          install missing Debian packages, build everything into build/
-#   make demo     build, then run the main job with defaults: build/ndisrt run
-#   make test     build and run every test
+#   make          build everything into build/ (installs nothing)
+#   make demo     install missing Debian packages, build, run the main job: build/ndisrt run
+#   make test     install missing Debian packages, build, run every test
+#   make deps     install missing Debian packages only (scripts/install-deps.sh)
 #   make test-sanitize   the whole suite again under ASan+UBSan (build-asan/)
 #   make test-tsan       the suite under ThreadSanitizer (build-tsan/, tests/tsan.supp)
 #   make bench    the benchmarks (figures go in docs/performance.md)
@@ -22,14 +23,17 @@ all: build
 deps:
 	@scripts/install-deps.sh
 
-build: deps
+build:
+	@command -v cmake >/dev/null || { echo "ndisrt: cmake is missing; 'make deps' (or make demo / make test) installs it" >&2; exit 69; }
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
+demo: deps
+	@$(MAKE) build
 	@$(BUILD)/ndisrt run
 
-test: build
+test: deps
+	@$(MAKE) build
 	@cd $(BUILD) && ctest --output-on-failure
 
 test-sanitize: deps
@@ -63,11 +67,13 @@ fuzz: deps
 		build-fuzz/corpus_cli > build-fuzz/fuzz_cli.log 2>&1 || { tail -40 build-fuzz/fuzz_cli.log; exit 1; }
 	@grep -E 'DONE|number_of_executed_units|new_units_added' build-fuzz/fuzz_cli.log
 
-bench: build
+bench: deps
+	@$(MAKE) build
 	@$(BUILD)/ndisrt bench core
 	@$(BUILD)/ndisrt bench ndis
 
-install: build
+install:
+	@$(MAKE) build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:

@@ -4,7 +4,13 @@
  * against the raw primitives they are built from, measured in one run.
  *
  *  irql_raise_lower_pair      KeRaiseIrql+KeLowerIrql  vs a bare TAS spin-lock pair
+ *  spin_acquire_release_pair  KeAcquireSpinLock+KeReleaseSpinLock
+ *                                                      vs a bare TAS spin-lock pair
  *  sync_execution_uncontended KeSynchronizeExecution   vs a bare TAS spin-lock pair
+ *  *_counting_vs_none         the same pairs with the main job's statistics on
+ *                             (ke_machine_time_dpcs)   vs with nothing on
+ *  *_subscribed_vs_none       the same pairs with one hook subscriber (ISR and
+ *                             DPC members only)        vs with none
  *  interrupt_to_busy_vcpu     request -> ISR entry on a vCPU spinning at PASSIVE
  *                                                      vs tgkill -> signal handler
  *  interrupt_to_idle_vcpu     request -> ISR entry on an idle vCPU
@@ -59,13 +65,48 @@ static inline void bare_unlock(void)
 	atomic_store_explicit(&bare_word, 0, memory_order_release);
 }
 
-enum op_kind { OP_BARE, OP_IRQL, OP_SYNC };
+enum op_kind { OP_BARE, OP_IRQL, OP_SPIN, OP_SYNC };
+
+/* What is switched on while a batch runs. */
+enum op_mode { MODE_NONE, MODE_COUNTING, MODE_SUBSCRIBED, NR_MODES };
 
 static struct {
 	const struct core_params *p;
+	struct ke_machine *m;
 	struct ke_interrupt intr;
-	double bare[64], irql[64], sync[64];
+	struct ke_spinlock lock;
+	double bare[64], sync[64];
+	double irql[NR_MODES][64], spin[NR_MODES][64];
 } ops;
+
+/* A subscriber shaped like the statistics hook the main job used to install:
+ * ISR and DPC members only. Installed, it still sends every IRQL change and
+ * spin-lock operation down the slow path (that is what the row shows). */
+static void noop_isr_enter(void *ctx, struct ke_interrupt *intr)
+{
+	(void)ctx, (void)intr;
+}
+
+static void noop_dpc(void *ctx, struct ke_dpc *dpc)
+{
+	(void)ctx, (void)dpc;
+}
+
+static const struct ke_hooks stats_shaped_subscriber = {
+	.isr_enter = noop_isr_enter,
+	.dpc_enter = noop_dpc,
+	.dpc_exit = noop_dpc,
+};
+
+static void set_mode(enum op_mode mode, bool on)
+{
+	if (mode == MODE_COUNTING)
+		ke_machine_time_dpcs(ops.m, on);
+	else if (mode == MODE_SUBSCRIBED && on)
+		ke_hooks_add(ops.m, &stats_shaped_subscriber);
+	else if (mode == MODE_SUBSCRIBED)
+		ke_hooks_remove(ops.m, &stats_shaped_subscriber);
+}
 
 static bool trivial_routine(void *ctx)
 {
@@ -88,6 +129,10 @@ static double run_batch(enum op_kind k, unsigned n)
 		for (unsigned i = 0; i < n; i++)
 			ke_irql_lower(ke_irql_raise(KE_DISPATCH_LEVEL));
 		break;
+	case OP_SPIN:
+		for (unsigned i = 0; i < n; i++)
+			ke_spin_release(&ops.lock, ke_spin_acquire(&ops.lock));
+		break;
 	case OP_SYNC:
 		for (unsigned i = 0; i < n; i++)
 			ke_synchronize_execution(&ops.intr, trivial_routine, NULL);
@@ -104,11 +149,17 @@ static void measure_ops(void *arg)
 	(void)arg;
 	run_batch(OP_BARE, n); /* warm-up */
 	run_batch(OP_IRQL, n);
+	run_batch(OP_SPIN, n);
 	run_batch(OP_SYNC, n);
 	for (unsigned i = 0; i < b; i++) {
 		ops.bare[i] = run_batch(OP_BARE, n);
-		ops.irql[i] = run_batch(OP_IRQL, n);
 		ops.sync[i] = run_batch(OP_SYNC, n);
+		for (enum op_mode mode = MODE_NONE; mode < NR_MODES; mode++) {
+			set_mode(mode, true);
+			ops.irql[mode][i] = run_batch(OP_IRQL, n);
+			ops.spin[mode][i] = run_batch(OP_SPIN, n);
+			set_mode(mode, false);
+		}
 	}
 }
 
@@ -124,17 +175,34 @@ static void bench_ops(struct bench_out *o, struct ke_machine *m, const struct co
 	unsigned b = p->batches;
 
 	ops.p = p;
+	ops.m = m;
+	ke_spin_init(&ops.lock);
 	ke_interrupt_init(&ops.intr, noop_isr, NULL, (unsigned)vec, NULL, 5, 1);
 	ke_interrupt_connect(m, &ops.intr);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), measure_ops, NULL);
 	ke_interrupt_disconnect(m, &ops.intr);
 	ke_vector_free(m, (unsigned)vec);
 	double bare = bench_quantile(ops.bare, b, 0.5);
+	double irql[NR_MODES], spin[NR_MODES];
 
-	bench_row(o, "irql_raise_lower_pair", bench_quantile(ops.irql, b, 0.5), bare, "ns",
-		  "<= 1x");
+	for (enum op_mode mode = MODE_NONE; mode < NR_MODES; mode++) {
+		irql[mode] = bench_quantile(ops.irql[mode], b, 0.5);
+		spin[mode] = bench_quantile(ops.spin[mode], b, 0.5);
+	}
+	bench_row(o, "irql_raise_lower_pair", irql[MODE_NONE], bare, "ns", "<= 1x");
+	bench_row(o, "spin_acquire_release_pair", spin[MODE_NONE], bare, "ns", NULL);
 	bench_row(o, "sync_execution_uncontended", bench_quantile(ops.sync, b, 0.5), bare, "ns",
 		  "<= 1.5x");
+	/* The main job's statistics must leave the fast paths alone. */
+	bench_row(o, "irql_raise_lower_counting_vs_none", irql[MODE_COUNTING], irql[MODE_NONE],
+		  "ns", "= 1x (no slow path)");
+	bench_row(o, "spin_acquire_release_counting_vs_none", spin[MODE_COUNTING],
+		  spin[MODE_NONE], "ns", "= 1x (no slow path)");
+	/* What any subscriber (verifier, tracer) costs them: the slow path. */
+	bench_row(o, "irql_raise_lower_subscribed_vs_none", irql[MODE_SUBSCRIBED],
+		  irql[MODE_NONE], "ns", NULL);
+	bench_row(o, "spin_acquire_release_subscribed_vs_none", spin[MODE_SUBSCRIBED],
+		  spin[MODE_NONE], "ns", NULL);
 }
 
 /* ------------------------------------------------- interrupt delivery latency */

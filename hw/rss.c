@@ -38,6 +38,44 @@ uint32_t hw_toeplitz(const uint8_t *key, const uint8_t *in, size_t len)
 	return hash;
 }
 
+/*
+ * Column j of the Toeplitz matrix is key bits [j, j + 32). Input bit b of
+ * byte i (b = 7 most significant) selects column 8i + 7 - b, so t[i][v] is
+ * the XOR of the columns selected by v's set bits. Each entry extends an
+ * entry with one bit fewer (v with its lowest bit cleared), one XOR apiece.
+ */
+void hw_toeplitz_prepare(struct hw_toeplitz_table *tbl, const uint8_t *key)
+{
+	for (size_t i = 0; i < HW_RSS_KEY_LEN - 4; i++) {
+		uint32_t col[8];
+		uint64_t w = (uint64_t)key[i] << 32 | (uint64_t)key[i + 1] << 24 |
+			     (uint64_t)key[i + 2] << 16 | (uint64_t)key[i + 3] << 8 | key[i + 4];
+
+		/* col[b]: the column input bit b of byte i selects, key bits [8i + 7 - b, +32). */
+		for (int b = 0; b < 8; b++)
+			col[b] = (uint32_t)(w >> (b + 1));
+		tbl->t[i][0] = 0;
+		for (unsigned v = 1; v < 256; v++)
+			tbl->t[i][v] = tbl->t[i][v & (v - 1)] ^ col[__builtin_ctz(v)];
+	}
+	memcpy(tbl->key, key, HW_RSS_KEY_LEN);
+	tbl->valid = true;
+}
+
+uint32_t hw_toeplitz_table(struct hw_toeplitz_table *tbl, const uint8_t *key, const uint8_t *in,
+			   size_t len)
+{
+	uint32_t hash = 0;
+
+	if (!tbl->valid || memcmp(tbl->key, key, HW_RSS_KEY_LEN) != 0)
+		hw_toeplitz_prepare(tbl, key);
+	if (len > HW_RSS_KEY_LEN - 4)
+		len = HW_RSS_KEY_LEN - 4;
+	for (size_t i = 0; i < len; i++)
+		hash ^= tbl->t[i][in[i]];
+	return hash;
+}
+
 static uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -130,16 +168,11 @@ static enum hw_rss_type rss_pick_type(uint32_t mrqc, const struct hw_rss_tuple *
 	return HW_RSS_NONE;
 }
 
-uint32_t hw_rss_hash_tuple(const uint8_t *key, uint32_t mrqc, const struct hw_rss_tuple *t,
-			   enum hw_rss_type *type)
+/* The hash input of @t for type @ty, in @in (36 bytes); returns its length. */
+static size_t rss_input(const struct hw_rss_tuple *t, enum hw_rss_type ty, uint8_t *in)
 {
-	uint8_t in[36];
 	size_t alen = t->family == 6 ? 16 : 4, n;
-	enum hw_rss_type ty = rss_pick_type(mrqc, t);
 
-	*type = ty;
-	if (ty == HW_RSS_NONE)
-		return 0;
 	memcpy(in, t->src, alen);
 	memcpy(in + alen, t->dst, alen);
 	n = 2 * alen;
@@ -148,7 +181,19 @@ uint32_t hw_rss_hash_tuple(const uint8_t *key, uint32_t mrqc, const struct hw_rs
 		memcpy(in + n + 2, t->dport, 2);
 		n += 4;
 	}
-	return hw_toeplitz(key, in, n);
+	return n;
+}
+
+uint32_t hw_rss_hash_tuple(const uint8_t *key, uint32_t mrqc, const struct hw_rss_tuple *t,
+			   enum hw_rss_type *type)
+{
+	uint8_t in[36];
+	enum hw_rss_type ty = rss_pick_type(mrqc, t);
+
+	*type = ty;
+	if (ty == HW_RSS_NONE)
+		return 0;
+	return hw_toeplitz(key, in, rss_input(t, ty, in));
 }
 
 uint32_t hw_rss_hash_frame(const uint8_t *key, uint32_t mrqc, const uint8_t *frame, size_t len,
@@ -158,4 +203,19 @@ uint32_t hw_rss_hash_frame(const uint8_t *key, uint32_t mrqc, const uint8_t *fra
 
 	hw_rss_parse(frame, len, &t);
 	return hw_rss_hash_tuple(key, mrqc, &t, type);
+}
+
+uint32_t hw_rss_hash_frame_table(struct hw_toeplitz_table *tbl, const uint8_t *key, uint32_t mrqc,
+				 const uint8_t *frame, size_t len, enum hw_rss_type *type)
+{
+	struct hw_rss_tuple t;
+	uint8_t in[36];
+	enum hw_rss_type ty;
+
+	hw_rss_parse(frame, len, &t);
+	ty = rss_pick_type(mrqc, &t);
+	*type = ty;
+	if (ty == HW_RSS_NONE)
+		return 0;
+	return hw_toeplitz_table(tbl, key, in, rss_input(&t, ty, in));
 }

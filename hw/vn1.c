@@ -34,11 +34,13 @@ struct vn1 *vn1_create(const struct vn1_config *cfg)
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return NULL;
+	vn1_device_init(dev);
 	ke_spin_init(&dev->lock);
 	dev->cfg = *cfg;
 	if (!dev->cfg.speed_set)
 		dev->cfg.speed = 3;
 	dev->sink = cfg->sink;
+	dev->base.sink = cfg->sink;
 	dev->link_up = !cfg->link_down;
 	/* The host's PnP has enabled decoding and bus mastering, as an OS does
 	 * before it starts a driver. */
@@ -100,6 +102,14 @@ void vn1_reset_locked(struct vn1 *dev)
 	vn1_irq_reset_locked(dev);
 }
 
+void vn1_reset(struct vn1 *dev)
+{
+	ke_irql_t old = vn1_lock(dev);
+
+	vn1_reset_locked(dev);
+	vn1_unlock(dev, old);
+}
+
 void vn1_resources(const struct vn1 *dev, struct vn1_resources *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -120,6 +130,7 @@ void vn1_set_sink(struct vn1 *dev, struct hw_irq_sink sink)
 	ke_irql_t old = vn1_lock(dev);
 
 	dev->sink = sink;
+	dev->base.sink = sink; /* the seam's view (hw_dev_sink()) follows */
 	dev->line_out = false;
 	vn1_irq_update_locked(dev, 0);
 	vn1_unlock(dev, old);

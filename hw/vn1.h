@@ -195,6 +195,21 @@ struct vn1 *vn1_create(const struct vn1_config *cfg);
  */
 void vn1_free(struct vn1 *dev);
 
+/**
+ * vn1_reset() - Function-level reset, as CTRL.RST: every register to its
+ * default; the host's state (MAC, link, MSI-X, PCI Command, faults,
+ * statistics) survives. Context: host thread.
+ */
+void vn1_reset(struct vn1 *dev);
+
+/*
+ * The device seam (hw/device.h): the VN-1 as a struct hw_device, model
+ * "vn1". vn1_from_device() returns NULL for a device of another model.
+ */
+struct hw_device;
+struct hw_device *vn1_device(struct vn1 *dev);
+struct vn1 *vn1_from_device(struct hw_device *d);
+
 /* ------------------------------------------------------- driver side */
 
 /*

@@ -16,6 +16,7 @@
 #endif
 
 #include "hw/vn1.h"
+#include "hw/device.h"
 #include "hw/dma.h"
 #include "hw/rss.h"
 #include "hw/wire.h"
@@ -63,6 +64,7 @@ struct vn1_pio {
 };
 
 struct vn1 {
+	struct hw_device base;		/* (c) the device seam (hw/vn1_dev.c) */
 	struct ke_spinlock lock;
 	struct vn1_config cfg;		/* (c) */
 	struct hw_irq_sink sink;	/* (c) replaced only while quiet */
@@ -77,6 +79,7 @@ struct vn1 {
 	uint32_t route[VN1_NR_MSGS];	/* causes routed to each message (from IMODE/IVAR) */
 	uint32_t mrqc;
 	uint8_t rss_key[HW_RSS_KEY_LEN];
+	struct hw_toeplitz_table rss_table; /* rss_key prepared (rebuilt when it changes) */
 	uint8_t reta[HW_RSS_RETA_LEN];
 	uint32_t gprc, gptc, mpc, spurious;
 	struct vn1_rxq rxq[VN1_NR_QUEUES];
@@ -129,6 +132,10 @@ static inline uint64_t vn1_now(struct vn1 *dev)
 
 /* vn1.c */
 void vn1_reset_locked(struct vn1 *dev);
+
+/* vn1_dev.c */
+extern const struct hw_device_model hw_model_vn1;
+void vn1_device_init(struct vn1 *dev);
 
 /* vn1_irq.c: causes and signalling. Context: all (L). */
 void vn1_irq_init(struct vn1 *dev);

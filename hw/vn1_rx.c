@@ -133,7 +133,7 @@ static unsigned vn1_rx_queue_locked(struct vn1 *dev, const uint8_t *frame, size_
 	*type = HW_RSS_NONE;
 	if (!(dev->mrqc & HW_RSS_MRQC_ENABLE))
 		return 0;
-	*hash = hw_rss_hash_frame(dev->rss_key, dev->mrqc, frame, len, type);
+	*hash = hw_rss_hash_frame_table(&dev->rss_table, dev->rss_key, dev->mrqc, frame, len, type);
 	if (*type == HW_RSS_NONE)
 		return 0;
 	return dev->reta[*hash % HW_RSS_RETA_LEN] % VN1_NR_QUEUES;

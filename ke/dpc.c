@@ -158,26 +158,32 @@ static struct ke_dpc *dpc_pop(struct ke_vcpu *v, void **arg1, void **arg2)
  */
 void ke_dpc_drain(struct ke_vcpu *v)
 {
-	const struct ke_hooks *h = ke_hooks_of(v->m);
+	struct ke_machine *m = v->m;
+	bool timed = atomic_load_explicit(&m->time_dpcs, memory_order_relaxed);
 	struct ke_dpc *dpc;
 	void *a1, *a2;
 
 	while ((dpc = dpc_pop(v, &a1, &a2)) != NULL) {
 		ke_dpc_fn *routine = dpc->routine;
 		ke_irql_t after;
+		uint64_t t0 = 0;
 
-		if (h && h->dpc_enter)
-			h->dpc_enter(h->ctx, dpc);
+		if (ke_hooks_on())
+			ke_hook_dpc_enter(v, dpc);
 		v->current_dpc = dpc;
+		if (timed)
+			t0 = m->engine->clock_ns(m);
 		routine(dpc, dpc->ctx, a1, a2);
+		if (timed)
+			ke_hist_live_add(&v->hist[KE_HIST_DPC_DURATION], m->engine->clock_ns(m) - t0);
 		v->current_dpc = NULL;
 		after = ke_vcpu_irql(v);
 		if (after != KE_DISPATCH_LEVEL)
 			ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, KE_DISPATCH_LEVEL,
 				    (uintptr_t)routine, (uintptr_t)dpc,
 				    "a DPC routine returned at an IRQL other than DISPATCH_LEVEL");
-		if (h && h->dpc_exit)
-			h->dpc_exit(h->ctx, dpc);
+		if (ke_hooks_on())
+			ke_hook_dpc_exit(v, dpc);
 		atomic_fetch_add_explicit(&v->st_dpcs, 1, memory_order_relaxed);
 	}
 }

@@ -55,6 +55,32 @@ extern const struct ke_engine_ops ke_threads_engine;
 
 enum { KE_VCPU_RUNNING = 0, KE_VCPU_IDLE = 1 };
 
+/* A histogram its one writer (a vCPU, nested in its signal handler) adds to
+ * with one relaxed atomic add; readers copy it (ke_vcpu_get_hist). */
+struct ke_hist_live {
+	atomic_ullong max;
+	atomic_ullong bucket[KE_HIST_BUCKETS];
+};
+
+static inline void ke_hist_live_add(struct ke_hist_live *h, uint64_t ns)
+{
+	unsigned long long max = atomic_load_explicit(&h->max, memory_order_relaxed);
+
+	atomic_fetch_add_explicit(&h->bucket[ke_hist_bucket(ns)], 1, memory_order_relaxed);
+	/* A nested handler of the same thread may raise max between our load
+	 * and store: compare-and-swap, which on one writer almost never fails. */
+	while (ns > max && !atomic_compare_exchange_weak_explicit(&h->max, &max, ns,
+								   memory_order_relaxed,
+								   memory_order_relaxed))
+		;
+}
+
+/* The subscribers of a machine, in order; published whole (see hooks.c). */
+struct ke_hook_set {
+	unsigned n;
+	const struct ke_hooks *h[KE_HOOKS_MAX];
+};
+
 /*
  * Lock key: (c) constant after create  (v) owning vCPU only  (a) atomic
  *           (Q) dpc_lock at HIGH_LEVEL
@@ -92,7 +118,12 @@ struct ke_vcpu {
 	uint64_t cur_latency_ns;		/* (v) of the vector being delivered */
 	unsigned nesting;			/* (v) interrupt nesting depth */
 	/* Statistics: written by the owner, read by anyone (relaxed). */
-	atomic_ulong st_interrupts, st_dpcs, st_signals, st_wakeups, st_spurious;
+	atomic_ulong st_interrupts, st_isr_calls, st_isr_claimed, st_dpcs;
+	atomic_ulong st_signals, st_wakeups, st_spurious;
+	struct ke_hist_live hist[KE_NR_VCPU_HISTS];	/* (v) written, (a) read */
+	/* Hook calls in progress on this thread (nested in its signal handler
+	 * too); ke_hooks_add/remove wait for 0 before reusing a set. */
+	atomic_uint hook_readers;			/* (v) written, (a) read */
 };
 
 /*
@@ -111,7 +142,13 @@ struct ke_machine {
 	atomic_uint vector_active[KE_NR_VECTORS];	/* (a) vCPUs walking the chain */
 	ke_eoi_fn *eoi_fn[KE_NR_VECTORS];		/* (L) */
 	void *eoi_ctx[KE_NR_VECTORS];			/* (L) */
-	_Atomic(const struct ke_hooks *) hooks;		/* (a) */
+	/* Hooks: @hooks points at one of @hook_sets, the other is free once
+	 * every reader left it (hooks.c). (H) hook_mutex, host side only. */
+	_Atomic(const struct ke_hook_set *) hooks;	/* (H) written, (a) read */
+	struct ke_hook_set hook_sets[2];		/* (H) */
+	pthread_mutex_t hook_mutex;
+	atomic_uint hook_host_readers;			/* (a) hook calls on non-vCPU threads */
+	atomic_bool time_dpcs;				/* (a) ke_machine_time_dpcs() */
 	struct ke_spinlock timer_lock;
 	struct ke_host_timer *timers;			/* (T) sorted by deadline */
 	_Atomic(struct ke_host_timer *) timer_running;	/* (a) callback in progress */
@@ -138,14 +175,29 @@ static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 	atomic_signal_fence(memory_order_seq_cst);
 }
 
-static inline const struct ke_hooks *ke_hooks_of(struct ke_machine *m)
+/* Is any subscriber installed on any machine? One load, predictable branch. */
+static inline bool ke_hooks_on(void)
 {
-	if (__builtin_expect(!(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
-			       KE_SLOW_HOOKS),
-			     1))
-		return NULL;
-	return atomic_load_explicit(&m->hooks, memory_order_acquire);
+	return __builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+					KE_SLOW_HOOKS,
+				0);
 }
+
+/*
+ * ke/hooks.c: offer one event to every subscriber of @m, in order. Call only
+ * when ke_hooks_on(). @v is the current vCPU (NULL: a host thread).
+ */
+void ke_hook_isr_enter(struct ke_vcpu *v, struct ke_interrupt *intr);
+void ke_hook_isr_exit(struct ke_vcpu *v, struct ke_interrupt *intr, bool claimed);
+void ke_hook_dpc_enter(struct ke_vcpu *v, struct ke_dpc *dpc);
+void ke_hook_dpc_exit(struct ke_vcpu *v, struct ke_dpc *dpc);
+void ke_hook_irql_change(struct ke_vcpu *v, ke_irql_t old_irql, ke_irql_t new_irql);
+void ke_hook_lock(struct ke_vcpu *v, struct ke_spinlock *l, bool acquire);
+void ke_hook_spin_wait(struct ke_vcpu *v, struct ke_spinlock *l, unsigned owner, bool begin);
+void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu,
+			       bool coalesced);
+void ke_hooks_init(struct ke_machine *m);
+void ke_hooks_fini(struct ke_machine *m);
 
 static inline ke_irql_t ke_vcpu_irql(struct ke_vcpu *v)
 {

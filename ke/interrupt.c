@@ -139,15 +139,14 @@ void ke_vector_set_eoi(struct ke_machine *m, unsigned vector, ke_eoi_fn *fn, voi
 /* Run one object's ISR at its sync IRQL holding its lock. */
 static bool run_isr(struct ke_vcpu *v, struct ke_interrupt *intr)
 {
-	const struct ke_hooks *h = ke_hooks_of(v->m);
 	ke_irql_t level = ke_vcpu_irql(v);
 	ke_irql_t after;
 	bool claimed;
 
 	if (intr->sync_irql > level)
 		ke_irql_set_raw(v, intr->sync_irql);
-	if (h && h->isr_enter)
-		h->isr_enter(h->ctx, intr);
+	if (ke_hooks_on())
+		ke_hook_isr_enter(v, intr);
 	ke_spin_acquire_raw(intr->lock);
 	claimed = intr->isr(intr, intr->ctx);
 	ke_spin_release_raw(intr->lock);
@@ -157,12 +156,15 @@ static bool run_isr(struct ke_vcpu *v, struct ke_interrupt *intr)
 			    (uintptr_t)intr->isr, 0,
 			    "an interrupt service routine returned at an IRQL other than the one "
 			    "it was called at");
-	if (h && h->isr_exit)
-		h->isr_exit(h->ctx, intr, claimed);
+	if (ke_hooks_on())
+		ke_hook_isr_exit(v, intr, claimed);
 	ke_irql_set_raw(v, level);
 	atomic_fetch_add_explicit(&intr->count, 1, memory_order_relaxed);
-	if (claimed)
+	atomic_fetch_add_explicit(&v->st_isr_calls, 1, memory_order_relaxed);
+	if (claimed) {
 		atomic_fetch_add_explicit(&intr->claimed, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&v->st_isr_claimed, 1, memory_order_relaxed);
+	}
 	return claimed;
 }
 
@@ -178,6 +180,10 @@ void ke_dispatch_vector(struct ke_vcpu *v, unsigned vector)
 
 	atomic_fetch_add_explicit(&m->vector_active[vector], 1, memory_order_seq_cst);
 	intr = atomic_load_explicit(&m->vectors[vector], memory_order_acquire);
+	/* Request -> delivery latency, taken by ke_vcpu_deliver() anyway: one
+	 * sample per interrupt that has a service routine to run. */
+	if (intr)
+		ke_hist_live_add(&v->hist[KE_HIST_INTERRUPT_LATENCY], v->cur_latency_ns);
 	for (; intr; intr = intr->next) {
 		atomic_fetch_add_explicit(&intr->in_service, 1, memory_order_seq_cst);
 		if (atomic_load_explicit(&intr->connected, memory_order_seq_cst) &&

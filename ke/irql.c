@@ -46,14 +46,6 @@ ke_irql_t ke_irql_current_slow(void)
 	return ke_self ? ke_vcpu_irql(ke_self) : host_irql;
 }
 
-static void irql_hook(struct ke_vcpu *v, ke_irql_t old_irql, ke_irql_t new_irql)
-{
-	const struct ke_hooks *h = ke_hooks_of(v->m);
-
-	if (h && h->irql_change)
-		h->irql_change(h->ctx, old_irql, new_irql);
-}
-
 ke_irql_t ke_irql_raise_slow(ke_irql_t new_irql)
 {
 	struct ke_vcpu *v = ke_self;
@@ -68,7 +60,8 @@ ke_irql_t ke_irql_raise_slow(ke_irql_t new_irql)
 		return old;
 	}
 	ke_irql_set_raw(v, new_irql);
-	irql_hook(v, old, new_irql);
+	if (ke_hooks_on())
+		ke_hook_irql_change(v, old, new_irql);
 	ke_preempt_point(KE_PP_IRQL_CHANGE);
 	return old;
 }
@@ -87,9 +80,12 @@ void ke_irql_lower_slow(ke_irql_t new_irql)
 		return;
 	}
 	ke_irql_set_raw(v, new_irql);
+	/* Reported before what the lower unmasks runs, so that a tracer sees
+	 * the new level first and the interrupts it lets in after. */
+	if (ke_hooks_on())
+		ke_hook_irql_change(v, old, new_irql);
 	if (ke_pending_above(&v->st, new_irql))
 		ke_vcpu_deliver(v);
-	irql_hook(v, old, new_irql);
 	ke_preempt_point(KE_PP_IRQL_CHANGE);
 }
 
@@ -150,7 +146,7 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		ke_irql_t pub = atomic_load_explicit(&v->pub_irql, memory_order_relaxed);
 		int vec = ke_vcpu_highest_pending(v, cur);
 		ke_irql_t level;
-		uint64_t bit, old;
+		uint64_t bit, old, outer_latency = v->cur_latency_ns;
 
 		if (vec < 0)
 			return;
@@ -175,6 +171,8 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		else
 			ke_dispatch_vector(v, (unsigned)vec);
 		v->nesting--;
+		/* A nested delivery must not leave its latency to the ISR it interrupted. */
+		v->cur_latency_ns = outer_latency;
 		ke_irql_set_raw(v, cur);
 		atomic_store_explicit(&v->pub_irql, pub, memory_order_seq_cst);
 	}
@@ -228,6 +226,14 @@ void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, n, vector, 0,
 			    "interrupt requested for a vCPU or vector that does not exist "
 			    "(an interrupt-controller bug)");
+	if (ke_hooks_on()) {
+		struct ke_vcpu *v = m->vcpus[n];
+		uint64_t bit = 1ULL << (vector & 63);
+
+		ke_hook_interrupt_request(
+		    m, vector, n,
+		    atomic_load_explicit(&v->st.pending[vector >> 6], memory_order_relaxed) & bit);
+	}
 	ke_vcpu_request(m->vcpus[n], vector);
 }
 

@@ -49,18 +49,9 @@ static inline ke_irql_t ke_vector_irql(unsigned vector)
 
 /* Bug check codes the runtime raises (values as Windows defines them). */
 enum {
-	KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL = 0x08,
-	KE_BUGCHECK_IRQL_NOT_GREATER_OR_EQUAL = 0x09,
-	KE_BUGCHECK_IRQL_NOT_LESS_OR_EQUAL = 0x0A,
-	KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED = 0x0F,
-	KE_BUGCHECK_SPIN_LOCK_NOT_OWNED = 0x10,
-	KE_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED = 0x1E,
-	KE_BUGCHECK_PAGE_FAULT_IN_NONPAGED_AREA = 0x50,
-	KE_BUGCHECK_BUGCODE_NDIS_DRIVER = 0x7C,
-	KE_BUGCHECK_UNEXPECTED_KERNEL_MODE_TRAP = 0x7F,
-	KE_BUGCHECK_IRQL_UNEXPECTED_VALUE = 0xC8,
-	KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4,
-	KE_BUGCHECK_DPC_WATCHDOG_VIOLATION = 0x133,
+#define BUGCHECK(name, code) KE_BUGCHECK_##name = code,
+#include "ke/bugcheck.def"
+#undef BUGCHECK
 };
 
 struct ke_machine;
@@ -575,31 +566,98 @@ static inline void ke_preempt_point(enum ke_preempt_reason why)
 		ke_preempt_point_slow(ke_current_machine(), why);
 }
 
-/* ----------------------------------------------------------- verifier hooks */
+/* -------------------------------------------------------------------- hooks */
 
 /*
- * Hook points for the verifier. Each is called on the vCPU where the event
- * happens; a NULL member is skipped. With no hooks installed each hook site
- * costs one predictable branch.
+ * Hook subscribers: the verifier, the tracer, a test. A machine holds up to
+ * KE_HOOKS_MAX of them; every event is offered to each in the order they were
+ * added, and a NULL member is skipped. While no machine has a subscriber the
+ * slow-path switch (KE_SLOW_HOOKS in ke_slow_flags) is clear, and every hook
+ * site costs the one load and predictable branch the inline fast paths of
+ * raise, lower and the raw lock operations already pay: nothing leaves the
+ * fast path. While any machine has one, every IRQL change and spin-lock
+ * operation of every machine takes the out-of-line path.
+ *
+ * Obligations of a subscriber (docs/ke.md, "Hooks"):
+ *  - Each member is called on the thread where the event happens: the vCPU
+ *    for everything but interrupt_request, which is called on the requester
+ *    (usually a device model's host thread; ke_current() is then NULL).
+ *  - Members may run in the vCPU's notification signal handler, at DIRQL or
+ *    HIGH_LEVEL, on top of any code of the same thread - a driver, ndisrt, or
+ *    another member of this subscriber. They must be async-signal-safe
+ *    (atomics, per-vCPU data, no malloc, stdio, mutex or other lock that the
+ *    interrupted code may hold), must not block or sleep, and must not take
+ *    ke spin locks, raise or lower the IRQL, or request interrupts.
+ *  - IRQL changes ke makes itself around an ISR or a DPC drain are not
+ *    reported as irql_change: isr_enter/exit and dpc_enter/exit carry them.
+ *  - A subscriber added while the machine runs sees events from some moment
+ *    on, so it may see an exit without its enter or a release of a lock taken
+ *    before; add before the devices start for complete pairs.
  */
 struct ke_hooks {
 	void *ctx;
+	/* vCPU, at @intr->sync_irql, before its lock is taken and its ISR runs. */
 	void (*isr_enter)(void *ctx, struct ke_interrupt *intr);
+	/* vCPU, at @intr->sync_irql, after the ISR returned and its lock was released. */
 	void (*isr_exit)(void *ctx, struct ke_interrupt *intr, bool claimed);
+	/* vCPU, at DISPATCH_LEVEL, around each DPC routine. */
 	void (*dpc_enter)(void *ctx, struct ke_dpc *dpc);
 	void (*dpc_exit)(void *ctx, struct ke_dpc *dpc);
+	/* vCPU, after a raise or lower took effect, before what it unmasks runs. */
 	void (*irql_change)(void *ctx, ke_irql_t old_irql, ke_irql_t new_irql);
+	/* vCPU, once @l is held / just before it is released. */
 	void (*lock_acquire)(void *ctx, struct ke_spinlock *l);
 	void (*lock_release)(void *ctx, struct ke_spinlock *l);
+	/*
+	 * vCPU: @l was found held by @owner (its lock identity: vCPU number + 1,
+	 * or a host thread's number above KE_MAX_VCPUS) and this vCPU starts
+	 * spinning; spin_wait_end once it has the lock, before lock_acquire.
+	 * Watchdogs time contended spins between the two.
+	 */
+	void (*spin_wait_begin)(void *ctx, struct ke_spinlock *l, unsigned owner);
+	void (*spin_wait_end)(void *ctx, struct ke_spinlock *l);
+	/*
+	 * Requester's thread, before @vector becomes pending on vCPU @vcpu (so
+	 * before that vCPU's isr_enter). @coalesced: it was already pending, so
+	 * this request merges into that interrupt (edge semantics).
+	 */
+	void (*interrupt_request)(void *ctx, unsigned vector, unsigned vcpu, bool coalesced);
 };
 
-/** ke_hooks_install() - Install @h (NULL: remove). Context: host thread, machine quiet. */
-void ke_hooks_install(struct ke_machine *m, const struct ke_hooks *h);
+#define KE_HOOKS_MAX 4
+
+/**
+ * ke_hooks_add() - Subscribe @h to @m's events, after every subscriber already there.
+ * Context: host thread, or PASSIVE_LEVEL on a vCPU; never from a hook. The
+ * machine may be running. @h must stay valid until ke_hooks_remove() returns.
+ * Return: 0; -EINVAL (NULL), -EEXIST (already subscribed), -ENOSPC (KE_HOOKS_MAX reached).
+ */
+int ke_hooks_add(struct ke_machine *m, const struct ke_hooks *h);
+
+/**
+ * ke_hooks_remove() - Unsubscribe @h; the others keep their order.
+ * Context: as ke_hooks_add(). Waits until no thread is still inside one of
+ * @m's hook calls, so after return no member of @h runs again.
+ * Return: 0, or -ENOENT if @h was not subscribed.
+ */
+int ke_hooks_remove(struct ke_machine *m, const struct ke_hooks *h);
+
+/** ke_hooks_count() - How many subscribers @m has now. Context: any. */
+unsigned ke_hooks_count(struct ke_machine *m);
 
 /* --------------------------------------------------------------- statistics */
 
+/*
+ * Per-vCPU statistics. Each is written only by its vCPU (thread and signal
+ * handler) with relaxed atomic adds on the vCPU's own cache lines, at points
+ * that run anyway (delivery, dispatch, the DPC drain); none of them needs a
+ * hook or touches the IRQL or spin-lock fast paths. Read them from anywhere;
+ * values read while the machine runs are each exact but not a snapshot.
+ */
 struct ke_vcpu_stats {
 	uint64_t interrupts;	/* ISR chains run (one per delivered vector) */
+	uint64_t isr_calls;	/* service routines called (several per shared vector) */
+	uint64_t isr_claimed;	/* of those, the ones that returned true */
 	uint64_t dpcs;		/* DPC routines run */
 	uint64_t signals;	/* notifications taken by signal */
 	uint64_t wakeups;	/* notifications taken by futex wake */
@@ -607,6 +665,67 @@ struct ke_vcpu_stats {
 };
 
 void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out);
+
+/*
+ * Log-linear histogram of nanoseconds: exact below 8 ns, then 8 buckets per
+ * power of two (at most 12.5 % wide), up to 2^64 - 1.
+ */
+#define KE_HIST_BUCKETS 496
+
+struct ke_hist {
+	uint64_t n;				/* samples */
+	uint64_t max;				/* largest sample */
+	uint64_t bucket[KE_HIST_BUCKETS];
+};
+
+enum ke_vcpu_hist {
+	/*
+	 * Engine-clock time from ke_interrupt_request() to the moment the
+	 * vCPU's delivery loop takes the interrupt (before the ISR's lock):
+	 * one sample per delivered device interrupt that has an ISR connected
+	 * (docs/performance.md says what it includes). Always on: delivery
+	 * reads the clock anyway.
+	 */
+	KE_HIST_INTERRUPT_LATENCY,
+	/* Time each DPC routine ran, only while ke_machine_time_dpcs() is on. */
+	KE_HIST_DPC_DURATION,
+	KE_NR_VCPU_HISTS,
+};
+
+/** ke_vcpu_get_hist() - Copy one of @v's histograms into @out. Context: any. */
+void ke_vcpu_get_hist(const struct ke_vcpu *v, enum ke_vcpu_hist which, struct ke_hist *out);
+
+/**
+ * ke_machine_time_dpcs() - Time every DPC routine into KE_HIST_DPC_DURATION
+ * (two engine-clock reads per DPC, in the out-of-line DPC drain). Off by default.
+ * Context: any.
+ */
+void ke_machine_time_dpcs(struct ke_machine *m, bool on);
+
+/** ke_hist_bucket() - The bucket of @ns. ke_hist_bucket_upper(): largest value it holds. */
+static inline unsigned ke_hist_bucket(uint64_t ns)
+{
+	unsigned log;
+
+	if (ns < 8)
+		return (unsigned)ns;
+	log = 63u - (unsigned)__builtin_clzll(ns);
+	return (log - 2) * 8 + ((unsigned)(ns >> (log - 3)) & 7u);
+}
+
+uint64_t ke_hist_bucket_upper(unsigned b);
+
+/** ke_hist_add() - Add one sample to a plain (single-writer) histogram. */
+void ke_hist_add(struct ke_hist *h, uint64_t ns);
+
+/** ke_hist_merge() - Add every sample of @from to @into. */
+void ke_hist_merge(struct ke_hist *into, const struct ke_hist *from);
+
+/**
+ * ke_hist_quantile() - Upper bound of the bucket holding quantile @q (0..1),
+ * never above the maximum; 0 when empty.
+ */
+uint64_t ke_hist_quantile(const struct ke_hist *h, double q);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ke/machine.c - machines, vCPU main loops, work items, host timers, hooks.
+ * ke/machine.c - machines, vCPU main loops, work items, host timers, statistics.
  */
 #define NDISRT_KE_INTERNAL
 #include "ke/internal.h"
@@ -33,6 +33,7 @@ struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 		return NULL;
 	m->nr_vcpus = cfg->nr_vcpus;
 	m->engine = cfg->engine ? cfg->engine : &ke_threads_engine;
+	ke_hooks_init(m);
 	ke_spin_init(&m->vector_lock);
 	ke_spin_init(&m->timer_lock);
 	for (unsigned i = 0; i < m->nr_vcpus; i++) {
@@ -57,6 +58,7 @@ err_drop_preempt:
 		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_PREEMPT);
 
 err_free_vcpus:
+	ke_hooks_fini(m);
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
 		free(m->vcpus[i]);
 	free(m);
@@ -67,7 +69,7 @@ void ke_machine_free(struct ke_machine *m)
 {
 	if (!m)
 		return;
-	ke_hooks_install(m, NULL);
+	ke_hooks_fini(m);
 	atomic_store(&m->stopping, true);
 	m->engine->stop(m);
 	if (m->engine->wants_preempt_points && atomic_fetch_sub(&machines_with_preempt, 1) == 1)
@@ -108,21 +110,11 @@ void ke_preempt_point_slow(struct ke_machine *m, enum ke_preempt_reason why)
 		m->engine->preempt_point(m, why);
 }
 
-static atomic_uint machines_with_hooks;
-
-void ke_hooks_install(struct ke_machine *m, const struct ke_hooks *h)
-{
-	const struct ke_hooks *old = atomic_exchange_explicit(&m->hooks, h, memory_order_acq_rel);
-
-	if (!old && h && atomic_fetch_add(&machines_with_hooks, 1) == 0)
-		atomic_fetch_or(&ke_slow_flags, KE_SLOW_HOOKS);
-	else if (old && !h && atomic_fetch_sub(&machines_with_hooks, 1) == 1)
-		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_HOOKS);
-}
-
 void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out)
 {
 	out->interrupts = atomic_load_explicit(&v->st_interrupts, memory_order_relaxed);
+	out->isr_calls = atomic_load_explicit(&v->st_isr_calls, memory_order_relaxed);
+	out->isr_claimed = atomic_load_explicit(&v->st_isr_claimed, memory_order_relaxed);
 	out->dpcs = atomic_load_explicit(&v->st_dpcs, memory_order_relaxed);
 	out->signals = atomic_load_explicit(&v->st_signals, memory_order_relaxed);
 	out->wakeups = atomic_load_explicit(&v->st_wakeups, memory_order_relaxed);

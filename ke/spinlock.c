@@ -23,17 +23,11 @@ unsigned ke_lock_id_slow(void)
 	return ke_tls_lock_id;
 }
 
-static void lock_hook(struct ke_spinlock *l, bool acquire)
+/* Lock events are reported for vCPUs only (host threads are not processors). */
+static inline void lock_hook(struct ke_spinlock *l, bool acquire)
 {
-	const struct ke_hooks *h;
-
-	if (!ke_self)
-		return;
-	h = ke_hooks_of(ke_self->m);
-	if (h && acquire && h->lock_acquire)
-		h->lock_acquire(h->ctx, l);
-	else if (h && !acquire && h->lock_release)
-		h->lock_release(h->ctx, l);
+	if (ke_hooks_on() && ke_self)
+		ke_hook_lock(ke_self, l, acquire);
 }
 
 static inline void cpu_relax(void)
@@ -57,6 +51,7 @@ bool ke_spin_try_raw(struct ke_spinlock *l)
 void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me)
 {
 	unsigned spins = 0;
+	bool waited = false;
 
 	/* Here the fast path's compare-and-swap failed, or was skipped because
 	 * hooks or preemption points are on. */
@@ -71,6 +66,15 @@ void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me)
 							  memory_order_acquire,
 							  memory_order_relaxed))
 			break;
+		/* Contended: a watchdog times the spin from here (vCPUs only). */
+		if (!waited && ke_hooks_on() && ke_self) {
+			unsigned owner = atomic_load_explicit(&l->owner, memory_order_relaxed);
+
+			if (owner) {
+				waited = true;
+				ke_hook_spin_wait(ke_self, l, owner, true);
+			}
+		}
 		/* Test-and-test-and-set: spin on a shared read. */
 		while (atomic_load_explicit(&l->owner, memory_order_relaxed) != 0) {
 			cpu_relax();
@@ -80,6 +84,8 @@ void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me)
 				sched_yield();
 		}
 	}
+	if (waited)
+		ke_hook_spin_wait(ke_self, l, 0, false);
 	lock_hook(l, true);
 }
 

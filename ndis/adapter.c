@@ -149,8 +149,7 @@ static void check_deregistered(struct ndisrt_adapter *a, uint32_t subcode, const
 	struct ndis_interrupt *ni = atomic_load(&a->interrupt);
 
 	if (ni)
-		ke_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, subcode, (uintptr_t)a->handle,
-			    (uintptr_t)ni->handle, 0, what);
+		ndisrt_violation(subcode, (uintptr_t)a->handle, (uintptr_t)ni->handle, 0, what);
 }
 
 void ndisrt_adapter_initialize_end(struct ndisrt_adapter *a, int status)
@@ -302,9 +301,9 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
 		status = NDIS_STATUS_INVALID_PARAMETER;
 	else if (((PNDIS_OBJECT_HEADER)MiniportAttributes)->Type ==
 		     NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES &&
-		 ndis_host_set_general_attributes)
-		/* Hosting (ndis/host_nic.c, docs/hosting.md), when linked in. */
-		status = ndis_host_set_general_attributes(a, &MiniportAttributes->GeneralAttributes);
+		 a->host && a->host->set_general_attributes)
+		/* Hosting (docs/hosting.md), for an adapter it hosts. */
+		status = a->host->set_general_attributes(a, &MiniportAttributes->GeneralAttributes);
 	else if (((PNDIS_OBJECT_HEADER)MiniportAttributes)->Type !=
 		 NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES)
 		status = NDIS_STATUS_NOT_SUPPORTED;

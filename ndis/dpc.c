@@ -27,14 +27,14 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	tp.MaxNblsToIndicate = atomic_load_explicit(&ni->adapter->max_nbls, memory_order_relaxed);
 	tp.MoreNblsPending = 0;
 	ndis_count_local(&d->ctr->dpcs);
-	if (ndis_host_dpc_begin)
-		ndis_host_dpc_begin(ni->adapter, tp.MaxNblsToIndicate);
+	if (ni->adapter->host)
+		ni->adapter->host->dpc_begin(ni->adapter, tp.MaxNblsToIndicate);
 	if (ni->message_based)
 		ni->msg_dpc(ni->context, d->msg, arg1, &tp, NULL);
 	else
 		ni->line_dpc(ni->context, arg1, &tp, NULL);
-	if (ndis_host_dpc_end)
-		ndis_host_dpc_end(ni->adapter);
+	if (ni->adapter->host)
+		ni->adapter->host->dpc_end(ni->adapter);
 	after = ke_irql_current();
 	if (after != KE_DISPATCH_LEVEL)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, KE_DISPATCH_LEVEL,

@@ -174,12 +174,6 @@ void ndis_free(void *p)
 
 /* ------------------------------------------------------------ failure */
 
-_Noreturn void ndis_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			      const char *what)
-{
-	ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, rule, p2, p3, p4, what);
-}
-
 static void put(const char *s)
 {
 	(void)!write(2, s, strlen(s));
@@ -204,34 +198,4 @@ _Noreturn void ndis_assert_fail(const char *expr, const char *file, int line)
 	put(num + i);
 	put("\n");
 	abort();
-}
-
-const char *ndisrt_ndis_violation_name(uint32_t p1)
-{
-	switch (p1) {
-	case NDISRT_VIOLATION_IRQL:
-		return "IRQL";
-	case NDISRT_VIOLATION_BAD_HANDLE:
-		return "BAD_HANDLE";
-	case NDISRT_VIOLATION_STALE_HANDLE:
-		return "STALE_HANDLE";
-	case NDISRT_VIOLATION_NOT_IN_INITIALIZE:
-		return "NOT_IN_INITIALIZE";
-	case NDISRT_VIOLATION_NO_ATTRIBUTES:
-		return "NO_ATTRIBUTES";
-	case NDISRT_VIOLATION_DEREGISTER_CONTEXT:
-		return "DEREGISTER_CONTEXT";
-	case NDISRT_VIOLATION_BAD_MESSAGE_ID:
-		return "BAD_MESSAGE_ID";
-	case NDISRT_VIOLATION_BAD_PROCESSOR:
-		return "BAD_PROCESSOR";
-	case NDISRT_VIOLATION_ISR_OUTPUT:
-		return "ISR_OUTPUT";
-	case NDISRT_VIOLATION_NOT_ON_VCPU:
-		return "NOT_ON_VCPU";
-	case NDISRT_VIOLATION_NULL_ROUTINE:
-		return "NULL_ROUTINE";
-	default:
-		return "UNKNOWN";
-	}
 }

@@ -9,7 +9,7 @@
  * RTLD_NOW reports an import ndisrt lacks before any driver code runs.
  */
 #include "ndis/host_internal.h"
-#include "ndis/legacy_host.h"
+#include "ndis/ndis5/host.h"
 #include "ke/contain.h"
 
 #include <dlfcn.h>
@@ -755,14 +755,15 @@ int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_dr
 		driver_destroy(d);
 		return -1;
 	}
-	/* NDIS 5: NdisMInitializeWrapper + NdisMRegisterMiniport (host_legacy.c). */
-	if (!atomic_load(&d->registered) && !host_legacy_attach(d)) {
+	/* NDIS 5: NdisMInitializeWrapper + NdisMRegisterMiniport (ndis5/nic.c). */
+	if (!atomic_load(&d->registered) && !host_ndis5_attach(d)) {
 		snprintf(err, errlen,
 			 "%s: DriverEntry returned %s without calling NdisMRegisterMiniportDriver",
 			 path, host_status_text((uint32_t)call.status, st, sizeof(st)));
 		driver_destroy(d);
 		return -1;
 	}
+	d->kind = d->ndis5 ? &host_nic_ndis5 : &host_nic_ndis6;
 	atomic_fetch_add(&h->drivers, 1);
 	*out = d;
 	return 0;
@@ -770,12 +771,7 @@ int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_dr
 
 void ndisrt_driver_version(const struct ndisrt_driver *d, unsigned *major, unsigned *minor)
 {
-	if (d->legacy) {
-		ndisrt_ndis5_driver_version(d->legacy, major, minor);
-		return;
-	}
-	*major = d->chars.MajorNdisVersion;
-	*minor = d->chars.MinorNdisVersion;
+	d->kind->driver_version(d, major, minor);
 }
 
 static void run_unload(void *arg)
@@ -789,8 +785,8 @@ void ndisrt_driver_unload(struct ndisrt_driver *d)
 {
 	if (!d)
 		return;
-	if (d->legacy)
-		host_legacy_driver_unload(d); /* its NICs halted, its wrapper freed */
+	if (d->kind->driver_unload)
+		d->kind->driver_unload(d); /* NDIS 5: its NICs halted, its wrapper freed */
 	/* Every NIC of the driver is halted first. */
 	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
 		struct ndisrt_nic *n = atomic_load(&host_nics[i]);

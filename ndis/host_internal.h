@@ -8,7 +8,7 @@
  * takes: NIC, driver and pool state are atomics, each per-vCPU structure is
  * touched only by its vCPU at DISPATCH_LEVEL, and the host-side OID mutex
  * is taken only on host threads. Driver spin locks (NDIS_SPIN_LOCK) are ke
- * spin locks. The device's own lock (hw/) is taken inside vn1_* calls only.
+ * spin locks. The device's own lock (hw/) is taken inside device-model calls only.
  *
  * Memory. The signal-safety rule of docs/signal-safety.md: malloc and free
  * only at IRQL >= DISPATCH_LEVEL (raising around them when called lower),
@@ -25,7 +25,7 @@
 
 #include "hw/dma.h"
 #include "hw/intc.h"
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "ndisrt/host.h"
 
 struct host_dma;
@@ -60,7 +60,7 @@ struct ndisrt_ndis5_nic;
 #define HOST_MAX_NICS 64u
 #define HOST_IO_SLOTS 256u
 #define HOST_IO_SLOT_SIZE (1u << 20)	     /* bytes of address space per mapping */
-#define HOST_SCRATCH 16384u		     /* per-vCPU frame copy buffer (VN1_MAX_FRAME) */
+#define HOST_SCRATCH 16384u		     /* per-vCPU frame copy buffer (largest frame) */
 #define HOST_WAIT_NS (30ull * 1000000000ull) /* bound on a pending completion */
 
 /* ---------------------------------------------------------------- host */
@@ -106,7 +106,8 @@ struct ndisrt_driver {
 	NDIS_HANDLE context;			    /* (e) MiniportDriverContext */
 	atomic_uint nics;			    /* (a) started NICs */
 	struct host_owner mem;			    /* driver-handle allocations */
-	struct ndisrt_ndis5_driver *legacy;	    /* (c) NDIS 5 miniport (host_legacy.c), or NULL */
+	const struct host_nic_kind *kind;	    /* (c) NDIS 6 or NDIS 5: how its NICs run */
+	struct ndisrt_ndis5_driver *ndis5;	    /* (c) NDIS 5 miniport (ndis5/nic.c), or NULL */
 };
 
 /* The driver whose handle is @h, or NULL. Context: any; lock-free. */
@@ -158,13 +159,15 @@ struct host_tally {
  */
 struct ndisrt_nic {
 	uint64_t magic;			     /* (c) HOST_NIC_MAGIC */
+	const struct host_nic_kind *kind;    /* (c) the driver's kind */
 	struct ndisrt_driver *d;	     /* (c) */
 	struct ndisrt_host *h;		     /* (c) */
 	struct ndisrt_adapter *a;	     /* (c) */
 	NDIS_HANDLE handle;		     /* (c) MiniportAdapterHandle */
 	NDIS_HANDLE context;		     /* (c) MiniportAdapterContext, after init */
-	struct vn1 *dev;		     /* (c) */
-	struct vn1_resources res;	     /* (c) */
+	struct hw_device *dev;		     /* (c) */
+	struct hw_resources res;	     /* (c) */
+	struct hw_irq_sink caller_sink;	     /* (c) the device's sink before start: restored at halt */
 	struct ndisrt_nic_config cfg;	     /* (c) */
 	unsigned nr_vcpus;		     /* (c) */
 	struct intc_source src;		     /* (c) the device's irq connection */
@@ -217,8 +220,8 @@ struct ndisrt_nic {
 	atomic_int link_connect; /* NDIS_MEDIA_CONNECT_STATE */
 	atomic_ullong link_speed;
 
-	/* (c) an NDIS 5 driver's NIC: host_legacy.c runs it, the fields above are unused */
-	struct ndisrt_ndis5_nic *legacy;
+	/* (c) an NDIS 5 driver's NIC: ndis5/nic.c runs it, the data-path fields are unused */
+	struct ndisrt_ndis5_nic *ndis5;
 };
 
 /* Every started NIC (a slot is NULL when free). Lock-free readers. */
@@ -254,14 +257,18 @@ static inline enum host_nic_state host_nic_state(struct ndisrt_nic *n)
 /* ------------------------------------------------------ data path hooks */
 
 /*
- * ndis_host_dpc_begin() / ndis_host_dpc_end() - An interrupt DPC of @a
+ * host_rx_dpc_begin() / host_rx_dpc_end() - An interrupt DPC of @a
  * starts / ended on this vCPU, with @max as MaxNblsToIndicate. Called by the
- * DPC trampoline (ndis/dpc.c) around the miniport's DPC routine; they keep
- * the per-call receive tally (ndisrt_nic_stats.max_nbls_one_dpc).
+ * DPC trampoline (ndis/dpc.c, through host_ndis6_ops) around the miniport's
+ * DPC routine; they keep the per-call receive tally
+ * (ndisrt_nic_stats.max_nbls_one_dpc).
  * Context: DISPATCH_LEVEL on a vCPU. No-ops for an adapter no NIC hosts.
  */
-void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
-void ndis_host_dpc_end(struct ndisrt_adapter *a);
+void host_rx_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
+void host_rx_dpc_end(struct ndisrt_adapter *a);
+
+/* The upcalls hosting sets on every NDIS 6 adapter it hosts (ndis/internal.h). */
+extern const struct ndis_host_ops host_ndis6_ops;
 
 /* Set up / tear down the NIC's per-vCPU receive structures (nbl.c). Host thread. */
 int host_rx_init(struct ndisrt_nic *n);
@@ -281,7 +288,7 @@ bool host_io_in_arena(uintptr_t addr);
 /*
  * The register/port routing core (NDIS 5 and NDIS 6 both use it). A
  * register mapping is HOST_IO_SLOT_SIZE bytes of PROT_NONE address space
- * standing for @len bytes of @dev from @dev_off; a port mapping claims the
+ * standing for @len bytes of BAR @bar of @dev from @dev_off; a port mapping claims the
  * ports [@bus, @bus + @len) of the machine-wide 16-bit port space (its
  * address is the port number itself, x86 I/O space being direct) for @dev
  * from port offset @dev_off. @owner is opaque (it only matches unmaps and
@@ -295,10 +302,11 @@ bool host_io_in_arena(uintptr_t addr);
  *   host_io_release_owner: drop every mapping of @owner; how many.
  */
 enum host_io_kind { HOST_IO_REGISTERS = 0, HOST_IO_PORTS = 1 };
-void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, uint32_t dev_off,
-		  uint32_t len, uint64_t bus);
+void *host_io_map(const void *owner, struct hw_device *dev, unsigned bar, enum host_io_kind kind,
+		  uint32_t dev_off, uint32_t len, uint64_t bus);
 int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t len, uint64_t bus);
-struct vn1 *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind, uint32_t *off);
+struct hw_device *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind,
+				   unsigned *bar, uint32_t *off);
 unsigned host_io_release_owner(const void *owner);
 
 /*
@@ -309,44 +317,82 @@ unsigned host_io_release_owner(const void *owner);
 struct host_io_target {
 	const void *owner;	   /* the mappings' owner: the NIC */
 	struct ndisrt_adapter *a;  /* its adapter (lifecycle state) */
-	struct vn1 *dev;	   /* NULL: an adapter without a device (ndis/ tests) */
-	struct vn1_resources res;  /* the device's resources, if @dev */
+	struct hw_device *dev;	   /* NULL: an adapter without a device (ndis/ tests) */
+	struct hw_resources res;   /* the device's resources, if @dev */
 	atomic_int *maps;	   /* register and port mappings held (halt leak check) */
 };
 
 /*
  * ndis5_io_target() - Fill @t for @a if an NDIS 5 driver runs it
- * (legacy_driver.c). Context: any. Return: false if @a is not NDIS 5's.
+ * (ndis5/driver.c). Context: any. Return: false if @a is not NDIS 5's.
  */
 bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t);
 
-/* ------------------------------------------------------- NDIS 5 drivers */
+/* ----------------------------------------------------------- NIC kinds */
 
 /*
- * host_legacy.c: ndisrt/host.h for a driver whose DriverEntry registered
- * with NdisMInitializeWrapper + NdisMRegisterMiniport. Each host.h
- * function that can meet such a driver or NIC (d->legacy / n->legacy)
- * branches here. Context: host thread, as the host.h function.
+ * A NIC kind: what one NDIS version does behind <ndisrt/host.h>. The
+ * driver's kind is chosen at load by how its DriverEntry registered
+ * (NdisMRegisterMiniportDriver: NDIS 6; NdisMInitializeWrapper +
+ * NdisMRegisterMiniport: NDIS 5); its NICs take it, and every ndisrt_nic_*
+ * call is one call through it (host.c). Each member has the contract of
+ * the host.h function of the same name; Context: host thread unless that
+ * function says otherwise. driver_unload may be NULL.
  */
-bool host_legacy_attach(struct ndisrt_driver *d);
-void host_legacy_driver_unload(struct ndisrt_driver *d);
-int host_legacy_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cfg,
-			  struct ndisrt_nic **out, char *err, size_t errlen);
-void host_legacy_nic_halt(struct ndisrt_nic *n);
-void host_legacy_set_rx_sink(struct ndisrt_nic *n, ndisrt_rx_fn *fn, void *ctx);
-void host_legacy_set_status_sink(struct ndisrt_nic *n, ndisrt_status_fn *fn, void *ctx);
-unsigned host_legacy_send(struct ndisrt_nic *n, unsigned vcpu, const void *const *frames,
-			  const size_t *lens, unsigned count);
-void host_legacy_get_stats(struct ndisrt_nic *n, struct ndisrt_nic_stats *out);
-uint64_t host_legacy_outstanding(struct ndisrt_nic *n);
-uint32_t host_legacy_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf, uint32_t len,
-			 uint32_t *bytes, uint32_t *needed);
-void host_legacy_get_attributes(struct ndisrt_nic *n, struct ndisrt_nic_attributes *out);
-bool host_legacy_link_up(struct ndisrt_nic *n, uint64_t *speed);
+struct host_nic_kind {
+	const char *name; /* "NDIS 6", "NDIS 5" */
+	int (*start)(struct ndisrt_driver *d, const struct ndisrt_nic_config *cfg,
+		     struct ndisrt_nic **out, char *err, size_t errlen);
+	void (*halt)(struct ndisrt_nic *n);
+	uint32_t (*pause)(struct ndisrt_nic *n);
+	uint32_t (*restart)(struct ndisrt_nic *n);
+	void (*set_rx_sink)(struct ndisrt_nic *n, ndisrt_rx_fn *fn, void *ctx);
+	void (*set_status_sink)(struct ndisrt_nic *n, ndisrt_status_fn *fn, void *ctx);
+	unsigned (*send)(struct ndisrt_nic *n, unsigned vcpu, const void *const *frames,
+			 const size_t *lens, unsigned count);
+	uint32_t (*oid)(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf, uint32_t len,
+			uint32_t *bytes, uint32_t *needed);
+	void (*get_stats)(struct ndisrt_nic *n, struct ndisrt_nic_stats *out);
+	uint64_t (*outstanding)(struct ndisrt_nic *n);
+	void (*hold_returns)(struct ndisrt_nic *n, bool hold);
+	void (*get_attributes)(struct ndisrt_nic *n, struct ndisrt_nic_attributes *out);
+	bool (*link_up)(struct ndisrt_nic *n, uint64_t *speed);
+	void (*driver_version)(const struct ndisrt_driver *d, unsigned *major, unsigned *minor);
+	/* Before the generic unload: halt what only the kind knows of, free its state. */
+	void (*driver_unload)(struct ndisrt_driver *d);
+};
 
-/* NdisMSetMiniportAttributes for general attributes (host_nic.c; called by adapter.c). */
-NDIS_STATUS ndis_host_set_general_attributes(struct ndisrt_adapter *a,
-					     const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+extern const struct host_nic_kind host_nic_ndis6; /* host_nic.c */
+extern const struct host_nic_kind host_nic_ndis5; /* ndis5/nic.c */
+
+/* NDIS 6 members that live outside host_nic.c. */
+uint32_t host_ndis6_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf, uint32_t len,
+			uint32_t *bytes, uint32_t *needed); /* host_oid.c */
+unsigned host_ndis6_send(struct ndisrt_nic *n, unsigned vcpu, const void *const *frames,
+			 const size_t *lens, unsigned count); /* host_send.c */
+
+/*
+ * host_ndis5_attach() - After DriverEntry: did it register an NDIS 5
+ * miniport (with @d's DriverObject)? Then @d is NDIS 5 (d->ndis5 set).
+ * Context: host thread.
+ */
+bool host_ndis5_attach(struct ndisrt_driver *d);
+
+/* Wait (30 s bound) for *@flag to become non-zero. Return: false on timeout. Host thread. */
+bool host_wait_flag(struct ndisrt_nic *n, atomic_uint *flag);
+
+/* Checks shared by the hardware-access and DMA DDIs (host_io.c): 0xC4 if not met. */
+void host_require_out(const void *p, unsigned ddi, const char *what);
+void host_require_initialize(struct ndisrt_adapter *a, unsigned ddi, const char *what);
+void host_require_init_or_halt(struct ndisrt_adapter *a, unsigned ddi, const char *what);
+
+/* An MDL nbl.c made (NdisAllocateMdl or a host send NBL)? */
+bool host_mdl_is_ours(PMDL m);
+
+/* NdisMSetMiniportAttributes for general attributes (host_nic.c; adapter.c calls it
+ * through host_ndis6_ops). */
+NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
+					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 
 /* ----------------------------------------------------------- violations */
 
@@ -358,9 +404,14 @@ bool host_load_in_progress(void);
 _Noreturn void host_load_abandon(const char *what, long long status, uintptr_t caller);
 int host_contain_link(void); /* host_contain.c (which declares the above weak) */
 
-/* Bug check 0xC4 with a hosting rule (enum ndisrt_host_violation). */
-_Noreturn void host_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			      const char *what);
+/* A driver broke a hosting rule: ndisrt_violation() under its old name here. */
+#define host_violation ndisrt_violation
+
+/* The device's model name for messages (or "device" for one not made by name). */
+static inline const char *host_device_name(const struct hw_device *dev)
+{
+	return dev->model ? dev->model->name : "device";
+}
 
 /* Memory for runtime objects: raises to DISPATCH_LEVEL around malloc/free when needed. */
 static inline void *host_zalloc(size_t size)

@@ -3,8 +3,9 @@
  * ndis/host_io.c - the adapter's hardware as a miniport reaches it, for
  * NDIS 5 and NDIS 6 miniports alike: NdisMMapIoSpace and the register
  * DDIs, NdisMRegisterIoPortRange and the port DDIs, PCI configuration
- * space (NdisMGetBusData, NdisRead/WritePciSlotInformation); scatter/gather
- * DMA registration and shared memory (NDIS 6); and the routing core.
+ * space (NdisMGetBusData, NdisRead/WritePciSlotInformation); and the
+ * routing core. (Scatter/gather DMA registration and shared memory:
+ * host_dma.c.)
  *
  * Register mappings live in one arena of address space reserved PROT_NONE
  * at startup: HOST_IO_SLOTS slots of HOST_IO_SLOT_SIZE bytes, one per
@@ -39,9 +40,10 @@ enum io_state {
 /* Lock key: (a) atomic; the other fields are published by the store of @state. */
 struct host_io_slot {
 	atomic_uint state; /* (a) enum io_state */
-	struct vn1 *dev;
+	struct hw_device *dev;
 	const void *owner; /* who mapped it (an NDIS 6 NIC, an NDIS 5 adapter...) */
-	uint32_t dev_off;  /* BAR0 offset (MMIO) or port offset from BAR1's base */
+	unsigned bar;	   /* the device's BAR the mapping lies in */
+	uint32_t dev_off;  /* offset in that BAR (bytes or ports) */
 	uint32_t len;	   /* bytes (MMIO) or ports */
 	uint64_t bus;	   /* the PhysicalAddress or InitialPort mapped */
 };
@@ -93,8 +95,8 @@ bool host_io_in_arena(uintptr_t addr)
 /* ------------------------------------------------------------- slots */
 
 /* Context: PASSIVE_LEVEL (mapping DDIs). Return: the slot index, or -1 if all are used. */
-static int io_slot_alloc(const void *owner, struct vn1 *dev, enum io_state kind, uint32_t dev_off,
-			 uint32_t len, uint64_t bus)
+static int io_slot_alloc(const void *owner, struct hw_device *dev, unsigned bar,
+			 enum io_state kind, uint32_t dev_off, uint32_t len, uint64_t bus)
 {
 	/* FIFO-ish reuse: a stale pointer into an unmapped slot keeps faulting for a while. */
 	unsigned start = atomic_fetch_add(&io_cursor, 1);
@@ -108,6 +110,7 @@ static int io_slot_alloc(const void *owner, struct vn1 *dev, enum io_state kind,
 			continue;
 		s->dev = dev;
 		s->owner = owner;
+		s->bar = bar;
 		s->dev_off = dev_off;
 		s->len = len;
 		s->bus = bus;
@@ -187,7 +190,8 @@ unsigned host_io_release_owner(const void *owner)
  * The device and offset behind @size bytes at @addr of a mapping of @kind.
  * Context: any; lock-free, async-signal-safe.
  */
-static struct vn1 *io_resolve(uintptr_t addr, unsigned size, enum io_state kind, uint32_t *off)
+static struct hw_device *io_resolve(uintptr_t addr, unsigned size, enum io_state kind,
+				     unsigned *bar, uint32_t *off)
 {
 	uintptr_t base = (uintptr_t)io_arena, o;
 	struct host_io_slot *s;
@@ -211,6 +215,7 @@ static struct vn1 *io_resolve(uintptr_t addr, unsigned size, enum io_state kind,
 	if (atomic_load_explicit(&s->state, memory_order_acquire) != kind || o + size > s->len)
 		return NULL;
 	*off = s->dev_off + (uint32_t)o;
+	*bar = s->bar;
 	return s->dev;
 }
 
@@ -234,8 +239,8 @@ static bool io_ports_claim(unsigned idx, uint64_t first, uint32_t count)
 	return true;
 }
 
-void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, uint32_t dev_off,
-		  uint32_t len, uint64_t bus)
+void *host_io_map(const void *owner, struct hw_device *dev, unsigned bar, enum host_io_kind kind,
+		  uint32_t dev_off, uint32_t len, uint64_t bus)
 {
 	int idx;
 
@@ -243,7 +248,7 @@ void *host_io_map(const void *owner, struct vn1 *dev, enum host_io_kind kind, ui
 		return NULL;
 	if (kind == HOST_IO_PORTS && (bus >= IO_PORT_SPACE || len > IO_PORT_SPACE - bus))
 		return NULL;
-	idx = io_slot_alloc(owner, dev, io_kind(kind), dev_off, len, bus);
+	idx = io_slot_alloc(owner, dev, bar, io_kind(kind), dev_off, len, bus);
 	if (idx < 0)
 		return NULL;
 	if (kind == HOST_IO_REGISTERS)
@@ -268,9 +273,10 @@ int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t 
 	return 0;
 }
 
-struct vn1 *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind, uint32_t *off)
+struct hw_device *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind,
+				   unsigned *bar, uint32_t *off)
 {
-	return io_resolve(addr, size, io_kind(kind), off);
+	return io_resolve(addr, size, io_kind(kind), bar, off);
 }
 
 /*
@@ -290,23 +296,23 @@ static _Noreturn void io_fault(uintptr_t addr, bool write, void *caller, bool po
 }
 
 /* The device behind a register or port access; bug check 0x50 if unmapped. */
-static struct vn1 *access_resolve(uintptr_t addr, unsigned size, bool write, void *caller,
-				  enum io_state kind, uint32_t *off)
+static struct hw_device *access_resolve(uintptr_t addr, unsigned size, bool write, void *caller,
+					enum io_state kind, unsigned *bar, uint32_t *off)
 {
-	struct vn1 *dev;
+	struct hw_device *dev;
 
 	ke_preempt_point(KE_PP_REG_ACCESS);
 	ndis_require_vcpu(kind == IO_PORT ? NDISRT_DDI_PORT_ACCESS : NDISRT_DDI_REGISTER_ACCESS);
-	dev = io_resolve(addr, size, kind, off);
+	dev = io_resolve(addr, size, kind, bar, off);
 	if (__builtin_expect(!dev, 0))
 		io_fault(addr, write, caller, kind == IO_PORT);
 	return dev;
 }
 
 #define REG(addr, size, write, off) \
-	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_MMIO, (off))
+	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_MMIO, &bar, (off))
 #define PORT(addr, size, write, off) \
-	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_PORT, (off))
+	access_resolve((addr), (size), (write), __builtin_return_address(0), IO_PORT, &bar, (off))
 
 /* --------------------------------------------------- register access */
 
@@ -322,57 +328,63 @@ static struct vn1 *access_resolve(uintptr_t addr, unsigned size, bool write, voi
 UCHAR ndis_read_register_uchar(ULONG_PTR Register)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 1, false, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 1, false, &off);
 
-	return vn1_mmio_read8(dev, off);
+	return (UCHAR)hw_dev_bar_read(dev, bar, off, 1);
 }
 
 USHORT ndis_read_register_ushort(ULONG_PTR Register)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 2, false, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 2, false, &off);
 
-	return vn1_mmio_read16(dev, off);
+	return (USHORT)hw_dev_bar_read(dev, bar, off, 2);
 }
 
 ULONG ndis_read_register_ulong(ULONG_PTR Register)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 4, false, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 4, false, &off);
 
-	return vn1_mmio_read32(dev, off);
+	return (ULONG)hw_dev_bar_read(dev, bar, off, 4);
 }
 
 VOID ndis_write_register_uchar(ULONG_PTR Register, UCHAR Data)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 1, true, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 1, true, &off);
 
-	vn1_mmio_write8(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 1, Data);
 }
 
 VOID ndis_write_register_ushort(ULONG_PTR Register, USHORT Data)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 2, true, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 2, true, &off);
 
-	vn1_mmio_write16(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 2, Data);
 }
 
 VOID ndis_write_register_ulong(ULONG_PTR Register, ULONG Data)
 {
 	uint32_t off;
-	struct vn1 *dev = REG(Register, 4, true, &off);
+	unsigned bar;
+	struct hw_device *dev = REG(Register, 4, true, &off);
 
-	vn1_mmio_write32(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 4, Data);
 }
 
 /* ------------------------------------------------------- port access */
 
 /**
  * ndis_raw_read_port_uchar() and the eleven others - The runtime halves of
- * the NdisRawRead/WritePort[Buffer]Xxx macros: accesses of the VN-1's PIO
- * window at the port's offset in its BAR1 (datasheet §7). The Buffer
+ * the NdisRawRead/WritePort[Buffer]Xxx macros: accesses of the device's
+ * port BAR at the port's offset in it. The Buffer
  * forms move @Length elements, each from or to the same port.
  * Context: any IRQL on a vCPU (0xC4 NOT_ON_VCPU), ISRs included.
  * Preemption point (KE_PP_REG_ACCESS). Bug check 0x50 (parameter 4 = 1)
@@ -382,106 +394,134 @@ VOID ndis_write_register_ulong(ULONG_PTR Register, ULONG Data)
 UCHAR ndis_raw_read_port_uchar(ULONG_PTR Port)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, false, &off);
 
-	return vn1_pio_read8(dev, off);
+	return (UCHAR)hw_dev_bar_read(dev, bar, off, 1);
 }
 
 USHORT ndis_raw_read_port_ushort(ULONG_PTR Port)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, false, &off);
 
-	return vn1_pio_read16(dev, off);
+	return (USHORT)hw_dev_bar_read(dev, bar, off, 2);
 }
 
 ULONG ndis_raw_read_port_ulong(ULONG_PTR Port)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, false, &off);
 
-	return vn1_pio_read32(dev, off);
+	return (ULONG)hw_dev_bar_read(dev, bar, off, 4);
 }
 
 VOID ndis_raw_write_port_uchar(ULONG_PTR Port, UCHAR Data)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, true, &off);
 
-	vn1_pio_write8(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 1, Data);
 }
 
 VOID ndis_raw_write_port_ushort(ULONG_PTR Port, USHORT Data)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, true, &off);
 
-	vn1_pio_write16(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 2, Data);
 }
 
 VOID ndis_raw_write_port_ulong(ULONG_PTR Port, ULONG Data)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, true, &off);
 
-	vn1_pio_write32(dev, off, Data);
+	hw_dev_bar_write(dev, bar, off, 4, Data);
 }
 
 VOID ndis_raw_read_port_buffer_uchar(ULONG_PTR Port, PUCHAR Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, false, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		Buffer[i] = vn1_pio_read8(dev, off);
+		Buffer[i] = (UCHAR)hw_dev_bar_read(dev, bar, off, 1);
 }
 
 VOID ndis_raw_read_port_buffer_ushort(ULONG_PTR Port, PUSHORT Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, false, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		Buffer[i] = vn1_pio_read16(dev, off);
+		Buffer[i] = (USHORT)hw_dev_bar_read(dev, bar, off, 2);
 }
 
 VOID ndis_raw_read_port_buffer_ulong(ULONG_PTR Port, PULONG Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, false, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, false, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		Buffer[i] = vn1_pio_read32(dev, off);
+		Buffer[i] = (ULONG)hw_dev_bar_read(dev, bar, off, 4);
 }
 
 VOID ndis_raw_write_port_buffer_uchar(ULONG_PTR Port, const UCHAR *Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 1, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 1, true, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		vn1_pio_write8(dev, off, Buffer[i]);
+		hw_dev_bar_write(dev, bar, off, 1, Buffer[i]);
 }
 
 VOID ndis_raw_write_port_buffer_ushort(ULONG_PTR Port, const USHORT *Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 2, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 2, true, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		vn1_pio_write16(dev, off, Buffer[i]);
+		hw_dev_bar_write(dev, bar, off, 2, Buffer[i]);
 }
 
 VOID ndis_raw_write_port_buffer_ulong(ULONG_PTR Port, const ULONG *Buffer, ULONG Length)
 {
 	uint32_t off;
-	struct vn1 *dev = PORT(Port, 4, true, &off);
+	unsigned bar;
+	struct hw_device *dev = PORT(Port, 4, true, &off);
 
 	for (ULONG i = 0; i < Length; i++)
-		vn1_pio_write32(dev, off, Buffer[i]);
+		hw_dev_bar_write(dev, bar, off, 4, Buffer[i]);
 }
 
 /* ------------------------------------------------------ mapping DDIs */
+
+/* The BAR of @kind that holds [@first, @first + @len) whole, if any. */
+static bool io_bar_of(const struct hw_resources *r, enum hw_bar_kind kind, uint64_t first,
+		      uint64_t len, unsigned *bar)
+{
+	for (unsigned b = 0; b < HW_MAX_BARS; b++) {
+		const struct hw_bar *x = &r->bar[b];
+
+		if (x->kind == kind && first >= x->base && first - x->base <= x->len &&
+		    len <= x->len - (first - x->base)) {
+			*bar = b;
+			return true;
+		}
+	}
+	return false;
+}
 
 /*
  * The hardware behind MiniportAdapterHandle @h, whichever NDIS version
@@ -505,14 +545,14 @@ static void io_target(NDIS_HANDLE h, unsigned ddi, struct host_io_target *t)
 			       "hosts (ndisrt_nic_start creates them)");
 }
 
-static void require_out(const void *p, unsigned ddi, const char *what)
+void host_require_out(const void *p, unsigned ddi, const char *what)
 {
 	if (!p)
 		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, ddi, what);
 }
 
 /* From the adapter's MiniportInitialize[Ex], on its vCPU; else 0xC4 WRONG_CONTEXT. */
-static void require_initialize(struct ndisrt_adapter *a, unsigned ddi, const char *what)
+void host_require_initialize(struct ndisrt_adapter *a, unsigned ddi, const char *what)
 {
 	if (!ndis_adapter_in_initialize(a))
 		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle,
@@ -520,7 +560,7 @@ static void require_initialize(struct ndisrt_adapter *a, unsigned ddi, const cha
 }
 
 /* From its MiniportInitialize[Ex] or MiniportHalt[Ex]; else 0xC4 WRONG_CONTEXT. */
-static void require_init_or_halt(struct ndisrt_adapter *a, unsigned ddi, const char *what)
+void host_require_init_or_halt(struct ndisrt_adapter *a, unsigned ddi, const char *what)
 {
 	unsigned st = atomic_load(&a->state);
 
@@ -549,23 +589,22 @@ NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHa
 	struct host_io_target t;
 	uint64_t pa = (uint64_t)PhysicalAddress.QuadPart;
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+	unsigned bar;
 
 	ndis_ddi_enter(NDISRT_DDI_MAP_IO_SPACE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_MAP_IO_SPACE, &t);
-	require_out(VirtualAddress, NDISRT_DDI_MAP_IO_SPACE,
+	host_require_out(VirtualAddress, NDISRT_DDI_MAP_IO_SPACE,
 		    "NdisMMapIoSpace: VirtualAddress is NULL");
-	require_initialize(t.a, NDISRT_DDI_MAP_IO_SPACE,
+	host_require_initialize(t.a, NDISRT_DDI_MAP_IO_SPACE,
 			   "NdisMMapIoSpace called outside the adapter's MiniportInitialize[Ex]");
 	*VirtualAddress = NULL;
-	if (!t.dev || Length == 0 || pa < t.res.bar0_addr ||
-	    pa - t.res.bar0_addr > t.res.bar0_len ||
-	    Length > t.res.bar0_len - (pa - t.res.bar0_addr)) {
+	if (!t.dev || Length == 0 || !io_bar_of(&t.res, HW_BAR_MEM, pa, Length, &bar)) {
 		status = NDIS_STATUS_FAILURE;
 	} else {
 		void *va = host_io_arena_init()
 			       ? NULL
-			       : host_io_map(t.owner, t.dev, HOST_IO_REGISTERS,
-					     (uint32_t)(pa - t.res.bar0_addr), Length, pa);
+			       : host_io_map(t.owner, t.dev, bar, HOST_IO_REGISTERS,
+					     (uint32_t)(pa - t.res.bar[bar].base), Length, pa);
 
 		if (!va) {
 			status = NDIS_STATUS_RESOURCES;
@@ -590,7 +629,7 @@ VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, 
 
 	ndis_ddi_enter(NDISRT_DDI_UNMAP_IO_SPACE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_UNMAP_IO_SPACE, &t);
-	require_init_or_halt(
+	host_require_init_or_halt(
 	    t.a, NDISRT_DDI_UNMAP_IO_SPACE,
 	    "NdisMUnmapIoSpace called outside MiniportInitialize[Ex] and MiniportHalt[Ex]");
 	if (host_io_unmap(t.owner, VirtualAddress, HOST_IO_REGISTERS, Length, 0))
@@ -621,13 +660,14 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 {
 	struct host_io_target t;
 	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
-	uint64_t first = InitialPort, base;
+	uint64_t first = InitialPort;
+	unsigned bar;
 
 	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
-	require_out(PortOffset, NDISRT_DDI_PORT_RANGE,
+	host_require_out(PortOffset, NDISRT_DDI_PORT_RANGE,
 		    "NdisMRegisterIoPortRange: PortOffset is NULL");
-	require_initialize(t.a, NDISRT_DDI_PORT_RANGE,
+	host_require_initialize(t.a, NDISRT_DDI_PORT_RANGE,
 			   "NdisMRegisterIoPortRange called outside the adapter's "
 			   "MiniportInitialize[Ex]");
 	if (!atomic_load(&t.a->attributes_set))
@@ -637,14 +677,12 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 			       "(NdisMSetAttributes[Ex] / NdisMSetMiniportAttributes; SDV rule "
 			       "NdisMRegisterIoPortRange)");
 	*PortOffset = NULL;
-	base = t.dev ? t.res.bar1_port : 0;
 	if (NumberOfPorts == 0) {
 		status = NDIS_STATUS_FAILURE;
-	} else if (!t.dev || first < base ||
-		   first + NumberOfPorts > base + (uint64_t)t.res.bar1_len) {
+	} else if (!t.dev || !io_bar_of(&t.res, HW_BAR_PORT, first, NumberOfPorts, &bar)) {
 		status = NDIS_STATUS_RESOURCE_CONFLICT;
-	} else if (!host_io_map(t.owner, t.dev, HOST_IO_PORTS, (uint32_t)(first - base),
-				NumberOfPorts, first)) {
+	} else if (!host_io_map(t.owner, t.dev, bar, HOST_IO_PORTS,
+				(uint32_t)(first - t.res.bar[bar].base), NumberOfPorts, first)) {
 		/* Our own range: a port already claimed (by this adapter) or no slot. */
 		status = NDIS_STATUS_RESOURCE_CONFLICT;
 	} else {
@@ -670,7 +708,7 @@ VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialP
 
 	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
-	require_init_or_halt(t.a, NDISRT_DDI_PORT_RANGE,
+	host_require_init_or_halt(t.a, NDISRT_DDI_PORT_RANGE,
 			     "NdisMDeregisterIoPortRange called outside MiniportInitialize[Ex] and "
 			     "MiniportHalt[Ex]");
 	if ((uintptr_t)PortOffset != InitialPort ||
@@ -698,8 +736,8 @@ static ULONG bus_data(NDIS_HANDLE h, unsigned ddi, ULONG Offset, PVOID Buffer, U
 			       "PCI configuration access with a NULL Buffer");
 	if (!t.dev || !Length)
 		return 0;
-	return (ULONG)(write ? vn1_pci_config_write(t.dev, Offset, Buffer, Length)
-			     : vn1_pci_config_read(t.dev, Offset, Buffer, Length));
+	return (ULONG)(write ? hw_dev_config_write(t.dev, Offset, Buffer, Length)
+			     : hw_dev_config_read(t.dev, Offset, Buffer, Length));
 }
 
 /**
@@ -756,189 +794,4 @@ ULONG NdisWritePciSlotInformation(NDIS_HANDLE NdisAdapterHandle, ULONG SlotNumbe
 	done = bus_data(NdisAdapterHandle, NDISRT_DDI_PCI_SLOT, Offset, Buffer, Length, true);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return done;
-}
-
-/* ------------------------------------------------- DMA, shared memory */
-
-/* An NdisMRegisterScatterGatherDma registration: what NdisMiniportDmaHandle names. */
-struct host_dma {
-	uint64_t magic; /* HOST_DMA_MAGIC */
-	struct ndisrt_nic *n;
-	ULONG flags;
-	ULONG max_mapping;
-	MINIPORT_PROCESS_SG_LIST_HANDLER process_sg;
-};
-
-/**
- * NdisMRegisterScatterGatherDma() - Register the adapter's bus-master DMA.
- * ndisrt builds no scatter/gather lists; the registration enables
- * NdisMAllocateSharedMemory. *ScatterGatherListSize is what a list for
- * MaximumPhysicalMapping bytes would take (SCATTER_GATHER_LIST layout).
- *
- * Context: PASSIVE_LEVEL, from MiniportInitializeEx (0xC4 WRONG_CONTEXT).
- * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_INVALID_PARAMETER (header,
- * MaximumPhysicalMapping 0, no ProcessSGListHandler); NDIS_STATUS_FAILURE
- * (already registered); NDIS_STATUS_RESOURCES.
- */
-NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
-					  PNDIS_SG_DMA_DESCRIPTION DmaDescription,
-					  PNDIS_HANDLE NdisMiniportDmaHandle)
-{
-	PNDIS_SG_DMA_DESCRIPTION dd = DmaDescription;
-	struct ndisrt_nic *n;
-	struct host_dma *dma;
-	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
-	ULONG pages;
-
-	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_SG_DMA);
-	require_out(dd, NDISRT_DDI_REGISTER_SG_DMA,
-		    "NdisMRegisterScatterGatherDma: DmaDescription is NULL");
-	require_out(NdisMiniportDmaHandle, NDISRT_DDI_REGISTER_SG_DMA,
-		    "NdisMRegisterScatterGatherDma: NdisMiniportDmaHandle is NULL");
-	require_initialize(n->a, NDISRT_DDI_REGISTER_SG_DMA,
-			   "NdisMRegisterScatterGatherDma called outside the adapter's "
-			   "MiniportInitializeEx");
-	*NdisMiniportDmaHandle = NULL;
-	if (dd->Header.Type != NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION ||
-	    dd->Header.Revision < NDIS_SG_DMA_DESCRIPTION_REVISION_1 ||
-	    dd->Header.Size < NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1 ||
-	    !dd->ProcessSGListHandler || dd->MaximumPhysicalMapping == 0) {
-		status = NDIS_STATUS_INVALID_PARAMETER;
-	} else if (atomic_load(&n->dma)) {
-		status = NDIS_STATUS_FAILURE;
-	} else if (!(dma = host_zalloc(sizeof(*dma)))) {
-		status = NDIS_STATUS_RESOURCES;
-	} else {
-		dma->magic = HOST_DMA_MAGIC;
-		dma->n = n;
-		dma->flags = dd->Flags;
-		dma->max_mapping = dd->MaximumPhysicalMapping;
-		dma->process_sg = dd->ProcessSGListHandler;
-		pages = (dd->MaximumPhysicalMapping + 4095) / 4096 + 1;
-		/* SCATTER_GATHER_LIST: 16-byte header, 24-byte elements (x64). */
-		dd->ScatterGatherListSize = 16 + 24 * pages;
-		atomic_store(&n->dma, dma);
-		*NdisMiniportDmaHandle = dma;
-	}
-	ke_preempt_point(KE_PP_DDI_EXIT);
-	return status;
-}
-
-/* The NIC whose registration @h is, or NULL. */
-static struct ndisrt_nic *dma_owner(NDIS_HANDLE h)
-{
-	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
-		struct ndisrt_nic *n = atomic_load(&host_nics[i]);
-
-		if (n && h && (void *)atomic_load(&n->dma) == h)
-			return n;
-	}
-	return NULL;
-}
-
-/**
- * NdisMDeregisterScatterGatherDma() - Undo NdisMRegisterScatterGatherDma.
- * Context: PASSIVE_LEVEL, from MiniportInitializeEx or MiniportHaltEx
- * (0xC4 WRONG_CONTEXT); a handle NdisMRegisterScatterGatherDma returned
- * (0xC4 BAD_OBJECT otherwise).
- */
-VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
-{
-	struct ndisrt_nic *n;
-	struct host_dma *dma;
-
-	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	n = dma_owner(NdisMiniportDmaHandle);
-	if (!n)
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
-			       NDISRT_DDI_DEREGISTER_SG_DMA,
-			       "NdisMDeregisterScatterGatherDma: not a handle "
-			       "NdisMRegisterScatterGatherDma returned (or already deregistered)");
-	require_init_or_halt(n->a, NDISRT_DDI_DEREGISTER_SG_DMA,
-			     "NdisMDeregisterScatterGatherDma called outside MiniportInitializeEx "
-			     "and MiniportHaltEx");
-	dma = atomic_exchange(&n->dma, NULL);
-	dma->magic = 0;
-	host_free(dma);
-	ke_preempt_point(KE_PP_DDI_EXIT);
-}
-
-/**
- * NdisMAllocateSharedMemory() - Memory the CPU and the device share.
- * The device sees it at *@PhysicalAddress, a logical address of the
- * machine's DMA space unrelated to *@VirtualAddress; it can DMA nowhere else.
- *
- * Context: PASSIVE_LEVEL, after NdisMRegisterScatterGatherDma (0xC4
- * NO_DMA otherwise; BAD_PARAMETER for NULL outputs).
- * *@VirtualAddress is NULL when @Length is 0 or memory is short.
- */
-VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
-			       PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress)
-{
-	struct ndisrt_nic *n;
-	uint64_t logical = 0;
-	ke_irql_t old;
-	void *va = NULL;
-
-	(void)Cached;
-	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
-	require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
-		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
-	require_out(PhysicalAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
-		    "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
-	if (!atomic_load(&n->dma))
-		host_violation(
-		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)n->handle, Length,
-		    NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
-		    "NdisMAllocateSharedMemory before NdisMRegisterScatterGatherDma (NDIS "
-		    "requires the DMA registration first)");
-	if (Length) {
-		old = ke_irql_raise(KE_DISPATCH_LEVEL);
-		va = hw_dma_alloc(n->h->dma, Length, &logical);
-		ke_irql_lower(old);
-	}
-	if (va)
-		atomic_fetch_add(&n->shared_allocs, 1);
-	*VirtualAddress = va;
-	PhysicalAddress->QuadPart = va ? (LONGLONG)logical : 0;
-	ke_preempt_point(KE_PP_DDI_EXIT);
-}
-
-/**
- * NdisMFreeSharedMemory() - Free what NdisMAllocateSharedMemory returned.
- * Waits until no device access to the memory is in flight.
- * Context: PASSIVE_LEVEL. @VirtualAddress, @PhysicalAddress and @Length
- * must be an allocation of this adapter (0xC4 BAD_PARAMETER: p2 = address,
- * p3 = logical address).
- */
-VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
-			   PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress)
-{
-	struct ndisrt_nic *n;
-	ke_irql_t old;
-	int rc = -ENOENT;
-
-	(void)Cached;
-	ndis_ddi_enter(NDISRT_DDI_FREE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_FREE_SHARED_MEMORY);
-	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
-	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=
-		VirtualAddress)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
-			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
-			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
-			       "made for this adapter (virtual address, logical address and length "
-			       "must be what it returned)");
-	old = ke_irql_raise(KE_DISPATCH_LEVEL);
-	rc = hw_dma_free(n->h->dma, VirtualAddress);
-	ke_irql_lower(old);
-	if (rc)
-		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,
-			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
-			       "NdisMFreeSharedMemory: the memory does not start an allocation "
-			       "(freed already, or an address inside one)");
-	atomic_fetch_sub(&n->shared_allocs, 1);
-	ke_preempt_point(KE_PP_DDI_EXIT);
 }

@@ -172,6 +172,7 @@ struct ndisrt_adapter {
 	struct ndis_counters *counters;		    /* (c) [NDISRT_MAX_MESSAGES][nr_vcpus] */
 	struct ke_dpc flush[KE_MAX_VCPUS];	    /* (g) grace-period DPCs */
 	atomic_uint flush_pending;		    /* (a) */
+	const struct ndis_host_ops *host;	    /* (c) hosting's upcalls; NULL: not hosted */
 };
 
 static inline struct ndis_counters *ndis_counters_of(struct ndisrt_adapter *a, unsigned msg,
@@ -318,9 +319,12 @@ uint64_t ndis_dpc_request_mask(struct ndis_interrupt *ni, ULONG msg, uint64_t ma
 
 /* ------------------------------------------------------------ checks */
 
-/* Bug check 0xC4 with an ndisrt NDIS rule as parameter 1. */
-_Noreturn void ndis_violation(uint32_t rule, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			      const char *what);
+/*
+ * A driver broke a rule: ndisrt_violation() (verifier/violation.h), the one
+ * violation function. The old name stays until every call site says
+ * ndisrt_violation.
+ */
+#define ndis_violation ndisrt_violation
 
 /* An ndisrt invariant broke (a host or runtime bug, not a driver's): abort. */
 _Noreturn void ndis_assert_fail(const char *expr, const char *file, int line);
@@ -403,16 +407,26 @@ void ndis_check_spin_balance(unsigned before, uintptr_t handler);
 
 
 /*
- * Hosting hooks (ndis/host_*.c, docs/hosting.md). Weak references: the
- * interrupt layer links and runs without the hosting objects (they are
- * NULL then); when hosting is linked in, NdisMSetMiniportAttributes passes
- * it the general attributes and the DPC trampoline brackets each miniport
- * DPC call with begin/end (the per-call receive tally).
+ * Upcalls into hosting (ndis/host_*.c, docs/hosting.md): explicit calls
+ * through the table hosting sets on an adapter it hosts (ndis_adapter_set_host);
+ * an adapter nobody hosts (the ndis/ tests' adapters) has none.
+ *  - set_general_attributes: NdisMSetMiniportAttributes with
+ *    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES (without hosting:
+ *    NDIS_STATUS_NOT_SUPPORTED);
+ *  - dpc_begin / dpc_end: bracket each miniport interrupt DPC call (the
+ *    per-call receive tally), at DISPATCH_LEVEL on the DPC's vCPU.
  */
-__attribute__((weak)) NDIS_STATUS
-ndis_host_set_general_attributes(struct ndisrt_adapter *a,
-				 const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
-__attribute__((weak)) void ndis_host_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
-__attribute__((weak)) void ndis_host_dpc_end(struct ndisrt_adapter *a);
+struct ndis_host_ops {
+	NDIS_STATUS (*set_general_attributes)(struct ndisrt_adapter *a,
+					      const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+	void (*dpc_begin)(struct ndisrt_adapter *a, uint32_t max);
+	void (*dpc_end)(struct ndisrt_adapter *a);
+};
+
+/* Context: host thread, before the adapter is initialized. */
+static inline void ndis_adapter_set_host(struct ndisrt_adapter *a, const struct ndis_host_ops *ops)
+{
+	a->host = ops;
+}
 
 #endif /* NDISRT_NDIS_INTERNAL_H */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "tools/findings.h"
 
 #define EX_USAGE 64
 
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
 		return cmd_bench(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rss"))
 		return ndisrt_cmd_rss(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "__sarif-writer"))
+		return ndisrt_cmd_sarif_writer(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return ndisrt_cmd_run(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt: unknown command '%s' (try 'ndisrt --help')\n", argv[1]);

@@ -16,6 +16,7 @@
  * an error, the transmitting VN-1, the wire, the receiving VN-1). A frame in
  * none of these is lost, and the run fails.
  */
+#include "tools/findings.h"
 #include "tools/run.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@
 
 #include "hw/intc.h"
 #include "hw/rss.h"
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "hw/wire.h"
 #include "ke/ke.h"
 #include "ndisrt/host.h"
@@ -91,44 +92,29 @@ static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const vo
 	atomic_fetch_add_explicit(&rn->status_indications, 1, memory_order_relaxed);
 }
 
-/* ------------------------------------------------------- latency histograms */
-
-static void isr_enter(void *ctx, struct ke_interrupt *intr)
-{
-	(void)ctx, (void)intr;
-	run_hist_add(&run.isr_latency, ke_interrupt_latency_ns());
-	atomic_fetch_add_explicit(&run.vcpu[ke_current_number()].isrs, 1, memory_order_relaxed);
-}
-
-static void dpc_enter(void *ctx, struct ke_dpc *dpc)
-{
-	(void)ctx, (void)dpc;
-	run.vcpu[ke_current_number()].dpc_t0 = ke_clock_ns(run.m);
-}
-
-static void dpc_exit(void *ctx, struct ke_dpc *dpc)
-{
-	struct run_vcpu *v = &run.vcpu[ke_current_number()];
-
-	(void)ctx, (void)dpc;
-	run_hist_add(&run.dpc_duration, ke_clock_ns(run.m) - v->dpc_t0);
-}
-
-static const struct ke_hooks run_hooks = {
-	.isr_enter = isr_enter,
-	.dpc_enter = dpc_enter,
-	.dpc_exit = dpc_exit,
-};
-
 /* A bug check ends the run: say so, print the report, exit 1. */
 static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 {
 	static const char head[] = "\nndisrt run: the machine stopped with a bug check; the "
 				   "driver broke a rule of the NDIS contract:\n";
 
+	struct findings_item f = {
+		.level = FINDINGS_ERROR,
+		.rule = NULL,
+		.message = r->what ? r->what : ke_bugcheck_name(r->code),
+		.code = r->code,
+		.param = {r->param[0], r->param[1], r->param[2], r->param[3]},
+		.vcpu = r->vcpu,
+		.irql = r->irql,
+		.frames = r->frames,
+		.nr_frames = r->nr_frames,
+	};
+
 	(void)ctx;
 	(void)!write(2, head, sizeof(head) - 1);
 	ke_bugcheck_print(2, r);
+	findings_report(&f);
+	(void)findings_close();
 	_exit(1);
 }
 
@@ -137,17 +123,19 @@ static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 static int make_nic(unsigned i, char *err, size_t errlen)
 {
 	struct run_nic *rn = &run.nic[i];
-	struct vn1_config vc = {0};
+	struct hw_device_params vc = {0};
+	char why[200];
 
 	vc.machine = run.m;
 	vc.dma = ndisrt_host_dma(run.h);
 	memcpy(vc.mac, (uint8_t[6]){0x02, 0x00, 0x4e, 0x44, 0x49, (uint8_t)(i + 1)}, 6);
-	vc.bar0_addr = 0xF0000000ull + (uint64_t)i * 0x10000;
-	vc.bar1_port = (uint16_t)(0xC000 + i * 0x40);
-	vc.irq_kind = run.o.irq == RUN_IRQ_LINE  ? VN1_IRQ_LINE
-		      : run.o.irq == RUN_IRQ_MSI ? VN1_IRQ_MSI
-						 : VN1_IRQ_MSIX;
+	vc.mem_base = 0xF0000000ull + (uint64_t)i * 0x10000;
+	vc.port_base = (uint16_t)(0xC000 + i * 0x40);
+	vc.irq_kind = run.o.irq == RUN_IRQ_LINE  ? HW_IRQ_LINE
+		      : run.o.irq == RUN_IRQ_MSI ? HW_IRQ_MSI
+						 : HW_IRQ_MSIX;
 	vc.nr_msgs = run.o.irq == RUN_IRQ_MSIX ? run.msix_messages : 1;
+	rn->model = run.o.device[i % run.o.nr_devices];
 	if (run.o.irq == RUN_IRQ_LINE) {
 		/* One INTx line per NIC, at DIRQL 5, on every vCPU. */
 		rn->line = intc_line_create(run.ic, 5, ~0ull >> (64 - run.o.cpus));
@@ -155,13 +143,13 @@ static int make_nic(unsigned i, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot create an INTx line: %s", strerror(errno));
 			return -1;
 		}
-		vc.intx_vector = (uint8_t)intc_line_vector(rn->line);
+		vc.line_vector = (uint8_t)intc_line_vector(rn->line);
 	}
 	intc_source_init(&rn->src, run.ic, rn->line);
 	vc.sink = intc_source_sink(&rn->src);
-	rn->dev = vn1_create(&vc);
+	rn->dev = hw_device_create(rn->model, &vc, why, sizeof(why));
 	if (!rn->dev) {
-		snprintf(err, errlen, "cannot create VN-1 #%u: %s", i, strerror(errno));
+		snprintf(err, errlen, "cannot create device #%u: %s", i, why);
 		return -1;
 	}
 	memcpy(rn->mac, vc.mac, 6);
@@ -206,8 +194,8 @@ static int make_wires(char *err, size_t errlen)
 				return -1;
 			}
 			run.wire[run.nr_wires++] = w;
-			vn1_wire_attach(run.nic[i].dev, w, 0);
-			vn1_wire_attach(run.nic[i + 1].dev, w, 1);
+			hw_dev_wire_attach(run.nic[i].dev, w, 0);
+			hw_dev_wire_attach(run.nic[i + 1].dev, w, 1);
 			run.nic[i].sender = true;
 			run.nic[i].peer = i + 1;
 		}
@@ -234,7 +222,7 @@ static int make_wires(char *err, size_t errlen)
 				return -2;
 		}
 		run.wire[run.nr_wires++] = w;
-		vn1_wire_attach(run.nic[i].dev, w, 0); /* a source sends into end 0 */
+		hw_dev_wire_attach(run.nic[i].dev, w, 0); /* a source sends into end 0 */
 	}
 	return 0;
 }
@@ -267,7 +255,7 @@ static void teardown(void)
 	 * and the capture the wires feed last. */
 	for (unsigned i = 0; i < run.o.nics; i++) {
 		if (run.nic[i].dev)
-			vn1_free(run.nic[i].dev);
+			hw_device_free(run.nic[i].dev);
 		if (run.nic[i].line)
 			intc_line_free(run.nic[i].line);
 	}
@@ -335,7 +323,9 @@ static int set_up(char *err, size_t errlen)
 		return rc == -2 ? 66 : 70;
 	if (open_capture(err, errlen))
 		return 73;
-	ke_hooks_install(run.m, &run_hooks);
+	/* Statistics come from counters ke keeps per vCPU (no hook, so no
+	 * slow path); DPC durations need the clock read around each DPC. */
+	ke_machine_time_dpcs(run.m, true);
 	for (unsigned i = 0; i < run.o.nics; i++)
 		if (start_nic(i, err, errlen))
 			return 66;
@@ -414,6 +404,14 @@ int ndisrt_cmd_run(int argc, char **argv)
 		rc = open_json();
 	if (rc)
 		return rc;
+	if (run.o.sarif && findings_open(run.o.sarif, run.driver_path, err, sizeof(err))) {
+		fprintf(stderr, "ndisrt run: %s\n", err);
+		if (run.json && run.json != stdout) {
+			fclose(run.json);
+			unlink(run.o.json);
+		}
+		return 73;
+	}
 	apply_phase_timeouts();
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	rc = set_up(err, sizeof(err));
@@ -429,8 +427,13 @@ int ndisrt_cmd_run(int argc, char **argv)
 	}
 	run_traffic(&run);
 	run_collect(&run);
-	ke_hooks_install(run.m, NULL);
+	run_collect_ke(&run);
 	teardown();
 	rc = run_report(&run);
+	if (findings_close() != 0) {
+		fprintf(stderr, "ndisrt run: the SARIF log %s was not written\n", run.o.sarif);
+		if (rc == 0)
+			rc = 74;
+	}
 	return rc;
 }

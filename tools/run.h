@@ -13,35 +13,28 @@
 #include <stdio.h>
 
 #include "hw/intc.h"
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "hw/wire.h"
+#include "ke/ke.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
 #include "tools/run_options.h"
 
 #define RUN_RSS_TABLE 128
-#define RUN_HIST_BUCKETS 512
-
-/* Log-linear histogram of nanoseconds: 8 sub-buckets per power of two. */
-struct run_hist {
-	atomic_ulong bucket[RUN_HIST_BUCKETS];
-	atomic_ulong n;
-	atomic_ulong max;
-};
-
-void run_hist_add(struct run_hist *h, uint64_t ns);
-/* Upper bound of the bucket holding quantile @q (0..1); 0 when empty. */
-uint64_t run_hist_quantile(const struct run_hist *h, double q);
 
 struct run_vcpu {
-	atomic_ulong isrs;	/* ISR calls seen by the hook */
 	atomic_ulong frames;	/* frames indicated on this vCPU */
-	uint64_t dpc_t0;	/* (v) start of the running DPC */
 	struct ndisrt_interrupt_counters ctr; /* collected: all NICs, all messages */
 };
 
+/* What conservation needs of a device, by the names hw/device.h fixes. */
+struct run_dev_stats {
+	uint64_t rx_offered, rx_accepted, tx_sent, tx_dropped;
+};
+
 struct run_nic {
-	struct vn1 *dev;
+	const char *model;	/* --device: the model's name */
+	struct hw_device *dev;
 	struct intc_source src;
 	struct intc_line *line;
 	struct ndisrt_nic *n;
@@ -53,7 +46,7 @@ struct run_nic {
 	atomic_ulong rx_frames, rss_frames, rss_bad_hash, rss_off_cpu, status_indications;
 	/* collected at the end */
 	struct ndisrt_nic_stats st;
-	struct vn1_stats vs;
+	struct run_dev_stats vs;
 	uint64_t source_sent;	/* gen/pcap: frames the source sent into this NIC */
 	unsigned nr_messages;
 	struct ndisrt_interrupt_counters msg[NDISRT_MAX_MESSAGES];
@@ -76,7 +69,8 @@ struct run_state {
 	struct wire_capture_stats cap_stats;
 	unsigned rss_table[RUN_RSS_TABLE];
 	struct run_vcpu vcpu[RUN_MAX_CPUS];
-	struct run_hist isr_latency, dpc_duration;
+	/* collected from ke's per-vCPU histograms (run_collect_ke) */
+	struct ke_hist isr_latency, dpc_duration;
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];
@@ -93,8 +87,11 @@ void run_gen_config(struct run_state *r, unsigned nic, struct wire_gen_config *g
 uint64_t run_rate_pps(const struct run_state *r);
 void run_traffic(struct run_state *r);
 void run_collect(struct run_state *r);
+void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out);
 
-/* run_report.c: prints the report; Return: the exit status. */
+/* run_report.c: run_collect_ke() merges ke's per-vCPU histograms (before the
+ * machine is freed); run_report() prints the report. Return: the exit status. */
+void run_collect_ke(struct run_state *r);
 int run_report(struct run_state *r);
 
 #endif /* NDISRT_TOOLS_RUN_H */

@@ -7,6 +7,8 @@
  */
 #include "tools/run_options.h"
 
+#include "hw/device.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,8 @@ void run_options_usage(FILE *f)
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
 		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
 		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
+		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
+		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
 		"  --nics N               VN-1 NICs (1..%d; default 2)\n"
 		"  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
@@ -39,6 +43,8 @@ void run_options_usage(FILE *f)
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
 		"  --json FILE            also write the report as JSON ('-': JSON alone on\n"
 		"                         stdout, the human report on stderr)\n"
+		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
+		"                         at the driver's source line (build the driver with -g)\n"
 		"  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
 		"                         initialize, oid, pause, restart, halt, unload, send,\n"
 		"                         other; no PHASE: all of them). Defaults: oid 12,\n"
@@ -51,12 +57,18 @@ void run_options_usage(FILE *f)
 		"64 for a bad option; 66 for a driver or capture that cannot be loaded;\n"
 		"73 when an output file cannot be created, 74 when it cannot be written.\n",
 		RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
+	fprintf(f, "\nDevice models (--device):\n");
+	for (size_t i = 0; hw_device_model_at(i); i++)
+		fprintf(f, "  %-22s %s\n", hw_device_model_at(i)->name,
+			hw_device_model_at(i)->summary);
 }
 
 static void defaults(struct run_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->driver = "vn1";
+	o->device[0] = "vn1";
+	o->nr_devices = 1;
 	o->cpus = 2;
 	o->nics = 2;
 	o->irq = RUN_IRQ_MSIX;
@@ -167,6 +179,31 @@ static int parse_irq(const char *v, struct run_options *o, FILE *err)
 	return 0;
 }
 
+/* --device a,b,c: each a registered model; the list is cycled over the NICs. */
+static int parse_device(const char *v, struct run_options *o, FILE *err)
+{
+	char *p, *save = NULL;
+	unsigned n = 0;
+
+	if (!v || !*v || strlen(v) >= sizeof(o->device_buf))
+		return bad(err, "--device", v, "a device model name, or a comma-separated list");
+	memcpy(o->device_buf, v, strlen(v) + 1);
+	for (p = strtok_r(o->device_buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (n == RUN_MAX_NICS)
+			return bad(err, "--device", v, "at most 8 models, one per NIC");
+		if (!hw_device_model_find(p)) {
+			fprintf(err, "ndisrt run: --device '%s' is not a device model (try 'ndisrt "
+				     "run --help' for the list)\n", p);
+			return EX_USAGE;
+		}
+		o->device[n++] = p;
+	}
+	if (!n || v[strlen(v) - 1] == ',' || v[0] == ',' || strstr(v, ",,"))
+		return bad(err, "--device", v, "a device model name, or a comma-separated list");
+	o->nr_devices = n;
+	return 0;
+}
+
 static int parse_wire(const char *v, struct run_options *o, FILE *err)
 {
 	if (v && !strcmp(v, "pair")) {
@@ -230,6 +267,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a path to a .so or a sample name (vn1)");
 		o->driver = v;
+	} else if (!strcmp(opt, "--device")) {
+		return parse_device(v, o, err);
 	} else if (!strcmp(opt, "--cpus")) {
 		if (parse_uint(v, 1, RUN_MAX_CPUS, &n))
 			return bad(err, opt, v, "a whole number from 1 to 64");
@@ -275,6 +314,10 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--sarif")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the SARIF log to");
+		o->sarif = v;
 	} else {
 		fputs("ndisrt run: unknown option '", err);
 		put_arg(err, opt);
@@ -286,11 +329,11 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 
 static bool takes_value(const char *opt)
 {
-	static const char *const with_value[] = {"--driver", "--cpus",	   "--nics",
+	static const char *const with_value[] = {"--driver", "--device", "--cpus",	   "--nics",
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
-						 "--phase-timeout"};
+						 "--sarif", "--phase-timeout"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

@@ -20,6 +20,9 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 
 struct run_options {
 	const char *driver;	/* path to a .so, or a built-in sample's name */
+	const char *device[RUN_MAX_NICS]; /* --device: model per NIC, cycled */
+	unsigned nr_devices;	/* 1..RUN_MAX_NICS */
+	char device_buf[256];	/* storage for @device */
 	unsigned cpus;
 	unsigned nics;
 	enum run_irq irq;
@@ -33,6 +36,7 @@ struct run_options {
 	uint32_t max_nbls;	/* NDIS_INDICATE_ALL_NBLS = 0xFFFFFFFF */
 	const char *capture;
 	const char *json;
+	const char *sarif;	/* --sarif FILE: findings as a SARIF 2.1.0 log */
 	bool quiet;		/* no progress line */
 	bool irq_given;		/* --irq was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */

@@ -11,57 +11,24 @@
 
 /* ----------------------------------------------------------- histograms */
 
-static unsigned hist_bucket(uint64_t ns)
+/*
+ * The latency figures come from ke's per-vCPU histograms, kept without a
+ * hook (docs/performance.md, "What the run's latency figures measure").
+ */
+void run_collect_ke(struct run_state *r)
 {
-	unsigned log, sub;
+	struct ke_hist h;
 
-	if (ns < 8)
-		return (unsigned)ns;
-	log = 63u - (unsigned)__builtin_clzll(ns);
-	sub = (unsigned)(ns >> (log - 3)) & 7u;
-	return (log - 2) * 8 + sub < RUN_HIST_BUCKETS ? (log - 2) * 8 + sub
-						       : RUN_HIST_BUCKETS - 1;
-}
+	memset(&r->isr_latency, 0, sizeof(r->isr_latency));
+	memset(&r->dpc_duration, 0, sizeof(r->dpc_duration));
+	for (unsigned v = 0; v < r->o.cpus; v++) {
+		struct ke_vcpu *vc = ke_machine_vcpu(r->m, v);
 
-static uint64_t bucket_upper(unsigned b)
-{
-	unsigned log, sub;
-
-	if (b < 8)
-		return b;
-	log = b / 8 + 2;
-	sub = b % 8;
-	return ((8ull + sub + 1) << (log - 3)) - 1;
-}
-
-void run_hist_add(struct run_hist *h, uint64_t ns)
-{
-	uint64_t max = atomic_load_explicit(&h->max, memory_order_relaxed);
-
-	atomic_fetch_add_explicit(&h->bucket[hist_bucket(ns)], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&h->n, 1, memory_order_relaxed);
-	while (ns > max &&
-	       !atomic_compare_exchange_weak_explicit(&h->max, &max, ns, memory_order_relaxed,
-						      memory_order_relaxed))
-		;
-}
-
-uint64_t run_hist_quantile(const struct run_hist *h, double q)
-{
-	uint64_t n = atomic_load(&h->n), want, seen = 0;
-
-	if (!n)
-		return 0;
-	want = (uint64_t)(q * (double)(n - 1)) + 1;
-	for (unsigned b = 0; b < RUN_HIST_BUCKETS; b++) {
-		seen += atomic_load(&h->bucket[b]);
-		if (seen >= want) {
-			uint64_t up = bucket_upper(b), max = atomic_load(&h->max);
-
-			return up < max ? up : max;
-		}
+		ke_vcpu_get_hist(vc, KE_HIST_INTERRUPT_LATENCY, &h);
+		ke_hist_merge(&r->isr_latency, &h);
+		ke_vcpu_get_hist(vc, KE_HIST_DPC_DURATION, &h);
+		ke_hist_merge(&r->dpc_duration, &h);
 	}
-	return atomic_load(&h->max);
 }
 
 /* --------------------------------------------------------- conservation */
@@ -70,10 +37,10 @@ struct tally {
 	uint64_t offered;	/* handed to a driver's send, or sent by a source */
 	uint64_t received;	/* indicated by a receiving driver */
 	uint64_t drop_driver;	/* sends the driver completed with an error */
-	uint64_t drop_tx_dev;	/* transmitting VN-1: link down, no wire, bad descriptor, DMA */
-	uint64_t drop_rx_dev;	/* receiving VN-1: no descriptor, filtered, link down, ... */
+	uint64_t drop_tx_dev;	/* transmitting device: link down, no wire, bad descriptor, DMA */
+	uint64_t drop_rx_dev;	/* receiving device: no descriptor, filtered, link down, ... */
 	uint64_t lost_tx;	/* accepted by a sending driver, never completed or sent */
-	uint64_t lost_rx;	/* accepted by a receiving VN-1, never indicated */
+	uint64_t lost_rx;	/* accepted by a receiving device, never indicated */
 };
 
 static void tally_rx(const struct run_nic *rn, struct tally *t)
@@ -97,9 +64,8 @@ static void tally(const struct run_state *r, struct tally *t)
 		}
 		if (!rn->sender)
 			continue;
-		const struct vn1_stats *vs = &rn->vs;
-		uint64_t dev_drops = vs->tx_link_down + vs->tx_no_wire + vs->tx_bad_desc +
-				     vs->tx_dma_fault;
+		const struct run_dev_stats *vs = &rn->vs;
+		uint64_t dev_drops = vs->tx_dropped;
 		uint64_t accounted = rn->st.send_failed + dev_drops + vs->tx_sent;
 
 		t->offered += rn->st.sent;
@@ -135,24 +101,40 @@ static void us(FILE *f, uint64_t ns)
 	fprintf(f, "%9.1f", (double)ns / 1000.0);
 }
 
-static void print_latency(FILE *f, const char *what, const struct run_hist *h)
+static void print_latency(FILE *f, const char *what, const struct ke_hist *h)
 {
 	fprintf(f, "  %-22s", what);
-	us(f, run_hist_quantile(h, 0.5));
-	us(f, run_hist_quantile(h, 0.99));
-	us(f, atomic_load(&h->max));
-	fprintf(f, "   (%lu samples)\n", atomic_load(&h->n));
+	us(f, ke_hist_quantile(h, 0.5));
+	us(f, ke_hist_quantile(h, 0.99));
+	us(f, h->max);
+	fprintf(f, "   (%llu samples)\n", (unsigned long long)h->n);
+}
+
+/* "VN-1" for the default model (the header as it always was); else the --device list. */
+static const char *device_label(const struct run_state *r, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (r->o.nr_devices == 1 && !strcmp(r->o.device[0], "vn1"))
+		return "VN-1";
+	buf[0] = 0;
+	for (unsigned i = 0; i < r->o.nr_devices && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "", r->o.device[i]);
+	return buf;
 }
 
 static void print_text(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
 		       const char *why)
 {
+	char label[128];
+
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
 	unsigned rss_refused = 0;
 
-	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u VN-1 NIC%s, %u vCPU%s, %s, wire %s, "
+	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u %s NIC%s, %u vCPU%s, %s, wire %s, "
 		   "%.1f s\n\n",
-		r->o.driver, r->drv_major, r->drv_minor, r->o.nics, r->o.nics > 1 ? "s" : "",
+		r->o.driver, r->drv_major, r->drv_minor, r->o.nics,
+		device_label(r, label, sizeof(label)), r->o.nics > 1 ? "s" : "",
 		r->o.cpus, r->o.cpus > 1 ? "s" : "", irq_name(r),
 		r->o.wire == RUN_WIRE_PAIR ? "pair" : r->o.wire == RUN_WIRE_GEN ? "gen" : "pcap",
 		r->elapsed_s);
@@ -287,14 +269,14 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 				(unsigned long long)r->nic[i].msg[m].dpcs,
 				(unsigned long long)r->nic[i].msg[m].dpc_reruns,
 				(unsigned long long)r->nic[i].msg[m].syncs);
-	fprintf(f, "],\n \"latency_ns\": {\"isr\": {\"p50\": %llu, \"p99\": %llu, \"max\": %lu}, "
-		   "\"dpc\": {\"p50\": %llu, \"p99\": %llu, \"max\": %lu}},\n",
-		(unsigned long long)run_hist_quantile(&r->isr_latency, 0.5),
-		(unsigned long long)run_hist_quantile(&r->isr_latency, 0.99),
-		atomic_load(&r->isr_latency.max),
-		(unsigned long long)run_hist_quantile(&r->dpc_duration, 0.5),
-		(unsigned long long)run_hist_quantile(&r->dpc_duration, 0.99),
-		atomic_load(&r->dpc_duration.max));
+	fprintf(f, "],\n \"latency_ns\": {\"isr\": {\"p50\": %llu, \"p99\": %llu, \"max\": %llu}, "
+		   "\"dpc\": {\"p50\": %llu, \"p99\": %llu, \"max\": %llu}},\n",
+		(unsigned long long)ke_hist_quantile(&r->isr_latency, 0.5),
+		(unsigned long long)ke_hist_quantile(&r->isr_latency, 0.99),
+		(unsigned long long)r->isr_latency.max,
+		(unsigned long long)ke_hist_quantile(&r->dpc_duration, 0.5),
+		(unsigned long long)ke_hist_quantile(&r->dpc_duration, 0.99),
+		(unsigned long long)r->dpc_duration.max);
 	uint64_t max_one = 0, rss_off = 0, rss = 0;
 	unsigned rss_nics = 0;
 

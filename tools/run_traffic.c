@@ -253,9 +253,9 @@ static void run_source_traffic(struct run_state *r, uint64_t start)
 /* Frames that reached @rn's device and are not yet indicated or dropped. */
 static uint64_t rx_pending(struct run_nic *rn)
 {
-	struct vn1_stats vs;
+	struct run_dev_stats vs;
 
-	vn1_get_stats(rn->dev, &vs);
+	run_dev_stats(rn->dev, &vs);
 	return vs.rx_accepted - atomic_load(&rn->rx_frames);
 }
 
@@ -298,6 +298,24 @@ void run_traffic(struct run_state *r)
 
 /* ----------------------------------------------------------- collection */
 
+void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out)
+{
+	struct hw_stat st[256];
+	size_t n = dev->ops->stats(dev, st, sizeof(st) / sizeof(st[0]));
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n && i < sizeof(st) / sizeof(st[0]); i++) {
+		if (!strcmp(st[i].name, "rx_offered"))
+			out->rx_offered = st[i].value;
+		else if (!strcmp(st[i].name, "rx_accepted"))
+			out->rx_accepted = st[i].value;
+		else if (!strcmp(st[i].name, "tx_sent"))
+			out->tx_sent = st[i].value;
+		else if (!strcmp(st[i].name, "tx_dropped"))
+			out->tx_dropped = st[i].value;
+	}
+}
+
 void run_collect(struct run_state *r)
 {
 	unsigned cpus = r->o.cpus;
@@ -307,7 +325,7 @@ void run_collect(struct run_state *r)
 		struct ndisrt_adapter *a = ndisrt_nic_adapter(rn->n);
 
 		ndisrt_nic_get_stats(rn->n, &rn->st);
-		vn1_get_stats(rn->dev, &rn->vs);
+		run_dev_stats(rn->dev, &rn->vs);
 		if (r->o.wire != RUN_WIRE_PAIR)
 			rn->source_sent = wire_source_sent(r->wire[i]);
 		rn->nr_messages = r->o.irq == RUN_IRQ_MSIX ? r->msix_messages : 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndisrt/host.h - miniport hosting: load a driver .so, give it VN-1 NICs,
- * play the protocol above it. This is what `ndisrt run` and the end-to-end
+ * ndisrt/host.h - miniport hosting: load a driver .so, give it NICs (any
+ * device model of hw/device.h), play the protocol above it. This is what `ndisrt run` and the end-to-end
  * tests are built on.
  *
  * Every function here is called from a host thread (not a vCPU) unless it
@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "verifier/violation.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,7 +26,7 @@ struct ke_machine;
 struct intc;
 struct intc_line;
 struct hw_dma_space;
-struct vn1;
+struct hw_device;
 struct ndisrt_adapter;
 
 /* ------------------------------------------------------------------ host */
@@ -67,7 +69,7 @@ void ndisrt_driver_version(const struct ndisrt_driver *d, unsigned *major, unsig
 
 /* ------------------------------------------------------------------- NIC */
 
-/* One VN-1 with a miniport adapter of the driver on it. */
+/* One device with a miniport adapter of the driver on it. */
 struct ndisrt_nic;
 
 enum ndisrt_irq_mode {
@@ -77,7 +79,7 @@ enum ndisrt_irq_mode {
 };
 
 struct ndisrt_nic_config {
-	struct vn1 *dev;		/* created by the caller, attached to its wire */
+	struct hw_device *dev;		/* created by the caller (hw_device_create), on its wire */
 	enum ndisrt_irq_mode irq;
 	unsigned msix_messages;		/* MSI-X: messages granted (1..16); 0 = 16 */
 	struct intc_line *line;		/* line mode: the INTx line (may be shared) */
@@ -85,13 +87,15 @@ struct ndisrt_nic_config {
 	uint32_t max_nbls;		/* MaxNblsToIndicate; 0xFFFFFFFF = all */
 };
 
-void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct vn1 *dev);
+void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct hw_device *dev);
 
 /**
  * ndisrt_nic_start() - Create the adapter, run MiniportInitializeEx at
- * PASSIVE_LEVEL on vCPU 0 with the VN-1's resources in AllocatedResources,
- * program the VN-1's MSI-X table from the granted message table (as an OS
+ * PASSIVE_LEVEL on vCPU 0 with the device's resources in AllocatedResources,
+ * program the device's MSI-X table from the granted message table (as an OS
  * does), then MiniportRestart. The NIC then runs (interrupts, DPCs).
+ * Hosting owns the device's interrupt sink from here to the halt, which
+ * gives back the sink the device had before (hw_dev_sink()).
  * Return: 0; or -1 with one line in @err (e.g. "MiniportInitializeEx failed
  * with NDIS_STATUS_ADAPTER_NOT_FOUND (0xC0000001)").
  */
@@ -106,7 +110,7 @@ int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cf
 void ndisrt_nic_halt(struct ndisrt_nic *n);
 
 struct ndisrt_adapter *ndisrt_nic_adapter(struct ndisrt_nic *n);
-struct vn1 *ndisrt_nic_vn1(struct ndisrt_nic *n);
+struct hw_device *ndisrt_nic_device(struct ndisrt_nic *n);
 
 /* ------------------------------------------------------- protocol side */
 
@@ -248,37 +252,11 @@ unsigned ndisrt_link_ddi_symbols(void);
 /* ------------------------------------------------------- bug checks */
 
 /*
- * Parameter 1 of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) for the hosting
- * and data-path rules (ndisrt's numbering, after ndis/'s 0x2001..). The
- * other parameters per rule are in docs/hosting.md. Faults in driver code
- * are KMODE_EXCEPTION_NOT_HANDLED (0x1E); a register or port address
+ * The hosting and data-path violations (0xC4, 0x21xx) are lines of the one
+ * table, verifier/violations.def (enum ndisrt_violation). Faults in driver
+ * code are KMODE_EXCEPTION_NOT_HANDLED (0x1E); a register or port address
  * outside every mapping is PAGE_FAULT_IN_NONPAGED_AREA (0x50).
  */
-enum ndisrt_host_violation {
-	NDISRT_VIOLATION_BAD_OBJECT = 0x2101,	      /* not an object of the kind the DDI takes */
-	NDISRT_VIOLATION_DOUBLE_FREE = 0x2102,	      /* freed twice */
-	NDISRT_VIOLATION_NBL_CHAIN = 0x2103,	      /* count, NB or MDL of an indication wrong */
-	NDISRT_VIOLATION_SOURCE_HANDLE = 0x2104,      /* SourceHandle is not the adapter's */
-	NDISRT_VIOLATION_INDICATE_PAUSED = 0x2105,    /* D4: receive indication while paused */
-	NDISRT_VIOLATION_NBL_OWNERSHIP = 0x2106,      /* NBL used while NDIS (or the miniport) owns it */
-	NDISRT_VIOLATION_UNEXPECTED_COMPLETE = 0x2107, /* Pause/Restart/Oid complete with none pending */
-	NDISRT_VIOLATION_PAUSE_OUTSTANDING = 0x2108,  /* pause completed with NBLs outstanding */
-	NDISRT_VIOLATION_COMPLETION_TIMEOUT = 0x2109, /* a pended operation never completed */
-	NDISRT_VIOLATION_RESOURCE_LEAK = 0x210A,      /* halt/unload with resources still held */
-	NDISRT_VIOLATION_WRONG_CONTEXT = 0x210B,      /* DDI outside the routine it belongs to */
-	NDISRT_VIOLATION_BAD_FLAGS = 0x210C,	      /* a *_DISPATCH_LEVEL flag at another IRQL */
-	NDISRT_VIOLATION_BAD_PARAMETER = 0x210D,      /* NULL output pointer, bad length, ... */
-	NDISRT_VIOLATION_NO_DMA = 0x210E,	      /* shared memory before SG DMA registration */
-	NDISRT_VIOLATION_NOT_HOSTED = 0x210F,	      /* a data-path DDI on an adapter no NIC hosts */
-	NDISRT_VIOLATION_BAD_ATTRIBUTES = 0x2110,     /* init succeeded without required attributes */
-	NDISRT_VIOLATION_LOCK_HELD = 0x2111,	      /* NdisFreeSpinLock on a held lock */
-	/* Shared by NDIS 5 and NDIS 6 miniports (docs/ndis5.md has the parameters). */
-	NDISRT_VIOLATION_SPIN_NOT_ALLOCATED = 0x2112, /* lock used before Allocate / after Free */
-	NDISRT_VIOLATION_SPIN_MISMATCH = 0x2113,      /* Dpr release of a non-Dpr acquire, or v.v. */
-	NDISRT_VIOLATION_SPIN_HELD_AT_RETURN = 0x2114, /* a handler returned holding a spin lock */
-	NDISRT_VIOLATION_LOWER_IRQL = 0x2115,	      /* NDIS_LOWER_IRQL not matching its raise */
-	NDISRT_VIOLATION_STALL_DELAY = 0x2116,	      /* NdisStallExecution over 50 us */
-};
 
 /* Which DDI raised a hosting violation (parameter 4 unless docs/hosting.md says otherwise). */
 enum ndisrt_host_ddi {
@@ -317,9 +295,6 @@ enum ndisrt_host_ddi {
 	NDISRT_DDI_REGISTER_ACCESS, /* NdisRead/WriteRegisterXxx */
 	NDISRT_DDI_PCI_SLOT,	/* NdisRead/WritePciSlotInformation */
 };
-
-/** ndisrt_host_violation_name() - "NBL_CHAIN", ... for a hosting parameter 1, or NULL. */
-const char *ndisrt_host_violation_name(uint32_t p1);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "verifier/violation.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -218,31 +220,19 @@ void ndisrt_adapter_dump(const struct ndisrt_adapter *a, FILE *f);
 
 /* ---------------------------------------------------------- bug checks */
 
-/* Parameter 1 of BUGCODE_NDIS_DRIVER (0x7C) that this layer raises. */
-enum {
-	NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER = 0x08,
-	NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER = 0x0B,
-	NDISRT_BUGCHECK_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER = 0x0D,
-};
-
 /*
- * Parameter 1 of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) for the NDIS
- * rules this layer checks (ndisrt's own numbering; ke/ uses 0x1000+).
- * Parameters 2..4 per rule: docs/ndis-interrupts.md.
+ * What this layer raises when a driver breaks a rule - 0x7C
+ * BUGCODE_NDIS_DRIVER with a subcode, 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION
+ * with ndisrt's rule number - is enum ndisrt_violation, one line each in
+ * verifier/violations.def (parameters 2..4, message, fix and the rule it
+ * enforces). The 0x7C subcodes under the names Windows gives them:
  */
-enum ndisrt_ndis_violation {
-	NDISRT_VIOLATION_IRQL = 0x2001,		      /* DDI called at a forbidden IRQL */
-	NDISRT_VIOLATION_BAD_HANDLE = 0x2002,	      /* not a handle of the expected kind */
-	NDISRT_VIOLATION_STALE_HANDLE = 0x2003,	      /* handle of a deregistered interrupt */
-	NDISRT_VIOLATION_NOT_IN_INITIALIZE = 0x2004,  /* R1: outside MiniportInitializeEx */
-	NDISRT_VIOLATION_NO_ATTRIBUTES = 0x2005,      /* R1: before NdisMSetMiniportAttributes */
-	NDISRT_VIOLATION_DEREGISTER_CONTEXT = 0x2006, /* R5: not from initialize or halt */
-	NDISRT_VIOLATION_BAD_MESSAGE_ID = 0x2007,     /* MessageId >= MessageCount */
-	NDISRT_VIOLATION_BAD_PROCESSOR = 0x2008,      /* group or processor that does not exist */
-	NDISRT_VIOLATION_ISR_OUTPUT = 0x2009,	      /* ISR left an output unwritten */
-	NDISRT_VIOLATION_NOT_ON_VCPU = 0x200A,	      /* DDI called from a host thread */
-	NDISRT_VIOLATION_NULL_ROUTINE = 0x200B,	      /* NULL SynchronizeFunction */
-};
+#define NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER \
+	NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER
+#define NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER \
+	NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER
+#define NDISRT_BUGCHECK_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER \
+	NDISRT_VIOLATION_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER
 
 /* Which DDI raised a violation (a parameter of the bug check). */
 enum ndisrt_ndis_ddi {
@@ -260,9 +250,6 @@ enum ndisrt_ndis_ddi {
 
 /* The IRQL range a DDI allows, as parameter 3 of NDISRT_VIOLATION_IRQL. */
 #define NDISRT_IRQL_RANGE(min, max) ((((unsigned)(min)) << 8) | (unsigned)(max))
-
-/** ndisrt_ndis_violation_name() - "IRQL", "BAD_HANDLE", ... for a parameter 1. */
-const char *ndisrt_ndis_violation_name(uint32_t p1);
 
 #ifdef __cplusplus
 }

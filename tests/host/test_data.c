@@ -15,14 +15,13 @@
 static void check_conservation(struct th *t, unsigned first, unsigned count)
 {
 	struct ndisrt_nic_stats s0;
-	struct vn1_stats v0;
 	uint64_t total = first + count;
 
 	ndisrt_nic_get_stats(t->nic[0], &s0);
 	cr_assert_eq(s0.send_failed, 0, "sends failed");
 	cr_assert_eq(s0.send_completed, s0.sent);
-	vn1_get_stats(t->dev[0], &v0);
-	cr_assert_eq(v0.tx_sent, total, "VN-1 0 put every frame on the wire");
+	cr_assert_eq(hw_device_stat(t->dev[0], "tx_sent", NULL), total,
+		     "device 0 put every frame on the wire");
 	WAIT_UNTIL(atomic_load(&t->rx[1].frames) + th_rx_drops(t->dev[1]) >= total);
 	cr_assert_eq(atomic_load(&t->rx[1].frames) + th_rx_drops(t->dev[1]), total,
 		     "received %lu + dropped %lu != sent %lu", atomic_load(&t->rx[1].frames),
@@ -56,7 +55,7 @@ Test(host_data, vn1_line_based)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_pair(&t, VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
+	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
 	exchange(&t, 0, 500, 32);
 	cr_assert_eq(ndisrt_adapter_interrupt_kind(ndisrt_nic_adapter(t.nic[1])),
 		     NDISRT_INTERRUPT_LINE);
@@ -69,7 +68,7 @@ Test(host_data, vn1_shared_line)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_pair(&t, VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, true);
+	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, true);
 	exchange(&t, 0, 500, 32);
 	th_fini(&t);
 }
@@ -80,7 +79,7 @@ Test(host_data, vn1_msi)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_pair(&t, VN1_IRQ_MSI, NDISRT_IRQ_MSI, 1, 0, false);
+	th_pair(&t, HW_IRQ_MSI, NDISRT_IRQ_MSI, 1, 0, false);
 	exchange(&t, 0, 500, 32);
 	cr_assert_eq(ndisrt_adapter_interrupt_kind(ndisrt_nic_adapter(t.nic[1])),
 		     NDISRT_INTERRUPT_MESSAGE);
@@ -94,7 +93,7 @@ Test(host_data, vn1_msix)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_pair(&t, VN1_IRQ_MSIX, NDISRT_IRQ_MSIX, 5, 0, false);
+	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 5, 0, false);
 	ndisrt_nic_get_attributes(t.nic[1], &at);
 	cr_assert_eq(at.rss_messages, 5, "RSS capabilities from the general attributes");
 	cr_assert_eq(at.rss_queues, 4);
@@ -109,7 +108,7 @@ Test(host_data, minimal_miniport_line_based)
 
 	th_init(&t, 2);
 	th_load(&t, MINIMAL_SO);
-	th_pair(&t, VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
+	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
 	exchange(&t, 0, 500, 32);
 	th_fini(&t);
 }
@@ -121,7 +120,7 @@ Test(host_data, packet_filter_oid)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_pair(&t, VN1_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
+	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	cr_assert_eq(ndisrt_nic_set_packet_filter(t.nic[1], 0x1 | 0x8), 0, "directed|broadcast");
 	cr_assert_eq(ndisrt_nic_oid(t.nic[1], false, 0x0001010E, &filter, sizeof(filter), &bytes,
 				    NULL),
@@ -150,7 +149,7 @@ Test(host_data, rss_frames_arrive_on_the_predicted_vcpu)
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
 	/* 3 messages: receive queues 0 and 1 (messages 0, 1 on vCPUs 0, 1) and the rest. */
-	th_pair(&t, VN1_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
+	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	for (unsigned i = 0; i < 40; i++)
 		key[i] = (uint8_t)(hw_rss_default_key[i] ^ (i * 37));
 	/*
@@ -206,7 +205,7 @@ Test(host_data, rss_frames_arrive_on_the_predicted_vcpu)
 
 /* ------------------------------------------------------- throttling */
 
-static void throttled(enum vn1_irq_kind kind, enum ndisrt_irq_mode irq, unsigned msgs)
+static void throttled(enum hw_irq_kind kind, enum ndisrt_irq_mode irq, unsigned msgs)
 {
 	struct wire_gen_config g = th_gen(100, 4);
 	struct ndisrt_nic_stats s;
@@ -233,17 +232,17 @@ static void throttled(enum vn1_irq_kind kind, enum ndisrt_irq_mode irq, unsigned
 
 Test(host_data, max_nbls_4_msix)
 {
-	throttled(VN1_IRQ_MSIX, NDISRT_IRQ_MSIX, 3);
+	throttled(HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3);
 }
 
 Test(host_data, max_nbls_4_line)
 {
-	throttled(VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0);
+	throttled(HW_IRQ_LINE, NDISRT_IRQ_LINE, 0);
 }
 
 /* ------------------------------------------------------------ status */
 
-static void link_flap(enum vn1_irq_kind kind, enum ndisrt_irq_mode irq, unsigned msgs)
+static void link_flap(enum hw_irq_kind kind, enum ndisrt_irq_mode irq, unsigned msgs)
 {
 	struct th t;
 	uint64_t speed;
@@ -252,11 +251,11 @@ static void link_flap(enum vn1_irq_kind kind, enum ndisrt_irq_mode irq, unsigned
 	th_load(&t, VN1_SO);
 	th_pair(&t, kind, irq, msgs, 0, false);
 	cr_assert(ndisrt_nic_link_up(t.nic[1], NULL), "link up after start");
-	vn1_host_set_link(t.dev[1], false);
+	hw_dev_fault(t.dev[1], HW_FAULT_LINK, 0);
 	WAIT_UNTIL(atomic_load(&t.st[1].link_states) >= 1);
 	cr_assert_eq(atomic_load(&t.st[1].last_connect), 2, "MediaConnectStateDisconnected");
 	cr_assert(!ndisrt_nic_link_up(t.nic[1], NULL));
-	vn1_host_set_link(t.dev[1], true);
+	hw_dev_fault(t.dev[1], HW_FAULT_LINK, 1);
 	WAIT_UNTIL(atomic_load(&t.st[1].link_states) >= 2);
 	cr_assert_eq(atomic_load(&t.st[1].last_connect), 1, "MediaConnectStateConnected");
 	cr_assert(ndisrt_nic_link_up(t.nic[1], &speed));
@@ -268,12 +267,12 @@ static void link_flap(enum vn1_irq_kind kind, enum ndisrt_irq_mode irq, unsigned
 
 Test(host_data, link_change_msix)
 {
-	link_flap(VN1_IRQ_MSIX, NDISRT_IRQ_MSIX, 4);
+	link_flap(HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 4);
 }
 
 Test(host_data, link_change_line)
 {
-	link_flap(VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0);
+	link_flap(HW_IRQ_LINE, NDISRT_IRQ_LINE, 0);
 }
 
 /* ------------------------------------------------------ pause, halt */
@@ -286,7 +285,7 @@ Test(host_data, D4_pause_pends_until_nbls_return)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_pair(&t, VN1_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
+	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	ndisrt_nic_hold_returns(t.nic[1], true);
 	th_send(&t, 0, 0, &g, 0, 20, 20);
 	WAIT_UNTIL(atomic_load(&t.rx[1].frames) == 20);
@@ -299,11 +298,7 @@ Test(host_data, D4_pause_pends_until_nbls_return)
 	cr_assert_eq(s.returned, 20);
 	/* Paused: frames are received by the device but not indicated. */
 	th_send(&t, 0, 0, &g, 20, 10, 10);
-	{
-		struct vn1_stats v;
-
-		WAIT_UNTIL((vn1_get_stats(t.dev[1], &v), v.rx_offered >= 30));
-	}
+	WAIT_UNTIL(hw_device_stat(t.dev[1], "rx_offered", NULL) >= 30);
 	cr_assert_eq(ndisrt_nic_send(t.nic[1], 0, (const void *const *)&g, (size_t[]){1}, 1), 0,
 		     "no send to a paused NIC");
 	cr_assert_eq(ndisrt_nic_restart(t.nic[1]), 0);
@@ -326,8 +321,8 @@ Test(host_data, halt_with_traffic_flowing)
 	g.frames = 2000000;
 	t.w = wire_gen_create(ndisrt_host_machine(t.h), &g);
 	cr_assert_not_null(t.w);
-	th_dev(&t, 1, VN1_IRQ_MSIX, 16, false);
-	vn1_wire_attach(t.dev[1], t.w, 0); /* the generator sends from end 1 */
+	th_dev(&t, 1, HW_IRQ_MSIX, 16, false);
+	hw_dev_wire_attach(t.dev[1], t.w, 0); /* the generator sends from end 1 */
 	ndisrt_nic_config_init(&cfg, t.dev[1]);
 	cfg.irq = NDISRT_IRQ_MSIX;
 	cfg.msix_messages = 5;

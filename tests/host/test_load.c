@@ -97,7 +97,7 @@ Test(host_load, test_driver_starts_and_halts)
 
 	th_init(&t, 2);
 	th_load(&t, TDRV("ok"));
-	th_dev(&t, 0, VN1_IRQ_LINE, 0, false);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
 	ndisrt_nic_get_attributes(t.nic[0], &at);
 	cr_assert_eq(memcmp(at.permanent_mac, th_mac[0], 6), 0, "MAC read through the registers");
@@ -115,7 +115,7 @@ Test(host_load, initialize_failure_is_reported)
 
 	th_init(&t, 2);
 	th_load(&t, TDRV("init_fails"));
-	th_dev(&t, 0, VN1_IRQ_LINE, 0, false);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	ndisrt_nic_config_init(&cfg, t.dev[0]);
 	cfg.irq = NDISRT_IRQ_LINE;
 	cfg.line = t.line[0];
@@ -140,7 +140,7 @@ Test(host_load, irq_mode_must_match_the_device)
 
 	th_init(&t, 2);
 	th_load(&t, VN1_SO);
-	th_dev(&t, 0, VN1_IRQ_LINE, 0, false);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	ndisrt_nic_config_init(&cfg, t.dev[0]);
 	cfg.irq = NDISRT_IRQ_MSIX;
 	cr_assert_eq(ndisrt_nic_start(t.drv, &cfg, &n, t.err, sizeof(t.err)), -1);
@@ -156,7 +156,7 @@ static void start_faulting(const char *variant)
 
 	th_init(&t, 2);
 	th_load(&t, variant);
-	th_dev(&t, 0, VN1_IRQ_LINE, 0, false);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
 	cr_assert_fail("the driver's fault was not reported");
 }
@@ -196,7 +196,7 @@ Test(host_load, halt_that_leaks_a_mapping_is_a_violation, .exit_code = KE_BUGCHE
 	expect_bugcheck(0xC4, (1u << 0) | (1u << 3), NDISRT_VIOLATION_RESOURCE_LEAK, 0, 0, 1);
 	th_init(&t, 2);
 	th_load(&t, TDRV("leak"));
-	th_dev(&t, 0, VN1_IRQ_LINE, 0, false);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
 	ndisrt_nic_halt(t.nic[0]);
 	cr_assert_fail("the leaked mapping was not reported");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/host/thost.h - a host with VN-1s and NICs of a loaded driver, and
+ * tests/host/thost.h - a host with devices (made by model name through
+ * hw/device.h, "vn1" unless a test says otherwise) and NICs of a loaded driver, and
  * the protocol-side sinks that record what the NICs indicate.
  *
  * The sinks run on vCPUs at DISPATCH_LEVEL inside the data path: they only
@@ -18,7 +19,7 @@
 #include "hw/dma.h"
 #include "hw/intc.h"
 #include "hw/rss.h"
-#include "hw/vn1.h"
+#include "hw/device.h"
 #include "hw/wire.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
@@ -61,7 +62,7 @@ struct strec {
 struct th {
 	struct ndisrt_host *h;
 	struct ndisrt_driver *drv;
-	struct vn1 *dev[2];
+	struct hw_device *dev[2];
 	struct intc_line *line[2];
 	struct ndisrt_nic *nic[2];
 	struct wire *w;
@@ -154,34 +155,42 @@ static inline void th_load(struct th *t, const char *path)
 }
 
 /*
- * VN-1 @i with interrupts of @kind (@nr_msgs for MSI-X); line mode gets a
- * line of its own, or line 0 when @share_line.
+ * Device @i of model @model with interrupts of @kind (@nr_msgs for MSI-X);
+ * line mode gets a line of its own, or line 0 when @share_line.
  */
-static inline struct vn1 *th_dev(struct th *t, unsigned i, enum vn1_irq_kind kind,
-				 unsigned nr_msgs, bool share_line)
+static inline struct hw_device *th_dev_model(struct th *t, const char *model, unsigned i,
+					     enum hw_irq_kind kind, unsigned nr_msgs,
+					     bool share_line)
 {
-	struct vn1_config cfg = {
+	struct hw_device_params cfg = {
 		.machine = ndisrt_host_machine(t->h),
 		.dma = ndisrt_host_dma(t->h),
-		.bar0_addr = 0xF0000000ULL + 0x100000ULL * i,
-		.bar1_port = (uint16_t)(0xE000 + 0x20 * i),
+		.mem_base = 0xF0000000ULL + 0x100000ULL * i,
+		.port_base = (uint16_t)(0xE000 + 0x20 * i),
 		.irq_kind = kind,
-		.nr_msgs = kind == VN1_IRQ_MSIX ? nr_msgs : (kind == VN1_IRQ_MSI ? 1 : 0),
+		.nr_msgs = kind == HW_IRQ_MSIX ? nr_msgs : 1,
 	};
 
-	if (kind == VN1_IRQ_LINE) {
+	if (kind == HW_IRQ_LINE) {
 		if (share_line && i > 0) {
 			t->line[i] = NULL;
 		} else {
 			t->line[i] = intc_line_create(ndisrt_host_intc(t->h), 5, 0x1);
 			cr_assert_not_null(t->line[i], "intc_line_create");
 		}
-		cfg.intx_vector = (uint8_t)intc_line_vector(t->line[i] ? t->line[i] : t->line[0]);
+		cfg.line_vector = (uint8_t)intc_line_vector(t->line[i] ? t->line[i] : t->line[0]);
 	}
 	memcpy(cfg.mac, th_mac[i], 6);
-	t->dev[i] = vn1_create(&cfg);
-	cr_assert_not_null(t->dev[i], "vn1_create");
+	t->dev[i] = hw_device_create(model, &cfg, t->err, sizeof(t->err));
+	cr_assert_not_null(t->dev[i], "hw_device_create(%s): %s", model, t->err);
 	return t->dev[i];
+}
+
+/* A VN-1 (the model the sample drivers are written for). */
+static inline struct hw_device *th_dev(struct th *t, unsigned i, enum hw_irq_kind kind,
+				       unsigned nr_msgs, bool share_line)
+{
+	return th_dev_model(t, "vn1", i, kind, nr_msgs, share_line);
 }
 
 /* Start NIC @i on dev @i with @irq, @msgs (MSI-X) and @max_nbls (0: default). */
@@ -205,14 +214,14 @@ static inline struct ndisrt_nic *th_nic(struct th *t, unsigned i, enum ndisrt_ir
 }
 
 /* Two VN-1s back to back, both with NICs of the loaded driver. */
-static inline void th_pair(struct th *t, enum vn1_irq_kind kind, enum ndisrt_irq_mode irq,
+static inline void th_pair(struct th *t, enum hw_irq_kind kind, enum ndisrt_irq_mode irq,
 			   unsigned msgs, uint32_t max_nbls, bool share_line)
 {
 	t->w = wire_pair_create(ndisrt_host_machine(t->h));
 	cr_assert_not_null(t->w);
 	for (unsigned i = 0; i < 2; i++) {
-		th_dev(t, i, kind, kind == VN1_IRQ_MSIX ? 16 : 0, share_line);
-		vn1_wire_attach(t->dev[i], t->w, i);
+		th_dev(t, i, kind, kind == HW_IRQ_MSIX ? 16 : 0, share_line);
+		cr_assert_eq(hw_dev_wire_attach(t->dev[i], t->w, i), 0);
 	}
 	for (unsigned i = 0; i < 2; i++)
 		th_nic(t, i, irq, msgs, max_nbls);
@@ -234,13 +243,10 @@ static inline struct wire_gen_config th_gen(unsigned size, unsigned flows)
 	return g;
 }
 
-/* Drops of every kind a VN-1 counted on receive. */
-static inline uint64_t th_rx_drops(struct vn1 *dev)
+/* Drops of every kind a device counted on receive. */
+static inline uint64_t th_rx_drops(struct hw_device *dev)
 {
-	struct vn1_stats s;
-
-	vn1_get_stats(dev, &s);
-	return s.rx_offered - s.rx_accepted;
+	return hw_device_stat(dev, "rx_offered", NULL) - hw_device_stat(dev, "rx_accepted", NULL);
 }
 
 /*
@@ -285,7 +291,7 @@ static inline void th_fini(struct th *t)
 	if (t->drv)
 		ndisrt_driver_unload(t->drv);
 	for (unsigned i = 0; i < 2; i++)
-		vn1_free(t->dev[i]);
+		hw_device_free(t->dev[i]);
 	wire_close(t->w);
 	for (unsigned i = 0; i < 2; i++)
 		if (t->line[i])

@@ -96,7 +96,7 @@ Test(ke_seam, hooks_see_isr_dpc_irql_and_lock_events)
 	struct ke_dpc dpc;
 	int vec = ke_vector_alloc(m, 4);
 
-	ke_hooks_install(m, &hooks);
+	cr_assert_eq(ke_hooks_add(m, &hooks), 0);
 	ke_interrupt_init(&intr, hook_isr, NULL, (unsigned)vec, NULL, 4, 1);
 	ke_interrupt_connect(m, &intr);
 	ke_interrupt_request(m, 0, (unsigned)vec);
@@ -118,7 +118,7 @@ Test(ke_seam, hooks_see_isr_dpc_irql_and_lock_events)
 	cr_assert_gt(atomic_load(&hk.raises), 0);
 	cr_assert_gt(atomic_load(&hk.lowers), 0);
 	ke_interrupt_disconnect(m, &intr);
-	ke_hooks_install(m, NULL);
+	cr_assert_eq(ke_hooks_remove(m, &hooks), 0);
 	cr_assert_eq(atomic_load(&ke_slow_flags) & KE_SLOW_HOOKS, 0, "slow path left on");
 	harness_end(m);
 	/* Balanced across the whole run (the machine's own locks included). */

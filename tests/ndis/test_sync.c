@@ -5,7 +5,7 @@
  *
  * S3 and S4 are rules on the driver's NDIS spin locks. The part of S3 the
  * runtime provides - the one way to share state with an ISR - is what S1
- * tests; an NDIS spin lock taken in an ISR is tests/legacy/test_lock.c's
+ * tests; an NDIS spin lock taken in an ISR is tests/ndis5/test_lock.c's
  * S3 test. S4's checkable parts are here: an NDIS call that needs a lower
  * IRQL, made while holding a spin lock, and a second acquire of the same
  * lock (nested locks on the same data). Lock order is the verifier's.

@@ -15,7 +15,7 @@ err=$("$ndisrt" 2>&1 >/dev/null); rc=$?
 check "no command: usage on stderr, exit 64" '[ $rc -eq 64 ] && grep -q usage <<<"$err"'
 json=$("$ndisrt" bench core --json --quick); rc=$?
 check "bench core --json exits 0" '[ $rc -eq 0 ]'
-for name in irql_raise_lower_pair sync_execution_uncontended interrupt_to_busy_vcpu_p50 interrupt_to_busy_vcpu_p99 interrupt_to_idle_vcpu_p50; do
+for name in irql_raise_lower_pair spin_acquire_release_pair sync_execution_uncontended irql_raise_lower_counting_vs_none spin_acquire_release_counting_vs_none irql_raise_lower_subscribed_vs_none spin_acquire_release_subscribed_vs_none interrupt_to_busy_vcpu_p50 interrupt_to_busy_vcpu_p99 interrupt_to_idle_vcpu_p50; do
   check "bench core reports $name" 'grep -q "\"name\": \"$name\"" <<<"$json"'
 done
 check "every bench line is a JSON object with the five keys" 'python3 -c "

@@ -108,6 +108,17 @@ refuse "driver whose initialize fails" MiniportInitializeEx --driver "$tmp/fail_
 refuse "missing driver file" "$tmp/nope.so" --driver "$tmp/nope.so"
 refuse "bad --irq" "--irq" --irq bogus
 refuse "malformed capture" "$tmp/text.so" --wire pcap:"$tmp/text.so" --nics 1
+refuse "unknown --device model" "nosuchnic" --device nosuchnic
+refuse "empty model in a --device list" "--device" --device vn1,,vn1
+
+# --device: the model by name, a list cycled over the NICs; --help lists the models.
+run_ok "--device vn1,vn1: the model by name, one per NIC" --device vn1,vn1 --frames 2000
+out=$("$ndisrt" run --quiet --device vn1 --frames 500 2>&1)
+grep -q "VN-1 NICs" <<<"$out" && pass "--device vn1: the report's header is unchanged" ||
+  bad "--device vn1: header changed: $(head -3 <<<"$out")"
+help=$("$ndisrt" run --help)
+grep -q "^Device models" <<<"$help" && grep -qE "^  vn1 +VN-1" <<<"$help" &&
+  pass "run --help lists the device models" || bad "run --help does not list the device models"
 
 # A driver that breaks a rule mid-run: the run stops with a bug-check
 # report (code, parameters, vCPU, IRQL, call chain) and exit status 1.

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_lock.c - NDIS spin locks, the IRQL macros, processor
+ * tests/ndis5/test_lock.c - NDIS spin locks, the IRQL macros, processor
  * queries and NdisStallExecution: spec §15, §21 and the SDV rules of §23.
  * Every misuse has a test that commits it and expects the bug check, and
  * a twin that stays silent.
  */
-#include "tests/legacy/tlegacy.h"
+#include "tests/ndis5/tndis5.h"
 
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 

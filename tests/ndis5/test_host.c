@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_host.c - the NDIS 5 sample, drivers/vn1pio.so, loaded
+ * tests/ndis5/test_host.c - the NDIS 5 sample, drivers/vn1pio.so, loaded
  * and run through <ndisrt/host.h> exactly as `ndisrt run` runs a driver:
  * load, NICs on two cabled VN-1s, the packet filter by OID, traffic both
  * ways at once on 1 and 2 vCPUs with every frame accounted for, then halt
  * and unload. And what an NDIS 5 NIC refuses (message interrupts).
  */
 #include "tests/host/thost.h"
+#include "hw/vn1.h" /* the subject: vn1pio.so on a VN-1 */
 
 #define VN1PIO_SO NDISRT_DRIVER_DIR "/vn1pio.so"
 
@@ -25,7 +26,7 @@ static void start_pair(struct th *t, unsigned vcpus, bool share_line)
 {
 	th_init(t, vcpus);
 	th_load(t, VN1PIO_SO);
-	th_pair(t, VN1_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, share_line);
+	th_pair(t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, share_line);
 	for (unsigned i = 0; i < 2; i++) {
 		cr_assert_eq(ndisrt_nic_set_packet_filter(t->nic[i], FILTER), ST_SUCCESS,
 			     "OID_GEN_CURRENT_PACKET_FILTER through host.h");
@@ -67,7 +68,7 @@ static void check_direction(struct th *t, unsigned from, unsigned to, unsigned t
 	cr_assert_eq(s.sent, total);
 	cr_assert_eq(s.send_completed, total, "every MiniportSend completed with success");
 	cr_assert_eq(s.send_failed, 0);
-	vn1_get_stats(t->dev[from], &v);
+	vn1_get_stats(vn1_from_device(t->dev[from]), &v);
 	cr_assert_eq(v.tx_sent, total, "VN-1 %u put every frame on the wire", from);
 	cr_assert_eq(v.tx_pio_busy, 0);
 	cr_assert_eq(atomic_load(&t->rx[to].frames), total, "NIC %u indicated every frame", to);
@@ -177,7 +178,7 @@ Test(ndis5_host, message_interrupts_are_refused_with_one_line)
 
 	th_init(&t, 2);
 	th_load(&t, VN1PIO_SO);
-	th_dev(&t, 0, VN1_IRQ_MSIX, 16, false);
+	th_dev(&t, 0, HW_IRQ_MSIX, 16, false);
 	ndisrt_nic_config_init(&cfg, t.dev[0]);
 	cfg.irq = NDISRT_IRQ_MSIX;
 	cr_assert_eq(ndisrt_nic_start(t.drv, &cfg, &n, t.err, sizeof(t.err)), -1);
@@ -198,5 +199,43 @@ Test(ndis5_host, unload_halts_the_nics_still_started)
 	ndisrt_driver_unload(t.drv); /* MiniportHalt of both, then the wrapper */
 	t.drv = NULL;
 	t.nic[0] = t.nic[1] = NULL;
+	th_fini(&t);
+}
+
+/* A sink that counts rising edges: what the device signals when hosting does not own it. */
+static void count_rise(void *ctx, bool asserted)
+{
+	if (asserted)
+		atomic_fetch_add((atomic_uint *)ctx, 1);
+}
+
+static void no_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	(void)ctx;
+	(void)addr;
+	(void)data;
+}
+
+static const struct hw_irq_sink_ops counting_ops = {.line_set = count_rise, .msi_write = no_msi};
+
+/* The NDIS 5 kind owns the pin from start to halt and gives the caller's sink back. */
+Test(ndis5_host, halt_gives_back_the_callers_interrupt_sink)
+{
+	atomic_uint rises = 0;
+	struct th t;
+
+	th_init(&t, 2);
+	th_load(&t, VN1PIO_SO);
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
+	hw_dev_set_sink(t.dev[0], (struct hw_irq_sink){.ops = &counting_ops, .ctx = &rises});
+	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
+	cr_expect_neq(hw_dev_sink(t.dev[0]).ctx, (void *)&rises, "hosting took the pin");
+	ndisrt_nic_halt(t.nic[0]);
+	t.nic[0] = NULL;
+	cr_expect_eq(hw_dev_sink(t.dev[0]).ops, &counting_ops, "the halt gave the pin back");
+	cr_expect_eq(hw_dev_sink(t.dev[0]).ctx, (void *)&rises);
+	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_STUCK_LINE, 1), 0);
+	cr_expect_eq(atomic_load(&rises), 1, "the caller's sink hears the device again");
+	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_STUCK_LINE, 0), 0);
 	th_fini(&t);
 }

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/tlegacy.h - a configurable NDIS 5.1 test miniport and the
+ * tests/ndis5/tndis5.h - a configurable NDIS 5.1 test miniport and the
  * machine around it, for the NDIS 5 interrupt, lock and I/O tests.
  *
  * The test files are NDIS 5.1 drivers and hosts at once. Code that runs on
  * a vCPU never asserts: it records into atomics (t5check()) and an ordered
  * event log, and the test's main thread asserts on them afterwards.
  */
-#ifndef NDISRT_TESTS_LEGACY_TLEGACY_H
-#define NDISRT_TESTS_LEGACY_TLEGACY_H
+#ifndef NDISRT_TESTS_NDIS5_TNDIS5_H
+#define NDISRT_TESTS_NDIS5_TNDIS5_H
 
 #define NDIS_MINIPORT_DRIVER
 #define NDIS51_MINIPORT
@@ -22,7 +22,7 @@
 #include "hw/vn1.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
-#include "ndis/legacy_host.h"
+#include "ndis/ndis5/host.h"
 
 #include <ndis.h>
 
@@ -349,7 +349,8 @@ static inline void t5_init(struct t5 *t, unsigned index)
 /* Start @t's adapter on the line; Return: 0 or -1 (initialize failed). */
 static inline int t5_try_start(struct t5env *e, struct t5 *t, unsigned vcpu)
 {
-	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = t->dev, .vcpu = vcpu};
+	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = t->dev ? vn1_device(t->dev) : NULL,
+					       .vcpu = vcpu};
 	char err[256];
 
 	intc_source_init(&t->src, e->ic, e->line);
@@ -436,4 +437,4 @@ static inline struct ndisrt_ndis5_stats t5_stats(struct t5 *t)
 	return s;
 }
 
-#endif /* NDISRT_TESTS_LEGACY_TLEGACY_H */
+#endif /* NDISRT_TESTS_NDIS5_TNDIS5_H */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_io.c - port ranges and raw port access, register
+ * tests/ndis5/test_io.c - port ranges and raw port access, register
  * access, PCI slot information (spec §16, §17), on a VN-1's PIO window.
  * The access macros must take what real drivers pass: integers, PUCHAR
  * arithmetic and typed pointers.
  */
-#include "tests/legacy/tlegacy.h"
+#include "tests/ndis5/tndis5.h"
 
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 

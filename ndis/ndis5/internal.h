@@ -1,28 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/legacy_internal.h - private to ndis/legacy_*.c and ndis/host_legacy.c:
+ * ndis/ndis5/internal.h - private to the files of ndis/ndis5/:
  * the NDIS 5 driver, miniport (adapter) and interrupt objects.
  *
  * Shared machinery, separate rules: an NDIS 5 adapter is an ndisrt_adapter
  * (ndis/internal.h: handle table, lifecycle state, grace period) plus the
- * NDIS 5 miniport block below; the legacy interrupt is a ke interrupt
+ * NDIS 5 miniport block below; the NDIS 5 interrupt is a ke interrupt
  * object chained on the INTx line's vector, like an NDIS 6 line interrupt,
- * with the NDIS 5 trampoline of legacy_interrupt.c.
+ * with the NDIS 5 trampoline of interrupt.c.
  *
  * Lock order (after ke's): miniport lock (DISPATCH) -> handle-interrupt lock
  * (DISPATCH) -> interrupt lock (DIRQL) -> vCPU DPC lock. The ISR takes only
  * the interrupt lock (ke) and, through ke_dpc_queue(), a DPC lock.
  */
-#ifndef NDISRT_NDIS_LEGACY_INTERNAL_H
-#define NDISRT_NDIS_LEGACY_INTERNAL_H
+#ifndef NDISRT_NDIS_NDIS5_INTERNAL_H
+#define NDISRT_NDIS_NDIS5_INTERNAL_H
 
 #ifndef NDISRT_NDIS_INTERNAL
 #define NDISRT_NDIS_INTERNAL
 #endif
 #include "ndis/internal.h"
 
-#include "hw/vn1.h"
-#include "ndis/legacy_host.h"
+#include "hw/device.h"
+#include "ndis/ndis5/host.h"
 #include "ndisrt/host.h"
 
 /* A MiniportSynchronizeISR, as NdisMSynchronizeWithInterrupt calls it. */
@@ -34,6 +34,7 @@ typedef BOOLEAN ndis5_sync_fn(PVOID SynchronizeContext);
 
 #define NDIS5_MAX_DRIVERS 16
 #define NDIS5_MAX_MINIPORTS 64
+#define NDIS5_MAX_FRAME 16384u /* largest frame a device moves (as HOST_SCRATCH) */
 
 /* ------------------------------------------------------------- driver */
 
@@ -54,7 +55,7 @@ enum ndis5_intr_state {
 };
 
 /*
- * The legacy interrupt (what NDIS_MINIPORT_INTERRUPT.Reserved names).
+ * The NDIS 5 interrupt (what NDIS_MINIPORT_INTERRUPT.Reserved names).
  * Lock key: (c) constant after register  (a) atomic
  */
 struct ndis5_interrupt {
@@ -103,7 +104,7 @@ struct ndisrt_ndis5_nic {
 	struct ke_machine *m;			/* (c) */
 	NDIS_HANDLE handle;			/* (c) MiniportAdapterHandle */
 	struct intc_line *line;			/* (c) */
-	struct vn1 *dev;			/* (c) */
+	struct hw_device *dev;			/* (c) */
 	unsigned vcpu;				/* (c) lifecycle vCPU */
 	_Atomic(NDIS_HANDLE) context;		/* (a) MiniportAdapterContext */
 	atomic_bool attributes_set;		/* (a) */
@@ -130,7 +131,7 @@ struct ndisrt_ndis5_nic {
 
 /**
  * ndis5_nic_lookup() - The NDIS 5 adapter @h names; bug check 0xC4
- * (BAD_HANDLE / STALE_HANDLE for garbage, NOT_LEGACY for an NDIS 6 adapter).
+ * (BAD_HANDLE / STALE_HANDLE for garbage, NOT_NDIS5 for an NDIS 6 adapter).
  * Context: any IRQL, on a vCPU. Valid while the adapter is not freed (the
  * host frees an adapter only after its driver stopped running on it).
  */
@@ -170,18 +171,18 @@ static inline void ndis5_count(atomic_ulong *c)
 
 /* ------------------------------------------------ cross-file helpers */
 
-/* legacy_interrupt.c: wait until no HandleInterrupt is queued or running (L4). */
+/* interrupt.c: wait until no HandleInterrupt is queued or running (L4). */
 void ndis5_interrupt_quiesce(struct ndisrt_ndis5_nic *n);
-/* legacy_interrupt.c: after a successful initialize, run what initialize deferred. */
+/* interrupt.c: after a successful initialize, run what initialize deferred. */
 void ndis5_interrupt_after_initialize(struct ndisrt_ndis5_nic *n);
-/* legacy_interrupt.c: 0x7C checks at the end of initialize (failed) and halt (spec D3). */
+/* interrupt.c: 0x7C checks at the end of initialize (failed) and halt (spec D3). */
 void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, const char *what);
 
-/* legacy_packet.c */
+/* packet.c */
 void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n);
 
-/* Bug check 0xC4 with an NDIS 5 rule (ndis_violation() with the NDIS 5 numbering). */
-#define ndis5_violation ndis_violation
+/* A driver broke an NDIS 5 rule: ndisrt_violation() under its old name here. */
+#define ndis5_violation ndisrt_violation
 
 /* A driver handler returned at an IRQL other than the one it was called at. */
 static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, const char *what)
@@ -192,4 +193,4 @@ static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, con
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, want, handler, 0, what);
 }
 
-#endif /* NDISRT_NDIS_LEGACY_INTERNAL_H */
+#endif /* NDISRT_NDIS_NDIS5_INTERNAL_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/legacy_interrupt.c - the NDIS 5 interrupt model: NdisMRegisterInterrupt,
+ * ndis/ndis5/interrupt.c - the NDIS 5 interrupt model: NdisMRegisterInterrupt,
  * NdisMDeregisterInterrupt, NdisMSynchronizeWithInterrupt, and the
  * trampolines that call MiniportISR / MiniportDisableInterrupt at DIRQL and
  * MiniportHandleInterrupt / MiniportEnableInterrupt at DISPATCH_LEVEL
@@ -14,7 +14,7 @@
  * one claims the interrupt. At end of interrupt the controller requests the
  * vector again while the line is still asserted (L10).
  */
-#include "ndis/legacy_internal.h"
+#include "ndis/ndis5/internal.h"
 
 #include <sched.h>
 #include <string.h>
@@ -144,7 +144,7 @@ static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 			       "MiniportISR returned at an IRQL other than its DIRQL");
 	if (recognized == NDIS5_UNSET || queue == NDIS5_UNSET)
 		ndis_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->storage,
-			       recognized == NDIS5_UNSET ? 1 : 2, NDISRT5_DDI_ISR,
+			       recognized == NDIS5_UNSET ? 1 : 2, NDISRT_NDIS5_DDI_ISR,
 			       "MiniportISR returned without setting *InterruptRecognized (p3 = 1) "
 			       "or *QueueMiniportHandleInterrupt (p3 = 2): set both on every path");
 	if (!recognized)
@@ -214,7 +214,7 @@ static NDIS_STATUS check_register(struct ndisrt_ndis5_nic *n, PNDIS_MINIPORT_INT
 	if (!n->line || vector != intc_line_vector(n->line) ||
 	    (level != intc_line_irql(n->line) && level != vector))
 		return NDIS_STATUS_FAILURE;
-	/* VN-1's INTx is level-sensitive (datasheet §1); ndisrt has no latched lines. */
+	/* INTx lines are level-sensitive (PCI); ndisrt has no latched lines. */
 	if (mode != NdisInterruptLevelSensitive)
 		return NDIS_STATUS_FAILURE;
 	if (atomic_load(&n->intr))
@@ -273,7 +273,7 @@ static void fill_storage(struct ndis5_interrupt *ni)
  * @InterruptLevel: its DIRQL, or the vector (as ISA-era drivers pass).
  * @RequestIsr: MiniportISR on every interrupt (else MiniportDisableInterrupt).
  * @SharedInterrupt: other devices may use the line.
- * @InterruptMode: NdisInterruptLevelSensitive (VN-1's INTx).
+ * @InterruptMode: NdisInterruptLevelSensitive (a PCI INTx line).
  *
  * MiniportISR may run before this returns (§14.1 rule 5).
  *
@@ -296,17 +296,17 @@ NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 	NDIS_STATUS status;
 	ke_irql_t old;
 
-	ndis_ddi_enter(NDISRT5_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_REGISTER_INTERRUPT);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_REGISTER_INTERRUPT);
 	if (!ndis5_in_initialize(n))
 		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
-			       atomic_load(&n->a->state), NDISRT5_DDI_REGISTER_INTERRUPT,
+			       atomic_load(&n->a->state), NDISRT_NDIS5_DDI_REGISTER_INTERRUPT,
 			       "NdisMRegisterInterrupt called outside the adapter's "
 			       "MiniportInitialize (spec L1)");
 	if (!atomic_load(&n->attributes_set))
 		ndis_violation(
 		    NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
-		    NDISRT5_DDI_REGISTER_INTERRUPT,
+		    NDISRT_NDIS5_DDI_REGISTER_INTERRUPT,
 		    "NdisMRegisterInterrupt called before NdisMSetAttributes[Ex] (spec L1)");
 	status = check_register(n, Interrupt, InterruptVector, InterruptLevel, RequestIsr,
 				SharedInterrupt, InterruptMode);
@@ -363,8 +363,7 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 	struct ndis5_interrupt *ni = atomic_load(&n->intr);
 
 	if (ni)
-		ke_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, subcode, (uintptr_t)n->handle,
-			    (uintptr_t)ni->storage, 0, what);
+		ndisrt_violation(subcode, (uintptr_t)n->handle, (uintptr_t)ni->storage, 0, what);
 }
 
 /**
@@ -391,18 +390,18 @@ VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt)
 	NDIS_HANDLE h;
 	ke_irql_t old;
 
-	ndis_ddi_enter(NDISRT5_DDI_DEREGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	old = ndis_enter_dispatch();
-	ni = intr_lookup(Interrupt, NDISRT5_DDI_DEREGISTER_INTERRUPT);
+	ni = intr_lookup(Interrupt, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
 	n = ni->mp;
 	if (!(ndis5_in_initialize(n) || ndis5_in_halt(n)))
 		ndis_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)Interrupt,
-			       atomic_load(&n->a->state), NDISRT5_DDI_DEREGISTER_INTERRUPT,
+			       atomic_load(&n->a->state), NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
 			       "NdisMDeregisterInterrupt called outside MiniportInitialize and "
 			       "MiniportHalt (spec L9)");
 	if (!atomic_compare_exchange_strong(&ni->state, &expected, NDIS5_INTR_DEREGISTERING))
 		ndis_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)Interrupt,
-			       NDIS5_HT_INTERRUPT, NDISRT5_DDI_DEREGISTER_INTERRUPT,
+			       NDIS5_HT_INTERRUPT, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
 			       "NdisMDeregisterInterrupt called twice for one interrupt");
 	ndis_leave_dispatch(old);
 	h = ni->handle;
@@ -443,19 +442,19 @@ BOOLEAN NdisMSynchronizeWithInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt, PVOID 
 	BOOLEAN result;
 
 	ke_preempt_point(KE_PP_DDI_ENTER);
-	ndis_require_vcpu(NDISRT5_DDI_SYNCHRONIZE);
+	ndis_require_vcpu(NDISRT_NDIS5_DDI_SYNCHRONIZE);
 	cur = ke_irql_current();
 	if (cur < KE_DISPATCH_LEVEL)
 		ke_irql_raise(KE_DISPATCH_LEVEL);
-	ni = intr_lookup(Interrupt, NDISRT5_DDI_SYNCHRONIZE);
+	ni = intr_lookup(Interrupt, NDISRT_NDIS5_DDI_SYNCHRONIZE);
 	ki = &ni->ki;
 	if (cur > ki->sync_irql)
 		ndis_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
-			       NDISRT5_DDI_SYNCHRONIZE,
+			       NDISRT_NDIS5_DDI_SYNCHRONIZE,
 			       "NdisMSynchronizeWithInterrupt called above the interrupt's DIRQL");
 	if (!fn)
 		ndis_violation(
-		    NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)Interrupt, 0, NDISRT5_DDI_SYNCHRONIZE,
+		    NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)Interrupt, 0, NDISRT_NDIS5_DDI_SYNCHRONIZE,
 		    "NdisMSynchronizeWithInterrupt called with SynchronizeFunction = NULL");
 	ke_irql_raise(ki->sync_irql);
 	ke_spin_acquire_raw(ki->lock);

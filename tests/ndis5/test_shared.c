@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_shared.c - the sample NDIS 5 miniport (drivers/vn1pio,
+ * tests/ndis5/test_shared.c - the sample NDIS 5 miniport (drivers/vn1pio,
  * linked in) on two VN-1s that share one INTx line and are cabled to each
  * other: both send and receive at once, each ISR claims only its own
  * interrupts, and no frame is lost or duplicated.
  */
-#include "tests/legacy/tlegacy.h"
+#include "tests/ndis5/tndis5.h"
 
 #include "hw/wire.h"
 
-/* drivers/vn1pio, linked in with DriverEntry renamed (tests/legacy/CMakeLists.txt). */
+/* drivers/vn1pio, linked in with DriverEntry renamed (tests/ndis5/CMakeLists.txt). */
 DRIVER_INITIALIZE Vn1PioDriverEntry;
 
 #define FRAMES_PER_NIC 3000
@@ -75,7 +75,7 @@ static void make_side(struct t5env *e, struct side *s, unsigned i)
 
 static void start_side(struct t5env *e, struct ndisrt_ndis5_driver *drv, struct side *s)
 {
-	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = s->dev};
+	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = vn1_device(s->dev)};
 	uint32_t filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST |
 			  NDIS_PACKET_TYPE_MULTICAST;
 	uint8_t mac[6];

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/legacy_driver.c - NDIS 5 miniport drivers and adapters:
+ * ndis/ndis5/driver.c - NDIS 5 miniport drivers and adapters:
  * NdisMInitializeWrapper, NdisMRegisterMiniport, NdisMSetAttributes[Ex],
  * MiniportInitialize (medium selection) and MiniportHalt, OID requests,
  * status indications; and the host API that drives them.
  *
  * An NDIS 5 adapter is an ndisrt_adapter (ndis/adapter.c: the handle the
  * driver gets, the lifecycle state the DDIs check) plus the block of
- * legacy_internal.h, found from the adapter through a small table.
+ * ndis5/internal.h, found from the adapter through a small table.
  *
  * Serialization (spec L7, docs/ndis5.md): unless the driver set
  * NDIS_ATTRIBUTE_DESERIALIZE, MiniportSend[Packets], MiniportQuery/
@@ -17,7 +17,7 @@
  * PASSIVE_LEVEL with nothing else of the miniport running.
  */
 #include "ndis/host_internal.h"
-#include "ndis/legacy_internal.h"
+#include "ndis/ndis5/internal.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -53,7 +53,7 @@ struct ndisrt_ndis5_nic *ndis5_nic_lookup(NDIS_HANDLE h, unsigned ddi)
 
 	if (__builtin_expect(!n, 0))
 		ndis_violation(
-		    NDISRT5_VIOLATION_NOT_LEGACY, (uintptr_t)h, 0, ddi,
+		    NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)h, 0, ddi,
 		    "an NDIS 5 function was called with the handle of an adapter that an "
 		    "NDIS 6 driver runs");
 	return n;
@@ -66,7 +66,7 @@ static struct ndisrt_ndis5_driver *driver_lookup(NDIS_HANDLE h)
 
 	if (!d)
 		ndis_violation(
-		    NDISRT5_VIOLATION_WRAPPER, (uintptr_t)h, err, NDISRT5_DDI_REGISTER_MINIPORT,
+		    NDISRT_VIOLATION_WRAPPER, (uintptr_t)h, err, NDISRT_NDIS5_DDI_REGISTER_MINIPORT,
 		    "NdisMRegisterMiniport called with a handle NdisMInitializeWrapper did "
 		    "not return");
 	return d;
@@ -80,22 +80,8 @@ bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t)
 		return false;
 	*t = (struct host_io_target){.owner = n, .a = a, .dev = n->dev, .maps = &n->io_maps};
 	if (n->dev)
-		vn1_resources(n->dev, &t->res);
+		hw_dev_resources(n->dev, &t->res);
 	return true;
-}
-
-const char *ndisrt_ndis5_violation_name(uint32_t p1)
-{
-	switch (p1) {
-	case NDISRT5_VIOLATION_WRAPPER:
-		return "WRAPPER";
-	case NDISRT5_VIOLATION_SEND_COMPLETE:
-		return "SEND_COMPLETE";
-	case NDISRT5_VIOLATION_NOT_LEGACY:
-		return "NOT_LEGACY";
-	default:
-		return NULL;
-	}
 }
 
 struct ndisrt_ndis5_driver *ndisrt_ndis5_driver_find(const void *driver_object)
@@ -125,7 +111,7 @@ VOID NdisMInitializeWrapper(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific
 	struct ndisrt_ndis5_driver *d;
 
 	(void)SystemSpecific2, (void)SystemSpecific3;
-	ndis_ddi_enter(NDISRT5_DDI_REGISTER_MINIPORT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_REGISTER_MINIPORT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	*NdisWrapperHandle = NULL;
 	if (!SystemSpecific1)
 		return;
@@ -185,7 +171,7 @@ NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE NdisWrapperHandle,
 	struct ndisrt_ndis5_driver *d;
 	size_t want;
 
-	ndis_ddi_enter(NDISRT5_DDI_REGISTER_MINIPORT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_REGISTER_MINIPORT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = driver_lookup(NdisWrapperHandle);
 	if (!c)
 		return NDIS_STATUS_BAD_CHARACTERISTICS;
@@ -218,11 +204,11 @@ static void set_attributes(NDIS_HANDLE h, NDIS_HANDLE ctx, UINT hang, ULONG flag
 {
 	struct ndisrt_ndis5_nic *n;
 
-	ndis_ddi_enter(NDISRT5_DDI_SET_ATTRIBUTES, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	n = ndis5_nic_lookup(h, NDISRT5_DDI_SET_ATTRIBUTES);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_SET_ATTRIBUTES, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	n = ndis5_nic_lookup(h, NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	if (!ndis5_in_initialize(n))
 		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)h, 0,
-			       NDISRT5_DDI_SET_ATTRIBUTES,
+			       NDISRT_NDIS5_DDI_SET_ATTRIBUTES,
 			       "NdisMSetAttributes[Ex] called outside MiniportInitialize");
 	n->attribute_flags = flags;
 	n->check_for_hang = hang;
@@ -267,9 +253,9 @@ VOID NdisMIndicateStatus(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS GeneralS
 	struct ndisrt_ndis5_nic *n;
 	ndisrt_ndis5_status_fn *fn;
 
-	ndis_require_vcpu(NDISRT5_DDI_STATUS);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_STATUS);
-	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_STATUS);
+	ndis_require_vcpu(NDISRT_NDIS5_DDI_STATUS);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_NDIS5_DDI_STATUS);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_STATUS);
 	ndis5_count(&n->c.status_indications);
 	fn = atomic_load(&n->status_fn);
 	if (fn)
@@ -279,9 +265,9 @@ VOID NdisMIndicateStatus(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS GeneralS
 
 VOID NdisMIndicateStatusComplete(NDIS_HANDLE MiniportAdapterHandle)
 {
-	ndis_require_vcpu(NDISRT5_DDI_STATUS);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_STATUS);
-	(void)ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_STATUS);
+	ndis_require_vcpu(NDISRT_NDIS5_DDI_STATUS);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_NDIS5_DDI_STATUS);
+	(void)ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_STATUS);
 }
 
 /* ------------------------------------------------------- host: drivers */
@@ -411,7 +397,7 @@ static void run_initialize(void *arg)
 	ndis_check_spin_balance(held, (uintptr_t)init);
 	if (c->status == NDIS_STATUS_SUCCESS && !atomic_load(&n->attributes_set))
 		ndis_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)n->handle, 0,
-			       NDISRT5_DDI_HANDLER,
+			       NDISRT_NDIS5_DDI_HANDLER,
 			       "MiniportInitialize succeeded without calling NdisMSetAttributesEx");
 	if (c->status != NDIS_STATUS_SUCCESS) {
 		ndis5_check_deregistered(n,
@@ -553,7 +539,7 @@ void *ndisrt_ndis5_nic_context(struct ndisrt_ndis5_nic *n)
 	return atomic_load(&n->context);
 }
 
-struct vn1 *ndisrt_ndis5_nic_vn1(struct ndisrt_ndis5_nic *n)
+struct hw_device *ndisrt_ndis5_nic_device(struct ndisrt_ndis5_nic *n)
 {
 	return n->dev;
 }
@@ -608,11 +594,11 @@ static void request_complete(NDIS_HANDLE h, NDIS_STATUS status)
 {
 	struct ndisrt_ndis5_nic *n;
 
-	ndis_ddi_enter(NDISRT5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
-	n = ndis5_nic_lookup(h, NDISRT5_DDI_HANDLER);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	n = ndis5_nic_lookup(h, NDISRT_NDIS5_DDI_HANDLER);
 	if (!atomic_load(&n->request_pending))
 		ndis_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)h, (uint32_t)status,
-			       NDISRT5_DDI_HANDLER,
+			       NDISRT_NDIS5_DDI_HANDLER,
 			       "NdisMQuery/SetInformationComplete without a request in progress");
 	atomic_store(&n->request_status, status);
 	/* Release: the host thread that sees 0 sees the status. */
@@ -692,7 +678,7 @@ static uint32_t request(struct ndisrt_ndis5_nic *n, bool set, uint32_t oid, void
 		while (atomic_load_explicit(&n->request_pending, memory_order_acquire)) {
 			if (ke_clock_ns(n->m) > deadline)
 				ndis_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT,
-					       (uintptr_t)n->handle, oid, NDISRT5_DDI_HANDLER,
+					       (uintptr_t)n->handle, oid, NDISRT_NDIS5_DDI_HANDLER,
 					       "MiniportQuery/SetInformation returned "
 					       "NDIS_STATUS_PENDING and NdisMQuery/"
 					       "SetInformationComplete was not called within 30 s "

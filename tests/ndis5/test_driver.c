@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_driver.c - NDIS 5 miniport hosting (spec §14.9,
+ * tests/ndis5/test_driver.c - NDIS 5 miniport hosting (spec §14.9,
  * docs/ndis5.md): NdisMRegisterMiniport's checks, the wrapper handle,
  * medium selection and NdisMSetAttributesEx in MiniportInitialize,
  * MiniportSendPackets with pended packets and NdisMSendComplete, pended
  * OID requests, and NDIS 5 DDIs on an adapter NDIS 5 does not run.
  */
-#include "tests/legacy/tlegacy.h"
+#include "tests/ndis5/tndis5.h"
 
 #include <pthread.h>
 
@@ -98,7 +98,7 @@ Test(ndis5_driver, S14_9_register_miniport_with_a_foreign_wrapper_handle_bugchec
 	char err[256];
 
 	t5env_init(&e, 1, 0);
-	expect_bugcheck(C4, 0x3, NDISRT5_VIOLATION_WRAPPER, (uintptr_t)bad_wrapper, 0, 0);
+	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_WRAPPER, (uintptr_t)bad_wrapper, 0, 0);
 	ndisrt_ndis5_driver_entry(e.m, entry_bad_wrapper, &object, &d, err, sizeof(err));
 }
 
@@ -201,7 +201,7 @@ Test(ndis5_driver, S14_set_attributes_outside_initialize_bugchecks,
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_NOT_IN_INITIALIZE, 0, 0,
-			NDISRT5_DDI_SET_ATTRIBUTES);
+			NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	t5_on_vcpu(&e, 0, set_attributes_now, &t);
 }
 
@@ -221,8 +221,8 @@ Test(ndis5_driver, S14_ndis5_ddi_on_an_ndis6_adapter_bugchecks,
 	ndisrt_adapter_config_init(&ac, NULL);
 	a = ndisrt_adapter_create(m, &ac);
 	cr_assert_not_null(a);
-	expect_bugcheck(C4, 0xB, NDISRT5_VIOLATION_NOT_LEGACY, (uintptr_t)ndisrt_adapter_handle(a),
-			0, NDISRT5_DDI_SET_ATTRIBUTES);
+	expect_bugcheck(C4, 0xB, NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)ndisrt_adapter_handle(a),
+			0, NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), attributes_on, ndisrt_adapter_handle(a)),
 		     0);
 }
@@ -361,7 +361,7 @@ Test(ndis5_driver, S14_send_complete_of_a_packet_completed_already_bugchecks,
 	pended[0] = first;
 	atomic_store(&nr_pended, 1);
 	t5_on_vcpu(&e, 0, complete_pended, NULL);
-	expect_bugcheck(C4, 0x3, NDISRT5_VIOLATION_SEND_COMPLETE, (uintptr_t)pended[0], 0, 0);
+	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)pended[0], 0, 0);
 	t5_on_vcpu(&e, 0, complete_first_again, NULL);
 }
 
@@ -476,6 +476,6 @@ Test(ndis5_driver, S14_request_completion_without_a_request_bugchecks,
 	cfg = (struct ndisrt_ndis5_nic_config){.m = e.m, .line = e.line};
 	t5_next = &t;
 	cr_assert_eq(ndisrt_ndis5_nic_start(d, &cfg, &t.nic, err, sizeof(err)), 0, "%s", err);
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_UNEXPECTED_COMPLETE, 0, 0, NDISRT5_DDI_HANDLER);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_UNEXPECTED_COMPLETE, 0, 0, NDISRT_NDIS5_DDI_HANDLER);
 	t5_on_vcpu(&e, 0, complete_nothing, NULL);
 }

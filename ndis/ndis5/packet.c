@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/legacy_packet.c - the NDIS 5 data path: NDIS_PACKET / NDIS_BUFFER,
+ * ndis/ndis5/packet.c - the NDIS 5 data path: NDIS_PACKET / NDIS_BUFFER,
  * MiniportSend[Packets] and NdisMSendComplete, NdisMEthIndicateReceive.
  *
  * The host plays the protocol: each frame it sends is one NDIS_PACKET with
@@ -12,7 +12,7 @@
  * later sends and freed with the NIC): a late second completion then finds
  * a packet it does not own, not freed memory.
  */
-#include "ndis/legacy_internal.h"
+#include "ndis/ndis5/internal.h"
 #include "ndisrt/phase.h"
 
 #include <string.h>
@@ -140,7 +140,7 @@ static void packet_complete(struct ndis5_packet *p, NDIS_STATUS status)
 
 	if (!atomic_compare_exchange_strong(&p->owned, &expected, 0))
 		ndis_violation(
-		    NDISRT5_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT5_DDI_SEND,
+		    NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT_NDIS5_DDI_SEND,
 		    "NdisMSendComplete for a packet the miniport does not own (completed "
 		    "twice, or MiniportSend already returned its status)");
 	ndis5_count(status == NDIS_STATUS_SUCCESS ? &n->c.send_completed : &n->c.send_failed);
@@ -174,11 +174,11 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 	struct ndis5_packet *p = (struct ndis5_packet *)Packet;
 	struct ndisrt_ndis5_nic *n;
 
-	ndis_ddi_enter(NDISRT5_DDI_SEND, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
-	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_SEND);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_SEND, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_SEND);
 	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
-		ndis_violation(NDISRT5_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
-			       NDISRT5_DDI_SEND,
+		ndis_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
+			       NDISRT_NDIS5_DDI_SEND,
 			       "NdisMSendComplete with a packet this adapter was not sent");
 	packet_complete(p, Status);
 	ke_preempt_point(KE_PP_DDI_EXIT);
@@ -187,9 +187,9 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 /** NdisMSendResourcesAvailable() - Accepted; the host does not queue sends. */
 VOID NdisMSendResourcesAvailable(NDIS_HANDLE MiniportAdapterHandle)
 {
-	ndis_require_vcpu(NDISRT5_DDI_SEND);
-	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_SEND);
-	(void)ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_SEND);
+	ndis_require_vcpu(NDISRT_NDIS5_DDI_SEND);
+	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDISRT_NDIS5_DDI_SEND);
+	(void)ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_SEND);
 }
 
 VOID ndis_query_packet(PNDIS_PACKET Packet, PUINT PhysicalBufferCount, PUINT BufferCount,
@@ -309,7 +309,7 @@ uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n)
 
 /* --------------------------------------------------------------- receive */
 
-static __thread uint8_t rx_scratch[VN1_MAX_FRAME + 64];
+static __thread uint8_t rx_scratch[NDIS5_MAX_FRAME + 64];
 
 /**
  * NdisMEthIndicateReceive() - A received Ethernet frame, to the host's rx sink.
@@ -332,8 +332,8 @@ VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 	size_t len = (size_t)HeaderBufferSize + PacketSize;
 
 	(void)MiniportReceiveContext;
-	ndis_ddi_enter(NDISRT5_DDI_RECEIVE, KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL);
-	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_RECEIVE);
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_RECEIVE, KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_RECEIVE);
 	if (LookaheadBufferSize < PacketSize || len > sizeof(rx_scratch)) {
 		ndis5_count(&n->c.rx_truncated);
 		return;
@@ -356,8 +356,8 @@ VOID NdisMEthIndicateReceiveComplete(NDIS_HANDLE MiniportAdapterHandle)
 {
 	struct ndisrt_ndis5_nic *n;
 
-	ndis_require_vcpu(NDISRT5_DDI_RECEIVE);
-	ndis_check_irql(KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL, NDISRT5_DDI_RECEIVE);
-	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT5_DDI_RECEIVE);
+	ndis_require_vcpu(NDISRT_NDIS5_DDI_RECEIVE);
+	ndis_check_irql(KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL, NDISRT_NDIS5_DDI_RECEIVE);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_RECEIVE);
 	ndis5_count(&n->c.indicate_completes);
 }

@@ -1,21 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ndis/legacy_host.h - host API of the NDIS 5 layer: register an NDIS 5
+ * ndis/ndis5/host.h - host API of the NDIS 5 layer: register an NDIS 5
  * miniport driver (its DriverEntry calls NdisMInitializeWrapper and
  * NdisMRegisterMiniport), start adapters of it on an INTx line and,
- * optionally, a VN-1's PIO window, drive sends, queries and sets, receive
+ * optionally, a device's registers and ports, drive sends, queries and sets, receive
  * what it indicates, halt.
  *
  * No WDK names here (statuses are int / uint32_t, handles void *), as in
  * <ndisrt/ndis.h>. The miniport hosting of <ndisrt/host.h> calls these for
  * a driver that registered with NdisMRegisterMiniport. See docs/ndis5.md.
  */
-#ifndef NDISRT_NDIS_LEGACY_HOST_H
-#define NDISRT_NDIS_LEGACY_HOST_H
+#ifndef NDISRT_NDIS_NDIS5_HOST_H
+#define NDISRT_NDIS_NDIS5_HOST_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "verifier/violation.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,7 +25,7 @@ extern "C" {
 
 struct ke_machine;
 struct intc_line;
-struct vn1;
+struct hw_device;
 struct ndisrt_adapter;
 
 struct ndisrt_ndis5_driver;
@@ -71,7 +73,7 @@ void ndisrt_ndis5_driver_forget(const void *driver_object);
 struct ndisrt_ndis5_nic_config {
 	struct ke_machine *m;	/* required */
 	struct intc_line *line; /* the INTx line (may be shared); NULL: no interrupt */
-	struct vn1 *dev;	/* PCI config space and BAR1 ports; NULL: none */
+	struct hw_device *dev;	/* PCI config space, BARs; NULL: none */
 	unsigned vcpu;		/* where MiniportInitialize/MiniportHalt run */
 };
 
@@ -95,7 +97,7 @@ void ndisrt_ndis5_nic_halt(struct ndisrt_ndis5_nic *n);
 struct ndisrt_adapter *ndisrt_ndis5_nic_adapter(struct ndisrt_ndis5_nic *n);
 /** The MiniportAdapterContext given to NdisMSetAttributes[Ex]. */
 void *ndisrt_ndis5_nic_context(struct ndisrt_ndis5_nic *n);
-struct vn1 *ndisrt_ndis5_nic_vn1(struct ndisrt_ndis5_nic *n);
+struct hw_device *ndisrt_ndis5_nic_device(struct ndisrt_ndis5_nic *n);
 
 /*
  * Every frame indicated with NdisMEthIndicateReceive, at DISPATCH_LEVEL on
@@ -163,39 +165,27 @@ uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n);
 /* ---------------------------------------------------------- bug checks */
 
 /*
- * Parameter 1 of DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) for the rules
- * only NDIS 5 has; ndisrt's numbering, after <ndisrt/host.h>'s 0x21xx.
- * Rules NDIS 5 shares with NDIS 6 reuse the NDIS 6 codes: <ndisrt/ndis.h>
- * (IRQL, BAD_HANDLE, STALE_HANDLE, NOT_IN_INITIALIZE, NO_ATTRIBUTES,
- * DEREGISTER_CONTEXT, ISR_OUTPUT, NOT_ON_VCPU, NULL_ROUTINE) and
- * <ndisrt/host.h> (spin locks, IRQL macros, stall, hardware access, leaks).
- * Parameters 2..4 per rule: docs/ndis5.md.
+ * The violations only NDIS 5 has (0x22xx) are lines of the one table,
+ * verifier/violations.def (NDISRT_VIOLATION_WRAPPER, _SEND_COMPLETE,
+ * _NOT_NDIS5).
  */
-enum ndisrt_ndis5_violation {
-	NDISRT5_VIOLATION_WRAPPER = 0x2201,	  /* bad wrapper handle / driver object */
-	NDISRT5_VIOLATION_SEND_COMPLETE = 0x2202, /* NdisMSendComplete of a packet not pending */
-	NDISRT5_VIOLATION_NOT_LEGACY = 0x2203,	  /* NDIS 5 DDI on an adapter NDIS 5 did not start */
-};
-
-/** ndisrt_ndis5_violation_name() - "WRAPPER", ... for an NDIS 5 parameter 1, or NULL. */
-const char *ndisrt_ndis5_violation_name(uint32_t p1);
 
 /* Which NDIS 5 DDI raised it (parameter 4 unless the rule says otherwise). */
 enum ndisrt_ndis5_ddi {
-	NDISRT5_DDI_REGISTER_INTERRUPT = 0x201,
-	NDISRT5_DDI_DEREGISTER_INTERRUPT = 0x202,
-	NDISRT5_DDI_SYNCHRONIZE = 0x203,
-	NDISRT5_DDI_ISR = 0x204,
-	NDISRT5_DDI_SET_ATTRIBUTES = 0x205,
-	NDISRT5_DDI_REGISTER_MINIPORT = 0x206,
-	NDISRT5_DDI_RECEIVE = 0x207,
-	NDISRT5_DDI_SEND = 0x208,
-	NDISRT5_DDI_STATUS = 0x209,
-	NDISRT5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
+	NDISRT_NDIS5_DDI_REGISTER_INTERRUPT = 0x201,
+	NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT = 0x202,
+	NDISRT_NDIS5_DDI_SYNCHRONIZE = 0x203,
+	NDISRT_NDIS5_DDI_ISR = 0x204,
+	NDISRT_NDIS5_DDI_SET_ATTRIBUTES = 0x205,
+	NDISRT_NDIS5_DDI_REGISTER_MINIPORT = 0x206,
+	NDISRT_NDIS5_DDI_RECEIVE = 0x207,
+	NDISRT_NDIS5_DDI_SEND = 0x208,
+	NDISRT_NDIS5_DDI_STATUS = 0x209,
+	NDISRT_NDIS5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
 };
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* NDISRT_NDIS_LEGACY_HOST_H */
+#endif /* NDISRT_NDIS_NDIS5_HOST_H */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/legacy/test_isr.c - the NDIS 5 interrupt model, rules L1-L10 of
+ * tests/ndis5/test_isr.c - the NDIS 5 interrupt model, rules L1-L10 of
  * spec §20 (each test is named after the rule it would catch broken).
  */
-#include "tests/legacy/tlegacy.h"
+#include "tests/ndis5/tndis5.h"
 
 #include <pthread.h>
 
@@ -29,7 +29,7 @@ Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHE
 	t.in_halt = register_again;
 	t5_start(&e, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_NOT_IN_INITIALIZE, 0, 0,
-			NDISRT5_DDI_REGISTER_INTERRUPT);
+			NDISRT_NDIS5_DDI_REGISTER_INTERRUPT);
 	t5_stop(&t);
 }
 
@@ -42,7 +42,7 @@ Test(ndis5_isr, L1_register_before_set_attributes_bugchecks, .exit_code = KE_BUG
 	t5_init(&t, 0);
 	t.skip_attributes = true;
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_NO_ATTRIBUTES, 0, 0,
-			NDISRT5_DDI_REGISTER_INTERRUPT);
+			NDISRT_NDIS5_DDI_REGISTER_INTERRUPT);
 	t5_start(&e, &t, 0);
 }
 
@@ -63,7 +63,7 @@ Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.in_init = raise_then_register;
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT5_DDI_REGISTER_INTERRUPT);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT_NDIS5_DDI_REGISTER_INTERRUPT);
 	t5_start(&e, &t, 0);
 }
 
@@ -690,7 +690,7 @@ Test(ndis5_isr, L8_synchronize_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_E
 	t5env_init(&e, 1, 0);
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT5_DDI_SYNCHRONIZE);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT_NDIS5_DDI_SYNCHRONIZE);
 	t5_on_vcpu(&e, 0, l8_sync_at_high, &t);
 }
 
@@ -713,7 +713,7 @@ Test(ndis5_isr, L9_deregister_outside_initialize_and_halt_bugchecks,
 	t5_init(&t, 0);
 	t5_start(&e, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DEREGISTER_CONTEXT, 0, 0,
-			NDISRT5_DDI_DEREGISTER_INTERRUPT);
+			NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
 	t5_on_vcpu(&e, 0, deregister_now, &t);
 }
 
@@ -734,7 +734,7 @@ Test(ndis5_isr, L9_deregister_above_passive_bugchecks, .exit_code = KE_BUGCHECK_
 	t5_init(&t, 0);
 	t.in_halt = raise_and_deregister;
 	t5_start(&e, &t, 0);
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT5_DDI_DEREGISTER_INTERRUPT);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
 	t5_stop(&t);
 }
 
@@ -752,7 +752,7 @@ Test(ndis5_isr, L9_synchronize_after_deregister_bugchecks, .exit_code = KE_BUGCH
 	t5_init(&t, 0);
 	t.after_dereg = sync_after_dereg;
 	t5_start(&e, &t, 0);
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_STALE_HANDLE, 0, 0, NDISRT5_DDI_SYNCHRONIZE);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_STALE_HANDLE, 0, 0, NDISRT_NDIS5_DDI_SYNCHRONIZE);
 	t5_stop(&t);
 }
 
@@ -771,7 +771,7 @@ Test(ndis5_isr, L9_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STA
 	t.after_dereg = deregister_twice;
 	t5_start(&e, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_STALE_HANDLE, 0, 0,
-			NDISRT5_DDI_DEREGISTER_INTERRUPT);
+			NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
 	t5_stop(&t);
 }
 

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ndis/host_dma.c - bus-master DMA for NDIS 6 miniports:
+ * NdisMRegisterScatterGatherDma / NdisMDeregisterScatterGatherDma and the
+ * shared memory it enables (NdisMAllocateSharedMemory /
+ * NdisMFreeSharedMemory), registered in the machine's DMA space (hw/dma.h)
+ * under logical addresses unrelated to the host's, so a driver that hands
+ * its device a virtual address gets a DMA fault.
+ */
+#include "ndis/host_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------- DMA, shared memory */
+
+/* An NdisMRegisterScatterGatherDma registration: what NdisMiniportDmaHandle names. */
+struct host_dma {
+	uint64_t magic; /* HOST_DMA_MAGIC */
+	struct ndisrt_nic *n;
+	ULONG flags;
+	ULONG max_mapping;
+	MINIPORT_PROCESS_SG_LIST_HANDLER process_sg;
+};
+
+/**
+ * NdisMRegisterScatterGatherDma() - Register the adapter's bus-master DMA.
+ * ndisrt builds no scatter/gather lists; the registration enables
+ * NdisMAllocateSharedMemory. *ScatterGatherListSize is what a list for
+ * MaximumPhysicalMapping bytes would take (SCATTER_GATHER_LIST layout).
+ *
+ * Context: PASSIVE_LEVEL, from MiniportInitializeEx (0xC4 WRONG_CONTEXT).
+ * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_INVALID_PARAMETER (header,
+ * MaximumPhysicalMapping 0, no ProcessSGListHandler); NDIS_STATUS_FAILURE
+ * (already registered); NDIS_STATUS_RESOURCES.
+ */
+NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
+					  PNDIS_SG_DMA_DESCRIPTION DmaDescription,
+					  PNDIS_HANDLE NdisMiniportDmaHandle)
+{
+	PNDIS_SG_DMA_DESCRIPTION dd = DmaDescription;
+	struct ndisrt_nic *n;
+	struct host_dma *dma;
+	NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+	ULONG pages;
+
+	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_SG_DMA);
+	host_require_out(dd, NDISRT_DDI_REGISTER_SG_DMA,
+		    "NdisMRegisterScatterGatherDma: DmaDescription is NULL");
+	host_require_out(NdisMiniportDmaHandle, NDISRT_DDI_REGISTER_SG_DMA,
+		    "NdisMRegisterScatterGatherDma: NdisMiniportDmaHandle is NULL");
+	host_require_initialize(n->a, NDISRT_DDI_REGISTER_SG_DMA,
+			   "NdisMRegisterScatterGatherDma called outside the adapter's "
+			   "MiniportInitializeEx");
+	*NdisMiniportDmaHandle = NULL;
+	if (dd->Header.Type != NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION ||
+	    dd->Header.Revision < NDIS_SG_DMA_DESCRIPTION_REVISION_1 ||
+	    dd->Header.Size < NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1 ||
+	    !dd->ProcessSGListHandler || dd->MaximumPhysicalMapping == 0) {
+		status = NDIS_STATUS_INVALID_PARAMETER;
+	} else if (atomic_load(&n->dma)) {
+		status = NDIS_STATUS_FAILURE;
+	} else if (!(dma = host_zalloc(sizeof(*dma)))) {
+		status = NDIS_STATUS_RESOURCES;
+	} else {
+		dma->magic = HOST_DMA_MAGIC;
+		dma->n = n;
+		dma->flags = dd->Flags;
+		dma->max_mapping = dd->MaximumPhysicalMapping;
+		dma->process_sg = dd->ProcessSGListHandler;
+		pages = (dd->MaximumPhysicalMapping + 4095) / 4096 + 1;
+		/* SCATTER_GATHER_LIST: 16-byte header, 24-byte elements (x64). */
+		dd->ScatterGatherListSize = 16 + 24 * pages;
+		atomic_store(&n->dma, dma);
+		*NdisMiniportDmaHandle = dma;
+	}
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return status;
+}
+
+/* The NIC whose registration @h is, or NULL. */
+static struct ndisrt_nic *dma_owner(NDIS_HANDLE h)
+{
+	for (unsigned i = 0; i < HOST_MAX_NICS; i++) {
+		struct ndisrt_nic *n = atomic_load(&host_nics[i]);
+
+		if (n && h && (void *)atomic_load(&n->dma) == h)
+			return n;
+	}
+	return NULL;
+}
+
+/**
+ * NdisMDeregisterScatterGatherDma() - Undo NdisMRegisterScatterGatherDma.
+ * Context: PASSIVE_LEVEL, from MiniportInitializeEx or MiniportHaltEx
+ * (0xC4 WRONG_CONTEXT); a handle NdisMRegisterScatterGatherDma returned
+ * (0xC4 BAD_OBJECT otherwise).
+ */
+VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
+{
+	struct ndisrt_nic *n;
+	struct host_dma *dma;
+
+	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	n = dma_owner(NdisMiniportDmaHandle);
+	if (!n)
+		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
+			       NDISRT_DDI_DEREGISTER_SG_DMA,
+			       "NdisMDeregisterScatterGatherDma: not a handle "
+			       "NdisMRegisterScatterGatherDma returned (or already deregistered)");
+	host_require_init_or_halt(n->a, NDISRT_DDI_DEREGISTER_SG_DMA,
+			     "NdisMDeregisterScatterGatherDma called outside MiniportInitializeEx "
+			     "and MiniportHaltEx");
+	dma = atomic_exchange(&n->dma, NULL);
+	dma->magic = 0;
+	host_free(dma);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/**
+ * NdisMAllocateSharedMemory() - Memory the CPU and the device share.
+ * The device sees it at *@PhysicalAddress, a logical address of the
+ * machine's DMA space unrelated to *@VirtualAddress; it can DMA nowhere else.
+ *
+ * Context: PASSIVE_LEVEL, after NdisMRegisterScatterGatherDma (0xC4
+ * NO_DMA otherwise; BAD_PARAMETER for NULL outputs).
+ * *@VirtualAddress is NULL when @Length is 0 or memory is short.
+ */
+VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+			       PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress)
+{
+	struct ndisrt_nic *n;
+	uint64_t logical = 0;
+	ke_irql_t old;
+	void *va = NULL;
+
+	(void)Cached;
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
+	host_require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
+	host_require_out(PhysicalAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
+	if (!atomic_load(&n->dma))
+		host_violation(
+		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)n->handle, Length,
+		    NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemory before NdisMRegisterScatterGatherDma (NDIS "
+		    "requires the DMA registration first)");
+	if (Length) {
+		old = ke_irql_raise(KE_DISPATCH_LEVEL);
+		va = hw_dma_alloc(n->h->dma, Length, &logical);
+		ke_irql_lower(old);
+	}
+	if (va)
+		atomic_fetch_add(&n->shared_allocs, 1);
+	*VirtualAddress = va;
+	PhysicalAddress->QuadPart = va ? (LONGLONG)logical : 0;
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/**
+ * NdisMFreeSharedMemory() - Free what NdisMAllocateSharedMemory returned.
+ * Waits until no device access to the memory is in flight.
+ * Context: PASSIVE_LEVEL. @VirtualAddress, @PhysicalAddress and @Length
+ * must be an allocation of this adapter (0xC4 BAD_PARAMETER: p2 = address,
+ * p3 = logical address).
+ */
+VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+			   PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress)
+{
+	struct ndisrt_nic *n;
+	ke_irql_t old;
+	int rc = -ENOENT;
+
+	(void)Cached;
+	ndis_ddi_enter(NDISRT_DDI_FREE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_FREE_SHARED_MEMORY);
+	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
+	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=
+		VirtualAddress)
+		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
+			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
+			       "made for this adapter (virtual address, logical address and length "
+			       "must be what it returned)");
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	rc = hw_dma_free(n->h->dma, VirtualAddress);
+	ke_irql_lower(old);
+	if (rc)
+		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,
+			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+			       "NdisMFreeSharedMemory: the memory does not start an allocation "
+			       "(freed already, or an address inside one)");
+	atomic_fetch_sub(&n->shared_allocs, 1);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
