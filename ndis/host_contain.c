@@ -10,7 +10,7 @@
  * pthread_exit(), thrd_exit() and __assert_fail() (what assert() calls):
  * every reference of a driver binds to these. Called from a driver image,
  * each is a contract violation, bug check 0xC4 with parameter 1
- * HOST_VIOLATION_PROCESS_EXIT (2: which call, 3: its status, 4: the
+ * NDISRT_VIOLATION_PROCESS_EXIT (verifier/violations.def; 2: which call, 3: its status, 4: the
  * driver's call site); called from the driver's ELF constructors while it
  * loads, each fails the load (exit 66 from `ndisrt run`). Called from
  * anywhere else (ndisrt itself, libc, a test framework) each goes on to the
@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "ke/ke.h"
+#include "verifier/violation.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -40,8 +41,6 @@ extern bool host_load_in_progress(void) __attribute__((weak));
 extern _Noreturn void host_load_abandon(const char *what, long long status, uintptr_t caller)
     __attribute__((weak));
 
-/* Parameter 1 of the bug check (a hosting rule outside the 0x21xx table's range). */
-#define HOST_VIOLATION_PROCESS_EXIT 0x21F0u
 
 enum exit_kind {
 	EXIT_EXIT = 1,
@@ -97,7 +96,7 @@ static void driver_check(enum exit_kind kind, long long status, uintptr_t caller
 				  caller);
 	if (host_pc_in_driver(caller))
 		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION,
-			    HOST_VIOLATION_PROCESS_EXIT, kind, (uintptr_t)status, caller,
+			    NDISRT_VIOLATION_PROCESS_EXIT, kind, (uintptr_t)status, caller,
 			    exit_what[kind]);
 }
 

@@ -17,11 +17,15 @@
 #include "ke/contain.h"
 #include "ke/ke.h"
 #include "ndisrt/phase.h"
+#include "verifier/violation.h"
 
 #include <stdatomic.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000ull
+
+_Static_assert(NDISRT_BUGCHECK_WATCHDOG == NDISRT_VIOLATION_WATCHDOG,
+	       "verifier/violations.def WATCHDOG is the watchdog's parameter 1");
 
 struct phase_def {
 	const char *name;

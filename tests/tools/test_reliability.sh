@@ -63,13 +63,13 @@ expect "call through a bad pointer: 0x1E, the calling DPC in the chain" 1 \
   "STOP: 0x0000001E \(0x00000000C0000005,0x00000000DEAD0000," "bad pointer" \
   "#[0-9]+ +HostileDpc\+" -- --driver "$tmp/BAD_JUMP.so" "${args[@]}"
 expect "abort() in the DPC: a contract violation naming the driver frame" 1 \
-  "STOP: 0x000000C4 \(0x00000000000021F0,0x0000000000000005," "called abort" \
+  "STOP: 0x000000C4 \(0x0000000000002117,0x0000000000000005," "called abort" \
   "#[0-9]+ +HostileDpc\+" -- --driver "$tmp/ABORT.so" "${args[@]}"
 expect "exit(0) in the DPC: a contract violation, never a pass" 1 \
-  "STOP: 0x000000C4 \(0x00000000000021F0,0x0000000000000001," "called exit" \
+  "STOP: 0x000000C4 \(0x0000000000002117,0x0000000000000001," "called exit" \
   "#[0-9]+ +HostileDpc\+" -- --driver "$tmp/EXIT_DPC.so" "${args[@]}"
 expect "a failed assert() in the DPC: a contract violation" 1 \
-  "STOP: 0x000000C4 \(0x00000000000021F0,0x0000000000000008," "assert" \
+  "STOP: 0x000000C4 \(0x0000000000002117,0x0000000000000008," "assert" \
   -- --driver "$tmp/ASSERT.so" "${args[@]}"
 expect "exit(0) in an ELF constructor: a load error" 66 \
   "cannot be loaded: its ELF constructor called exit\(0\) from HostileConstructor" \
