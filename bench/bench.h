@@ -76,5 +76,6 @@ static inline void bench_row(struct bench_out *o, const char *name, double value
 }
 
 int ndisrt_bench_core(int argc, char **argv);
+int ndisrt_bench_sim(int argc, char **argv);
 
 #endif /* NDISRT_BENCH_H */

@@ -14,9 +14,13 @@
  * tests add theirs at run time with hw_device_model_register().
  */
 extern const struct hw_device_model hw_model_vn1;
+extern const struct hw_device_model hw_model_e1000;
+extern const struct hw_device_model hw_model_virtio_net;
 
 static const struct hw_device_model *const builtin_models[] = {
 	&hw_model_vn1,
+	&hw_model_e1000,
+	&hw_model_virtio_net,
 };
 
 #define NR_BUILTIN (sizeof(builtin_models) / sizeof(builtin_models[0]))

@@ -165,7 +165,9 @@ struct hw_access_hook {
  *    masked, or while MSI-X is disabled, sets its PBA bit and is sent once
  *    when unmasked. msix_enable(true) sets Command.INTxDisable while enabled.
  *    Return: 0, or -EINVAL for a message number past the table. A model
- *    offering no MSI-X may leave these NULL.
+ *    offering HW_IRQ_MSI is programmed through the same ops (message 0 is
+ *    its one MSI message, msix_enable its MSI enable): hosting programs
+ *    every message kind alike. A model with neither may leave them NULL.
  *  - set_sink: replace where the device signals (hw/irq_sink.h; {0}: nowhere).
  *    The device re-drives its current line level into the new sink.
  *    Context: host thread, the device quiet (no driver access in flight).
@@ -259,6 +261,9 @@ struct hw_device_model {
 	const char *name;	/* "vn1": what --device takes */
 	const char *summary;	/* one line for --help */
 	struct hw_device *(*create)(const struct hw_device_params *p, char *err, size_t errlen);
+	/* The sample miniport `ndisrt run --device NAME` loads when no --driver
+	 * is given (a built-in sample's name, drivers/NAME.so); NULL: none. */
+	const char *sample_driver;
 };
 
 /**

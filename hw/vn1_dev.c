@@ -332,4 +332,5 @@ const struct hw_device_model hw_model_vn1 = {
 	.summary = "VN-1, the project's own controller: 8 queue pairs, MSI-X (16), MSI, "
 		   "INTx, PIO window (docs/vn1.md)",
 	.create = vn1_model_create,
+	.sample_driver = "vn1",
 };

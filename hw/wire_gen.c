@@ -5,14 +5,19 @@
  *
  * Pacing uses the engine clock only: when the next frame is not yet due the
  * thread arms a ke host timer for its due time and blocks on a semaphore the
- * timer posts. Nothing here sleeps on the host clock, so the sim engine's
- * virtual time will drive it unchanged.
+ * timer posts. Nothing here sleeps on the host clock.
+ *
+ * On a deterministic engine (sim) there is no thread: the pacing timer's
+ * callback itself sends every frame that is due and re-arms for the next,
+ * so the traffic is a sequence of events on the virtual clock, run by the
+ * engine's scheduler on the machine's own host thread.
  */
 #include "hw/wire.h"
 #include "hw/wire_internal.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +39,12 @@ struct wire_source {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool done;			/* (M) the thread has sent its last frame */
+	/* Deterministic engine: the timer pumps (the scheduler's thread only). */
+	bool pump;			/* (c) */
+	uint64_t t0, next;		/* first frame's time; next frame index */
+	const uint8_t *held;		/* a frame fetched, not yet due */
+	size_t held_len;
+	uint64_t held_due;
 };
 
 static int wire_source_absorb(void *ctx, const void *frame, size_t len)
@@ -65,6 +76,40 @@ static bool wire_source_wait_until(struct wire_source *s, uint64_t due)
 	return !atomic_load(&s->stop);
 }
 
+static void wire_source_finish(struct wire_source *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->done = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Deterministic engine: send what is due, then wait for the next frame's time. */
+static void wire_source_pump(struct ke_host_timer *t, void *ctx)
+{
+	struct wire_source *s = ctx;
+
+	(void)t;
+	while (!atomic_load(&s->stop)) {
+		if (!s->held) {
+			if (s->next >= s->total)
+				break;
+			s->held_due = 0;
+			s->held_len = 0;
+			s->held = s->kind->frame(s, s->next, &s->held_len, &s->held_due);
+		}
+		if (s->held_due && s->t0 + s->held_due > ke_clock_ns(s->w.m)) {
+			ke_host_timer_arm(s->w.m, &s->timer, s->t0 + s->held_due);
+			return;
+		}
+		wire_deliver(&s->w, 1, s->held, s->held_len);
+		atomic_fetch_add_explicit(&s->sent, 1, memory_order_release);
+		s->held = NULL;
+		s->next++;
+	}
+	wire_source_finish(s);
+}
+
 static void *wire_source_main(void *arg)
 {
 	struct wire_source *s = arg;
@@ -80,10 +125,7 @@ static void *wire_source_main(void *arg)
 		wire_deliver(&s->w, 1, f, len);
 		atomic_fetch_add_explicit(&s->sent, 1, memory_order_release);
 	}
-	pthread_mutex_lock(&s->mu);
-	s->done = true;
-	pthread_cond_broadcast(&s->cv);
-	pthread_mutex_unlock(&s->mu);
+	wire_source_finish(s);
 	return NULL;
 }
 
@@ -152,6 +194,14 @@ int wire_source_start(struct wire *w)
 
 	if (w->ops != &wire_source_ops || s->started)
 		return -EINVAL;
+	if (s->w.m && ke_machine_deterministic(s->w.m)) {
+		s->pump = true;
+		s->t0 = ke_clock_ns(s->w.m);
+		ke_host_timer_init(&s->timer, wire_source_pump, s);
+		ke_host_timer_arm(s->w.m, &s->timer, s->t0);
+		s->started = true;
+		return 0;
+	}
 	err = pthread_create(&s->thread, NULL, wire_source_main, s);
 	if (err)
 		return -err;
@@ -167,6 +217,15 @@ int wire_source_wait(struct wire *w, unsigned timeout_ms)
 
 	if (w->ops != &wire_source_ops || !s->started)
 		return -EINVAL;
+	if (s->pump) {
+		/* The timeout is on the engine clock; each yield runs the machine. */
+		uint64_t end = ke_clock_ns(s->w.m) +
+			       (uint64_t)(timeout_ms ? timeout_ms : 60000) * 1000000ull;
+
+		while (!s->done && ke_clock_ns(s->w.m) < end)
+			sched_yield();
+		return s->done ? 0 : -ETIMEDOUT;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += (timeout_ms ? timeout_ms : 60000) / 1000;
 	until.tv_nsec += (long)((timeout_ms ? timeout_ms : 60000) % 1000) * 1000000L;
@@ -189,6 +248,11 @@ void wire_source_stop(struct wire *w)
 	if (w->ops != &wire_source_ops || !s->started)
 		return;
 	atomic_store(&s->stop, true);
+	if (s->pump) {
+		ke_host_timer_cancel(s->w.m, &s->timer);
+		s->started = false;
+		return;
+	}
 	sem_post(&s->wake);
 	pthread_join(s->thread, NULL);
 	s->started = false;

@@ -12,162 +12,16 @@
 #ifndef _NDIS_
 #define _NDIS_
 
-#include <stddef.h>
-#include <stdint.h>
+#include <wdm.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ------------------------------------------------------------ SAL (no-op) */
-
-#define _In_
-#define _In_opt_
-#define _Out_
-#define _Out_opt_
-#define _Inout_
-#define _Inout_opt_
-#define _In_reads_(s)
-#define _In_reads_bytes_(s)
-#define _Out_writes_(s)
-#define _Out_writes_bytes_(s)
-#define _Out_writes_bytes_to_(s, c)
-#define _Inout_updates_(s)
-#define _Inout_updates_bytes_(s)
-#define _Outptr_
-#define _Outptr_result_maybenull_
-#define _Outptr_result_bytebuffer_(s)
-#define _Must_inspect_result_
-#define _Use_decl_annotations_
-#define _Check_return_
-#define _Success_(e)
-#define _When_(c, a)
-#define _At_(t, a)
-#define _Pre_notnull_
-#define _Post_invalid_
-#define _Field_size_(s)
-#define _Field_size_bytes_(s)
-#define _IRQL_requires_(i)
-#define _IRQL_requires_max_(i)
-#define _IRQL_requires_min_(i)
-#define _IRQL_requires_same_
-#define _IRQL_raises_(i)
-#define _IRQL_saves_
-#define _IRQL_restores_
-#define _IRQL_saves_global_(k, p)
-#define _IRQL_restores_global_(k, p)
-#define _IRQL_always_function_min_(i)
-#define _IRQL_always_function_max_(i)
-#define _Requires_lock_held_(l)
-#define _Requires_lock_not_held_(l)
-#define _Acquires_lock_(l)
-#define _Releases_lock_(l)
-#define _Function_class_(c)
-#define _Kernel_float_used_
-#define __drv_aliasesMem
-#define __drv_allocatesMem(k)
-#define __drv_freesMem(k)
-#define __drv_maxIRQL(i)
-#define __drv_minIRQL(i)
-#define __drv_setsIRQL(i)
-#define __drv_savesIRQL
-#define __drv_restoresIRQL
-#define __drv_requiresIRQL(i)
-#define __drv_functionClass(c)
-#define __drv_sameIRQL
-
-#ifndef IN
-#define IN
-#endif
-#ifndef OUT
-#define OUT
-#endif
-#ifndef OPTIONAL
-#define OPTIONAL
-#endif
-
-#define NTAPI
-#define NDIS_API
-#define FASTCALL
-#define NTKERNELAPI
-#define DECLSPEC_ALIGN(x) __attribute__((aligned(x)))
-
-/* --------------------------------------------------------------- base types */
-
-#ifndef VOID
-#define VOID void
-#endif
-typedef char CHAR;
-typedef short SHORT;
-
-typedef unsigned char UCHAR, *PUCHAR;
-typedef unsigned short USHORT, *PUSHORT;
-typedef unsigned int ULONG, *PULONG; /* 32 bits, as on Windows (LLP64) */
-typedef int LONG, *PLONG;
-typedef unsigned int UINT, *PUINT;
-typedef int INT, *PINT;
-typedef signed char CCHAR;
-typedef short CSHORT;
-typedef unsigned short WORD;
-typedef unsigned int DWORD;
-typedef uint64_t ULONG64, *PULONG64, ULONGLONG, *PULONGLONG;
-typedef int64_t LONG64, *PLONG64, LONGLONG, *PLONGLONG;
-typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T;
-typedef intptr_t LONG_PTR, *PLONG_PTR;
-typedef void *PVOID, **PPVOID;
-typedef CHAR *PCHAR;
-typedef UCHAR BOOLEAN, *PBOOLEAN;
-typedef LONG NTSTATUS;
-
-#ifndef TRUE
-#define TRUE 1
-#endif
-#ifndef FALSE
-#define FALSE 0
-#endif
-#ifndef NULL
-#define NULL ((void *)0)
-#endif
-
-typedef union _LARGE_INTEGER {
-	struct {
-		ULONG LowPart;
-		LONG HighPart;
-	};
-	struct {
-		ULONG LowPart;
-		LONG HighPart;
-	} u;
-	LONGLONG QuadPart;
-} LARGE_INTEGER, *PLARGE_INTEGER;
-
-typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
-
 typedef PVOID NDIS_HANDLE, *PNDIS_HANDLE;
 typedef int NDIS_STATUS, *PNDIS_STATUS;
 
-/* ------------------------------------------------------------------- IRQL */
-
-typedef UCHAR KIRQL, *PKIRQL;
-
-#define PASSIVE_LEVEL 0
-#define LOW_LEVEL 0
-#define APC_LEVEL 1
-#define DISPATCH_LEVEL 2
-#define CMCI_LEVEL 5
-#define CLOCK_LEVEL 13
-#define IPI_LEVEL 14
-#define DRS_LEVEL 14
-#define POWER_LEVEL 14
-#define PROFILE_LEVEL 15
-#define HIGH_LEVEL 15
-
-typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
-
 /* --------------------------------------------------------- status codes */
-
-#define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
-#define STATUS_UNSUCCESSFUL ((NTSTATUS)0xC0000001L)
 
 #define NDIS_STATUS_SUCCESS ((NDIS_STATUS)0x00000000L)
 #define NDIS_STATUS_PENDING ((NDIS_STATUS)0x00000103L)
@@ -177,8 +31,6 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 #define NDIS_STATUS_INVALID_PARAMETER ((NDIS_STATUS)0xC000000DL)
 #define NDIS_STATUS_INVALID_DATA ((NDIS_STATUS)0xC0010015L)
 #define NDIS_STATUS_RESOURCE_CONFLICT ((NDIS_STATUS)0xC001001EL)
-
-#define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 
 #define NDIS_STATUS_BAD_VERSION ((NDIS_STATUS)0xC0010004L)
 
@@ -344,7 +196,7 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 
 /*
  * NDIS 5.x miniports (NdisMRegisterMiniport, NDIS_PACKET, the legacy
- * interrupt model; <ndis/legacy.h>): visible, as in the WDK, when the
+ * interrupt model; <ndis/ndis5.h>): visible, as in the WDK, when the
  * driver builds for NDIS 5.0 or 5.1 (its highest NDISxxx_MINIPORT) and to
  * the runtime; a driver may force it by defining it first.
  */
@@ -355,65 +207,6 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 #define NDIS_LEGACY_MINIPORT 0
 #endif
 #endif
-
-/* ---------------------------------------------------- ntdef.h helpers */
-
-#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
-#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
-#define RTL_SIZEOF_THROUGH_FIELD(type, field) \
-	(FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
-#define UNREFERENCED_PARAMETER(P) ((void)(P))
-
-/* ------------------------------------------------ processors, interrupts */
-
-typedef struct _GROUP_AFFINITY {
-	KAFFINITY Mask;
-	USHORT Group;
-	USHORT Reserved[3];
-} GROUP_AFFINITY, *PGROUP_AFFINITY;
-
-typedef struct _PROCESSOR_NUMBER {
-	USHORT Group;
-	UCHAR Number;
-	UCHAR Reserved;
-} PROCESSOR_NUMBER, *PPROCESSOR_NUMBER;
-
-typedef enum _KINTERRUPT_MODE { LevelSensitive, Latched } KINTERRUPT_MODE;
-
-typedef enum _KINTERRUPT_POLARITY {
-	InterruptPolarityUnknown,
-	InterruptActiveHigh,
-	InterruptRisingEdge = InterruptActiveHigh,
-	InterruptActiveLow,
-	InterruptFallingEdge = InterruptActiveLow,
-	InterruptActiveBoth,
-	InterruptActiveBothTriggerLow = InterruptActiveBoth,
-	InterruptActiveBothTriggerHigh
-} KINTERRUPT_POLARITY,
-    *PKINTERRUPT_POLARITY;
-
-/* An interrupt object: opaque to drivers. */
-typedef struct _KINTERRUPT *PKINTERRUPT;
-
-typedef struct _IO_INTERRUPT_MESSAGE_INFO_ENTRY {
-	PHYSICAL_ADDRESS MessageAddress;
-	KAFFINITY TargetProcessorSet;
-	PKINTERRUPT InterruptObject;
-	ULONG MessageData;
-	ULONG Vector;
-	KIRQL Irql;
-	KINTERRUPT_MODE Mode;
-	KINTERRUPT_POLARITY Polarity;
-} IO_INTERRUPT_MESSAGE_INFO_ENTRY, *PIO_INTERRUPT_MESSAGE_INFO_ENTRY;
-
-typedef struct _IO_INTERRUPT_MESSAGE_INFO {
-	KIRQL UnifiedIrql;
-	ULONG MessageCount;
-	IO_INTERRUPT_MESSAGE_INFO_ENTRY MessageInfo[1];
-} IO_INTERRUPT_MESSAGE_INFO, *PIO_INTERRUPT_MESSAGE_INFO;
-
-/* KeGetCurrentIrql: any IRQL. */
-_IRQL_requires_max_(HIGH_LEVEL) KIRQL KeGetCurrentIrql(VOID);
 
 /* --------------------------------------------------- NDIS object header */
 
@@ -659,7 +452,8 @@ _IRQL_requires_min_(DISPATCH_LEVEL) PROCESSOR_NUMBER NdisCurrentGroupAndProcesso
 #include <ndis/nbl.h>
 #include <ndis/oid.h>
 #include <ndis/miniport.h>
-#include <ndis/legacy.h>
+#include <ndis/ndis5.h>
+#include <ndis/support.h>
 
 #ifdef __cplusplus
 }

@@ -171,6 +171,19 @@ void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r)
 	}
 }
 
+void ke_print_chain(int fd, const char *title, void *const *frames, int n)
+{
+	struct line l = {.len = 0};
+
+	put_str(&l, title);
+	flush(fd, &l);
+	for (int i = 0; i < n; i++) {
+		struct frame_line fl = {.fd = fd, .index = i};
+
+		ke_symbolize(frames[i], emit_frame, &fl);
+	}
+}
+
 _Noreturn void ke_bugcheck(uint32_t code, uintptr_t p1, uintptr_t p2, uintptr_t p3, uintptr_t p4,
 			   const char *what)
 {

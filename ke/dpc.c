@@ -98,7 +98,7 @@ bool ke_dpc_queue(struct ke_machine *m, struct ke_dpc *dpc, void *arg1, void *ar
 	int expected = 0;
 
 	if (n >= m->nr_vcpus)
-		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1001, (uintptr_t)dpc,
+		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1F01, (uintptr_t)dpc,
 			    n, m->nr_vcpus, "DPC targeted at a processor that does not exist");
 	t = m->vcpus[n];
 	old = dpc_lock(t);

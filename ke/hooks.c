@@ -116,6 +116,18 @@ void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned v
 	FAN_OUT(m, ke_self, interrupt_request, vector, vcpu, coalesced);
 }
 
+void ke_sync_routine_hook(struct ke_interrupt *intr, bool enter)
+{
+	struct ke_vcpu *v = ke_self;
+
+	if (!v)
+		return;
+	if (enter)
+		FAN_OUT(v->m, v, sync_enter, intr);
+	else
+		FAN_OUT(v->m, v, sync_exit, intr);
+}
+
 /* ------------------------------------------------------------- writers */
 
 /* Wait until no thread is inside a hook call of @m (so the set not published

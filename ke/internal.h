@@ -37,10 +37,17 @@
  *  - clock_ns: monotonic, shared by every vCPU and host timer.
  *  - preempt_point: only called when ke_engine_wants_preempt_points is set.
  *  - timer_kick: the earliest host-timer deadline may have moved.
+ *  - deterministic: every vCPU and host timer runs on the host thread that
+ *    created the machine (sim); devices then start no threads of their own.
+ *  - host_yield (NULL for threads): a host thread waits for the machine; let
+ *    it make progress (run vCPUs, fire timers, advance virtual time). Host
+ *    waits in ke/ (ke_work_wait, ke_machine_quiesce) call it instead of
+ *    sleeping.
  */
 struct ke_engine_ops {
 	const char *name;
 	bool wants_preempt_points;	/* sets KE_SLOW_PREEMPT while it runs */
+	bool deterministic;		/* single host thread, virtual time */
 	int (*start)(struct ke_machine *m);
 	void (*stop)(struct ke_machine *m);
 	uint64_t (*clock_ns)(struct ke_machine *m);
@@ -49,6 +56,7 @@ struct ke_engine_ops {
 	void (*wake)(struct ke_machine *m, struct ke_vcpu *v);
 	void (*idle)(struct ke_machine *m, struct ke_vcpu *v, unsigned seen_seq);
 	void (*timer_kick)(struct ke_machine *m);
+	void (*host_yield)(struct ke_machine *m);
 };
 
 extern const struct ke_engine_ops ke_threads_engine;
@@ -166,6 +174,8 @@ int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above);
 void ke_dispatch_vector(struct ke_vcpu *v, unsigned vector);
 void ke_dpc_drain(struct ke_vcpu *v);
 void ke_timers_run(struct ke_machine *m);
+/* The machine of a deterministic engine, if one exists (at most one). */
+struct ke_machine *ke_deterministic_machine(void);
 uint64_t ke_timers_next_deadline(struct ke_machine *m);
 
 /* Set the owner's IRQL without checks or delivery (ke/ internal use). */

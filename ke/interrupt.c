@@ -212,7 +212,9 @@ bool ke_synchronize_execution(struct ke_interrupt *intr, bool (*fn)(void *ctx), 
 			    "synchronize-with-interrupt called above the interrupt's IRQL");
 	old = ke_irql_raise(intr->sync_irql);
 	ke_spin_acquire_raw(intr->lock);
+	ke_sync_routine_enter(intr);
 	result = fn(ctx);
+	ke_sync_routine_exit(intr);
 	ke_spin_release_raw(intr->lock);
 	if (ke_irql_current() != intr->sync_irql)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, ke_irql_current(), intr->sync_irql,

@@ -223,7 +223,7 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 {
 	if (n >= m->nr_vcpus || vector >= KE_NR_VECTORS || ke_vector_irql(vector) < KE_DIRQL_MIN)
-		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, n, vector, 0,
+		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1F00, n, vector, 0,
 			    "interrupt requested for a vCPU or vector that does not exist "
 			    "(an interrupt-controller bug)");
 	if (ke_hooks_on()) {

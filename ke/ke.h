@@ -80,6 +80,14 @@ struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg);
 void ke_machine_free(struct ke_machine *m);
 
 unsigned ke_machine_vcpu_count(const struct ke_machine *m);
+
+/**
+ * ke_machine_deterministic() - Does @m run on a deterministic engine (sim)?
+ * Then every vCPU and host timer runs on the host thread that created it, in
+ * virtual time: a device model must start no thread of its own and must do
+ * its host-side work in host-timer callbacks.
+ */
+bool ke_machine_deterministic(const struct ke_machine *m);
 struct ke_vcpu *ke_machine_vcpu(struct ke_machine *m, unsigned n);
 unsigned ke_vcpu_number(const struct ke_vcpu *v);
 struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v);
@@ -161,8 +169,8 @@ struct ke_irql_state {
 extern __thread struct ke_irql_state *ke_tls_irql __attribute__((tls_model("initial-exec")));
 
 /*
- * Slow-path switch: non-zero while a verifier hook is installed on some
- * machine or an engine wants preemption points. With neither, each hook and
+ * Slow-path switch: non-zero while some machine has a hook subscriber
+ * (ke_hooks_add) or an engine that wants preemption points. With neither, each hook and
  * preemption site costs this one load and a predictable branch.
  */
 #define KE_SLOW_HOOKS 0x1u
@@ -296,7 +304,7 @@ static inline unsigned ke_lock_id(void)
  * Context: the caller has already raised to the lock's IRQL (interrupt locks
  * at DIRQL). The uncontended path is one compare-and-swap; contention,
  * recursion (bug check 0xF), a release by a non-owner (bug check 0x10) and
- * verifier hooks take the out-of-line path.
+ * hook subscribers take the out-of-line path.
  */
 static inline void ke_spin_acquire_raw(struct ke_spinlock *l)
 {
@@ -540,6 +548,13 @@ void ke_bugcheck_set_handler(ke_bugcheck_handler *fn, void *ctx);
 /** ke_bugcheck_print() - Write @r in the Windows form to @fd (async-signal-safe). */
 void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r);
 
+/**
+ * ke_print_chain() - Write @title, then @n return addresses named as a bug
+ * check names its call chain (one "  #i  function+0xoff  (module)" line each).
+ * Context: any; async-signal-safe. For reports that show more than one chain.
+ */
+void ke_print_chain(int fd, const char *title, void *const *frames, int n);
+
 const char *ke_bugcheck_name(uint32_t code);
 
 /* ------------------------------------------------------------ engine seam */
@@ -622,6 +637,13 @@ struct ke_hooks {
 	 * this request merges into that interrupt (edge semantics).
 	 */
 	void (*interrupt_request)(void *ctx, unsigned vector, unsigned vcpu, bool coalesced);
+	/*
+	 * vCPU, at @intr->sync_irql holding @intr->lock: a synchronize routine
+	 * (KeSynchronizeExecution, NdisMSynchronizeWithInterruptEx) is about to
+	 * run / has returned. After lock_acquire of the lock, before its release.
+	 */
+	void (*sync_enter)(void *ctx, struct ke_interrupt *intr);
+	void (*sync_exit)(void *ctx, struct ke_interrupt *intr);
 };
 
 #define KE_HOOKS_MAX 4
@@ -644,6 +666,32 @@ int ke_hooks_remove(struct ke_machine *m, const struct ke_hooks *h);
 
 /** ke_hooks_count() - How many subscribers @m has now. Context: any. */
 unsigned ke_hooks_count(struct ke_machine *m);
+
+void ke_sync_routine_hook(struct ke_interrupt *intr, bool enter);
+
+/**
+ * ke_sync_routine_enter() / ke_sync_routine_exit() - Report a synchronize
+ * routine to the subscribers (sync_enter / sync_exit). ke_synchronize_execution()
+ * does it itself; a layer that inlines the same sequence calls these around
+ * the routine. One load and a predictable branch with no subscriber.
+ * Context: a vCPU, at @intr->sync_irql holding @intr->lock (host threads are
+ * not reported).
+ */
+static inline void ke_sync_routine_enter(struct ke_interrupt *intr)
+{
+	if (__builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+				     KE_SLOW_HOOKS,
+			     0))
+		ke_sync_routine_hook(intr, true);
+}
+
+static inline void ke_sync_routine_exit(struct ke_interrupt *intr)
+{
+	if (__builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+				     KE_SLOW_HOOKS,
+			     0))
+		ke_sync_routine_hook(intr, false);
+}
 
 /* --------------------------------------------------------------- statistics */
 

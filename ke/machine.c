@@ -16,6 +16,18 @@
 
 atomic_uint ke_slow_flags;
 static atomic_uint machines_with_preempt;
+/* The one machine of a deterministic engine (sim), or NULL. */
+static _Atomic(struct ke_machine *) det_machine;
+
+struct ke_machine *ke_deterministic_machine(void)
+{
+	return atomic_load_explicit(&det_machine, memory_order_acquire);
+}
+
+bool ke_machine_deterministic(const struct ke_machine *m)
+{
+	return m->engine->deterministic;
+}
 
 struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 {
@@ -47,6 +59,14 @@ struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 		m->vcpus[i] = v;
 	}
 	m->no_pin = cfg->no_pin;
+	if (m->engine->deterministic) {
+		struct ke_machine *none = NULL;
+
+		if (!atomic_compare_exchange_strong(&det_machine, &none, m)) {
+			errno = EBUSY; /* one deterministic machine at a time */
+			goto err_free_vcpus;
+		}
+	}
 	if (m->engine->wants_preempt_points && atomic_fetch_add(&machines_with_preempt, 1) == 0)
 		atomic_fetch_or(&ke_slow_flags, KE_SLOW_PREEMPT);
 	if (m->engine->start(m) != 0)
@@ -56,6 +76,8 @@ struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 err_drop_preempt:
 	if (m->engine->wants_preempt_points && atomic_fetch_sub(&machines_with_preempt, 1) == 1)
 		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_PREEMPT);
+	if (m->engine->deterministic)
+		atomic_store(&det_machine, NULL);
 
 err_free_vcpus:
 	ke_hooks_fini(m);
@@ -74,6 +96,8 @@ void ke_machine_free(struct ke_machine *m)
 	m->engine->stop(m);
 	if (m->engine->wants_preempt_points && atomic_fetch_sub(&machines_with_preempt, 1) == 1)
 		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_PREEMPT);
+	if (m->engine->deterministic)
+		atomic_store(&det_machine, NULL);
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
 		free(m->vcpus[i]);
 	free(m);
@@ -230,8 +254,15 @@ void ke_vcpu_loop(struct ke_vcpu *v)
 
 void ke_work_wait(struct ke_work *w)
 {
-	while (!atomic_load_explicit(&w->done, memory_order_acquire))
-		ke_futex_wait(&w->done, 0, 0);
+	while (!atomic_load_explicit(&w->done, memory_order_acquire)) {
+		struct ke_machine *dm = ke_deterministic_machine();
+
+		/* A deterministic engine runs the vCPUs on this very thread. */
+		if (dm && !ke_self)
+			dm->engine->host_yield(dm);
+		else
+			ke_futex_wait(&w->done, 0, 0);
+	}
 }
 
 int ke_vcpu_call(struct ke_vcpu *v, ke_work_fn *fn, void *arg)
@@ -268,7 +299,10 @@ int ke_machine_quiesce(struct ke_machine *m, unsigned timeout_ms)
 			return 0;
 		if (ke_clock_ns(m) > deadline)
 			break;
-		nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
+		if (m->engine->host_yield)
+			m->engine->host_yield(m);
+		else
+			nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
 	}
 	for (unsigned i = 0; i < m->nr_vcpus; i++) {
 		struct ke_vcpu *v = m->vcpus[i];

@@ -158,7 +158,7 @@ void ndisrt_adapter_initialize_end(struct ndisrt_adapter *a, int status)
 	ndis_assert(atomic_load(&a->owner_vcpu) == current_vcpu());
 	if (status != NDIS_STATUS_SUCCESS) {
 		check_deregistered(
-		    a, NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
+		    a, NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
 		    "MiniportInitializeEx failed without deregistering its interrupt "
 		    "(call NdisMDeregisterInterruptEx before returning a failure)");
 		atomic_store(&a->state, NDIS_ADAPTER_HALTED);
@@ -183,12 +183,12 @@ void ndisrt_adapter_halt_end(struct ndisrt_adapter *a)
 	ndis_assert(atomic_load(&a->owner_vcpu) == current_vcpu());
 	if (atomic_load(&a->halt_from_init))
 		check_deregistered(
-		    a, NDISRT_BUGCHECK_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER,
+		    a, NDISRT_VIOLATION_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER,
 		    "MiniportHaltEx (called from the initialize path) returned without "
 		    "deregistering the interrupt (call NdisMDeregisterInterruptEx in "
 		    "MiniportHaltEx)");
 	else
-		check_deregistered(a, NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER,
+		check_deregistered(a, NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER,
 				   "MiniportHaltEx returned without deregistering the interrupt "
 				   "(call NdisMDeregisterInterruptEx in MiniportHaltEx)");
 	atomic_store(&a->state, NDIS_ADAPTER_HALTED);
@@ -292,7 +292,7 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
 	ndis_ddi_enter(NDISRT_DDI_SET_ATTRIBUTES, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	a = ndis_adapter_lookup(NdisMiniportHandle, NDISRT_DDI_SET_ATTRIBUTES);
 	if (!ndis_adapter_in_initialize(a))
-		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)NdisMiniportHandle,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)NdisMiniportHandle,
 			       atomic_load(&a->state), NDISRT_DDI_SET_ATTRIBUTES,
 			       "NdisMSetMiniportAttributes called outside the adapter's "
 			       "MiniportInitializeEx");

@@ -115,7 +115,7 @@ static ULONG dpc_message(struct ndis_interrupt *ni, ULONG MessageId, unsigned dd
 	if (!ni->message_based)
 		return 0;
 	if (MessageId >= ni->nr_messages)
-		ndis_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages, ddi,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages, ddi,
 			       "MessageId is not an index of the interrupt's MessageInfoTable");
 	return MessageId;
 }
@@ -126,7 +126,7 @@ static void check_processors(struct ndis_interrupt *ni, unsigned group, uint64_t
 	uint64_t all = ni->nr_vcpus >= 64 ? ~0ull : (1ull << ni->nr_vcpus) - 1;
 
 	if (group != 0 || (mask & ~all))
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_PROCESSOR, group, mask, all,
 		    "DPC requested for a processor group or processor that does not "
 		    "exist (parameter 2 = group, 3 = mask, 4 = the processors of group 0)");
@@ -191,7 +191,7 @@ KAFFINITY NdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
 	ni = ndis_interrupt_lookup(NdisInterruptHandle, NDISRT_DDI_QUEUE_DPC_EX);
 	msg = dpc_message(ni, MessageId, NDISRT_DDI_QUEUE_DPC_EX);
 	if (!TargetProcessors)
-		ndis_violation(NDISRT_VIOLATION_BAD_PROCESSOR, 0xFFFF, 0, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PROCESSOR, 0xFFFF, 0, 0,
 			       "NdisMQueueDpcEx called with TargetProcessors = NULL");
 	check_processors(ni, TargetProcessors->Group, TargetProcessors->Mask);
 	done =

@@ -92,7 +92,7 @@ struct ndisrt_adapter *ndis_adapter_lookup(NDIS_HANDLE h, unsigned ddi)
 	struct ndisrt_adapter *a = ndis_handle_lookup(h, NDIS_HT_ADAPTER, &err);
 
 	if (!a)
-		ndis_violation(err == NDIS_LOOKUP_STALE ? NDISRT_VIOLATION_STALE_HANDLE
+		ndisrt_violation(err == NDIS_LOOKUP_STALE ? NDISRT_VIOLATION_STALE_HANDLE
 							: NDISRT_VIOLATION_BAD_HANDLE,
 			       (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
 			       "MiniportAdapterHandle is not the handle NDIS passed to "
@@ -106,12 +106,12 @@ _Noreturn void ndis_interrupt_lookup_failed(NDIS_HANDLE h, unsigned ddi)
 
 	(void)ndis_handle_lookup(h, NDIS_HT_INTERRUPT, &err);
 	if (err == NDIS_LOOKUP_STALE)
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)h, NDIS_HT_INTERRUPT, ddi,
 		    "NdisInterruptHandle names an interrupt that was deregistered: no "
 		    "NDIS interrupt function may use it after NdisMDeregisterInterruptEx "
 		    "returned (spec S2)");
-	ndis_violation(NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)h, NDIS_HT_INTERRUPT, ddi,
+	ndisrt_violation(NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)h, NDIS_HT_INTERRUPT, ddi,
 		       "NdisInterruptHandle is not a handle NdisMRegisterInterruptEx returned");
 }
 

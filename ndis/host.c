@@ -34,6 +34,7 @@ struct ndisrt_host *ndisrt_host_create(const struct ndisrt_host_config *cfg)
 	if (!h)
 		return NULL;
 	mc.nr_vcpus = cfg->nr_vcpus;
+	mc.engine = cfg->engine;
 	h->nr_vcpus = cfg->nr_vcpus;
 	h->m = ke_machine_create(&mc);
 	if (!h->m)
@@ -111,7 +112,7 @@ struct ndisrt_nic *host_nic_lookup(NDIS_HANDLE h, unsigned ddi)
 	struct ndisrt_nic *n = host_nic_of_adapter(a);
 
 	if (!n)
-		host_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
 			       "an NDIS data-path or hardware function was called for an adapter "
 			       "that no NIC hosts (ndisrt_nic_start creates them)");
 	return n;

@@ -58,6 +58,7 @@ __attribute__((used)) static ddi_fn *const ddi_table[] = {
     (ddi_fn *)NdisMIndicateStatusEx,
     (ddi_fn *)NdisMInitializeWrapper,
     (ddi_fn *)NdisMMapIoSpace,
+    (ddi_fn *)NdisMInitializeScatterGatherDma,
     (ddi_fn *)NdisMOidRequestComplete,
     (ddi_fn *)NdisMPauseComplete,
     (ddi_fn *)NdisMQueryInformationComplete,

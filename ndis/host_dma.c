@@ -106,7 +106,7 @@ VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
 	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = dma_owner(NdisMiniportDmaHandle);
 	if (!n)
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
 			       NDISRT_DDI_DEREGISTER_SG_DMA,
 			       "NdisMDeregisterScatterGatherDma: not a handle "
 			       "NdisMRegisterScatterGatherDma returned (or already deregistered)");
@@ -138,13 +138,18 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 
 	(void)Cached;
 	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (ndis5_shared_memory_alloc(MiniportAdapterHandle, Length, VirtualAddress,
+				      PhysicalAddress)) {
+		ke_preempt_point(KE_PP_DDI_EXIT);
+		return;
+	}
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
 	host_require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
 		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
 	host_require_out(PhysicalAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
 		    "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
 	if (!atomic_load(&n->dma))
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)n->handle, Length,
 		    NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
 		    "NdisMAllocateSharedMemory before NdisMRegisterScatterGatherDma (NDIS "
@@ -177,11 +182,16 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 
 	(void)Cached;
 	ndis_ddi_enter(NDISRT_DDI_FREE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (ndis5_shared_memory_free(MiniportAdapterHandle, Length, VirtualAddress,
+				     PhysicalAddress)) {
+		ke_preempt_point(KE_PP_DDI_EXIT);
+		return;
+	}
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_FREE_SHARED_MEMORY);
 	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
 	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=
 		VirtualAddress)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
 			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
 			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
 			       "made for this adapter (virtual address, logical address and length "
@@ -190,7 +200,7 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 	rc = hw_dma_free(n->h->dma, VirtualAddress);
 	ke_irql_lower(old);
 	if (rc)
-		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,
 			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
 			       "NdisMFreeSharedMemory: the memory does not start an allocation "
 			       "(freed already, or an address inside one)");

@@ -799,7 +799,7 @@ void ndisrt_driver_unload(struct ndisrt_driver *d)
 		ke_vcpu_call(ke_machine_vcpu(d->h->m, 0), run_unload, d);
 	}
 	if (atomic_load(&d->mem.allocs))
-		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)d,
+		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)d,
 			       (uintptr_t)atomic_load(&d->mem.allocs), 1,
 			       "the driver was unloaded with memory still allocated with its "
 			       "driver handle (parameter 3: allocations; NdisFreeMemory them in "
@@ -856,17 +856,17 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
 	ndis_ddi_enter(NDISRT_DDI_REGISTER_MINIPORT_DRIVER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = driver_of_object(DriverObject);
 	if (!d)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)DriverObject, 0,
 		    NDISRT_DDI_REGISTER_MINIPORT_DRIVER,
 		    "NdisMRegisterMiniportDriver: DriverObject is not the one DriverEntry "
 		    "received");
 	if (!atomic_load(&d->in_entry) || atomic_load(&d->entry_vcpu) != ke_current_number())
-		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)DriverObject, 0,
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)DriverObject, 0,
 			       NDISRT_DDI_REGISTER_MINIPORT_DRIVER,
 			       "NdisMRegisterMiniportDriver called outside DriverEntry");
 	if (!c || !NdisMiniportDriverHandle)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)c,
 		    (uintptr_t)NdisMiniportDriverHandle, NDISRT_DDI_REGISTER_MINIPORT_DRIVER,
 		    "NdisMRegisterMiniportDriver: NULL characteristics or handle pointer");
@@ -900,11 +900,11 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
 	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = host_driver_from_handle(NdisMiniportDriverHandle);
 	if (!d || !atomic_load(&d->registered))
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDriverHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDriverHandle, 0,
 			       NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER,
 			       "NdisMDeregisterMiniportDriver: not a registered driver handle");
 	if (atomic_load(&d->nics))
-		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)NdisMiniportDriverHandle,
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)NdisMiniportDriverHandle,
 			       atomic_load(&d->nics), NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER,
 			       "NdisMDeregisterMiniportDriver while adapters of the driver are "
 			       "still initialized");

@@ -328,6 +328,15 @@ struct host_io_target {
  */
 bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t);
 
+/*
+ * ndis5_shared_memory_alloc() / ndis5_shared_memory_free() - The NDIS 5
+ * side of NdisMAllocateSharedMemory / NdisMFreeSharedMemory (ndis5/dma.c),
+ * called after the DDI's entry checks. Return: false if @h is not an NDIS 5
+ * adapter (the NDIS 6 path goes on); true when handled (or bug check).
+ */
+bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSICAL_ADDRESS pa);
+bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_ADDRESS pa);
+
 /* ----------------------------------------------------------- NIC kinds */
 
 /*

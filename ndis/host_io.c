@@ -540,7 +540,7 @@ static void io_target(NDIS_HANDLE h, unsigned ddi, struct host_io_target *t)
 		return;
 	}
 	if (!ndis5_io_target(a, t))
-		host_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
 			       "a hardware-access function was called for an adapter that no NIC "
 			       "hosts (ndisrt_nic_start creates them)");
 }
@@ -548,14 +548,14 @@ static void io_target(NDIS_HANDLE h, unsigned ddi, struct host_io_target *t)
 void host_require_out(const void *p, unsigned ddi, const char *what)
 {
 	if (!p)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, ddi, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, ddi, what);
 }
 
 /* From the adapter's MiniportInitialize[Ex], on its vCPU; else 0xC4 WRONG_CONTEXT. */
 void host_require_initialize(struct ndisrt_adapter *a, unsigned ddi, const char *what)
 {
 	if (!ndis_adapter_in_initialize(a))
-		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle,
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle,
 			       atomic_load(&a->state), ddi, what);
 }
 
@@ -566,7 +566,7 @@ void host_require_init_or_halt(struct ndisrt_adapter *a, unsigned ddi, const cha
 
 	if (!((st == NDIS_ADAPTER_INITIALIZING || st == NDIS_ADAPTER_HALTING) &&
 	      atomic_load(&a->owner_vcpu) == ke_current_number()))
-		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, st, ddi, what);
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, st, ddi, what);
 }
 
 /**
@@ -633,7 +633,7 @@ VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, 
 	    t.a, NDISRT_DDI_UNMAP_IO_SPACE,
 	    "NdisMUnmapIoSpace called outside MiniportInitialize[Ex] and MiniportHalt[Ex]");
 	if (host_io_unmap(t.owner, VirtualAddress, HOST_IO_REGISTERS, Length, 0))
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
 			       NDISRT_DDI_UNMAP_IO_SPACE,
 			       "NdisMUnmapIoSpace: not an address NdisMMapIoSpace returned to this "
 			       "adapter, or not the length it mapped");
@@ -671,7 +671,7 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 			   "NdisMRegisterIoPortRange called outside the adapter's "
 			   "MiniportInitialize[Ex]");
 	if (!atomic_load(&t.a->attributes_set))
-		ndis_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
 			       NDISRT_DDI_PORT_RANGE,
 			       "NdisMRegisterIoPortRange called before the adapter's attributes "
 			       "(NdisMSetAttributes[Ex] / NdisMSetMiniportAttributes; SDV rule "
@@ -713,7 +713,7 @@ VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialP
 			     "MiniportHalt[Ex]");
 	if ((uintptr_t)PortOffset != InitialPort ||
 	    host_io_unmap(t.owner, PortOffset, HOST_IO_PORTS, NumberOfPorts, InitialPort))
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, InitialPort, NumberOfPorts,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, InitialPort, NumberOfPorts,
 			       NDISRT_DDI_PORT_RANGE,
 			       "NdisMDeregisterIoPortRange: not a range NdisMRegisterIoPortRange "
 			       "claimed for this adapter (same InitialPort, NumberOfPorts and "
@@ -732,7 +732,7 @@ static ULONG bus_data(NDIS_HANDLE h, unsigned ddi, ULONG Offset, PVOID Buffer, U
 
 	io_target(h, ddi, &t);
 	if (Length && !Buffer)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length, ddi,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length, ddi,
 			       "PCI configuration access with a NULL Buffer");
 	if (!t.dev || !Length)
 		return 0;

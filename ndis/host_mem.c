@@ -40,7 +40,7 @@ static struct host_owner *mem_owner(NDIS_HANDLE h, unsigned ddi)
 		return &d->mem;
 	a = ndis_handle_lookup(h, NDIS_HT_ADAPTER, &err);
 	if (!a)
-		ndis_violation(
+		ndisrt_violation(
 		    err == NDIS_LOOKUP_STALE ? NDISRT_VIOLATION_STALE_HANDLE
 					     : NDISRT_VIOLATION_BAD_HANDLE,
 		    (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
@@ -111,7 +111,7 @@ NDIS_STATUS NdisAllocateMemoryWithTag(PVOID *VirtualAddress, UINT Length, ULONG 
 {
 	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!VirtualAddress)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length,
 			       NDISRT_DDI_ALLOCATE_MEMORY,
 			       "NdisAllocateMemoryWithTag: VirtualAddress is NULL");
 	*VirtualAddress = mem_alloc(NULL, Length, Tag);
@@ -133,22 +133,22 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 
 	ndis_ddi_enter(NDISRT_DDI_FREE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!VirtualAddress || ((uintptr_t)VirtualAddress % MEMORY_ALLOCATION_ALIGNMENT))
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)VirtualAddress, 0,
 		    NDISRT_DDI_FREE_MEMORY,
 		    "NdisFreeMemory: not memory NdisAllocateMemoryWithTag[Priority] returned");
 	hdr = (struct host_mem_hdr *)VirtualAddress - 1;
 	if (hdr->magic == HOST_MEM_FREED)
-		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress, hdr->tag,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress, hdr->tag,
 			       NDISRT_DDI_FREE_MEMORY, "NdisFreeMemory: memory freed twice");
 	if (hdr->magic != HOST_MEM_MAGIC)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)VirtualAddress, 0,
 		    NDISRT_DDI_FREE_MEMORY,
 		    "NdisFreeMemory: not memory NdisAllocateMemoryWithTag[Priority] returned "
 		    "(or its header was overwritten)");
 	if ((Length && Length != hdr->len) || MemoryFlags)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
 			       NDISRT_DDI_FREE_MEMORY,
 			       "NdisFreeMemory: Length must be 0 or the length allocated, and "
 			       "MemoryFlags 0, for NdisAllocateMemoryWithTag[Priority] memory");
@@ -180,7 +180,7 @@ ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber)
 	ke_preempt_point(KE_PP_DDI_ENTER);
 	ndis_require_vcpu(NDISRT_DDI_PROCESSOR_INDEX);
 	if (!ProcNumber)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_PROCESSOR_INDEX,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_PROCESSOR_INDEX,
 			       "KeGetProcessorIndexFromNumber: ProcNumber is NULL");
 	m = ke_current_machine();
 	if (ProcNumber->Group == 0 && ProcNumber->Number < ke_machine_vcpu_count(m))

@@ -88,7 +88,7 @@ NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g)
 {
 	if (!atomic_load(&a->attributes_set))
-		host_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, 0,
 			       NDISRT_DDI_SET_GENERAL_ATTRIBUTES,
 			       "general attributes given before the registration attributes "
 			       "(NdisMSetMiniportAttributes with the registration attributes comes "
@@ -232,7 +232,7 @@ static void check_released(struct ndisrt_nic *n, const char *when)
 		count = (uintptr_t)atomic_load(&n->mem.allocs);
 	}
 	if (kind)
-		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle, count, kind,
+		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle, count, kind,
 			       when);
 }
 
@@ -295,7 +295,7 @@ static void wait_returns(struct ndisrt_nic *n)
 
 	while (atomic_load(&n->returns_active)) {
 		if (ke_clock_ns(n->h->m) > deadline)
-			host_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle,
+			ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle,
 				       atomic_load(&n->returns_active), NDISRT_DDI_HOST,
 				       "MiniportReturnNetBufferLists did not return within 30 s");
 		sched_yield();
@@ -317,7 +317,7 @@ static NDIS_STATUS nic_pause(struct ndisrt_nic *n)
 		/* NDIS's protocols give back what they hold while the miniport pauses. */
 		ndis6_hold_returns(n, false);
 		if (!host_wait_flag(n, &n->pause_completes))
-			host_violation(
+			ndisrt_violation(
 			    NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle,
 			    (uintptr_t)atomic_load(&n->outstanding_rx), NDISRT_DDI_PAUSE_COMPLETE,
 			    "MiniportPause returned NDIS_STATUS_PENDING and "
@@ -325,13 +325,13 @@ static NDIS_STATUS nic_pause(struct ndisrt_nic *n)
 			    "NBLs still not returned to NDIS)");
 	} else if (c.status == NDIS_STATUS_SUCCESS) {
 		if (atomic_load(&n->pause_completes))
-			host_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle,
+			ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle,
 				       1, NDISRT_DDI_PAUSE_COMPLETE,
 				       "MiniportPause returned NDIS_STATUS_SUCCESS after calling "
 				       "NdisMPauseComplete (complete a pause one way only)");
 		atomic_store(&n->state, HOST_NIC_PAUSED);
 	} else {
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)n->handle,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)n->handle,
 			       (uint32_t)c.status, NDISRT_DDI_HOST,
 			       "MiniportPause returned a status other than NDIS_STATUS_SUCCESS or "
 			       "NDIS_STATUS_PENDING");
@@ -339,7 +339,7 @@ static NDIS_STATUS nic_pause(struct ndisrt_nic *n)
 	/* Paused: everything indicated came back and every send completed (D4). */
 	wait_returns(n);
 	if (atomic_load(&n->outstanding_rx) || atomic_load(&n->outstanding_tx))
-		host_violation(NDISRT_VIOLATION_PAUSE_OUTSTANDING, (uintptr_t)n->handle,
+		ndisrt_violation(NDISRT_VIOLATION_PAUSE_OUTSTANDING, (uintptr_t)n->handle,
 			       (uintptr_t)atomic_load(&n->outstanding_rx),
 			       (uintptr_t)atomic_load(&n->outstanding_tx),
 			       "the pause completed while received NBLs were not returned or sends "
@@ -359,14 +359,14 @@ static NDIS_STATUS nic_restart(struct ndisrt_nic *n)
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_restart, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!host_wait_flag(n, &n->restart_completes))
-			host_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle, 0,
+			ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle, 0,
 				       NDISRT_DDI_RESTART_COMPLETE,
 				       "MiniportRestart returned NDIS_STATUS_PENDING and "
 				       "NdisMRestartComplete was not called within 30 s");
 		return atomic_load(&n->restart_status);
 	}
 	if (atomic_load(&n->restart_completes))
-		host_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle, 2,
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle, 2,
 			       NDISRT_DDI_RESTART_COMPLETE,
 			       "MiniportRestart returned a final status after calling "
 			       "NdisMRestartComplete (complete a restart one way only)");
@@ -501,7 +501,7 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 	}
 	n->context = ndisrt_adapter_context(n->a);
 	if (!atomic_load(&n->general_set))
-		host_violation(NDISRT_VIOLATION_BAD_ATTRIBUTES, (uintptr_t)n->handle, 2,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_ATTRIBUTES, (uintptr_t)n->handle, 2,
 			       NDISRT_DDI_HOST,
 			       "MiniportInitializeEx succeeded without NdisMSetMiniportAttributes "
 			       "giving the general attributes (NDIS 6 requires them)");
@@ -648,7 +648,7 @@ VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_PAUSE_COMPLETE);
 	if (!atomic_compare_exchange_strong(&n->state, &expected, HOST_NIC_PAUSED))
-		host_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
 			       (uintptr_t)MiniportAdapterHandle, expected,
 			       NDISRT_DDI_PAUSE_COMPLETE,
 			       "NdisMPauseComplete without a pause in progress (parameter 3: the "
@@ -675,7 +675,7 @@ VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
 	if (!atomic_compare_exchange_strong(&n->state, &expected,
 					    Status == NDIS_STATUS_SUCCESS ? HOST_NIC_RUNNING
 									  : HOST_NIC_PAUSED))
-		host_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
 			       (uintptr_t)MiniportAdapterHandle, expected,
 			       NDISRT_DDI_RESTART_COMPLETE,
 			       "NdisMRestartComplete without a restart in progress");

@@ -34,13 +34,13 @@ VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
 	    s->Header.Revision < NDIS_STATUS_INDICATION_REVISION_1 ||
 	    s->Header.Size < NDIS_SIZEOF_STATUS_INDICATION_REVISION_1 ||
 	    (s->StatusBufferSize && !s->StatusBuffer))
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)s, s ? s->Header.Type : 0,
 		    NDISRT_DDI_INDICATE_STATUS,
 		    "NdisMIndicateStatusEx: NULL, a bad NDIS_STATUS_INDICATION header, or "
 		    "a StatusBufferSize without a StatusBuffer");
 	if (s->SourceHandle != MiniportAdapterHandle)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_SOURCE_HANDLE, (uintptr_t)s->SourceHandle,
 		    (uintptr_t)MiniportAdapterHandle, NDISRT_DDI_INDICATE_STATUS,
 		    "NdisMIndicateStatusEx: SourceHandle must be the MiniportAdapterHandle");
@@ -109,7 +109,7 @@ uint32_t host_ndis6_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf,
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_oid, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!host_wait_flag(n, &n->oid_completes))
-			host_violation(
+			ndisrt_violation(
 			    NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle, oid,
 			    NDISRT_DDI_OID_COMPLETE,
 			    "MiniportOidRequest returned NDIS_STATUS_PENDING and "
@@ -117,7 +117,7 @@ uint32_t host_ndis6_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf,
 			    "3: the OID)");
 		c.status = atomic_load(&n->oid_status);
 	} else if (atomic_load(&n->oid_completes)) {
-		host_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle, 3,
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle, 3,
 			       NDISRT_DDI_OID_COMPLETE,
 			       "MiniportOidRequest returned a final status after calling "
 			       "NdisMOidRequestComplete");
@@ -149,7 +149,7 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
 	old = ndis_enter_dispatch();
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_OID_COMPLETE);
 	if (!OidRequest || !atomic_compare_exchange_strong(&n->oid_pending, &expected, NULL))
-		host_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
 			       (uintptr_t)MiniportAdapterHandle, (uintptr_t)OidRequest,
 			       NDISRT_DDI_OID_COMPLETE,
 			       "NdisMOidRequestComplete for a request that is not pending");

@@ -169,7 +169,7 @@ void host_rx_fini(struct ndisrt_nic *n)
 
 static _Noreturn void chain_violation(NDIS_HANDLE h, uintptr_t p3, const char *what)
 {
-	host_violation(NDISRT_VIOLATION_NBL_CHAIN, (uintptr_t)h, p3, NDISRT_DDI_INDICATE_RECEIVE,
+	ndisrt_violation(NDISRT_VIOLATION_NBL_CHAIN, (uintptr_t)h, p3, NDISRT_DDI_INDICATE_RECEIVE,
 		       what);
 }
 
@@ -186,7 +186,7 @@ static const uint8_t *nb_frame(NDIS_HANDLE h, PNET_BUFFER nb, uint8_t *scratch, 
 				"longer than any frame (parameter 3: the NET_BUFFER)");
 	*len = left;
 	if (!host_mdl_is_ours(m))
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)m, (uintptr_t)nb,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)m, (uintptr_t)nb,
 			       NDISRT_DDI_INDICATE_RECEIVE,
 			       "a NET_BUFFER's MDL is not one NdisAllocateMdl made");
 	if (off <= m->ByteCount && left <= m->ByteCount - off)
@@ -257,19 +257,19 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 	n = host_nic_lookup(h, NDISRT_DDI_INDICATE_RECEIVE);
 	cpu = ke_current_number();
 	if ((ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) && cur != KE_DISPATCH_LEVEL)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_FLAGS, (uintptr_t)h, cur, NDISRT_DDI_INDICATE_RECEIVE,
 		    "NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL set by a caller not at "
 		    "DISPATCH_LEVEL (set it only when the IRQL is known to be DISPATCH)");
 	st = host_nic_state(n);
 	if (!indication_allowed(st))
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_INDICATE_PAUSED, (uintptr_t)h, st, NDISRT_DDI_INDICATE_RECEIVE,
 		    "receive indication while the adapter is not Running, Restarting or "
 		    "Pausing (a paused miniport must not indicate; parameter 3: the state, "
 		    "2 = Paused, 1 = Initializing, 6 = Halting)");
 	if (PortNumber != NDIS_DEFAULT_PORT_NUMBER)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)h, PortNumber,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)h, PortNumber,
 			       NDISRT_DDI_INDICATE_RECEIVE,
 			       "receive indication on a port other than NDIS_DEFAULT_PORT_NUMBER "
 			       "(no ports are allocated)");
@@ -281,12 +281,12 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 		if (++count > NumberOfNetBufferLists)
 			break;
 		if (nbl->SourceHandle != h)
-			host_violation(NDISRT_VIOLATION_SOURCE_HANDLE, (uintptr_t)nbl->SourceHandle,
+			ndisrt_violation(NDISRT_VIOLATION_SOURCE_HANDLE, (uintptr_t)nbl->SourceHandle,
 				       (uintptr_t)h, NDISRT_DDI_INDICATE_RECEIVE,
 				       "an indicated NBL's SourceHandle is not the "
 				       "MiniportAdapterHandle");
 		if (nbl->NdisReserved[0] == HOST_NBL_WITH_NDIS)
-			host_violation(NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)nbl, 0,
+			ndisrt_violation(NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)nbl, 0,
 				       NDISRT_DDI_INDICATE_RECEIVE,
 				       "an NBL was indicated again before NDIS returned it");
 		if (!nbl->FirstNetBuffer)

@@ -320,11 +320,10 @@ uint64_t ndis_dpc_request_mask(struct ndis_interrupt *ni, ULONG msg, uint64_t ma
 /* ------------------------------------------------------------ checks */
 
 /*
- * A driver broke a rule: ndisrt_violation() (verifier/violation.h), the one
- * violation function. The old name stays until every call site says
- * ndisrt_violation.
+ * A driver broke a rule: ndisrt_violation() of verifier/violation.h (through
+ * <ndisrt/ndis.h>), the one violation function, with a line of
+ * verifier/violations.def.
  */
-#define ndis_violation ndisrt_violation
 
 /* An ndisrt invariant broke (a host or runtime bug, not a driver's): abort. */
 _Noreturn void ndis_assert_fail(const char *expr, const char *file, int line);
@@ -338,7 +337,7 @@ _Noreturn void ndis_assert_fail(const char *expr, const char *file, int line);
 static inline void ndis_require_vcpu(unsigned ddi)
 {
 	if (__builtin_expect(ke_tls_irql == NULL, 0))
-		ndis_violation(NDISRT_VIOLATION_NOT_ON_VCPU, 0, 0, ddi,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_ON_VCPU, 0, 0, ddi,
 			       "an NDIS function was called from a host thread: driver code runs "
 			       "on vCPUs (call it from the driver's routines)");
 }
@@ -349,7 +348,7 @@ static inline ke_irql_t ndis_check_irql(ke_irql_t min, ke_irql_t max, unsigned d
 	ke_irql_t cur = ke_irql_current();
 
 	if (__builtin_expect(cur < min || cur > max, 0))
-		ndis_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(min, max), ddi,
+		ndisrt_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(min, max), ddi,
 			       "an NDIS function was called at an IRQL its contract forbids "
 			       "(parameter 3 = allowed range, min << 8 | max; see the spec's IRQL "
 			       "table)");

@@ -14,6 +14,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/vfy.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -38,7 +39,7 @@ void ndis_isr_queue_dpcs(struct ndis_interrupt *ni, struct ndis_message *msg, un
 			 BOOLEAN queue_default, ULONG targets)
 {
 	if (queue_default == NDIS_ISR_UNSET_BOOL)
-		ndis_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 1,
+		ndisrt_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 1,
 			       "the miniport's ISR returned without setting "
 			       "*QueueDefaultInterruptDpc (set it to TRUE or FALSE on every path)");
 	if (queue_default) {
@@ -46,13 +47,13 @@ void ndis_isr_queue_dpcs(struct ndis_interrupt *ni, struct ndis_message *msg, un
 		return;
 	}
 	if (targets == NDIS_ISR_UNSET_TARGETS)
-		ndis_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 2,
+		ndisrt_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 2,
 			       "the miniport's ISR set *QueueDefaultInterruptDpc = FALSE without "
 			       "setting *TargetProcessors (set it to 0 for no DPC)");
 	if (!targets)
 		return;
 	if (targets & ~vcpu_mask(ni->nr_vcpus))
-		ndis_violation(NDISRT_VIOLATION_BAD_PROCESSOR, 0, targets, vcpu_mask(ni->nr_vcpus),
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PROCESSOR, 0, targets, vcpu_mask(ni->nr_vcpus),
 			       "the ISR's *TargetProcessors names a processor that does not exist "
 			       "(parameter 3 = the mask, 4 = the processors of group 0)");
 	ndis_dpc_request_mask(ni, msg->id, targets, NULL);
@@ -75,10 +76,14 @@ bool ndis_isr(struct ke_interrupt *ki, void *ctx)
 	ke_irql_t after;
 
 	ndis_count_local(&ctr->isrs);
+	/* ke holds the object's lock around this routine: the ISR is its holder. */
+	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql,
+			  ni->message_based ? (void *)ni->msg_isr : (void *)ni->line_isr);
 	if (ni->message_based)
 		claimed = ni->msg_isr(ni->context, msg->id, &queue_default, &targets);
 	else
 		claimed = ni->line_isr(ni->context, &queue_default, &targets);
+	vfy_lock_releasing(ki->lock);
 	after = ke_irql_current();
 	if (after != ki->sync_irql)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, ki->sync_irql,
@@ -365,12 +370,12 @@ NdisMRegisterInterruptEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Miniport
 	ndis_ddi_enter(NDISRT_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	a = ndis_adapter_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_INTERRUPT);
 	if (!ndis_adapter_in_initialize(a))
-		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
 			       atomic_load(&a->state), NDISRT_DDI_REGISTER_INTERRUPT,
 			       "NdisMRegisterInterruptEx called outside the adapter's "
 			       "MiniportInitializeEx (spec R1)");
 	if (!atomic_load(&a->attributes_set))
-		ndis_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
 			       NDISRT_DDI_REGISTER_INTERRUPT,
 			       "NdisMRegisterInterruptEx called before NdisMSetMiniportAttributes "
 			       "gave the registration attributes (spec R1)");
@@ -438,12 +443,12 @@ VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle)
 	if (!(ndis_adapter_in_initialize(a) ||
 	      (atomic_load(&a->state) == NDIS_ADAPTER_HALTING &&
 	       atomic_load(&a->owner_vcpu) == ke_current_number())))
-		ndis_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)NdisInterruptHandle,
+		ndisrt_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)NdisInterruptHandle,
 			       atomic_load(&a->state), NDISRT_DDI_DEREGISTER_INTERRUPT,
 			       "NdisMDeregisterInterruptEx called outside MiniportInitializeEx and "
 			       "MiniportHaltEx (spec R5)");
 	if (!atomic_compare_exchange_strong(&ni->state, &expected, NDIS_INTR_DEREGISTERING))
-		ndis_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)NdisInterruptHandle,
+		ndisrt_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)NdisInterruptHandle,
 			       NDIS_HT_INTERRUPT, NDISRT_DDI_DEREGISTER_INTERRUPT,
 			       "NdisMDeregisterInterruptEx called twice for one interrupt");
 	/* From here on we alone may free @ni: no need to stay at DISPATCH_LEVEL. */

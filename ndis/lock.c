@@ -14,6 +14,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/vfy.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -59,7 +60,7 @@ unsigned ndis_spin_held(void)
 void ndis_check_spin_balance(unsigned before, uintptr_t handler)
 {
 	if (__builtin_expect(spin_held != before, 0))
-		ndis_violation(NDISRT_VIOLATION_SPIN_HELD_AT_RETURN, handler, before, spin_held,
+		ndisrt_violation(NDISRT_VIOLATION_SPIN_HELD_AT_RETURN, handler, before, spin_held,
 			       "a miniport handler returned holding an NDIS spin lock it acquired "
 			       "(SDV rules SpinLock/SpinLockDpr: release before the handler exits; "
 			       "parameter 3 = locks held on entry, 4 = on return)");
@@ -71,7 +72,7 @@ static struct ndis_spin *spin_of(PNDIS_SPIN_LOCK l)
 
 	ke_preempt_point(KE_PP_DDI_ENTER);
 	if (__builtin_expect(!l || s->magic != SPIN_MAGIC, 0))
-		ndis_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, (uintptr_t)l, 0,
+		ndisrt_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, (uintptr_t)l, 0,
 			       NDISRT_DDI_SPIN_LOCK,
 			       "an NDIS spin lock was used before NdisAllocateSpinLock or after "
 			       "NdisFreeSpinLock (spec §15.1 rules 1, 9)");
@@ -94,7 +95,7 @@ static void check_owner(struct ndis_spin *s)
 static void check_flavour(struct ndis_spin *s, uint8_t want)
 {
 	if (__builtin_expect(s->flavour != want, 0))
-		ndis_violation(NDISRT_VIOLATION_SPIN_MISMATCH, (uintptr_t)s, s->flavour, want,
+		ndisrt_violation(NDISRT_VIOLATION_SPIN_MISMATCH, (uintptr_t)s, s->flavour, want,
 			       "NdisReleaseSpinLock pairs with NdisAcquireSpinLock and "
 			       "NdisDprReleaseSpinLock with NdisDprAcquireSpinLock (spec §15.1 "
 			       "rule 3; parameter 3 = how it was acquired: 1 Acquire, 2 Dpr)");
@@ -109,11 +110,12 @@ VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	struct ndis_spin *s = (struct ndis_spin *)SpinLock;
 
 	if (!SpinLock)
-		ndis_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, 0, 0, NDISRT_DDI_SPIN_LOCK,
+		ndisrt_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, 0, 0, NDISRT_DDI_SPIN_LOCK,
 			       "NdisAllocateSpinLock(NULL)");
 	memset(SpinLock, 0, sizeof(*SpinLock));
 	ke_spin_init(&s->kl);
 	s->magic = SPIN_MAGIC;
+	vfy_lock_site(SpinLock, __builtin_return_address(0));
 }
 
 /**
@@ -126,7 +128,7 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	struct ndis_spin *s = spin_of(SpinLock);
 
 	if (ke_spin_is_held(&s->kl))
-		ndis_violation(NDISRT_VIOLATION_LOCK_HELD, (uintptr_t)SpinLock,
+		ndisrt_violation(NDISRT_VIOLATION_LOCK_HELD, (uintptr_t)SpinLock,
 			       atomic_load(&s->kl.owner), NDISRT_DDI_SPIN_LOCK,
 			       "NdisFreeSpinLock on a lock that is held (freeing is not releasing: "
 			       "spec §15.1 rule 9; parameter 3 = the holder's lock id)");
@@ -142,8 +144,11 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
-	ke_irql_t old = ke_spin_acquire(&s->kl);
+	ke_irql_t old;
 
+	/* Checked before spinning, so an inversion is reported even if this one would deadlock. */
+	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL, __builtin_return_address(0));
+	old = ke_spin_acquire(&s->kl);
 	s->old_irql = old;
 	s->flavour = SPIN_BY_ACQUIRE;
 	spin_held++;
@@ -167,6 +172,7 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	old = s->old_irql;
 	s->flavour = SPIN_FREE;
 	spin_held--;
+	vfy_lock_releasing(SpinLock);
 	ke_spin_release(&s->kl, old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
@@ -179,6 +185,7 @@ VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
 
+	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL, __builtin_return_address(0));
 	ke_spin_acquire_at_dpc(&s->kl);
 	s->flavour = SPIN_BY_DPR;
 	spin_held++;
@@ -197,6 +204,7 @@ VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	check_flavour(s, SPIN_BY_DPR);
 	s->flavour = SPIN_FREE;
 	spin_held--;
+	vfy_lock_releasing(SpinLock);
 	ke_spin_release_at_dpc(&s->kl);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
@@ -253,7 +261,7 @@ VOID ndis_lower_irql(KIRQL OldIrql, KIRQL CurIrql)
 	if (d > 0 && d <= RAISE_DEPTH)
 		expect = raise_stack[d - 1];
 	if (d == 0 || (d <= RAISE_DEPTH && expect != OldIrql) || CurIrql != cur)
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_LOWER_IRQL, OldIrql, expect, cur,
 		    "NDIS_LOWER_IRQL: _OldIrql_ is not the value the preceding "
 		    "NDIS_RAISE_IRQL_TO_DISPATCH stored, or _CurIrql_ is not the current "
@@ -354,7 +362,7 @@ VOID NdisStallExecution(ULONG MicrosecondsToStall)
 
 	ke_preempt_point(KE_PP_DDI_ENTER);
 	if (MicrosecondsToStall > STALL_MAX_US)
-		ndis_violation(NDISRT_VIOLATION_STALL_DELAY, MicrosecondsToStall, STALL_MAX_US,
+		ndisrt_violation(NDISRT_VIOLATION_STALL_DELAY, MicrosecondsToStall, STALL_MAX_US,
 			       NDISRT_DDI_STALL,
 			       "NdisStallExecution for more than 50 microseconds (SDV rule "
 			       "NdisStallExecution_Delay; use a timer or NdisMSleep)");

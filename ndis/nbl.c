@@ -44,7 +44,7 @@ static void check_ndis_handle(NDIS_HANDLE h, unsigned ddi)
 
 	if (host_driver_from_handle(h) || ndis_handle_lookup(h, NDIS_HT_ADAPTER, &err))
 		return;
-	ndis_violation(NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
+	ndisrt_violation(NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
 		       "NdisHandle is neither the driver handle nor a MiniportAdapterHandle");
 }
 
@@ -79,14 +79,14 @@ VOID NdisFreeMdl(PMDL Mdl)
 
 	ndis_ddi_enter(NDISRT_DDI_FREE_MDL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Mdl)
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_MDL,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_MDL,
 			       "NdisFreeMdl: Mdl is NULL");
 	hm = container_of(Mdl, struct host_mdl, mdl);
 	if (hm->magic == HOST_MDL_FREED)
-		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)Mdl, 0, NDISRT_DDI_FREE_MDL,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)Mdl, 0, NDISRT_DDI_FREE_MDL,
 			       "NdisFreeMdl: MDL freed twice");
 	if (hm->magic != HOST_MDL_MAGIC)
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Mdl, 0, NDISRT_DDI_FREE_MDL,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Mdl, 0, NDISRT_DDI_FREE_MDL,
 			       "NdisFreeMdl: not an MDL NdisAllocateMdl returned");
 	hm->magic = HOST_MDL_FREED;
 	host_free(hm);
@@ -117,7 +117,7 @@ static struct host_pool *pool_of(NDIS_HANDLE h, unsigned ddi)
 	struct host_pool *p = h;
 
 	if (!p || p->magic != HOST_POOL_MAGIC)
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, ddi,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, ddi,
 			       "not a pool handle NdisAllocateNetBufferListPool returned (or the "
 			       "pool was freed)");
 	return p;
@@ -143,7 +143,7 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,
 		n = host_nic_of_handle(NdisHandle);
 	}
 	if (!pp)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_ALLOCATE_NBL_POOL,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_ALLOCATE_NBL_POOL,
 			       "NdisAllocateNetBufferListPool: Parameters is NULL");
 	if (pp->Header.Type == NDIS_OBJECT_TYPE_DEFAULT &&
 	    pp->Header.Revision >= NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 &&
@@ -175,7 +175,7 @@ VOID NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
 	ndis_ddi_enter(NDISRT_DDI_FREE_NBL_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	p = pool_of(PoolHandle, NDISRT_DDI_FREE_NBL_POOL);
 	if (atomic_load(&p->live))
-		host_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)PoolHandle,
+		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)PoolHandle,
 			       (uintptr_t)atomic_load(&p->live), NDISRT_DDI_FREE_NBL_POOL,
 			       "NdisFreeNetBufferListPool with NBLs of the pool still allocated "
 			       "(parameter 3: how many)");
@@ -263,19 +263,19 @@ VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
 
 	ndis_ddi_enter(NDISRT_DDI_FREE_NBL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!NetBufferList)
-		host_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_NBL,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_NBL,
 			       "NdisFreeNetBufferList: NULL");
 	b = container_of(NetBufferList, struct host_nbl, nbl);
 	if (b->magic == HOST_NBL_FREED)
-		host_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)NetBufferList, 0,
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)NetBufferList, 0,
 			       NDISRT_DDI_FREE_NBL, "NdisFreeNetBufferList: NBL freed twice");
 	if (b->magic != HOST_NBL_MAGIC)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NetBufferList, 0, NDISRT_DDI_FREE_NBL,
 		    "NdisFreeNetBufferList: not an NBL NdisAllocateNetBufferAndNetBufferList "
 		    "returned");
 	if (NetBufferList->NdisReserved[0] == HOST_NBL_WITH_NDIS)
-		host_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)NetBufferList, 1,
 		    NDISRT_DDI_FREE_NBL,
 		    "NdisFreeNetBufferList on an NBL NDIS still holds (indicated and not "
@@ -305,7 +305,7 @@ PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
 
 	ndis_ddi_enter(NDISRT_DDI_GET_DATA_BUFFER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!NetBuffer)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_GET_DATA_BUFFER,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_GET_DATA_BUFFER,
 			       "NdisGetDataBuffer: NetBuffer is NULL");
 	m = NetBuffer->CurrentMdl;
 	off = NetBuffer->CurrentMdlOffset;
@@ -394,12 +394,12 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_SEND_COMPLETE);
 	if ((SendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) &&
 	    cur != KE_DISPATCH_LEVEL)
-		host_violation(NDISRT_VIOLATION_BAD_FLAGS, (uintptr_t)MiniportAdapterHandle, cur,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_FLAGS, (uintptr_t)MiniportAdapterHandle, cur,
 			       NDISRT_DDI_SEND_COMPLETE,
 			       "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL set by a caller not at "
 			       "DISPATCH_LEVEL");
 	if (!NetBufferList)
-		host_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)MiniportAdapterHandle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)MiniportAdapterHandle, 0,
 			       NDISRT_DDI_SEND_COMPLETE, "NdisMSendNetBufferListsComplete: NULL");
 	for (nbl = NetBufferList; nbl; nbl = next) {
 		struct host_send_nbl *s = container_of(nbl, struct host_send_nbl, nbl);
@@ -407,7 +407,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
 		next = nbl->Next;
 		if (s->magic != HOST_NBL_MAGIC || s->n != n ||
 		    nbl->NdisReserved[0] != HOST_NBL_WITH_MINIPORT)
-			host_violation(
+			ndisrt_violation(
 			    NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)nbl, 2,
 			    NDISRT_DDI_SEND_COMPLETE,
 			    "NdisMSendNetBufferListsComplete on an NBL that NDIS did not "

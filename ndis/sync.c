@@ -9,6 +9,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/vfy.h"
 
 #include <errno.h>
 
@@ -18,7 +19,7 @@ static struct ndis_message *sync_message(struct ndis_interrupt *ni, ULONG Messag
 	if (!ni->message_based)
 		return &ni->msgs[0];
 	if (MessageId >= ni->nr_messages)
-		ndis_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages,
+		ndisrt_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages,
 			       NDISRT_DDI_SYNCHRONIZE,
 			       "NdisMSynchronizeWithInterruptEx: MessageId is not an index of the "
 			       "interrupt's MessageInfoTable");
@@ -64,12 +65,12 @@ BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG M
 	msg = sync_message(ni, MessageId);
 	ki = &msg->ki;
 	if (__builtin_expect(cur > ki->sync_irql, 0))
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
 		    NDISRT_DDI_SYNCHRONIZE,
 		    "NdisMSynchronizeWithInterruptEx called above the interrupt's DIRQL");
 	if (__builtin_expect(!SynchronizeFunction, 0))
-		ndis_violation(NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)NdisInterruptHandle,
+		ndisrt_violation(NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)NdisInterruptHandle,
 			       MessageId, NDISRT_DDI_SYNCHRONIZE,
 			       "NdisMSynchronizeWithInterruptEx called with SynchronizeFunction = "
 			       "NULL");
@@ -79,8 +80,10 @@ BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG M
 	 * run on this vCPU now, and nothing above may call us (see above).
 	 */
 	ndis_count_local(&msg->ctr[ndis_current_vcpu()].syncs);
+	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql, __builtin_return_address(0));
 	ke_spin_acquire_raw(ki->lock);
 	result = SynchronizeFunction(SynchronizeContext);
+	vfy_lock_releasing(ki->lock);
 	ke_spin_release_raw(ki->lock);
 	after = atomic_load_explicit(&st->irql, memory_order_relaxed);
 	if (__builtin_expect(after != ki->sync_irql, 0))

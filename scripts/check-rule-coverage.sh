@@ -1,23 +1,19 @@
 #!/usr/bin/env bash
-# Lists the rule ids of verifier/rules.def that no test names.
-# usage: check-rule-coverage.sh [ROOT] [FAMILY...]
-#   With families (e.g. R I S D), fails if one of their rules has no test;
-#   without, only reports.
+# Fails if a rule of verifier/rules.def has no test named after it
+# (Test(suite, <id>_...) under tests/). Every family is enforced.
+# usage: check-rule-coverage.sh [ROOT]
 set -u
-root=${1:-$(cd "$(dirname "$0")/.." && pwd)}; shift || true
-cd "$root" || exit 2
-enforce=" $* "
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$root" || { echo "rule coverage: no such directory: $root"; exit 2; }
+[ -f verifier/rules.def ] || { echo "rule coverage: missing verifier/rules.def"; exit 1; }
 missing=0
-while IFS= read -r line; do
-  id=$(sed -E 's/^RULE\(([A-Z]+[0-9]+), ([A-Z]+),.*/\1/' <<<"$line")
-  fam=$(sed -E 's/^RULE\(([A-Z]+[0-9]+), ([A-Z]+),.*/\2/' <<<"$line")
-  if ! grep -rqE "Test\([a-z0-9_]+, *${id}_" tests 2>/dev/null; then
-    if [[ "$enforce" == *" $fam "* ]]; then
-      echo "rule $id: no test names it"; missing=1
-    else
-      echo "rule $id: no test yet (family $fam not enforced)"
-    fi
+rules=0
+while read -r id fam; do
+  rules=$((rules + 1))
+  if ! grep -rqE "Test\( *[a-z0-9_]+, *${id}_" tests 2>/dev/null; then
+    echo "rule $id (family $fam): no test names it"; missing=1
   fi
-done < <(grep -E '^RULE\(' verifier/rules.def)
-[ $missing -eq 0 ] && echo "rule coverage: ok${*:+ (enforced: $*)}"
+done < <(sed -nE 's/^RULE\(([A-Z]+[0-9]+), *([A-Z]+),.*/\1 \2/p' verifier/rules.def)
+[ $rules -gt 0 ] || { echo "rule coverage: no RULE lines in verifier/rules.def"; exit 1; }
+[ $missing -eq 0 ] && echo "rule coverage: ok ($rules rules, every family)"
 exit $missing

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "explore/explore.h"
 #include "tools/findings.h"
 
 #define EX_USAGE 64
@@ -25,8 +26,12 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  run               load a miniport, give it VN-1 NICs, push traffic, report\n"
 		"                    (with no option: the sample driver on two NICs, MSI-X, RSS)\n"
+		"  explore           run a miniport under many deterministic schedules, report\n"
+		"                    every distinct failure with the command that replays it\n"
+		"  replay BUNDLE     run a failure bundle's schedule again\n"
 		"  bench core        measure the processor model against raw primitives\n"
 		"  bench ndis        measure the NDIS interrupt DDI\n"
+		"  bench sim         measure the deterministic engine\n"
 		"  rss               compute the RSS (Toeplitz) hash and queue of a flow\n"
 		"  version           print the version\n"
 		"\n"
@@ -37,13 +42,15 @@ static int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: ndisrt bench <core|ndis> [--json] [--quick]\n");
+			"usage: ndisrt bench <core|ndis|sim> [--json] [--quick]\n");
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "core"))
 		return ndisrt_bench_core(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ndis"))
 		return ndisrt_bench_ndis(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sim"))
+		return ndisrt_bench_sim(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt bench: unknown benchmark '%s' (try 'ndisrt bench --help')\n",
 		argv[1]);
 	return EX_USAGE;
@@ -71,6 +78,10 @@ int main(int argc, char **argv)
 		return ndisrt_cmd_sarif_writer(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return ndisrt_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explore"))
+		return explore_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "replay"))
+		return explore_replay_main(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt: unknown command '%s' (try 'ndisrt --help')\n", argv[1]);
 	return EX_USAGE;
 }

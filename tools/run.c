@@ -16,7 +16,6 @@
  * an error, the transmitting VN-1, the wire, the receiving VN-1). A frame in
  * none of these is lost, and the run fails.
  */
-#include "tools/findings.h"
 #include "tools/run.h"
 
 #include <errno.h>
@@ -32,9 +31,13 @@
 #include "hw/device.h"
 #include "hw/wire.h"
 #include "ke/ke.h"
+#include "ke/sim/sim.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
 #include "ndisrt/phase.h"
+#include "tools/findings.h"
+#include "verifier/vfy.h"
+#include "verifier/violation.h"
 
 /* The Toeplitz key Microsoft's RSS verification examples use. */
 static const uint8_t default_rss_key[40] = {
@@ -92,16 +95,50 @@ static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const vo
 	atomic_fetch_add_explicit(&rn->status_indications, 1, memory_order_relaxed);
 }
 
-/* A bug check ends the run: say so, print the report, exit 1. */
+/* A verifier finding in warn mode: into the SARIF log with its rule and fix. */
+static void run_finding(const struct vfy_finding *vf, void *ctx)
+{
+	const struct ndisrt_violation_info *vi = ndisrt_violation_info(vf->violation);
+	struct ke_vcpu *v = ke_current();
+	struct findings_item f = {
+		.level = FINDINGS_WARNING,
+		.rule = vi ? vi->rule : NULL,
+		.hint = vi ? vi->fix : NULL,
+		.message = vf->what,
+		.code = vi ? vi->bugcheck : 0,
+		.param = {vf->violation, vf->param[0], vf->param[1], vf->param[2]},
+		.vcpu = v ? (int)ke_vcpu_number(v) : -1,
+		.irql = ke_irql_current(),
+		.frames = vf->frames,
+		.nr_frames = vf->nr_frames,
+	};
+
+	(void)ctx;
+	findings_report(&f);
+}
+
+static void put2(const char *s)
+{
+	(void)!write(2, s, strlen(s));
+}
+
+/*
+ * A bug check ends the run: say so, print the report and, when it is a
+ * line of the violation table, the rule it enforces and the fix; exit 1.
+ */
 static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 {
 	static const char head[] = "\nndisrt run: the machine stopped with a bug check; the "
 				   "driver broke a rule of the NDIS contract:\n";
+	const struct ndisrt_violation_info *vi = ndisrt_violation_info((uint32_t)r->param[0]);
 
+	if (vi && vi->bugcheck != r->code)
+		vi = NULL;
 	struct findings_item f = {
 		.level = FINDINGS_ERROR,
-		.rule = NULL,
+		.rule = vi ? vi->rule : NULL,
 		.message = r->what ? r->what : ke_bugcheck_name(r->code),
+		.hint = vi ? vi->fix : NULL,
 		.code = r->code,
 		.param = {r->param[0], r->param[1], r->param[2], r->param[3]},
 		.vcpu = r->vcpu,
@@ -113,6 +150,18 @@ static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 	(void)ctx;
 	(void)!write(2, head, sizeof(head) - 1);
 	ke_bugcheck_print(2, r);
+	if (vi) {
+		/* "Violation: NBL_CHAIN (rule C2, docs/contract.md §20): ...", then the fix. */
+		put2("Violation: ");
+		put2(vi->name);
+		put2(" (rule ");
+		put2(vi->rule);
+		put2(", docs/contract.md §20): ");
+		put2(vi->message);
+		put2("\nFix: ");
+		put2(vi->fix);
+		put2("\n");
+	}
 	findings_report(&f);
 	(void)findings_close();
 	_exit(1);
@@ -281,6 +330,11 @@ static int set_up(char *err, size_t errlen)
 	struct ndisrt_host_config hc = {.nr_vcpus = run.o.cpus};
 	int rc;
 
+	if (run.o.sim) {
+		if (run_sim_configure(&run.o, err, errlen))
+			return 64;
+		hc.engine = ke_sim_engine();
+	}
 	run.h = ndisrt_host_create(&hc);
 	if (!run.h) {
 		snprintf(err, errlen, "cannot create a %u-vCPU machine: %s", run.o.cpus,
@@ -412,6 +466,11 @@ int ndisrt_cmd_run(int argc, char **argv)
 		}
 		return 73;
 	}
+	if (vfy_set_mode((enum vfy_mode)run.o.verifier)) {
+		fprintf(stderr, "ndisrt run: --verifier: out of memory\n");
+		return 71;
+	}
+	vfy_set_reporter(run_finding, NULL);
 	apply_phase_timeouts();
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	rc = set_up(err, sizeof(err));
@@ -429,6 +488,7 @@ int ndisrt_cmd_run(int argc, char **argv)
 	run_collect(&run);
 	run_collect_ke(&run);
 	teardown();
+	run_sim_finish(&run.o);
 	rc = run_report(&run);
 	if (findings_close() != 0) {
 		fprintf(stderr, "ndisrt run: the SARIF log %s was not written\n", run.o.sarif);

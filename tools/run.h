@@ -89,6 +89,10 @@ void run_traffic(struct run_state *r);
 void run_collect(struct run_state *r);
 void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out);
 
+/* run_sim.c: the deterministic engine's schedule (--engine sim). */
+int run_sim_configure(const struct run_options *o, char *err, size_t errlen);
+void run_sim_finish(const struct run_options *o);
+
 /* run_report.c: run_collect_ke() merges ke's per-vCPU histograms (before the
  * machine is freed); run_report() prints the report. Return: the exit status. */
 void run_collect_ke(struct run_state *r);

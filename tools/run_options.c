@@ -6,6 +6,7 @@
  * what is accepted; the exit status is EX_USAGE (64).
  */
 #include "tools/run_options.h"
+#include "verifier/vfy.h"
 
 #include "hw/device.h"
 
@@ -26,8 +27,10 @@ void run_options_usage(FILE *f)
 		"generated traffic to the other for 3 seconds.\n"
 		"\n"
 		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
-		"                         or a built-in sample: vn1 (NDIS 6.20, default),\n"
-		"                         minimal_miniport (NDIS 6.20), vn1pio (NDIS 5.1, line only)\n"
+		"                         or a built-in sample: vn1 (NDIS 6.20), vn1_line\n"
+		"                         (NDIS 6.20 in one file), vn1pio (NDIS 5.1, line only),\n"
+		"                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20); default:\n"
+		"                         the sample of the --device model\n"
 		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
 		"                         (default vn1; models below)\n"
 		"  --cpus N               vCPUs (1..%d; default 2)\n"
@@ -43,6 +46,16 @@ void run_options_usage(FILE *f)
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
 		"  --json FILE            also write the report as JSON ('-': JSON alone on\n"
 		"                         stdout, the human report on stderr)\n"
+		"  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
+		"                         deterministic engine: one host thread, virtual time)\n"
+		"  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
+		"                         build and options give the same run (docs/sim.md)\n"
+		"  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
+		"                         replay:FILE (what ndisrt explore and replay pass)\n"
+		"  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
+		"  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
+		"                         the run with its bug check; warn: report every finding\n"
+		"                         and go on (the run still fails); off: no verifier checks\n"
 		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
 		"                         at the driver's source line (build the driver with -g)\n"
 		"  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
@@ -77,6 +90,7 @@ static void defaults(struct run_options *o)
 	o->size = 512;
 	o->flows = 64;
 	o->max_nbls = 64;
+	o->verifier = VFY_FATAL;
 	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
 		o->phase_timeout[i] = -1;
 }
@@ -192,8 +206,9 @@ static int parse_device(const char *v, struct run_options *o, FILE *err)
 		if (n == RUN_MAX_NICS)
 			return bad(err, "--device", v, "at most 8 models, one per NIC");
 		if (!hw_device_model_find(p)) {
-			fprintf(err, "ndisrt run: --device '%s' is not a device model (try 'ndisrt "
-				     "run --help' for the list)\n", p);
+			fputs("ndisrt run: --device '", err);
+			put_arg(err, p);
+			fputs("' is not a device model (try 'ndisrt run --help' for the list)\n", err);
 			return EX_USAGE;
 		}
 		o->device[n++] = p;
@@ -265,8 +280,9 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 
 	if (!strcmp(opt, "--driver")) {
 		if (!v || !*v)
-			return bad(err, opt, v, "a path to a .so or a sample name (vn1)");
+			return bad(err, opt, v, "a path to a .so or a sample name (vn1, e1000, ...)");
 		o->driver = v;
+		o->driver_given = true;
 	} else if (!strcmp(opt, "--device")) {
 		return parse_device(v, o, err);
 	} else if (!strcmp(opt, "--cpus")) {
@@ -310,10 +326,39 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the capture to");
 		o->capture = v;
+	} else if (!strcmp(opt, "--engine")) {
+		if (v && !strcmp(v, "sim"))
+			o->sim = true;
+		else if (v && !strcmp(v, "threads"))
+			o->sim = false;
+		else
+			return bad(err, opt, v, "use threads or sim");
+	} else if (!strcmp(opt, "--seed")) {
+		if (parse_uint(v, 0, UINT64_MAX, &n))
+			return bad(err, opt, v, "a whole number from 0 to 2^64-1");
+		o->seed = n;
+		o->seed_given = true;
+	} else if (!strcmp(opt, "--sim-strategy")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "random, default, sweep:K, pct:D[:H] or replay:FILE");
+		o->sim_strategy = v;
+	} else if (!strcmp(opt, "--sim-log")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the deviations to");
+		o->sim_log = v;
 	} else if (!strcmp(opt, "--json")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--verifier")) {
+		if (v && !strcmp(v, "fatal"))
+			o->verifier = VFY_FATAL;
+		else if (v && !strcmp(v, "warn"))
+			o->verifier = VFY_WARN;
+		else if (v && !strcmp(v, "off"))
+			o->verifier = VFY_OFF;
+		else
+			return bad(err, opt, v, "fatal, warn or off");
 	} else if (!strcmp(opt, "--sarif")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the SARIF log to");
@@ -333,7 +378,9 @@ static bool takes_value(const char *opt)
 						 "--irq",    "--wire",	   "--frames",
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
-						 "--sarif", "--phase-timeout"};
+						 "--engine", "--seed", "--sim-strategy",
+						 "--sim-log", "--sarif", "--verifier",
+						 "--phase-timeout"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -341,8 +388,50 @@ static bool takes_value(const char *opt)
 	return false;
 }
 
-static int cross_check(const struct run_options *o, FILE *err)
+/*
+ * Without --driver, the sample miniport of the --device model(s); models
+ * with different samples need --driver (one driver serves every NIC).
+ */
+static int pick_sample(struct run_options *o, FILE *err)
 {
+	const char *sample = NULL;
+
+	if (o->driver_given)
+		return 0;
+	for (unsigned i = 0; i < o->nr_devices; i++) {
+		const struct hw_device_model *m = hw_device_model_find(o->device[i]);
+		const char *s = m ? m->sample_driver : NULL;
+
+		if (!s) {
+			fputs("ndisrt run: --device '", err);
+			put_arg(err, o->device[i]);
+			fputs("' has no sample miniport: give --driver\n", err);
+			return EX_USAGE;
+		}
+		if (sample && strcmp(sample, s)) {
+			fprintf(err, "ndisrt run: --device %s and %s have different sample "
+				     "miniports (%s, %s): give --driver\n",
+				o->device[0], o->device[i], sample, s);
+			return EX_USAGE;
+		}
+		sample = s;
+	}
+	if (sample)
+		o->driver = sample;
+	return 0;
+}
+
+static int cross_check(struct run_options *o, FILE *err)
+{
+	int rc = pick_sample(o, err);
+
+	if (rc)
+		return rc;
+	if (!o->sim && (o->seed_given || o->sim_strategy || o->sim_log)) {
+		fprintf(err, "ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
+			     "of the deterministic engine: add --engine sim\n");
+		return EX_USAGE;
+	}
 	if (o->json && o->capture && !strcmp(o->json, o->capture)) {
 		fputs("ndisrt run: --json and --capture name the same file (", err);
 		put_arg(err, o->json);

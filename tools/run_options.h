@@ -37,12 +37,20 @@ struct run_options {
 	const char *capture;
 	const char *json;
 	const char *sarif;	/* --sarif FILE: findings as a SARIF 2.1.0 log */
+	int verifier;		/* enum vfy_mode: --verifier fatal|warn|off */
 	bool quiet;		/* no progress line */
+	bool driver_given;	/* --driver was on the command line */
 	bool irq_given;		/* --irq was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
 	bool seconds_given;	/* --seconds was on the command line */
 	/* --phase-timeout: seconds per phase; < 0: the default */
 	double phase_timeout[NDISRT_NR_PHASES];
+	/* The engine (docs/sim.md). */
+	bool sim;		/* --engine sim */
+	uint64_t seed;		/* --seed */
+	bool seed_given;
+	const char *sim_strategy; /* --sim-strategy (ndisrt explore/replay) */
+	const char *sim_log;	/* --sim-log FILE: the deviations as they are taken */
 };
 
 /**

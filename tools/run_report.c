@@ -4,6 +4,7 @@
  * check, and the report (text on stdout, JSON on request).
  */
 #include "tools/run.h"
+#include "verifier/vfy.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -316,6 +317,14 @@ int run_report(struct run_state *r)
 	else if (t.received == 0)
 		snprintf(why, sizeof(why), "no frame was received (%llu offered, all dropped)",
 			 (unsigned long long)t.offered);
+	/* --verifier warn reports every finding and goes on; the run still fails. */
+	if (ok && vfy_warnings()) {
+		ok = false;
+		snprintf(why, sizeof(why),
+			 "the verifier found %llu contract violation(s) (--verifier warn; each is "
+			 "above)",
+			 (unsigned long long)vfy_warnings());
+	}
 	if (r->output_failed) {
 		ok = false;
 		snprintf(why, sizeof(why), "the capture %s could not be written", r->o.capture);

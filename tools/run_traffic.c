@@ -23,7 +23,7 @@
 #define RUN_DRAIN_NS (20ull * 1000000000ull)
 #define RUN_GEN_PPS 100000	/* --wire gen / pcap pacing */
 
-static const char *const samples[] = {"vn1", "minimal_miniport", "vn1pio"};
+static const char *const samples[] = {"vn1", "vn1_line", "vn1pio", "e1000", "virtio_net"};
 
 static uint64_t now_ns(void)
 {
@@ -85,7 +85,7 @@ const char *run_resolve_driver(const char *name, char *err, size_t errlen)
 	}
 	snprintf(err, errlen,
 		 "--driver '%s' is neither a .so path nor a sample (samples: vn1, "
-		 "minimal_miniport, vn1pio)",
+		 "vn1_line, vn1pio, e1000, virtio_net)",
 		 name);
 	return NULL;
 }
@@ -147,6 +147,13 @@ static void progress(struct run_state *r, uint64_t start, uint64_t offered, bool
 
 /* ------------------------------------------------------------- sending */
 
+/* The clock --seconds and the drain bounds count on: the engine's (virtual
+ * time under sim, so that a stuck run ends as fast as a good one). */
+static uint64_t traffic_ns(const struct run_state *r)
+{
+	return r->o.sim ? ke_clock_ns(r->m) : now_ns();
+}
+
 static uint64_t in_flight(struct ndisrt_nic *n)
 {
 	struct ndisrt_nic_stats s;
@@ -156,12 +163,12 @@ static uint64_t in_flight(struct ndisrt_nic *n)
 }
 
 /* Wait (bounded) until @n has fewer than @limit sends in flight. */
-static bool wait_in_flight(struct ndisrt_nic *n, uint64_t limit)
+static bool wait_in_flight(struct run_state *r, struct ndisrt_nic *n, uint64_t limit)
 {
-	uint64_t deadline = now_ns() + RUN_DRAIN_NS;
+	uint64_t deadline = traffic_ns(r) + RUN_DRAIN_NS;
 
 	while (in_flight(n) >= limit) {
-		if (now_ns() > deadline)
+		if (traffic_ns(r) > deadline)
 			return false;
 		sched_yield();
 	}
@@ -188,11 +195,12 @@ static void send_batch(struct run_state *r, struct run_nic *rn, unsigned vcpu, u
 
 static void run_pair_traffic(struct run_state *r, uint64_t start)
 {
-	uint64_t want = r->o.frames, offered = 0, end = start + (uint64_t)(r->o.seconds * 1e9);
+	uint64_t want = r->o.frames, offered = 0;
+	uint64_t end = traffic_ns(r) + (uint64_t)(r->o.seconds * 1e9);
 	unsigned batch = 0;
 
 	for (;;) {
-		if ((want && offered >= want) || (time_bounded(r) && now_ns() >= end))
+		if ((want && offered >= want) || (time_bounded(r) && traffic_ns(r) >= end))
 			break;
 		for (unsigned i = 0; i < r->o.nics; i++) {
 			struct run_nic *rn = &r->nic[i];
@@ -204,7 +212,7 @@ static void run_pair_traffic(struct run_state *r, uint64_t start)
 				count = (unsigned)(want - offered);
 			if (!count)
 				break;
-			if (!wait_in_flight(rn->n, RUN_MAX_IN_FLIGHT)) {
+			if (!wait_in_flight(r, rn->n, RUN_MAX_IN_FLIGHT)) {
 				r->drain_timeout = true;
 				snprintf(r->drain_msg, sizeof(r->drain_msg),
 					 "NIC %u: the driver completed no send for 20 s "
@@ -261,13 +269,13 @@ static uint64_t rx_pending(struct run_nic *rn)
 
 static void drain(struct run_state *r)
 {
-	uint64_t deadline = now_ns() + RUN_DRAIN_NS;
+	uint64_t deadline = traffic_ns(r) + RUN_DRAIN_NS;
 
 	for (unsigned i = 0; i < r->o.nics; i++) {
 		struct run_nic *rn = &r->nic[i];
 
 		while ((rn->sender && in_flight(rn->n)) || rx_pending(rn)) {
-			if (now_ns() > deadline) {
+			if (traffic_ns(r) > deadline) {
 				r->drain_timeout = true;
 				snprintf(r->drain_msg, sizeof(r->drain_msg),
 					 "NIC %u: after 20 s, %llu sends still not completed and "

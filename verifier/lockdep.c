@@ -20,12 +20,22 @@ void vfy_lockdep_init(struct vfy_lockdep *ld)
 	ke_spin_init(&ld->lock);
 }
 
-static void ld_capture(struct vfy_ld_chain *c)
+/*
+ * The chain from @pc (the driver's return address, where it took the lock)
+ * outwards: the verifier's own frames above it say nothing. When @pc is not
+ * a frame (an ISR's entry address), skip ld_capture and its caller.
+ */
+static void ld_capture_from(struct vfy_ld_chain *c, void *pc)
 {
-	void *buf[VFY_LD_CHAIN + 3];
-	int n = backtrace(buf, VFY_LD_CHAIN + 3);
-	/* Skip ld_capture and the lockdep entry point that called it. */
+	void *buf[VFY_LD_CHAIN + 8];
+	int n = backtrace(buf, VFY_LD_CHAIN + 8);
 	int skip = n > 2 ? 2 : n;
+
+	for (int i = 0; i < n; i++)
+		if (buf[i] == pc) {
+			skip = i;
+			break;
+		}
 
 	c->n = (unsigned)(n - skip);
 	if (c->n > VFY_LD_CHAIN)
@@ -55,6 +65,55 @@ static unsigned ld_hash(uintptr_t key)
 	return (unsigned)(h >> 40) % (2 * VFY_LD_MAX_CLASSES);
 }
 
+/*
+ * Lock-free look-ups. Classes, hash slots and edges are append-only: a slot
+ * or a list link, once published (release store under the graph lock), never
+ * changes, so a reader that sees it (acquire load) sees the entry it points
+ * to complete. Nothing here takes the graph lock.
+ */
+static int ld_find_class(const struct vfy_lockdep *ld, uintptr_t key)
+{
+	unsigned i = ld_hash(key);
+
+	for (unsigned probes = 0; probes < 2 * VFY_LD_MAX_CLASSES; probes++) {
+		unsigned slot = __atomic_load_n(&ld->hash[i], __ATOMIC_ACQUIRE);
+
+		if (slot == 0)
+			return -1;
+		if (ld->classes[slot - 1].key == key)
+			return (int)slot - 1;
+		i = (i + 1) % (2 * VFY_LD_MAX_CLASSES);
+	}
+	return -1;
+}
+
+static bool ld_knows_edge(const struct vfy_lockdep *ld, unsigned from, unsigned to)
+{
+	for (uint32_t e = __atomic_load_n(&ld->classes[from].first_out, __ATOMIC_ACQUIRE); e;
+	     e = __atomic_load_n(&ld->edges[e - 1].next_out, __ATOMIC_ACQUIRE))
+		if (ld->edges[e - 1].to == to)
+			return true;
+	return false;
+}
+
+/* Would this acquisition teach the graph nothing? Then it needs no lock. */
+static bool ld_nothing_new(const struct vfy_lockdep *ld, const __typeof__(ld->stacks[0]) *s,
+			   int cls, ke_irql_t irql)
+{
+	const struct vfy_ld_class *c;
+
+	if (cls < 0)
+		return false;
+	c = &ld->classes[cls];
+	if (irql < __atomic_load_n(&c->min_held, __ATOMIC_RELAXED) ||
+	    irql > __atomic_load_n(&c->max_held, __ATOMIC_RELAXED))
+		return false;
+	for (unsigned i = 0; i < s->depth; i++)
+		if (s->held[i].cls != (unsigned)cls && !ld_knows_edge(ld, s->held[i].cls, (unsigned)cls))
+			return false;
+	return true;
+}
+
 /* The class of @key, created if new. Context: (G). Return: index, or -1 when full. */
 static int ld_class_locked(struct vfy_lockdep *ld, uintptr_t key, const char *name,
 			   ke_irql_t irql)
@@ -77,7 +136,7 @@ static int ld_class_locked(struct vfy_lockdep *ld, uintptr_t key, const char *na
 	c->key = key;
 	c->name = name;
 	c->min_held = c->max_held = irql;
-	ld->hash[i] = (uint16_t)(++ld->nr_classes);
+	__atomic_store_n(&ld->hash[i], (uint16_t)(++ld->nr_classes), __ATOMIC_RELEASE);
 	return (int)ld->nr_classes - 1;
 }
 
@@ -155,8 +214,7 @@ static enum vfy_ld_finding ld_add_edge_locked(struct vfy_lockdep *ld, const stru
 		r->held = &ld->classes[from];
 		r->acquired = &ld->classes[to];
 		r->this_held_pc = h->pc;
-		ld_capture(&r->this_acq);
-		(void)pc;
+		ld_capture_from(&r->this_acq, pc);
 		r->other_held_pc = ld->edges[back - 1].held_pc;
 		r->other_acq = ld->edges[back - 1].acq_chain;
 		r->path_len = len;
@@ -174,9 +232,9 @@ static enum vfy_ld_finding ld_add_edge_locked(struct vfy_lockdep *ld, const stru
 	e->from = (uint16_t)from;
 	e->to = (uint16_t)to;
 	e->held_pc = h->pc;
-	ld_capture(&e->acq_chain);
+	ld_capture_from(&e->acq_chain, pc);
 	e->next_out = ld->classes[from].first_out;
-	ld->classes[from].first_out = ld->nr_edges;
+	__atomic_store_n(&ld->classes[from].first_out, ld->nr_edges, __ATOMIC_RELEASE);
 	return VFY_LD_OK;
 }
 
@@ -186,19 +244,19 @@ static enum vfy_ld_finding ld_add_edge_locked(struct vfy_lockdep *ld, const stru
  * spins on a lock its own vCPU holds. Context: (G).
  */
 static enum vfy_ld_finding ld_note_irql_locked(struct vfy_lockdep *ld, unsigned cls,
-					       ke_irql_t irql, struct vfy_ld_report *r)
+					       ke_irql_t irql, void *pc, struct vfy_ld_report *r)
 {
 	struct vfy_ld_class *c = &ld->classes[cls];
 	bool learned = false;
 
 	if (irql < c->min_held || c->low_chain.n == 0) {
-		c->min_held = irql;
-		ld_capture(&c->low_chain);
+		__atomic_store_n(&c->min_held, irql, __ATOMIC_RELAXED);
+		ld_capture_from(&c->low_chain, pc);
 		learned = true;
 	}
 	if (irql > c->max_held || c->high_chain.n == 0) {
-		c->max_held = irql;
-		ld_capture(&c->high_chain);
+		__atomic_store_n(&c->max_held, irql, __ATOMIC_RELAXED);
+		ld_capture_from(&c->high_chain, pc);
 		learned = true;
 	}
 	if (!learned || c->max_held <= KE_DISPATCH_LEVEL || c->min_held >= c->max_held ||
@@ -233,10 +291,13 @@ enum vfy_ld_finding vfy_lockdep_acquire(struct vfy_lockdep *ld, unsigned stack, 
 			r->what = VFY_LD_RECURSION;
 			r->held = &ld->classes[s->held[i].cls];
 			r->other_held_pc = s->held[i].pc;
-			ld_capture(&r->this_acq);
+			ld_capture_from(&r->this_acq, pc);
 			return VFY_LD_RECURSION;
 		}
 	}
+	cls = ld_find_class(ld, key);
+	if (ld_nothing_new(ld, s, cls, irql))
+		goto push;
 	old = ld_lock(ld);
 	cls = ld_class_locked(ld, key, name, irql);
 	if (cls < 0) {
@@ -251,8 +312,9 @@ enum vfy_ld_finding vfy_lockdep_acquire(struct vfy_lockdep *ld, unsigned stack, 
 	for (unsigned i = 0; i < s->depth && f == VFY_LD_OK; i++)
 		f = ld_add_edge_locked(ld, &s->held[i], (unsigned)cls, pc, r);
 	if (f == VFY_LD_OK)
-		f = ld_note_irql_locked(ld, (unsigned)cls, irql, r);
+		f = ld_note_irql_locked(ld, (unsigned)cls, irql, pc, r);
 	ld_unlock(ld, old);
+push:
 	/* The stack is this vCPU's own: an interrupt nests on it, and pops what it pushes. */
 	if (s->depth < VFY_LD_MAX_HELD) {
 		struct vfy_ld_held *h = &s->held[s->depth];

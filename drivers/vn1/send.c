@@ -338,6 +338,16 @@ IRQL:
     if (running) {
         InterlockedIncrement(&Adapter->TxOutstanding);
     }
+#ifdef VN1_RACY_LOCK_ORDER
+    //
+    // Planted bug (drivers/racy, rule S4): peek at the ring while holding
+    // the adapter lock - adapter lock, then transmit lock. The transmit
+    // completion DPC takes them the other way round.
+    //
+    NdisDprAcquireSpinLock(&tx->Lock);
+    tx->SendsAdmittedUnderAdapterLock++;
+    NdisDprReleaseSpinLock(&tx->Lock);
+#endif
     if (AtDispatchLevel) {
         NdisDprReleaseSpinLock(&Adapter->Lock);
     } else {
@@ -502,6 +512,14 @@ IRQL:
         }
     }
 
+#ifdef VN1_RACY_LOCK_ORDER
+    //
+    // Planted bug (drivers/racy, rule S4): transmit lock, then adapter lock.
+    //
+    NdisDprAcquireSpinLock(&Adapter->Lock);
+    Adapter->TxCompletionsUnderTxLock += count;
+    NdisDprReleaseSpinLock(&Adapter->Lock);
+#endif
     NdisDprReleaseSpinLock(&tx->Lock);
 
     if (completed != NULL) {

@@ -180,6 +180,9 @@ typedef struct _VN1_TX_QUEUE {
     ULONG64                 FramesSent;     // (T)
     ULONG64                 BytesSent;      // (T)
     ULONG64                 SendsFailed;    // (T)
+#ifdef VN1_RACY_LOCK_ORDER
+    ULONG64                 SendsAdmittedUnderAdapterLock; // (T) drivers/racy
+#endif
 } VN1_TX_QUEUE, *PVN1_TX_QUEUE;
 
 //
@@ -236,6 +239,9 @@ struct _VN1_ADAPTER {
     VN1_ADAPTER_STATE       State;          // (A)
     volatile LONG           RxOutstanding;  // (a) NBLs NDIS has not returned yet
     volatile LONG           TxOutstanding;  // (a) send NBLs not completed yet
+#ifdef VN1_RACY_LOCK_ORDER
+    ULONG64                 TxCompletionsUnderTxLock; // (L) drivers/racy
+#endif
 
     // Link (§6), updated by the DPC that services LSC.
     BOOLEAN                 LinkUp;         // (A)

@@ -15,44 +15,18 @@
 #ifndef _NDISRT_NDIS_BASE_H_
 #define _NDISRT_NDIS_BASE_H_
 
-/* ------------------------------------------------------------ ntdef.h */
-
-/* Repeatable at file scope (C11 _Static_assert). */
-#define C_ASSERT(e) _Static_assert((e), #e)
-
-/* basetsd.h */
-#define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ULONG)(ul))
-#define PtrToUlong(p) ((ULONG)(ULONG_PTR)(p))
-
-/* x64 pool and structure alignment (MEMORY_ALLOCATION_ALIGNMENT). */
-#define MEMORY_ALLOCATION_ALIGNMENT 16
-
-/* Windows' WCHAR is 16 bits (UTF-16), whatever wchar_t is on the host. */
-typedef unsigned short WCHAR, *PWCHAR, *PWSTR;
-typedef const WCHAR *PCWSTR;
-
-typedef struct _UNICODE_STRING {
-	USHORT Length;	      /* bytes, without a terminator */
-	USHORT MaximumLength; /* bytes */
-	PWSTR Buffer;
-} UNICODE_STRING, *PUNICODE_STRING;
-
+/* NDIS_STRING: a counted UTF-16 string. */
 typedef UNICODE_STRING NDIS_STRING, *PNDIS_STRING;
 
-typedef struct _GUID {
-	ULONG Data1;
-	USHORT Data2;
-	USHORT Data3;
-	UCHAR Data4[8];
-} GUID;
-
-/* Opaque to a miniport: only passed through. */
-typedef struct _DRIVER_OBJECT *PDRIVER_OBJECT;
-typedef struct _DEVICE_OBJECT *PDEVICE_OBJECT;
-
-typedef _Function_class_(DRIVER_INITIALIZE) NTSTATUS(DRIVER_INITIALIZE)(
-	_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath);
-typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
+/*
+ * NDIS_STRING_CONST("Name"): an NDIS_STRING initializer from a literal
+ * (NdisReadConfiguration keywords). Needs -fshort-wchar, as L"..." must
+ * be 16-bit (pkg-config --cflags ndisrt).
+ */
+#define NDIS_STRING_CONST(x)                                                                      \
+	{                                                                                         \
+		(USHORT)(sizeof(L##x) - sizeof(WCHAR)), (USHORT)sizeof(L##x), (PWSTR)(L##x)       \
+	}
 
 /* ------------------------------------------------------- status codes */
 
@@ -70,25 +44,37 @@ typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 #define NDIS_STATUS_MEDIA_DISCONNECT ((NDIS_STATUS)0x4001000CL)
 #define NDIS_STATUS_UNSUPPORTED_MEDIA ((NDIS_STATUS)0xC0010019L)
 
-/* ------------------------------------------------ interlocked, barrier */
-
-/*
- * Compiler intrinsics in the WDK (any IRQL); full barriers, 32-bit LONG.
- * Increment/Decrement return the new value, the others the old one.
- */
-#define InterlockedIncrement(Addend) ((LONG)__atomic_add_fetch((Addend), 1, __ATOMIC_SEQ_CST))
-#define InterlockedDecrement(Addend) ((LONG)__atomic_sub_fetch((Addend), 1, __ATOMIC_SEQ_CST))
-#define InterlockedExchange(Target, Value)                                                        \
-	((LONG)__atomic_exchange_n((Target), (LONG)(Value), __ATOMIC_SEQ_CST))
-#define InterlockedExchangeAdd(Addend, Value)                                                     \
-	((LONG)__atomic_fetch_add((Addend), (LONG)(Value), __ATOMIC_SEQ_CST))
-#define InterlockedOr(Destination, Value)                                                         \
-	((LONG)__atomic_fetch_or((Destination), (LONG)(Value), __ATOMIC_SEQ_CST))
-#define InterlockedAnd(Destination, Value)                                                        \
-	((LONG)__atomic_fetch_and((Destination), (LONG)(Value), __ATOMIC_SEQ_CST))
-
-/* KeMemoryBarrier: a full fence (a FORCEINLINE function in the WDK). */
-#define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* Further status codes (returned, or indicated with NdisM[Indicate]Status[Ex]). */
+#define NDIS_STATUS_ALREADY_MAPPED ((NDIS_STATUS)0xC001001DL)
+#define NDIS_STATUS_CLOSING ((NDIS_STATUS)0xC0010002L)
+#define NDIS_STATUS_CLOSING_INDICATING ((NDIS_STATUS)0xC001000EL)
+#define NDIS_STATUS_ERROR_READING_FILE ((NDIS_STATUS)0xC001001CL)
+#define NDIS_STATUS_FILE_NOT_FOUND ((NDIS_STATUS)0xC001001BL)
+#define NDIS_STATUS_HARD_ERRORS ((NDIS_STATUS)0x80010004L)
+#define NDIS_STATUS_HD_SPLIT_CURRENT_CONFIG ((NDIS_STATUS)0x4002000CL)
+#define NDIS_STATUS_LINK_SPEED_CHANGE ((NDIS_STATUS)0x40010013L)
+#define NDIS_STATUS_MEDIA_BUSY ((NDIS_STATUS)0x40010011L)
+#define NDIS_STATUS_MEDIA_SPECIFIC_INDICATION ((NDIS_STATUS)0x40010012L)
+#define NDIS_STATUS_NETWORK_CHANGE ((NDIS_STATUS)0x40010018L)
+#define NDIS_STATUS_NOT_RECOGNIZED ((NDIS_STATUS)0x00010001L)
+#define NDIS_STATUS_OFFLOAD_ENCASPULATION_CHANGE ((NDIS_STATUS)0x40020008L)
+#define NDIS_STATUS_OFFLOAD_RESUME ((NDIS_STATUS)0x40020003L)
+#define NDIS_STATUS_OPER_STATUS ((NDIS_STATUS)0x40010023L)
+#define NDIS_STATUS_PACKET_FILTER ((NDIS_STATUS)0x40010024L)
+#define NDIS_STATUS_PM_CAPABILITIES_CHANGE ((NDIS_STATUS)0x40030053L)
+#define NDIS_STATUS_PM_OFFLOAD_REJECTED ((NDIS_STATUS)0x40030052L)
+#define NDIS_STATUS_PM_WOL_PATTERN_REJECTED ((NDIS_STATUS)0x40030051L)
+#define NDIS_STATUS_PORT_STATE ((NDIS_STATUS)0x40010022L)
+#define NDIS_STATUS_RECEIVE_QUEUE_STATE ((NDIS_STATUS)0x4002000DL)
+#define NDIS_STATUS_REQUEST_ABORTED ((NDIS_STATUS)0xC001000CL)
+#define NDIS_STATUS_RESET_END ((NDIS_STATUS)0x40010005L)
+#define NDIS_STATUS_RESET_IN_PROGRESS ((NDIS_STATUS)0xC001000DL)
+#define NDIS_STATUS_RESET_START ((NDIS_STATUS)0x40010004L)
+#define NDIS_STATUS_RING_STATUS ((NDIS_STATUS)0x40010006L)
+#define NDIS_STATUS_SOFT_ERRORS ((NDIS_STATUS)0x80010003L)
+#define NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG ((NDIS_STATUS)0x40020006L)
+#define NDIS_STATUS_TASK_OFFLOAD_HARDWARE_CAPABILITIES ((NDIS_STATUS)0x40020007L)
+#define NDIS_STATUS_TCP_CONNECTION_OFFLOAD_HARDWARE_CAPABILITIES ((NDIS_STATUS)0x4002000BL)
 
 /* ---------------------------------------------------------------- IRQL */
 
@@ -111,22 +97,6 @@ VOID ndis_lower_irql(_In_ KIRQL OldIrql, _In_ KIRQL CurIrql);
 
 /* ---------------------------------------------------------- processors */
 
-#define INVALID_PROCESSOR_INDEX 0xffffffff
-#define ALL_PROCESSOR_GROUPS 0xffff
-
-/*
- * KeGetProcessorIndexFromNumber: any IRQL. Group 0 only; the index of
- * processor n is n (the index space of NdisCurrentProcessorIndex).
- */
-_IRQL_requires_max_(HIGH_LEVEL) ULONG
-	KeGetProcessorIndexFromNumber(_In_ PPROCESSOR_NUMBER ProcNumber);
-
-/*
- * KeGetCurrentProcessorNumber / NDIS_CURRENT_PROCESSOR_NUMBER: the current
- * processor's number. IRQL >= DISPATCH_LEVEL (below it the caller may move
- * to another processor; spec §24 C-20): bug check 0xC4 otherwise.
- */
-_IRQL_requires_min_(DISPATCH_LEVEL) ULONG KeGetCurrentProcessorNumber(VOID);
 #define NDIS_CURRENT_PROCESSOR_NUMBER KeGetCurrentProcessorNumber()
 
 /* NdisSystemProcessorCount: PASSIVE_LEVEL (bug check 0xC4 otherwise). */
@@ -148,17 +118,6 @@ _IRQL_requires_max_(HIGH_LEVEL) VOID NdisStallExecution(_In_ ULONG MicrosecondsT
 
 /* -------------------------------------------------------------- memory */
 
-typedef enum _EX_POOL_PRIORITY {
-	LowPoolPriority,
-	LowPoolPrioritySpecialPoolOverrun = 8,
-	LowPoolPrioritySpecialPoolUnderrun = 9,
-	NormalPoolPriority = 16,
-	NormalPoolPrioritySpecialPoolOverrun = 24,
-	NormalPoolPrioritySpecialPoolUnderrun = 25,
-	HighPoolPriority = 32,
-	HighPoolPrioritySpecialPoolOverrun = 40,
-	HighPoolPrioritySpecialPoolUnderrun = 41
-} EX_POOL_PRIORITY;
 
 /* <= DISPATCH_LEVEL. Not zeroed; MEMORY_ALLOCATION_ALIGNMENT-aligned. */
 _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
@@ -177,32 +136,12 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 	NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 
-/* Macros in the WDK (RtlZeroMemory & co.): any IRQL. */
-#define RtlZeroMemory(Destination, Length) ((void)__builtin_memset((Destination), 0, (Length)))
-#define RtlCopyMemory(Destination, Source, Length)                                                \
-	((void)__builtin_memcpy((Destination), (Source), (Length)))
-#define RtlMoveMemory(Destination, Source, Length)                                                \
-	((void)__builtin_memmove((Destination), (Source), (Length)))
-#define RtlFillMemory(Destination, Length, Fill)                                                  \
-	((void)__builtin_memset((Destination), (Fill), (Length)))
-#define RtlEqualMemory(Source1, Source2, Length)                                                  \
-	(!__builtin_memcmp((Source1), (Source2), (Length)))
-
 #define NdisZeroMemory(Destination, Length) RtlZeroMemory(Destination, Length)
 #define NdisMoveMemory(Destination, Source, Length) RtlCopyMemory(Destination, Source, Length)
 #define NdisFillMemory(Destination, Length, Fill) RtlFillMemory(Destination, Length, Fill)
 #define NdisEqualMemory(Source1, Source2, Length) RtlEqualMemory(Source1, Source2, Length)
 
-/* wdm.h: how urgently a mapping is needed (NdisQueryBufferSafe, MmGetSystemAddressForMdlSafe). */
-typedef enum _MM_PAGE_PRIORITY {
-	LowPagePriority,
-	NormalPagePriority = 16,
-	HighPagePriority = 32
-} MM_PAGE_PRIORITY;
-
 /* ---------------------------------------------------------- spin locks */
-
-typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
 
 /*
  * Caller storage, resident; opaque (the runtime keeps a ke spin lock and an

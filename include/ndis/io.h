@@ -16,107 +16,12 @@
  * Resources, register and port access and shared memory are NDIS 5 and 6
  * interfaces; bus data and scatter/gather DMA registration are NDIS 6
  * (NDIS 5 reads PCI configuration space with NdisReadPciSlotInformation,
- * <ndis/legacy.h>).
+ * <ndis/ndis5.h>).
  */
 
 typedef PHYSICAL_ADDRESS NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS;
 
-/* ------------------------------------------------------ resource list */
-
-#define CmResourceTypeNull 0
-#define CmResourceTypePort 1
-#define CmResourceTypeInterrupt 2
-#define CmResourceTypeMemory 3
-#define CmResourceTypeDma 4
-#define CmResourceTypeDeviceSpecific 5
-#define CmResourceTypeBusNumber 6
-
-typedef enum _CM_SHARE_DISPOSITION {
-	CmResourceShareUndetermined = 0,
-	CmResourceShareDeviceExclusive,
-	CmResourceShareDriverExclusive,
-	CmResourceShareShared
-} CM_SHARE_DISPOSITION;
-
-/* Flags of an interrupt descriptor. */
-#define CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE 0
-#define CM_RESOURCE_INTERRUPT_LATCHED 1
-#define CM_RESOURCE_INTERRUPT_MESSAGE 2
-/* Flags of a memory descriptor. */
-#define CM_RESOURCE_MEMORY_READ_WRITE 0x0000
-/* Flags of a port descriptor. */
-#define CM_RESOURCE_PORT_MEMORY 0x0000
-#define CM_RESOURCE_PORT_IO 0x0001
-
-#pragma pack(push, 4)
-typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
-	UCHAR Type;
-	UCHAR ShareDisposition;
-	USHORT Flags;
-	union {
-		struct {
-			PHYSICAL_ADDRESS Start;
-			ULONG Length;
-		} Generic;
-		struct {
-			PHYSICAL_ADDRESS Start;
-			ULONG Length;
-		} Port;
-		struct {
-			USHORT Level;
-			USHORT Group;
-			ULONG Vector;
-			KAFFINITY Affinity;
-		} Interrupt;
-		struct {
-			union {
-				struct {
-					USHORT Group;
-					USHORT MessageCount;
-					ULONG Vector;
-					KAFFINITY Affinity;
-				} Raw;
-				struct {
-					USHORT Level;
-					USHORT Group;
-					ULONG Vector;
-					KAFFINITY Affinity;
-				} Translated;
-			};
-		} MessageInterrupt;
-		struct {
-			PHYSICAL_ADDRESS Start;
-			ULONG Length;
-		} Memory;
-		struct {
-			ULONG Channel;
-			ULONG Port;
-			ULONG Reserved1;
-		} Dma;
-		struct {
-			ULONG Data[3];
-		} DevicePrivate;
-		struct {
-			ULONG Start;
-			ULONG Length;
-			ULONG Reserved;
-		} BusNumber;
-		struct {
-			ULONG DataSize;
-			ULONG Reserved1;
-			ULONG Reserved2;
-		} DeviceSpecificData;
-	} u;
-} CM_PARTIAL_RESOURCE_DESCRIPTOR, *PCM_PARTIAL_RESOURCE_DESCRIPTOR;
-
-typedef struct _CM_PARTIAL_RESOURCE_LIST {
-	USHORT Version;
-	USHORT Revision;
-	ULONG Count;
-	CM_PARTIAL_RESOURCE_DESCRIPTOR PartialDescriptors[1];
-} CM_PARTIAL_RESOURCE_LIST, *PCM_PARTIAL_RESOURCE_LIST;
-#pragma pack(pop)
-
+/* The resource list: <wdm.h>. */
 typedef CM_PARTIAL_RESOURCE_LIST NDIS_RESOURCE_LIST, *PNDIS_RESOURCE_LIST;
 
 /* ------------------------------------------------------------ bus data */
@@ -254,7 +159,7 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
 			      _In_ BOOLEAN Cached, _In_ PVOID VirtualAddress,
 			      _In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress);
 
-typedef struct _SCATTER_GATHER_LIST *PSCATTER_GATHER_LIST; /* opaque here */
+/* SCATTER_GATHER_LIST: <wdm.h>. */
 
 #if NDIS_SUPPORT_NDIS6
 

@@ -20,29 +20,7 @@
 typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
 #define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
 
-/* --------------------------------------------------------------- MDL */
-
-typedef struct _MDL {
-	struct _MDL *Next;
-	CSHORT Size;
-	CSHORT MdlFlags;
-	struct _EPROCESS *Process;
-	PVOID MappedSystemVa;
-	PVOID StartVa;
-	ULONG ByteCount;
-	ULONG ByteOffset;
-} MDL, *PMDL;
-
-#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
-#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
-
-/* MM_PAGE_PRIORITY: <ndis/base.h>. */
-
-#define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
-#define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
-#define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
-/* Every MDL the runtime builds describes mapped, nonpaged memory. */
-#define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
+/* MDL and the Mm accessors: <ndis/base.h> (NDIS 5 and 6). */
 
 #define NDIS_MDL_LINKAGE(Mdl) ((Mdl)->Next)
 #define NdisGetNextMdl(CurrentMdl, NextMdl)                                                       \
@@ -55,6 +33,8 @@ typedef struct _MDL {
 			*(PVOID *)(VirtualAddress) = MmGetSystemAddressForMdlSafe(Mdl, Priority); \
 		*(Length) = MmGetMdlByteCount(Mdl);                                               \
 	} while (0)
+/* Any IRQL: sets the MDL's ByteCount (the driver owns the MDL). */
+#define NdisAdjustMdlLength(_Mdl, _Length) ((_Mdl)->ByteCount = (ULONG)(_Length))
 #define NdisQueryMdlOffset(Mdl, Offset, Length)                                                   \
 	do {                                                                                      \
 		*(Offset) = MmGetMdlByteOffset(Mdl);                                              \
@@ -68,22 +48,6 @@ typedef struct _MDL {
 _IRQL_requires_max_(DISPATCH_LEVEL) PMDL
 	NdisAllocateMdl(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ UINT Length);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeMdl(_In_ PMDL Mdl);
-
-/* --------------------------------------------------- SLIST (layout only) */
-
-typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
-	struct {
-		ULONGLONG Alignment;
-		ULONGLONG Region;
-	};
-	struct {
-		ULONGLONG Depth : 16;
-		ULONGLONG Sequence : 48;
-		ULONGLONG HeaderType : 1;
-		ULONGLONG Reserved : 3;
-		ULONGLONG NextEntry : 60;
-	} HeaderX64;
-} SLIST_HEADER, *PSLIST_HEADER;
 
 /* ---------------------------------------------------------- NET_BUFFER */
 

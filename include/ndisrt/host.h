@@ -34,8 +34,11 @@ struct ndisrt_adapter;
 /* A virtual machine: ke machine, interrupt controller, DMA space. */
 struct ndisrt_host;
 
+struct ke_engine_ops;
+
 struct ndisrt_host_config {
 	unsigned nr_vcpus;
+	const struct ke_engine_ops *engine;	/* NULL: threads; ke_sim_engine(): sim */
 };
 
 struct ndisrt_host *ndisrt_host_create(const struct ndisrt_host_config *cfg);

@@ -225,14 +225,8 @@ void ndisrt_adapter_dump(const struct ndisrt_adapter *a, FILE *f);
  * BUGCODE_NDIS_DRIVER with a subcode, 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION
  * with ndisrt's rule number - is enum ndisrt_violation, one line each in
  * verifier/violations.def (parameters 2..4, message, fix and the rule it
- * enforces). The 0x7C subcodes under the names Windows gives them:
+ * enforces).
  */
-#define NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER \
-	NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER
-#define NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER \
-	NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER
-#define NDISRT_BUGCHECK_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER \
-	NDISRT_VIOLATION_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER
 
 /* Which DDI raised a violation (a parameter of the bug check). */
 enum ndisrt_ndis_ddi {

@@ -52,7 +52,7 @@ struct ndisrt_ndis5_nic *ndis5_nic_lookup(NDIS_HANDLE h, unsigned ddi)
 	struct ndisrt_ndis5_nic *n = ndis5_nic_of_adapter(a);
 
 	if (__builtin_expect(!n, 0))
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)h, 0, ddi,
 		    "an NDIS 5 function was called with the handle of an adapter that an "
 		    "NDIS 6 driver runs");
@@ -65,7 +65,7 @@ static struct ndisrt_ndis5_driver *driver_lookup(NDIS_HANDLE h)
 	struct ndisrt_ndis5_driver *d = ndis_handle_lookup(h, NDIS5_HT_WRAPPER, &err);
 
 	if (!d)
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_WRAPPER, (uintptr_t)h, err, NDISRT_NDIS5_DDI_REGISTER_MINIPORT,
 		    "NdisMRegisterMiniport called with a handle NdisMInitializeWrapper did "
 		    "not return");
@@ -207,7 +207,7 @@ static void set_attributes(NDIS_HANDLE h, NDIS_HANDLE ctx, UINT hang, ULONG flag
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_SET_ATTRIBUTES, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = ndis5_nic_lookup(h, NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	if (!ndis5_in_initialize(n))
-		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)h, 0,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)h, 0,
 			       NDISRT_NDIS5_DDI_SET_ATTRIBUTES,
 			       "NdisMSetAttributes[Ex] called outside MiniportInitialize");
 	n->attribute_flags = flags;
@@ -369,7 +369,7 @@ static void check_released(struct ndisrt_ndis5_nic *n, const char *what)
 	int maps = atomic_load(&n->io_maps);
 
 	if (maps)
-		ndis_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
+		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
 			       (uintptr_t)maps, 1, what);
 }
 
@@ -396,12 +396,15 @@ static void run_initialize(void *arg)
 			       "MiniportInitialize returned at an IRQL other than PASSIVE_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)init);
 	if (c->status == NDIS_STATUS_SUCCESS && !atomic_load(&n->attributes_set))
-		ndis_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)n->handle, 0,
+		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)n->handle, 0,
 			       NDISRT_NDIS5_DDI_HANDLER,
 			       "MiniportInitialize succeeded without calling NdisMSetAttributesEx");
 	if (c->status != NDIS_STATUS_SUCCESS) {
+		ndis5_sg_dma_release(n, "MiniportInitialize failed with shared memory still "
+					 "allocated (parameter 3: how many; NdisMFreeSharedMemory "
+					 "them)");
 		ndis5_check_deregistered(n,
-					 NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
+					 NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
 					 "MiniportInitialize failed without deregistering its "
 					 "interrupt (call NdisMDeregisterInterrupt first)");
 		check_released(n, "MiniportInitialize failed without releasing its register and "
@@ -424,10 +427,12 @@ static void run_halt(void *arg)
 	/* L4: no MiniportHandleInterrupt queued or running while MiniportHalt runs. */
 	ndis5_interrupt_quiesce(n);
 	halt(atomic_load(&n->context));
+	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
+				 "(parameter 3: how many; NdisMFreeSharedMemory them)");
 	ndis5_check_irql_after(KE_PASSIVE_LEVEL, (uintptr_t)halt,
 			       "MiniportHalt returned at an IRQL other than PASSIVE_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)halt);
-	ndis5_check_deregistered(n, NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER,
+	ndis5_check_deregistered(n, NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER,
 				 "MiniportHalt returned without deregistering the interrupt (call "
 				 "NdisMDeregisterInterrupt in MiniportHalt)");
 	check_released(n, "MiniportHalt returned with register or port mappings still held "
@@ -485,6 +490,7 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 	n->m = cfg->m;
 	n->line = cfg->line;
 	n->dev = cfg->dev;
+	n->dma = cfg->dma;
 	n->vcpu = cfg->vcpu;
 	ke_spin_init(&n->lock);
 	ke_spin_init(&n->dpc_lock);
@@ -597,7 +603,7 @@ static void request_complete(NDIS_HANDLE h, NDIS_STATUS status)
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(h, NDISRT_NDIS5_DDI_HANDLER);
 	if (!atomic_load(&n->request_pending))
-		ndis_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)h, (uint32_t)status,
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)h, (uint32_t)status,
 			       NDISRT_NDIS5_DDI_HANDLER,
 			       "NdisMQuery/SetInformationComplete without a request in progress");
 	atomic_store(&n->request_status, status);
@@ -677,7 +683,7 @@ static uint32_t request(struct ndisrt_ndis5_nic *n, bool set, uint32_t oid, void
 		deadline = ke_clock_ns(n->m) + NDIS5_REQUEST_WAIT_NS;
 		while (atomic_load_explicit(&n->request_pending, memory_order_acquire)) {
 			if (ke_clock_ns(n->m) > deadline)
-				ndis_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT,
+				ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT,
 					       (uintptr_t)n->handle, oid, NDISRT_NDIS5_DDI_HANDLER,
 					       "MiniportQuery/SetInformation returned "
 					       "NDIS_STATUS_PENDING and NdisMQuery/"

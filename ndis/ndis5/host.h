@@ -24,6 +24,7 @@ extern "C" {
 #endif
 
 struct ke_machine;
+struct hw_dma_space;
 struct intc_line;
 struct hw_device;
 struct ndisrt_adapter;
@@ -75,6 +76,7 @@ struct ndisrt_ndis5_nic_config {
 	struct intc_line *line; /* the INTx line (may be shared); NULL: no interrupt */
 	struct hw_device *dev;	/* PCI config space, BARs; NULL: none */
 	unsigned vcpu;		/* where MiniportInitialize/MiniportHalt run */
+	struct hw_dma_space *dma; /* shared memory (NdisMAllocateSharedMemory); NULL: none */
 };
 
 /**

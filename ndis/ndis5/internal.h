@@ -105,6 +105,7 @@ struct ndisrt_ndis5_nic {
 	NDIS_HANDLE handle;			/* (c) MiniportAdapterHandle */
 	struct intc_line *line;			/* (c) */
 	struct hw_device *dev;			/* (c) */
+	struct hw_dma_space *dma;		/* (c) shared memory; NULL: none (dma.c) */
 	unsigned vcpu;				/* (c) lifecycle vCPU */
 	_Atomic(NDIS_HANDLE) context;		/* (a) MiniportAdapterContext */
 	atomic_bool attributes_set;		/* (a) */
@@ -181,9 +182,6 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 /* packet.c */
 void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n);
 
-/* A driver broke an NDIS 5 rule: ndisrt_violation() under its old name here. */
-#define ndis5_violation ndisrt_violation
-
 /* A driver handler returned at an IRQL other than the one it was called at. */
 static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, const char *what)
 {
@@ -192,5 +190,12 @@ static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, con
 	if (__builtin_expect(after != want, 0))
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, want, handler, 0, what);
 }
+
+/*
+ * dma.c: NDIS releases an NDIS 5 miniport's DMA set-up when MiniportHalt
+ * returns or MiniportInitialize fails (bug check 0xC4 RESOURCE_LEAK if
+ * shared memory is still allocated). Context: the lifecycle vCPU.
+ */
+void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when);
 
 #endif /* NDISRT_NDIS_NDIS5_INTERNAL_H */

@@ -143,7 +143,7 @@ static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 	ndis5_check_irql_after(ki->sync_irql, (uintptr_t)ch->ISRHandler,
 			       "MiniportISR returned at an IRQL other than its DIRQL");
 	if (recognized == NDIS5_UNSET || queue == NDIS5_UNSET)
-		ndis_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->storage,
+		ndisrt_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->storage,
 			       recognized == NDIS5_UNSET ? 1 : 2, NDISRT_NDIS5_DDI_ISR,
 			       "MiniportISR returned without setting *InterruptRecognized (p3 = 1) "
 			       "or *QueueMiniportHandleInterrupt (p3 = 2): set both on every path");
@@ -167,7 +167,7 @@ static struct ndis5_interrupt *intr_lookup(PNDIS_MINIPORT_INTERRUPT Interrupt, u
 	if (Interrupt)
 		ni = ndis_handle_lookup(Interrupt->Reserved, NDIS5_HT_INTERRUPT, &err);
 	if (__builtin_expect(!ni, 0))
-		ndis_violation(
+		ndisrt_violation(
 		    err == NDIS_LOOKUP_STALE ? NDISRT_VIOLATION_STALE_HANDLE
 					     : NDISRT_VIOLATION_BAD_HANDLE,
 		    (uintptr_t)Interrupt, NDIS5_HT_INTERRUPT, ddi,
@@ -299,12 +299,12 @@ NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_REGISTER_INTERRUPT);
 	if (!ndis5_in_initialize(n))
-		ndis_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
+		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
 			       atomic_load(&n->a->state), NDISRT_NDIS5_DDI_REGISTER_INTERRUPT,
 			       "NdisMRegisterInterrupt called outside the adapter's "
 			       "MiniportInitialize (spec L1)");
 	if (!atomic_load(&n->attributes_set))
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
 		    NDISRT_NDIS5_DDI_REGISTER_INTERRUPT,
 		    "NdisMRegisterInterrupt called before NdisMSetAttributes[Ex] (spec L1)");
@@ -395,12 +395,12 @@ VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt)
 	ni = intr_lookup(Interrupt, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
 	n = ni->mp;
 	if (!(ndis5_in_initialize(n) || ndis5_in_halt(n)))
-		ndis_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)Interrupt,
+		ndisrt_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)Interrupt,
 			       atomic_load(&n->a->state), NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
 			       "NdisMDeregisterInterrupt called outside MiniportInitialize and "
 			       "MiniportHalt (spec L9)");
 	if (!atomic_compare_exchange_strong(&ni->state, &expected, NDIS5_INTR_DEREGISTERING))
-		ndis_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)Interrupt,
+		ndisrt_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)Interrupt,
 			       NDIS5_HT_INTERRUPT, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
 			       "NdisMDeregisterInterrupt called twice for one interrupt");
 	ndis_leave_dispatch(old);
@@ -449,11 +449,11 @@ BOOLEAN NdisMSynchronizeWithInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt, PVOID 
 	ni = intr_lookup(Interrupt, NDISRT_NDIS5_DDI_SYNCHRONIZE);
 	ki = &ni->ki;
 	if (cur > ki->sync_irql)
-		ndis_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
+		ndisrt_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
 			       NDISRT_NDIS5_DDI_SYNCHRONIZE,
 			       "NdisMSynchronizeWithInterrupt called above the interrupt's DIRQL");
 	if (!fn)
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)Interrupt, 0, NDISRT_NDIS5_DDI_SYNCHRONIZE,
 		    "NdisMSynchronizeWithInterrupt called with SynchronizeFunction = NULL");
 	ke_irql_raise(ki->sync_irql);

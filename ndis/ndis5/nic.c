@@ -225,6 +225,7 @@ static int host_ndis5_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic
 	lc.m = d->h->m;
 	lc.line = cfg->line;
 	lc.dev = cfg->dev;
+	lc.dma = d->h->dma;
 	lc.vcpu = 0;
 	if (ndisrt_ndis5_nic_start(d->ndis5, &lc, &n->ndis5, why, sizeof(why))) {
 		snprintf(err, errlen, "%s: %s", d->path, why);

@@ -69,8 +69,14 @@ static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void 
 	if (!p)
 		return NULL;
 	memcpy(p->data, frame, len);
-	p->buf.VirtualAddress = p->data;
-	p->buf.Length = (UINT)len;
+	/* NDIS_BUFFER is an MDL: mapped, nonpaged, describing the copy. */
+	p->buf.Next = NULL;
+	p->buf.Size = (CSHORT)sizeof(MDL);
+	p->buf.MdlFlags = MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL;
+	p->buf.MappedSystemVa = p->data;
+	p->buf.StartVa = (PVOID)((uintptr_t)p->data & ~(uintptr_t)0xFFF);
+	p->buf.ByteOffset = (ULONG)((uintptr_t)p->data & 0xFFF);
+	p->buf.ByteCount = (ULONG)len;
 	p->pkt.Private.PhysicalCount = 1;
 	p->pkt.Private.TotalLength = (UINT)len;
 	p->pkt.Private.Head = p->pkt.Private.Tail = &p->buf;
@@ -139,7 +145,7 @@ static void packet_complete(struct ndis5_packet *p, NDIS_STATUS status)
 	unsigned expected = 1;
 
 	if (!atomic_compare_exchange_strong(&p->owned, &expected, 0))
-		ndis_violation(
+		ndisrt_violation(
 		    NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)p, status, NDISRT_NDIS5_DDI_SEND,
 		    "NdisMSendComplete for a packet the miniport does not own (completed "
 		    "twice, or MiniportSend already returned its status)");
@@ -177,7 +183,7 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_SEND, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_SEND);
 	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
-		ndis_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
+		ndisrt_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
 			       NDISRT_NDIS5_DDI_SEND,
 			       "NdisMSendComplete with a packet this adapter was not sent");
 	packet_complete(p, Status);
@@ -199,7 +205,7 @@ VOID ndis_query_packet(PNDIS_PACKET Packet, PUINT PhysicalBufferCount, PUINT Buf
 
 	for (PNDIS_BUFFER b = Packet->Private.Head; b; b = b->Next) {
 		count++;
-		total += b->Length;
+		total += b->ByteCount;
 	}
 	if (PhysicalBufferCount)
 		*PhysicalBufferCount = count;

@@ -102,12 +102,12 @@ Test(host_data, vn1_msix)
 	th_fini(&t);
 }
 
-Test(host_data, minimal_miniport_line_based)
+Test(host_data, vn1_line_sample_line_based)
 {
 	struct th t;
 
 	th_init(&t, 2);
-	th_load(&t, MINIMAL_SO);
+	th_load(&t, VN1_LINE_SO);
 	th_pair(&t, HW_IRQ_LINE, NDISRT_IRQ_LINE, 0, 0, false);
 	exchange(&t, 0, 500, 32);
 	th_fini(&t);

@@ -35,7 +35,7 @@ Test(host_load, loads_both_sample_drivers)
 	ndisrt_driver_version(t.drv, &major, &minor);
 	cr_assert_eq(major, 6);
 	cr_assert_eq(minor, 20);
-	cr_assert_eq(ndisrt_driver_load(t.h, MINIMAL_SO, &d2, t.err, sizeof(t.err)), 0, "%s",
+	cr_assert_eq(ndisrt_driver_load(t.h, VN1_LINE_SO, &d2, t.err, sizeof(t.err)), 0, "%s",
 		     t.err);
 	ndisrt_driver_version(d2, &major, &minor);
 	cr_assert_eq(major * 100 + minor, 620);
@@ -189,7 +189,7 @@ Test(host_load, D4_indication_while_paused_is_a_violation, .exit_code = KE_BUGCH
 	start_faulting(TDRV("indicate_paused"));
 }
 
-Test(host_load, halt_that_leaks_a_mapping_is_a_violation, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(host_load, H3_halt_that_leaks_a_mapping_is_a_violation, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct th t;
 

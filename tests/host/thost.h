@@ -25,14 +25,14 @@
 #include "ndisrt/ndis.h"
 
 #ifndef NDISRT_DRIVER_DIR
-#error "NDISRT_DRIVER_DIR: the build directory of drivers/ (vn1.so, minimal_miniport.so)"
+#error "NDISRT_DRIVER_DIR: the build directory of drivers/ (vn1.so, vn1_line.so)"
 #endif
 #ifndef NDISRT_TDRV_DIR
 #error "NDISRT_TDRV_DIR: the build directory of tests/host/drivers"
 #endif
 
 #define VN1_SO NDISRT_DRIVER_DIR "/vn1.so"
-#define MINIMAL_SO NDISRT_DRIVER_DIR "/minimal_miniport.so"
+#define VN1_LINE_SO NDISRT_DRIVER_DIR "/vn1_line.so"
 #define TDRV(name) NDISRT_TDRV_DIR "/tdrv_" name ".so"
 
 #define REC_FRAMES 4096u /* frames a test may index */

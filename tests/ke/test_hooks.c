@@ -22,7 +22,7 @@
 #define LOG_MAX 256
 
 enum ev { EV_ISR_ENTER = 1, EV_ISR_EXIT, EV_IRQL, EV_SPIN_BEGIN, EV_SPIN_END, EV_ACQUIRE,
-	  EV_REQUEST, EV_DPC_ENTER, EV_DPC_EXIT };
+	  EV_REQUEST, EV_DPC_ENTER, EV_DPC_EXIT, EV_SYNC_ENTER, EV_SYNC_EXIT, EV_RELEASE };
 
 static struct {
 	atomic_uint n;
@@ -74,6 +74,24 @@ static void s_acquire(void *ctx, struct ke_spinlock *l)
 		log_ev(ctx, EV_ACQUIRE);
 }
 
+static void s_release(void *ctx, struct ke_spinlock *l)
+{
+	if (l == lg.lock)
+		log_ev(ctx, EV_RELEASE);
+}
+
+static void s_sync_enter(void *ctx, struct ke_interrupt *intr)
+{
+	if (intr == lg.intr)
+		log_ev(ctx, EV_SYNC_ENTER);
+}
+
+static void s_sync_exit(void *ctx, struct ke_interrupt *intr)
+{
+	if (intr == lg.intr)
+		log_ev(ctx, EV_SYNC_EXIT);
+}
+
 static void s_spin_begin(void *ctx, struct ke_spinlock *l, unsigned owner)
 {
 	if (l == lg.lock) {
@@ -102,7 +120,8 @@ static void s_request(void *ctx, unsigned vector, unsigned vcpu, bool coalesced)
 		.ctx = (void *)(uintptr_t)(id), .isr_enter = s_isr_enter,                   \
 		.isr_exit = s_isr_exit, .irql_change = s_irql, .lock_acquire = s_acquire,   \
 		.spin_wait_begin = s_spin_begin, .spin_wait_end = s_spin_end,               \
-		.interrupt_request = s_request,                                             \
+		.interrupt_request = s_request, .lock_release = s_release,                  \
+		.sync_enter = s_sync_enter, .sync_exit = s_sync_exit,                       \
 	}
 
 static const struct ke_hooks sub_a = SUBSCRIBER(1), sub_b = SUBSCRIBER(2), sub_c = SUBSCRIBER(3),
@@ -357,9 +376,10 @@ Test(ke_hooks, contended_spin_reports_wait_begin_with_the_owner_then_end_then_ac
 	atomic_store(&release_now, true);
 	ke_work_wait(&a);
 	ke_work_wait(&b);
-	/* vCPU 0 acquires; vCPU 1 waits on it (owner id = vCPU number + 1),
-	 * ends its wait once it has the lock, then acquires. */
-	cr_assert_str_eq(log_str(), "1f1d1e1f");
+	/* vCPU 0 acquires; vCPU 1 waits on it (owner id = vCPU number + 1);
+	 * vCPU 0 releases; vCPU 1 ends its wait once it has the lock, then
+	 * acquires and releases. */
+	cr_assert_str_eq(log_str(), "1f1d1l1e1f1l");
 	cr_assert_eq(atomic_load(&lg.spin_owner), 1);
 	ke_hooks_remove(m, &sub_a);
 	end_machine(m);
@@ -372,7 +392,7 @@ Test(ke_hooks, uncontended_acquire_reports_no_spin_wait)
 	lg.lock = &test_lock;
 	ke_hooks_add(m, &sub_a);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), take_test_lock, NULL);
-	cr_assert_str_eq(log_str(), "1f");
+	cr_assert_str_eq(log_str(), "1f1l");
 	ke_hooks_remove(m, &sub_a);
 	end_machine(m);
 }
@@ -403,6 +423,42 @@ Test(ke_hooks, lower_is_reported_before_the_interrupt_it_unmasks_and_requests_co
 	cr_assert_eq(atomic_load(&lg.req_coalesced), 1);
 	cr_assert_eq(atomic_load(&lg.irql_from), 5);
 	ke_hooks_remove(m, &sub_a);
+	end_machine(m);
+}
+
+static atomic_uint sync_ran;
+
+static bool sync_routine(void *ctx)
+{
+	(void)ctx;
+	atomic_fetch_add(&sync_ran, 1);
+	return true;
+}
+
+static void call_sync(void *arg)
+{
+	(void)arg;
+	ke_synchronize_execution(&test_intr, sync_routine, NULL);
+}
+
+Test(ke_hooks, synchronize_routine_is_reported_inside_its_lock)
+{
+	struct ke_machine *m = machine_with_interrupt(1);
+
+	lg.lock = test_intr.lock;
+	ke_hooks_add(m, &sub_a);
+	ke_hooks_add(m, &sub_b);
+	ke_vcpu_call(ke_machine_vcpu(m, 0), call_sync, NULL);
+	cr_assert_eq(atomic_load(&sync_ran), 1);
+	/* lock acquire, sync enter, sync exit, lock release, then the lower
+	 * from the sync IRQL (5) back to PASSIVE; each to a, then b */
+	cr_assert_str_eq(log_str(), "1f2f1j2j1k2k1l2l1c2c");
+	/* From a host thread nothing is reported (not a processor). */
+	log_reset();
+	call_sync(NULL);
+	cr_assert_str_eq(log_str(), "");
+	ke_hooks_remove(m, &sub_a);
+	ke_hooks_remove(m, &sub_b);
 	end_machine(m);
 }
 
@@ -536,4 +592,74 @@ Test(ke_hooks, histogram_buckets_quantiles_and_merge)
 	cr_assert_geq(ke_hist_quantile(&a, 0.5), 100);
 	cr_assert_leq(ke_hist_quantile(&a, 0.5), 100 + 100 / 8);
 	cr_assert_eq(ke_hist_quantile(&a, 1.0), 5000, "the top quantile is capped at max");
+}
+
+/* ------------------------------- add and remove while hooks run in handlers */
+
+static atomic_uint churn_calls, churn_inside;
+static atomic_bool churn_stop;
+
+static void churn_isr_enter(void *ctx, struct ke_interrupt *intr)
+{
+	(void)ctx, (void)intr;
+	atomic_store(&churn_inside, 1);
+	atomic_fetch_add(&churn_calls, 1);
+	for (volatile unsigned i = 0; i < 200; i++)
+		;
+	atomic_store(&churn_inside, 0);
+}
+
+static const struct ke_hooks sub_churn = {.isr_enter = churn_isr_enter};
+
+static void spin_until_churn_stop(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&churn_stop))
+		__builtin_ia32_pause();
+}
+
+static void *churn_requester(void *arg)
+{
+	struct ke_machine *m = arg;
+
+	while (!atomic_load(&churn_stop)) {
+		unsigned before = atomic_load(&isr_runs);
+
+		ke_interrupt_request(m, 1, lg.vector);
+		/* One at a time, so every request is an interrupt. */
+		while (atomic_load(&isr_runs) == before && !atomic_load(&churn_stop))
+			sched_yield();
+	}
+	return NULL;
+}
+
+Test(ke_hooks, after_remove_returns_the_subscriber_is_never_running_nor_called_again)
+{
+	struct ke_machine *m = machine_with_interrupt(2);
+	struct ke_work busy;
+	pthread_t th;
+
+	/* vCPU 1 runs at PASSIVE_LEVEL, so its ISRs (and hooks) run in its
+	 * signal handler, while this thread adds and removes the subscriber. */
+	ke_work_init(&busy, spin_until_churn_stop, NULL);
+	ke_vcpu_post(ke_machine_vcpu(m, 1), &busy);
+	pthread_create(&th, NULL, churn_requester, m);
+	for (unsigned r = 0; r < 200; r++) {
+		unsigned calls, runs;
+
+		cr_assert_eq(ke_hooks_add(m, &sub_churn), 0);
+		calls = atomic_load(&churn_calls);
+		WAIT_UNTIL(atomic_load(&churn_calls) > calls);
+		cr_assert_eq(ke_hooks_remove(m, &sub_churn), 0);
+		cr_assert_eq(atomic_load(&churn_inside), 0, "round %u: hook still running", r);
+		calls = atomic_load(&churn_calls);
+		runs = atomic_load(&isr_runs);
+		WAIT_UNTIL(atomic_load(&isr_runs) >= runs + 2);
+		cr_assert_eq(atomic_load(&churn_calls), calls, "round %u: called after removal", r);
+	}
+	atomic_store(&churn_stop, true);
+	pthread_join(th, NULL);
+	ke_work_wait(&busy);
+	cr_assert_not(atomic_load(&ke_slow_flags) & KE_SLOW_HOOKS);
+	end_machine(m);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/ke/test_seam.c - the verifier hook points and the engine seam.
+ * tests/ke/test_seam.c - hook points (every event kind, one subscriber) and the engine seam.
  *
  * White-box: a test engine wraps the threads engine to count preemption
  * points, which needs the engine ops table from ke/internal.h.

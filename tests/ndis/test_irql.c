@@ -17,7 +17,7 @@ static void deregister_at_dispatch(struct tdrv *t)
 	NdisMDeregisterInterruptEx(t->intr);
 }
 
-Test(ndis_irql, IRQL_deregister_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_irql, C1_deregister_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
 	static struct tdrv t;
@@ -38,7 +38,7 @@ static int attributes_at_dispatch(void *handle, void *ctx)
 	return tdrv_set_attributes(handle, ctx);
 }
 
-Test(ndis_irql, IRQL_set_attributes_at_dispatch_level_bugchecks,
+Test(ndis_irql, C1_set_attributes_at_dispatch_level_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
@@ -62,7 +62,7 @@ static int register_at_apc(void *handle, void *ctx)
 	return NdisMRegisterInterruptEx(handle, t, &t->chars, &t->intr);
 }
 
-Test(ndis_irql, IRQL_register_at_apc_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_irql, C1_register_at_apc_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
 	static struct tdrv t;
@@ -81,7 +81,7 @@ static void processor_index_at_passive(void *arg)
 	NdisCurrentProcessorIndex();
 }
 
-Test(ndis_irql, IRQL_current_processor_index_below_dispatch_bugchecks,
+Test(ndis_irql, C1_current_processor_index_below_dispatch_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = harness_machine(1);
@@ -100,7 +100,7 @@ static void group_and_processor_at_apc(void *arg)
 	NdisCurrentGroupAndProcessor();
 }
 
-Test(ndis_irql, IRQL_current_group_and_processor_below_dispatch_bugchecks,
+Test(ndis_irql, C1_current_group_and_processor_below_dispatch_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = harness_machine(1);
@@ -140,7 +140,7 @@ static void queries(void *arg)
 	ke_irql_lower(old);
 }
 
-Test(ndis_irql, IRQL_queries_answer_at_every_allowed_level)
+Test(ndis_irql, C1_queries_answer_at_every_allowed_level)
 {
 	struct ke_machine *m = harness_machine(3);
 
@@ -158,7 +158,7 @@ Test(ndis_irql, IRQL_queries_answer_at_every_allowed_level)
 	harness_end(m);
 }
 
-Test(ndis_irql, IRQL_ddi_from_a_host_thread_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_irql, C1_ddi_from_a_host_thread_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
 	static struct tdrv t;
@@ -219,7 +219,7 @@ Test(ndis_irql, O4_queue_dpc_with_out_of_range_message_id_bugchecks,
 	cr_assert_fail("no bug check");
 }
 
-Test(ndis_irql, O4_queue_dpc_for_another_group_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_irql, C2_queue_dpc_for_another_group_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
 	static struct tdrv t;
@@ -232,7 +232,7 @@ Test(ndis_irql, O4_queue_dpc_for_another_group_bugchecks, .exit_code = KE_BUGCHE
 	cr_assert_fail("no bug check");
 }
 
-Test(ndis_irql, O4_queue_dpc_for_a_missing_processor_bugchecks,
+Test(ndis_irql, C2_queue_dpc_for_a_missing_processor_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
@@ -260,7 +260,7 @@ Test(ndis_irql, O4_queue_dpc_with_null_target_bugchecks, .exit_code = KE_BUGCHEC
 
 static int not_a_handle;
 
-Test(ndis_irql, O4_queue_dpc_with_a_garbage_handle_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_irql, C2_queue_dpc_with_a_garbage_handle_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
 	static struct tdrv t;
@@ -274,7 +274,7 @@ Test(ndis_irql, O4_queue_dpc_with_a_garbage_handle_bugchecks, .exit_code = KE_BU
 	cr_assert_fail("no bug check");
 }
 
-Test(ndis_irql, O4_queue_dpc_with_the_adapter_handle_bugchecks,
+Test(ndis_irql, C2_queue_dpc_with_the_adapter_handle_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;

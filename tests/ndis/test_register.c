@@ -719,7 +719,7 @@ Test(ndis_register, D3_halt_without_deregister_bugchecks_0x7C_08,
 	tdrv_start(&t, 0);
 	t.skip_deregister = true;
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0xF,
-			NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER,
+			NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER,
 			(uintptr_t)ndisrt_adapter_handle(t.a), (uintptr_t)t.intr, 0);
 	tdrv_stop(&t, 1);
 	cr_assert_fail("halt without deregistering did not bug check");
@@ -728,7 +728,7 @@ Test(ndis_register, D3_halt_without_deregister_bugchecks_0x7C_08,
 static void expect_0B(struct tdrv *t)
 {
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0xF,
-			NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
+			NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
 			(uintptr_t)t->adapter_handle, (uintptr_t)t->intr, 0);
 }
 
@@ -757,7 +757,7 @@ Test(ndis_register, D3_halt_from_initialize_without_deregister_bugchecks_0x7C_0D
 	tdrv_start(&t, 0);
 	t.skip_deregister = true;
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0xF,
-			NDISRT_BUGCHECK_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER,
+			NDISRT_VIOLATION_HALT_INIT_WITHOUT_INTERRUPT_DEREGISTER,
 			(uintptr_t)ndisrt_adapter_handle(t.a), (uintptr_t)t.intr, 0);
 	ndisrt_adapter_halt(t.a, 0, tdrv_halt, &t, true);
 	cr_assert_fail("halt from initialize without deregistering did not bug check");

@@ -89,7 +89,7 @@ static NTSTATUS entry_bad_wrapper(PVOID driver_object, PVOID registry_path)
 	return NdisMRegisterMiniport(bad_wrapper, &c, sizeof(c));
 }
 
-Test(ndis5_driver, S14_9_register_miniport_with_a_foreign_wrapper_handle_bugchecks,
+Test(ndis5_driver, C2_register_miniport_with_a_foreign_wrapper_handle_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct t5env e;
@@ -211,7 +211,7 @@ static void attributes_on(void *arg)
 	NdisMSetAttributesEx(arg, NULL, 0, 0, NdisInterfacePci);
 }
 
-Test(ndis5_driver, S14_ndis5_ddi_on_an_ndis6_adapter_bugchecks,
+Test(ndis5_driver, C2_ndis5_ddi_on_an_ndis6_adapter_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = harness_machine(1);
@@ -346,7 +346,7 @@ Test(ndis5_driver, S14_send_packets_status_pending_and_ndismsendcomplete)
 	t5env_end(&e);
 }
 
-Test(ndis5_driver, S14_send_complete_of_a_packet_completed_already_bugchecks,
+Test(ndis5_driver, H1_send_complete_of_a_packet_completed_already_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct t5env e;
@@ -458,7 +458,7 @@ static void complete_nothing(void *arg)
 	NdisMSetInformationComplete(query_handle, NDIS_STATUS_SUCCESS);
 }
 
-Test(ndis5_driver, S14_request_completion_without_a_request_bugchecks,
+Test(ndis5_driver, H1_request_completion_without_a_request_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct t5env e;

@@ -238,7 +238,7 @@ static void port_register_outside_init(void *arg)
 	NdisMRegisterIoPortRange(&off, t->handle, 0xC000, 0x20);
 }
 
-Test(ndis5_io, S17_register_port_range_outside_initialize_bugchecks,
+Test(ndis5_io, H2_register_port_range_outside_initialize_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct io_env x;
@@ -417,7 +417,7 @@ Test(ndis5_io, S17_register_port_range_at_dispatch_bugchecks, .exit_code = KE_BU
 	t5_start(&e, &t, 0);
 }
 
-Test(ndis5_io, S17_register_port_range_before_the_attributes_bugchecks,
+Test(ndis5_io, H2_register_port_range_before_the_attributes_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct t5env e;
@@ -512,7 +512,7 @@ static void forget_ports(struct t5 *t)
 	t->port_offset = NULL; /* t5_halt would deregister them */
 }
 
-Test(ndis5_io, S17_halt_keeping_its_ports_bugchecks_resource_leak,
+Test(ndis5_io, H3_halt_keeping_its_ports_bugchecks_resource_leak,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct io_env x;

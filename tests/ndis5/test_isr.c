@@ -823,7 +823,7 @@ Test(ndis5_isr, L9_initialize_failing_without_deregister_bugchecks_0x7c_0x0b,
 	t5_init(&t, 0);
 	t.fail_init = true;
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0x5,
-			NDISRT_BUGCHECK_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER, 0,
+			NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER, 0,
 			(uintptr_t)&t.intr, 0);
 	t5_try_start(&e, &t, 0);
 }
@@ -839,7 +839,7 @@ Test(ndis5_isr, L9_halt_without_deregister_bugchecks_0x7c_0x08,
 	t.skip_deregister = true;
 	t5_start(&e, &t, 0);
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0x5,
-			NDISRT_BUGCHECK_HALT_WITHOUT_INTERRUPT_DEREGISTER, 0, (uintptr_t)&t.intr,
+			NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER, 0, (uintptr_t)&t.intr,
 			0);
 	t5_stop(&t);
 }

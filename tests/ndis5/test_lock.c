@@ -231,7 +231,7 @@ static void use_unallocated(void *arg)
 	NdisAcquireSpinLock(&lock_b);
 }
 
-Test(ndis5_lock, S15_1_use_before_allocate_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K1_use_before_allocate_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
@@ -247,7 +247,7 @@ static void use_after_free(void *arg)
 	NdisAcquireSpinLock(&lock_b);
 }
 
-Test(ndis5_lock, S15_1_use_after_free_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K1_use_after_free_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
@@ -263,7 +263,7 @@ static void free_held(void *arg)
 	NdisFreeSpinLock(&lock_b);
 }
 
-Test(ndis5_lock, S15_1_free_of_a_held_lock_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K1_free_of_a_held_lock_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
@@ -279,7 +279,7 @@ static void mismatched(void *arg)
 	NdisDprReleaseSpinLock(&lock_b); /* would leave the caller at DISPATCH_LEVEL */
 }
 
-Test(ndis5_lock, S15_1_release_of_the_other_flavour_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K2_release_of_the_other_flavour_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
@@ -296,7 +296,7 @@ static void mismatched_reverse(void *arg)
 	NdisReleaseSpinLock(&lock_b); /* would restore an IRQL no acquire stored */
 }
 
-Test(ndis5_lock, S15_1_release_of_a_dpr_acquire_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K2_release_of_a_dpr_acquire_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
@@ -379,7 +379,7 @@ static void dpc_keeps_lock(struct t5 *t)
 	NdisDprAcquireSpinLock(&dpc_lock);
 }
 
-Test(ndis5_lock, S15_1_handler_returning_with_a_lock_held_bugchecks,
+Test(ndis5_lock, K3_handler_returning_with_a_lock_held_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct t5env e;
@@ -402,7 +402,7 @@ static void dpc_balanced(struct t5 *t)
 	NdisDprReleaseSpinLock(&dpc_lock);
 }
 
-Test(ndis5_lock, S15_1_handler_releasing_its_lock_is_silent)
+Test(ndis5_lock, K3_handler_releasing_its_lock_is_silent)
 {
 	struct t5env e;
 	struct t5 t;
@@ -481,7 +481,7 @@ static void lower_wrong_value(void *arg)
 	NDIS_LOWER_IRQL(APC_LEVEL, DISPATCH_LEVEL); /* old is PASSIVE */
 }
 
-Test(ndis5_lock, S15_2_lower_to_a_value_not_from_the_raise_bugchecks,
+Test(ndis5_lock, K4_lower_to_a_value_not_from_the_raise_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
@@ -498,7 +498,7 @@ static void lower_without_raise(void *arg)
 	NDIS_LOWER_IRQL(PASSIVE_LEVEL, DISPATCH_LEVEL);
 }
 
-Test(ndis5_lock, S15_2_lower_without_a_raise_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K4_lower_without_a_raise_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
@@ -515,7 +515,7 @@ static void lower_wrong_current(void *arg)
 	NDIS_LOWER_IRQL(old, APC_LEVEL);
 }
 
-Test(ndis5_lock, S15_2_lower_with_a_wrong_current_irql_bugchecks,
+Test(ndis5_lock, K4_lower_with_a_wrong_current_irql_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
@@ -663,7 +663,7 @@ static void stall(void *arg)
 	*(ULONG *)arg = (ULONG)((ke_clock_ns(m) - t0) / 1000);
 }
 
-Test(ndis5_lock, S23_stall_of_50us_waits_at_least_that_on_the_engine_clock)
+Test(ndis5_lock, K5_stall_of_50us_waits_at_least_that_on_the_engine_clock)
 {
 	struct ke_machine *m = lock_machine(1);
 	ULONG us = 50;
@@ -673,7 +673,7 @@ Test(ndis5_lock, S23_stall_of_50us_waits_at_least_that_on_the_engine_clock)
 	harness_end(m);
 }
 
-Test(ndis5_lock, S23_stall_over_50us_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K5_stall_over_50us_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 	ULONG us = 51;

@@ -23,7 +23,7 @@ inc=${cflags#-I}; inc=${inc%% *}
   && pass "pkg-config --cflags ndisrt names the installed headers" \
   || bad "pkg-config --cflags ndisrt gave '$cflags'"
 
-cp "$root/drivers/external/minimal_miniport.c" "$tmp/drv.c"
+cp "$root/drivers/external/vn1_line.c" "$tmp/drv.c"
 # Only the installed headers: no -I into the source tree.
 if cc -shared -fPIC -Wall -Wextra -Werror $cflags "$tmp/drv.c" -o "$tmp/drv.so"; then
   pass "a miniport compiles against the installed <ndis.h>"

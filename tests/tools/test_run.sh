@@ -79,7 +79,7 @@ fi
 
 # A driver compiled outside the tree, as a user compiles theirs.
 mkdir -p "$tmp/user"
-cp "$root/drivers/external/minimal_miniport.c" "$tmp/user/mydriver.c"
+cp "$root/drivers/external/vn1_line.c" "$tmp/user/mydriver.c"
 if cc -shared -fPIC -Wall -Wextra -Werror -I "$root/include" "$tmp/user/mydriver.c" -o "$tmp/user/mydriver.so"; then
   run_ok "out-of-tree driver through --driver PATH.so" --driver "$tmp/user/mydriver.so" --irq line --frames 2000
 else
@@ -131,6 +131,22 @@ if cc -shared -fPIC -I "$root/include" -DTDRV_NULL_DEREF "$root/tests/host/drive
     pass "driver that faults: bug-check report naming its routine, exit 1"
   else
     bad "driver that faults: exit $rc"; echo "$out" | head -20
+  fi
+else
+  bad "tests/host/drivers/tdrv.c does not compile"
+fi
+
+# A driver that breaks a contract rule: the report names the violation, the
+# rule it enforces (verifier/violations.def) and the fix.
+if cc -shared -fPIC -I "$root/include" -DTDRV_INDICATE_PAUSED "$root/tests/host/drivers/tdrv.c" \
+     -o "$tmp/indicate_paused.so"; then
+  out=$("$ndisrt" run --quiet --driver "$tmp/indicate_paused.so" --irq line 2>&1); rc=$?
+  if [ $rc -eq 1 ] && grep -q "STOP: 0x000000C4 (0x0000000000002105," <<<"$out" &&
+     grep -q "^Violation: INDICATE_PAUSED (rule D4, docs/contract.md §20): " <<<"$out" &&
+     grep -q "^Fix: " <<<"$out"; then
+    pass "driver that breaks D4: the violation, its rule and the fix, exit 1"
+  else
+    bad "driver that breaks D4: exit $rc"; echo "$out" | head -20
   fi
 else
   bad "tests/host/drivers/tdrv.c does not compile"

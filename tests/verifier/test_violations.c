@@ -24,8 +24,10 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 			  "%s: bug check 0x%x", vi->name, vi->bugcheck);
 		cr_assert_str_neq(ke_bugcheck_name(vi->bugcheck), "UNKNOWN_BUGCHECK");
 		if (vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION)
-			cr_assert(vi->p1 >= 0x2000 && vi->p1 < 0x2300,
-				  "%s: 0xC4 numbers are ndisrt's 0x20xx..0x22xx (ke/ has 0x1000..)",
+			cr_assert((vi->p1 >= 0x2000 && vi->p1 < 0x2300) ||
+					  (vi->p1 >= 0x1000 && vi->p1 < 0x1010),
+				  "%s: 0xC4 numbers are ndisrt's 0x20xx..0x22xx or Driver Verifier's "
+				  "deadlock-detection 0x100x (ke/ has 0x1F00..)",
 				  vi->name);
 		else
 			cr_assert_lt(vi->p1, 0x100, "%s: a 0x7C subcode", vi->name);
@@ -35,7 +37,8 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 		cr_assert(vi->message && strlen(vi->message) > 10, "%s", vi->name);
 		cr_assert(vi->fix && strlen(vi->fix) > 10, "%s", vi->name);
 	}
-	cr_assert_null(ndisrt_violation_info(0x1000), "ke/'s own numbers are not driver violations");
+	cr_assert_null(ndisrt_violation_info(0x1F00), "ke/'s own numbers are not driver violations");
+	cr_assert_null(ndisrt_violation_info(0x1F01), "ke/'s own numbers are not driver violations");
 	cr_assert_null(ndisrt_violation_name(0x2000));
 }
 
@@ -88,6 +91,7 @@ Test(verifier_table, numbers_reports_carry_are_unchanged)
 	    PIN(WRAPPER, 0x2201, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(SEND_COMPLETE, 0x2202, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(NOT_NDIS5, 0x2203, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(LOCK_ORDER, 0x1001, DRIVER_VERIFIER_DETECTED_VIOLATION),
 #undef PIN
 	};
 

@@ -1,5 +1,5 @@
 /*
- * ndis/legacy.h - the NDIS 5.x miniport DDI as ndisrt implements it: the
+ * ndis/ndis5.h - the NDIS 5.x miniport DDI as ndisrt implements it: the
  * legacy interrupt model (NdisMRegisterInterrupt, MiniportISR,
  * MiniportHandleInterrupt, MiniportDisableInterrupt/EnableInterrupt,
  * NdisMSynchronizeWithInterrupt), NDIS 4.0-5.1 miniport registration and
@@ -18,10 +18,10 @@
  * a DDI as a macro (packet and buffer queries), so does this header.
  */
 #ifndef _NDIS_
-#error "include <ndis.h>, not <ndis/legacy.h>"
+#error "include <ndis.h>, not <ndis/ndis5.h>"
 #endif
-#ifndef _NDISRT_NDIS_LEGACY_H_
-#define _NDISRT_NDIS_LEGACY_H_
+#ifndef _NDISRT_NDIS_NDIS5_H_
+#define _NDISRT_NDIS_NDIS5_H_
 
 #if NDIS_LEGACY_MINIPORT
 
@@ -33,14 +33,10 @@ typedef enum _NDIS_MEDIA_STATE {
 /* ------------------------------------------------ NDIS_PACKET, NDIS_BUFFER */
 
 /*
- * NDIS_BUFFER is an MDL in the WDK; drivers reach it only through the
- * NdisQueryBuffer family, so ndisrt gives it a small shape of its own.
+ * NDIS_BUFFER is an MDL, as in the WDK: drivers that write ByteCount
+ * (NdisAdjustBufferLength) or walk Next see the same members.
  */
-typedef struct _NDIS_BUFFER {
-	struct _NDIS_BUFFER *Next;
-	PVOID VirtualAddress;
-	UINT Length;
-} NDIS_BUFFER, *PNDIS_BUFFER;
+typedef MDL NDIS_BUFFER, *PNDIS_BUFFER;
 
 typedef struct _NDIS_PACKET NDIS_PACKET, *PNDIS_PACKET, **PPNDIS_PACKET;
 
@@ -111,8 +107,8 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 	do {                                                                                      \
 		PNDIS_BUFFER ndis_qb_ = (_Buffer);                                                \
 		if ((_VirtualAddress) != NULL)                                                    \
-			*(PVOID *)(_VirtualAddress) = ndis_qb_->VirtualAddress;                   \
-		*(_Length) = ndis_qb_->Length;                                                    \
+			*(PVOID *)(_VirtualAddress) = ndis_qb_->MappedSystemVa;                   \
+		*(_Length) = ndis_qb_->ByteCount;                                                  \
 	} while (0)
 #define NdisQueryBufferSafe(_Buffer, _VirtualAddress, _Length, _Priority)                         \
 	do {                                                                                      \
@@ -120,8 +116,8 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 		NdisQueryBuffer((_Buffer), (_VirtualAddress), (_Length));                         \
 	} while (0)
 #define NdisGetNextBuffer(_CurrentBuffer, _NextBuffer) (*(_NextBuffer) = (_CurrentBuffer)->Next)
-#define NdisBufferLength(_Buffer) ((_Buffer)->Length)
-#define NdisBufferVirtualAddress(_Buffer) ((_Buffer)->VirtualAddress)
+#define NdisBufferLength(_Buffer) ((_Buffer)->ByteCount)
+#define NdisBufferVirtualAddress(_Buffer) ((_Buffer)->MappedSystemVa)
 #define NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
 					 _FirstBufferLength, _TotalBufferLength, _Priority)       \
 	do {                                                                                      \
@@ -129,9 +125,9 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 		(void)(_Priority);                                                                \
 		*(_FirstBuffer) = ndis_gf_->Private.Head;                                         \
 		*(PVOID *)(_FirstBufferVA) =                                                      \
-			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->VirtualAddress : NULL;  \
+			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->MappedSystemVa : NULL;  \
 		*(_FirstBufferLength) =                                                           \
-			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->Length : 0;             \
+			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->ByteCount : 0;          \
 		*(_TotalBufferLength) = ndis_gf_->Private.TotalLength;                            \
 	} while (0)
 #define NdisGetFirstBufferFromPacket(_Packet, _FirstBuffer, _FirstBufferVA, _FirstBufferLength,  \
@@ -139,6 +135,131 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 	NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
 					 _FirstBufferLength, _TotalBufferLength,                  \
 					 NormalPagePriority)
+
+/* NDIS_BUFFER helpers (macros in the WDK; any IRQL <= DISPATCH_LEVEL). */
+#define NdisAdjustBufferLength(_Buffer, _Length) (((_Buffer)->ByteCount) = (ULONG)(_Length))
+#define NdisQueryBufferOffset(_Buffer, _Offset, _Length)                                          \
+	do {                                                                                      \
+		*(_Offset) = (_Buffer)->ByteOffset;                                               \
+		*(_Length) = (_Buffer)->ByteCount;                                                \
+	} while (0)
+#define NdisBufferVirtualAddressSafe(_Buffer, _Priority) ((void)(_Priority), (_Buffer)->MappedSystemVa)
+/* Pages the buffer spans (ADDRESS_AND_SIZE_TO_SPAN_PAGES, 4 KiB pages). */
+#define NdisGetBufferPhysicalArraySize(_Buffer, _ArraySize)                                       \
+	(*(_ArraySize) = (UINT)((((ULONG_PTR)(_Buffer)->MappedSystemVa & 0xFFF) +                \
+				 (_Buffer)->ByteCount + 0xFFF) >> 12))
+
+/* Packet flags and counts (NDIS_PACKET_PRIVATE). */
+#define NdisGetPacketFlags(_Packet) ((_Packet)->Private.Flags)
+#define NdisSetPacketFlags(_Packet, _Flags) ((_Packet)->Private.Flags |= (_Flags))
+#define NdisClearPacketFlags(_Packet, _Flags) ((_Packet)->Private.Flags &= ~(_Flags))
+#define NdisQuerySendFlags(_Packet, _SendFlags) (*(_SendFlags) = (_Packet)->Private.Flags)
+#define NdisSetSendFlags(_Packet, _Flags) ((_Packet)->Private.Flags = (_Flags))
+#define NDIS_PACKET_FIRST_NDIS_BUFFER(_Packet) ((_Packet)->Private.Head)
+#define NDIS_PACKET_LAST_NDIS_BUFFER(_Packet) ((_Packet)->Private.Tail)
+#define NDIS_PACKET_VALID_COUNTS(_Packet) ((_Packet)->Private.ValidCounts)
+#define NdisRecalculatePacketCounts(_Packet)                                                      \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_rc_ = (_Packet)->Private.Head;                                  \
+		if (ndis_rc_ != NULL) {                                                           \
+			while (ndis_rc_->Next != NULL)                                            \
+				ndis_rc_ = ndis_rc_->Next;                                        \
+			(_Packet)->Private.Tail = ndis_rc_;                                       \
+		}                                                                                 \
+		(_Packet)->Private.ValidCounts = FALSE;                                           \
+	} while (0)
+
+/* Out-of-band data of a packet. */
+#define NDIS_GET_PACKET_TIME_TO_SEND(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeToSend)
+#define NDIS_SET_PACKET_TIME_TO_SEND(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeToSend = (_T))
+#define NDIS_GET_PACKET_TIME_SENT(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeSent)
+#define NDIS_SET_PACKET_TIME_SENT(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeSent = (_T))
+#define NDIS_GET_PACKET_TIME_RECEIVED(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeReceived)
+#define NDIS_SET_PACKET_TIME_RECEIVED(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeReceived = (_T))
+#define NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                                     \
+	do {                                                                                      \
+		*(_Info) = NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation;                \
+		*(_Size) = NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo;                   \
+	} while (0)
+#define NDIS_SET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                                     \
+	do {                                                                                      \
+		NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation = (_Info);                 \
+		NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo = (_Size);                    \
+	} while (0)
+
+/* ------------------------------------------------ packet and buffer pools */
+
+/*
+ * Pools of NDIS_PACKET and NDIS_BUFFER descriptors (ndis/ndis5/pool.c).
+ * All at IRQL <= DISPATCH_LEVEL (the Dpr forms at DISPATCH_LEVEL exactly);
+ * bug check 0xC4 otherwise. *Status: NDIS_STATUS_SUCCESS, or
+ * NDIS_STATUS_RESOURCES (no memory, pool exhausted). A packet comes zeroed
+ * with no buffers, ProtocolReservedLength bytes of ProtocolReserved and
+ * its out-of-band block. Freeing a descriptor twice is 0xC4 DOUBLE_FREE,
+ * one that is not a pool's 0xC4 BAD_OBJECT, a pool with descriptors still
+ * allocated 0xC4 RESOURCE_LEAK.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocatePacketPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			       _In_ UINT NumberOfDescriptors, _In_ UINT ProtocolReservedLength);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocatePacketPoolEx(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+				 _In_ UINT NumberOfDescriptors, _In_ UINT NumberOfOverflowDescriptors,
+				 _In_ UINT ProtocolReservedLength);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreePacketPool(_In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) UINT NdisPacketPoolUsage(_In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
+			   _In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+	NdisDprAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
+			      _In_ NDIS_HANDLE PoolHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreePacket(_In_ PNDIS_PACKET Packet);
+_IRQL_requires_(DISPATCH_LEVEL) VOID NdisDprFreePacket(_In_ PNDIS_PACKET Packet);
+#define NdisReinitializePacket(Packet)                                                            \
+	do {                                                                                      \
+		(Packet)->Private.Head = (PNDIS_BUFFER)NULL;                                      \
+		(Packet)->Private.ValidCounts = FALSE;                                            \
+	} while (0)
+
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocateBufferPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			       _In_ UINT NumberOfDescriptors);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeBufferPool(_In_ NDIS_HANDLE PoolHandle);
+/* A buffer descriptor (an MDL) for [VirtualAddress, +Length), nonpaged memory. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+	NdisAllocateBuffer(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_BUFFER *Buffer,
+			   _In_opt_ NDIS_HANDLE PoolHandle, _In_ PVOID VirtualAddress,
+			   _In_ UINT Length);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeBuffer(_In_ PNDIS_BUFFER Buffer);
+
+/* Chain a buffer (or a chain of them) at the front / back of a packet. */
+#define NdisChainBufferAtFront(_Packet, _Buffer)                                                  \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_cb_ = (_Buffer);                                                \
+		while (ndis_cb_->Next != NULL)                                                    \
+			ndis_cb_ = ndis_cb_->Next;                                                \
+		if ((_Packet)->Private.Head == NULL)                                              \
+			(_Packet)->Private.Tail = ndis_cb_;                                       \
+		ndis_cb_->Next = (_Packet)->Private.Head;                                         \
+		(_Packet)->Private.Head = (_Buffer);                                              \
+		(_Packet)->Private.ValidCounts = FALSE;                                           \
+	} while (0)
+#define NdisChainBufferAtBack(_Packet, _Buffer)                                                   \
+	do {                                                                                      \
+		PNDIS_BUFFER ndis_cb_ = (_Buffer);                                                \
+		while (ndis_cb_->Next != NULL)                                                    \
+			ndis_cb_ = ndis_cb_->Next;                                                \
+		if ((_Packet)->Private.Head != NULL)                                              \
+			(_Packet)->Private.Tail->Next = (_Buffer);                                 \
+		else                                                                              \
+			(_Packet)->Private.Head = (_Buffer);                                      \
+		(_Packet)->Private.Tail = ndis_cb_;                                               \
+		(_Packet)->Private.ValidCounts = FALSE;                                           \
+	} while (0)
+/* Take the first / last buffer off the packet; *Buffer NULL if it has none. */
+VOID NdisUnchainBufferAtFront(_Inout_ PNDIS_PACKET Packet, _Out_ PNDIS_BUFFER *Buffer);
+VOID NdisUnchainBufferAtBack(_Inout_ PNDIS_PACKET Packet, _Out_ PNDIS_BUFFER *Buffer);
 
 /* ------------------------------------------- legacy interrupt object */
 
@@ -351,6 +472,16 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
 			   _In_ NDIS_INTERFACE_TYPE AdapterType);
 
 /*
+ * NdisMInitializeScatterGatherDma (NDIS 5.1): PASSIVE_LEVEL, from
+ * MiniportInitialize of a bus master (NDIS_ATTRIBUTE_BUS_MASTER set), once.
+ * What NdisMAllocateSharedMemory requires of an NDIS 5 miniport in ndisrt.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+	NdisMInitializeScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,
+					_In_ BOOLEAN Dma64BitAddresses,
+					_In_ ULONG MaximumPhysicalMapping);
+
+/*
  * PCI configuration space of the adapter (SlotNumber is ignored: the
  * adapter has one function). PASSIVE_LEVEL. Return: bytes read / written.
  */
@@ -395,4 +526,4 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 
 #endif /* NDIS_LEGACY_MINIPORT */
 
-#endif /* _NDISRT_NDIS_LEGACY_H_ */
+#endif /* _NDISRT_NDIS_NDIS5_H_ */

@@ -4,14 +4,15 @@ Copyright (c) ndisrt contributors. MIT License.
 
 Module Name:
 
-    minimal_miniport.c
+    vn1_line.c
 
 Abstract:
 
-    The smallest complete NDIS 6.20 miniport for the VN-1 NIC, in one file,
-    built the way a user builds a driver for ndisrt:
+    A complete NDIS 6.20 miniport for the VN-1 NIC with a line-based
+    interrupt and one queue pair, in one file, built the way a user builds
+    a driver for ndisrt:
 
-        cc -shared -fPIC -I include minimal_miniport.c -o minimal.so
+        cc -shared -fPIC -I include vn1_line.c -o vn1_line.so
 
     It asks for a line-based interrupt only (MsiSupported is FALSE), so the
     VN-1 must be configured with an INTx resource. One receive ring, one

@@ -1,0 +1,1303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drivers/racy/p1_interrupt.c - the VN-1 sample's interrupt code with
+ * interleaving bug P1 (docs/sim.md), for ndisrt explore to find.
+ *
+ * P1, line-based mode: the DPC reads the pending-cause word the ISR writes,
+ * re-arms the device for those causes at once (to cut latency), services
+ * them, and only then clears the word. An interrupt taken between the read
+ * and the clear saves its causes into the word (overwriting it) and masks
+ * the device; the clear then loses them, the DPC the ISR queued finds no
+ * cause, re-arms nothing, and the device stays masked for good: every frame
+ * after that stays in the receive ring. Built with RACY_FIXED (the twin),
+ * the DPC takes and clears the word in one InterlockedExchange and the ISR
+ * ORs into it.
+ *
+ * Everything else is drivers/vn1/interrupt.c as it was copied.
+ */
+
+#include "vn1.h"
+
+static BOOLEAN Vn1ServiceAllCauses(_In_ PVN1_ADAPTER Adapter,
+                                   _In_ ULONG Causes,
+                                   _In_ BOOLEAN CausesKnown,
+                                   _In_ ULONG Budget,
+                                   _Out_ PULONG PendingCauses);
+static VOID Vn1ServiceOtherCauses(_In_ PVN1_ADAPTER Adapter,
+                                  _In_ ULONG Causes,
+                                  _In_ BOOLEAN CausesKnown);
+static ULONG Vn1ReceiveBudget(_In_opt_ PNDIS_RECEIVE_THROTTLE_PARAMETERS Throttle,
+                              _Out_ PBOOLEAN IndicateAll);
+static VOID Vn1IndicateLinkState(_In_ PVN1_ADAPTER Adapter,
+                                 _In_ PNDIS_LINK_STATE LinkState);
+
+
+_Use_decl_annotations_
+ULONG
+Vn1MessageCauses(
+    PVN1_ADAPTER Adapter,
+    ULONG MessageId
+    )
+/*++
+
+Routine Description:
+
+    Returns the cause bits that signal the given message.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    MessageId - A message id; ignored for a line-based interrupt.
+
+Return Value:
+
+    The IMS/IMC bits of the message, 0 for a message nothing is routed to.
+
+IRQL:
+
+    Any
+
+--*/
+{
+    if (Adapter->InterruptMode != VN1_IMODE_MSIX) {
+        return Adapter->EnabledCauses;
+    }
+    if (MessageId < Adapter->NumRxQueues) {
+        return VN1_ICR_RXQ(MessageId);
+    }
+    if (MessageId == Adapter->OtherMessageId) {
+        return VN1_ICR_OTHER;
+    }
+    return 0;
+}
+
+
+_Use_decl_annotations_
+NDIS_STATUS
+Vn1RegisterInterrupt(
+    PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Registers the line-based and the message-signaled handlers and records
+    what NDIS granted.
+
+Arguments:
+
+    Adapter - The adapter; passed back as MiniportInterruptContext.
+
+Return Value:
+
+    The status of NdisMRegisterInterruptEx.
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    NDIS_STATUS status;
+    NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS interrupt;
+
+    NdisZeroMemory(&interrupt, sizeof(interrupt));
+
+    interrupt.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
+    interrupt.Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
+    interrupt.Header.Size = NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1;
+
+    interrupt.InterruptHandler = Vn1Interrupt;
+    interrupt.InterruptDpcHandler = Vn1InterruptDpc;
+    interrupt.DisableInterruptHandler = Vn1DisableInterrupt;
+    interrupt.EnableInterruptHandler = Vn1EnableInterrupt;
+
+    interrupt.MsiSupported = TRUE;
+    interrupt.MsiSyncWithAllMessages = FALSE;
+    interrupt.MessageInterruptHandler = Vn1MessageInterrupt;
+    interrupt.MessageInterruptDpcHandler = Vn1MessageInterruptDpc;
+    interrupt.DisableMessageInterruptHandler = Vn1DisableMessageInterrupt;
+    interrupt.EnableMessageInterruptHandler = Vn1EnableMessageInterrupt;
+
+    status = NdisMRegisterInterruptEx(Adapter->AdapterHandle,
+                                      (NDIS_HANDLE)Adapter,
+                                      &interrupt,
+                                      &Adapter->InterruptHandle);
+    if (status != NDIS_STATUS_SUCCESS) {
+        Adapter->InterruptHandle = NULL;
+        return status;
+    }
+
+    Adapter->InterruptType = interrupt.InterruptType;
+    if (interrupt.InterruptType == NDIS_CONNECT_MESSAGE_BASED &&
+        interrupt.MessageInfoTable != NULL) {
+
+        Adapter->MessageInfoTable = interrupt.MessageInfoTable;
+        Adapter->MessageCount = interrupt.MessageInfoTable->MessageCount;
+        if (Adapter->MessageCount > VN1_MAX_MSIX_MESSAGES) {
+            Adapter->MessageCount = VN1_MAX_MSIX_MESSAGES;
+        }
+    } else {
+        Adapter->MessageInfoTable = NULL;
+        Adapter->MessageCount = 1;
+    }
+
+    return NDIS_STATUS_SUCCESS;
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1ProgramInterrupts(
+    PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Chooses the interrupt mode and the number of receive queues from what
+    NDIS granted, then programs IMODE, IVAR, IAM and ITR. Every cause stays
+    masked; Vn1EnableAllInterrupts unmasks them.
+
+    With fewer messages than receive queues plus one, fewer receive queues
+    are used: each queue needs a message of its own.
+
+Arguments:
+
+    Adapter - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    ULONG q;
+    ULONG cause;
+    ULONG message;
+
+    if (Adapter->InterruptType != NDIS_CONNECT_MESSAGE_BASED) {
+        Adapter->InterruptMode = VN1_IMODE_LINE;
+        Adapter->NumRxQueues = 1;
+        Adapter->OtherMessageId = 0;
+    } else if (Adapter->MessageCount < 2) {
+        Adapter->InterruptMode = VN1_IMODE_MSI;
+        Adapter->NumRxQueues = 1;
+        Adapter->OtherMessageId = 0;
+    } else {
+        Adapter->InterruptMode = VN1_IMODE_MSIX;
+        Adapter->NumRxQueues = Adapter->MessageCount - 1;
+        if (Adapter->NumRxQueues > Adapter->RxQueuesAllocated) {
+            Adapter->NumRxQueues = Adapter->RxQueuesAllocated;
+        }
+        Adapter->OtherMessageId = Adapter->MessageCount - 1;
+    }
+
+    Adapter->EnabledCauses = VN1_ICR_OTHER;
+    for (q = 0; q < Adapter->NumRxQueues; q++) {
+        Adapter->RxQueue[q].MessageId = q;
+        Adapter->EnabledCauses |= VN1_ICR_RXQ(q);
+    }
+
+    //
+    // Every cause is still masked (IMS is 0 after reset), so nothing here
+    // races with the ISR; IMS itself is only ever written under the
+    // interrupt lock.
+    //
+    Vn1WriteRegister(Adapter, VN1_REG_IMODE, Adapter->InterruptMode);
+
+    if (Adapter->InterruptMode == VN1_IMODE_MSIX) {
+        for (cause = 0; cause < VN1_CAUSE_COUNT; cause++) {
+            Vn1WriteRegister(Adapter, VN1_REG_IVAR(cause), 0);
+        }
+        for (q = 0; q < Adapter->NumRxQueues; q++) {
+            Vn1WriteRegister(Adapter,
+                             VN1_REG_IVAR(VN1_CAUSE_INDEX_RXQ(q)),
+                             (q & VN1_IVAR_MSG_MASK) | VN1_IVAR_VALID);
+        }
+        message = (Adapter->OtherMessageId & VN1_IVAR_MSG_MASK) | VN1_IVAR_VALID;
+        Vn1WriteRegister(Adapter, VN1_REG_IVAR(VN1_CAUSE_INDEX_TXQ(VN1_TX_QUEUE_INDEX)), message);
+        Vn1WriteRegister(Adapter, VN1_REG_IVAR(VN1_CAUSE_INDEX_LSC), message);
+        Vn1WriteRegister(Adapter, VN1_REG_IVAR(VN1_CAUSE_INDEX_RXO), message);
+        Vn1WriteRegister(Adapter, VN1_REG_IVAR(VN1_CAUSE_INDEX_ERR), message);
+    }
+
+    //
+    // Auto-mask applies in the message modes only; on the line the ISR
+    // masks with IMC itself.
+    //
+    Vn1WriteRegister(Adapter,
+                     VN1_REG_IAM,
+                     Adapter->InterruptMode == VN1_IMODE_LINE ? 0 : Adapter->EnabledCauses);
+
+    Adapter->InterruptModerationUs = 0;
+    for (message = 0; message < Adapter->MessageCount; message++) {
+        Vn1WriteRegister(Adapter, VN1_REG_ITR(message), 0);
+    }
+}
+
+
+static
+VOID
+Vn1SynchronizeCauses(
+    _In_ PVN1_SYNC_CONTEXT Context
+    )
+/*++
+
+Routine Description:
+
+    The body of both synchronize routines: mask, unmask, then raise causes.
+    Unmasking with IMS re-arms the device, so a cause that became pending
+    while masked signals again at once.
+
+Arguments:
+
+    Context - What to write.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL, holding the interrupt lock.
+
+--*/
+{
+    if (Context->DisableCauses != 0) {
+        Vn1WriteRegister(Context->Adapter, VN1_REG_IMC, Context->DisableCauses);
+    }
+    if (Context->EnableCauses != 0) {
+        Vn1WriteRegister(Context->Adapter, VN1_REG_IMS, Context->EnableCauses);
+    }
+    if (Context->RaiseCauses != 0) {
+        Vn1WriteRegister(Context->Adapter, VN1_REG_ICS, Context->RaiseCauses);
+    }
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+Vn1SynchronizeInterrupt(
+    NDIS_HANDLE SynchronizeContext
+    )
+/*++
+
+Routine Description:
+
+    Changes the interrupt mask while holding the line-based interrupt's
+    lock, so that it cannot interleave with Vn1Interrupt, which reads IMS
+    and ICR.
+
+Arguments:
+
+    SynchronizeContext - A VN1_SYNC_CONTEXT.
+
+Return Value:
+
+    TRUE
+
+IRQL:
+
+    DIRQL
+
+--*/
+{
+    Vn1SynchronizeCauses((PVN1_SYNC_CONTEXT)SynchronizeContext);
+    return TRUE;
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+Vn1SynchronizeMessageInterrupt(
+    NDIS_HANDLE SynchronizeContext
+    )
+/*++
+
+Routine Description:
+
+    Changes the interrupt mask while holding one message's interrupt lock,
+    serialized with Vn1MessageInterrupt for that message.
+
+Arguments:
+
+    SynchronizeContext - A VN1_SYNC_CONTEXT.
+
+Return Value:
+
+    TRUE
+
+IRQL:
+
+    DIRQL of the message.
+
+--*/
+{
+    Vn1SynchronizeCauses((PVN1_SYNC_CONTEXT)SynchronizeContext);
+    return TRUE;
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+Vn1SynchronizeSetTarget(
+    NDIS_HANDLE SynchronizeContext
+    )
+/*++
+
+Routine Description:
+
+    Updates a receive queue's DPC target while holding its message's
+    interrupt lock, so the ISR never sees an index and an affinity that
+    disagree.
+
+Arguments:
+
+    SynchronizeContext - A VN1_TARGET_CONTEXT.
+
+Return Value:
+
+    TRUE
+
+IRQL:
+
+    DIRQL of the queue's message.
+
+--*/
+{
+    PVN1_TARGET_CONTEXT context = (PVN1_TARGET_CONTEXT)SynchronizeContext;
+
+    context->Queue->TargetProcessorIndex = context->ProcessorIndex;
+    context->Queue->TargetAffinity = context->Affinity;
+    return TRUE;
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1SetQueueTarget(
+    PVN1_ADAPTER Adapter,
+    PVN1_RX_QUEUE Queue,
+    ULONG ProcessorIndex,
+    PPROCESSOR_NUMBER ProcessorNumber
+    )
+/*++
+
+Routine Description:
+
+    Records the processor whose DPC should service a receive queue.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    Queue - A receive queue in use.
+
+    ProcessorIndex - The target's system-wide index, or
+        VN1_NO_TARGET_PROCESSOR to run the DPC wherever the ISR ran.
+
+    ProcessorNumber - The target's group and number; NULL with
+        VN1_NO_TARGET_PROCESSOR.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    VN1_TARGET_CONTEXT context;
+
+    NdisZeroMemory(&context, sizeof(context));
+    context.Queue = Queue;
+    context.ProcessorIndex = ProcessorIndex;
+    if (ProcessorNumber != NULL && ProcessorIndex != VN1_NO_TARGET_PROCESSOR) {
+        context.Affinity.Group = ProcessorNumber->Group;
+        context.Affinity.Mask = (KAFFINITY)1 << ProcessorNumber->Number;
+    } else {
+        context.ProcessorIndex = VN1_NO_TARGET_PROCESSOR;
+    }
+
+    NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle,
+                                    Queue->MessageId,
+                                    Vn1SynchronizeSetTarget,
+                                    &context);
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1EnableAllInterrupts(
+    PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Unmasks every serviced cause, each message under its own lock.
+
+Arguments:
+
+    Adapter - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    <= DISPATCH_LEVEL
+
+--*/
+{
+    VN1_SYNC_CONTEXT context;
+    ULONG message;
+
+    NdisZeroMemory(&context, sizeof(context));
+    context.Adapter = Adapter;
+
+    if (Adapter->InterruptMode == VN1_IMODE_LINE) {
+        context.EnableCauses = Adapter->EnabledCauses;
+        NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, 0,
+                                        Vn1SynchronizeInterrupt, &context);
+        return;
+    }
+
+    for (message = 0; message < Adapter->MessageCount; message++) {
+        context.EnableCauses = Vn1MessageCauses(Adapter, message);
+        if (context.EnableCauses != 0) {
+            NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, message,
+                                            Vn1SynchronizeMessageInterrupt, &context);
+        }
+    }
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1DisableAllInterrupts(
+    PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Masks every serviced cause, each message under its own lock.
+
+Arguments:
+
+    Adapter - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    <= DISPATCH_LEVEL
+
+--*/
+{
+    VN1_SYNC_CONTEXT context;
+    ULONG message;
+
+    NdisZeroMemory(&context, sizeof(context));
+    context.Adapter = Adapter;
+
+    if (Adapter->InterruptMode == VN1_IMODE_LINE) {
+        context.DisableCauses = VN1_ICR_ALL;
+        NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, 0,
+                                        Vn1SynchronizeInterrupt, &context);
+        return;
+    }
+
+    for (message = 0; message < Adapter->MessageCount; message++) {
+        context.DisableCauses = Vn1MessageCauses(Adapter, message);
+        if (context.DisableCauses != 0) {
+            NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, message,
+                                            Vn1SynchronizeMessageInterrupt, &context);
+        }
+    }
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+Vn1Interrupt(
+    NDIS_HANDLE MiniportInterruptContext,
+    PBOOLEAN QueueDefaultInterruptDpc,
+    PULONG TargetProcessors
+    )
+/*++
+
+Routine Description:
+
+    Line-based ISR. The line may be shared, so the interrupt is claimed only
+    if this VN-1 has an enabled cause pending.
+
+    A VN-1 with every cause masked cannot be asserting the line; in that
+    state ICR is not read at all, because reading it would consume causes
+    that must re-assert the line when the DPC unmasks them.
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+    QueueDefaultInterruptDpc - Receives TRUE to run Vn1InterruptDpc on this
+        processor.
+
+    TargetProcessors - Receives 0 (obsolete in NDIS 6.20).
+
+Return Value:
+
+    TRUE if this VN-1 interrupted, FALSE otherwise.
+
+IRQL:
+
+    DIRQL
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+    ULONG mask;
+    ULONG icr;
+
+    *QueueDefaultInterruptDpc = FALSE;
+    *TargetProcessors = 0;
+
+    mask = Vn1ReadRegister(adapter, VN1_REG_IMS);
+    if (mask == 0) {
+        return FALSE;
+    }
+
+    icr = Vn1ReadRegister(adapter, VN1_REG_ICR);
+    if (icr == 0xFFFFFFFF || (icr & adapter->EnabledCauses) == 0) {
+        return FALSE;
+    }
+
+    Vn1WriteRegister(adapter, VN1_REG_IMC, VN1_ICR_ALL);
+#ifdef RACY_FIXED
+    InterlockedOr(&adapter->PendingCauses, (LONG)icr);
+#else
+    adapter->PendingCauses = (LONG)icr; // P1: overwrites the word the DPC reads
+#endif
+
+    *QueueDefaultInterruptDpc = TRUE;
+    return TRUE;
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1InterruptDpc(
+    NDIS_HANDLE MiniportInterruptContext,
+    PVOID MiniportDpcContext,
+    PVOID ReceiveThrottleParameters,
+    PVOID NdisReserved2
+    )
+/*++
+
+Routine Description:
+
+    Line-based DPC: services every cause the ISR saved, indicates at most
+    the throttle's NBL count, and unmasks the device when no receive work
+    is left.
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+    MiniportDpcContext - NULL (the ISR asked for the default DPC).
+
+    ReceiveThrottleParameters - PNDIS_RECEIVE_THROTTLE_PARAMETERS.
+
+    NdisReserved2 - Reserved.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+    PNDIS_RECEIVE_THROTTLE_PARAMETERS throttle =
+        (PNDIS_RECEIVE_THROTTLE_PARAMETERS)ReceiveThrottleParameters;
+    VN1_SYNC_CONTEXT context;
+    BOOLEAN indicateAll;
+    ULONG budget;
+    ULONG causes;
+    ULONG pending;
+    BOOLEAN more;
+
+    UNREFERENCED_PARAMETER(MiniportDpcContext);
+    UNREFERENCED_PARAMETER(NdisReserved2);
+
+    if (throttle != NULL) {
+        throttle->MoreNblsPending = FALSE;
+    }
+
+    if (adapter->InterruptReady == 0) {
+        return;
+    }
+
+#ifdef RACY_FIXED
+    causes = (ULONG)InterlockedExchange(&adapter->PendingCauses, 0);
+#else
+    causes = (ULONG)adapter->PendingCauses; // P1: read here, cleared below
+#endif
+    budget = Vn1ReceiveBudget(throttle, &indicateAll);
+
+    //
+    // Re-arm the causes about to be serviced right away: a frame that
+    // arrives while this DPC runs interrupts again instead of waiting.
+    //
+    NdisZeroMemory(&context, sizeof(context));
+    context.Adapter = adapter;
+    context.EnableCauses = causes & adapter->EnabledCauses;
+    if (context.EnableCauses != 0) {
+        NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0,
+                                        Vn1SynchronizeInterrupt, &context);
+    }
+
+    more = Vn1ServiceAllCauses(adapter, causes, TRUE, budget, &pending);
+#ifndef RACY_FIXED
+    adapter->PendingCauses = 0; // P1: loses what an ISR saved since the read
+#endif
+    if (more && !indicateAll) {
+        throttle->MoreNblsPending = TRUE;
+        return;
+    }
+
+    //
+    // Frames already in the ring raise no new cause: raise theirs with ICS.
+    //
+    if (pending != 0) {
+        NdisZeroMemory(&context, sizeof(context));
+        context.Adapter = adapter;
+        context.RaiseCauses = pending;
+        NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0,
+                                        Vn1SynchronizeInterrupt, &context);
+    }
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+Vn1MessageInterrupt(
+    NDIS_HANDLE MiniportInterruptContext,
+    ULONG MessageId,
+    PBOOLEAN QueueDefaultInterruptDpc,
+    PULONG TargetProcessors
+    )
+/*++
+
+Routine Description:
+
+    Message-signaled ISR. The message's causes are already masked (IAM);
+    the ISR only decides where the DPC runs.
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+    MessageId - The message that fired.
+
+    QueueDefaultInterruptDpc - Receives TRUE to run the DPC on this
+        processor, FALSE when it was queued elsewhere with NdisMQueueDpcEx.
+
+    TargetProcessors - Receives 0 (obsolete in NDIS 6.20).
+
+Return Value:
+
+    TRUE: message interrupts are never shared.
+
+IRQL:
+
+    DIRQL of the message.
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+    PVN1_RX_QUEUE queue;
+    GROUP_AFFINITY affinity;
+    ULONG causes;
+    ULONG target;
+
+    *TargetProcessors = 0;
+    *QueueDefaultInterruptDpc = TRUE;
+
+    //
+    // IAM masked these causes when the device signalled the message. The
+    // explicit IMC keeps them masked even if IAM is cleared for diagnostics.
+    //
+    causes = Vn1MessageCauses(adapter, MessageId);
+    if (causes != 0) {
+        Vn1WriteRegister(adapter, VN1_REG_IMC, causes);
+    }
+
+    if (adapter->InterruptMode == VN1_IMODE_MSIX && MessageId < adapter->NumRxQueues) {
+        queue = &adapter->RxQueue[MessageId];
+        target = queue->TargetProcessorIndex;
+
+        if (target != VN1_NO_TARGET_PROCESSOR && target != NdisCurrentProcessorIndex()) {
+            affinity = queue->TargetAffinity;
+            NdisMQueueDpcEx(adapter->InterruptHandle, MessageId, &affinity, queue);
+            *QueueDefaultInterruptDpc = FALSE;
+        }
+    }
+
+    return TRUE;
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1MessageInterruptDpc(
+    NDIS_HANDLE MiniportInterruptContext,
+    ULONG MessageId,
+    PVOID MiniportDpcContext,
+    PVOID ReceiveThrottleParameters,
+    PVOID NdisReserved2
+    )
+/*++
+
+Routine Description:
+
+    Message-signaled DPC. A receive message's DPC indicates from its own
+    queue, at most MaxNblsToIndicate NBLs; if frames remain it sets
+    MoreNblsPending and leaves the message masked. Otherwise, and for the
+    other message, it unmasks the message's causes under the message's
+    interrupt lock.
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+    MessageId - The message whose work this DPC does.
+
+    MiniportDpcContext - The receive queue when queued by NdisMQueueDpcEx,
+        NULL for the default DPC; the queue follows from MessageId anyway.
+
+    ReceiveThrottleParameters - PNDIS_RECEIVE_THROTTLE_PARAMETERS.
+
+    NdisReserved2 - Reserved.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+    PNDIS_RECEIVE_THROTTLE_PARAMETERS throttle =
+        (PNDIS_RECEIVE_THROTTLE_PARAMETERS)ReceiveThrottleParameters;
+    VN1_SYNC_CONTEXT context;
+    BOOLEAN indicateAll;
+    BOOLEAN more;
+    ULONG budget;
+    ULONG pending;
+
+    UNREFERENCED_PARAMETER(MiniportDpcContext);
+    UNREFERENCED_PARAMETER(NdisReserved2);
+
+    if (throttle != NULL) {
+        throttle->MoreNblsPending = FALSE;
+    }
+
+    if (adapter->InterruptReady == 0) {
+        return;
+    }
+
+    NdisZeroMemory(&context, sizeof(context));
+    context.Adapter = adapter;
+    budget = Vn1ReceiveBudget(throttle, &indicateAll);
+
+    if (adapter->InterruptMode != VN1_IMODE_MSIX) {
+        //
+        // One MSI message carries every cause; ICR was auto-cleared when it
+        // was signalled, so look at the rings and STATUS instead.
+        //
+        more = Vn1ServiceAllCauses(adapter, 0, FALSE, budget, &pending);
+        context.EnableCauses = adapter->EnabledCauses;
+
+    } else if (MessageId < adapter->NumRxQueues) {
+        more = Vn1ReceiveQueueDpc(adapter, &adapter->RxQueue[MessageId], &budget);
+        pending = more ? VN1_ICR_RXQ(MessageId) : 0;
+        context.EnableCauses = VN1_ICR_RXQ(MessageId);
+
+    } else if (MessageId == adapter->OtherMessageId) {
+        //
+        // Not a receive message: the throttle does not apply.
+        //
+        Vn1ServiceOtherCauses(adapter, 0, FALSE);
+        more = FALSE;
+        pending = 0;
+        context.EnableCauses = VN1_ICR_OTHER;
+
+    } else {
+        return;
+    }
+
+    if (more && !indicateAll) {
+        throttle->MoreNblsPending = TRUE;
+        return;
+    }
+
+    context.RaiseCauses = pending;
+    NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, MessageId,
+                                    Vn1SynchronizeMessageInterrupt, &context);
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1EnableInterrupt(
+    NDIS_HANDLE MiniportInterruptContext
+    )
+/*++
+
+Routine Description:
+
+    Unmasks every serviced cause (diagnostics; NDIS holds the interrupt
+    lock).
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+
+    Vn1WriteRegister(adapter, VN1_REG_IMS, adapter->EnabledCauses);
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1DisableInterrupt(
+    NDIS_HANDLE MiniportInterruptContext
+    )
+/*++
+
+Routine Description:
+
+    Masks every cause (diagnostics; NDIS holds the interrupt lock).
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+
+    Vn1WriteRegister(adapter, VN1_REG_IMC, VN1_ICR_ALL);
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1EnableMessageInterrupt(
+    NDIS_HANDLE MiniportInterruptContext,
+    ULONG MessageId
+    )
+/*++
+
+Routine Description:
+
+    Unmasks one message's causes (diagnostics).
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+    MessageId - The message.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL of the message.
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+    ULONG causes = Vn1MessageCauses(adapter, MessageId);
+
+    if (causes != 0) {
+        Vn1WriteRegister(adapter, VN1_REG_IMS, causes);
+    }
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1DisableMessageInterrupt(
+    NDIS_HANDLE MiniportInterruptContext,
+    ULONG MessageId
+    )
+/*++
+
+Routine Description:
+
+    Masks one message's causes (diagnostics).
+
+Arguments:
+
+    MiniportInterruptContext - The adapter.
+
+    MessageId - The message.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL of the message.
+
+--*/
+{
+    PVN1_ADAPTER adapter = (PVN1_ADAPTER)MiniportInterruptContext;
+    ULONG causes = Vn1MessageCauses(adapter, MessageId);
+
+    if (causes != 0) {
+        Vn1WriteRegister(adapter, VN1_REG_IMC, causes);
+    }
+}
+
+
+static
+ULONG
+Vn1ReceiveBudget(
+    _In_opt_ PNDIS_RECEIVE_THROTTLE_PARAMETERS Throttle,
+    _Out_ PBOOLEAN IndicateAll
+    )
+/*++
+
+Routine Description:
+
+    Turns the receive throttle into a count of NBLs this DPC may indicate.
+    Under NDIS_INDICATE_ALL_NBLS the driver applies its own limit, and
+    MoreNblsPending must stay FALSE even if frames remain.
+
+Arguments:
+
+    Throttle - The DPC's throttle parameters.
+
+    IndicateAll - Receives TRUE if NDIS set no limit.
+
+Return Value:
+
+    The NBL budget.
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    if (Throttle == NULL || Throttle->MaxNblsToIndicate == NDIS_INDICATE_ALL_NBLS) {
+        *IndicateAll = TRUE;
+        return VN1_RX_DPC_LIMIT;
+    }
+
+    *IndicateAll = FALSE;
+    return Throttle->MaxNblsToIndicate;
+}
+
+
+static
+BOOLEAN
+Vn1ServiceAllCauses(
+    _In_ PVN1_ADAPTER Adapter,
+    _In_ ULONG Causes,
+    _In_ BOOLEAN CausesKnown,
+    _In_ ULONG Budget,
+    _Out_ PULONG PendingCauses
+    )
+/*++
+
+Routine Description:
+
+    Services every cause on the single interrupt of the line and MSI modes:
+    transmit completion, link, counters, then the receive queues within one
+    shared NBL budget.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    Causes - The ICR bits the ISR saved (line mode).
+
+    CausesKnown - FALSE in MSI mode, where ICR is auto-cleared.
+
+    Budget - NBLs that may be indicated.
+
+    PendingCauses - Receives the RXQ bits of queues with frames left.
+
+Return Value:
+
+    TRUE if receive work is left.
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    ULONG q;
+
+    *PendingCauses = 0;
+
+    Vn1ServiceOtherCauses(Adapter, Causes, CausesKnown);
+
+    for (q = 0; q < Adapter->NumRxQueues; q++) {
+        if (Vn1ReceiveQueueDpc(Adapter, &Adapter->RxQueue[q], &Budget)) {
+            *PendingCauses |= VN1_ICR_RXQ(q);
+        }
+    }
+
+    return (*PendingCauses != 0);
+}
+
+
+static
+VOID
+Vn1ServiceOtherCauses(
+    _In_ PVN1_ADAPTER Adapter,
+    _In_ ULONG Causes,
+    _In_ BOOLEAN CausesKnown
+    )
+/*++
+
+Routine Description:
+
+    Services TXQ, LSC, RXO and ERR. Without the ICR bits (message modes)
+    the transmit ring and STATUS tell what happened; both checks are cheap.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    Causes - ICR bits, if CausesKnown.
+
+    CausesKnown - TRUE on the line, where the ISR read ICR.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    Vn1TransmitCompleteDpc(Adapter);
+
+    if (!CausesKnown || (Causes & VN1_ICR_LSC)) {
+        Vn1CheckLinkState(Adapter);
+    }
+
+    if (CausesKnown) {
+        if (Causes & VN1_ICR_RXO) {
+            InterlockedIncrement(&Adapter->RxOverrunEvents);
+        }
+        if (Causes & VN1_ICR_ERR) {
+            InterlockedIncrement(&Adapter->DmaErrorEvents);
+        }
+    } else {
+        InterlockedIncrement(&Adapter->OtherInterrupts);
+    }
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1ReadLinkState(
+    PVN1_ADAPTER Adapter,
+    PNDIS_LINK_STATE LinkState
+    )
+/*++
+
+Routine Description:
+
+    Reads STATUS into an NDIS_LINK_STATE.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    LinkState - Receives the state.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    <= DISPATCH_LEVEL
+
+--*/
+{
+    static const ULONG64 speeds[4] = {
+        10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL
+    };
+    ULONG status = Vn1ReadRegister(Adapter, VN1_REG_STATUS);
+
+    NdisZeroMemory(LinkState, sizeof(NDIS_LINK_STATE));
+    LinkState->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    LinkState->Header.Revision = NDIS_LINK_STATE_REVISION_1;
+    LinkState->Header.Size = NDIS_SIZEOF_LINK_STATE_REVISION_1;
+    LinkState->PauseFunctions = NdisPauseFunctionsUnsupported;
+
+    if (status != 0xFFFFFFFF && (status & VN1_STATUS_LU)) {
+        LinkState->MediaConnectState = MediaConnectStateConnected;
+        LinkState->MediaDuplexState = (status & VN1_STATUS_FD) ?
+                                      MediaDuplexStateFull : MediaDuplexStateHalf;
+        LinkState->XmitLinkSpeed =
+            speeds[(status & VN1_STATUS_SPEED_MASK) >> VN1_STATUS_SPEED_SHIFT];
+        LinkState->RcvLinkSpeed = LinkState->XmitLinkSpeed;
+        LinkState->AutoNegotiationFlags = NDIS_LINK_STATE_XMIT_LINK_SPEED_AUTO_NEGOTIATED |
+                                          NDIS_LINK_STATE_RCV_LINK_SPEED_AUTO_NEGOTIATED |
+                                          NDIS_LINK_STATE_DUPLEX_AUTO_NEGOTIATED;
+    } else {
+        LinkState->MediaConnectState = MediaConnectStateDisconnected;
+        LinkState->MediaDuplexState = MediaDuplexStateUnknown;
+        LinkState->XmitLinkSpeed = NDIS_LINK_SPEED_UNKNOWN;
+        LinkState->RcvLinkSpeed = NDIS_LINK_SPEED_UNKNOWN;
+    }
+}
+
+
+_Use_decl_annotations_
+VOID
+Vn1CheckLinkState(
+    PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Compares STATUS with the last reported link state and indicates
+    NDIS_STATUS_LINK_STATE if it changed.
+
+Arguments:
+
+    Adapter - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    NDIS_LINK_STATE linkState;
+    BOOLEAN linkUp;
+    BOOLEAN changed = FALSE;
+
+    Vn1ReadLinkState(Adapter, &linkState);
+    linkUp = (linkState.MediaConnectState == MediaConnectStateConnected);
+
+    NdisDprAcquireSpinLock(&Adapter->Lock);
+    if (linkUp != Adapter->LinkUp ||
+        linkState.XmitLinkSpeed != Adapter->LinkSpeed ||
+        linkState.MediaDuplexState != Adapter->DuplexState) {
+
+        Adapter->LinkUp = linkUp;
+        Adapter->LinkSpeed = linkState.XmitLinkSpeed;
+        Adapter->DuplexState = linkState.MediaDuplexState;
+        changed = TRUE;
+    }
+    NdisDprReleaseSpinLock(&Adapter->Lock);
+
+    if (changed) {
+        InterlockedIncrement(&Adapter->LinkChangeEvents);
+        Vn1IndicateLinkState(Adapter, &linkState);
+    }
+}
+
+
+static
+VOID
+Vn1IndicateLinkState(
+    _In_ PVN1_ADAPTER Adapter,
+    _In_ PNDIS_LINK_STATE LinkState
+    )
+/*++
+
+Routine Description:
+
+    Indicates NDIS_STATUS_LINK_STATE.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    LinkState - The new state.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    <= DISPATCH_LEVEL
+
+--*/
+{
+    NDIS_STATUS_INDICATION indication;
+
+    NdisZeroMemory(&indication, sizeof(indication));
+    indication.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
+    indication.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
+    indication.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
+    indication.SourceHandle = Adapter->AdapterHandle;
+    indication.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
+    indication.StatusCode = NDIS_STATUS_LINK_STATE;
+    indication.StatusBuffer = LinkState;
+    indication.StatusBufferSize = sizeof(NDIS_LINK_STATE);
+
+    NdisMIndicateStatusEx(Adapter->AdapterHandle, &indication);
+}
