@@ -1,5 +1,5 @@
 /*
- * A hostile miniport: the sample drivers/external/minimal_miniport.c with
+ * A hostile miniport: the sample drivers/external/vn1_line.c with
  * one escape compiled in (-DHOSTILE_<KIND>), at the place a real bug would
  * put it. ndisrt must end every one of them with a report and a non-zero
  * exit status, never a signal death, a hang or a pass (docs/reliability.md).
@@ -21,7 +21,7 @@
 #define DriverEntry MmDriverEntry
 #define NdisMRegisterMiniportDriver HostileRegisterMiniportDriver
 #define NdisMRegisterInterruptEx HostileRegisterInterruptEx
-#include "../../../drivers/external/minimal_miniport.c"
+#include "../../../drivers/external/vn1_line.c"
 #undef DriverEntry
 #undef NdisMRegisterMiniportDriver
 #undef NdisMRegisterInterruptEx
