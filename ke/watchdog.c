@@ -93,7 +93,12 @@ void ke_phase_wait(struct ke_machine *m, struct ke_vcpu *v, struct ke_work *w)
 	uint64_t deadline;
 
 	tls_next_phase = NULL;
-	if (!ph || !ph->timeout_ns) {
+	/*
+	 * The deterministic engine runs the vCPUs on this very thread, inside
+	 * ke_work_wait() (host_yield): a wait here would stop it. Its runs are
+	 * bounded by its own schedule, not by a deadline.
+	 */
+	if (!ph || !ph->timeout_ns || (ke_deterministic_machine() && !ke_self)) {
 		ke_work_wait(w);
 		return;
 	}
