@@ -7,7 +7,7 @@
 #include <ndis.h>
 #include <stdlib.h>
 
-static volatile unsigned long TcontainSpin;
+__attribute__((unused)) static volatile unsigned long TcontainSpin;
 
 #if defined(TCONTAIN_CTOR_EXIT)
 __attribute__((constructor)) static void TcontainConstructor(void)
