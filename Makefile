@@ -8,6 +8,7 @@
 #   make bench    the benchmarks (figures go in docs/performance.md)
 #   make install  install ndisrt, the samples, <ndis.h> and ndisrt.pc (PREFIX=/usr/local)
 #   make format   reformat the sources with .clang-format
+#   make format-check   fail if a source is not formatted (CI)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
@@ -15,7 +16,7 @@ JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all build deps demo test test-sanitize test-tsan fuzz bench install format clean
+.PHONY: all build deps demo test test-sanitize test-tsan fuzz bench install format format-check clean
 PREFIX ?= /usr/local
 
 all: build
@@ -78,6 +79,10 @@ install:
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+# CI: the tree is formatted (.clang-format, drivers/.clang-format for the WDK-style samples).
+format-check: deps
+	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h') && echo "format: ok"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

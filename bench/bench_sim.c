@@ -65,7 +65,7 @@ static double decisions_per_second(unsigned points)
 /* Wall time (ms) of `ndisrt run --frames F --quiet [--engine sim --seed 1]`. */
 static double main_job_ms(const char *self, const char *frames, bool sim)
 {
-	char *argv[] = {"ndisrt", "run", "--frames", (char *)frames, "--quiet",
+	char *argv[] = {"ndisrt", "run", "--frames", (char *)(uintptr_t)frames, "--quiet",
 			sim ? "--engine" : NULL, "sim", "--seed", "1", NULL};
 	uint64_t t0 = bench_now_ns();
 	int status;

@@ -219,7 +219,7 @@ static int spawn_run(const struct xp_opts *o, uint64_t seed, const char *strateg
 	argv[argc++] = "--sim-strategy";
 	argv[argc++] = stbuf;
 	argv[argc++] = "--sim-log";
-	argv[argc++] = (char *)log;
+	argv[argc++] = (char *)(uintptr_t)log; /* execv's argv is not const; nothing writes it */
 	argv[argc] = NULL;
 	fflush(NULL);
 	pid = fork();

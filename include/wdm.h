@@ -581,7 +581,8 @@ static FORCEINLINE VOID RtlInitUnicodeString(_Out_ PUNICODE_STRING DestinationSt
 			n++;
 	DestinationString->Length = (USHORT)(n * sizeof(WCHAR));
 	DestinationString->MaximumLength = SourceString ? (USHORT)((n + 1) * sizeof(WCHAR)) : 0;
-	DestinationString->Buffer = (PWSTR)SourceString;
+	/* The string stays the caller's: RtlInit* keep the pointer, as the WDK's do. */
+	DestinationString->Buffer = (PWSTR)(ULONG_PTR)SourceString;
 }
 static FORCEINLINE VOID RtlInitString(_Out_ PSTRING DestinationString, _In_opt_z_ PCSTR SourceString)
 {
@@ -592,7 +593,7 @@ static FORCEINLINE VOID RtlInitString(_Out_ PSTRING DestinationString, _In_opt_z
 			n++;
 	DestinationString->Length = n;
 	DestinationString->MaximumLength = SourceString ? (USHORT)(n + 1) : 0;
-	DestinationString->Buffer = (PCHAR)SourceString;
+	DestinationString->Buffer = (PCHAR)(ULONG_PTR)SourceString;
 }
 #define RtlInitAnsiString RtlInitString
 /* Case-insensitive comparison folds ASCII letters only. */

@@ -219,13 +219,14 @@ static inline void ke_futex_wait(atomic_uint *addr, unsigned val, uint64_t timeo
 {
 	struct timespec ts = {(time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u)};
 
-	syscall(SYS_futex, (unsigned *)addr, FUTEX_WAIT_PRIVATE, val, timeout_ns ? &ts : NULL,
+	/* The kernel sees the word, not C11's _Atomic: strip the qualifier through an integer. */
+	syscall(SYS_futex, (unsigned *)(uintptr_t)addr, FUTEX_WAIT_PRIVATE, val, timeout_ns ? &ts : NULL,
 		NULL, 0);
 }
 
 static inline void ke_futex_wake(atomic_uint *addr, int n)
 {
-	syscall(SYS_futex, (unsigned *)addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+	syscall(SYS_futex, (unsigned *)(uintptr_t)addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
 static inline void ke_futex_wake_all(atomic_uint *addr)

@@ -63,12 +63,14 @@ int ke_interrupt_connect(struct ke_machine *m, struct ke_interrupt *intr)
 		return -EBUSY;
 	old = vector_lock(m);
 	/* Append, so a shared line's ISRs are called in connection order. */
-	pp = (struct ke_interrupt **)&m->vectors[intr->vector];
+	/* Under the vector lock the chain is ours to walk; links are published atomically. */
+	pp = (struct ke_interrupt **)(uintptr_t)&m->vectors[intr->vector];
 	while (*pp)
 		pp = &(*pp)->next;
 	intr->next = NULL;
 	atomic_store(&intr->connected, true);
-	atomic_store_explicit((_Atomic(struct ke_interrupt *) *)pp, intr, memory_order_release);
+	atomic_store_explicit((_Atomic(struct ke_interrupt *) *)(uintptr_t)pp, intr,
+			      memory_order_release);
 	vector_unlock(m, old);
 	return 0;
 }
@@ -79,9 +81,10 @@ void ke_interrupt_disconnect(struct ke_machine *m, struct ke_interrupt *intr)
 	struct ke_interrupt **pp;
 
 	old = vector_lock(m);
-	for (pp = (struct ke_interrupt **)&m->vectors[intr->vector]; *pp; pp = &(*pp)->next) {
+	for (pp = (struct ke_interrupt **)(uintptr_t)&m->vectors[intr->vector]; *pp;
+	     pp = &(*pp)->next) {
 		if (*pp == intr) {
-			atomic_store_explicit((_Atomic(struct ke_interrupt *) *)pp, intr->next,
+			atomic_store_explicit((_Atomic(struct ke_interrupt *) *)(uintptr_t)pp, intr->next,
 					      memory_order_release);
 			break;
 		}

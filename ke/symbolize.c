@@ -141,10 +141,10 @@ void ke_symbolize(const void *pc, void (*emit)(void *ctx, const char *module, co
 		name = symtab_lookup(&f, rel, &off);
 		if (name) {
 			emit(ctx, info.dli_fname, name, off + 1);
-			munmap((void *)f.base, f.size);
+			munmap((void *)(uintptr_t)f.base, f.size);
 			return;
 		}
-		munmap((void *)f.base, f.size);
+		munmap((void *)(uintptr_t)f.base, f.size);
 	}
 	if (info.dli_sname && info.dli_saddr) {
 		emit(ctx, info.dli_fname, info.dli_sname,

@@ -104,7 +104,7 @@ void *ndisrt_adapter_handle(const struct ndisrt_adapter *a)
 
 void *ndisrt_adapter_context(const struct ndisrt_adapter *a)
 {
-	return atomic_load(&((struct ndisrt_adapter *)a)->adapter_context);
+	return atomic_load(&a->adapter_context);
 }
 
 struct ke_machine *ndisrt_adapter_machine(const struct ndisrt_adapter *a)
@@ -332,7 +332,8 @@ static void add_counters(struct ndisrt_interrupt_counters *out, struct ndis_coun
 int ndisrt_adapter_counters(const struct ndisrt_adapter *ca, unsigned msg, unsigned vcpu,
 			    struct ndisrt_interrupt_counters *out)
 {
-	struct ndisrt_adapter *a = (struct ndisrt_adapter *)ca;
+	/* Read only, through atomics: the const is the caller's promise, kept. */
+	struct ndisrt_adapter *a = (struct ndisrt_adapter *)(uintptr_t)ca;
 
 	if ((msg != NDISRT_ALL && msg >= NDISRT_MAX_MESSAGES) ||
 	    (vcpu != NDISRT_ALL && vcpu >= a->nr_vcpus) || !out)
@@ -357,7 +358,8 @@ static const char *state_name(unsigned s)
 
 void ndisrt_adapter_dump(const struct ndisrt_adapter *ca, FILE *f)
 {
-	struct ndisrt_adapter *a = (struct ndisrt_adapter *)ca;
+	/* Read only, through atomics: the const is the caller's promise, kept. */
+	struct ndisrt_adapter *a = (struct ndisrt_adapter *)(uintptr_t)ca;
 	unsigned kind = atomic_load(&a->kind);
 	unsigned nr_msgs = a->cfg.nr_messages ? a->cfg.nr_messages : 1;
 	static const char *const kinds[] = {"no", "line", "message"};

@@ -461,7 +461,7 @@ VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle)
 
 enum ndisrt_interrupt_kind ndisrt_adapter_interrupt_kind(const struct ndisrt_adapter *a)
 {
-	return (enum ndisrt_interrupt_kind)atomic_load(&((struct ndisrt_adapter *)a)->kind);
+	return (enum ndisrt_interrupt_kind)atomic_load(&a->kind);
 }
 
 int ndisrt_adapter_message_address(const struct ndisrt_adapter *a, unsigned msg, uint64_t *addr,
@@ -478,7 +478,7 @@ int ndisrt_adapter_message_address(const struct ndisrt_adapter *a, unsigned msg,
 
 struct ke_interrupt *ndisrt_adapter_ke_interrupt(const struct ndisrt_adapter *a, unsigned msg)
 {
-	struct ndis_interrupt *ni = atomic_load(&((struct ndisrt_adapter *)a)->interrupt);
+	struct ndis_interrupt *ni = atomic_load(&a->interrupt);
 
 	if (!ni || msg >= ni->nr_messages)
 		return NULL;

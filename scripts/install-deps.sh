@@ -5,7 +5,7 @@
 # Runs apt-get and npm only when something is missing.
 set -euo pipefail
 pkgs=(gcc make cmake pkg-config libcriterion-dev libpcap-dev clang libclang-rt-14-dev
-      libdw-dev python3 python3-jsonschema universal-ctags)
+      libdw-dev python3 python3-jsonschema universal-ctags clang-format)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

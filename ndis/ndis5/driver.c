@@ -708,5 +708,6 @@ uint32_t ndisrt_ndis5_nic_query(struct ndisrt_ndis5_nic *n, uint32_t oid, void *
 uint32_t ndisrt_ndis5_nic_set(struct ndisrt_ndis5_nic *n, uint32_t oid, const void *buf,
 			      uint32_t len, uint32_t *done)
 {
-	return request(n, true, oid, (void *)buf, len, done);
+	/* A set: the driver only reads InformationBuffer (its prototype is not const). */
+	return request(n, true, oid, (void *)(uintptr_t)buf, len, done);
 }

@@ -51,7 +51,7 @@ static void *slot_desc(struct slot *s)
 
 static struct slot *desc_slot(const void *d)
 {
-	return (struct slot *)d - 1;
+	return (struct slot *)(uintptr_t)d - 1; /* the descriptor's own slot header */
 }
 
 static ke_irql_t pool_take(struct pool *p)
