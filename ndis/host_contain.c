@@ -189,6 +189,9 @@ void thrd_exit(int res)
 	__builtin_unreachable();
 }
 
+/* What assert() calls (declared by <assert.h> only without NDEBUG). */
+_Noreturn void __assert_fail(const char *assertion, const char *file, unsigned int line,
+			     const char *function);
 void __assert_fail(const char *assertion, const char *file, unsigned int line,
 		   const char *function)
 {
@@ -203,6 +206,7 @@ void __assert_fail(const char *assertion, const char *file, unsigned int line,
 }
 
 /* Referenced by the loader, so that a program that loads drivers links this file. */
+int host_contain_link(void); /* ndis/host_internal.h */
 int host_contain_link(void)
 {
 	return 1;
