@@ -4,17 +4,19 @@
 #   make test     install missing Debian packages, build, run every test
 #   make deps     install missing Debian packages only (scripts/install-deps.sh)
 #   make test-sanitize   the whole suite again under ASan+UBSan (build-asan/)
+#   make test-tsan       the suite under ThreadSanitizer (build-tsan/, tests/tsan.supp)
 #   make bench    the benchmarks (figures go in docs/performance.md)
 #   make install  install ndisrt, the samples, <ndis.h> and ndisrt.pc (PREFIX=/usr/local)
 #   make format   reformat the sources with .clang-format
 #   make format-check   fail if a source is not formatted (CI)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all build deps demo test test-sanitize fuzz bench install format format-check clean
+.PHONY: all build deps demo test test-sanitize test-tsan fuzz bench install format format-check clean
 PREFIX ?= /usr/local
 
 all: build
@@ -40,15 +42,31 @@ test-sanitize: deps
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	@cd $(ASAN_BUILD) && ctest --output-on-failure
 
-# The pcap reader under libFuzzer (clang, ASan+UBSan) for a bounded time.
+# ThreadSanitizer: the runtime, its sample drivers and the end-to-end tests
+# labelled tsan (the Criterion suites cannot run under TSan: see
+# docs/reliability.md), with the suppressions (each with its reason) in
+# tests/tsan.supp. A report fails the test (halt_on_error).
+test-tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) $(CMAKE_FLAGS) -DNDISRT_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target ndisrt vn1 minimal_miniport vn1pio
+	@cd $(TSAN_BUILD) && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
+		ctest -L tsan --output-on-failure
+
+# The pcap reader and the `ndisrt run` command line under libFuzzer (clang,
+# ASan+UBSan), each for a bounded time.
 FUZZ_SECONDS ?= 60
+FUZZ_CLI_SECONDS ?= 30
 fuzz: deps
 	@CC=clang cmake -S . -B build-fuzz $(CMAKE_FLAGS) -DNDISRT_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j$(JOBS) --target fuzz_pcap
+	@cmake --build build-fuzz -j$(JOBS) --target fuzz_pcap fuzz_cli
 	@rm -rf build-fuzz/corpus && cp -r tests/fuzz/corpus build-fuzz/corpus
 	@build-fuzz/tests/fuzz/fuzz_pcap -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		build-fuzz/corpus > build-fuzz/fuzz.log 2>&1 || { tail -40 build-fuzz/fuzz.log; exit 1; }
 	@grep -E 'DONE|number_of_executed_units|new_units_added' build-fuzz/fuzz.log
+	@rm -rf build-fuzz/corpus_cli && cp -r tests/fuzz/corpus_cli build-fuzz/corpus_cli
+	@build-fuzz/tests/fuzz/fuzz_cli -max_total_time=$(FUZZ_CLI_SECONDS) -print_final_stats=1 \
+		build-fuzz/corpus_cli > build-fuzz/fuzz_cli.log 2>&1 || { tail -40 build-fuzz/fuzz_cli.log; exit 1; }
+	@grep -E 'DONE|number_of_executed_units|new_units_added' build-fuzz/fuzz_cli.log
 
 bench: deps
 	@$(MAKE) build
@@ -67,4 +85,4 @@ format-check: deps
 	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h') && echo "format: ok"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

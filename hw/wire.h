@@ -177,7 +177,9 @@ struct wire_capture_stats {
 
 /**
  * wire_capture_open() - Start writing a pcap file (Ethernet, nanosecond
- * timestamps from the engine clock of @m, or 0 if @m is NULL).
+ * timestamps): wall-clock time, as capture tools expect, taken when the
+ * file is opened and advanced by the engine clock of @m (not at all if @m
+ * is NULL), so that the gaps between frames are the engine's.
  * Context: host thread. Starts the writer thread.
  * Return: NULL with @err filled in.
  */
@@ -193,7 +195,10 @@ struct wire_capture *wire_capture_open(struct ke_machine *m, const char *path, c
  */
 int wire_capture_frame(struct wire_capture *c, const void *frame, size_t len);
 
-/** wire_capture_close() - Write what is queued, close the file. Return: 0 or -EIO. */
+/**
+ * wire_capture_close() - Write what is queued, flush and sync it, close the file.
+ * Return: 0, or the negative errno of the first write, flush or sync that failed.
+ */
 int wire_capture_close(struct wire_capture *c);
 void wire_capture_get_stats(struct wire_capture *c, struct wire_capture_stats *out);
 

@@ -43,6 +43,8 @@ struct wire_capture {
 	unsigned head, count;		/* (S) */
 	bool closing;			/* (S) */
 	bool io_error;			/* (w) */
+	int io_errno;			/* (w) the first write error */
+	int64_t wall_offset_ns;		/* (c) wall clock - engine clock at open */
 	atomic_ulong queued, written, dropped; /* (a) */
 	struct capture_slot slot[CAPTURE_SLOTS];
 };
@@ -63,7 +65,8 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 
 int wire_capture_frame(struct wire_capture *c, const void *frame, size_t len)
 {
-	uint64_t one = 1, ts = c->m ? ke_clock_ns(c->m) : 0;
+	/* Wall-clock time, as capture tools expect, advancing with the engine clock. */
+	uint64_t one = 1, ts = (c->m ? ke_clock_ns(c->m) : 0) + (uint64_t)c->wall_offset_ns;
 	ke_irql_t old;
 	unsigned s;
 
@@ -136,7 +139,13 @@ static void *capture_main(void *arg)
 			};
 
 			pcap_dump((u_char *)c->dumper, &h, s->data);
-			atomic_fetch_add_explicit(&c->written, 1, memory_order_relaxed);
+			/* A buffered write reports its failure through the stream. */
+			if (!c->io_error && ferror(pcap_dump_file(c->dumper))) {
+				c->io_error = true;
+				c->io_errno = errno ? errno : EIO;
+			}
+			if (!c->io_error)
+				atomic_fetch_add_explicit(&c->written, 1, memory_order_relaxed);
 			capture_pop(c);
 		}
 		if (closing)
@@ -144,8 +153,18 @@ static void *capture_main(void *arg)
 		if (read(c->efd, &n, sizeof(n)) < 0 && errno != EINTR)
 			break;
 	}
-	if (pcap_dump_flush(c->dumper) != 0)
+	/* What is buffered must reach the file: flush and sync, both checked
+	 * (pcap_dump_close() reports nothing). A device or pipe cannot be
+	 * synced (EINVAL, EROFS): its flush is the last word. */
+	if (pcap_dump_flush(c->dumper) != 0 && !c->io_error) {
 		c->io_error = true;
+		c->io_errno = errno ? errno : EIO;
+	}
+	if (!c->io_error && fsync(fileno(pcap_dump_file(c->dumper))) != 0 && errno != EINVAL &&
+	    errno != EROFS) {
+		c->io_error = true;
+		c->io_errno = errno;
+	}
 	return NULL;
 }
 
@@ -160,6 +179,13 @@ struct wire_capture *wire_capture_open(struct ke_machine *m, const char *path, c
 	}
 	ke_spin_init(&c->lock);
 	c->m = m;
+	{
+		struct timespec wall;
+
+		clock_gettime(CLOCK_REALTIME, &wall);
+		c->wall_offset_ns = (int64_t)wall.tv_sec * 1000000000LL + wall.tv_nsec -
+				    (int64_t)(m ? ke_clock_ns(m) : 0);
+	}
 	c->pd = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
 	if (!c->pd) {
 		errf(err, errlen, "%s: libpcap cannot create a capture handle", path);
@@ -208,7 +234,7 @@ int wire_capture_close(struct wire_capture *c)
 	if (write(c->efd, &one, sizeof(one)) < 0)
 		c->io_error = true;
 	pthread_join(c->thread, NULL);
-	ret = c->io_error ? -EIO : 0;
+	ret = c->io_error ? -(c->io_errno ? c->io_errno : EIO) : 0;
 	pcap_dump_close(c->dumper);
 	pcap_close(c->pd);
 	close(c->efd);

@@ -19,6 +19,7 @@
  */
 #define NDISRT_KE_INTERNAL
 #include "ke/internal.h"
+#include "ke/contain.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -76,6 +77,8 @@ static int install_handler(void)
 	return 0;
 }
 
+void ke_contain_thread_exit(void);
+
 static void *vcpu_thread(void *arg)
 {
 	struct ke_vcpu *v = arg;
@@ -89,6 +92,9 @@ static void *vcpu_thread(void *arg)
 		CPU_SET(v->number % te->host_cpus, &cpus);
 		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	}
+	/* Driver code runs here: a fault handler must run even after this
+	 * thread's stack overflows (ke/containment.c). */
+	ke_contain_thread();
 	ke_self = v;
 	ke_tls_irql = &v->st;
 	ke_tls_lock_id = v->number + 1;
@@ -99,6 +105,7 @@ static void *vcpu_thread(void *arg)
 	atomic_fetch_add(&te->started, 1);
 	ke_futex_wake_all(&te->started);
 	ke_vcpu_loop(v);
+	ke_contain_thread_exit();
 	return NULL;
 }
 

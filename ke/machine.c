@@ -4,6 +4,7 @@
  */
 #define NDISRT_KE_INTERNAL
 #include "ke/internal.h"
+#include "ke/contain.h"
 
 #include <errno.h>
 #include <execinfo.h>
@@ -272,7 +273,7 @@ int ke_vcpu_call(struct ke_vcpu *v, ke_work_fn *fn, void *arg)
 		return -EINVAL;
 	ke_work_init(&w, fn, arg);
 	ke_vcpu_post(v, &w);
-	ke_work_wait(&w);
+	ke_phase_wait(v->m, v, &w); /* ke/watchdog.c: bounded under a phase */
 	return 0;
 }
 

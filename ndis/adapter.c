@@ -10,6 +10,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "ndisrt/phase.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -227,6 +228,7 @@ int ndisrt_adapter_initialize(struct ndisrt_adapter *a, unsigned vcpu, ndisrt_in
 	struct ke_vcpu *v = ke_machine_vcpu(a->m, vcpu);
 
 	ndis_assert(v != NULL && ke_current() == NULL);
+	host_phase_next(NDISRT_PHASE_INITIALIZE, 0);
 	ke_vcpu_call(v, run_initialize, &c);
 	return c.status;
 }
@@ -238,6 +240,7 @@ void ndisrt_adapter_halt(struct ndisrt_adapter *a, unsigned vcpu, ndisrt_halt_fn
 	struct ke_vcpu *v = ke_machine_vcpu(a->m, vcpu);
 
 	ndis_assert(v != NULL && ke_current() == NULL);
+	host_phase_next(NDISRT_PHASE_HALT, 0);
 	ke_vcpu_call(v, run_halt, &c);
 }
 

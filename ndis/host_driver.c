@@ -10,15 +10,20 @@
  */
 #include "ndis/host_internal.h"
 #include "ndis/ndis5/host.h"
+#include "ke/contain.h"
 
 #include <dlfcn.h>
+#include <limits.h>
+#include <setjmp.h>
 #include <errno.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <link.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -113,13 +118,21 @@ const char *host_status_text(uint32_t status, char *buf, size_t len)
 /* ------------------------------------------------------ fault handler */
 
 /*
- * Faults while driver code runs. A SIGSEGV, SIGBUS, SIGILL or SIGFPE whose
- * instruction is in a loaded driver image, or whose address is in the I/O
- * arena (a dereferenced register mapping), or that happens on a vCPU, is
- * reported as bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED: parameter 1 the
- * NTSTATUS exception code, 2 the faulting instruction, 3 0/1 read/write,
- * 4 the address accessed. Anything else goes to the handler that was
- * installed before (a sanitizer's, or the default action).
+ * Faults while driver code runs. A SIGSEGV, SIGBUS, SIGILL or SIGFPE on a
+ * vCPU (wherever the faulting address: in the driver, in ndisrt or libc on
+ * the driver's behalf, or nowhere, after a jump through a bad pointer), or
+ * whose instruction is in a loaded driver image, or whose address is in the
+ * I/O arena (a dereferenced register mapping), is reported as bug check
+ * 0x1E KMODE_EXCEPTION_NOT_HANDLED: parameter 1 the NTSTATUS exception
+ * code, 2 the faulting instruction, 3 0/1 read/write, 4 the address
+ * accessed. A fault just below the faulting thread's stack is a stack
+ * overflow: bug check 0x7F UNEXPECTED_KERNEL_MODE_TRAP with parameter 1 = 8
+ * (EXCEPTION_DOUBLE_FAULT), as Windows reports a kernel stack overflow.
+ * The handler runs on the thread's alternate signal stack (ke/containment.c),
+ * so it runs after an overflow too. A fault while a driver is being loaded
+ * (its ELF constructors) fails the load (host_load_*, below). Anything else
+ * goes to the handler that was installed before (a sanitizer's, or the
+ * default action).
  */
 struct fault_image {
 	_Atomic(uintptr_t) lo, hi;
@@ -141,6 +154,103 @@ static bool pc_in_driver(uintptr_t pc)
 			return true;
 	}
 	return false;
+}
+
+bool host_pc_in_driver(uintptr_t pc)
+{
+	return pc_in_driver(pc);
+}
+
+/* ------------------------------------------------------------ loading
+ *
+ * dlopen runs the driver's ELF constructors on the loading thread. While it
+ * does, that thread is "loading": a fault there, or a call to exit() and its
+ * friends from the driver (ndis/host_contain.c), jumps back to
+ * ndisrt_driver_load(), which reports a load error. The dynamic loader's
+ * lock stays taken by this thread after such a jump (it is recursive, so
+ * this thread can still use dl*), and the half-initialized object is never
+ * closed: after a failed constructor the process only reports and exits.
+ */
+struct host_load_ctx {
+	sigjmp_buf env;
+	const char *full;	/* the name given to dlopen */
+	char why[256];		/* what the constructor did */
+};
+
+static __thread struct host_load_ctx *tls_load;
+
+static void str_append(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf);
+
+	while (*s && n + 1 < len)
+		buf[n++] = *s++;
+	buf[n] = 0;
+}
+
+static void dec_append(char *buf, size_t len, long long v)
+{
+	char tmp[24];
+	int i = 23;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	tmp[i] = 0;
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	str_append(buf, len, tmp + i);
+}
+
+/* Is @pc code of the object being loaded on this thread? */
+bool host_pc_in_loading(uintptr_t pc)
+{
+	Dl_info info;
+
+	return tls_load && dladdr((void *)pc, &info) && info.dli_fname &&
+	       !strcmp(info.dli_fname, tls_load->full);
+}
+
+bool host_load_in_progress(void)
+{
+	return tls_load != NULL;
+}
+
+_Noreturn void host_load_abandon(const char *what, long long status, uintptr_t caller)
+{
+	struct host_load_ctx *c = tls_load;
+	char where[160];
+
+	c->why[0] = 0;
+	str_append(c->why, sizeof(c->why), "its ELF constructor called ");
+	str_append(c->why, sizeof(c->why), what);
+	if (status != LLONG_MIN) {
+		str_append(c->why, sizeof(c->why), "(");
+		dec_append(c->why, sizeof(c->why), status);
+		str_append(c->why, sizeof(c->why), ")");
+	}
+	/* @caller is a return address: name the call instruction before it. */
+	if (caller && ke_contain_symbol((void *)(caller - 1), where, sizeof(where))) {
+		str_append(c->why, sizeof(c->why), " from ");
+		str_append(c->why, sizeof(c->why), where);
+	}
+	siglongjmp(c->env, 1);
+}
+
+static const char *signal_text(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return "SIGSEGV (invalid memory access)";
+	case SIGBUS:
+		return "SIGBUS (bus error)";
+	case SIGILL:
+		return "SIGILL (illegal instruction)";
+	default:
+		return "SIGFPE (arithmetic exception)";
+	}
 }
 
 static uint32_t exception_code(int sig, int si_code)
@@ -178,34 +288,99 @@ static void fault_chain(int sig, siginfo_t *si, void *uc)
 	}
 }
 
+/* The report's "What:" line, built in the handler (first bug check wins). */
+static char fault_what[512];
+
+static const char *what_with(const char *head, uintptr_t pc)
+{
+	char where[200];
+
+	fault_what[0] = 0;
+	str_append(fault_what, sizeof(fault_what), head);
+	if (ke_contain_symbol((void *)pc, where, sizeof(where))) {
+		str_append(fault_what, sizeof(fault_what), " (at ");
+		str_append(fault_what, sizeof(fault_what), where);
+		str_append(fault_what, sizeof(fault_what), ")");
+	}
+	return fault_what;
+}
+
 static void fault_handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
-	uintptr_t pc = 0, write = 0, addr = (uintptr_t)si->si_addr;
-	bool mmio, in_driver;
+	uintptr_t pc = 0, sp = 0, write = 0, addr = (uintptr_t)si->si_addr;
+	bool mmio, in_driver, nowhere = false;
+	Dl_info info;
 
 #if defined(__x86_64__)
 	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
 	if (sig == SIGSEGV)
 		write = (uc->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
 #else
 	(void)uc;
 #endif
+	if (tls_load) {
+		struct host_load_ctx *c = tls_load;
+
+		c->why[0] = 0;
+		str_append(c->why, sizeof(c->why), "its ELF constructor crashed: ");
+		str_append(c->why, sizeof(c->why),
+			   ke_contain_is_stack_overflow(addr, sp) ? "stack overflow, "
+								  : "");
+		str_append(c->why, sizeof(c->why), signal_text(sig));
+		if (ke_contain_symbol((void *)pc, fault_what, sizeof(fault_what))) {
+			str_append(c->why, sizeof(c->why), " at ");
+			str_append(c->why, sizeof(c->why), fault_what);
+		}
+		siglongjmp(c->env, 1);
+	}
 	mmio = sig == SIGSEGV && host_io_in_arena(addr);
 	in_driver = pc_in_driver(pc);
 	if (!mmio && !in_driver && !ke_current()) {
 		fault_chain(sig, si, ucv);
 		return;
 	}
+	if (sig == SIGSEGV && ke_contain_is_stack_overflow(addr, sp))
+		ke_bugcheck(KE_BUGCHECK_UNEXPECTED_KERNEL_MODE_TRAP, 8 /* EXCEPTION_DOUBLE_FAULT */,
+			    0, 0, 0,
+			    what_with("a stack overflow (double fault): the routine at the top of "
+				      "the call chain ran off the end of its vCPU's stack",
+				      pc));
+#if defined(__x86_64__)
+	/*
+	 * A jump or call through a bad pointer: the instruction pointer is in
+	 * no module, so nothing can unwind from it. The call pushed its return
+	 * address: resume the unwinding there, so that the call chain starts
+	 * at the driver routine that made the call (parameter 2 keeps the bad
+	 * target).
+	 */
+	if (pc == addr && !dladdr((void *)pc, &info)) {
+		uintptr_t ret = *(const uintptr_t *)sp;
+
+		if (dladdr((void *)ret, &info)) {
+			uc->uc_mcontext.gregs[REG_RIP] = (greg_t)ret;
+			uc->uc_mcontext.gregs[REG_RSP] = (greg_t)(sp + 8);
+			nowhere = true;
+		}
+	}
+#endif
 	ke_bugcheck(HOST_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED, exception_code(sig, si->si_code), pc,
 		    write, addr,
 		    mmio ? "driver code dereferenced an NdisMMapIoSpace / NdisMRegisterIoPortRange "
 			   "mapping: it is not memory; use NdisReadRegisterXxx / "
 			   "NdisWriteRegisterXxx (NdisRawXxxPortXxx for ports)"
-		    : in_driver ? "an exception in driver code (parameter 2 is the faulting "
-				  "instruction, 4 the address it accessed)"
-				: "an exception on a vCPU outside driver code (in ndisrt or libc, "
-				  "most likely on behalf of a driver: see the call chain)");
+		    : nowhere
+			? what_with("a jump or call through a bad pointer: parameter 2 is the "
+				    "target, outside any module; the call was made",
+				    (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - 1)
+		    : in_driver ? what_with("an exception in driver code (parameter 2 is the "
+					    "faulting instruction, 4 the address it accessed)",
+					    pc)
+				: what_with("an exception on a vCPU outside driver code (in ndisrt or "
+					    "libc, most likely on behalf of a driver: see the call "
+					    "chain)",
+					    pc));
 }
 
 /* Context: holding driver_lock. */
@@ -333,23 +508,91 @@ static void run_entry(void *arg)
 	atomic_store(&c->d->in_entry, false);
 }
 
-/* The file's first bytes: distinguishes "not ELF" from dlopen's other failures. */
+/*
+ * What dlopen would only say as "cannot open shared object file" (or, for a
+ * FIFO, by blocking): the file must be a regular file holding an x86-64 ELF
+ * shared object whose program headers and loadable segments lie inside it.
+ */
 static int check_file(const char *path, char *err, size_t errlen)
 {
-	unsigned char magic[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr eh;
+	struct stat st;
 	ssize_t got;
+	int fd;
 
+	if (stat(path, &st)) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (%s): a driver is a shared object file",
+			 path,
+			 S_ISDIR(st.st_mode)    ? "a directory"
+			 : S_ISFIFO(st.st_mode) ? "a FIFO"
+			 : S_ISCHR(st.st_mode)  ? "a character device"
+			 : S_ISSOCK(st.st_mode) ? "a socket"
+						: "not a file");
+		return -1;
+	}
+	/* O_NONBLOCK: a file that became a FIFO since stat() must not block. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	got = read(fd, magic, sizeof(magic));
-	close(fd);
-	if (got != (ssize_t)sizeof(magic) || memcmp(magic, "\177ELF", 4)) {
+	got = pread(fd, &eh, sizeof(eh), 0);
+	if (got < 4 || memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
+		close(fd);
 		snprintf(err, errlen, "%s: not a shared object (no ELF header)", path);
 		return -1;
 	}
+	if (got != (ssize_t)sizeof(eh) || eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		close(fd);
+		snprintf(err, errlen, "%s: not an x86-64 ELF shared object (%s)", path,
+			 got != (ssize_t)sizeof(eh) ? "truncated ELF header" : "32-bit ELF");
+		return -1;
+	}
+	if (eh.e_machine != EM_X86_64 || eh.e_type != ET_DYN) {
+		char what[64];
+
+		close(fd);
+		if (eh.e_machine != EM_X86_64)
+			snprintf(what, sizeof(what), "built for %s",
+				 eh.e_machine == EM_AARCH64 ? "aarch64"
+				 : eh.e_machine == EM_386   ? "i386"
+				 : eh.e_machine == EM_RISCV ? "riscv"
+				 : eh.e_machine == EM_ARM   ? "arm"
+							    : "another machine");
+		else
+			snprintf(what, sizeof(what), "%s",
+				 eh.e_type == ET_EXEC  ? "an executable"
+				 : eh.e_type == ET_REL ? "an object file (link it with -shared)"
+						       : "not a shared object");
+		snprintf(err, errlen, "%s: not an x86-64 ELF shared object (%s)", path, what);
+		return -1;
+	}
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_phnum ||
+	    eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > (uint64_t)st.st_size) {
+		close(fd);
+		snprintf(err, errlen, "%s: not an x86-64 ELF shared object (truncated: %lld bytes)",
+			 path, (long long)st.st_size);
+		return -1;
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+			(ssize_t)sizeof(ph) ||
+		    (ph.p_type == PT_LOAD && ph.p_offset + ph.p_filesz > (uint64_t)st.st_size)) {
+			close(fd);
+			snprintf(err, errlen,
+				 "%s: not an x86-64 ELF shared object (truncated: %lld bytes, a "
+				 "segment ends past the end of the file)",
+				 path, (long long)st.st_size);
+			return -1;
+		}
+	}
+	close(fd);
 	return 0;
 }
 
@@ -391,6 +634,33 @@ static void driver_destroy(struct ndisrt_driver *d)
 	free(d);
 }
 
+/*
+ * dlopen @full with the loading thread marked (see host_load_ctx): a
+ * constructor that faults or exits fails the load with what it did.
+ */
+static int load_contained(struct ndisrt_driver *d, const char *full, char *err, size_t errlen)
+{
+	struct host_load_ctx storage;
+	struct host_load_ctx *volatile ctx = &storage;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->full = full;
+	if (sigsetjmp(ctx->env, 1)) {
+		tls_load = NULL;
+		snprintf(err, errlen, "%s: cannot be loaded: %s", d->path, ctx->why);
+		return -1;
+	}
+	dlerror();
+	tls_load = ctx;
+	d->dl = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+	tls_load = NULL;
+	if (!d->dl) {
+		dl_error(d->path, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
 int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_driver **out,
 		       char *err, size_t errlen)
 {
@@ -405,6 +675,7 @@ int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_dr
 
 	*out = NULL;
 	(void)ndisrt_link_ddi_symbols(); /* links every DDI into the loading program */
+	(void)host_contain_link();	 /* and exit() & co. for drivers */
 	if (!h || !path || !*path) {
 		snprintf(err, errlen, "%s: no host or no path", path ? path : "(null)");
 		return -1;
@@ -429,10 +700,15 @@ int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_dr
 	snprintf(d->path, sizeof(d->path), "%s", path);
 	set_regpath(d);
 
-	dlerror();
-	d->dl = dlopen(full, RTLD_NOW | RTLD_LOCAL);
-	if (!d->dl) {
-		dl_error(path, err, errlen);
+	/* The constructors run inside dlopen: contained like driver code. */
+	ke_contain_thread();
+	pthread_mutex_lock(&driver_lock);
+	fault_install();
+	pthread_mutex_unlock(&driver_lock);
+	if (load_contained(d, full, err, errlen)) {
+		pthread_mutex_lock(&driver_lock);
+		fault_uninstall();
+		pthread_mutex_unlock(&driver_lock);
 		free(d);
 		return -1;
 	}
@@ -446,6 +722,9 @@ int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_dr
 			 "%s: no DriverEntry (a miniport exports DRIVER_INITIALIZE DriverEntry)",
 			 path);
 		dlclose(d->dl);
+		pthread_mutex_lock(&driver_lock);
+		fault_uninstall();
+		pthread_mutex_unlock(&driver_lock);
 		free(d);
 		return -1;
 	}
@@ -457,17 +736,18 @@ int ndisrt_driver_load(struct ndisrt_host *h, const char *path, struct ndisrt_dr
 	pthread_mutex_lock(&driver_lock);
 	if (!registry_add(d)) {
 		pthread_mutex_unlock(&driver_lock);
+		fault_uninstall();
 		snprintf(err, errlen, "%s: too many drivers loaded (%u)", path, HOST_MAX_DRIVERS);
 		dlclose(d->dl);
 		free(d);
 		return -1;
 	}
-	fault_install();
 	host_fault_track(d);
 	pthread_mutex_unlock(&driver_lock);
 
 	call.d = d;
 	call.entry = (PDRIVER_INITIALIZE)entry;
+	host_phase_next(NDISRT_PHASE_ENTRY, 0);
 	ke_vcpu_call(ke_machine_vcpu(h->m, 0), run_entry, &call);
 	if (!NT_SUCCESS(call.status)) {
 		snprintf(err, errlen, "%s: DriverEntry failed with %s", path,
@@ -514,8 +794,10 @@ void ndisrt_driver_unload(struct ndisrt_driver *d)
 		if (n && n->d == d)
 			ndisrt_nic_halt(n);
 	}
-	if (atomic_load(&d->registered))
+	if (atomic_load(&d->registered)) {
+		host_phase_next(NDISRT_PHASE_UNLOAD, 0);
 		ke_vcpu_call(ke_machine_vcpu(d->h->m, 0), run_unload, d);
+	}
 	if (atomic_load(&d->mem.allocs))
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)d,
 			       (uintptr_t)atomic_load(&d->mem.allocs), 1,

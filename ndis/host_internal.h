@@ -19,6 +19,7 @@
 
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "ndisrt/phase.h"
 
 #include <pthread.h>
 
@@ -401,6 +402,19 @@ bool host_mdl_is_ours(PMDL m);
  * through host_ndis6_ops). */
 NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+
+/* ----------------------------------------------------------- violations */
+
+/* Containment (host_driver.c, host_contain.c; docs/reliability.md). */
+bool host_pc_in_driver(uintptr_t pc);
+bool host_pc_in_loading(uintptr_t pc);
+bool host_load_in_progress(void);
+/* Fail the load in progress on this thread: @what (@status) called from @caller. */
+_Noreturn void host_load_abandon(const char *what, long long status, uintptr_t caller);
+int host_contain_link(void); /* host_contain.c (which declares the above weak) */
+
+/* A driver broke a hosting rule: ndisrt_violation() under its old name here. */
+#define host_violation ndisrt_violation
 
 /* The device's model name for messages (or "device" for one not made by name). */
 static inline const char *host_device_name(const struct hw_device *dev)

@@ -310,6 +310,7 @@ static NDIS_STATUS nic_pause(struct ndisrt_nic *n)
 		return NDIS_STATUS_SUCCESS;
 	atomic_store(&n->pause_completes, 0);
 	atomic_store(&n->state, HOST_NIC_PAUSING);
+	host_phase_next(NDISRT_PHASE_PAUSE, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_pause, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		atomic_fetch_add(&n->pauses_pended, 1);
@@ -354,6 +355,7 @@ static NDIS_STATUS nic_restart(struct ndisrt_nic *n)
 		return NDIS_STATUS_SUCCESS;
 	atomic_store(&n->restart_completes, 0);
 	atomic_store(&n->state, HOST_NIC_RESTARTING);
+	host_phase_next(NDISRT_PHASE_RESTART, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_restart, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!host_wait_flag(n, &n->restart_completes))

@@ -105,6 +105,7 @@ uint32_t host_ndis6_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf,
 	pthread_mutex_lock(&n->oid_lock);
 	atomic_store(&n->oid_completes, 0);
 	atomic_store(&n->oid_pending, &req);
+	host_phase_next(NDISRT_PHASE_OID, oid);
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_oid, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!host_wait_flag(n, &n->oid_completes))

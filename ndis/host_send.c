@@ -52,6 +52,7 @@ unsigned host_ndis6_send(struct ndisrt_nic *n, unsigned vcpu, const void *const 
 	/* NDIS sends nothing to a miniport that is not Running. */
 	if (!count || !v || host_nic_state(n) != HOST_NIC_RUNNING)
 		return 0;
+	host_phase_next(NDISRT_PHASE_SEND, 0);
 	ke_vcpu_call(v, run_send, &c);
 	return c.handed;
 }

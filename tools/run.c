@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hw/intc.h"
@@ -33,6 +34,7 @@
 #include "ke/sim/sim.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
+#include "ndisrt/phase.h"
 #include "tools/findings.h"
 #include "verifier/vfy.h"
 #include "verifier/violation.h"
@@ -309,8 +311,13 @@ static void teardown(void)
 	for (unsigned i = 0; i < run.nr_wires; i++)
 		wire_close(run.wire[i]);
 	if (run.cap) {
-		if (wire_capture_close(run.cap))
-			fprintf(stderr, "ndisrt run: writing %s failed\n", run.o.capture);
+		int err = wire_capture_close(run.cap);
+
+		if (err) {
+			fprintf(stderr, "ndisrt run: writing the capture %s failed: %s\n",
+				run.o.capture, strerror(-err));
+			run.output_failed = true;
+		}
 	}
 	if (run.h)
 		ndisrt_host_free(run.h);
@@ -379,12 +386,63 @@ static int set_up(char *err, size_t errlen)
 	return 0;
 }
 
+/* An input must be a regular file: a FIFO or a device would block or never end. */
+static int check_input(const char *what, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "ndisrt run: %s %s: %s\n", what, path, strerror(errno));
+		return 66;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "ndisrt run: %s %s: not a regular file (%s)\n", what, path,
+			S_ISDIR(st.st_mode)    ? "a directory"
+			: S_ISFIFO(st.st_mode) ? "a FIFO"
+			: S_ISCHR(st.st_mode)  ? "a character device"
+			: S_ISSOCK(st.st_mode) ? "a socket"
+					       : "not a file");
+		return 66;
+	}
+	return 0;
+}
+
+/* --json: created before the run, so that an unwritable path costs no run. */
+static int open_json(void)
+{
+	run.text = stdout;
+	if (!run.o.json)
+		return 0;
+	if (!strcmp(run.o.json, "-")) {
+		/* stdout carries the JSON alone; the human report goes to stderr. */
+		run.json = stdout;
+		run.text = stderr;
+		return 0;
+	}
+	run.json = fopen(run.o.json, "w");
+	if (!run.json) {
+		fprintf(stderr, "ndisrt run: cannot create --json %s: %s\n", run.o.json,
+			strerror(errno));
+		return 73;
+	}
+	return 0;
+}
+
+static void apply_phase_timeouts(void)
+{
+	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
+		if (run.o.phase_timeout[i] >= 0)
+			ndisrt_phase_set_timeout((enum ndisrt_phase)i,
+						 (uint64_t)(run.o.phase_timeout[i] * 1e9));
+}
+
 int ndisrt_cmd_run(int argc, char **argv)
 {
 	char err[512] = "";
 	int rc;
 
 	memset(&run, 0, sizeof(run));
+	run.text = stdout;
 	rc = run_options_parse(argc, argv, &run.o, stdout, stderr);
 	if (rc)
 		return rc == 1 ? 0 : rc;
@@ -393,8 +451,19 @@ int ndisrt_cmd_run(int argc, char **argv)
 		fprintf(stderr, "ndisrt run: %s\n", err);
 		return 66;
 	}
+	rc = check_input("--driver", run.driver_path);
+	if (!rc && run.o.wire == RUN_WIRE_PCAP)
+		rc = check_input("--wire pcap:", run.o.pcap_in);
+	if (!rc)
+		rc = open_json();
+	if (rc)
+		return rc;
 	if (run.o.sarif && findings_open(run.o.sarif, run.driver_path, err, sizeof(err))) {
 		fprintf(stderr, "ndisrt run: %s\n", err);
+		if (run.json && run.json != stdout) {
+			fclose(run.json);
+			unlink(run.o.json);
+		}
 		return 73;
 	}
 	if (vfy_set_mode((enum vfy_mode)run.o.verifier)) {
@@ -402,11 +471,17 @@ int ndisrt_cmd_run(int argc, char **argv)
 		return 71;
 	}
 	vfy_set_reporter(run_finding, NULL);
+	apply_phase_timeouts();
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	rc = set_up(err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "ndisrt run: %s\n", err);
 		teardown();
+		/* No report: leave no empty --json file behind. */
+		if (run.json && run.json != stdout) {
+			fclose(run.json);
+			unlink(run.o.json);
+		}
 		return rc;
 	}
 	run_traffic(&run);

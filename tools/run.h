@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hw/intc.h"
 #include "hw/device.h"
@@ -73,6 +74,9 @@ struct run_state {
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];
+	FILE *json;		/* --json, opened before the run (stdout for '-') */
+	FILE *text;		/* the human report: stdout, or stderr with --json - */
+	bool output_failed;	/* an output file could not be written: exit 74 */
 };
 
 int ndisrt_cmd_run(int argc, char **argv);

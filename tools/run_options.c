@@ -44,7 +44,8 @@ void run_options_usage(FILE *f)
 		"  --flows F              distinct flows, for RSS to spread (default 64)\n"
 		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
 		"  --capture FILE         write every frame the NICs send to a pcap file\n"
-		"  --json FILE            also write the report as JSON ('-' for stdout)\n"
+		"  --json FILE            also write the report as JSON ('-': JSON alone on\n"
+		"                         stdout, the human report on stderr)\n"
 		"  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
 		"                         deterministic engine: one host thread, virtual time)\n"
 		"  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
@@ -57,12 +58,17 @@ void run_options_usage(FILE *f)
 		"                         and go on (the run still fails); off: no verifier checks\n"
 		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
 		"                         at the driver's source line (build the driver with -g)\n"
+		"  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
+		"                         initialize, oid, pause, restart, halt, unload, send,\n"
+		"                         other; no PHASE: all of them). Defaults: oid 12,\n"
+		"                         other 60, the rest 30\n"
 		"  --quiet                no progress line\n"
 		"  -h, --help             this text\n"
 		"\n"
 		"Exit status: 0 when every frame is accounted for and no bug check fired;\n"
 		"1 when conservation failed or a bug check fired (the report says why);\n"
-		"64 for a bad option; 66 for a driver or capture that cannot be loaded.\n",
+		"64 for a bad option; 66 for a driver or capture that cannot be loaded;\n"
+		"73 when an output file cannot be created, 74 when it cannot be written.\n",
 		RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
 	fprintf(f, "\nDevice models (--device):\n");
 	for (size_t i = 0; hw_device_model_at(i); i++)
@@ -85,30 +91,85 @@ static void defaults(struct run_options *o)
 	o->flows = 64;
 	o->max_nbls = 64;
 	o->verifier = VFY_FATAL;
+	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
+		o->phase_timeout[i] = -1;
 }
 
-/* Parse an unsigned in [lo, hi]; 0 on success. */
+/*
+ * Parse an unsigned decimal in [lo, hi]; 0 on success. Strict: digits only
+ * (no sign, no blanks, no 0x, no exponent), as a user writes a count.
+ */
 static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v = 0;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < lo || v > hi)
 		return -1;
 	*out = v;
 	return 0;
 }
 
+/*
+ * Parse a decimal number of seconds ("3", "0.5", "2.25"): digits, at most
+ * one '.', at least one digit; nothing strtod() would also take (blanks,
+ * signs, exponents, hex, inf, nan). 0 on success.
+ */
+static int parse_decimal(const char *s, double *out)
+{
+	unsigned digits = 0, dots = 0;
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.')
+			dots++;
+		else if (*p >= '0' && *p <= '9')
+			digits++;
+		else
+			return -1;
+	}
+	if (!digits || dots > 1 || digits > 15)
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || *end ? -1 : 0;
+}
+
+/*
+ * @s as the user typed it, but on one line: a control character (a newline
+ * in an argument would split the one-line error) is written as \xNN.
+ */
+static void put_arg(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02X", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static int bad(FILE *err, const char *opt, const char *val, const char *want)
 {
-	if (val)
-		fprintf(err, "ndisrt run: %s '%s' is not valid: %s\n", opt, val, want);
-	else
-		fprintf(err, "ndisrt run: %s needs a value: %s\n", opt, want);
+	fputs("ndisrt run: ", err);
+	put_arg(err, opt);
+	if (val) {
+		fputs(" '", err);
+		put_arg(err, val);
+		fprintf(err, "' is not valid: %s\n", want);
+	} else {
+		fprintf(err, " needs a value: %s\n", want);
+	}
 	return EX_USAGE;
 }
 
@@ -145,8 +206,9 @@ static int parse_device(const char *v, struct run_options *o, FILE *err)
 		if (n == RUN_MAX_NICS)
 			return bad(err, "--device", v, "at most 8 models, one per NIC");
 		if (!hw_device_model_find(p)) {
-			fprintf(err, "ndisrt run: --device '%s' is not a device model (try 'ndisrt "
-				     "run --help' for the list)\n", p);
+			fputs("ndisrt run: --device '", err);
+			put_arg(err, p);
+			fputs("' is not a device model (try 'ndisrt run --help' for the list)\n", err);
 			return EX_USAGE;
 		}
 		o->device[n++] = p;
@@ -174,16 +236,40 @@ static int parse_wire(const char *v, struct run_options *o, FILE *err)
 
 static int parse_seconds(const char *v, struct run_options *o, FILE *err)
 {
-	char *end;
 	double s;
 
-	if (!v)
-		return bad(err, "--seconds", v, "a number of seconds, e.g. 3 or 0.5");
-	errno = 0;
-	s = strtod(v, &end);
-	if (errno || *end || !(s > 0) || s > 86400)
-		return bad(err, "--seconds", v, "a number of seconds above 0 and at most 86400");
+	if (parse_decimal(v, &s) || !(s > 0) || s > 86400)
+		return bad(err, "--seconds", v, "a number of seconds above 0 and at most 86400, e.g. 3 or 0.5");
 	o->seconds = s;
+	o->seconds_given = true;
+	return 0;
+}
+
+/* --phase-timeout S (every phase) or PHASE=S; 0 turns a deadline off. */
+static int parse_phase_timeout(const char *v, struct run_options *o, FILE *err)
+{
+	static const char want[] = "[PHASE=]SECONDS, PHASE one of entry, initialize, oid, pause, "
+				   "restart, halt, unload, send, other; SECONDS up to 86400 (0: none)";
+	const char *eq = v ? strchr(v, '=') : NULL;
+	double s;
+	int phase = -1;
+
+	if (eq) {
+		char name[32];
+
+		if ((size_t)(eq - v) >= sizeof(name))
+			return bad(err, "--phase-timeout", v, want);
+		memcpy(name, v, (size_t)(eq - v));
+		name[eq - v] = 0;
+		phase = ndisrt_phase_by_name(name);
+		if (phase < 0)
+			return bad(err, "--phase-timeout", v, want);
+	}
+	if (parse_decimal(eq ? eq + 1 : v, &s) || s > 86400)
+		return bad(err, "--phase-timeout", v, want);
+	for (int i = 0; i < NDISRT_NR_PHASES; i++)
+		if (phase < 0 || i == phase)
+			o->phase_timeout[i] = s;
 	return 0;
 }
 
@@ -218,6 +304,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		o->frames = n;
 	} else if (!strcmp(opt, "--seconds")) {
 		return parse_seconds(v, o, err);
+	} else if (!strcmp(opt, "--phase-timeout")) {
+		return parse_phase_timeout(v, o, err);
 	} else if (!strcmp(opt, "--size")) {
 		if (parse_uint(v, 64, 1514, &n))
 			return bad(err, opt, v, "a frame size from 64 to 1514 bytes");
@@ -276,7 +364,9 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 			return bad(err, opt, v, "a file to write the SARIF log to");
 		o->sarif = v;
 	} else {
-		fprintf(err, "ndisrt run: unknown option '%s' (try 'ndisrt run --help')\n", opt);
+		fputs("ndisrt run: unknown option '", err);
+		put_arg(err, opt);
+		fputs("' (try 'ndisrt run --help')\n", err);
 		return EX_USAGE;
 	}
 	return 0;
@@ -289,7 +379,8 @@ static bool takes_value(const char *opt)
 						 "--seconds", "--size",	   "--flows",
 						 "--max-nbls", "--capture", "--json",
 						 "--engine", "--seed", "--sim-strategy",
-						 "--sim-log", "--sarif", "--verifier"};
+						 "--sim-log", "--sarif", "--verifier",
+						 "--phase-timeout"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -312,9 +403,9 @@ static int pick_sample(struct run_options *o, FILE *err)
 		const char *s = m ? m->sample_driver : NULL;
 
 		if (!s) {
-			fprintf(err, "ndisrt run: --device '%s' has no sample miniport: give "
-				     "--driver\n",
-				o->device[i]);
+			fputs("ndisrt run: --device '", err);
+			put_arg(err, o->device[i]);
+			fputs("' has no sample miniport: give --driver\n", err);
 			return EX_USAGE;
 		}
 		if (sample && strcmp(sample, s)) {
@@ -339,6 +430,12 @@ static int cross_check(struct run_options *o, FILE *err)
 	if (!o->sim && (o->seed_given || o->sim_strategy || o->sim_log)) {
 		fprintf(err, "ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
 			     "of the deterministic engine: add --engine sim\n");
+		return EX_USAGE;
+	}
+	if (o->json && o->capture && !strcmp(o->json, o->capture)) {
+		fputs("ndisrt run: --json and --capture name the same file (", err);
+		put_arg(err, o->json);
+		fputs(")\n", err);
 		return EX_USAGE;
 	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {

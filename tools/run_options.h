@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ndisrt/phase.h"
+
 enum run_irq { RUN_IRQ_LINE, RUN_IRQ_MSI, RUN_IRQ_MSIX };
 enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 
@@ -40,6 +42,9 @@ struct run_options {
 	bool driver_given;	/* --driver was on the command line */
 	bool irq_given;		/* --irq was on the command line */
 	bool max_nbls_given;	/* --max-nbls was on the command line */
+	bool seconds_given;	/* --seconds was on the command line */
+	/* --phase-timeout: seconds per phase; < 0: the default */
+	double phase_timeout[NDISRT_NR_PHASES];
 	/* The engine (docs/sim.md). */
 	bool sim;		/* --engine sim */
 	uint64_t seed;		/* --seed */

@@ -6,6 +6,7 @@
 #include "tools/run.h"
 #include "verifier/vfy.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -206,7 +207,10 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		fprintf(f, "Throttle: MaxNblsToIndicate = %u; most NBLs in one DPC: %llu\n",
 			r->o.max_nbls, (unsigned long long)max_one);
 	fprintf(f, "Status indications: %llu\n", (unsigned long long)links);
-	if (r->cap)
+	if (r->cap && r->output_failed)
+		fprintf(f, "Capture: writing %s failed (%llu frames queued; the file is incomplete)\n",
+			r->o.capture, (unsigned long long)r->cap_stats.queued);
+	else if (r->cap)
 		fprintf(f, "Capture: %llu frames written to %s\n",
 			(unsigned long long)r->cap_stats.written, r->o.capture);
 	fprintf(f, "\nResult: %s%s%s\n", ok ? "OK" : "FAILED", ok ? "" : " - ", ok ? "" : why);
@@ -214,12 +218,29 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 
 /* --------------------------------------------------------------- JSON */
 
+/* @s as a JSON string's contents (quotes, backslashes and controls escaped). */
+static void json_str(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static void print_json(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
 		       const char *why)
 {
-	fprintf(f, "{\"driver\": \"%s\", \"ndis_version\": \"%u.%u\", \"cpus\": %u, \"nics\": %u, "
+	fprintf(f, "{\"driver\": \"");
+	json_str(f, r->o.driver);
+	fprintf(f, "\", \"ndis_version\": \"%u.%u\", \"cpus\": %u, \"nics\": %u, "
 		   "\"irq\": \"%s\", \"messages\": %u, \"seconds\": %.3f,\n",
-		r->o.driver, r->drv_major, r->drv_minor, r->o.cpus, r->o.nics,
+		r->drv_major, r->drv_minor, r->o.cpus, r->o.nics,
 		r->o.irq == RUN_IRQ_LINE ? "line" : r->o.irq == RUN_IRQ_MSI ? "msi" : "msix",
 		r->o.irq == RUN_IRQ_MSIX ? r->msix_messages : 1, r->elapsed_s);
 	fprintf(f, " \"frames\": {\"offered\": %llu, \"received\": %llu, \"dropped\": %llu, "
@@ -271,7 +292,9 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		   "\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
 		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
 		(unsigned long long)rss_off);
-	fprintf(f, " \"result\": \"%s\", \"reason\": \"%s\"}\n", ok ? "ok" : "failed", why);
+	fprintf(f, " \"result\": \"%s\", \"reason\": \"", ok ? "ok" : "failed");
+	json_str(f, why);
+	fprintf(f, "\"}\n");
 }
 
 int run_report(struct run_state *r)
@@ -302,17 +325,33 @@ int run_report(struct run_state *r)
 			 "above)",
 			 (unsigned long long)vfy_warnings());
 	}
-	print_text(stdout, r, &t, ok, why);
-	if (r->o.json) {
-		FILE *f = strcmp(r->o.json, "-") ? fopen(r->o.json, "w") : stdout;
+	if (r->output_failed) {
+		ok = false;
+		snprintf(why, sizeof(why), "the capture %s could not be written", r->o.capture);
+	}
+	print_text(r->text ? r->text : stdout, r, &t, ok, why);
+	if (r->json) {
+		FILE *f = r->json;
+		bool failed;
 
-		if (!f) {
-			fprintf(stderr, "ndisrt run: cannot write --json %s: %m\n", r->o.json);
-			return 73;
-		}
 		print_json(f, r, &t, ok, why);
+		failed = fflush(f) != 0 || ferror(f);
 		if (f != stdout)
-			fclose(f);
+			failed = fclose(f) != 0 || failed;
+		r->json = NULL;
+		if (failed) {
+			fprintf(stderr, "ndisrt run: writing --json %s failed: %s\n",
+				strcmp(r->o.json, "-") ? r->o.json : "(stdout)", strerror(errno));
+			return 74;
+		}
+	}
+	if (r->output_failed)
+		return 74;
+	/* The human report on stdout must have reached it too. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ndisrt run: writing the report to stdout failed: %s\n",
+			strerror(errno));
+		return 74;
 	}
 	return ok ? 0 : 1;
 }

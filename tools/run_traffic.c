@@ -96,11 +96,22 @@ uint64_t run_rate_pps(const struct run_state *r)
 	return RUN_GEN_PPS;
 }
 
+/* --frames, --seconds, or both: whichever comes first. */
 static uint64_t frames_wanted(const struct run_state *r)
 {
+	uint64_t by_time = (uint64_t)(r->o.seconds * RUN_GEN_PPS);
+
+	if (r->o.frames && r->o.seconds_given)
+		return r->o.frames < by_time ? r->o.frames : by_time;
 	if (r->o.frames)
 		return r->o.frames;
-	return (uint64_t)(r->o.seconds * RUN_GEN_PPS);
+	return by_time;
+}
+
+/* The end of the sending: --seconds when given (or by default), else none. */
+static bool time_bounded(const struct run_state *r)
+{
+	return !r->o.frames || r->o.seconds_given;
 }
 
 void run_gen_config(struct run_state *r, unsigned nic, struct wire_gen_config *g)
@@ -189,7 +200,7 @@ static void run_pair_traffic(struct run_state *r, uint64_t start)
 	unsigned batch = 0;
 
 	for (;;) {
-		if (want ? offered >= want : traffic_ns(r) >= end)
+		if ((want && offered >= want) || (time_bounded(r) && traffic_ns(r) >= end))
 			break;
 		for (unsigned i = 0; i < r->o.nics; i++) {
 			struct run_nic *rn = &r->nic[i];
@@ -219,7 +230,11 @@ static void run_pair_traffic(struct run_state *r, uint64_t start)
 
 static void run_source_traffic(struct run_state *r, uint64_t start)
 {
-	uint64_t end = start + (uint64_t)(r->o.seconds * 1e9) + 60ull * 1000000000ull;
+	/* A paced source takes about frames / rate (a replay, its capture's
+	 * length): it gets a minute more; with --seconds given it stops then. */
+	uint64_t paced = (uint64_t)((double)frames_wanted(r) / RUN_GEN_PPS * 1e9);
+	uint64_t end = start + (r->o.seconds_given ? (uint64_t)(r->o.seconds * 1e9)
+						   : paced + 60ull * 1000000000ull);
 	bool done = false;
 
 	for (unsigned i = 0; i < r->nr_wires; i++)

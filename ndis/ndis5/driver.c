@@ -292,6 +292,7 @@ int ndisrt_ndis5_driver_entry(struct ke_machine *m, ndisrt_ndis5_entry_fn *entry
 	struct entry_call c = {.entry = entry, .driver_object = driver_object};
 
 	*out = NULL;
+	host_phase_next(NDISRT_PHASE_ENTRY, 0);
 	if (ke_vcpu_call(ke_machine_vcpu(m, 0), run_entry, &c)) {
 		snprintf(err, errlen, "DriverEntry must be started from a host thread");
 		return -1;
@@ -505,6 +506,7 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 	}
 	n->handle = ndisrt_adapter_handle(n->a);
 	c.n = n;
+	host_phase_next(NDISRT_PHASE_INITIALIZE, 0);
 	ke_vcpu_call(ke_machine_vcpu(cfg->m, cfg->vcpu), run_initialize, &c);
 	if (c.status != NDIS_STATUS_SUCCESS) {
 		snprintf(err, errlen, "MiniportInitialize failed with %s (0x%08X)",
@@ -528,6 +530,7 @@ void ndisrt_ndis5_nic_halt(struct ndisrt_ndis5_nic *n)
 {
 	struct lifecycle c = {.n = n};
 
+	host_phase_next(NDISRT_PHASE_HALT, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->m, n->vcpu), run_halt, &c);
 	nic_free(n);
 }
@@ -674,6 +677,7 @@ static uint32_t request(struct ndisrt_ndis5_nic *n, bool set, uint32_t oid, void
 
 	/* Armed before the call: the miniport may complete inside its handler. */
 	atomic_store(&n->request_pending, 1);
+	host_phase_next(NDISRT_PHASE_OID, oid);
 	ke_vcpu_call(ke_machine_vcpu(n->m, n->vcpu), run_request, &r);
 	if (r.status == NDIS_STATUS_PENDING) {
 		deadline = ke_clock_ns(n->m) + NDIS5_REQUEST_WAIT_NS;

@@ -13,6 +13,7 @@
  * a packet it does not own, not freed memory.
  */
 #include "ndis/ndis5/internal.h"
+#include "ndisrt/phase.h"
 
 #include <string.h>
 
@@ -298,6 +299,7 @@ unsigned ndisrt_ndis5_nic_send(struct ndisrt_ndis5_nic *n, unsigned vcpu, const 
 		}
 		if (!c.count)
 			break;
+		host_phase_next(NDISRT_PHASE_SEND, 0);
 		ke_vcpu_call(ke_machine_vcpu(n->m, vcpu), run_send, &c);
 		done += c.count;
 		if (c.count < k)

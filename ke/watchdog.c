@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ke/watchdog.c - phase deadlines: a host call into a vCPU that does not
+ * return in time ends in a bug check on that vCPU.
+ *
+ * The host posts work to a vCPU (ke_vcpu_call()) and waits for it. If the
+ * driver routine the work runs never returns, or the vCPU never gets to run
+ * it (an ISR storm, a DPC that spins), the host would wait for ever. Under a
+ * phase it waits until the phase's deadline on the engine clock, then sends
+ * the vCPU's thread the watchdog signal. Like an NMI, that signal is not
+ * masked by the IRQL: its handler runs on top of whatever the vCPU runs and
+ * bug-checks there, so the call chain of the report is that code's. If the
+ * vCPU does not answer within a second (it cannot be signalled, or another
+ * engine runs it), the host thread bug-checks itself with the same code.
+ */
+#define NDISRT_KE_INTERNAL
+#include "ke/internal.h"
+#include "ke/contain.h"
+
+#include <signal.h>
+#include <string.h>
+
+static __thread const struct ke_phase *tls_next_phase;
+static _Atomic(const struct ke_phase *) default_phase;
+
+/* The expired phase and the vCPU it was posted to (set before signalling). */
+static _Atomic(const struct ke_phase *) expired_phase;
+static _Atomic(struct ke_vcpu *) expired_vcpu;
+static atomic_int handler_installed;
+
+static int watchdog_signal(void)
+{
+	return SIGRTMIN + 2;
+}
+
+static void watchdog_handler(int sig, siginfo_t *si, void *uc)
+{
+	const struct ke_phase *ph = atomic_load(&expired_phase);
+
+	(void)sig, (void)si, (void)uc;
+	if (!ph || atomic_load(&expired_vcpu) != ke_self)
+		return;
+	ke_bugcheck(ph->code, ph->param[0], ph->param[1], ph->param[2], ph->param[3], ph->what);
+}
+
+static void install_handler(void)
+{
+	struct sigaction sa;
+
+	if (atomic_exchange(&handler_installed, 1))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = watchdog_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(watchdog_signal(), &sa, NULL);
+}
+
+void ke_phase_next(const struct ke_phase *ph)
+{
+	if (ph && ph->timeout_ns)
+		install_handler();
+	tls_next_phase = ph;
+}
+
+void ke_phase_set_default(const struct ke_phase *ph)
+{
+	if (ph && ph->timeout_ns)
+		install_handler();
+	atomic_store(&default_phase, ph);
+}
+
+static _Noreturn void expire(struct ke_machine *m, struct ke_vcpu *v, const struct ke_phase *ph)
+{
+	int tid = atomic_load(&v->tid);
+
+	atomic_store(&expired_vcpu, v);
+	atomic_store(&expired_phase, ph);
+	if (tid > 0 && m->engine == &ke_threads_engine) {
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 10000000};
+
+		syscall(SYS_tgkill, getpid(), tid, watchdog_signal());
+		/* The vCPU's bug check ends the process; give it a second. */
+		for (int i = 0; i < 100; i++)
+			nanosleep(&ts, NULL);
+	}
+	ke_bugcheck(ph->code, ph->param[0], ph->param[1], ph->param[2], ph->param[3], ph->what);
+}
+
+void ke_phase_wait(struct ke_machine *m, struct ke_vcpu *v, struct ke_work *w)
+{
+	const struct ke_phase *ph = tls_next_phase ? tls_next_phase : atomic_load(&default_phase);
+	uint64_t deadline;
+
+	tls_next_phase = NULL;
+	/*
+	 * The deterministic engine runs the vCPUs on this very thread, inside
+	 * ke_work_wait() (host_yield): a wait here would stop it. Its runs are
+	 * bounded by its own schedule, not by a deadline.
+	 */
+	if (!ph || !ph->timeout_ns || (ke_deterministic_machine() && !ke_self)) {
+		ke_work_wait(w);
+		return;
+	}
+	deadline = ke_clock_ns(m) + ph->timeout_ns;
+	while (!atomic_load_explicit(&w->done, memory_order_acquire)) {
+		uint64_t now = ke_clock_ns(m), slice;
+
+		if (now >= deadline)
+			expire(m, v, ph);
+		/* Re-read the engine clock at least every 100 ms. */
+		slice = deadline - now < 100000000u ? deadline - now : 100000000u;
+		ke_futex_wait(&w->done, 0, slice);
+	}
+}
