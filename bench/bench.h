@@ -69,8 +69,8 @@ static inline void bench_row(struct bench_out *o, const char *name, double value
 			"\"unit\": \"%s\"}\n",
 			name, value, baseline, ratio, unit);
 	} else {
-		fprintf(o->f, "  %-44s %12.1f %12.1f %7.2fx  %s%s%s\n", name, value, baseline, ratio,
-			unit, goal ? "   goal " : "", goal ? goal : "");
+		fprintf(o->f, "  %-44s %12.1f %12.1f %7.2fx  %s%s%s\n", name, value, baseline,
+			ratio, unit, goal ? "   goal " : "", goal ? goal : "");
 	}
 	fflush(o->f);
 }

@@ -30,9 +30,9 @@
 #include <unistd.h>
 
 struct core_params {
-	unsigned batches;	/* for the ns/op measurements */
+	unsigned batches; /* for the ns/op measurements */
 	unsigned batch_ops;
-	unsigned latency_rounds;	/* alternating ke/raw rounds */
+	unsigned latency_rounds;  /* alternating ke/raw rounds */
 	unsigned latency_samples; /* per round */
 };
 
@@ -93,9 +93,9 @@ static void noop_dpc(void *ctx, struct ke_dpc *dpc)
 }
 
 static const struct ke_hooks stats_shaped_subscriber = {
-	.isr_enter = noop_isr_enter,
-	.dpc_enter = noop_dpc,
-	.dpc_exit = noop_dpc,
+    .isr_enter = noop_isr_enter,
+    .dpc_enter = noop_dpc,
+    .dpc_exit = noop_dpc,
 };
 
 static void set_mode(enum op_mode mode, bool on)
@@ -196,11 +196,11 @@ static void bench_ops(struct bench_out *o, struct ke_machine *m, const struct co
 	/* The main job's statistics must leave the fast paths alone. */
 	bench_row(o, "irql_raise_lower_counting_vs_none", irql[MODE_COUNTING], irql[MODE_NONE],
 		  "ns", "= 1x (no slow path)");
-	bench_row(o, "spin_acquire_release_counting_vs_none", spin[MODE_COUNTING],
-		  spin[MODE_NONE], "ns", "= 1x (no slow path)");
+	bench_row(o, "spin_acquire_release_counting_vs_none", spin[MODE_COUNTING], spin[MODE_NONE],
+		  "ns", "= 1x (no slow path)");
 	/* What any subscriber (verifier, tracer) costs them: the slow path. */
-	bench_row(o, "irql_raise_lower_subscribed_vs_none", irql[MODE_SUBSCRIBED],
-		  irql[MODE_NONE], "ns", NULL);
+	bench_row(o, "irql_raise_lower_subscribed_vs_none", irql[MODE_SUBSCRIBED], irql[MODE_NONE],
+		  "ns", NULL);
 	bench_row(o, "spin_acquire_release_subscribed_vs_none", spin[MODE_SUBSCRIBED],
 		  spin[MODE_NONE], "ns", NULL);
 }
@@ -208,7 +208,7 @@ static void bench_ops(struct bench_out *o, struct ke_machine *m, const struct co
 /* ------------------------------------------------- interrupt delivery latency */
 
 static struct {
-	atomic_ulong t1;	/* time the ISR / handler / waiter started */
+	atomic_ulong t1; /* time the ISR / handler / waiter started */
 	atomic_bool stop;
 	atomic_uint futex_word;
 	atomic_int raw_tid;
@@ -418,8 +418,8 @@ static void usage(FILE *f)
 
 int ndisrt_bench_core(int argc, char **argv)
 {
-	struct core_params p = {.batches = 15, .batch_ops = 200000, .latency_rounds = 5,
-				.latency_samples = 2000};
+	struct core_params p = {
+	    .batches = 15, .batch_ops = 200000, .latency_rounds = 5, .latency_samples = 2000};
 	struct bench_out o = {.f = stdout};
 	struct ke_machine_config cfg = {.nr_vcpus = 2};
 	struct ke_machine *m;
@@ -428,8 +428,10 @@ int ndisrt_bench_core(int argc, char **argv)
 		if (!strcmp(argv[i], "--json")) {
 			o.json = true;
 		} else if (!strcmp(argv[i], "--quick")) {
-			p = (struct core_params){.batches = 5, .batch_ops = 20000,
-						 .latency_rounds = 2, .latency_samples = 200};
+			p = (struct core_params){.batches = 5,
+						 .batch_ops = 20000,
+						 .latency_rounds = 2,
+						 .latency_samples = 200};
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;

@@ -65,8 +65,11 @@ static double decisions_per_second(unsigned points)
 /* Wall time (ms) of `ndisrt run --frames F --quiet [--engine sim --seed 1]`. */
 static double main_job_ms(const char *self, const char *frames, bool sim)
 {
-	char *argv[] = {"ndisrt", "run", "--frames", (char *)(uintptr_t)frames, "--quiet",
-			sim ? "--engine" : NULL, "sim", "--seed", "1", NULL};
+	char *argv[] = {"ndisrt",   "run",
+			"--frames", (char *)(uintptr_t)frames,
+			"--quiet",  sim ? "--engine" : NULL,
+			"sim",	    "--seed",
+			"1",	    NULL};
 	uint64_t t0 = bench_now_ns();
 	int status;
 	pid_t pid;
@@ -111,7 +114,8 @@ int ndisrt_bench_sim(int argc, char **argv)
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0) {
-		fprintf(stderr, "ndisrt bench sim: cannot find this program: %s\n", strerror(errno));
+		fprintf(stderr, "ndisrt bench sim: cannot find this program: %s\n",
+			strerror(errno));
 		return 70;
 	}
 	self[n] = 0;

@@ -45,20 +45,20 @@
 enum xp_strategy { XP_RANDOM, XP_SWEEP, XP_PCT };
 
 struct xp_opts {
-	char *run_args[XP_MAX_ARGS];	/* passed to `ndisrt run` as they are */
+	char *run_args[XP_MAX_ARGS]; /* passed to `ndisrt run` as they are */
 	int nr_run_args;
-	uint64_t runs;			/* 0: until --seconds */
-	double seconds;			/* 0: until --runs */
+	uint64_t runs;	/* 0: until --seconds */
+	double seconds; /* 0: until --runs */
 	enum xp_strategy strategy;
-	unsigned depth;			/* pct:D */
+	unsigned depth; /* pct:D */
 	uint64_t seed;
 	unsigned shard, shards;
 	const char *out;
 	double shrink_seconds;
-	double timeout;			/* wall-clock bound of one run */
+	double timeout; /* wall-clock bound of one run */
 	bool quiet;
-	unsigned cpus;			/* for PCT's bound */
-	char *abs_driver;		/* realpath of --driver (freed at the end) */
+	unsigned cpus;	  /* for PCT's bound */
+	char *abs_driver; /* realpath of --driver (freed at the end) */
 };
 
 struct xp_sig {
@@ -68,9 +68,9 @@ struct xp_sig {
 	uint64_t first_run;
 	uint64_t first_seed;
 	char bundle[PATH_MAX];
-	long critical;			/* deviations after shrinking; -1: not shrunk */
-	long found_with;		/* deviations in the failing schedule */
-	bool replays;			/* its replay failed the same way */
+	long critical;	 /* deviations after shrinking; -1: not shrunk */
+	long found_with; /* deviations in the failing schedule */
+	bool replays;	 /* its replay failed the same way */
 };
 
 struct xp_result {
@@ -293,7 +293,8 @@ static void signature(const char *out_path, struct xp_result *r)
 			snprintf(r->what, sizeof(r->what), "%.199s", line + 6);
 		} else if (stop && !strcmp(line, "Call chain:")) {
 			chain = true;
-		} else if (chain && sscanf(line, " #%*d %127[^+ ]+0x%*x (%511[^)])", name, module) == 2) {
+		} else if (chain &&
+			   sscanf(line, " #%*d %127[^+ ]+0x%*x (%511[^)])", name, module) == 2) {
 			size_t ml = strlen(module);
 
 			if (!in_driver[0] && ml > 3 && !strcmp(module + ml - 3, ".so") &&
@@ -606,8 +607,8 @@ static void record_summary(const struct xp_opts *o, const struct xp_sig *sigs, u
 		return;
 	fprintf(f, "runs\t%" PRIu64 "\n", runs);
 	for (unsigned i = 0; i < nr; i++)
-		fprintf(f, "failure\t%" PRIu64 "\t%ld\t%s\t%s\t%s\n", sigs[i].count, sigs[i].critical,
-			sigs[i].bundle, sigs[i].sig, sigs[i].what);
+		fprintf(f, "failure\t%" PRIu64 "\t%ld\t%s\t%s\t%s\n", sigs[i].count,
+			sigs[i].critical, sigs[i].bundle, sigs[i].sig, sigs[i].what);
 	fclose(f);
 }
 
@@ -615,33 +616,34 @@ static void record_summary(const struct xp_opts *o, const struct xp_sig *sigs, u
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: ndisrt explore [options] [run options]\n"
-		"       ndisrt explore --merge DIR...\n"
-		"       ndisrt replay BUNDLE\n"
-		"\n"
-		"Run a miniport many times on the deterministic engine, each time with another\n"
-		"schedule (which vCPU runs, when a device interrupt lands), and report every\n"
-		"distinct failure with the command that replays it (docs/sim.md).\n"
-		"\n"
-		"  --runs N            runs in this campaign (default 100; with --seconds, at most N)\n"
-		"  --seconds S         stop after S seconds of wall time\n"
-		"  --strategy ST       random (default) | sweep (one interrupt injected at each\n"
-		"                      preemption point below DIRQL of a baseline run, in turn)\n"
-		"                      | pct:D (PCT with D-1 priority change points)\n"
-		"  --seed S            first seed (default 1); run k uses seed S+k\n"
-		"  --shard i/N         run only the runs k with k %% N == i (0 <= i < N)\n"
-		"  --out DIR           bundles and summary.tsv here (default explore-out)\n"
-		"  --shrink-seconds S  time to shrink each new failure (default 60; 0: no shrinking)\n"
-		"  --timeout S         a run taking longer is a hang (default 120)\n"
-		"  --quiet             no progress line\n"
-		"  --merge DIR...      join the summaries of sharded campaigns\n"
-		"\n"
-		"Run options (--driver, --cpus, --nics, --irq, --wire, --frames, --size, --flows,\n"
-		"--max-nbls) go to each `ndisrt run`; --frames defaults to 256 here.\n"
-		"\n"
-		"Exit status: 0 nothing found; 1 failures found; 64 bad options; 70 a run could\n"
-		"not be started or ended unexpectedly.\n");
+	fprintf(
+	    f,
+	    "usage: ndisrt explore [options] [run options]\n"
+	    "       ndisrt explore --merge DIR...\n"
+	    "       ndisrt replay BUNDLE\n"
+	    "\n"
+	    "Run a miniport many times on the deterministic engine, each time with another\n"
+	    "schedule (which vCPU runs, when a device interrupt lands), and report every\n"
+	    "distinct failure with the command that replays it (docs/sim.md).\n"
+	    "\n"
+	    "  --runs N            runs in this campaign (default 100; with --seconds, at most N)\n"
+	    "  --seconds S         stop after S seconds of wall time\n"
+	    "  --strategy ST       random (default) | sweep (one interrupt injected at each\n"
+	    "                      preemption point below DIRQL of a baseline run, in turn)\n"
+	    "                      | pct:D (PCT with D-1 priority change points)\n"
+	    "  --seed S            first seed (default 1); run k uses seed S+k\n"
+	    "  --shard i/N         run only the runs k with k %% N == i (0 <= i < N)\n"
+	    "  --out DIR           bundles and summary.tsv here (default explore-out)\n"
+	    "  --shrink-seconds S  time to shrink each new failure (default 60; 0: no shrinking)\n"
+	    "  --timeout S         a run taking longer is a hang (default 120)\n"
+	    "  --quiet             no progress line\n"
+	    "  --merge DIR...      join the summaries of sharded campaigns\n"
+	    "\n"
+	    "Run options (--driver, --cpus, --nics, --irq, --wire, --frames, --size, --flows,\n"
+	    "--max-nbls) go to each `ndisrt run`; --frames defaults to 256 here.\n"
+	    "\n"
+	    "Exit status: 0 nothing found; 1 failures found; 64 bad options; 70 a run could\n"
+	    "not be started or ended unexpectedly.\n");
 }
 
 static int bad(const char *opt, const char *v, const char *want)
@@ -717,7 +719,8 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 		} else if (!strcmp(a, "--engine") || !strcmp(a, "--sim-strategy") ||
 			   !strcmp(a, "--sim-log") || !strcmp(a, "--json") ||
 			   !strcmp(a, "--capture")) {
-			fprintf(stderr, "ndisrt explore: %s is chosen by explore itself; leave it out\n",
+			fprintf(stderr,
+				"ndisrt explore: %s is chosen by explore itself; leave it out\n",
 				a);
 			return EX_USAGE;
 		} else if (!strncmp(a, "--", 2)) {
@@ -734,7 +737,8 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 
 				/* A driver path must still resolve when a bundle is
 				 * replayed from another directory. */
-				if (!strcmp(a, "--driver") && (strchr(v, '/') || strstr(v, ".so"))) {
+				if (!strcmp(a, "--driver") &&
+				    (strchr(v, '/') || strstr(v, ".so"))) {
 					free(o->abs_driver);
 					abs = o->abs_driver = realpath(v, NULL);
 				}
@@ -743,7 +747,8 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 			}
 			continue;
 		} else {
-			fprintf(stderr, "ndisrt explore: unexpected argument '%s' (try --help)\n", a);
+			fprintf(stderr, "ndisrt explore: unexpected argument '%s' (try --help)\n",
+				a);
 			return EX_USAGE;
 		}
 		i++;
@@ -768,8 +773,9 @@ static void progress(const struct xp_opts *o, uint64_t done, uint64_t total, uns
 		return;
 	next = t + (tty ? 0.2 : 5.0);
 	if (total)
-		fprintf(stderr, "%s[explore] %6" PRIu64 "/%" PRIu64 " runs  %u failed (%u distinct)"
-				"  %.1f s%s",
+		fprintf(stderr,
+			"%s[explore] %6" PRIu64 "/%" PRIu64 " runs  %u failed (%u distinct)"
+			"  %.1f s%s",
 			tty ? "\r" : "", done, total, fails, distinct, t - t0,
 			tty && !last ? "" : "\n");
 	else
@@ -918,7 +924,8 @@ static int campaign(struct xp_opts *op)
 				fprintf(stderr,
 					"[explore] sweep: the baseline run has %" PRIu64
 					" preemption points below DIRQL: one run injects an "
-					"interrupt at each (any bug of depth one among them is found)\n",
+					"interrupt at each (any bug of depth one among them is "
+					"found)\n",
 					eligible);
 		} else {
 			double n = o.cpus + 1, bound = 1.0 / n;
@@ -927,8 +934,10 @@ static int campaign(struct xp_opts *op)
 				bound /= (double)horizon;
 			if (!o.quiet)
 				fprintf(stderr,
-					"[explore] pct:%u over %" PRIu64 " decisions, %u vCPUs + device "
-					"events: each run finds a given bug of depth %u with probability "
+					"[explore] pct:%u over %" PRIu64
+					" decisions, %u vCPUs + device "
+					"events: each run finds a given bug of depth %u with "
+					"probability "
 					">= 1/(n k^(d-1)) = %.3g\n",
 					o.depth, horizon, o.cpus, o.depth, bound);
 		}
@@ -1025,8 +1034,9 @@ static int campaign(struct xp_opts *op)
 		if (!sigs[s].replays)
 			printf("      the replay of its schedule did NOT fail the same way\n");
 		else if (sigs[s].critical >= 0)
-			printf("      shrunk to %ld critical decision%s (from %ld)\n", sigs[s].critical,
-			       sigs[s].critical == 1 ? "" : "s", sigs[s].found_with);
+			printf("      shrunk to %ld critical decision%s (from %ld)\n",
+			       sigs[s].critical, sigs[s].critical == 1 ? "" : "s",
+			       sigs[s].found_with);
 		printf("      replay: ndisrt replay %s\n", sigs[s].bundle);
 	}
 	free(sigs);
@@ -1044,10 +1054,11 @@ int explore_replay_main(int argc, char **argv)
 	FILE *f;
 
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fprintf(argc == 2 ? stdout : stderr,
-			"usage: ndisrt replay BUNDLE\n"
-			"Run a failure bundle's schedule again (the shrunk one if there is one), in\n"
-			"this process on one host thread: under gdb, `gdb --args ndisrt replay B`.\n");
+		fprintf(
+		    argc == 2 ? stdout : stderr,
+		    "usage: ndisrt replay BUNDLE\n"
+		    "Run a failure bundle's schedule again (the shrunk one if there is one), in\n"
+		    "this process on one host thread: under gdb, `gdb --args ndisrt replay B`.\n");
 		return argc == 2 ? 0 : EX_USAGE;
 	}
 	snprintf(path, sizeof(path), "%s/bundle.txt", argv[1]);

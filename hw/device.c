@@ -19,10 +19,10 @@ extern const struct hw_device_model hw_model_virtio_net;
 extern const struct hw_device_model hw_model_rtl8139;
 
 static const struct hw_device_model *const builtin_models[] = {
-	&hw_model_vn1,
-	&hw_model_e1000,
-	&hw_model_virtio_net,
-	&hw_model_rtl8139,
+    &hw_model_vn1,
+    &hw_model_e1000,
+    &hw_model_virtio_net,
+    &hw_model_rtl8139,
 };
 
 #define NR_BUILTIN (sizeof(builtin_models) / sizeof(builtin_models[0]))

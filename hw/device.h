@@ -47,8 +47,8 @@ struct wire;
 
 #define HW_MAX_BARS 6u
 #define HW_PCI_CONFIG_LEN 256u
-#define HW_MAX_MSIX 2048u	/* PCI limit on MSI-X table size */
-#define HW_BAR_CONFIG 0xFFu	/* "bar" of a config-space access in the hook */
+#define HW_MAX_MSIX 2048u   /* PCI limit on MSI-X table size */
+#define HW_BAR_CONFIG 0xFFu /* "bar" of a config-space access in the hook */
 #define HW_DEVICE_MAX_HOOKS 4u
 
 /* ------------------------------------------------------------- identity */
@@ -57,27 +57,27 @@ struct hw_pci_id {
 	uint16_t vendor, device;
 	uint16_t subsys_vendor, subsys_device;
 	uint8_t revision;
-	uint8_t class_code, subclass, prog_if;	/* e.g. 0x02, 0x00, 0x00: Ethernet */
+	uint8_t class_code, subclass, prog_if; /* e.g. 0x02, 0x00, 0x00: Ethernet */
 };
 
 /* ------------------------------------------------------------ resources */
 
 enum hw_bar_kind {
-	HW_BAR_NONE = 0,	/* unimplemented BAR */
-	HW_BAR_MEM = 1,		/* memory space: @base is a bus address */
-	HW_BAR_PORT = 2,	/* I/O space: @base is a port number (< 0x10000) */
+	HW_BAR_NONE = 0, /* unimplemented BAR */
+	HW_BAR_MEM = 1,	 /* memory space: @base is a bus address */
+	HW_BAR_PORT = 2, /* I/O space: @base is a port number (< 0x10000) */
 };
 
 struct hw_bar {
 	enum hw_bar_kind kind;
 	uint64_t base;
-	uint32_t len;		/* bytes (memory) or ports */
+	uint32_t len; /* bytes (memory) or ports */
 };
 
 enum hw_irq_kind {
-	HW_IRQ_LINE = 0,	/* INTx: level-sensitive, shareable */
-	HW_IRQ_MSI = 1,		/* MSI: message_count messages (1 in practice) */
-	HW_IRQ_MSIX = 2,	/* MSI-X: message_count entries in the MSI-X table */
+	HW_IRQ_LINE = 0, /* INTx: level-sensitive, shareable */
+	HW_IRQ_MSI = 1,	 /* MSI: message_count messages (1 in practice) */
+	HW_IRQ_MSIX = 2, /* MSI-X: message_count entries in the MSI-X table */
 };
 
 /*
@@ -87,10 +87,10 @@ enum hw_irq_kind {
  */
 struct hw_resources {
 	struct hw_bar bar[HW_MAX_BARS];
-	enum hw_irq_kind irq_kind;	/* the interrupt this device instance offers */
-	bool has_line;			/* an INTx pin (Interrupt Pin != 0) */
-	uint8_t line_vector;		/* PCI Interrupt Line: the INTx vector */
-	unsigned message_count;		/* HW_IRQ_MSI / HW_IRQ_MSIX: messages; else 0 */
+	enum hw_irq_kind irq_kind; /* the interrupt this device instance offers */
+	bool has_line;		   /* an INTx pin (Interrupt Pin != 0) */
+	uint8_t line_vector;	   /* PCI Interrupt Line: the INTx vector */
+	unsigned message_count;	   /* HW_IRQ_MSI / HW_IRQ_MSIX: messages; else 0 */
 };
 
 /* ---------------------------------------------------------------- faults */
@@ -101,20 +101,20 @@ struct hw_resources {
  * -EOPNOTSUPP from ->fault, and the caller reports that, never pretends.
  */
 enum hw_fault {
-	HW_FAULT_LINK = 0,		/* @arg 1: link up, 0: link down (a link-change event) */
-	HW_FAULT_SPURIOUS_IRQ = 1,	/* one interrupt with no cause; @arg: message (line: 0) */
-	HW_FAULT_STUCK_LINE = 2,	/* @arg 1: INTx held asserted regardless of causes; 0: release */
-	HW_FAULT_DROP_MSG = 3,		/* lose the next signal of message @arg */
+	HW_FAULT_LINK = 0,	   /* @arg 1: link up, 0: link down (a link-change event) */
+	HW_FAULT_SPURIOUS_IRQ = 1, /* one interrupt with no cause; @arg: message (line: 0) */
+	HW_FAULT_STUCK_LINE = 2,   /* @arg 1: INTx held asserted regardless of causes; 0: release */
+	HW_FAULT_DROP_MSG = 3,	   /* lose the next signal of message @arg */
 	HW_FAULT_DMA_WRITEBACK_DELAY = 4, /* delay descriptor write-back by @arg ns (0: off) */
-	HW_FAULT_DMA_ERROR = 5,		/* the next descriptor fetch faults */
-	HW_FAULT_SURPRISE_REMOVE = 6,	/* gone: reads all-ones, writes ignored, pin floats */
+	HW_FAULT_DMA_ERROR = 5,		  /* the next descriptor fetch faults */
+	HW_FAULT_SURPRISE_REMOVE = 6,	  /* gone: reads all-ones, writes ignored, pin floats */
 	HW_FAULT_COUNT
 };
 
 /* ------------------------------------------------------------ statistics */
 
 struct hw_stat {
-	const char *name;	/* static storage; snake_case, array elements as "msgs_sent.3" */
+	const char *name; /* static storage; snake_case, array elements as "msgs_sent.3" */
 	uint64_t value;
 };
 
@@ -218,12 +218,12 @@ struct hw_device_ops {
  * the device is quiet.
  */
 struct hw_device {
-	const struct hw_device_ops *ops;	/* (c) */
-	const struct hw_device_model *model;	/* (c) set by hw_device_create() */
-	struct hw_pci_id id;			/* (c) */
-	unsigned nr_hooks;			/* (c) */
+	const struct hw_device_ops *ops;		  /* (c) */
+	const struct hw_device_model *model;		  /* (c) set by hw_device_create() */
+	struct hw_pci_id id;				  /* (c) */
+	unsigned nr_hooks;				  /* (c) */
 	struct hw_access_hook hooks[HW_DEVICE_MAX_HOOKS]; /* (c) */
-	struct hw_irq_sink sink;		/* (c) the sink now: kept by hw_dev_set_sink()
+	struct hw_irq_sink sink; /* (c) the sink now: kept by hw_dev_set_sink()
 						 * and hw_device_create() */
 };
 
@@ -238,18 +238,18 @@ void hw_device_init(struct hw_device *dev, const struct hw_device_ops *ops,
  * that makes sense.
  */
 struct hw_device_params {
-	struct ke_machine *machine;	/* engine clock, timers; required */
-	struct hw_dma_space *dma;	/* bus-master address space; required */
-	struct hw_irq_sink sink;	/* initial interrupt sink; ops NULL: nowhere */
-	uint8_t mac[6];			/* station address (network devices) */
-	uint64_t mem_base;		/* bus address of the first memory BAR */
-	uint16_t port_base;		/* port base of the first I/O BAR */
-	uint8_t line_vector;		/* INTx vector reported as Interrupt Line */
-	enum hw_irq_kind irq_kind;	/* what the device offers the driver */
-	unsigned nr_msgs;		/* MSI-X messages offered; 0: model default */
-	unsigned nr_queues;		/* queue pairs; 0: model default */
-	bool link_down;			/* start with the link down */
-	const char *options;		/* model-specific "key=value,key=value"; NULL: none */
+	struct ke_machine *machine; /* engine clock, timers; required */
+	struct hw_dma_space *dma;   /* bus-master address space; required */
+	struct hw_irq_sink sink;    /* initial interrupt sink; ops NULL: nowhere */
+	uint8_t mac[6];		    /* station address (network devices) */
+	uint64_t mem_base;	    /* bus address of the first memory BAR */
+	uint16_t port_base;	    /* port base of the first I/O BAR */
+	uint8_t line_vector;	    /* INTx vector reported as Interrupt Line */
+	enum hw_irq_kind irq_kind;  /* what the device offers the driver */
+	unsigned nr_msgs;	    /* MSI-X messages offered; 0: model default */
+	unsigned nr_queues;	    /* queue pairs; 0: model default */
+	bool link_down;		    /* start with the link down */
+	const char *options;	    /* model-specific "key=value,key=value"; NULL: none */
 };
 
 /*
@@ -258,8 +258,8 @@ struct hw_device_params {
  * with every register at its reset default.
  */
 struct hw_device_model {
-	const char *name;	/* "vn1": what --device takes */
-	const char *summary;	/* one line for --help */
+	const char *name;    /* "vn1": what --device takes */
+	const char *summary; /* one line for --help */
 	struct hw_device *(*create)(const struct hw_device_params *p, char *err, size_t errlen);
 	/* The sample miniport `ndisrt run --device NAME` loads when no --driver
 	 * is given (a built-in sample's name, drivers/NAME.so); NULL: none. */
@@ -332,8 +332,7 @@ static inline void hw_dev_bar_write(struct hw_device *dev, unsigned bar, uint32_
 		hw_device_run_hooks(dev, bar, off, width, value, true);
 }
 
-static inline size_t hw_dev_config_read(struct hw_device *dev, uint32_t off, void *buf,
-					size_t len)
+static inline size_t hw_dev_config_read(struct hw_device *dev, uint32_t off, void *buf, size_t len)
 {
 	size_t n = dev->ops->config_read(dev, off, buf, len);
 

@@ -36,13 +36,13 @@ void AnnotateIgnoreReadsBegin(const char *file, int line);
 void AnnotateIgnoreReadsEnd(const char *file, int line);
 void AnnotateIgnoreWritesBegin(const char *file, int line);
 void AnnotateIgnoreWritesEnd(const char *file, int line);
-#define DMA_COPY(dst, src, len)                                                              \
-	do {                                                                                 \
-		AnnotateIgnoreReadsBegin(__FILE__, __LINE__);                                \
-		AnnotateIgnoreWritesBegin(__FILE__, __LINE__);                               \
-		memcpy(dst, src, len);                                                       \
-		AnnotateIgnoreWritesEnd(__FILE__, __LINE__);                                 \
-		AnnotateIgnoreReadsEnd(__FILE__, __LINE__);                                  \
+#define DMA_COPY(dst, src, len)                                \
+	do {                                                   \
+		AnnotateIgnoreReadsBegin(__FILE__, __LINE__);  \
+		AnnotateIgnoreWritesBegin(__FILE__, __LINE__); \
+		memcpy(dst, src, len);                         \
+		AnnotateIgnoreWritesEnd(__FILE__, __LINE__);   \
+		AnnotateIgnoreReadsEnd(__FILE__, __LINE__);    \
 	} while (0)
 #else
 #define DMA_COPY(dst, src, len) memcpy(dst, src, len)
@@ -55,11 +55,11 @@ enum { SLOT_FREE = 0, SLOT_LIVE = 1, SLOT_DYING = 2 };
 
 /* Lock key: (M) space mutex  (a) atomic; @va/@size published by the LIVE store */
 struct dma_slot {
-	atomic_uint state;	/* (a) SLOT_* */
-	atomic_uint users;	/* (a) accesses in flight */
-	void *va;		/* (M) valid while LIVE */
-	size_t size;		/* (M) valid while LIVE */
-	bool owned;		/* (M) allocated by hw_dma_alloc() */
+	atomic_uint state; /* (a) SLOT_* */
+	atomic_uint users; /* (a) accesses in flight */
+	void *va;	   /* (M) valid while LIVE */
+	size_t size;	   /* (M) valid while LIVE */
+	bool owned;	   /* (M) allocated by hw_dma_alloc() */
 };
 
 struct dma_chunk {
@@ -70,10 +70,10 @@ struct dma_chunk {
 struct hw_dma_space {
 	pthread_mutex_t lock;
 	_Atomic(struct dma_chunk *) chunk[DMA_NR_CHUNKS]; /* (a) set once, freed with the space */
-	unsigned cursor;	/* (M) next slot to try: FIFO-ish reuse delays stale hits */
-	uint64_t regions;	/* (M) */
-	uint64_t bytes;		/* (M) */
-	atomic_ulong faults;	/* (a) */
+	unsigned cursor;     /* (M) next slot to try: FIFO-ish reuse delays stale hits */
+	uint64_t regions;    /* (M) */
+	uint64_t bytes;	     /* (M) */
+	atomic_ulong faults; /* (a) */
 };
 
 struct hw_dma_space *hw_dma_space_create(void)
@@ -106,8 +106,8 @@ void hw_dma_space_free(struct hw_dma_space *s)
 
 static struct dma_slot *dma_slot(struct hw_dma_space *s, unsigned r)
 {
-	struct dma_chunk *ch = atomic_load_explicit(&s->chunk[r / DMA_CHUNK_SLOTS],
-						    memory_order_acquire);
+	struct dma_chunk *ch =
+	    atomic_load_explicit(&s->chunk[r / DMA_CHUNK_SLOTS], memory_order_acquire);
 
 	return ch ? &ch->slot[r % DMA_CHUNK_SLOTS] : NULL;
 }

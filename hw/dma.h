@@ -26,9 +26,9 @@
 struct hw_dma_space;
 
 struct hw_dma_stats {
-	uint64_t regions;	/* registered now */
-	uint64_t bytes;		/* registered now */
-	uint64_t faults;	/* accesses refused (address not inside one live region) */
+	uint64_t regions; /* registered now */
+	uint64_t bytes;	  /* registered now */
+	uint64_t faults;  /* accesses refused (address not inside one live region) */
 };
 
 /** hw_dma_space_create() - An empty DMA space. Context: host thread. Return: NULL on ENOMEM. */

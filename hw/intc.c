@@ -14,24 +14,24 @@
 
 /* Lock key: (c) constant after create  (a) atomic */
 struct intc {
-	struct ke_machine *m;		/* (c) */
-	unsigned nr_vcpus;		/* (c) */
-	atomic_uint nr_lines;		/* (a) lines alive, for intc_free()'s check */
-	atomic_ulong msi_delivered;	/* (a) */
-	atomic_ulong msi_rejected;	/* (a) */
+	struct ke_machine *m;	    /* (c) */
+	unsigned nr_vcpus;	    /* (c) */
+	atomic_uint nr_lines;	    /* (a) lines alive, for intc_free()'s check */
+	atomic_ulong msi_delivered; /* (a) */
+	atomic_ulong msi_rejected;  /* (a) */
 };
 
 /* Lock key: (c) constant after create  (a) atomic */
 struct intc_line {
-	struct intc *ic;		/* (c) */
-	unsigned vector;		/* (c) */
-	ke_irql_t irql;			/* (c) */
-	uint64_t targets;		/* (c) non-zero, only existing vCPUs */
-	unsigned first_target;		/* (c) lowest vCPU in @targets */
-	atomic_uint nr_asserted;	/* (a) sources asserting the line */
-	atomic_ulong assertions;	/* (a) */
-	atomic_ulong reassertions;	/* (a) */
-	atomic_ulong pulses;		/* (a) */
+	struct intc *ic;	   /* (c) */
+	unsigned vector;	   /* (c) */
+	ke_irql_t irql;		   /* (c) */
+	uint64_t targets;	   /* (c) non-zero, only existing vCPUs */
+	unsigned first_target;	   /* (c) lowest vCPU in @targets */
+	atomic_uint nr_asserted;   /* (a) sources asserting the line */
+	atomic_ulong assertions;   /* (a) */
+	atomic_ulong reassertions; /* (a) */
+	atomic_ulong pulses;	   /* (a) */
 };
 
 struct intc *intc_create(struct ke_machine *m)
@@ -214,9 +214,9 @@ static void intc_sink_msi_write(void *ctx, uint64_t addr, uint32_t data)
 }
 
 static const struct hw_irq_sink_ops intc_sink_ops = {
-	.line_set = intc_sink_line_set,
-	.line_pulse = intc_sink_line_pulse,
-	.msi_write = intc_sink_msi_write,
+    .line_set = intc_sink_line_set,
+    .line_pulse = intc_sink_line_pulse,
+    .msi_write = intc_sink_msi_write,
 };
 
 struct hw_irq_sink intc_source_sink(struct intc_source *src)
@@ -252,9 +252,9 @@ int intc_msi_write(struct intc *ic, uint64_t addr, uint32_t data)
 	unsigned dest = (unsigned)(addr >> INTC_MSI_DEST_SHIFT) & 0xFF;
 	unsigned vector = data & 0xFF;
 
-	if ((addr & ~(uint64_t)0xFFFFFFFF) || ((uint32_t)addr & INTC_MSI_ADDR_MASK) !=
-						      INTC_MSI_ADDR_BASE ||
-	    (data & ~0xFFu) || dest >= ic->nr_vcpus || !intc_vector_is_device(vector)) {
+	if ((addr & ~(uint64_t)0xFFFFFFFF) ||
+	    ((uint32_t)addr & INTC_MSI_ADDR_MASK) != INTC_MSI_ADDR_BASE || (data & ~0xFFu) ||
+	    dest >= ic->nr_vcpus || !intc_vector_is_device(vector)) {
 		atomic_fetch_add_explicit(&ic->msi_rejected, 1, memory_order_relaxed);
 		return -EINVAL;
 	}

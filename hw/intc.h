@@ -40,20 +40,20 @@ struct intc_line;
  * Lock key: (c) constant after init  (a) atomic
  */
 struct intc_source {
-	struct intc *ic;		/* (c) */
-	struct intc_line *line;		/* (c) NULL: this source has no INTx pin */
-	atomic_bool asserted;		/* (a) the level this source drives */
+	struct intc *ic;	/* (c) */
+	struct intc_line *line; /* (c) NULL: this source has no INTx pin */
+	atomic_bool asserted;	/* (a) the level this source drives */
 };
 
 struct intc_line_stats {
-	uint64_t assertions;	/* deasserted -> asserted transitions */
-	uint64_t reassertions;	/* requests made at EOI because the line stayed asserted */
-	uint64_t pulses;	/* spurious pulses injected by a device's host controls */
+	uint64_t assertions;	   /* deasserted -> asserted transitions */
+	uint64_t reassertions;	   /* requests made at EOI because the line stayed asserted */
+	uint64_t pulses;	   /* spurious pulses injected by a device's host controls */
 	unsigned sources_asserted; /* sources asserting it now */
 };
 
 struct intc_stats {
-	uint64_t msi_delivered;	/* writes decoded into an interrupt request */
+	uint64_t msi_delivered; /* writes decoded into an interrupt request */
 	uint64_t msi_rejected;	/* writes that decoded to nothing */
 };
 

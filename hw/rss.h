@@ -41,8 +41,8 @@ enum hw_rss_type {
 
 /* What a frame offers to the hash: addresses and ports in network byte order. */
 struct hw_rss_tuple {
-	int family;		/* 4 or 6; 0 when the frame is neither */
-	uint8_t l4;		/* 6 TCP, 17 UDP, 0 none usable (fragment, other protocol) */
+	int family;		  /* 4 or 6; 0 when the frame is neither */
+	uint8_t l4;		  /* 6 TCP, 17 UDP, 0 none usable (fragment, other protocol) */
 	uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes */
 	uint8_t sport[2], dport[2];
 };

@@ -36,8 +36,8 @@ struct vn1;
 #define VN1_NR_QUEUES 8u
 #define VN1_NR_MSGS 16u
 #define VN1_NR_CAUSES 19u
-#define VN1_MAX_FRAME 16384u	/* largest frame the device moves (RBUFSZ maximum) */
-#define VN1_MIN_FRAME 14u	/* an Ethernet header */
+#define VN1_MAX_FRAME 16384u /* largest frame the device moves (RBUFSZ maximum) */
+#define VN1_MIN_FRAME 14u    /* an Ethernet header */
 #define VN1_PIO_FIFO_FRAMES 16u
 #define VN1_PCI_VENDOR 0x1D6Eu
 #define VN1_PCI_DEVICE 0x0001u
@@ -54,11 +54,11 @@ enum vn1_reg {
 	VN1_IMC = 0x00D8,
 	VN1_IAM = 0x00E0,
 	VN1_IMODE = 0x00E4,
-	VN1_IVAR0 = 0x0100,	/* + 4 * cause */
-	VN1_ITR0 = 0x0200,	/* + 4 * message */
+	VN1_IVAR0 = 0x0100, /* + 4 * cause */
+	VN1_ITR0 = 0x0200,  /* + 4 * message */
 	VN1_MSGPEND = 0x0300,
-	VN1_RXQ0 = 0x1000,	/* + 0x40 * queue */
-	VN1_TXQ0 = 0x1200,	/* + 0x40 * queue */
+	VN1_RXQ0 = 0x1000, /* + 0x40 * queue */
+	VN1_TXQ0 = 0x1200, /* + 0x40 * queue */
 	VN1_MRQC = 0x2000,
 	VN1_RSSRK0 = 0x2040,
 	VN1_RETA0 = 0x2100,
@@ -78,9 +78,9 @@ enum vn1_qreg {
 	VN1_Q_HEAD = 0x10,
 	VN1_Q_TAIL = 0x18,
 	VN1_Q_DCTL = 0x20,
-	VN1_Q_RBUFSZ = 0x28,	/* RX only */
+	VN1_Q_RBUFSZ = 0x28, /* RX only */
 	VN1_Q_CNT = 0x30,
-	VN1_Q_DROP = 0x34,	/* RX only */
+	VN1_Q_DROP = 0x34, /* RX only */
 };
 
 #define VN1_CTRL_RST (1u << 0)
@@ -162,24 +162,24 @@ enum vn1_pio_port {
 /* ------------------------------------------------------------ creation */
 
 enum vn1_irq_kind {
-	VN1_IRQ_LINE = 0,	/* INTx (level-sensitive, shareable) */
-	VN1_IRQ_MSI = 1,	/* one message */
-	VN1_IRQ_MSIX = 2,	/* up to VN1_NR_MSGS messages */
+	VN1_IRQ_LINE = 0, /* INTx (level-sensitive, shareable) */
+	VN1_IRQ_MSI = 1,  /* one message */
+	VN1_IRQ_MSIX = 2, /* up to VN1_NR_MSGS messages */
 };
 
 struct vn1_config {
-	struct ke_machine *machine;	/* engine clock and ITR timers; required */
-	struct hw_dma_space *dma;	/* where ring and buffer addresses live; required */
-	struct hw_irq_sink sink;	/* where the device signals; ops NULL: nowhere */
-	uint8_t mac[6];			/* host-assigned address */
-	uint64_t bar0_addr;		/* bus address of BAR0 (reported in PCI config) */
-	uint16_t bar1_port;		/* port base of BAR1 */
-	uint8_t intx_vector;		/* PCI "interrupt line": the line's vector */
-	enum vn1_irq_kind irq_kind;	/* what the resource list offers the driver */
-	unsigned nr_msgs;		/* MSI-X: messages offered (1..16); else ignored */
-	bool link_down;			/* start with the link down (default: up) */
-	uint8_t speed;			/* STATUS speed code 0..3 (default 3: 10G) */
-	bool speed_set;			/* use @speed rather than the default */
+	struct ke_machine *machine; /* engine clock and ITR timers; required */
+	struct hw_dma_space *dma;   /* where ring and buffer addresses live; required */
+	struct hw_irq_sink sink;    /* where the device signals; ops NULL: nowhere */
+	uint8_t mac[6];		    /* host-assigned address */
+	uint64_t bar0_addr;	    /* bus address of BAR0 (reported in PCI config) */
+	uint16_t bar1_port;	    /* port base of BAR1 */
+	uint8_t intx_vector;	    /* PCI "interrupt line": the line's vector */
+	enum vn1_irq_kind irq_kind; /* what the resource list offers the driver */
+	unsigned nr_msgs;	    /* MSI-X: messages offered (1..16); else ignored */
+	bool link_down;		    /* start with the link down (default: up) */
+	uint8_t speed;		    /* STATUS speed code 0..3 (default 3: 10G) */
+	bool speed_set;		    /* use @speed rather than the default */
 };
 
 /**
@@ -218,12 +218,12 @@ struct vn1 *vn1_from_device(struct hw_device *d);
  */
 struct vn1_resources {
 	uint64_t bar0_addr;
-	uint32_t bar0_len;		/* VN1_BAR0_LEN */
+	uint32_t bar0_len; /* VN1_BAR0_LEN */
 	uint16_t bar1_port;
-	uint16_t bar1_len;		/* VN1_BAR1_LEN */
+	uint16_t bar1_len; /* VN1_BAR1_LEN */
 	enum vn1_irq_kind irq_kind;
-	uint8_t line_vector;		/* VN1_IRQ_LINE: the INTx vector (shared lines: same) */
-	unsigned nr_msgs;		/* message kinds: 1 for MSI, N for MSI-X; 0 for a line */
+	uint8_t line_vector; /* VN1_IRQ_LINE: the INTx vector (shared lines: same) */
+	unsigned nr_msgs;    /* message kinds: 1 for MSI, N for MSI-X; 0 for a line */
 };
 
 void vn1_resources(const struct vn1 *dev, struct vn1_resources *out);
@@ -308,11 +308,11 @@ int vn1_receive(struct vn1 *dev, const void *frame, size_t len);
 
 enum vn1_rx_result {
 	VN1_RX_OK = 0,
-	VN1_RX_REMOVED = -1,	/* surprise-removed */
-	VN1_RX_DISABLED = -2,	/* CTRL.RXEN clear */
+	VN1_RX_REMOVED = -1,  /* surprise-removed */
+	VN1_RX_DISABLED = -2, /* CTRL.RXEN clear */
 	VN1_RX_LINK_DOWN = -3,
 	VN1_RX_FILTERED = -4,	/* RXFILTER rejected it */
-	VN1_RX_BAD_LENGTH = -5,	/* shorter than 14 or longer than 16384 bytes */
+	VN1_RX_BAD_LENGTH = -5, /* shorter than 14 or longer than 16384 bytes */
 	VN1_RX_MISSED = -6,	/* queue disabled, no descriptor, buffer too small: MPC, RXO */
 	VN1_RX_DMA_FAULT = -7,	/* descriptor or buffer address not valid: ERR */
 	VN1_RX_FIFO_FULL = -8,	/* PIO mode: FIFO full, PIO_ISR.RXO */
@@ -336,31 +336,31 @@ struct vn1_stats {
 	uint64_t rx_removed, rx_disabled, rx_link_down, rx_filtered, rx_bad_length;
 	uint64_t rx_missed, rx_dma_fault, rx_fifo_full;
 	/* transmit */
-	uint64_t tx_sent;	/* handed to the wire (or to ourselves in loopback) */
-	uint64_t tx_link_down;	/* completed but not delivered */
-	uint64_t tx_no_wire;	/* completed, no wire attached */
-	uint64_t tx_bad_desc;	/* descriptor refused (no EOP, bad length): ERR */
-	uint64_t tx_dma_fault;	/* descriptor or buffer not readable: ERR */
-	uint64_t tx_pio_busy;	/* PIO TX_GO with every staging slot in flight */
+	uint64_t tx_sent;      /* handed to the wire (or to ourselves in loopback) */
+	uint64_t tx_link_down; /* completed but not delivered */
+	uint64_t tx_no_wire;   /* completed, no wire attached */
+	uint64_t tx_bad_desc;  /* descriptor refused (no EOP, bad length): ERR */
+	uint64_t tx_dma_fault; /* descriptor or buffer not readable: ERR */
+	uint64_t tx_pio_busy;  /* PIO TX_GO with every staging slot in flight */
 	/* interrupts */
 	uint64_t line_assertions;
-	uint64_t msgs_signaled[VN1_NR_MSGS];	/* device-side signals (incl. dropped/pending) */
-	uint64_t msgs_sent[VN1_NR_MSGS];	/* MSI writes actually made */
-	uint64_t msgs_throttled[VN1_NR_MSGS];	/* signals deferred by ITR */
-	uint64_t msgs_pba_pended[VN1_NR_MSGS];	/* held in the PBA (masked / disabled) */
+	uint64_t msgs_signaled[VN1_NR_MSGS];   /* device-side signals (incl. dropped/pending) */
+	uint64_t msgs_sent[VN1_NR_MSGS];       /* MSI writes actually made */
+	uint64_t msgs_throttled[VN1_NR_MSGS];  /* signals deferred by ITR */
+	uint64_t msgs_pba_pended[VN1_NR_MSGS]; /* held in the PBA (masked / disabled) */
 	/* injected faults, and what they did */
 	uint64_t inj_link_changes;
 	uint64_t inj_spurious;
-	uint64_t inj_stuck_line;	/* times the line was made stuck */
-	uint64_t inj_drop_signal;	/* drops armed */
-	uint64_t signals_dropped;	/* drops that happened */
+	uint64_t inj_stuck_line;  /* times the line was made stuck */
+	uint64_t inj_drop_signal; /* drops armed */
+	uint64_t signals_dropped; /* drops that happened */
 	uint64_t inj_surprise_removal;
-	uint64_t inj_dma_fault;		/* faults armed */
-	uint64_t dma_faults_injected;	/* armed faults that fired */
+	uint64_t inj_dma_fault;	      /* faults armed */
+	uint64_t dma_faults_injected; /* armed faults that fired */
 	/* driver mistakes the device tolerated */
-	uint64_t bad_accesses;		/* misaligned / out-of-range register accesses */
-	uint64_t bad_config_writes;	/* values outside a register's range, ignored */
-	uint64_t msix_table_writes;	/* driver writes to the host-owned table/PBA, ignored */
+	uint64_t bad_accesses;	    /* misaligned / out-of-range register accesses */
+	uint64_t bad_config_writes; /* values outside a register's range, ignored */
+	uint64_t msix_table_writes; /* driver writes to the host-owned table/PBA, ignored */
 };
 
 void vn1_get_stats(struct vn1 *dev, struct vn1_stats *out);

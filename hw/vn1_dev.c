@@ -27,15 +27,21 @@ static uint64_t vn1_dev_bar_read(struct hw_device *d, unsigned bar, uint32_t off
 
 	if (bar == 0) {
 		switch (width) {
-		case 1: return vn1_mmio_read8(dev, off);
-		case 2: return vn1_mmio_read16(dev, off);
-		case 4: return vn1_mmio_read32(dev, off);
+		case 1:
+			return vn1_mmio_read8(dev, off);
+		case 2:
+			return vn1_mmio_read16(dev, off);
+		case 4:
+			return vn1_mmio_read32(dev, off);
 		}
 	} else if (bar == 1) {
 		switch (width) {
-		case 1: return vn1_pio_read8(dev, off);
-		case 2: return vn1_pio_read16(dev, off);
-		case 4: return vn1_pio_read32(dev, off);
+		case 1:
+			return vn1_pio_read8(dev, off);
+		case 2:
+			return vn1_pio_read16(dev, off);
+		case 4:
+			return vn1_pio_read32(dev, off);
 		}
 	}
 	return ~0ull; /* no such BAR or width: nothing decodes it */
@@ -48,15 +54,27 @@ static void vn1_dev_bar_write(struct hw_device *d, unsigned bar, uint32_t off, u
 
 	if (bar == 0) {
 		switch (width) {
-		case 1: vn1_mmio_write8(dev, off, (uint8_t)v); return;
-		case 2: vn1_mmio_write16(dev, off, (uint16_t)v); return;
-		case 4: vn1_mmio_write32(dev, off, (uint32_t)v); return;
+		case 1:
+			vn1_mmio_write8(dev, off, (uint8_t)v);
+			return;
+		case 2:
+			vn1_mmio_write16(dev, off, (uint16_t)v);
+			return;
+		case 4:
+			vn1_mmio_write32(dev, off, (uint32_t)v);
+			return;
 		}
 	} else if (bar == 1) {
 		switch (width) {
-		case 1: vn1_pio_write8(dev, off, (uint8_t)v); return;
-		case 2: vn1_pio_write16(dev, off, (uint16_t)v); return;
-		case 4: vn1_pio_write32(dev, off, (uint32_t)v); return;
+		case 1:
+			vn1_pio_write8(dev, off, (uint8_t)v);
+			return;
+		case 2:
+			vn1_pio_write16(dev, off, (uint16_t)v);
+			return;
+		case 4:
+			vn1_pio_write32(dev, off, (uint32_t)v);
+			return;
 		}
 	}
 }
@@ -66,8 +84,7 @@ static size_t vn1_dev_config_read(struct hw_device *d, uint32_t off, void *buf, 
 	return vn1_pci_config_read(to_vn1(d), off, buf, len);
 }
 
-static size_t vn1_dev_config_write(struct hw_device *d, uint32_t off, const void *buf,
-				   size_t len)
+static size_t vn1_dev_config_write(struct hw_device *d, uint32_t off, const void *buf, size_t len)
 {
 	return vn1_pci_config_write(to_vn1(d), off, buf, len);
 }
@@ -161,28 +178,51 @@ static int vn1_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 
 /* ------------------------------------------------------------ statistics */
 
-#define VN1_SCALAR_STATS(X)                                                                    \
-	X(rx_offered) X(rx_accepted) X(rx_removed) X(rx_disabled) X(rx_link_down)              \
-	X(rx_filtered) X(rx_bad_length) X(rx_missed) X(rx_dma_fault) X(rx_fifo_full)          \
-	X(tx_sent) X(tx_link_down) X(tx_no_wire) X(tx_bad_desc) X(tx_dma_fault)               \
-	X(tx_pio_busy) X(line_assertions) X(inj_link_changes) X(inj_spurious)                 \
-	X(inj_stuck_line) X(inj_drop_signal) X(signals_dropped) X(inj_surprise_removal)       \
-	X(inj_dma_fault) X(dma_faults_injected) X(bad_accesses) X(bad_config_writes)          \
+/* clang-format off: one statistic a line */
+#define VN1_SCALAR_STATS(X)     \
+	X(rx_offered)           \
+	X(rx_accepted)          \
+	X(rx_removed)           \
+	X(rx_disabled)          \
+	X(rx_link_down)         \
+	X(rx_filtered)          \
+	X(rx_bad_length)        \
+	X(rx_missed)            \
+	X(rx_dma_fault)         \
+	X(rx_fifo_full)         \
+	X(tx_sent)              \
+	X(tx_link_down)         \
+	X(tx_no_wire)           \
+	X(tx_bad_desc)          \
+	X(tx_dma_fault)         \
+	X(tx_pio_busy)          \
+	X(line_assertions)      \
+	X(inj_link_changes)     \
+	X(inj_spurious)         \
+	X(inj_stuck_line)       \
+	X(inj_drop_signal)      \
+	X(signals_dropped)      \
+	X(inj_surprise_removal) \
+	X(inj_dma_fault)        \
+	X(dma_faults_injected)  \
+	X(bad_accesses)         \
+	X(bad_config_writes)    \
 	X(msix_table_writes)
+/* clang-format on */
 
 /* Derived: the conventional network-model totals (hw/device.h). */
 #define VN1_DERIVED_STATS(X) X(tx_dropped)
 
 #define VN1_ARRAY_STATS(X) X(msgs_signaled) X(msgs_sent) X(msgs_throttled) X(msgs_pba_pended)
 
-#define M16(a) #a ".0", #a ".1", #a ".2", #a ".3", #a ".4", #a ".5", #a ".6", #a ".7",        \
-	       #a ".8", #a ".9", #a ".10", #a ".11", #a ".12", #a ".13", #a ".14", #a ".15",
+#define M16(a)                                                                                    \
+#a ".0", #a ".1", #a ".2", #a ".3", #a ".4", #a ".5", #a ".6", #a ".7", #a ".8", #a ".9", \
+	    #a ".10", #a ".11", #a ".12", #a ".13", #a ".14", #a ".15",
 #define SCALAR_NAME(f) #f,
 #define ARRAY_NAMES(f) M16(f)
 
-static const char *const vn1_stat_names[] = {VN1_SCALAR_STATS(SCALAR_NAME)
-						 VN1_DERIVED_STATS(SCALAR_NAME)
-						 VN1_ARRAY_STATS(ARRAY_NAMES)};
+static const char *const vn1_stat_names[] = {
+    VN1_SCALAR_STATS(SCALAR_NAME) VN1_DERIVED_STATS(SCALAR_NAME) VN1_ARRAY_STATS(ARRAY_NAMES)};
 
 #define NR_STATS (sizeof(vn1_stat_names) / sizeof(vn1_stat_names[0]))
 _Static_assert(VN1_NR_MSGS == 16, "M16 names 16 messages");
@@ -195,8 +235,8 @@ static size_t vn1_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 
 	vn1_get_stats(to_vn1(d), &s);
 #define SCALAR_VALUE(f) v[i++] = s.f;
-#define ARRAY_VALUES(f)                                                                        \
-	for (unsigned m = 0; m < VN1_NR_MSGS; m++)                                             \
+#define ARRAY_VALUES(f)                            \
+	for (unsigned m = 0; m < VN1_NR_MSGS; m++) \
 		v[i++] = s.f[m];
 	VN1_SCALAR_STATS(SCALAR_VALUE)
 	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_desc + s.tx_dma_fault; /* tx_dropped */
@@ -214,33 +254,33 @@ static void vn1_dev_destroy(struct hw_device *d)
 }
 
 static const struct hw_device_ops vn1_dev_ops = {
-	.bar_read = vn1_dev_bar_read,
-	.bar_write = vn1_dev_bar_write,
-	.config_read = vn1_dev_config_read,
-	.config_write = vn1_dev_config_write,
-	.resources = vn1_dev_resources,
-	.msix_program = vn1_dev_msix_program,
-	.msix_mask = vn1_dev_msix_mask,
-	.msix_enable = vn1_dev_msix_enable,
-	.msix_function_mask = vn1_dev_msix_function_mask,
-	.set_sink = vn1_dev_set_sink,
-	.line_asserted = vn1_dev_line_asserted,
-	.wire_attach = vn1_dev_wire_attach,
-	.reset = vn1_dev_reset,
-	.fault = vn1_dev_fault,
-	.stats = vn1_dev_stats,
-	.destroy = vn1_dev_destroy,
+    .bar_read = vn1_dev_bar_read,
+    .bar_write = vn1_dev_bar_write,
+    .config_read = vn1_dev_config_read,
+    .config_write = vn1_dev_config_write,
+    .resources = vn1_dev_resources,
+    .msix_program = vn1_dev_msix_program,
+    .msix_mask = vn1_dev_msix_mask,
+    .msix_enable = vn1_dev_msix_enable,
+    .msix_function_mask = vn1_dev_msix_function_mask,
+    .set_sink = vn1_dev_set_sink,
+    .line_asserted = vn1_dev_line_asserted,
+    .wire_attach = vn1_dev_wire_attach,
+    .reset = vn1_dev_reset,
+    .fault = vn1_dev_fault,
+    .stats = vn1_dev_stats,
+    .destroy = vn1_dev_destroy,
 };
 
 void vn1_device_init(struct vn1 *dev)
 {
 	static const struct hw_pci_id id = {
-		.vendor = VN1_PCI_VENDOR,
-		.device = VN1_PCI_DEVICE,
-		.subsys_vendor = VN1_PCI_VENDOR,
-		.subsys_device = VN1_PCI_DEVICE,
-		.revision = 0x01,
-		.class_code = 0x02,
+	    .vendor = VN1_PCI_VENDOR,
+	    .device = VN1_PCI_DEVICE,
+	    .subsys_vendor = VN1_PCI_VENDOR,
+	    .subsys_device = VN1_PCI_DEVICE,
+	    .revision = 0x01,
+	    .class_code = 0x02,
 	};
 
 	hw_device_init(&dev->base, &vn1_dev_ops, &id);
@@ -275,7 +315,8 @@ static int vn1_parse_options(const char *opts, struct vn1_config *vc, char *err,
 			vc->speed = (uint8_t)speed;
 			vc->speed_set = true;
 		} else {
-			snprintf(err, errlen, "vn1: bad option '%.*s' (known: speed=0..3)", (int)n, p);
+			snprintf(err, errlen, "vn1: bad option '%.*s' (known: speed=0..3)", (int)n,
+				 p);
 			return -1;
 		}
 		p += n;
@@ -328,9 +369,9 @@ static struct hw_device *vn1_model_create(const struct hw_device_params *p, char
 }
 
 const struct hw_device_model hw_model_vn1 = {
-	.name = "vn1",
-	.summary = "VN-1, the project's own controller: 8 queue pairs, MSI-X (16), MSI, "
-		   "INTx, PIO window (docs/vn1.md)",
-	.create = vn1_model_create,
-	.sample_driver = "vn1",
+    .name = "vn1",
+    .summary = "VN-1, the project's own controller: 8 queue pairs, MSI-X (16), MSI, "
+	       "INTx, PIO window (docs/vn1.md)",
+    .create = vn1_model_create,
+    .sample_driver = "vn1",
 };

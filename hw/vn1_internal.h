@@ -29,17 +29,17 @@
  * after create  (q) owned by the queue's single active transmitter (@busy) */
 
 struct vn1_rxq {
-	uint32_t bal, bah;	/* (L) ring base; low 4 bits read as 0 */
-	uint32_t len;		/* (L) descriptors; 0 or a power of two 8..65536 */
-	uint32_t head, tail;	/* (L) */
-	uint32_t dctl;		/* (L) */
-	uint32_t bufsz;		/* (L) 256..16384 */
-	uint32_t cnt, drop;	/* (L) RXCNT, RXDROP */
+	uint32_t bal, bah;   /* (L) ring base; low 4 bits read as 0 */
+	uint32_t len;	     /* (L) descriptors; 0 or a power of two 8..65536 */
+	uint32_t head, tail; /* (L) */
+	uint32_t dctl;	     /* (L) */
+	uint32_t bufsz;	     /* (L) 256..16384 */
+	uint32_t cnt, drop;  /* (L) RXCNT, RXDROP */
 };
 
 struct vn1_txq {
 	uint32_t bal, bah, len, head, tail, dctl, cnt; /* (L) */
-	bool busy;		/* (L) a thread is running vn1_tx_run() for this queue */
+	bool busy; /* (L) a thread is running vn1_tx_run() for this queue */
 };
 
 struct vn1_msix_entry {
@@ -47,36 +47,36 @@ struct vn1_msix_entry {
 };
 
 struct vn1_pio {
-	bool enabled;		/* (L) */
-	uint16_t isr;		/* (L) latched TX, LSC, RXO; RX is computed from the FIFO */
-	uint16_t imr;		/* (L) */
+	bool enabled;			/* (L) */
+	uint16_t isr;			/* (L) latched TX, LSC, RXO; RX is computed from the FIFO */
+	uint16_t imr;			/* (L) */
 	unsigned fifo_head, fifo_count; /* (L) */
-	uint16_t rx_off;	/* (L) bytes of the head frame already read */
+	uint16_t rx_off;		/* (L) bytes of the head frame already read */
 	uint16_t fifo_len[VN1_PIO_FIFO_FRAMES];		  /* (L) */
 	uint8_t fifo[VN1_PIO_FIFO_FRAMES][VN1_MAX_FRAME]; /* (L) */
-	uint16_t txlen;		/* (L) */
-	uint8_t txbuf[VN1_MAX_FRAME]; /* (L) */
+	uint16_t txlen;					  /* (L) */
+	uint8_t txbuf[VN1_MAX_FRAME];			  /* (L) */
 	/* Staged frames on their way out: filled under (L), sent after unlock
 	 * by the thread that filled the slot, then released under (L). */
-	bool slot_busy[VN1_PIO_TX_SLOTS];		   /* (L) */
-	uint16_t slot_len[VN1_PIO_TX_SLOTS];		   /* (owner of the slot) */
-	uint8_t slot[VN1_PIO_TX_SLOTS][VN1_MAX_FRAME];	   /* (owner of the slot) */
+	bool slot_busy[VN1_PIO_TX_SLOTS];	       /* (L) */
+	uint16_t slot_len[VN1_PIO_TX_SLOTS];	       /* (owner of the slot) */
+	uint8_t slot[VN1_PIO_TX_SLOTS][VN1_MAX_FRAME]; /* (owner of the slot) */
 };
 
 struct vn1 {
-	struct hw_device base;		/* (c) the device seam (hw/vn1_dev.c) */
+	struct hw_device base; /* (c) the device seam (hw/vn1_dev.c) */
 	struct ke_spinlock lock;
-	struct vn1_config cfg;		/* (c) */
-	struct hw_irq_sink sink;	/* (c) replaced only while quiet */
-	struct vn1_hooks hooks;		/* (c) */
-	struct wire *wire;		/* (c) changed only while quiet */
-	unsigned wire_end;		/* (c) */
+	struct vn1_config cfg;	 /* (c) */
+	struct hw_irq_sink sink; /* (c) replaced only while quiet */
+	struct vn1_hooks hooks;	 /* (c) */
+	struct wire *wire;	 /* (c) changed only while quiet */
+	unsigned wire_end;	 /* (c) */
 
 	/* registers (L) */
 	uint32_t ctrl, rxfilter, mac_lo, mac_hi;
 	uint32_t icr, ims, iam, imode;
 	uint32_t ivar[VN1_NR_CAUSES], itr[VN1_NR_MSGS];
-	uint32_t route[VN1_NR_MSGS];	/* causes routed to each message (from IMODE/IVAR) */
+	uint32_t route[VN1_NR_MSGS]; /* causes routed to each message (from IMODE/IVAR) */
 	uint32_t mrqc;
 	uint8_t rss_key[HW_RSS_KEY_LEN];
 	struct hw_toeplitz_table rss_table; /* rss_key prepared (rebuilt when it changes) */
@@ -84,7 +84,7 @@ struct vn1 {
 	uint32_t gprc, gptc, mpc, spurious;
 	struct vn1_rxq rxq[VN1_NR_QUEUES];
 	struct vn1_txq txq[VN1_NR_QUEUES];
-	uint32_t reset_gen;		/* (L) bumped by CTRL.RST */
+	uint32_t reset_gen; /* (L) bumped by CTRL.RST */
 
 	/* link and host faults (L) */
 	bool link_up, removed, stuck;
@@ -92,22 +92,22 @@ struct vn1 {
 	unsigned dma_fault_next;
 
 	/* signalling (L) */
-	uint32_t p_prev;		/* P(m) at the last evaluation */
-	bool line_out;			/* level driven on the sink */
-	bool line_want;			/* level before INTx disable (PCI Status bit 3) */
-	bool sig_seen[VN1_NR_MSGS];	/* message (line: [0]) signalled since reset */
+	uint32_t p_prev;	    /* P(m) at the last evaluation */
+	bool line_out;		    /* level driven on the sink */
+	bool line_want;		    /* level before INTx disable (PCI Status bit 3) */
+	bool sig_seen[VN1_NR_MSGS]; /* message (line: [0]) signalled since reset */
 	uint64_t last_sig_ns[VN1_NR_MSGS];
-	bool itr_wait[VN1_NR_MSGS];	/* a throttled signal waits for its timer */
+	bool itr_wait[VN1_NR_MSGS]; /* a throttled signal waits for its timer */
 	struct ke_host_timer itr_timer[VN1_NR_MSGS];
 
 	/* PCI function state (L) */
 	uint16_t pci_command;
-	uint16_t msix_ctrl;		/* enable and function mask bits */
+	uint16_t msix_ctrl; /* enable and function mask bits */
 	uint32_t pba;
 	struct vn1_msix_entry msix[VN1_NR_MSGS];
 
 	struct vn1_pio pio;
-	struct vn1_stats st;		/* (L) */
+	struct vn1_stats st;				/* (L) */
 	uint8_t tx_stage[VN1_NR_QUEUES][VN1_MAX_FRAME]; /* (q) */
 };
 

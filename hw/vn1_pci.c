@@ -35,24 +35,24 @@ static void vn1_pci_image_locked(const struct vn1 *dev, uint8_t cs[VN1_PCI_CONFI
 	put16(cs + 0x00, VN1_PCI_VENDOR);
 	put16(cs + 0x02, VN1_PCI_DEVICE);
 	put16(cs + 0x04, dev->pci_command);
-	put16(cs + 0x06, (uint16_t)(VN1_PCI_STATUS_CAPS |
-				    (dev->line_want ? VN1_PCI_STATUS_INTX : 0)));
-	cs[0x08] = 0x01;		/* revision */
-	cs[0x09] = 0x00;		/* prog-if */
-	cs[0x0A] = 0x00;		/* subclass: Ethernet */
-	cs[0x0B] = 0x02;		/* class: network */
+	put16(cs + 0x06,
+	      (uint16_t)(VN1_PCI_STATUS_CAPS | (dev->line_want ? VN1_PCI_STATUS_INTX : 0)));
+	cs[0x08] = 0x01; /* revision */
+	cs[0x09] = 0x00; /* prog-if */
+	cs[0x0A] = 0x00; /* subclass: Ethernet */
+	cs[0x0B] = 0x02; /* class: network */
 	put32(cs + 0x10, (uint32_t)dev->cfg.bar0_addr & ~0xFu);
 	put32(cs + 0x14, (uint32_t)(dev->cfg.bar1_port & ~0x3u) | 1u);
 	put16(cs + 0x2C, VN1_PCI_VENDOR);
 	put16(cs + 0x2E, VN1_PCI_DEVICE);
 	cs[0x34] = VN1_PCI_MSIX_CAP;
 	cs[0x3C] = dev->cfg.intx_vector;
-	cs[0x3D] = 1;			/* INTA# */
-	cs[0x40] = 0x11;		/* MSI-X capability ID */
-	cs[0x41] = 0x00;		/* last capability */
+	cs[0x3D] = 1;	 /* INTA# */
+	cs[0x40] = 0x11; /* MSI-X capability ID */
+	cs[0x41] = 0x00; /* last capability */
 	put16(cs + 0x42, (uint16_t)((VN1_NR_MSGS - 1) | dev->msix_ctrl));
-	put32(cs + 0x44, VN1_MSIX_TABLE);	/* BIR 0 in bits 2:0 */
-	put32(cs + 0x48, VN1_MSIX_PBA);		/* BIR 0 */
+	put32(cs + 0x44, VN1_MSIX_TABLE); /* BIR 0 in bits 2:0 */
+	put32(cs + 0x48, VN1_MSIX_PBA);	  /* BIR 0 */
 }
 
 size_t vn1_pci_config_read(struct vn1 *dev, uint32_t off, void *buf, size_t len)
@@ -97,8 +97,8 @@ size_t vn1_pci_config_write(struct vn1 *dev, uint32_t off, const void *buf, size
 		uint16_t shift = (uint16_t)(8 * (at - VN1_PCI_COMMAND));
 		uint16_t mask = (uint16_t)(VN1_PCI_CMD_WRITABLE & (0xFFu << shift));
 
-		dev->pci_command = (uint16_t)((dev->pci_command & ~mask) |
-					      (((uint16_t)b[i] << shift) & mask));
+		dev->pci_command =
+		    (uint16_t)((dev->pci_command & ~mask) | (((uint16_t)b[i] << shift) & mask));
 	}
 	vn1_irq_update_locked(dev, 0); /* INTx disable may have changed */
 	vn1_unlock(dev, old);

@@ -154,7 +154,7 @@ static uint16_t vn1_pio_port_read_locked(struct vn1 *dev, uint32_t port, unsigne
 	switch (port) {
 	case VN1_PIO_ISR:
 		v = vn1_pio_isr_locked(dev);
-		dev->pio.isr &= (uint16_t)~(VN1_PIO_ISR_TX | VN1_PIO_ISR_LSC | VN1_PIO_ISR_RXO);
+		dev->pio.isr &= (uint16_t) ~(VN1_PIO_ISR_TX | VN1_PIO_ISR_LSC | VN1_PIO_ISR_RXO);
 		vn1_irq_update_locked(dev, 0);
 		return v;
 	case VN1_PIO_IMR:

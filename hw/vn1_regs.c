@@ -170,8 +170,8 @@ static bool vn1_access_ok(struct vn1 *dev, uint32_t off, unsigned size)
 	return false;
 }
 
-static void vn1_hook(struct vn1 *dev, enum vn1_space sp, uint32_t off, unsigned size,
-		     uint32_t val, bool write)
+static void vn1_hook(struct vn1 *dev, enum vn1_space sp, uint32_t off, unsigned size, uint32_t val,
+		     bool write)
 {
 	if (__builtin_expect(dev->hooks.access != NULL, 0))
 		dev->hooks.access(dev->hooks.ctx, dev, sp, off, size, val, write);

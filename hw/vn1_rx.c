@@ -168,16 +168,14 @@ static int vn1_rx_ring_locked(struct vn1 *dev, unsigned q, const uint8_t *frame,
 	uint64_t desc = ((uint64_t)r->bah << 32 | r->bal) + 16ULL * r->head, buf;
 	uint8_t wb[8], status = VN1_RXD_STAT_DD | VN1_RXD_STAT_EOP;
 
-	if (!(r->dctl & VN1_DCTL_ENABLE) || r->len == 0 || r->head == r->tail ||
-	    len > r->bufsz)
+	if (!(r->dctl & VN1_DCTL_ENABLE) || r->len == 0 || r->head == r->tail || len > r->bufsz)
 		return vn1_rx_miss_locked(dev, r);
 	if (dev->dma_fault_next) {
 		dev->dma_fault_next--;
 		dev->st.dma_faults_injected++;
 		return vn1_rx_fault_locked(dev, r);
 	}
-	if (hw_dma_read(dev->cfg.dma, desc, &buf, 8) ||
-	    hw_dma_write(dev->cfg.dma, buf, frame, len))
+	if (hw_dma_read(dev->cfg.dma, desc, &buf, 8) || hw_dma_write(dev->cfg.dma, buf, frame, len))
 		return vn1_rx_fault_locked(dev, r);
 	wb[0] = (uint8_t)len;
 	wb[1] = (uint8_t)(len >> 8);

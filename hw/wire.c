@@ -88,8 +88,8 @@ static void wire_pair_close(struct wire *w)
 }
 
 static const struct wire_ops wire_pair_ops = {
-	.send = wire_pair_send,
-	.close = wire_pair_close,
+    .send = wire_pair_send,
+    .close = wire_pair_close,
 };
 
 struct wire *wire_pair_create(struct ke_machine *m)

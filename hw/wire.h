@@ -50,20 +50,20 @@ struct wire_ops {
 };
 
 struct wire_dir_stats {
-	uint64_t offered;	/* frames sent from this end */
-	uint64_t delivered;	/* taken by the far end's receiver */
-	uint64_t dropped;	/* no receiver, or it refused */
+	uint64_t offered;   /* frames sent from this end */
+	uint64_t delivered; /* taken by the far end's receiver */
+	uint64_t dropped;   /* no receiver, or it refused */
 };
 
 /* Lock key: (c) constant while frames flow  (a) atomic */
 struct wire {
-	const struct wire_ops *ops;	/* (c) */
-	struct ke_machine *m;		/* (c) clock for capture timestamps; may be NULL */
+	const struct wire_ops *ops; /* (c) */
+	struct ke_machine *m;	    /* (c) clock for capture timestamps; may be NULL */
 	struct {
-		wire_rx_fn *rx;		/* (c) */
-		void *ctx;		/* (c) */
+		wire_rx_fn *rx; /* (c) */
+		void *ctx;	/* (c) */
 	} ep[2];
-	struct wire_capture *tap;	/* (c) */
+	struct wire_capture *tap;			   /* (c) */
 	atomic_ulong offered[2], delivered[2], dropped[2]; /* (a) by sending end */
 };
 
@@ -89,14 +89,14 @@ struct wire *wire_pair_create(struct ke_machine *m);
 /* ---------------------------------------------------- generator, replay */
 
 struct wire_gen_config {
-	uint64_t frames;	/* how many to send: 1.. (bounded by design) */
-	uint64_t rate_pps;	/* frames per second on the engine clock; 0: back to back */
-	unsigned size;		/* frame length in bytes, headers included (clamped to fit) */
-	unsigned flows;		/* distinct flows, sent round-robin (0 means 1) */
-	int family;		/* 4 or 6 */
-	uint8_t l4;		/* 6 (TCP) or 17 (UDP) */
-	uint8_t dst_mac[6];	/* all zero: broadcast */
-	uint8_t src_mac[6];	/* all zero: 02:00:00:00:00:01 */
+	uint64_t frames;    /* how many to send: 1.. (bounded by design) */
+	uint64_t rate_pps;  /* frames per second on the engine clock; 0: back to back */
+	unsigned size;	    /* frame length in bytes, headers included (clamped to fit) */
+	unsigned flows;	    /* distinct flows, sent round-robin (0 means 1) */
+	int family;	    /* 4 or 6 */
+	uint8_t l4;	    /* 6 (TCP) or 17 (UDP) */
+	uint8_t dst_mac[6]; /* all zero: broadcast */
+	uint8_t src_mac[6]; /* all zero: 02:00:00:00:00:01 */
 };
 
 /*
@@ -117,9 +117,9 @@ size_t wire_gen_frame(const struct wire_gen_config *cfg, uint64_t i, uint8_t *bu
 struct wire *wire_gen_create(struct ke_machine *m, const struct wire_gen_config *cfg);
 
 struct wire_replay_config {
-	uint64_t rate_pps;	/* 0 with !use_timestamps: back to back */
-	bool use_timestamps;	/* pace by the capture's own timestamps */
-	unsigned loops;		/* times through the file (0 means 1) */
+	uint64_t rate_pps;   /* 0 with !use_timestamps: back to back */
+	bool use_timestamps; /* pace by the capture's own timestamps */
+	unsigned loops;	     /* times through the file (0 means 1) */
 };
 
 /*
@@ -170,9 +170,9 @@ uint64_t wire_source_sent(struct wire *w);
 /* -------------------------------------------------------------- capture */
 
 struct wire_capture_stats {
-	uint64_t queued;	/* frames handed to the capture */
-	uint64_t written;	/* records written to the file */
-	uint64_t dropped;	/* refused because the queue was full */
+	uint64_t queued;  /* frames handed to the capture */
+	uint64_t written; /* records written to the file */
+	uint64_t dropped; /* refused because the queue was full */
 };
 
 /**

@@ -25,24 +25,24 @@
 
 /* Lock key: (c) constant after start  (a) atomic  (M) @mu  (t) source thread */
 struct wire_source {
-	struct wire w;			/* first: a struct wire * is a struct wire_source * */
+	struct wire w;			     /* first: a struct wire * is a struct wire_source * */
 	const struct wire_source_kind *kind; /* (c) */
-	void *priv;			/* (c) */
-	uint64_t total;			/* (c) */
-	pthread_t thread;		/* (c) */
-	bool started;			/* (c) */
-	atomic_bool stop;		/* (a) */
-	atomic_ulong sent;		/* (a) */
-	atomic_ulong absorbed;		/* (a) frames sent into the source by end 0 */
-	sem_t wake;			/* posted by the pacing timer and by stop */
+	void *priv;			     /* (c) */
+	uint64_t total;			     /* (c) */
+	pthread_t thread;		     /* (c) */
+	bool started;			     /* (c) */
+	atomic_bool stop;		     /* (a) */
+	atomic_ulong sent;		     /* (a) */
+	atomic_ulong absorbed;		     /* (a) frames sent into the source by end 0 */
+	sem_t wake;			     /* posted by the pacing timer and by stop */
 	struct ke_host_timer timer;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool done;			/* (M) the thread has sent its last frame */
+	bool done; /* (M) the thread has sent its last frame */
 	/* Deterministic engine: the timer pumps (the scheduler's thread only). */
-	bool pump;			/* (c) */
-	uint64_t t0, next;		/* first frame's time; next frame index */
-	const uint8_t *held;		/* a frame fetched, not yet due */
+	bool pump;	     /* (c) */
+	uint64_t t0, next;   /* first frame's time; next frame index */
+	const uint8_t *held; /* a frame fetched, not yet due */
 	size_t held_len;
 	uint64_t held_due;
 };
@@ -150,8 +150,8 @@ static void wire_source_close(struct wire *w)
 }
 
 static const struct wire_ops wire_source_ops = {
-	.send = wire_source_send,
-	.close = wire_source_close,
+    .send = wire_source_send,
+    .close = wire_source_close,
 };
 
 struct wire_source *wire_source_create(struct ke_machine *m, const struct wire_source_kind *kind,
@@ -219,8 +219,8 @@ int wire_source_wait(struct wire *w, unsigned timeout_ms)
 		return -EINVAL;
 	if (s->pump) {
 		/* The timeout is on the engine clock; each yield runs the machine. */
-		uint64_t end = ke_clock_ns(s->w.m) +
-			       (uint64_t)(timeout_ms ? timeout_ms : 60000) * 1000000ull;
+		uint64_t end =
+		    ke_clock_ns(s->w.m) + (uint64_t)(timeout_ms ? timeout_ms : 60000) * 1000000ull;
 
 		while (!s->done && ke_clock_ns(s->w.m) < end)
 			sched_yield();
@@ -270,7 +270,7 @@ uint64_t wire_source_sent(struct wire *w)
 struct wire_gen {
 	struct wire_gen_config cfg;
 	uint64_t interval_ns;
-	uint8_t buf[WIRE_MAX_FRAME];	/* (t) */
+	uint8_t buf[WIRE_MAX_FRAME]; /* (t) */
 };
 
 static void put16be(uint8_t *p, uint16_t v)
@@ -304,14 +304,15 @@ static size_t gen_header_len(const struct wire_gen_config *c)
 static void gen_addrs(const struct wire_gen_config *c, unsigned f, uint8_t *src, uint8_t *dst)
 {
 	if (c->family == 4) {
-		const uint8_t s4[4] = {10, (uint8_t)(f >> 8), (uint8_t)f, 1}, d4[4] = {192, 0, 2, 1};
+		const uint8_t s4[4] = {10, (uint8_t)(f >> 8), (uint8_t)f, 1},
+			      d4[4] = {192, 0, 2, 1};
 
 		memcpy(src, s4, 4);
 		memcpy(dst, d4, 4);
 		return;
 	}
-	const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
-				(uint8_t)(f >> 8), (uint8_t)f, 0, 1};
+	const uint8_t s6[16] = {
+	    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, (uint8_t)(f >> 8), (uint8_t)f, 0, 1};
 	const uint8_t d6[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
 	memcpy(src, s6, 16);
@@ -346,8 +347,7 @@ static uint32_t gen_ip(const struct wire_gen_config *c, unsigned f, uint8_t *ip,
 
 static bool gen_config_ok(const struct wire_gen_config *c)
 {
-	return (c->family == 4 || c->family == 6) && (c->l4 == 6 || c->l4 == 17) &&
-	       c->frames > 0;
+	return (c->family == 4 || c->family == 6) && (c->l4 == 6 || c->l4 == 17) && c->frames > 0;
 }
 
 /* The TCP or UDP header at @l4 (payload already in place), checksum last. */
@@ -362,8 +362,8 @@ static void gen_l4(const struct wire_gen_config *c, unsigned f, uint64_t i, uint
 	if (c->l4 == 6) {
 		put16be(l4 + 4, (uint16_t)(i >> 16));
 		put16be(l4 + 6, (uint16_t)i);
-		l4[12] = 5 << 4;	/* data offset: 20 bytes */
-		l4[13] = 0x18;		/* PSH, ACK */
+		l4[12] = 5 << 4; /* data offset: 20 bytes */
+		l4[13] = 0x18;	 /* PSH, ACK */
 		put16be(l4 + 14, 65535);
 		put16be(l4 + 16, csum_fold(csum_add(pseudo_sum, l4, l4len)));
 		return;
@@ -423,8 +423,8 @@ static void wire_gen_destroy(struct wire_source *s)
 }
 
 static const struct wire_source_kind wire_gen_kind = {
-	.frame = wire_gen_next,
-	.destroy = wire_gen_destroy,
+    .frame = wire_gen_next,
+    .destroy = wire_gen_destroy,
 };
 
 struct wire *wire_gen_create(struct ke_machine *m, const struct wire_gen_config *cfg)

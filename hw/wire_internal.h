@@ -18,8 +18,7 @@ struct wire_source;
 
 struct wire_source_kind {
 	/* Frame @i (0-based): its bytes and when to send it, in ns after start. */
-	const uint8_t *(*frame)(struct wire_source *s, uint64_t i, size_t *len,
-				uint64_t *due_ns);
+	const uint8_t *(*frame)(struct wire_source *s, uint64_t i, size_t *len, uint64_t *due_ns);
 	void (*destroy)(struct wire_source *s);
 };
 

@@ -35,22 +35,22 @@ struct capture_slot {
  */
 struct wire_capture {
 	struct ke_spinlock lock;
-	struct ke_machine *m;		/* (c) */
-	pcap_t *pd;			/* (w) */
-	pcap_dumper_t *dumper;		/* (w) */
-	int efd;			/* (c) eventfd */
-	pthread_t thread;		/* (c) */
-	unsigned head, count;		/* (S) */
-	bool closing;			/* (S) */
-	bool io_error;			/* (w) */
-	int io_errno;			/* (w) the first write error */
-	int64_t wall_offset_ns;		/* (c) wall clock - engine clock at open */
+	struct ke_machine *m;		       /* (c) */
+	pcap_t *pd;			       /* (w) */
+	pcap_dumper_t *dumper;		       /* (w) */
+	int efd;			       /* (c) eventfd */
+	pthread_t thread;		       /* (c) */
+	unsigned head, count;		       /* (S) */
+	bool closing;			       /* (S) */
+	bool io_error;			       /* (w) */
+	int io_errno;			       /* (w) the first write error */
+	int64_t wall_offset_ns;		       /* (c) wall clock - engine clock at open */
 	atomic_ulong queued, written, dropped; /* (a) */
 	struct capture_slot slot[CAPTURE_SLOTS];
 };
 
 static void errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void errf(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -131,11 +131,11 @@ static void *capture_main(void *arg)
 
 		while ((s = capture_peek(c, &closing)) != NULL) {
 			struct pcap_pkthdr h = {
-				.ts = {.tv_sec = (time_t)(s->ts_ns / 1000000000ULL),
-				       /* nanosecond pcap: the "usec" field holds ns */
-				       .tv_usec = (suseconds_t)(s->ts_ns % 1000000000ULL)},
-				.caplen = s->len,
-				.len = s->len,
+			    .ts = {.tv_sec = (time_t)(s->ts_ns / 1000000000ULL),
+				   /* nanosecond pcap: the "usec" field holds ns */
+				   .tv_usec = (suseconds_t)(s->ts_ns % 1000000000ULL)},
+			    .caplen = s->len,
+			    .len = s->len,
 			};
 
 			pcap_dump((u_char *)c->dumper, &h, s->data);
@@ -265,8 +265,8 @@ static int pcap_check_record(const struct pcap_pkthdr *h, const char *name, size
 {
 	if (h->caplen != h->len) {
 		errf(err, errlen,
-		     "%s: record %zu: frame truncated by the capture (%u of %u bytes captured)", name,
-		     rec, h->caplen, h->len);
+		     "%s: record %zu: frame truncated by the capture (%u of %u bytes captured)",
+		     name, rec, h->caplen, h->len);
 		return -1;
 	}
 	if (h->len < WIRE_MIN_FRAME || h->len > WIRE_MAX_FRAME) {
@@ -353,7 +353,8 @@ static int pcap_load_handle(pcap_t *pd, const char *name, const char *ebuf,
 int wire_pcap_load(const char *path, struct wire_pcap_frames *out, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pd = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	pcap_t *pd =
+	    pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 
 	return pcap_load_handle(pd, path, ebuf, out, err, errlen);
 }
@@ -402,8 +403,8 @@ static void wire_replay_destroy(struct wire_source *s)
 }
 
 static const struct wire_source_kind wire_replay_kind = {
-	.frame = wire_replay_next,
-	.destroy = wire_replay_destroy,
+    .frame = wire_replay_next,
+    .destroy = wire_replay_destroy,
 };
 
 /* Timestamps must not go backwards for paced replay: checked with the file. */

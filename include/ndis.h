@@ -247,7 +247,6 @@ typedef enum _NDIS_INTERFACE_TYPE {
 
 /* ------------------------------------------- miniport adapter attributes */
 
-
 #define NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE 0x00000001
 #define NDIS_MINIPORT_ATTRIBUTES_NDIS_WDM 0x00000002
 #define NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK 0x00000004
@@ -308,7 +307,7 @@ typedef _Function_class_(MINIPORT_INTERRUPT_DPC) _IRQL_requires_(DISPATCH_LEVEL)
 				       _In_ PVOID ReceiveThrottleParameters,
 				       _In_ PVOID NdisReserved2
 #else
-					_In_ PULONG NdisReserved1, _In_ PULONG NdisReserved2
+				       _In_ PULONG NdisReserved1, _In_ PULONG NdisReserved2
 #endif
     );
 typedef MINIPORT_INTERRUPT_DPC *MINIPORT_INTERRUPT_DPC_HANDLER;
@@ -335,7 +334,7 @@ typedef _Function_class_(MINIPORT_MESSAGE_INTERRUPT_DPC) _IRQL_requires_(DISPATC
 					       _In_ PVOID ReceiveThrottleParameters,
 					       _In_ PVOID NdisReserved2
 #else
-						_In_ PULONG NdisReserved1, _In_ PULONG NdisReserved2
+					       _In_ PULONG NdisReserved1, _In_ PULONG NdisReserved2
 #endif
     );
 typedef MINIPORT_MESSAGE_INTERRUPT_DPC *MINIPORT_MSI_INTERRUPT_DPC_HANDLER;
@@ -402,7 +401,7 @@ _IRQL_requires_max_(HIGH_LEVEL) BOOLEAN
 #if NDIS_SUPPORT_NDIS620
 				    _In_ MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER SynchronizeFunction,
 #else
-				     _In_ PVOID SynchronizeFunction,
+				    _In_ PVOID SynchronizeFunction,
 #endif
 				    _In_ PVOID SynchronizeContext);
 

@@ -309,7 +309,7 @@ typedef unsigned int ULONG32, *PULONG32, DWORD32, *PDWORD32;
 typedef uint64_t ULONG64, *PULONG64, ULONGLONG, *PULONGLONG, DWORD64, *PDWORD64, QWORD;
 typedef int64_t LONG64, *PLONG64, LONGLONG, *PLONGLONG;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T, UINT_PTR, *PUINT_PTR, DWORD_PTR,
-	*PDWORD_PTR;
+    *PDWORD_PTR;
 typedef intptr_t LONG_PTR, *PLONG_PTR, SSIZE_T, *PSSIZE_T, INT_PTR, *PINT_PTR;
 typedef void *PVOID, **PPVOID, *LPVOID;
 typedef const void *PCVOID, *LPCVOID;
@@ -389,16 +389,16 @@ typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 #define UFIELD_OFFSET(type, field) ((ULONG)offsetof(type, field))
 #define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
-#define RTL_SIZEOF_THROUGH_FIELD(type, field)                                                     \
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) \
 	(FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
-#define RTL_CONTAINS_FIELD(Struct, Size, Field)                                                   \
+#define RTL_CONTAINS_FIELD(Struct, Size, Field) \
 	((((PCHAR)(&(Struct)->Field)) + sizeof((Struct)->Field)) <= (((PCHAR)(Struct)) + (Size)))
 #define RTL_NUMBER_OF(A) (sizeof(A) / sizeof((A)[0]))
 #define RTL_NUMBER_OF_V1(A) RTL_NUMBER_OF(A)
 #define RTL_NUMBER_OF_V2(A) RTL_NUMBER_OF(A)
 #define ARRAYSIZE(A) RTL_NUMBER_OF(A)
 #define _ARRAYSIZE(A) RTL_NUMBER_OF(A)
-#define CONTAINING_RECORD(address, type, field)                                                   \
+#define CONTAINING_RECORD(address, type, field) \
 	((type *)((PCHAR)(address) - (ULONG_PTR)(&((type *)0)->field)))
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 #define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
@@ -407,7 +407,7 @@ typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
 /* Repeatable at file scope (C11 _Static_assert). */
 #define C_ASSERT(e) _Static_assert((e), #e)
 #define ALIGN_DOWN_BY(length, alignment) ((ULONG_PTR)(length) & ~((ULONG_PTR)(alignment)-1))
-#define ALIGN_UP_BY(length, alignment)                                                            \
+#define ALIGN_UP_BY(length, alignment) \
 	(ALIGN_DOWN_BY(((ULONG_PTR)(length) + (alignment)-1), alignment))
 #define ALIGN_DOWN_POINTER_BY(address, alignment) ((PVOID)ALIGN_DOWN_BY(address, alignment))
 #define ALIGN_UP_POINTER_BY(address, alignment) ((PVOID)ALIGN_UP_BY(address, alignment))
@@ -460,9 +460,9 @@ typedef struct _STRING {
 } STRING, *PSTRING, ANSI_STRING, *PANSI_STRING;
 
 /* A counted string from a literal, e.g. RTL_CONSTANT_STRING(L"Speed"). */
-#define RTL_CONSTANT_STRING(s)                                                                    \
-	{                                                                                         \
-		(USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (PVOID)(s)               \
+#define RTL_CONSTANT_STRING(s)                                                      \
+	{                                                                           \
+		(USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (PVOID)(s) \
 	}
 
 typedef struct _GUID {

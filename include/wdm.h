@@ -36,7 +36,6 @@ typedef UCHAR KIRQL, *PKIRQL;
 
 typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 
-
 /* ------------------------------------------------ processors, interrupts */
 
 typedef struct _GROUP_AFFINITY {
@@ -96,7 +95,7 @@ _IRQL_requires_max_(HIGH_LEVEL) KIRQL KeGetCurrentIrql(VOID);
  * processor n is n (the index space of NdisCurrentProcessorIndex).
  */
 _IRQL_requires_max_(HIGH_LEVEL) ULONG
-	KeGetProcessorIndexFromNumber(_In_ PPROCESSOR_NUMBER ProcNumber);
+    KeGetProcessorIndexFromNumber(_In_ PPROCESSOR_NUMBER ProcNumber);
 
 /*
  * KeGetCurrentProcessorNumber / NDIS_CURRENT_PROCESSOR_NUMBER: the current
@@ -111,10 +110,10 @@ _IRQL_requires_min_(DISPATCH_LEVEL) ULONG KeGetCurrentProcessorNumber(VOID);
 typedef struct _DRIVER_OBJECT *PDRIVER_OBJECT;
 typedef struct _DEVICE_OBJECT *PDEVICE_OBJECT;
 
-typedef _Function_class_(DRIVER_INITIALIZE) NTSTATUS(DRIVER_INITIALIZE)(
-	_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath);
+typedef _Function_class_(DRIVER_INITIALIZE)
+    NTSTATUS(DRIVER_INITIALIZE)(_In_ PDRIVER_OBJECT DriverObject,
+				_In_ PUNICODE_STRING RegistryPath);
 typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
-
 
 /* ------------------------------------------------ interlocked, barrier */
 
@@ -150,9 +149,9 @@ static FORCEINLINE LONG InterlockedAdd(_Inout_ _Interlocked_operand_ LONG volati
 {
 	return __atomic_add_fetch(Addend, Value, NDISRT_ILK_SEQ__);
 }
-static FORCEINLINE LONG InterlockedCompareExchange(
-	_Inout_ _Interlocked_operand_ LONG volatile *Destination, _In_ LONG ExChange,
-	_In_ LONG Comperand)
+static FORCEINLINE LONG
+InterlockedCompareExchange(_Inout_ _Interlocked_operand_ LONG volatile *Destination,
+			   _In_ LONG ExChange, _In_ LONG Comperand)
 {
 	__atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, NDISRT_ILK_SEQ__,
 				    NDISRT_ILK_SEQ__);
@@ -281,7 +280,8 @@ static FORCEINLINE PVOID InterlockedCompareExchangePointer(_Inout_ PVOID volatil
 #define InterlockedAndAcquire InterlockedAnd
 #define InterlockedAndRelease InterlockedAnd
 #define InterlockedAndNoFence InterlockedAnd
-#define InterlockedExchangeAddSizeT(a, b) ((SIZE_T)InterlockedExchangeAdd64((LONG64 volatile *)(a), (LONG64)(b)))
+#define InterlockedExchangeAddSizeT(a, b) \
+	((SIZE_T)InterlockedExchangeAdd64((LONG64 volatile *)(a), (LONG64)(b)))
 #define InterlockedIncrementSizeT(a) ((SIZE_T)InterlockedIncrement64((LONG64 volatile *)(a)))
 #define InterlockedDecrementSizeT(a) ((SIZE_T)InterlockedDecrement64((LONG64 volatile *)(a)))
 
@@ -347,7 +347,8 @@ static FORCEINLINE VOID InsertHeadList(_Inout_ PLIST_ENTRY ListHead, _Out_ PLIST
 	ListHead->Flink = Entry;
 }
 /* Appends the list ListToAppend heads (an entry of it, not a separate head). */
-static FORCEINLINE VOID AppendTailList(_Inout_ PLIST_ENTRY ListHead, _Inout_ PLIST_ENTRY ListToAppend)
+static FORCEINLINE VOID AppendTailList(_Inout_ PLIST_ENTRY ListHead,
+				       _Inout_ PLIST_ENTRY ListToAppend)
 {
 	PLIST_ENTRY ListEnd = ListHead->Blink;
 
@@ -409,14 +410,13 @@ typedef enum _EX_POOL_PRIORITY {
 
 /* Macros in the WDK (RtlZeroMemory & co.): any IRQL. */
 #define RtlZeroMemory(Destination, Length) ((void)__builtin_memset((Destination), 0, (Length)))
-#define RtlCopyMemory(Destination, Source, Length)                                                \
+#define RtlCopyMemory(Destination, Source, Length) \
 	((void)__builtin_memcpy((Destination), (Source), (Length)))
-#define RtlMoveMemory(Destination, Source, Length)                                                \
+#define RtlMoveMemory(Destination, Source, Length) \
 	((void)__builtin_memmove((Destination), (Source), (Length)))
-#define RtlFillMemory(Destination, Length, Fill)                                                  \
+#define RtlFillMemory(Destination, Length, Fill) \
 	((void)__builtin_memset((Destination), (Fill), (Length)))
-#define RtlEqualMemory(Source1, Source2, Length)                                                  \
-	(!__builtin_memcmp((Source1), (Source2), (Length)))
+#define RtlEqualMemory(Source1, Source2, Length) (!__builtin_memcmp((Source1), (Source2), (Length)))
 
 /* wdm.h: how urgently a mapping is needed (NdisQueryBufferSafe, MmGetSystemAddressForMdlSafe). */
 typedef enum _MM_PAGE_PRIORITY {
@@ -451,7 +451,6 @@ typedef struct _MDL {
 #define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
 /* Every MDL the runtime builds describes mapped, nonpaged memory. */
 #define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
-
 
 /* KSPIN_LOCK: storage of a kernel spin lock. */
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
@@ -584,7 +583,8 @@ static FORCEINLINE VOID RtlInitUnicodeString(_Out_ PUNICODE_STRING DestinationSt
 	/* The string stays the caller's: RtlInit* keep the pointer, as the WDK's do. */
 	DestinationString->Buffer = (PWSTR)(ULONG_PTR)SourceString;
 }
-static FORCEINLINE VOID RtlInitString(_Out_ PSTRING DestinationString, _In_opt_z_ PCSTR SourceString)
+static FORCEINLINE VOID RtlInitString(_Out_ PSTRING DestinationString,
+				      _In_opt_z_ PCSTR SourceString)
 {
 	USHORT n = 0;
 
@@ -618,12 +618,12 @@ static FORCEINLINE BOOLEAN RtlEqualUnicodeString(_In_ PCUNICODE_STRING String1,
 	return TRUE;
 }
 /* Unaligned 32-bit store and load (RtlStoreUlong / RtlRetrieveUlong). */
-#define RtlStoreUlong(Address, Value)                                                             \
-	do {                                                                                      \
-		ULONG rtl_su_ = (ULONG)(Value);                                                   \
-		__builtin_memcpy((void *)(Address), &rtl_su_, sizeof(ULONG));                     \
+#define RtlStoreUlong(Address, Value)                                         \
+	do {                                                                  \
+		ULONG rtl_su_ = (ULONG)(Value);                               \
+		__builtin_memcpy((void *)(Address), &rtl_su_, sizeof(ULONG)); \
 	} while (0)
-#define RtlRetrieveUlong(DestinationAddress, SourceAddress)                                       \
+#define RtlRetrieveUlong(DestinationAddress, SourceAddress) \
 	__builtin_memcpy((void *)(DestinationAddress), (const void *)(SourceAddress), sizeof(ULONG))
 
 /* -------------------------------------------------- scatter/gather */

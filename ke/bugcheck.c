@@ -28,7 +28,7 @@ void ke_bugcheck_set_handler(ke_bugcheck_handler *fn, void *ctx)
 const char *ke_bugcheck_name(uint32_t code)
 {
 	switch (code) {
-#define BUGCHECK(name, code)    \
+#define BUGCHECK(name, code)     \
 	case KE_BUGCHECK_##name: \
 		return #name;
 #include "ke/bugcheck.def"

@@ -54,10 +54,10 @@ bool ke_contain_symbol(const void *pc, char *buf, size_t len);
  * of the phase, or the ISR or DPC that kept the vCPU from running it.
  */
 struct ke_phase {
-	const char *what;	/* the report's "What:" line: names the phase */
-	uint32_t code;		/* bug-check code */
-	uintptr_t param[4];	/* its parameters */
-	uint64_t timeout_ns;	/* 0: no deadline */
+	const char *what;    /* the report's "What:" line: names the phase */
+	uint32_t code;	     /* bug-check code */
+	uintptr_t param[4];  /* its parameters */
+	uint64_t timeout_ns; /* 0: no deadline */
 };
 
 /**

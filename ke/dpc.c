@@ -175,7 +175,8 @@ void ke_dpc_drain(struct ke_vcpu *v)
 			t0 = m->engine->clock_ns(m);
 		routine(dpc, dpc->ctx, a1, a2);
 		if (timed)
-			ke_hist_live_add(&v->hist[KE_HIST_DPC_DURATION], m->engine->clock_ns(m) - t0);
+			ke_hist_live_add(&v->hist[KE_HIST_DPC_DURATION],
+					 m->engine->clock_ns(m) - t0);
 		v->current_dpc = NULL;
 		after = ke_vcpu_irql(v);
 		if (after != KE_DISPATCH_LEVEL)

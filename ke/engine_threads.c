@@ -225,13 +225,13 @@ static void threads_timer_kick(struct ke_machine *m)
 }
 
 const struct ke_engine_ops ke_threads_engine = {
-	.name = "threads",
-	.start = threads_start,
-	.stop = threads_stop,
-	.clock_ns = threads_clock_ns,
-	.preempt_point = NULL,
-	.notify = threads_notify,
-	.wake = threads_wake,
-	.idle = threads_idle,
-	.timer_kick = threads_timer_kick,
+    .name = "threads",
+    .start = threads_start,
+    .stop = threads_stop,
+    .clock_ns = threads_clock_ns,
+    .preempt_point = NULL,
+    .notify = threads_notify,
+    .wake = threads_wake,
+    .idle = threads_idle,
+    .timer_kick = threads_timer_kick,
 };

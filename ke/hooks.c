@@ -55,18 +55,18 @@ static inline void read_end(atomic_uint *readers)
 }
 
 /* Offer one event to every subscriber of @m, in order, skipping NULL members. */
-#define FAN_OUT(m, v, member, ...)                                                          \
-	do {                                                                                \
-		atomic_uint *readers_ = reader_count((m), (v));                             \
-		const struct ke_hook_set *set_ = read_begin(readers_, (m));                \
-                                                                                            \
-		for (unsigned i_ = 0; i_ < set_->n; i_++) {                                 \
-			const struct ke_hooks *h_ = set_->h[i_];                            \
-                                                                                            \
-			if (h_->member)                                                     \
-				h_->member(h_->ctx, __VA_ARGS__);                           \
-		}                                                                           \
-		read_end(readers_);                                                         \
+#define FAN_OUT(m, v, member, ...)                                          \
+	do {                                                                \
+		atomic_uint *readers_ = reader_count((m), (v));             \
+		const struct ke_hook_set *set_ = read_begin(readers_, (m)); \
+                                                                            \
+		for (unsigned i_ = 0; i_ < set_->n; i_++) {                 \
+			const struct ke_hooks *h_ = set_->h[i_];            \
+                                                                            \
+			if (h_->member)                                     \
+				h_->member(h_->ctx, __VA_ARGS__);           \
+		}                                                           \
+		read_end(readers_);                                         \
 	} while (0)
 
 void ke_hook_isr_enter(struct ke_vcpu *v, struct ke_interrupt *intr)
@@ -110,8 +110,7 @@ void ke_hook_spin_wait(struct ke_vcpu *v, struct ke_spinlock *l, unsigned owner,
 		FAN_OUT(v->m, v, spin_wait_end, l);
 }
 
-void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu,
-			       bool coalesced)
+void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu, bool coalesced)
 {
 	FAN_OUT(m, ke_self, interrupt_request, vector, vcpu, coalesced);
 }

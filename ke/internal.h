@@ -46,8 +46,8 @@
  */
 struct ke_engine_ops {
 	const char *name;
-	bool wants_preempt_points;	/* sets KE_SLOW_PREEMPT while it runs */
-	bool deterministic;		/* single host thread, virtual time */
+	bool wants_preempt_points; /* sets KE_SLOW_PREEMPT while it runs */
+	bool deterministic;	   /* single host thread, virtual time */
 	int (*start)(struct ke_machine *m);
 	void (*stop)(struct ke_machine *m);
 	uint64_t (*clock_ns)(struct ke_machine *m);
@@ -77,9 +77,8 @@ static inline void ke_hist_live_add(struct ke_hist_live *h, uint64_t ns)
 	atomic_fetch_add_explicit(&h->bucket[ke_hist_bucket(ns)], 1, memory_order_relaxed);
 	/* A nested handler of the same thread may raise max between our load
 	 * and store: compare-and-swap, which on one writer almost never fails. */
-	while (ns > max && !atomic_compare_exchange_weak_explicit(&h->max, &max, ns,
-								   memory_order_relaxed,
-								   memory_order_relaxed))
+	while (ns > max && !atomic_compare_exchange_weak_explicit(
+			       &h->max, &max, ns, memory_order_relaxed, memory_order_relaxed))
 		;
 }
 
@@ -94,10 +93,10 @@ struct ke_hook_set {
  *           (Q) dpc_lock at HIGH_LEVEL
  */
 struct ke_vcpu {
-	struct ke_machine *m;			/* (c) */
-	unsigned number;			/* (c) */
-	pthread_t thread;			/* (c) */
-	atomic_int tid;				/* (c) once started */
+	struct ke_machine *m; /* (c) */
+	unsigned number;      /* (c) */
+	pthread_t thread;     /* (c) */
+	atomic_int tid;	      /* (c) once started */
 	/*
 	 * The IRQL is local: only the owner and its signal handler read it,
 	 * with relaxed accesses ordered by signal fences. Remote requesters
@@ -109,58 +108,58 @@ struct ke_vcpu {
 	 * is never published, so a remote request during it is notified; the
 	 * handler leaves the bit pending and the owner's own lower finds it.
 	 */
-	struct ke_irql_state st;		/* (v) irql; (a) pending */
-	_Atomic ke_irql_t pub_irql;		/* (v) written, (a) read */
-	atomic_uint notify;			/* (a) 1 while a notification is outstanding */
-	atomic_uint state;			/* (a) KE_VCPU_RUNNING / KE_VCPU_IDLE */
-	atomic_uint wake_seq;			/* (a) futex word for idle waits */
-	_Atomic(struct ke_work *) work_in;	/* (a) LIFO of posted work */
-	struct ke_work *work_head, *work_tail;	/* (v) FIFO being run */
-	atomic_bool busy;			/* (a) running a work item */
+	struct ke_irql_state st;	       /* (v) irql; (a) pending */
+	_Atomic ke_irql_t pub_irql;	       /* (v) written, (a) read */
+	atomic_uint notify;		       /* (a) 1 while a notification is outstanding */
+	atomic_uint state;		       /* (a) KE_VCPU_RUNNING / KE_VCPU_IDLE */
+	atomic_uint wake_seq;		       /* (a) futex word for idle waits */
+	_Atomic(struct ke_work *) work_in;     /* (a) LIFO of posted work */
+	struct ke_work *work_head, *work_tail; /* (v) FIFO being run */
+	atomic_bool busy;		       /* (a) running a work item */
 	struct ke_spinlock dpc_lock;
-	struct ke_dpc *dpc_head, *dpc_tail;	/* (Q) */
-	atomic_uint dpc_depth;			/* (Q) written, (a) read */
-	struct ke_dpc *current_dpc;		/* (v) */
+	struct ke_dpc *dpc_head, *dpc_tail; /* (Q) */
+	atomic_uint dpc_depth;		    /* (Q) written, (a) read */
+	struct ke_dpc *current_dpc;	    /* (v) */
 	/* Engine-clock time each device vector was requested (first of a burst). */
-	atomic_ullong req_ns[KE_NR_VECTORS];	/* (a) */
-	uint64_t cur_latency_ns;		/* (v) of the vector being delivered */
-	unsigned nesting;			/* (v) interrupt nesting depth */
+	atomic_ullong req_ns[KE_NR_VECTORS]; /* (a) */
+	uint64_t cur_latency_ns;	     /* (v) of the vector being delivered */
+	unsigned nesting;		     /* (v) interrupt nesting depth */
 	/* Statistics: written by the owner, read by anyone (relaxed). */
 	atomic_ulong st_interrupts, st_isr_calls, st_isr_claimed, st_dpcs;
 	atomic_ulong st_signals, st_wakeups, st_spurious;
-	struct ke_hist_live hist[KE_NR_VCPU_HISTS];	/* (v) written, (a) read */
+	struct ke_hist_live hist[KE_NR_VCPU_HISTS]; /* (v) written, (a) read */
 	/* Hook calls in progress on this thread (nested in its signal handler
 	 * too); ke_hooks_add/remove wait for 0 before reusing a set. */
-	atomic_uint hook_readers;			/* (v) written, (a) read */
+	atomic_uint hook_readers; /* (v) written, (a) read */
 };
 
 /*
  * Lock key: (c) constant after create  (L) vector_lock  (T) timer_lock  (a) atomic
  */
 struct ke_machine {
-	unsigned nr_vcpus;				/* (c) */
-	const struct ke_engine_ops *engine;		/* (c) */
-	void *engine_data;				/* (c) owned by the engine */
-	bool no_pin;					/* (c) */
-	struct ke_vcpu *vcpus[KE_MAX_VCPUS];		/* (c) */
-	atomic_bool stopping;				/* (a) */
+	unsigned nr_vcpus;		     /* (c) */
+	const struct ke_engine_ops *engine;  /* (c) */
+	void *engine_data;		     /* (c) owned by the engine */
+	bool no_pin;			     /* (c) */
+	struct ke_vcpu *vcpus[KE_MAX_VCPUS]; /* (c) */
+	atomic_bool stopping;		     /* (a) */
 	struct ke_spinlock vector_lock;
-	uint64_t vector_used[KE_NR_VECTORS / 64];	/* (L) */
+	uint64_t vector_used[KE_NR_VECTORS / 64];	       /* (L) */
 	_Atomic(struct ke_interrupt *) vectors[KE_NR_VECTORS]; /* (L) written, (a) read */
-	atomic_uint vector_active[KE_NR_VECTORS];	/* (a) vCPUs walking the chain */
-	ke_eoi_fn *eoi_fn[KE_NR_VECTORS];		/* (L) */
-	void *eoi_ctx[KE_NR_VECTORS];			/* (L) */
+	atomic_uint vector_active[KE_NR_VECTORS];	       /* (a) vCPUs walking the chain */
+	ke_eoi_fn *eoi_fn[KE_NR_VECTORS];		       /* (L) */
+	void *eoi_ctx[KE_NR_VECTORS];			       /* (L) */
 	/* Hooks: @hooks points at one of @hook_sets, the other is free once
 	 * every reader left it (hooks.c). (H) hook_mutex, host side only. */
-	_Atomic(const struct ke_hook_set *) hooks;	/* (H) written, (a) read */
-	struct ke_hook_set hook_sets[2];		/* (H) */
+	_Atomic(const struct ke_hook_set *) hooks; /* (H) written, (a) read */
+	struct ke_hook_set hook_sets[2];	   /* (H) */
 	pthread_mutex_t hook_mutex;
-	atomic_uint hook_host_readers;			/* (a) hook calls on non-vCPU threads */
-	atomic_bool time_dpcs;				/* (a) ke_machine_time_dpcs() */
+	atomic_uint hook_host_readers; /* (a) hook calls on non-vCPU threads */
+	atomic_bool time_dpcs;	       /* (a) ke_machine_time_dpcs() */
 	struct ke_spinlock timer_lock;
-	struct ke_host_timer *timers;			/* (T) sorted by deadline */
-	_Atomic(struct ke_host_timer *) timer_running;	/* (a) callback in progress */
-	atomic_uint timer_seq;				/* (a) futex word of the timer thread */
+	struct ke_host_timer *timers;		       /* (T) sorted by deadline */
+	_Atomic(struct ke_host_timer *) timer_running; /* (a) callback in progress */
+	atomic_uint timer_seq;			       /* (a) futex word of the timer thread */
 };
 
 /* The vCPU this thread is (NULL on host threads). */
@@ -188,9 +187,8 @@ static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 /* Is any subscriber installed on any machine? One load, predictable branch. */
 static inline bool ke_hooks_on(void)
 {
-	return __builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
-					KE_SLOW_HOOKS,
-				0);
+	return __builtin_expect(
+	    atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0);
 }
 
 /*
@@ -220,8 +218,8 @@ static inline void ke_futex_wait(atomic_uint *addr, unsigned val, uint64_t timeo
 	struct timespec ts = {(time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u)};
 
 	/* The kernel sees the word, not C11's _Atomic: strip the qualifier through an integer. */
-	syscall(SYS_futex, (unsigned *)(uintptr_t)addr, FUTEX_WAIT_PRIVATE, val, timeout_ns ? &ts : NULL,
-		NULL, 0);
+	syscall(SYS_futex, (unsigned *)(uintptr_t)addr, FUTEX_WAIT_PRIVATE, val,
+		timeout_ns ? &ts : NULL, NULL, 0);
 }
 
 static inline void ke_futex_wake(atomic_uint *addr, int n)

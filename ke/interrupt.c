@@ -84,8 +84,8 @@ void ke_interrupt_disconnect(struct ke_machine *m, struct ke_interrupt *intr)
 	for (pp = (struct ke_interrupt **)(uintptr_t)&m->vectors[intr->vector]; *pp;
 	     pp = &(*pp)->next) {
 		if (*pp == intr) {
-			atomic_store_explicit((_Atomic(struct ke_interrupt *) *)(uintptr_t)pp, intr->next,
-					      memory_order_release);
+			atomic_store_explicit((_Atomic(struct ke_interrupt *) *)(uintptr_t)pp,
+					      intr->next, memory_order_release);
 			break;
 		}
 	}

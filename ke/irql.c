@@ -114,7 +114,8 @@ int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above)
 		bits = atomic_load_explicit(&v->st.pending[w], memory_order_seq_cst);
 		bits = (bits >> ((level % 4) * 16)) & 0xFFFF;
 		if (bits)
-			return (int)(level * 16 + 15 - ((unsigned)__builtin_clz((unsigned)bits) - 16));
+			return (int)(level * 16 + 15 -
+				     ((unsigned)__builtin_clz((unsigned)bits) - 16));
 		/*
 		 * Stale summary bit: clear it, then look again. A requester sets
 		 * the vector bit before the summary bit, so one that races with
@@ -151,8 +152,8 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		if (vec < 0)
 			return;
 		bit = 1ULL << (vec & 63);
-		old = atomic_fetch_and_explicit(&v->st.pending[vec >> 6], ~bit,
-						memory_order_acq_rel);
+		old =
+		    atomic_fetch_and_explicit(&v->st.pending[vec >> 6], ~bit, memory_order_acq_rel);
 		if (!(old & bit))
 			continue;
 		level = ke_vector_irql((unsigned)vec);

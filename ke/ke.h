@@ -61,9 +61,9 @@ struct ke_engine_ops;
 /* ---------------------------------------------------------------- machine */
 
 struct ke_machine_config {
-	unsigned nr_vcpus;		  /* 1..KE_MAX_VCPUS; may exceed host cores */
+	unsigned nr_vcpus;		    /* 1..KE_MAX_VCPUS; may exceed host cores */
 	const struct ke_engine_ops *engine; /* NULL: the threads engine */
-	bool no_pin;			  /* do not pin vCPU threads to host cores */
+	bool no_pin;			    /* do not pin vCPU threads to host cores */
 };
 
 /**
@@ -111,8 +111,8 @@ typedef void ke_work_fn(void *arg);
 struct ke_work {
 	ke_work_fn *fn;
 	void *arg;
-	atomic_uint done;	 /* futex word: 1 once @fn returned */
-	struct ke_work *next;	 /* vCPU work list */
+	atomic_uint done;     /* futex word: 1 once @fn returned */
+	struct ke_work *next; /* vCPU work list */
 };
 
 static inline void ke_work_init(struct ke_work *w, ke_work_fn *fn, void *arg)
@@ -260,7 +260,10 @@ struct ke_spinlock {
 	atomic_uint owner;
 };
 
-#define KE_SPINLOCK_INIT {0}
+#define KE_SPINLOCK_INIT \
+	{                \
+		0        \
+	}
 
 static inline void ke_spin_init(struct ke_spinlock *l)
 {
@@ -311,9 +314,9 @@ static inline void ke_spin_acquire_raw(struct ke_spinlock *l)
 	unsigned me = ke_lock_id(), expected = 0;
 
 	if (__builtin_expect(!atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &&
-				     atomic_compare_exchange_strong_explicit(
-					     &l->owner, &expected, me, memory_order_acquire,
-					     memory_order_relaxed),
+				 atomic_compare_exchange_strong_explicit(&l->owner, &expected, me,
+									 memory_order_acquire,
+									 memory_order_relaxed),
 			     1))
 		return;
 	ke_spin_acquire_raw_slow(l, me);
@@ -324,7 +327,7 @@ static inline void ke_spin_release_raw(struct ke_spinlock *l)
 	unsigned me = ke_lock_id();
 
 	if (__builtin_expect(!atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &&
-				     atomic_load_explicit(&l->owner, memory_order_relaxed) == me,
+				 atomic_load_explicit(&l->owner, memory_order_relaxed) == me,
 			     1)) {
 		atomic_store_explicit(&l->owner, 0, memory_order_release);
 		return;
@@ -358,19 +361,19 @@ typedef void ke_eoi_fn(struct ke_machine *m, unsigned vector, unsigned vcpu, voi
  * Lock key: (c) constant while connected  (a) atomic  (L) the machine's vector lock
  */
 struct ke_interrupt {
-	ke_isr_fn *isr;			/* (c) */
-	void *ctx;			/* (c) */
-	uint8_t vector;			/* (c) level = vector >> 4 */
-	ke_irql_t irql;			/* (c) DIRQL the ISR runs at */
-	ke_irql_t sync_irql;		/* (c) IRQL the lock is taken at (>= irql) */
-	struct ke_spinlock *lock;	/* (c) own_lock or a lock shared with others */
+	ke_isr_fn *isr;		  /* (c) */
+	void *ctx;		  /* (c) */
+	uint8_t vector;		  /* (c) level = vector >> 4 */
+	ke_irql_t irql;		  /* (c) DIRQL the ISR runs at */
+	ke_irql_t sync_irql;	  /* (c) IRQL the lock is taken at (>= irql) */
+	struct ke_spinlock *lock; /* (c) own_lock or a lock shared with others */
 	struct ke_spinlock own_lock;
-	uint64_t affinity;		/* (c) vCPUs it may be delivered to */
-	atomic_uint in_service;		/* (a) ISRs running now, all vCPUs */
-	atomic_bool connected;		/* (a) */
-	atomic_ulong count;		/* (a) times its ISR was called */
-	atomic_ulong claimed;		/* (a) times its ISR returned true */
-	struct ke_interrupt *next;	/* (L) chain of objects sharing the vector */
+	uint64_t affinity;	   /* (c) vCPUs it may be delivered to */
+	atomic_uint in_service;	   /* (a) ISRs running now, all vCPUs */
+	atomic_bool connected;	   /* (a) */
+	atomic_ulong count;	   /* (a) times its ISR was called */
+	atomic_ulong claimed;	   /* (a) times its ISR returned true */
+	struct ke_interrupt *next; /* (L) chain of objects sharing the vector */
 };
 
 /**
@@ -447,13 +450,13 @@ enum ke_dpc_importance {
  * Lock key: (c) constant while queued  (Q) target vCPU's DPC lock  (a) atomic
  */
 struct ke_dpc {
-	ke_dpc_fn *routine;		/* (c) */
-	void *ctx;			/* (c) */
-	void *arg1, *arg2;		/* (Q) set at queue time */
-	int target;			/* (c) vCPU number or KE_DPC_TARGET_CURRENT */
-	uint8_t importance;		/* (c) enum ke_dpc_importance */
-	atomic_int queued_on;		/* (a) vCPU number + 1 while queued, 0 otherwise */
-	struct ke_dpc *next, *prev;	/* (Q) */
+	ke_dpc_fn *routine;	    /* (c) */
+	void *ctx;		    /* (c) */
+	void *arg1, *arg2;	    /* (Q) set at queue time */
+	int target;		    /* (c) vCPU number or KE_DPC_TARGET_CURRENT */
+	uint8_t importance;	    /* (c) enum ke_dpc_importance */
+	atomic_int queued_on;	    /* (a) vCPU number + 1 while queued, 0 otherwise */
+	struct ke_dpc *next, *prev; /* (Q) */
 };
 
 void ke_dpc_init(struct ke_dpc *dpc, ke_dpc_fn *routine, void *ctx);
@@ -491,11 +494,11 @@ struct ke_host_timer;
 typedef void ke_host_timer_fn(struct ke_host_timer *t, void *ctx);
 
 struct ke_host_timer {
-	ke_host_timer_fn *fn;		/* (c) */
-	void *ctx;			/* (c) */
-	uint64_t deadline;		/* (T) machine timer lock */
-	bool armed;			/* (T) */
-	struct ke_host_timer *next;	/* (T) */
+	ke_host_timer_fn *fn;	    /* (c) */
+	void *ctx;		    /* (c) */
+	uint64_t deadline;	    /* (T) machine timer lock */
+	bool armed;		    /* (T) */
+	struct ke_host_timer *next; /* (T) */
 };
 
 void ke_host_timer_init(struct ke_host_timer *t, ke_host_timer_fn *fn, void *ctx);
@@ -520,9 +523,9 @@ bool ke_host_timer_cancel(struct ke_machine *m, struct ke_host_timer *t);
 struct ke_bugcheck_report {
 	uint32_t code;
 	uintptr_t param[4];
-	int vcpu;			/* -1: a host thread */
+	int vcpu; /* -1: a host thread */
 	ke_irql_t irql;
-	const char *what;		/* one line: what went wrong and what to do */
+	const char *what; /* one line: what went wrong and what to do */
 	void *frames[KE_BUGCHECK_MAX_FRAMES];
 	int nr_frames;
 };
@@ -575,9 +578,8 @@ void ke_preempt_point_slow(struct ke_machine *m, enum ke_preempt_reason why);
 
 static inline void ke_preempt_point(enum ke_preempt_reason why)
 {
-	if (__builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
-				     KE_SLOW_PREEMPT,
-			     0))
+	if (__builtin_expect(
+		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_PREEMPT, 0))
 		ke_preempt_point_slow(ke_current_machine(), why);
 }
 
@@ -679,17 +681,15 @@ void ke_sync_routine_hook(struct ke_interrupt *intr, bool enter);
  */
 static inline void ke_sync_routine_enter(struct ke_interrupt *intr)
 {
-	if (__builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
-				     KE_SLOW_HOOKS,
-			     0))
+	if (__builtin_expect(
+		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0))
 		ke_sync_routine_hook(intr, true);
 }
 
 static inline void ke_sync_routine_exit(struct ke_interrupt *intr)
 {
-	if (__builtin_expect(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
-				     KE_SLOW_HOOKS,
-			     0))
+	if (__builtin_expect(
+		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0))
 		ke_sync_routine_hook(intr, false);
 }
 
@@ -703,13 +703,13 @@ static inline void ke_sync_routine_exit(struct ke_interrupt *intr)
  * values read while the machine runs are each exact but not a snapshot.
  */
 struct ke_vcpu_stats {
-	uint64_t interrupts;	/* ISR chains run (one per delivered vector) */
-	uint64_t isr_calls;	/* service routines called (several per shared vector) */
-	uint64_t isr_claimed;	/* of those, the ones that returned true */
-	uint64_t dpcs;		/* DPC routines run */
-	uint64_t signals;	/* notifications taken by signal */
-	uint64_t wakeups;	/* notifications taken by futex wake */
-	uint64_t spurious;	/* notifications that found nothing to do */
+	uint64_t interrupts;  /* ISR chains run (one per delivered vector) */
+	uint64_t isr_calls;   /* service routines called (several per shared vector) */
+	uint64_t isr_claimed; /* of those, the ones that returned true */
+	uint64_t dpcs;	      /* DPC routines run */
+	uint64_t signals;     /* notifications taken by signal */
+	uint64_t wakeups;     /* notifications taken by futex wake */
+	uint64_t spurious;    /* notifications that found nothing to do */
 };
 
 void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out);
@@ -721,8 +721,8 @@ void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out);
 #define KE_HIST_BUCKETS 496
 
 struct ke_hist {
-	uint64_t n;				/* samples */
-	uint64_t max;				/* largest sample */
+	uint64_t n;   /* samples */
+	uint64_t max; /* largest sample */
 	uint64_t bucket[KE_HIST_BUCKETS];
 };
 

@@ -154,9 +154,8 @@ void ke_vcpu_post(struct ke_vcpu *v, struct ke_work *w)
 	atomic_store_explicit(&w->done, 0, memory_order_relaxed);
 	do {
 		w->next = head;
-	} while (!atomic_compare_exchange_weak_explicit(&v->work_in, &head, w,
-							 memory_order_seq_cst,
-							 memory_order_relaxed));
+	} while (!atomic_compare_exchange_weak_explicit(&v->work_in, &head, w, memory_order_seq_cst,
+							memory_order_relaxed));
 	/* seq_cst push, then read state: pairs with the idle loop's state store. */
 	if (atomic_load_explicit(&v->state, memory_order_seq_cst) == KE_VCPU_IDLE)
 		v->m->engine->wake(v->m, v);
@@ -308,8 +307,8 @@ int ke_machine_quiesce(struct ke_machine *m, unsigned timeout_ms)
 		struct ke_vcpu *v = m->vcpus[i];
 
 		fprintf(stderr, "ke: vCPU %u not quiet: state=%u busy=%d irql=%u dpcs=%u work=%d\n",
-			i, atomic_load(&v->state), atomic_load(&v->busy),
-			ke_vcpu_irql(v), atomic_load(&v->dpc_depth), ke_vcpu_has_work(v));
+			i, atomic_load(&v->state), atomic_load(&v->busy), ke_vcpu_irql(v),
+			atomic_load(&v->dpc_depth), ke_vcpu_has_work(v));
 	}
 	return -ETIMEDOUT;
 }

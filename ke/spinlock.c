@@ -17,9 +17,9 @@ __thread unsigned ke_tls_lock_id __attribute__((tls_model("initial-exec")));
 unsigned ke_lock_id_slow(void)
 {
 	if (!ke_tls_lock_id)
-		ke_tls_lock_id = ke_self ? ke_self->number + 1
-					 : atomic_fetch_add_explicit(&next_host_id, 1,
-								     memory_order_relaxed);
+		ke_tls_lock_id =
+		    ke_self ? ke_self->number + 1
+			    : atomic_fetch_add_explicit(&next_host_id, 1, memory_order_relaxed);
 	return ke_tls_lock_id;
 }
 
@@ -62,9 +62,8 @@ void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me)
 	for (;;) {
 		unsigned expected = 0;
 
-		if (atomic_compare_exchange_weak_explicit(&l->owner, &expected, me,
-							  memory_order_acquire,
-							  memory_order_relaxed))
+		if (atomic_compare_exchange_weak_explicit(
+			&l->owner, &expected, me, memory_order_acquire, memory_order_relaxed))
 			break;
 		/* Contended: a watchdog times the spin from here (vCPUs only). */
 		if (!waited && ke_hooks_on() && ke_self) {

@@ -103,8 +103,8 @@ static uintptr_t main_program_base(void)
  *	The strings live only during the call.
  * Context: any, including a signal handler (see above).
  */
-void ke_symbolize(const void *pc, void (*emit)(void *ctx, const char *module, const char *name,
-					      uint64_t off),
+void ke_symbolize(const void *pc,
+		  void (*emit)(void *ctx, const char *module, const char *name, uint64_t off),
 		  void *ctx)
 {
 	Dl_info info;
@@ -121,7 +121,7 @@ void ke_symbolize(const void *pc, void (*emit)(void *ctx, const char *module, co
 	/* backtrace() gives return addresses: look up the call instruction. */
 	rel = (uint64_t)((uintptr_t)pc - 1 - (uintptr_t)info.dli_fbase);
 	fd = open((uintptr_t)info.dli_fbase == main_program_base() ? "/proc/self/exe"
-								      : info.dli_fname,
+								   : info.dli_fname,
 		  O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (!fstat(fd, &st) && st.st_size > 0) {

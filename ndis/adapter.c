@@ -293,9 +293,9 @@ NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
 	a = ndis_adapter_lookup(NdisMiniportHandle, NDISRT_DDI_SET_ATTRIBUTES);
 	if (!ndis_adapter_in_initialize(a))
 		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)NdisMiniportHandle,
-			       atomic_load(&a->state), NDISRT_DDI_SET_ATTRIBUTES,
-			       "NdisMSetMiniportAttributes called outside the adapter's "
-			       "MiniportInitializeEx");
+				 atomic_load(&a->state), NDISRT_DDI_SET_ATTRIBUTES,
+				 "NdisMSetMiniportAttributes called outside the adapter's "
+				 "MiniportInitializeEx");
 	/* Every member of the union starts with an NDIS_OBJECT_HEADER. */
 	if (!MiniportAttributes)
 		status = NDIS_STATUS_INVALID_PARAMETER;

@@ -70,8 +70,7 @@ static bool name_ok(const char *s)
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '*' || *s == '.' ||
-		      *s == '-'))
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '*' || *s == '.' || *s == '-'))
 			return false;
 	return true;
 }
@@ -215,7 +214,8 @@ static struct config *config_take(NDIS_HANDLE h, const char *ddi, ke_irql_t *old
 	c = config_find(h);
 	if (!c) {
 		store_lock_drop(*old);
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_CONFIG, ddi);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_CONFIG,
+				 ddi);
 	}
 	return c;
 }
@@ -229,9 +229,10 @@ NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObject,
 {
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!ConfigObject || !ConfigurationHandle)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)ConfigObject,
-			       (uintptr_t)ConfigurationHandle, NDIS_WDK_DDI_CONFIG,
-			       "NdisOpenConfigurationEx: ConfigObject or ConfigurationHandle is NULL");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)ConfigObject,
+		    (uintptr_t)ConfigurationHandle, NDIS_WDK_DDI_CONFIG,
+		    "NdisOpenConfigurationEx: ConfigObject or ConfigurationHandle is NULL");
 	*ConfigurationHandle = NULL;
 	if (ConfigObject->Header.Type != NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT ||
 	    ConfigObject->Header.Revision < NDIS_CONFIGURATION_OBJECT_REVISION_1 ||
@@ -250,11 +251,11 @@ VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !ConfigurationHandle)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-			       (uintptr_t)ConfigurationHandle, NDIS_WDK_DDI_CONFIG,
-			       "NdisOpenConfiguration: Status or ConfigurationHandle is NULL");
-	*ConfigurationHandle = WrapperConfigurationContext ? config_open(WrapperConfigurationContext)
-							   : NULL;
-	*Status = *ConfigurationHandle ? NDIS_STATUS_SUCCESS
+				 (uintptr_t)ConfigurationHandle, NDIS_WDK_DDI_CONFIG,
+				 "NdisOpenConfiguration: Status or ConfigurationHandle is NULL");
+	*ConfigurationHandle =
+	    WrapperConfigurationContext ? config_open(WrapperConfigurationContext) : NULL;
+	*Status = *ConfigurationHandle		? NDIS_STATUS_SUCCESS
 		  : WrapperConfigurationContext ? NDIS_STATUS_RESOURCES
 						: NDIS_STATUS_FAILURE;
 	ke_preempt_point(KE_PP_DDI_EXIT);
@@ -311,13 +312,15 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !ParameterValue || !Keyword)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-			       (uintptr_t)ParameterValue, NDIS_WDK_DDI_CONFIG,
-			       "NdisReadConfiguration: Status, ParameterValue or Keyword is NULL");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status, (uintptr_t)ParameterValue,
+		    NDIS_WDK_DDI_CONFIG,
+		    "NdisReadConfiguration: Status, ParameterValue or Keyword is NULL");
 	*ParameterValue = NULL;
 	*Status = NDIS_STATUS_FAILURE;
-	c = config_take(ConfigurationHandle, "NdisReadConfiguration: not an open configuration "
-					     "handle (closed, or never opened)",
+	c = config_take(ConfigurationHandle,
+			"NdisReadConfiguration: not an open configuration "
+			"handle (closed, or never opened)",
 			&old);
 	p = keyword_ascii(Keyword, name) ? store_find(name) : NULL;
 	if (p)
@@ -349,8 +352,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 			v->text[i] = (WCHAR)(unsigned char)value[i];
 		v->param.ParameterData.StringData.Buffer = v->text;
 		v->param.ParameterData.StringData.Length = (USHORT)(n * sizeof(WCHAR));
-		v->param.ParameterData.StringData.MaximumLength =
-			(USHORT)((n + 1) * sizeof(WCHAR));
+		v->param.ParameterData.StringData.MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
 		break;
 	}
 	default: /* NdisParameterBinary: no binary values in the store */
@@ -388,9 +390,10 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
 
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !Keyword || !ParameterValue)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-			       (uintptr_t)ParameterValue, NDIS_WDK_DDI_CONFIG,
-			       "NdisWriteConfiguration: Status, Keyword or ParameterValue is NULL");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status, (uintptr_t)ParameterValue,
+		    NDIS_WDK_DDI_CONFIG,
+		    "NdisWriteConfiguration: Status, Keyword or ParameterValue is NULL");
 	config_take(ConfigurationHandle, "NdisWriteConfiguration: not an open configuration handle",
 		    &old);
 	store_lock_drop(old);
@@ -423,7 +426,7 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
 		goto out;
 	}
 	ret = store_set(name, value);
-	*Status = ret == 0 ? NDIS_STATUS_SUCCESS
+	*Status = ret == 0	   ? NDIS_STATUS_SUCCESS
 		  : ret == -ENOSPC ? NDIS_STATUS_RESOURCES
 				   : NDIS_STATUS_FAILURE;
 out:
@@ -446,8 +449,8 @@ static int hexval(char c)
  * MAC address. Context: PASSIVE_LEVEL. *Status: SUCCESS, FAILURE (not set,
  * or not 12 hex digits with optional '-'/':' separators), RESOURCES.
  */
-VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress,
-			    PUINT NetworkAddressLength, NDIS_HANDLE ConfigurationHandle)
+VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT NetworkAddressLength,
+			    NDIS_HANDLE ConfigurationHandle)
 {
 	char value[NDISRT_PARAM_VALUE_MAX + 1];
 	UCHAR mac[6];
@@ -460,8 +463,8 @@ VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress,
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !NetworkAddress || !NetworkAddressLength)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-			       (uintptr_t)NetworkAddress, NDIS_WDK_DDI_CONFIG,
-			       "NdisReadNetworkAddress: an output pointer is NULL");
+				 (uintptr_t)NetworkAddress, NDIS_WDK_DDI_CONFIG,
+				 "NdisReadNetworkAddress: an output pointer is NULL");
 	*NetworkAddress = NULL;
 	*NetworkAddressLength = 0;
 	*Status = NDIS_STATUS_FAILURE;

@@ -116,7 +116,7 @@ static ULONG dpc_message(struct ndis_interrupt *ni, ULONG MessageId, unsigned dd
 		return 0;
 	if (MessageId >= ni->nr_messages)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages, ddi,
-			       "MessageId is not an index of the interrupt's MessageInfoTable");
+				 "MessageId is not an index of the interrupt's MessageInfoTable");
 	return MessageId;
 }
 
@@ -192,7 +192,7 @@ KAFFINITY NdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
 	msg = dpc_message(ni, MessageId, NDISRT_DDI_QUEUE_DPC_EX);
 	if (!TargetProcessors)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PROCESSOR, 0xFFFF, 0, 0,
-			       "NdisMQueueDpcEx called with TargetProcessors = NULL");
+				 "NdisMQueueDpcEx called with TargetProcessors = NULL");
 	check_processors(ni, TargetProcessors->Group, TargetProcessors->Mask);
 	done =
 	    (KAFFINITY)ndis_dpc_request_mask(ni, msg, TargetProcessors->Mask, MiniportDpcContext);

@@ -37,8 +37,8 @@ VOID NdisInitializeEvent(PNDIS_EVENT Event)
 static void event_check(PNDIS_EVENT Event, const char *what)
 {
 	if (!Event || Event->Event.Header.Lock != EVENT_TAG)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Event, 0, NDIS_WDK_DDI_EVENT,
-			       what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Event, 0,
+				 NDIS_WDK_DDI_EVENT, what);
 }
 
 /* NdisSetEvent() - Signal and wake every waiter. IRQL <= DISPATCH_LEVEL. */
@@ -76,9 +76,10 @@ BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait)
 	ndis_require_vcpu(NDIS_WDK_DDI_EVENT);
 	irql = ke_irql_current();
 	if (irql != KE_PASSIVE_LEVEL)
-		ke_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, NDIS_BUGCHECK_WAIT_EVENT_HIGH_IRQL, irql,
-			    0, 0, "NdisWaitEvent above PASSIVE_LEVEL (a wait there would block "
-				  "the processor): wait from a work item or MiniportInitialize");
+		ke_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, NDIS_BUGCHECK_WAIT_EVENT_HIGH_IRQL,
+			    irql, 0, 0,
+			    "NdisWaitEvent above PASSIVE_LEVEL (a wait there would block "
+			    "the processor): wait from a work item or MiniportInitialize");
 	event_check(Event, "NdisWaitEvent: the event was not initialized (NdisInitializeEvent)");
 	m = ke_current_machine();
 	deadline = ke_clock_ns(m) + (uint64_t)MsToWait * 1000000ull;

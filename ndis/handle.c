@@ -93,10 +93,10 @@ struct ndisrt_adapter *ndis_adapter_lookup(NDIS_HANDLE h, unsigned ddi)
 
 	if (!a)
 		ndisrt_violation(err == NDIS_LOOKUP_STALE ? NDISRT_VIOLATION_STALE_HANDLE
-							: NDISRT_VIOLATION_BAD_HANDLE,
-			       (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
-			       "MiniportAdapterHandle is not the handle NDIS passed to "
-			       "MiniportInitializeEx (or its adapter is gone)");
+							  : NDISRT_VIOLATION_BAD_HANDLE,
+				 (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
+				 "MiniportAdapterHandle is not the handle NDIS passed to "
+				 "MiniportInitializeEx (or its adapter is gone)");
 	return a;
 }
 
@@ -112,7 +112,7 @@ _Noreturn void ndis_interrupt_lookup_failed(NDIS_HANDLE h, unsigned ddi)
 		    "NDIS interrupt function may use it after NdisMDeregisterInterruptEx "
 		    "returned (spec S2)");
 	ndisrt_violation(NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)h, NDIS_HT_INTERRUPT, ddi,
-		       "NdisInterruptHandle is not a handle NdisMRegisterInterruptEx returned");
+			 "NdisInterruptHandle is not a handle NdisMRegisterInterruptEx returned");
 }
 
 /* ------------------------------------------------------- grace period */

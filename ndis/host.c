@@ -113,8 +113,8 @@ struct ndisrt_nic *host_nic_lookup(NDIS_HANDLE h, unsigned ddi)
 
 	if (!n)
 		ndisrt_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
-			       "an NDIS data-path or hardware function was called for an adapter "
-			       "that no NIC hosts (ndisrt_nic_start creates them)");
+				 "an NDIS data-path or hardware function was called for an adapter "
+				 "that no NIC hosts (ndisrt_nic_start creates them)");
 	return n;
 }
 

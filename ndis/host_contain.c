@@ -41,7 +41,6 @@ extern bool host_load_in_progress(void) __attribute__((weak));
 extern _Noreturn void host_load_abandon(const char *what, long long status, uintptr_t caller)
     __attribute__((weak));
 
-
 enum exit_kind {
 	EXIT_EXIT = 1,
 	EXIT__EXIT,
@@ -54,9 +53,9 @@ enum exit_kind {
 };
 
 static const char *const exit_names[] = {
-    [EXIT_EXIT] = "exit",	  [EXIT__EXIT] = "_exit",	[EXIT__EXIT_C99] = "_Exit",
-    [EXIT_QUICK] = "quick_exit", [EXIT_ABORT] = "abort",	[EXIT_PTHREAD] = "pthread_exit",
-    [EXIT_THRD] = "thrd_exit",	  [EXIT_ASSERT] = "assert"};
+    [EXIT_EXIT] = "exit",	 [EXIT__EXIT] = "_exit",  [EXIT__EXIT_C99] = "_Exit",
+    [EXIT_QUICK] = "quick_exit", [EXIT_ABORT] = "abort",  [EXIT_PTHREAD] = "pthread_exit",
+    [EXIT_THRD] = "thrd_exit",	 [EXIT_ASSERT] = "assert"};
 
 static const char *const exit_what[] = {
     [EXIT_EXIT] = "the driver called exit(): a miniport never ends the process; it fails "
@@ -192,8 +191,7 @@ void thrd_exit(int res)
 /* What assert() calls (declared by <assert.h> only without NDEBUG). */
 _Noreturn void __assert_fail(const char *assertion, const char *file, unsigned int line,
 			     const char *function);
-void __assert_fail(const char *assertion, const char *file, unsigned int line,
-		   const char *function)
+void __assert_fail(const char *assertion, const char *file, unsigned int line, const char *function)
 {
 	static void (*real)(const char *, const char *, unsigned int, const char *);
 

@@ -48,12 +48,12 @@ NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_SG_DMA);
 	host_require_out(dd, NDISRT_DDI_REGISTER_SG_DMA,
-		    "NdisMRegisterScatterGatherDma: DmaDescription is NULL");
+			 "NdisMRegisterScatterGatherDma: DmaDescription is NULL");
 	host_require_out(NdisMiniportDmaHandle, NDISRT_DDI_REGISTER_SG_DMA,
-		    "NdisMRegisterScatterGatherDma: NdisMiniportDmaHandle is NULL");
+			 "NdisMRegisterScatterGatherDma: NdisMiniportDmaHandle is NULL");
 	host_require_initialize(n->a, NDISRT_DDI_REGISTER_SG_DMA,
-			   "NdisMRegisterScatterGatherDma called outside the adapter's "
-			   "MiniportInitializeEx");
+				"NdisMRegisterScatterGatherDma called outside the adapter's "
+				"MiniportInitializeEx");
 	*NdisMiniportDmaHandle = NULL;
 	if (dd->Header.Type != NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION ||
 	    dd->Header.Revision < NDIS_SG_DMA_DESCRIPTION_REVISION_1 ||
@@ -106,13 +106,15 @@ VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
 	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = dma_owner(NdisMiniportDmaHandle);
 	if (!n)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
-			       NDISRT_DDI_DEREGISTER_SG_DMA,
-			       "NdisMDeregisterScatterGatherDma: not a handle "
-			       "NdisMRegisterScatterGatherDma returned (or already deregistered)");
-	host_require_init_or_halt(n->a, NDISRT_DDI_DEREGISTER_SG_DMA,
-			     "NdisMDeregisterScatterGatherDma called outside MiniportInitializeEx "
-			     "and MiniportHaltEx");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle, 0,
+		    NDISRT_DDI_DEREGISTER_SG_DMA,
+		    "NdisMDeregisterScatterGatherDma: not a handle "
+		    "NdisMRegisterScatterGatherDma returned (or already deregistered)");
+	host_require_init_or_halt(
+	    n->a, NDISRT_DDI_DEREGISTER_SG_DMA,
+	    "NdisMDeregisterScatterGatherDma called outside MiniportInitializeEx "
+	    "and MiniportHaltEx");
 	dma = atomic_exchange(&n->dma, NULL);
 	dma->magic = 0;
 	host_free(dma);
@@ -145,9 +147,9 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 	}
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_ALLOCATE_SHARED_MEMORY);
 	host_require_out(VirtualAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
-		    "NdisMAllocateSharedMemory: VirtualAddress is NULL");
+			 "NdisMAllocateSharedMemory: VirtualAddress is NULL");
 	host_require_out(PhysicalAddress, NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
-		    "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
+			 "NdisMAllocateSharedMemory: PhysicalAddress is NULL");
 	if (!atomic_load(&n->dma))
 		ndisrt_violation(
 		    NDISRT_VIOLATION_NO_DMA, (uintptr_t)n->handle, Length,
@@ -191,19 +193,20 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 	if (!VirtualAddress || !Length || atomic_load(&n->shared_allocs) <= 0 ||
 	    hw_dma_translate(n->h->dma, (uint64_t)PhysicalAddress.QuadPart, Length) !=
 		VirtualAddress)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
-			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
-			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
-			       "made for this adapter (virtual address, logical address and length "
-			       "must be what it returned)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
+		    (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+		    "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
+		    "made for this adapter (virtual address, logical address and length "
+		    "must be what it returned)");
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
 	rc = hw_dma_free(n->h->dma, VirtualAddress);
 	ke_irql_lower(old);
 	if (rc)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,
-			       (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
-			       "NdisMFreeSharedMemory: the memory does not start an allocation "
-			       "(freed already, or an address inside one)");
+				 (uintptr_t)PhysicalAddress.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+				 "NdisMFreeSharedMemory: the memory does not start an allocation "
+				 "(freed already, or an address inside one)");
 	atomic_fetch_sub(&n->shared_allocs, 1);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }

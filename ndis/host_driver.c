@@ -173,8 +173,8 @@ bool host_pc_in_driver(uintptr_t pc)
  */
 struct host_load_ctx {
 	sigjmp_buf env;
-	const char *full;	/* the name given to dlopen */
-	char why[256];		/* what the constructor did */
+	const char *full; /* the name given to dlopen */
+	char why[256];	  /* what the constructor did */
 };
 
 static __thread struct host_load_ctx *tls_load;
@@ -326,8 +326,7 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 		c->why[0] = 0;
 		str_append(c->why, sizeof(c->why), "its ELF constructor crashed: ");
 		str_append(c->why, sizeof(c->why),
-			   ke_contain_is_stack_overflow(addr, sp) ? "stack overflow, "
-								  : "");
+			   ke_contain_is_stack_overflow(addr, sp) ? "stack overflow, " : "");
 		str_append(c->why, sizeof(c->why), signal_text(sig));
 		if (ke_contain_symbol((void *)pc, fault_what, sizeof(fault_what))) {
 			str_append(c->why, sizeof(c->why), " at ");
@@ -365,22 +364,22 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 		}
 	}
 #endif
-	ke_bugcheck(HOST_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED, exception_code(sig, si->si_code), pc,
-		    write, addr,
-		    mmio ? "driver code dereferenced an NdisMMapIoSpace / NdisMRegisterIoPortRange "
-			   "mapping: it is not memory; use NdisReadRegisterXxx / "
-			   "NdisWriteRegisterXxx (NdisRawXxxPortXxx for ports)"
-		    : nowhere
-			? what_with("a jump or call through a bad pointer: parameter 2 is the "
-				    "target, outside any module; the call was made",
+	ke_bugcheck(
+	    HOST_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED, exception_code(sig, si->si_code), pc, write,
+	    addr,
+	    mmio	? "driver code dereferenced an NdisMMapIoSpace / NdisMRegisterIoPortRange "
+			  "mapping: it is not memory; use NdisReadRegisterXxx / "
+			  "NdisWriteRegisterXxx (NdisRawXxxPortXxx for ports)"
+	    : nowhere	? what_with("a jump or call through a bad pointer: parameter 2 is the "
+				      "target, outside any module; the call was made",
 				    (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - 1)
-		    : in_driver ? what_with("an exception in driver code (parameter 2 is the "
-					    "faulting instruction, 4 the address it accessed)",
-					    pc)
-				: what_with("an exception on a vCPU outside driver code (in ndisrt or "
-					    "libc, most likely on behalf of a driver: see the call "
-					    "chain)",
-					    pc));
+	    : in_driver ? what_with("an exception in driver code (parameter 2 is the "
+				    "faulting instruction, 4 the address it accessed)",
+				    pc)
+			: what_with("an exception on a vCPU outside driver code (in ndisrt or "
+				    "libc, most likely on behalf of a driver: see the call "
+				    "chain)",
+				    pc));
 }
 
 /* Context: holding driver_lock. */
@@ -525,11 +524,11 @@ static int check_file(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file (%s): a driver is a shared object file",
-			 path,
-			 S_ISDIR(st.st_mode)    ? "a directory"
+		snprintf(err, errlen,
+			 "%s: not a regular file (%s): a driver is a shared object file", path,
+			 S_ISDIR(st.st_mode)	? "a directory"
 			 : S_ISFIFO(st.st_mode) ? "a FIFO"
-			 : S_ISCHR(st.st_mode)  ? "a character device"
+			 : S_ISCHR(st.st_mode)	? "a character device"
 			 : S_ISSOCK(st.st_mode) ? "a socket"
 						: "not a file");
 		return -1;
@@ -800,10 +799,10 @@ void ndisrt_driver_unload(struct ndisrt_driver *d)
 	}
 	if (atomic_load(&d->mem.allocs))
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)d,
-			       (uintptr_t)atomic_load(&d->mem.allocs), 1,
-			       "the driver was unloaded with memory still allocated with its "
-			       "driver handle (parameter 3: allocations; NdisFreeMemory them in "
-			       "MiniportDriverUnload)");
+				 (uintptr_t)atomic_load(&d->mem.allocs), 1,
+				 "the driver was unloaded with memory still allocated with its "
+				 "driver handle (parameter 3: allocations; NdisFreeMemory them in "
+				 "MiniportDriverUnload)");
 	atomic_fetch_sub(&d->h->drivers, 1);
 	driver_destroy(d);
 }
@@ -863,8 +862,8 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
 		    "received");
 	if (!atomic_load(&d->in_entry) || atomic_load(&d->entry_vcpu) != ke_current_number())
 		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)DriverObject, 0,
-			       NDISRT_DDI_REGISTER_MINIPORT_DRIVER,
-			       "NdisMRegisterMiniportDriver called outside DriverEntry");
+				 NDISRT_DDI_REGISTER_MINIPORT_DRIVER,
+				 "NdisMRegisterMiniportDriver called outside DriverEntry");
 	if (!c || !NdisMiniportDriverHandle)
 		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)c,
@@ -900,14 +899,15 @@ VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
 	ndis_ddi_enter(NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	d = host_driver_from_handle(NdisMiniportDriverHandle);
 	if (!d || !atomic_load(&d->registered))
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDriverHandle, 0,
-			       NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER,
-			       "NdisMDeregisterMiniportDriver: not a registered driver handle");
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDriverHandle,
+				 0, NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER,
+				 "NdisMDeregisterMiniportDriver: not a registered driver handle");
 	if (atomic_load(&d->nics))
-		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)NdisMiniportDriverHandle,
-			       atomic_load(&d->nics), NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER,
-			       "NdisMDeregisterMiniportDriver while adapters of the driver are "
-			       "still initialized");
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT,
+				 (uintptr_t)NdisMiniportDriverHandle, atomic_load(&d->nics),
+				 NDISRT_DDI_DEREGISTER_MINIPORT_DRIVER,
+				 "NdisMDeregisterMiniportDriver while adapters of the driver are "
+				 "still initialized");
 	atomic_store(&d->registered, false);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }

@@ -158,19 +158,19 @@ struct host_tally {
  *           (i) written by the driver's MiniportInitializeEx (its vCPU)
  */
 struct ndisrt_nic {
-	uint64_t magic;			     /* (c) HOST_NIC_MAGIC */
-	const struct host_nic_kind *kind;    /* (c) the driver's kind */
-	struct ndisrt_driver *d;	     /* (c) */
-	struct ndisrt_host *h;		     /* (c) */
-	struct ndisrt_adapter *a;	     /* (c) */
-	NDIS_HANDLE handle;		     /* (c) MiniportAdapterHandle */
-	NDIS_HANDLE context;		     /* (c) MiniportAdapterContext, after init */
-	struct hw_device *dev;		     /* (c) */
-	struct hw_resources res;	     /* (c) */
-	struct hw_irq_sink caller_sink;	     /* (c) the device's sink before start: restored at halt */
-	struct ndisrt_nic_config cfg;	     /* (c) */
-	unsigned nr_vcpus;		     /* (c) */
-	struct intc_source src;		     /* (c) the device's irq connection */
+	uint64_t magic;			  /* (c) HOST_NIC_MAGIC */
+	const struct host_nic_kind *kind; /* (c) the driver's kind */
+	struct ndisrt_driver *d;	  /* (c) */
+	struct ndisrt_host *h;		  /* (c) */
+	struct ndisrt_adapter *a;	  /* (c) */
+	NDIS_HANDLE handle;		  /* (c) MiniportAdapterHandle */
+	NDIS_HANDLE context;		  /* (c) MiniportAdapterContext, after init */
+	struct hw_device *dev;		  /* (c) */
+	struct hw_resources res;	  /* (c) */
+	struct hw_irq_sink caller_sink;	  /* (c) the device's sink before start: restored at halt */
+	struct ndisrt_nic_config cfg;	  /* (c) */
+	unsigned nr_vcpus;		  /* (c) */
+	struct intc_source src;		  /* (c) the device's irq connection */
 	PCM_PARTIAL_RESOURCE_LIST resources; /* (H) AllocatedResources */
 	NDIS_MINIPORT_INIT_PARAMETERS init;  /* (H) */
 	atomic_uint state;		     /* (a) enum host_nic_state */
@@ -306,7 +306,7 @@ void *host_io_map(const void *owner, struct hw_device *dev, unsigned bar, enum h
 		  uint32_t dev_off, uint32_t len, uint64_t bus);
 int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t len, uint64_t bus);
 struct hw_device *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind,
-				   unsigned *bar, uint32_t *off);
+				  unsigned *bar, uint32_t *off);
 unsigned host_io_release_owner(const void *owner);
 
 /*
@@ -315,11 +315,11 @@ unsigned host_io_release_owner(const void *owner);
  * Lock key: as the NIC it comes from (constant while the adapter exists).
  */
 struct host_io_target {
-	const void *owner;	   /* the mappings' owner: the NIC */
-	struct ndisrt_adapter *a;  /* its adapter (lifecycle state) */
-	struct hw_device *dev;	   /* NULL: an adapter without a device (ndis/ tests) */
-	struct hw_resources res;   /* the device's resources, if @dev */
-	atomic_int *maps;	   /* register and port mappings held (halt leak check) */
+	const void *owner;	  /* the mappings' owner: the NIC */
+	struct ndisrt_adapter *a; /* its adapter (lifecycle state) */
+	struct hw_device *dev;	  /* NULL: an adapter without a device (ndis/ tests) */
+	struct hw_resources res;  /* the device's resources, if @dev */
+	atomic_int *maps;	  /* register and port mappings held (halt leak check) */
 };
 
 /*

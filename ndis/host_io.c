@@ -95,8 +95,8 @@ bool host_io_in_arena(uintptr_t addr)
 /* ------------------------------------------------------------- slots */
 
 /* Context: PASSIVE_LEVEL (mapping DDIs). Return: the slot index, or -1 if all are used. */
-static int io_slot_alloc(const void *owner, struct hw_device *dev, unsigned bar,
-			 enum io_state kind, uint32_t dev_off, uint32_t len, uint64_t bus)
+static int io_slot_alloc(const void *owner, struct hw_device *dev, unsigned bar, enum io_state kind,
+			 uint32_t dev_off, uint32_t len, uint64_t bus)
 {
 	/* FIFO-ish reuse: a stale pointer into an unmapped slot keeps faulting for a while. */
 	unsigned start = atomic_fetch_add(&io_cursor, 1);
@@ -191,7 +191,7 @@ unsigned host_io_release_owner(const void *owner)
  * Context: any; lock-free, async-signal-safe.
  */
 static struct hw_device *io_resolve(uintptr_t addr, unsigned size, enum io_state kind,
-				     unsigned *bar, uint32_t *off)
+				    unsigned *bar, uint32_t *off)
 {
 	uintptr_t base = (uintptr_t)io_arena, o;
 	struct host_io_slot *s;
@@ -274,7 +274,7 @@ int host_io_unmap(const void *owner, void *va, enum host_io_kind kind, uint32_t 
 }
 
 struct hw_device *host_io_resolve(uintptr_t addr, unsigned size, enum host_io_kind kind,
-				   unsigned *bar, uint32_t *off)
+				  unsigned *bar, uint32_t *off)
 {
 	return io_resolve(addr, size, io_kind(kind), bar, off);
 }
@@ -541,8 +541,8 @@ static void io_target(NDIS_HANDLE h, unsigned ddi, struct host_io_target *t)
 	}
 	if (!ndis5_io_target(a, t))
 		ndisrt_violation(NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)h, 0, ddi,
-			       "a hardware-access function was called for an adapter that no NIC "
-			       "hosts (ndisrt_nic_start creates them)");
+				 "a hardware-access function was called for an adapter that no NIC "
+				 "hosts (ndisrt_nic_start creates them)");
 }
 
 void host_require_out(const void *p, unsigned ddi, const char *what)
@@ -556,7 +556,7 @@ void host_require_initialize(struct ndisrt_adapter *a, unsigned ddi, const char 
 {
 	if (!ndis_adapter_in_initialize(a))
 		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle,
-			       atomic_load(&a->state), ddi, what);
+				 atomic_load(&a->state), ddi, what);
 }
 
 /* From its MiniportInitialize[Ex] or MiniportHalt[Ex]; else 0xC4 WRONG_CONTEXT. */
@@ -566,7 +566,8 @@ void host_require_init_or_halt(struct ndisrt_adapter *a, unsigned ddi, const cha
 
 	if (!((st == NDIS_ADAPTER_INITIALIZING || st == NDIS_ADAPTER_HALTING) &&
 	      atomic_load(&a->owner_vcpu) == ke_current_number()))
-		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, st, ddi, what);
+		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, st, ddi,
+				 what);
 }
 
 /**
@@ -594,9 +595,10 @@ NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHa
 	ndis_ddi_enter(NDISRT_DDI_MAP_IO_SPACE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_MAP_IO_SPACE, &t);
 	host_require_out(VirtualAddress, NDISRT_DDI_MAP_IO_SPACE,
-		    "NdisMMapIoSpace: VirtualAddress is NULL");
-	host_require_initialize(t.a, NDISRT_DDI_MAP_IO_SPACE,
-			   "NdisMMapIoSpace called outside the adapter's MiniportInitialize[Ex]");
+			 "NdisMMapIoSpace: VirtualAddress is NULL");
+	host_require_initialize(
+	    t.a, NDISRT_DDI_MAP_IO_SPACE,
+	    "NdisMMapIoSpace called outside the adapter's MiniportInitialize[Ex]");
 	*VirtualAddress = NULL;
 	if (!t.dev || Length == 0 || !io_bar_of(&t.res, HW_BAR_MEM, pa, Length, &bar)) {
 		status = NDIS_STATUS_FAILURE;
@@ -633,10 +635,11 @@ VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, 
 	    t.a, NDISRT_DDI_UNMAP_IO_SPACE,
 	    "NdisMUnmapIoSpace called outside MiniportInitialize[Ex] and MiniportHalt[Ex]");
 	if (host_io_unmap(t.owner, VirtualAddress, HOST_IO_REGISTERS, Length, 0))
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
-			       NDISRT_DDI_UNMAP_IO_SPACE,
-			       "NdisMUnmapIoSpace: not an address NdisMMapIoSpace returned to this "
-			       "adapter, or not the length it mapped");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
+		    NDISRT_DDI_UNMAP_IO_SPACE,
+		    "NdisMUnmapIoSpace: not an address NdisMMapIoSpace returned to this "
+		    "adapter, or not the length it mapped");
 	atomic_fetch_sub(t.maps, 1);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
@@ -666,16 +669,16 @@ NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdap
 	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
 	host_require_out(PortOffset, NDISRT_DDI_PORT_RANGE,
-		    "NdisMRegisterIoPortRange: PortOffset is NULL");
+			 "NdisMRegisterIoPortRange: PortOffset is NULL");
 	host_require_initialize(t.a, NDISRT_DDI_PORT_RANGE,
-			   "NdisMRegisterIoPortRange called outside the adapter's "
-			   "MiniportInitialize[Ex]");
+				"NdisMRegisterIoPortRange called outside the adapter's "
+				"MiniportInitialize[Ex]");
 	if (!atomic_load(&t.a->attributes_set))
-		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
-			       NDISRT_DDI_PORT_RANGE,
-			       "NdisMRegisterIoPortRange called before the adapter's attributes "
-			       "(NdisMSetAttributes[Ex] / NdisMSetMiniportAttributes; SDV rule "
-			       "NdisMRegisterIoPortRange)");
+		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle,
+				 0, NDISRT_DDI_PORT_RANGE,
+				 "NdisMRegisterIoPortRange called before the adapter's attributes "
+				 "(NdisMSetAttributes[Ex] / NdisMSetMiniportAttributes; SDV rule "
+				 "NdisMRegisterIoPortRange)");
 	*PortOffset = NULL;
 	if (NumberOfPorts == 0) {
 		status = NDIS_STATUS_FAILURE;
@@ -708,16 +711,17 @@ VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialP
 
 	ndis_ddi_enter(NDISRT_DDI_PORT_RANGE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	io_target(MiniportAdapterHandle, NDISRT_DDI_PORT_RANGE, &t);
-	host_require_init_or_halt(t.a, NDISRT_DDI_PORT_RANGE,
-			     "NdisMDeregisterIoPortRange called outside MiniportInitialize[Ex] and "
-			     "MiniportHalt[Ex]");
+	host_require_init_or_halt(
+	    t.a, NDISRT_DDI_PORT_RANGE,
+	    "NdisMDeregisterIoPortRange called outside MiniportInitialize[Ex] and "
+	    "MiniportHalt[Ex]");
 	if ((uintptr_t)PortOffset != InitialPort ||
 	    host_io_unmap(t.owner, PortOffset, HOST_IO_PORTS, NumberOfPorts, InitialPort))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, InitialPort, NumberOfPorts,
-			       NDISRT_DDI_PORT_RANGE,
-			       "NdisMDeregisterIoPortRange: not a range NdisMRegisterIoPortRange "
-			       "claimed for this adapter (same InitialPort, NumberOfPorts and "
-			       "PortOffset; no sub-ranges), or released already");
+				 NDISRT_DDI_PORT_RANGE,
+				 "NdisMDeregisterIoPortRange: not a range NdisMRegisterIoPortRange "
+				 "claimed for this adapter (same InitialPort, NumberOfPorts and "
+				 "PortOffset; no sub-ranges), or released already");
 	atomic_fetch_sub(t.maps, 1);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
@@ -733,7 +737,7 @@ static ULONG bus_data(NDIS_HANDLE h, unsigned ddi, ULONG Offset, PVOID Buffer, U
 	io_target(h, ddi, &t);
 	if (Length && !Buffer)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length, ddi,
-			       "PCI configuration access with a NULL Buffer");
+				 "PCI configuration access with a NULL Buffer");
 	if (!t.dev || !Length)
 		return 0;
 	return (ULONG)(write ? hw_dev_config_write(t.dev, Offset, Buffer, Length)

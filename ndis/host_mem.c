@@ -112,8 +112,8 @@ NDIS_STATUS NdisAllocateMemoryWithTag(PVOID *VirtualAddress, UINT Length, ULONG 
 	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!VirtualAddress)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, Length,
-			       NDISRT_DDI_ALLOCATE_MEMORY,
-			       "NdisAllocateMemoryWithTag: VirtualAddress is NULL");
+				 NDISRT_DDI_ALLOCATE_MEMORY,
+				 "NdisAllocateMemoryWithTag: VirtualAddress is NULL");
 	*VirtualAddress = mem_alloc(NULL, Length, Tag);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return *VirtualAddress ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
@@ -140,7 +140,7 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 	hdr = (struct host_mem_hdr *)VirtualAddress - 1;
 	if (hdr->magic == HOST_MEM_FREED)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress, hdr->tag,
-			       NDISRT_DDI_FREE_MEMORY, "NdisFreeMemory: memory freed twice");
+				 NDISRT_DDI_FREE_MEMORY, "NdisFreeMemory: memory freed twice");
 	if (hdr->magic != HOST_MEM_MAGIC)
 		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)VirtualAddress, 0,
@@ -149,9 +149,9 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 		    "(or its header was overwritten)");
 	if ((Length && Length != hdr->len) || MemoryFlags)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Length,
-			       NDISRT_DDI_FREE_MEMORY,
-			       "NdisFreeMemory: Length must be 0 or the length allocated, and "
-			       "MemoryFlags 0, for NdisAllocateMemoryWithTag[Priority] memory");
+				 NDISRT_DDI_FREE_MEMORY,
+				 "NdisFreeMemory: Length must be 0 or the length allocated, and "
+				 "MemoryFlags 0, for NdisAllocateMemoryWithTag[Priority] memory");
 	owner = hdr->owner;
 	if (owner) {
 		atomic_fetch_sub(&owner->allocs, 1);
@@ -181,7 +181,7 @@ ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber)
 	ndis_require_vcpu(NDISRT_DDI_PROCESSOR_INDEX);
 	if (!ProcNumber)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_PROCESSOR_INDEX,
-			       "KeGetProcessorIndexFromNumber: ProcNumber is NULL");
+				 "KeGetProcessorIndexFromNumber: ProcNumber is NULL");
 	m = ke_current_machine();
 	if (ProcNumber->Group == 0 && ProcNumber->Number < ke_machine_vcpu_count(m))
 		idx = ProcNumber->Number;

@@ -88,11 +88,12 @@ NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 					const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g)
 {
 	if (!atomic_load(&a->attributes_set))
-		ndisrt_violation(NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, 0,
-			       NDISRT_DDI_SET_GENERAL_ATTRIBUTES,
-			       "general attributes given before the registration attributes "
-			       "(NdisMSetMiniportAttributes with the registration attributes comes "
-			       "first)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_WRONG_CONTEXT, (uintptr_t)a->handle, 0,
+		    NDISRT_DDI_SET_GENERAL_ATTRIBUTES,
+		    "general attributes given before the registration attributes "
+		    "(NdisMSetMiniportAttributes with the registration attributes comes "
+		    "first)");
 	if (g->Header.Revision < NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1 ||
 	    g->Header.Revision > NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2)
 		return NDIS_STATUS_BAD_VERSION;
@@ -102,9 +103,9 @@ NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 }
 
 const struct ndis_host_ops host_ndis6_ops = {
-	.set_general_attributes = host_set_general_attributes,
-	.dpc_begin = host_rx_dpc_begin,
-	.dpc_end = host_rx_dpc_end,
+    .set_general_attributes = host_set_general_attributes,
+    .dpc_begin = host_rx_dpc_begin,
+    .dpc_end = host_rx_dpc_end,
 };
 
 /* ----------------------------------------------------------- resources */
@@ -233,7 +234,7 @@ static void check_released(struct ndisrt_nic *n, const char *when)
 	}
 	if (kind)
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle, count, kind,
-			       when);
+				 when);
 }
 
 /* Undo what nic_start set up around the adapter. Context: host thread, adapter halted. */
@@ -296,8 +297,8 @@ static void wait_returns(struct ndisrt_nic *n)
 	while (atomic_load(&n->returns_active)) {
 		if (ke_clock_ns(n->h->m) > deadline)
 			ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle,
-				       atomic_load(&n->returns_active), NDISRT_DDI_HOST,
-				       "MiniportReturnNetBufferLists did not return within 30 s");
+					 atomic_load(&n->returns_active), NDISRT_DDI_HOST,
+					 "MiniportReturnNetBufferLists did not return within 30 s");
 		sched_yield();
 	}
 }
@@ -326,24 +327,26 @@ static NDIS_STATUS nic_pause(struct ndisrt_nic *n)
 	} else if (c.status == NDIS_STATUS_SUCCESS) {
 		if (atomic_load(&n->pause_completes))
 			ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle,
-				       1, NDISRT_DDI_PAUSE_COMPLETE,
-				       "MiniportPause returned NDIS_STATUS_SUCCESS after calling "
-				       "NdisMPauseComplete (complete a pause one way only)");
+					 1, NDISRT_DDI_PAUSE_COMPLETE,
+					 "MiniportPause returned NDIS_STATUS_SUCCESS after calling "
+					 "NdisMPauseComplete (complete a pause one way only)");
 		atomic_store(&n->state, HOST_NIC_PAUSED);
 	} else {
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)n->handle,
-			       (uint32_t)c.status, NDISRT_DDI_HOST,
-			       "MiniportPause returned a status other than NDIS_STATUS_SUCCESS or "
-			       "NDIS_STATUS_PENDING");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)n->handle, (uint32_t)c.status,
+		    NDISRT_DDI_HOST,
+		    "MiniportPause returned a status other than NDIS_STATUS_SUCCESS or "
+		    "NDIS_STATUS_PENDING");
 	}
 	/* Paused: everything indicated came back and every send completed (D4). */
 	wait_returns(n);
 	if (atomic_load(&n->outstanding_rx) || atomic_load(&n->outstanding_tx))
-		ndisrt_violation(NDISRT_VIOLATION_PAUSE_OUTSTANDING, (uintptr_t)n->handle,
-			       (uintptr_t)atomic_load(&n->outstanding_rx),
-			       (uintptr_t)atomic_load(&n->outstanding_tx),
-			       "the pause completed while received NBLs were not returned or sends "
-			       "not completed (parameter 3: receive NBLs, 4: sends)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_PAUSE_OUTSTANDING, (uintptr_t)n->handle,
+		    (uintptr_t)atomic_load(&n->outstanding_rx),
+		    (uintptr_t)atomic_load(&n->outstanding_tx),
+		    "the pause completed while received NBLs were not returned or sends "
+		    "not completed (parameter 3: receive NBLs, 4: sends)");
 	return NDIS_STATUS_SUCCESS;
 }
 
@@ -359,17 +362,17 @@ static NDIS_STATUS nic_restart(struct ndisrt_nic *n)
 	ke_vcpu_call(ke_machine_vcpu(n->h->m, 0), run_restart, &c);
 	if (c.status == NDIS_STATUS_PENDING) {
 		if (!host_wait_flag(n, &n->restart_completes))
-			ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle, 0,
-				       NDISRT_DDI_RESTART_COMPLETE,
-				       "MiniportRestart returned NDIS_STATUS_PENDING and "
-				       "NdisMRestartComplete was not called within 30 s");
+			ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle,
+					 0, NDISRT_DDI_RESTART_COMPLETE,
+					 "MiniportRestart returned NDIS_STATUS_PENDING and "
+					 "NdisMRestartComplete was not called within 30 s");
 		return atomic_load(&n->restart_status);
 	}
 	if (atomic_load(&n->restart_completes))
 		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle, 2,
-			       NDISRT_DDI_RESTART_COMPLETE,
-			       "MiniportRestart returned a final status after calling "
-			       "NdisMRestartComplete (complete a restart one way only)");
+				 NDISRT_DDI_RESTART_COMPLETE,
+				 "MiniportRestart returned a final status after calling "
+				 "NdisMRestartComplete (complete a restart one way only)");
 	atomic_store(&n->state,
 		     c.status == NDIS_STATUS_SUCCESS ? HOST_NIC_RUNNING : HOST_NIC_PAUSED);
 	return c.status;
@@ -501,10 +504,10 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 	}
 	n->context = ndisrt_adapter_context(n->a);
 	if (!atomic_load(&n->general_set))
-		ndisrt_violation(NDISRT_VIOLATION_BAD_ATTRIBUTES, (uintptr_t)n->handle, 2,
-			       NDISRT_DDI_HOST,
-			       "MiniportInitializeEx succeeded without NdisMSetMiniportAttributes "
-			       "giving the general attributes (NDIS 6 requires them)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_ATTRIBUTES, (uintptr_t)n->handle, 2, NDISRT_DDI_HOST,
+		    "MiniportInitializeEx succeeded without NdisMSetMiniportAttributes "
+		    "giving the general attributes (NDIS 6 requires them)");
 	atomic_store(&n->state, HOST_NIC_PAUSED);
 	program_msix(n);
 	status = nic_restart(n);
@@ -611,22 +614,22 @@ static void ndis6_driver_version(const struct ndisrt_driver *d, unsigned *major,
 
 /* The NDIS 6 NIC kind: what <ndisrt/host.h> does for an NDIS 6 miniport. */
 const struct host_nic_kind host_nic_ndis6 = {
-	.name = "NDIS 6",
-	.start = ndis6_start,
-	.halt = ndis6_halt,
-	.pause = ndis6_pause,
-	.restart = ndis6_restart,
-	.set_rx_sink = ndis6_set_rx_sink,
-	.set_status_sink = ndis6_set_status_sink,
-	.send = host_ndis6_send,
-	.oid = host_ndis6_oid,
-	.get_stats = ndis6_get_stats,
-	.outstanding = ndis6_outstanding,
-	.hold_returns = ndis6_hold_returns,
-	.get_attributes = ndis6_get_attributes,
-	.link_up = ndis6_link_up,
-	.driver_version = ndis6_driver_version,
-	.driver_unload = NULL,
+    .name = "NDIS 6",
+    .start = ndis6_start,
+    .halt = ndis6_halt,
+    .pause = ndis6_pause,
+    .restart = ndis6_restart,
+    .set_rx_sink = ndis6_set_rx_sink,
+    .set_status_sink = ndis6_set_status_sink,
+    .send = host_ndis6_send,
+    .oid = host_ndis6_oid,
+    .get_stats = ndis6_get_stats,
+    .outstanding = ndis6_outstanding,
+    .hold_returns = ndis6_hold_returns,
+    .get_attributes = ndis6_get_attributes,
+    .link_up = ndis6_link_up,
+    .driver_version = ndis6_driver_version,
+    .driver_unload = NULL,
 };
 
 /* ------------------------------------------------- pause/restart DDIs */
@@ -649,10 +652,10 @@ VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_PAUSE_COMPLETE);
 	if (!atomic_compare_exchange_strong(&n->state, &expected, HOST_NIC_PAUSED))
 		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
-			       (uintptr_t)MiniportAdapterHandle, expected,
-			       NDISRT_DDI_PAUSE_COMPLETE,
-			       "NdisMPauseComplete without a pause in progress (parameter 3: the "
-			       "adapter's state, docs/hosting.md)");
+				 (uintptr_t)MiniportAdapterHandle, expected,
+				 NDISRT_DDI_PAUSE_COMPLETE,
+				 "NdisMPauseComplete without a pause in progress (parameter 3: the "
+				 "adapter's state, docs/hosting.md)");
 	atomic_fetch_add(&n->pause_completes, 1);
 	ndis_leave_dispatch(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
@@ -676,12 +679,11 @@ VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
 					    Status == NDIS_STATUS_SUCCESS ? HOST_NIC_RUNNING
 									  : HOST_NIC_PAUSED))
 		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
-			       (uintptr_t)MiniportAdapterHandle, expected,
-			       NDISRT_DDI_RESTART_COMPLETE,
-			       "NdisMRestartComplete without a restart in progress");
+				 (uintptr_t)MiniportAdapterHandle, expected,
+				 NDISRT_DDI_RESTART_COMPLETE,
+				 "NdisMRestartComplete without a restart in progress");
 	atomic_store(&n->restart_status, Status);
 	atomic_fetch_add(&n->restart_completes, 1);
 	ndis_leave_dispatch(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
-

@@ -118,9 +118,9 @@ uint32_t host_ndis6_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf,
 		c.status = atomic_load(&n->oid_status);
 	} else if (atomic_load(&n->oid_completes)) {
 		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)n->handle, 3,
-			       NDISRT_DDI_OID_COMPLETE,
-			       "MiniportOidRequest returned a final status after calling "
-			       "NdisMOidRequestComplete");
+				 NDISRT_DDI_OID_COMPLETE,
+				 "MiniportOidRequest returned a final status after calling "
+				 "NdisMOidRequestComplete");
 	}
 	atomic_store(&n->oid_pending, NULL);
 	pthread_mutex_unlock(&n->oid_lock);
@@ -150,9 +150,9 @@ VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUES
 	n = host_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_OID_COMPLETE);
 	if (!OidRequest || !atomic_compare_exchange_strong(&n->oid_pending, &expected, NULL))
 		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE,
-			       (uintptr_t)MiniportAdapterHandle, (uintptr_t)OidRequest,
-			       NDISRT_DDI_OID_COMPLETE,
-			       "NdisMOidRequestComplete for a request that is not pending");
+				 (uintptr_t)MiniportAdapterHandle, (uintptr_t)OidRequest,
+				 NDISRT_DDI_OID_COMPLETE,
+				 "NdisMOidRequestComplete for a request that is not pending");
 	atomic_store(&n->oid_status, Status);
 	atomic_fetch_add(&n->oid_completes, 1);
 	ndis_leave_dispatch(old);
@@ -214,4 +214,3 @@ uint32_t ndisrt_nic_set_packet_filter(struct ndisrt_nic *n, uint32_t filter)
 
 	return ndisrt_nic_oid(n, true, OID_GEN_CURRENT_PACKET_FILTER, &f, sizeof(f), NULL, NULL);
 }
-

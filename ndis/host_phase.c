@@ -29,7 +29,7 @@ _Static_assert(NDISRT_BUGCHECK_WATCHDOG == NDISRT_VIOLATION_WATCHDOG,
 
 struct phase_def {
 	const char *name;
-	uint32_t op;	 /* parameter 2 */
+	uint32_t op; /* parameter 2 */
 	const char *what;
 };
 

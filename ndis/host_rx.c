@@ -170,7 +170,7 @@ void host_rx_fini(struct ndisrt_nic *n)
 static _Noreturn void chain_violation(NDIS_HANDLE h, uintptr_t p3, const char *what)
 {
 	ndisrt_violation(NDISRT_VIOLATION_NBL_CHAIN, (uintptr_t)h, p3, NDISRT_DDI_INDICATE_RECEIVE,
-		       what);
+			 what);
 }
 
 /* The frame of @nb as one contiguous buffer (copied into @scratch if it spans MDLs). */
@@ -187,8 +187,8 @@ static const uint8_t *nb_frame(NDIS_HANDLE h, PNET_BUFFER nb, uint8_t *scratch, 
 	*len = left;
 	if (!host_mdl_is_ours(m))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)m, (uintptr_t)nb,
-			       NDISRT_DDI_INDICATE_RECEIVE,
-			       "a NET_BUFFER's MDL is not one NdisAllocateMdl made");
+				 NDISRT_DDI_INDICATE_RECEIVE,
+				 "a NET_BUFFER's MDL is not one NdisAllocateMdl made");
 	if (off <= m->ByteCount && left <= m->ByteCount - off)
 		return (const uint8_t *)m->MappedSystemVa + off;
 	for (; left && m; m = m->Next, off = 0) {
@@ -270,9 +270,9 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 		    "2 = Paused, 1 = Initializing, 6 = Halting)");
 	if (PortNumber != NDIS_DEFAULT_PORT_NUMBER)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)h, PortNumber,
-			       NDISRT_DDI_INDICATE_RECEIVE,
-			       "receive indication on a port other than NDIS_DEFAULT_PORT_NUMBER "
-			       "(no ports are allocated)");
+				 NDISRT_DDI_INDICATE_RECEIVE,
+				 "receive indication on a port other than NDIS_DEFAULT_PORT_NUMBER "
+				 "(no ports are allocated)");
 	if (!NetBufferLists || NumberOfNetBufferLists == 0)
 		chain_violation(h, NumberOfNetBufferLists,
 				"receive indication of no NBLs (NULL chain or "
@@ -281,14 +281,15 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 		if (++count > NumberOfNetBufferLists)
 			break;
 		if (nbl->SourceHandle != h)
-			ndisrt_violation(NDISRT_VIOLATION_SOURCE_HANDLE, (uintptr_t)nbl->SourceHandle,
-				       (uintptr_t)h, NDISRT_DDI_INDICATE_RECEIVE,
-				       "an indicated NBL's SourceHandle is not the "
-				       "MiniportAdapterHandle");
+			ndisrt_violation(NDISRT_VIOLATION_SOURCE_HANDLE,
+					 (uintptr_t)nbl->SourceHandle, (uintptr_t)h,
+					 NDISRT_DDI_INDICATE_RECEIVE,
+					 "an indicated NBL's SourceHandle is not the "
+					 "MiniportAdapterHandle");
 		if (nbl->NdisReserved[0] == HOST_NBL_WITH_NDIS)
 			ndisrt_violation(NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)nbl, 0,
-				       NDISRT_DDI_INDICATE_RECEIVE,
-				       "an NBL was indicated again before NDIS returned it");
+					 NDISRT_DDI_INDICATE_RECEIVE,
+					 "an NBL was indicated again before NDIS returned it");
 		if (!nbl->FirstNetBuffer)
 			chain_violation(h, (uintptr_t)nbl, "an indicated NBL has no NET_BUFFER");
 		last = nbl;
@@ -346,4 +347,3 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 	ndis_leave_dispatch(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
-

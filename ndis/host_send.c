@@ -56,4 +56,3 @@ unsigned host_ndis6_send(struct ndisrt_nic *n, unsigned vcpu, const void *const 
 	ke_vcpu_call(v, run_send, &c);
 	return c.handed;
 }
-

@@ -338,8 +338,8 @@ static inline void ndis_require_vcpu(unsigned ddi)
 {
 	if (__builtin_expect(ke_tls_irql == NULL, 0))
 		ndisrt_violation(NDISRT_VIOLATION_NOT_ON_VCPU, 0, 0, ddi,
-			       "an NDIS function was called from a host thread: driver code runs "
-			       "on vCPUs (call it from the driver's routines)");
+				 "an NDIS function was called from a host thread: driver code runs "
+				 "on vCPUs (call it from the driver's routines)");
 }
 
 /* IRQL within [@min, @max], else NDISRT_VIOLATION_IRQL. Return: the current IRQL. */
@@ -348,10 +348,11 @@ static inline ke_irql_t ndis_check_irql(ke_irql_t min, ke_irql_t max, unsigned d
 	ke_irql_t cur = ke_irql_current();
 
 	if (__builtin_expect(cur < min || cur > max, 0))
-		ndisrt_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(min, max), ddi,
-			       "an NDIS function was called at an IRQL its contract forbids "
-			       "(parameter 3 = allowed range, min << 8 | max; see the spec's IRQL "
-			       "table)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(min, max), ddi,
+		    "an NDIS function was called at an IRQL its contract forbids "
+		    "(parameter 3 = allowed range, min << 8 | max; see the spec's IRQL "
+		    "table)");
 	return cur;
 }
 
@@ -404,7 +405,6 @@ void ndis_free(void *p);
 unsigned ndis_spin_held(void);
 void ndis_check_spin_balance(unsigned before, uintptr_t handler);
 
-
 /*
  * Upcalls into hosting (ndis/host_*.c, docs/hosting.md): explicit calls
  * through the table hosting sets on an adapter it hosts (ndis_adapter_set_host);
@@ -416,8 +416,8 @@ void ndis_check_spin_balance(unsigned before, uintptr_t handler);
  *    per-call receive tally), at DISPATCH_LEVEL on the DPC's vCPU.
  */
 struct ndis_host_ops {
-	NDIS_STATUS (*set_general_attributes)(struct ndisrt_adapter *a,
-					      const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
+	NDIS_STATUS(*set_general_attributes)
+	(struct ndisrt_adapter *a, const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 	void (*dpc_begin)(struct ndisrt_adapter *a, uint32_t max);
 	void (*dpc_end)(struct ndisrt_adapter *a);
 };

@@ -39,23 +39,25 @@ void ndis_isr_queue_dpcs(struct ndis_interrupt *ni, struct ndis_message *msg, un
 			 BOOLEAN queue_default, ULONG targets)
 {
 	if (queue_default == NDIS_ISR_UNSET_BOOL)
-		ndisrt_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 1,
-			       "the miniport's ISR returned without setting "
-			       "*QueueDefaultInterruptDpc (set it to TRUE or FALSE on every path)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 1,
+		    "the miniport's ISR returned without setting "
+		    "*QueueDefaultInterruptDpc (set it to TRUE or FALSE on every path)");
 	if (queue_default) {
 		ndis_dpc_request(ni, msg->id, cpu, NULL);
 		return;
 	}
 	if (targets == NDIS_ISR_UNSET_TARGETS)
 		ndisrt_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->handle, msg->id, 2,
-			       "the miniport's ISR set *QueueDefaultInterruptDpc = FALSE without "
-			       "setting *TargetProcessors (set it to 0 for no DPC)");
+				 "the miniport's ISR set *QueueDefaultInterruptDpc = FALSE without "
+				 "setting *TargetProcessors (set it to 0 for no DPC)");
 	if (!targets)
 		return;
 	if (targets & ~vcpu_mask(ni->nr_vcpus))
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PROCESSOR, 0, targets, vcpu_mask(ni->nr_vcpus),
-			       "the ISR's *TargetProcessors names a processor that does not exist "
-			       "(parameter 3 = the mask, 4 = the processors of group 0)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PROCESSOR, 0, targets, vcpu_mask(ni->nr_vcpus),
+		    "the ISR's *TargetProcessors names a processor that does not exist "
+		    "(parameter 3 = the mask, 4 = the processors of group 0)");
 	ndis_dpc_request_mask(ni, msg->id, targets, NULL);
 }
 
@@ -370,15 +372,17 @@ NdisMRegisterInterruptEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Miniport
 	ndis_ddi_enter(NDISRT_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	a = ndis_adapter_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_INTERRUPT);
 	if (!ndis_adapter_in_initialize(a))
-		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
-			       atomic_load(&a->state), NDISRT_DDI_REGISTER_INTERRUPT,
-			       "NdisMRegisterInterruptEx called outside the adapter's "
-			       "MiniportInitializeEx (spec R1)");
+		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE,
+				 (uintptr_t)MiniportAdapterHandle, atomic_load(&a->state),
+				 NDISRT_DDI_REGISTER_INTERRUPT,
+				 "NdisMRegisterInterruptEx called outside the adapter's "
+				 "MiniportInitializeEx (spec R1)");
 	if (!atomic_load(&a->attributes_set))
-		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
-			       NDISRT_DDI_REGISTER_INTERRUPT,
-			       "NdisMRegisterInterruptEx called before NdisMSetMiniportAttributes "
-			       "gave the registration attributes (spec R1)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
+		    NDISRT_DDI_REGISTER_INTERRUPT,
+		    "NdisMRegisterInterruptEx called before NdisMSetMiniportAttributes "
+		    "gave the registration attributes (spec R1)");
 	status = register_interrupt(a, MiniportInterruptContext, MiniportInterruptCharacteristics,
 				    NdisInterruptHandle);
 	ke_preempt_point(KE_PP_DDI_EXIT);
@@ -443,14 +447,15 @@ VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle)
 	if (!(ndis_adapter_in_initialize(a) ||
 	      (atomic_load(&a->state) == NDIS_ADAPTER_HALTING &&
 	       atomic_load(&a->owner_vcpu) == ke_current_number())))
-		ndisrt_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)NdisInterruptHandle,
-			       atomic_load(&a->state), NDISRT_DDI_DEREGISTER_INTERRUPT,
-			       "NdisMDeregisterInterruptEx called outside MiniportInitializeEx and "
-			       "MiniportHaltEx (spec R5)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)NdisInterruptHandle,
+		    atomic_load(&a->state), NDISRT_DDI_DEREGISTER_INTERRUPT,
+		    "NdisMDeregisterInterruptEx called outside MiniportInitializeEx and "
+		    "MiniportHaltEx (spec R5)");
 	if (!atomic_compare_exchange_strong(&ni->state, &expected, NDIS_INTR_DEREGISTERING))
 		ndisrt_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)NdisInterruptHandle,
-			       NDIS_HT_INTERRUPT, NDISRT_DDI_DEREGISTER_INTERRUPT,
-			       "NdisMDeregisterInterruptEx called twice for one interrupt");
+				 NDIS_HT_INTERRUPT, NDISRT_DDI_DEREGISTER_INTERRUPT,
+				 "NdisMDeregisterInterruptEx called twice for one interrupt");
 	/* From here on we alone may free @ni: no need to stay at DISPATCH_LEVEL. */
 	ndis_leave_dispatch(old);
 	interrupt_teardown(ni);

@@ -79,7 +79,8 @@ VOID NdisInitializeSListHead(PSLIST_HEADER SListHead)
 }
 
 PSINGLE_LIST_ENTRY NdisInterlockedPushEntrySList(PSLIST_HEADER SListHead,
-						 PSINGLE_LIST_ENTRY SListEntry, PKSPIN_LOCK SpinLock)
+						 PSINGLE_LIST_ENTRY SListEntry,
+						 PKSPIN_LOCK SpinLock)
 {
 	PSINGLE_LIST_ENTRY first;
 	ke_irql_t old;
@@ -127,14 +128,14 @@ _Static_assert(sizeof(struct ke_spinlock) <= sizeof(ULONG), "lock fits in Future
 static void lookaside_check(PNPAGED_LOOKASIDE_LIST l, const char *what)
 {
 	if (!l || l->L.Future[1] != LOOKASIDE_TAG)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)l, 0, NDIS_WDK_DDI_LOOKASIDE,
-			       what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)l, 0,
+				 NDIS_WDK_DDI_LOOKASIDE, what);
 }
 
 /* NdisInitializeNPagedLookasideList() - IRQL <= DISPATCH_LEVEL. */
-VOID NdisInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
-				       PFREE_FUNCTION Free, ULONG Flags, ULONG Size, ULONG Tag,
-				       USHORT Depth)
+VOID NdisInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside,
+				       PALLOCATE_FUNCTION Allocate, PFREE_FUNCTION Free,
+				       ULONG Flags, ULONG Size, ULONG Tag, USHORT Depth)
 {
 	ndis_ddi_enter(NDIS_WDK_DDI_LOOKASIDE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	(void)Flags;
@@ -181,8 +182,8 @@ PVOID NdisAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside)
 	ke_spin_release_raw(lookaside_lock(Lookaside));
 	if (!e)
 		e = Lookaside->L.Allocate
-			    ? Lookaside->L.Allocate(NonPagedPool, Lookaside->L.Size, Lookaside->L.Tag)
-			    : ndis_zalloc(Lookaside->L.Size);
+			? Lookaside->L.Allocate(NonPagedPool, Lookaside->L.Size, Lookaside->L.Tag)
+			: ndis_zalloc(Lookaside->L.Size);
 	if (old < KE_DISPATCH_LEVEL)
 		ke_irql_lower(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);

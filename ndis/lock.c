@@ -60,10 +60,11 @@ unsigned ndis_spin_held(void)
 void ndis_check_spin_balance(unsigned before, uintptr_t handler)
 {
 	if (__builtin_expect(spin_held != before, 0))
-		ndisrt_violation(NDISRT_VIOLATION_SPIN_HELD_AT_RETURN, handler, before, spin_held,
-			       "a miniport handler returned holding an NDIS spin lock it acquired "
-			       "(SDV rules SpinLock/SpinLockDpr: release before the handler exits; "
-			       "parameter 3 = locks held on entry, 4 = on return)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_SPIN_HELD_AT_RETURN, handler, before, spin_held,
+		    "a miniport handler returned holding an NDIS spin lock it acquired "
+		    "(SDV rules SpinLock/SpinLockDpr: release before the handler exits; "
+		    "parameter 3 = locks held on entry, 4 = on return)");
 }
 
 static struct ndis_spin *spin_of(PNDIS_SPIN_LOCK l)
@@ -73,9 +74,9 @@ static struct ndis_spin *spin_of(PNDIS_SPIN_LOCK l)
 	ke_preempt_point(KE_PP_DDI_ENTER);
 	if (__builtin_expect(!l || s->magic != SPIN_MAGIC, 0))
 		ndisrt_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, (uintptr_t)l, 0,
-			       NDISRT_DDI_SPIN_LOCK,
-			       "an NDIS spin lock was used before NdisAllocateSpinLock or after "
-			       "NdisFreeSpinLock (spec §15.1 rules 1, 9)");
+				 NDISRT_DDI_SPIN_LOCK,
+				 "an NDIS spin lock was used before NdisAllocateSpinLock or after "
+				 "NdisFreeSpinLock (spec §15.1 rules 1, 9)");
 	return s;
 }
 
@@ -96,9 +97,9 @@ static void check_flavour(struct ndis_spin *s, uint8_t want)
 {
 	if (__builtin_expect(s->flavour != want, 0))
 		ndisrt_violation(NDISRT_VIOLATION_SPIN_MISMATCH, (uintptr_t)s, s->flavour, want,
-			       "NdisReleaseSpinLock pairs with NdisAcquireSpinLock and "
-			       "NdisDprReleaseSpinLock with NdisDprAcquireSpinLock (spec §15.1 "
-			       "rule 3; parameter 3 = how it was acquired: 1 Acquire, 2 Dpr)");
+				 "NdisReleaseSpinLock pairs with NdisAcquireSpinLock and "
+				 "NdisDprReleaseSpinLock with NdisDprAcquireSpinLock (spec §15.1 "
+				 "rule 3; parameter 3 = how it was acquired: 1 Acquire, 2 Dpr)");
 }
 
 /**
@@ -111,7 +112,7 @@ VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock)
 
 	if (!SpinLock)
 		ndisrt_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, 0, 0, NDISRT_DDI_SPIN_LOCK,
-			       "NdisAllocateSpinLock(NULL)");
+				 "NdisAllocateSpinLock(NULL)");
 	memset(SpinLock, 0, sizeof(*SpinLock));
 	ke_spin_init(&s->kl);
 	s->magic = SPIN_MAGIC;
@@ -128,10 +129,11 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	struct ndis_spin *s = spin_of(SpinLock);
 
 	if (ke_spin_is_held(&s->kl))
-		ndisrt_violation(NDISRT_VIOLATION_LOCK_HELD, (uintptr_t)SpinLock,
-			       atomic_load(&s->kl.owner), NDISRT_DDI_SPIN_LOCK,
-			       "NdisFreeSpinLock on a lock that is held (freeing is not releasing: "
-			       "spec §15.1 rule 9; parameter 3 = the holder's lock id)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_LOCK_HELD, (uintptr_t)SpinLock, atomic_load(&s->kl.owner),
+		    NDISRT_DDI_SPIN_LOCK,
+		    "NdisFreeSpinLock on a lock that is held (freeing is not releasing: "
+		    "spec §15.1 rule 9; parameter 3 = the holder's lock id)");
 	s->magic = 0;
 }
 
@@ -147,7 +149,8 @@ VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	ke_irql_t old;
 
 	/* Checked before spinning, so an inversion is reported even if this one would deadlock. */
-	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL, __builtin_return_address(0));
+	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL,
+			  __builtin_return_address(0));
 	old = ke_spin_acquire(&s->kl);
 	s->old_irql = old;
 	s->flavour = SPIN_BY_ACQUIRE;
@@ -185,7 +188,8 @@ VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
 
-	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL, __builtin_return_address(0));
+	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL,
+			  __builtin_return_address(0));
 	ke_spin_acquire_at_dpc(&s->kl);
 	s->flavour = SPIN_BY_DPR;
 	spin_held++;
@@ -363,9 +367,9 @@ VOID NdisStallExecution(ULONG MicrosecondsToStall)
 	ke_preempt_point(KE_PP_DDI_ENTER);
 	if (MicrosecondsToStall > STALL_MAX_US)
 		ndisrt_violation(NDISRT_VIOLATION_STALL_DELAY, MicrosecondsToStall, STALL_MAX_US,
-			       NDISRT_DDI_STALL,
-			       "NdisStallExecution for more than 50 microseconds (SDV rule "
-			       "NdisStallExecution_Delay; use a timer or NdisMSleep)");
+				 NDISRT_DDI_STALL,
+				 "NdisStallExecution for more than 50 microseconds (SDV rule "
+				 "NdisStallExecution_Delay; use a timer or NdisMSleep)");
 	if (!m) {
 		t0 = host_clock_ns();
 		while (host_clock_ns() - t0 < limit)

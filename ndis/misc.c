@@ -141,7 +141,7 @@ VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1, ULONG_PTR Bu
 #define ERROR_LOG_KEPT 64u
 
 static struct ndisrt_error_log_entry error_log[ERROR_LOG_KEPT];
-static atomic_uint error_log_next;  /* slots claimed */
+static atomic_uint error_log_next;		    /* slots claimed */
 static atomic_uint error_log_ready[ERROR_LOG_KEPT]; /* 1 once the slot is written */
 
 /*
@@ -152,8 +152,8 @@ VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE Error
 			    ULONG NumberOfErrorValues, ...)
 {
 	unsigned slot, kept = NumberOfErrorValues < NDISRT_ERROR_LOG_VALUES
-				      ? NumberOfErrorValues
-				      : NDISRT_ERROR_LOG_VALUES;
+				  ? NumberOfErrorValues
+				  : NDISRT_ERROR_LOG_VALUES;
 	struct ndisrt_error_log_entry e = {0};
 	char line[160];
 	va_list ap;

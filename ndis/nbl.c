@@ -45,7 +45,7 @@ static void check_ndis_handle(NDIS_HANDLE h, unsigned ddi)
 	if (host_driver_from_handle(h) || ndis_handle_lookup(h, NDIS_HT_ADAPTER, &err))
 		return;
 	ndisrt_violation(NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)h, NDIS_HT_ADAPTER, ddi,
-		       "NdisHandle is neither the driver handle nor a MiniportAdapterHandle");
+			 "NdisHandle is neither the driver handle nor a MiniportAdapterHandle");
 }
 
 /**
@@ -80,14 +80,15 @@ VOID NdisFreeMdl(PMDL Mdl)
 	ndis_ddi_enter(NDISRT_DDI_FREE_MDL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Mdl)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_MDL,
-			       "NdisFreeMdl: Mdl is NULL");
+				 "NdisFreeMdl: Mdl is NULL");
 	hm = container_of(Mdl, struct host_mdl, mdl);
 	if (hm->magic == HOST_MDL_FREED)
-		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)Mdl, 0, NDISRT_DDI_FREE_MDL,
-			       "NdisFreeMdl: MDL freed twice");
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)Mdl, 0,
+				 NDISRT_DDI_FREE_MDL, "NdisFreeMdl: MDL freed twice");
 	if (hm->magic != HOST_MDL_MAGIC)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Mdl, 0, NDISRT_DDI_FREE_MDL,
-			       "NdisFreeMdl: not an MDL NdisAllocateMdl returned");
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Mdl, 0,
+				 NDISRT_DDI_FREE_MDL,
+				 "NdisFreeMdl: not an MDL NdisAllocateMdl returned");
 	hm->magic = HOST_MDL_FREED;
 	host_free(hm);
 	ke_preempt_point(KE_PP_DDI_EXIT);
@@ -118,8 +119,8 @@ static struct host_pool *pool_of(NDIS_HANDLE h, unsigned ddi)
 
 	if (!p || p->magic != HOST_POOL_MAGIC)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, ddi,
-			       "not a pool handle NdisAllocateNetBufferListPool returned (or the "
-			       "pool was freed)");
+				 "not a pool handle NdisAllocateNetBufferListPool returned (or the "
+				 "pool was freed)");
 	return p;
 }
 
@@ -144,7 +145,7 @@ NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,
 	}
 	if (!pp)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_ALLOCATE_NBL_POOL,
-			       "NdisAllocateNetBufferListPool: Parameters is NULL");
+				 "NdisAllocateNetBufferListPool: Parameters is NULL");
 	if (pp->Header.Type == NDIS_OBJECT_TYPE_DEFAULT &&
 	    pp->Header.Revision >= NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 &&
 	    pp->Header.Size >= NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 &&
@@ -176,9 +177,9 @@ VOID NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
 	p = pool_of(PoolHandle, NDISRT_DDI_FREE_NBL_POOL);
 	if (atomic_load(&p->live))
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)PoolHandle,
-			       (uintptr_t)atomic_load(&p->live), NDISRT_DDI_FREE_NBL_POOL,
-			       "NdisFreeNetBufferListPool with NBLs of the pool still allocated "
-			       "(parameter 3: how many)");
+				 (uintptr_t)atomic_load(&p->live), NDISRT_DDI_FREE_NBL_POOL,
+				 "NdisFreeNetBufferListPool with NBLs of the pool still allocated "
+				 "(parameter 3: how many)");
 	if (p->n)
 		atomic_fetch_sub(&p->n->pools, 1);
 	p->magic = 0;
@@ -264,11 +265,11 @@ VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
 	ndis_ddi_enter(NDISRT_DDI_FREE_NBL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!NetBufferList)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDISRT_DDI_FREE_NBL,
-			       "NdisFreeNetBufferList: NULL");
+				 "NdisFreeNetBufferList: NULL");
 	b = container_of(NetBufferList, struct host_nbl, nbl);
 	if (b->magic == HOST_NBL_FREED)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)NetBufferList, 0,
-			       NDISRT_DDI_FREE_NBL, "NdisFreeNetBufferList: NBL freed twice");
+				 NDISRT_DDI_FREE_NBL, "NdisFreeNetBufferList: NBL freed twice");
 	if (b->magic != HOST_NBL_MAGIC)
 		ndisrt_violation(
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NetBufferList, 0, NDISRT_DDI_FREE_NBL,
@@ -306,7 +307,7 @@ PVOID NdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
 	ndis_ddi_enter(NDISRT_DDI_GET_DATA_BUFFER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!NetBuffer)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_DDI_GET_DATA_BUFFER,
-			       "NdisGetDataBuffer: NetBuffer is NULL");
+				 "NdisGetDataBuffer: NetBuffer is NULL");
 	m = NetBuffer->CurrentMdl;
 	off = NetBuffer->CurrentMdlOffset;
 	if (BytesNeeded == 0 || BytesNeeded > NetBuffer->DataLength || !m)
@@ -395,12 +396,13 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
 	if ((SendCompleteFlags & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) &&
 	    cur != KE_DISPATCH_LEVEL)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_FLAGS, (uintptr_t)MiniportAdapterHandle, cur,
-			       NDISRT_DDI_SEND_COMPLETE,
-			       "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL set by a caller not at "
-			       "DISPATCH_LEVEL");
+				 NDISRT_DDI_SEND_COMPLETE,
+				 "NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL set by a caller not at "
+				 "DISPATCH_LEVEL");
 	if (!NetBufferList)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)MiniportAdapterHandle, 0,
-			       NDISRT_DDI_SEND_COMPLETE, "NdisMSendNetBufferListsComplete: NULL");
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)MiniportAdapterHandle,
+				 0, NDISRT_DDI_SEND_COMPLETE,
+				 "NdisMSendNetBufferListsComplete: NULL");
 	for (nbl = NetBufferList; nbl; nbl = next) {
 		struct host_send_nbl *s = container_of(nbl, struct host_send_nbl, nbl);
 

@@ -19,10 +19,11 @@ static struct ndis_message *sync_message(struct ndis_interrupt *ni, ULONG Messag
 	if (!ni->message_based)
 		return &ni->msgs[0];
 	if (MessageId >= ni->nr_messages)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages,
-			       NDISRT_DDI_SYNCHRONIZE,
-			       "NdisMSynchronizeWithInterruptEx: MessageId is not an index of the "
-			       "interrupt's MessageInfoTable");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_MESSAGE_ID, MessageId, ni->nr_messages,
+		    NDISRT_DDI_SYNCHRONIZE,
+		    "NdisMSynchronizeWithInterruptEx: MessageId is not an index of the "
+		    "interrupt's MessageInfoTable");
 	return &ni->msgs[MessageId];
 }
 
@@ -70,10 +71,11 @@ BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG M
 		    NDISRT_DDI_SYNCHRONIZE,
 		    "NdisMSynchronizeWithInterruptEx called above the interrupt's DIRQL");
 	if (__builtin_expect(!SynchronizeFunction, 0))
-		ndisrt_violation(NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)NdisInterruptHandle,
-			       MessageId, NDISRT_DDI_SYNCHRONIZE,
-			       "NdisMSynchronizeWithInterruptEx called with SynchronizeFunction = "
-			       "NULL");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)NdisInterruptHandle, MessageId,
+		    NDISRT_DDI_SYNCHRONIZE,
+		    "NdisMSynchronizeWithInterruptEx called with SynchronizeFunction = "
+		    "NULL");
 	ke_irql_raise(ki->sync_irql);
 	/*
 	 * Exact without an atomic add: nothing at or below the sync IRQL can

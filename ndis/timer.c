@@ -33,18 +33,18 @@
 
 /* One timer or DPC. */
 struct wdk_timer {
-	struct ke_machine *m;	     /* (c) */
-	struct ke_host_timer ht;     /* expiry, on the machine's timer thread */
-	struct ke_dpc kd;	     /* the driver's function at DISPATCH_LEVEL */
-	atomic_uint gen;	     /* moves on at every set and cancel */
-	atomic_bool set;	     /* set and not yet expired (or periodic) */
-	uint64_t deadline_ns;	     /* (s) the setter: last expiry */
-	uint64_t period_ns;	     /* (s) 0: one shot */
+	struct ke_machine *m;	 /* (c) */
+	struct ke_host_timer ht; /* expiry, on the machine's timer thread */
+	struct ke_dpc kd;	 /* the driver's function at DISPATCH_LEVEL */
+	atomic_uint gen;	 /* moves on at every set and cancel */
+	atomic_bool set;	 /* set and not yet expired (or periodic) */
+	uint64_t deadline_ns;	 /* (s) the setter: last expiry */
+	uint64_t period_ns;	 /* (s) 0: one shot */
 	void (*call)(struct wdk_timer *t, void *a1, void *a2);
 	/* what the driver gave */
 	void *fn;
 	void *ctx;
-	void *storage; /* KDPC / NDIS_MINIPORT_TIMER, or NULL for a timer object */
+	void *storage;	/* KDPC / NDIS_MINIPORT_TIMER, or NULL for a timer object */
 	uint64_t magic; /* timer objects */
 };
 
@@ -201,8 +201,8 @@ VOID NdisMInitializeTimer(PNDIS_MINIPORT_TIMER Timer, NDIS_HANDLE MiniportAdapte
 	ndis_ddi_enter(NDIS_WDK_DDI_TIMER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Timer || !TimerFunction)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer,
-			       (uintptr_t)TimerFunction, NDIS_WDK_DDI_TIMER,
-			       "NdisMInitializeTimer: Timer or TimerFunction is NULL");
+				 (uintptr_t)TimerFunction, NDIS_WDK_DDI_TIMER,
+				 "NdisMInitializeTimer: Timer or TimerFunction is NULL");
 	t = table_find(Timer);
 	if (t) /* initialized again: stop the earlier setting */
 		timer_stop(t);
@@ -212,9 +212,10 @@ VOID NdisMInitializeTimer(PNDIS_MINIPORT_TIMER Timer, NDIS_HANDLE MiniportAdapte
 		s->key = Timer;
 	table_lock_drop(old);
 	if (!s)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer, TABLE_SIZE,
-			       NDIS_WDK_DDI_TIMER,
-			       "NdisMInitializeTimer: more timers and KDPCs than ndisrt tracks (4096)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer, TABLE_SIZE,
+		    NDIS_WDK_DDI_TIMER,
+		    "NdisMInitializeTimer: more timers and KDPCs than ndisrt tracks (4096)");
 	t = &s->t;
 	timer_init(t, ke_current_machine());
 	t->call = miniport_timer_call;
@@ -236,8 +237,8 @@ static struct wdk_timer *miniport_timer(PNDIS_MINIPORT_TIMER Timer, const char *
 	struct wdk_timer *t = Timer ? table_find(Timer) : NULL;
 
 	if (!t || t->call != miniport_timer_call)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Timer, 0, NDIS_WDK_DDI_TIMER,
-			       what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Timer, 0,
+				 NDIS_WDK_DDI_TIMER, what);
 	return t;
 }
 
@@ -302,9 +303,10 @@ NDIS_STATUS NdisAllocateTimerObject(NDIS_HANDLE NdisHandle,
 
 	ndis_ddi_enter(NDIS_WDK_DDI_TIMER_OBJECT, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!pTimerObject || !TimerCharacteristics)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerCharacteristics,
-			       (uintptr_t)pTimerObject, NDIS_WDK_DDI_TIMER_OBJECT,
-			       "NdisAllocateTimerObject: TimerCharacteristics or pTimerObject is NULL");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerCharacteristics,
+		    (uintptr_t)pTimerObject, NDIS_WDK_DDI_TIMER_OBJECT,
+		    "NdisAllocateTimerObject: TimerCharacteristics or pTimerObject is NULL");
 	*pTimerObject = NULL;
 	(void)NdisHandle;
 	if (TimerCharacteristics->Header.Type != NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS ||
@@ -330,13 +332,14 @@ static struct wdk_timer *timer_object(NDIS_HANDLE h, const char *what)
 	struct wdk_timer *t = h;
 
 	if (!t)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_TIMER_OBJECT, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_TIMER_OBJECT,
+				 what);
 	if (t->magic == TIMER_OBJECT_FREED)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0,
-			       NDIS_WDK_DDI_TIMER_OBJECT, what);
+				 NDIS_WDK_DDI_TIMER_OBJECT, what);
 	if (t->magic != TIMER_OBJECT_MAGIC)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0,
-			       NDIS_WDK_DDI_TIMER_OBJECT, what);
+				 NDIS_WDK_DDI_TIMER_OBJECT, what);
 	return t;
 }
 
@@ -358,15 +361,15 @@ BOOLEAN NdisSetTimerObject(NDIS_HANDLE TimerObject, LARGE_INTEGER DueTime, LONG 
 				      "(NdisAllocateTimerObject), or freed");
 	if (MillisecondsPeriod < 0)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)TimerObject,
-			       (uintptr_t)(LONG_PTR)MillisecondsPeriod, NDIS_WDK_DDI_TIMER_OBJECT,
-			       "NdisSetTimerObject: a negative MillisecondsPeriod");
+				 (uintptr_t)(LONG_PTR)MillisecondsPeriod, NDIS_WDK_DDI_TIMER_OBJECT,
+				 "NdisSetTimerObject: a negative MillisecondsPeriod");
 	if (DueTime.QuadPart < 0) {
 		due_ns = (uint64_t)(-DueTime.QuadPart) * 100;
 	} else {
 		NdisGetCurrentSystemTime(&now);
 		due_ns = DueTime.QuadPart > now.QuadPart
-				 ? (uint64_t)(DueTime.QuadPart - now.QuadPart) * 100
-				 : 0;
+			     ? (uint64_t)(DueTime.QuadPart - now.QuadPart) * 100
+			     : 0;
 	}
 	if (FunctionContext)
 		t->ctx = FunctionContext;
@@ -445,8 +448,8 @@ VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 
 	if (!Dpc || !DeferredRoutine)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc,
-			       (uintptr_t)DeferredRoutine, NDIS_WDK_DDI_KDPC,
-			       "KeInitializeDpc: Dpc or DeferredRoutine is NULL");
+				 (uintptr_t)DeferredRoutine, NDIS_WDK_DDI_KDPC,
+				 "KeInitializeDpc: Dpc or DeferredRoutine is NULL");
 	t = table_find(Dpc);
 	if (t && t->m)
 		ke_dpc_remove(t->m, &t->kd);
@@ -456,9 +459,9 @@ VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 		s->key = Dpc;
 	table_lock_drop(old);
 	if (!s)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, TABLE_SIZE,
-			       NDIS_WDK_DDI_KDPC,
-			       "KeInitializeDpc: more KDPCs and timers than ndisrt tracks (4096)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, TABLE_SIZE, NDIS_WDK_DDI_KDPC,
+		    "KeInitializeDpc: more KDPCs and timers than ndisrt tracks (4096)");
 	t = &s->t;
 	memset(t, 0, sizeof(*t));
 	ke_dpc_init(&t->kd, kdpc_routine, t);
@@ -479,7 +482,7 @@ static struct wdk_timer *kdpc_of(PRKDPC Dpc, const char *what)
 
 	if (!t || t->call != kdpc_call)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Dpc, 0, NDIS_WDK_DDI_KDPC,
-			       what);
+				 what);
 	return t;
 }
 
@@ -528,8 +531,7 @@ VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
 
 	if (Number < 0 || (m && (unsigned)Number >= ke_machine_vcpu_count(m)))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Dpc, (uintptr_t)Number,
-			       NDIS_WDK_DDI_KDPC,
-			       "KeSetTargetProcessorDpc: no such processor");
+				 NDIS_WDK_DDI_KDPC, "KeSetTargetProcessorDpc: no such processor");
 	Dpc->Number = (USHORT)Number;
 	ke_dpc_set_target(&t->kd, Number);
 }
@@ -590,10 +592,10 @@ VOID KeFlushQueuedDpcs(VOID)
 		ke_dpc_queue(m, &marker, NULL, NULL);
 		while (!atomic_load_explicit(&done, memory_order_acquire)) {
 			if (ke_clock_ns(m) > deadline)
-				ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, i, 0,
-					       NDIS_WDK_DDI_KDPC,
-					       "KeFlushQueuedDpcs: a processor did not run its DPCs "
-					       "within 30 s");
+				ndisrt_violation(
+				    NDISRT_VIOLATION_COMPLETION_TIMEOUT, i, 0, NDIS_WDK_DDI_KDPC,
+				    "KeFlushQueuedDpcs: a processor did not run its DPCs "
+				    "within 30 s");
 			sched_yield();
 		}
 	}

@@ -14,16 +14,17 @@
 
 /* Which support DDI raised a violation (bug check parameter 4). */
 enum ndis_wdk_ddi {
-	NDIS_WDK_DDI_CONFIG = 0x401,	/* NdisOpen/Read/Write/CloseConfiguration, ReadNetworkAddress */
-	NDIS_WDK_DDI_SLEEP,		/* NdisMSleep */
-	NDIS_WDK_DDI_EVENT,		/* NdisSetEvent, NdisResetEvent, NdisWaitEvent */
-	NDIS_WDK_DDI_TIMER,		/* NDIS 5 miniport timers */
-	NDIS_WDK_DDI_TIMER_OBJECT,	/* NDIS 6 timer objects */
-	NDIS_WDK_DDI_WORK_ITEM,		/* NdisScheduleWorkItem, I/O work items */
-	NDIS_WDK_DDI_KDPC,		/* KeInitializeDpc & co. */
-	NDIS_WDK_DDI_ERROR_LOG,		/* NdisWriteErrorLogEntry */
-	NDIS_WDK_DDI_LOOKASIDE,		/* NdisXxxNPagedLookasideList */
-	NDIS_WDK_DDI_POOL,		/* NDIS 5 packet and buffer pools */
+	NDIS_WDK_DDI_CONFIG =
+	    0x401,		   /* NdisOpen/Read/Write/CloseConfiguration, ReadNetworkAddress */
+	NDIS_WDK_DDI_SLEEP,	   /* NdisMSleep */
+	NDIS_WDK_DDI_EVENT,	   /* NdisSetEvent, NdisResetEvent, NdisWaitEvent */
+	NDIS_WDK_DDI_TIMER,	   /* NDIS 5 miniport timers */
+	NDIS_WDK_DDI_TIMER_OBJECT, /* NDIS 6 timer objects */
+	NDIS_WDK_DDI_WORK_ITEM,	   /* NdisScheduleWorkItem, I/O work items */
+	NDIS_WDK_DDI_KDPC,	   /* KeInitializeDpc & co. */
+	NDIS_WDK_DDI_ERROR_LOG,	   /* NdisWriteErrorLogEntry */
+	NDIS_WDK_DDI_LOOKASIDE,	   /* NdisXxxNPagedLookasideList */
+	NDIS_WDK_DDI_POOL,	   /* NDIS 5 packet and buffer pools */
 };
 
 /* NDIS bug check 0x7C parameter 1 (bug-check-0x7c--bugcode-ndis-driver). */

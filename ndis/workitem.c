@@ -109,14 +109,14 @@ NDIS_STATUS NdisScheduleWorkItem(PNDIS_WORK_ITEM WorkItem)
 	ndis_check_irql(KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL, NDIS_WDK_DDI_WORK_ITEM);
 	if (!WorkItem || !WorkItem->Routine)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)WorkItem, 0,
-			       NDIS_WDK_DDI_WORK_ITEM,
-			       "NdisScheduleWorkItem: no work item or no routine "
-			       "(NdisInitializeWorkItem)");
+				 NDIS_WDK_DDI_WORK_ITEM,
+				 "NdisScheduleWorkItem: no work item or no routine "
+				 "(NdisInitializeWorkItem)");
 	if (!atomic_compare_exchange_strong(ndis5_mark(WorkItem), &expected, WORK_ITEM_QUEUED))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)WorkItem, 0,
-			       NDIS_WDK_DDI_WORK_ITEM,
-			       "NdisScheduleWorkItem: the work item is already scheduled and has "
-			       "not run yet");
+				 NDIS_WDK_DDI_WORK_ITEM,
+				 "NdisScheduleWorkItem: the work item is already scheduled and has "
+				 "not run yet");
 	s = slot_claim();
 	if (!s) {
 		atomic_store(ndis5_mark(WorkItem), 0);
@@ -181,11 +181,11 @@ static struct io_work_item *io_item(NDIS_HANDLE h, const char *what)
 	if (!wi)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_WORK_ITEM, what);
 	if (wi->magic == IO_WORK_ITEM_FREED)
-		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0, NDIS_WDK_DDI_WORK_ITEM,
-			       what);
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)h, 0,
+				 NDIS_WDK_DDI_WORK_ITEM, what);
 	if (wi->magic != IO_WORK_ITEM_MAGIC)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0, NDIS_WDK_DDI_WORK_ITEM,
-			       what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)h, 0,
+				 NDIS_WDK_DDI_WORK_ITEM, what);
 	return wi;
 }
 
@@ -206,17 +206,17 @@ VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUT
 					   "(NdisAllocateIoWorkItem), or freed");
 	if (!Routine)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)NdisIoWorkItemHandle, 0,
-			       NDIS_WDK_DDI_WORK_ITEM, "NdisQueueIoWorkItem: Routine is NULL");
+				 NDIS_WDK_DDI_WORK_ITEM, "NdisQueueIoWorkItem: Routine is NULL");
 	if (!atomic_compare_exchange_strong(&wi->queued, &expected, true))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisIoWorkItemHandle, 0,
-			       NDIS_WDK_DDI_WORK_ITEM,
-			       "NdisQueueIoWorkItem: the work item is already queued and has not "
-			       "run yet");
+				 NDIS_WDK_DDI_WORK_ITEM,
+				 "NdisQueueIoWorkItem: the work item is already queued and has not "
+				 "run yet");
 	s = slot_claim();
 	if (!s)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)NdisIoWorkItemHandle,
-			       POOL_SIZE, NDIS_WDK_DDI_WORK_ITEM,
-			       "NdisQueueIoWorkItem: more than 1024 work items queued at once");
+				 POOL_SIZE, NDIS_WDK_DDI_WORK_ITEM,
+				 "NdisQueueIoWorkItem: more than 1024 work items queued at once");
 	s->run = io_run;
 	s->item = wi;
 	s->routine = (void *)Routine;
@@ -238,8 +238,8 @@ VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle)
 					   "twice");
 	if (atomic_load(&wi->queued))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisIoWorkItemHandle, 1,
-			       NDIS_WDK_DDI_WORK_ITEM,
-			       "NdisFreeIoWorkItem: the work item is queued and has not run yet");
+				 NDIS_WDK_DDI_WORK_ITEM,
+				 "NdisFreeIoWorkItem: the work item is queued and has not run yet");
 	wi->magic = IO_WORK_ITEM_FREED;
 	ndis_free(wi);
 	ke_preempt_point(KE_PP_DDI_EXIT);

@@ -29,46 +29,46 @@ static inline uint64_t harness_now_ns(void)
 }
 
 /* Wait (yielding) until @cond holds; fail the test if it does not within @ms. */
-#define WAIT_UNTIL_MS(cond, ms)                                                            \
-	do {                                                                               \
-		uint64_t wait_deadline_ = harness_now_ns() + (uint64_t)(ms) * 1000000ull;  \
-		while (!(cond)) {                                                          \
-			if (harness_now_ns() > wait_deadline_)                             \
-				cr_assert_fail("timed out after %u ms waiting for: %s",    \
-					       (unsigned)(ms), #cond);                     \
-			sched_yield();                                                     \
-		}                                                                          \
+#define WAIT_UNTIL_MS(cond, ms)                                                         \
+	do {                                                                            \
+		uint64_t wait_deadline_ = harness_now_ns() + (uint64_t)(ms)*1000000ull; \
+		while (!(cond)) {                                                       \
+			if (harness_now_ns() > wait_deadline_)                          \
+				cr_assert_fail("timed out after %u ms waiting for: %s", \
+					       (unsigned)(ms), #cond);                  \
+			sched_yield();                                                  \
+		}                                                                       \
 	} while (0)
 
 /* Wait (yielding) until @cond holds; fail the test if it does not within 30 s. */
 #define WAIT_UNTIL(cond) WAIT_UNTIL_MS(cond, HARNESS_WAIT_NS / 1000000ull)
 
 /* The same for code running on a vCPU: returns false on timeout. */
-#define SPIN_UNTIL(cond)                                                                   \
-	({                                                                                 \
-		uint64_t spin_deadline_ = harness_now_ns() + HARNESS_WAIT_NS;              \
-		bool spin_ok_ = true;                                                      \
-		while (!(cond)) {                                                          \
-			if (harness_now_ns() > spin_deadline_) {                           \
-				spin_ok_ = false;                                          \
-				break;                                                     \
-			}                                                                  \
-			__builtin_ia32_pause();                                            \
-		}                                                                          \
-		spin_ok_;                                                                  \
+#define SPIN_UNTIL(cond)                                                      \
+	({                                                                    \
+		uint64_t spin_deadline_ = harness_now_ns() + HARNESS_WAIT_NS; \
+		bool spin_ok_ = true;                                         \
+		while (!(cond)) {                                             \
+			if (harness_now_ns() > spin_deadline_) {              \
+				spin_ok_ = false;                             \
+				break;                                        \
+			}                                                     \
+			__builtin_ia32_pause();                               \
+		}                                                             \
+		spin_ok_;                                                     \
 	})
 
 /*
  * Spin until @cond holds or @ns pass: for windows in which something must
  * NOT happen (a correct runtime makes the spin run out). True if @cond held.
  */
-#define SPIN_FOR(cond, ns)                                                                 \
-	({                                                                                 \
-		uint64_t spin_for_end_ = harness_now_ns() + (ns);                          \
-		bool spin_for_ok_;                                                         \
-		while (!(spin_for_ok_ = (cond)) && harness_now_ns() < spin_for_end_)       \
-			__builtin_ia32_pause();                                            \
-		spin_for_ok_;                                                              \
+#define SPIN_FOR(cond, ns)                                                           \
+	({                                                                           \
+		uint64_t spin_for_end_ = harness_now_ns() + (ns);                    \
+		bool spin_for_ok_;                                                   \
+		while (!(spin_for_ok_ = (cond)) && harness_now_ns() < spin_for_end_) \
+			__builtin_ia32_pause();                                      \
+		spin_for_ok_;                                                        \
 	})
 
 static inline struct ke_machine *harness_machine(unsigned nr_vcpus)

@@ -139,7 +139,7 @@ void findings_report(const struct findings_item *f)
 		put_x(&r, f->param[i]);
 	}
 	put_tab(&r);
-	put_x(&r, (uint64_t)(f->vcpu + 1));	/* 0: a host thread */
+	put_x(&r, (uint64_t)(f->vcpu + 1)); /* 0: a host thread */
 	put_tab(&r);
 	put_x(&r, f->irql);
 	put_tab(&r);

@@ -21,21 +21,21 @@
 #include <stdint.h>
 
 enum findings_level {
-	FINDINGS_ERROR = 0,	/* a bug check: the run stopped */
-	FINDINGS_WARNING = 1,	/* a warning-class rule: the run went on */
+	FINDINGS_ERROR = 0,   /* a bug check: the run stopped */
+	FINDINGS_WARNING = 1, /* a warning-class rule: the run went on */
 };
 
 /* One finding; every string is static or lives until findings_report() returns. */
 struct findings_item {
 	enum findings_level level;
-	const char *rule;	/* contract rule or verifier rule id, e.g. "S2"; NULL: "bugcheck" */
-	const char *message;	/* one line */
-	const char *hint;	/* one line, or NULL */
-	uint32_t code;		/* bug-check code */
+	const char *rule;    /* contract rule or verifier rule id, e.g. "S2"; NULL: "bugcheck" */
+	const char *message; /* one line */
+	const char *hint;    /* one line, or NULL */
+	uint32_t code;	     /* bug-check code */
 	uintptr_t param[4];
-	int vcpu;		/* -1: a host thread */
+	int vcpu; /* -1: a host thread */
 	unsigned irql;
-	void *const *frames;	/* return addresses, innermost first */
+	void *const *frames; /* return addresses, innermost first */
 	int nr_frames;
 };
 

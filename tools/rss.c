@@ -27,7 +27,7 @@
 int ndisrt_cmd_rss(int argc, char **argv);
 
 struct rss_endpoint {
-	int family;		/* 4 or 6 */
+	int family; /* 4 or 6 */
 	uint8_t addr[16];
 	bool has_port;
 	uint16_t port;
@@ -37,7 +37,7 @@ struct rss_args {
 	uint8_t key[HW_RSS_KEY_LEN];
 	struct rss_endpoint src, dst;
 	bool have_src, have_dst;
-	uint8_t l4;		/* 0, 6 or 17 */
+	uint8_t l4; /* 0, 6 or 17 */
 	const char *reta_path;
 };
 
@@ -240,7 +240,8 @@ static int rss_read_reta(const char *path, uint8_t *reta, char *why, size_t whyl
 			continue;
 		}
 		if (rss_read_number(f, &c, &v)) {
-			snprintf(why, whylen, "%s: entry %d: expected a queue number 0..255", path, n);
+			snprintf(why, whylen, "%s: entry %d: expected a queue number 0..255", path,
+				 n);
 			fclose(f);
 			return -1;
 		}

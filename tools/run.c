@@ -41,9 +41,9 @@
 
 /* The Toeplitz key Microsoft's RSS verification examples use. */
 static const uint8_t default_rss_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
-	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
-	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+    0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+    0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
 
 /* NDIS_HASH_IPV4 | TCP_IPV4 | IPV6 | TCP_IPV6 (ntddndis.h values) */
 #define RUN_HASH_TYPES (0x100u | 0x200u | 0x400u | 0x1000u)
@@ -67,14 +67,13 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 	(void)n;
 	atomic_fetch_add_explicit(&rn->rx_frames, 1, memory_order_relaxed);
 	if (info->vcpu < RUN_MAX_CPUS)
-		atomic_fetch_add_explicit(&run.vcpu[info->vcpu].frames, 1,
-					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&run.vcpu[info->vcpu].frames, 1, memory_order_relaxed);
 	/* RSS: an independent hash of the frame, and the processor it predicts
 	 * (only when the driver accepted the RSS parameters). */
 	if (rn->rss_status)
 		return;
-	want = hw_rss_hash_frame(default_rss_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES,
-				 frame, len, &type);
+	want = hw_rss_hash_frame(default_rss_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES, frame,
+				 len, &type);
 	if (type == HW_RSS_NONE)
 		return;
 	atomic_fetch_add_explicit(&rn->rss_frames, 1, memory_order_relaxed);
@@ -86,8 +85,7 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 		atomic_fetch_add_explicit(&rn->rss_off_cpu, 1, memory_order_relaxed);
 }
 
-static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const void *buf,
-			size_t len)
+static void status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const void *buf, size_t len)
 {
 	struct run_nic *rn = ctx;
 
@@ -101,16 +99,16 @@ static void run_finding(const struct vfy_finding *vf, void *ctx)
 	const struct ndisrt_violation_info *vi = ndisrt_violation_info(vf->violation);
 	struct ke_vcpu *v = ke_current();
 	struct findings_item f = {
-		.level = FINDINGS_WARNING,
-		.rule = vi ? vi->rule : NULL,
-		.hint = vi ? vi->fix : NULL,
-		.message = vf->what,
-		.code = vi ? vi->bugcheck : 0,
-		.param = {vf->violation, vf->param[0], vf->param[1], vf->param[2]},
-		.vcpu = v ? (int)ke_vcpu_number(v) : -1,
-		.irql = ke_irql_current(),
-		.frames = vf->frames,
-		.nr_frames = vf->nr_frames,
+	    .level = FINDINGS_WARNING,
+	    .rule = vi ? vi->rule : NULL,
+	    .hint = vi ? vi->fix : NULL,
+	    .message = vf->what,
+	    .code = vi ? vi->bugcheck : 0,
+	    .param = {vf->violation, vf->param[0], vf->param[1], vf->param[2]},
+	    .vcpu = v ? (int)ke_vcpu_number(v) : -1,
+	    .irql = ke_irql_current(),
+	    .frames = vf->frames,
+	    .nr_frames = vf->nr_frames,
 	};
 
 	(void)ctx;
@@ -135,16 +133,16 @@ static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 	if (vi && vi->bugcheck != r->code)
 		vi = NULL;
 	struct findings_item f = {
-		.level = FINDINGS_ERROR,
-		.rule = vi ? vi->rule : NULL,
-		.message = r->what ? r->what : ke_bugcheck_name(r->code),
-		.hint = vi ? vi->fix : NULL,
-		.code = r->code,
-		.param = {r->param[0], r->param[1], r->param[2], r->param[3]},
-		.vcpu = r->vcpu,
-		.irql = r->irql,
-		.frames = r->frames,
-		.nr_frames = r->nr_frames,
+	    .level = FINDINGS_ERROR,
+	    .rule = vi ? vi->rule : NULL,
+	    .message = r->what ? r->what : ke_bugcheck_name(r->code),
+	    .hint = vi ? vi->fix : NULL,
+	    .code = r->code,
+	    .param = {r->param[0], r->param[1], r->param[2], r->param[3]},
+	    .vcpu = r->vcpu,
+	    .irql = r->irql,
+	    .frames = r->frames,
+	    .nr_frames = r->nr_frames,
 	};
 
 	(void)ctx;
@@ -180,7 +178,7 @@ static int make_nic(unsigned i, char *err, size_t errlen)
 	memcpy(vc.mac, (uint8_t[6]){0x02, 0x00, 0x4e, 0x44, 0x49, (uint8_t)(i + 1)}, 6);
 	vc.mem_base = 0xF0000000ull + (uint64_t)i * 0x10000;
 	vc.port_base = (uint16_t)(0xC000 + i * 0x40);
-	vc.irq_kind = run.o.irq == RUN_IRQ_LINE  ? HW_IRQ_LINE
+	vc.irq_kind = run.o.irq == RUN_IRQ_LINE	 ? HW_IRQ_LINE
 		      : run.o.irq == RUN_IRQ_MSI ? HW_IRQ_MSI
 						 : HW_IRQ_MSIX;
 	vc.nr_msgs = run.o.irq == RUN_IRQ_MSIX ? run.msix_messages : 1;
@@ -225,10 +223,10 @@ static int start_nic(unsigned i, char *err, size_t errlen)
 	ndisrt_nic_set_rx_sink(rn->n, rx_sink, rn);
 	ndisrt_nic_set_status_sink(rn->n, status_sink, rn);
 	rn->filter_status = ndisrt_nic_set_packet_filter(
-	    rn->n, RUN_PACKET_FILTER |
-		       (run.o.wire == RUN_WIRE_PCAP ? RUN_PACKET_TYPE_PROMISCUOUS : 0));
-	rn->rss_status = ndisrt_nic_set_rss(rn->n, default_rss_key, RUN_HASH_TYPES,
-					    run.rss_table, RUN_RSS_TABLE);
+	    rn->n,
+	    RUN_PACKET_FILTER | (run.o.wire == RUN_WIRE_PCAP ? RUN_PACKET_TYPE_PROMISCUOUS : 0));
+	rn->rss_status = ndisrt_nic_set_rss(rn->n, default_rss_key, RUN_HASH_TYPES, run.rss_table,
+					    RUN_RSS_TABLE);
 	return 0;
 }
 
@@ -345,26 +343,28 @@ static int set_up(char *err, size_t errlen)
 	run.ic = ndisrt_host_intc(run.h);
 	for (unsigned i = 0; i < RUN_RSS_TABLE; i++)
 		run.rss_table[i] = i % run.o.cpus;
-	run.msix_messages = run.o.msix_messages ? run.o.msix_messages
-						: (run.o.cpus < 8 ? run.o.cpus : 8) + 1;
+	run.msix_messages =
+	    run.o.msix_messages ? run.o.msix_messages : (run.o.cpus < 8 ? run.o.cpus : 8) + 1;
 	if (ndisrt_driver_load(run.h, run.driver_path, &run.drv, err, errlen))
 		return 66;
 	ndisrt_driver_version(run.drv, &run.drv_major, &run.drv_minor);
 	if (run.drv_major < 6) {
 		/* NDIS 5: NdisMRegisterInterrupt takes a line; no throttling. */
 		if (run.o.irq_given && run.o.irq != RUN_IRQ_LINE) {
-			snprintf(err, errlen,
-				 "--irq %s: %s is an NDIS %u.%u miniport, and NDIS 5 miniports take a "
-				 "line-based interrupt only (NdisMRegisterInterrupt); use --irq line",
-				 run.o.irq == RUN_IRQ_MSI ? "msi" : "msix", run.o.driver,
-				 run.drv_major, run.drv_minor);
+			snprintf(
+			    err, errlen,
+			    "--irq %s: %s is an NDIS %u.%u miniport, and NDIS 5 miniports take a "
+			    "line-based interrupt only (NdisMRegisterInterrupt); use --irq line",
+			    run.o.irq == RUN_IRQ_MSI ? "msi" : "msix", run.o.driver, run.drv_major,
+			    run.drv_minor);
 			return 64;
 		}
 		if (run.o.max_nbls_given) {
-			snprintf(err, errlen,
-				 "--max-nbls: %s is an NDIS %u.%u miniport; MaxNblsToIndicate is an "
-				 "NDIS 6 interrupt DPC parameter (leave the option out)",
-				 run.o.driver, run.drv_major, run.drv_minor);
+			snprintf(
+			    err, errlen,
+			    "--max-nbls: %s is an NDIS %u.%u miniport; MaxNblsToIndicate is an "
+			    "NDIS 6 interrupt DPC parameter (leave the option out)",
+			    run.o.driver, run.drv_major, run.drv_minor);
 			return 64;
 		}
 		run.o.irq = RUN_IRQ_LINE;

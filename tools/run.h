@@ -23,7 +23,7 @@
 #define RUN_RSS_TABLE 128
 
 struct run_vcpu {
-	atomic_ulong frames;	/* frames indicated on this vCPU */
+	atomic_ulong frames;		      /* frames indicated on this vCPU */
 	struct ndisrt_interrupt_counters ctr; /* collected: all NICs, all messages */
 };
 
@@ -33,21 +33,21 @@ struct run_dev_stats {
 };
 
 struct run_nic {
-	const char *model;	/* --device: the model's name */
+	const char *model; /* --device: the model's name */
 	struct hw_device *dev;
 	struct intc_source src;
 	struct intc_line *line;
 	struct ndisrt_nic *n;
 	uint8_t mac[6];
-	bool sender;		/* --wire pair: the protocol sends from this NIC */
-	unsigned peer;		/* its receiver */
-	uint64_t gen_index;	/* next generated frame */
+	bool sender;	    /* --wire pair: the protocol sends from this NIC */
+	unsigned peer;	    /* its receiver */
+	uint64_t gen_index; /* next generated frame */
 	uint32_t filter_status, rss_status;
 	atomic_ulong rx_frames, rss_frames, rss_bad_hash, rss_off_cpu, status_indications;
 	/* collected at the end */
 	struct ndisrt_nic_stats st;
 	struct run_dev_stats vs;
-	uint64_t source_sent;	/* gen/pcap: frames the source sent into this NIC */
+	uint64_t source_sent; /* gen/pcap: frames the source sent into this NIC */
 	unsigned nr_messages;
 	struct ndisrt_interrupt_counters msg[NDISRT_MAX_MESSAGES];
 };
@@ -74,9 +74,9 @@ struct run_state {
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];
-	FILE *json;		/* --json, opened before the run (stdout for '-') */
-	FILE *text;		/* the human report: stdout, or stderr with --json - */
-	bool output_failed;	/* an output file could not be written: exit 74 */
+	FILE *json;	    /* --json, opened before the run (stdout for '-') */
+	FILE *text;	    /* the human report: stdout, or stderr with --json - */
+	bool output_failed; /* an output file could not be written: exit 74 */
 };
 
 int ndisrt_cmd_run(int argc, char **argv);

@@ -18,58 +18,59 @@
 
 void run_options_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: ndisrt run [options]\n"
-		"\n"
-		"Boot a virtual machine, hand a miniport driver VN-1 NICs, push traffic through\n"
-		"its interrupt path, and report what happened. With no option: two VN-1s back to\n"
-		"back, the sample miniport on each, MSI-X, RSS over all vCPUs, one side sending\n"
-		"generated traffic to the other for 3 seconds.\n"
-		"\n"
-		"  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
-		"                         or a built-in sample: vn1 (NDIS 6.20), vn1_line\n"
-		"                         (NDIS 6.20 in one file), vn1pio (NDIS 5.1, line only),\n"
-		"                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20); default:\n"
-		"                         the sample of the --device model\n"
-		"  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
-		"                         (default vn1; models below)\n"
-		"  --cpus N               vCPUs (1..%d; default 2)\n"
-		"  --nics N               VN-1 NICs (1..%d; default 2)\n"
-		"  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
-		"  --wire KIND            pair (NICs back to back, default) | gen (generator feeds\n"
-		"                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
-		"  --frames N             stop after N frames offered (default: run --seconds)\n"
-		"  --seconds S            run for S seconds (default 3)\n"
-		"  --size B               frame size in bytes, 64..1514 (default 512)\n"
-		"  --flows F              distinct flows, for RSS to spread (default 64)\n"
-		"  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
-		"  --capture FILE         write every frame the NICs send to a pcap file\n"
-		"  --json FILE            also write the report as JSON ('-': JSON alone on\n"
-		"                         stdout, the human report on stderr)\n"
-		"  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
-		"                         deterministic engine: one host thread, virtual time)\n"
-		"  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
-		"                         build and options give the same run (docs/sim.md)\n"
-		"  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
-		"                         replay:FILE (what ndisrt explore and replay pass)\n"
-		"  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
-		"  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
-		"                         the run with its bug check; warn: report every finding\n"
-		"                         and go on (the run still fails); off: no verifier checks\n"
-		"  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
-		"                         at the driver's source line (build the driver with -g)\n"
-		"  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
-		"                         initialize, oid, pause, restart, halt, unload, send,\n"
-		"                         other; no PHASE: all of them). Defaults: oid 12,\n"
-		"                         other 60, the rest 30\n"
-		"  --quiet                no progress line\n"
-		"  -h, --help             this text\n"
-		"\n"
-		"Exit status: 0 when every frame is accounted for and no bug check fired;\n"
-		"1 when conservation failed or a bug check fired (the report says why);\n"
-		"64 for a bad option; 66 for a driver or capture that cannot be loaded;\n"
-		"73 when an output file cannot be created, 74 when it cannot be written.\n",
-		RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
+	fprintf(
+	    f,
+	    "usage: ndisrt run [options]\n"
+	    "\n"
+	    "Boot a virtual machine, hand a miniport driver VN-1 NICs, push traffic through\n"
+	    "its interrupt path, and report what happened. With no option: two VN-1s back to\n"
+	    "back, the sample miniport on each, MSI-X, RSS over all vCPUs, one side sending\n"
+	    "generated traffic to the other for 3 seconds.\n"
+	    "\n"
+	    "  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
+	    "                         or a built-in sample: vn1 (NDIS 6.20), vn1_line\n"
+	    "                         (NDIS 6.20 in one file), vn1pio (NDIS 5.1, line only),\n"
+	    "                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20); default:\n"
+	    "                         the sample of the --device model\n"
+	    "  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
+	    "                         (default vn1; models below)\n"
+	    "  --cpus N               vCPUs (1..%d; default 2)\n"
+	    "  --nics N               VN-1 NICs (1..%d; default 2)\n"
+	    "  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
+	    "  --wire KIND            pair (NICs back to back, default) | gen (generator feeds\n"
+	    "                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
+	    "  --frames N             stop after N frames offered (default: run --seconds)\n"
+	    "  --seconds S            run for S seconds (default 3)\n"
+	    "  --size B               frame size in bytes, 64..1514 (default 512)\n"
+	    "  --flows F              distinct flows, for RSS to spread (default 64)\n"
+	    "  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
+	    "  --capture FILE         write every frame the NICs send to a pcap file\n"
+	    "  --json FILE            also write the report as JSON ('-': JSON alone on\n"
+	    "                         stdout, the human report on stderr)\n"
+	    "  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
+	    "                         deterministic engine: one host thread, virtual time)\n"
+	    "  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
+	    "                         build and options give the same run (docs/sim.md)\n"
+	    "  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
+	    "                         replay:FILE (what ndisrt explore and replay pass)\n"
+	    "  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
+	    "  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
+	    "                         the run with its bug check; warn: report every finding\n"
+	    "                         and go on (the run still fails); off: no verifier checks\n"
+	    "  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
+	    "                         at the driver's source line (build the driver with -g)\n"
+	    "  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
+	    "                         initialize, oid, pause, restart, halt, unload, send,\n"
+	    "                         other; no PHASE: all of them). Defaults: oid 12,\n"
+	    "                         other 60, the rest 30\n"
+	    "  --quiet                no progress line\n"
+	    "  -h, --help             this text\n"
+	    "\n"
+	    "Exit status: 0 when every frame is accounted for and no bug check fired;\n"
+	    "1 when conservation failed or a bug check fired (the report says why);\n"
+	    "64 for a bad option; 66 for a driver or capture that cannot be loaded;\n"
+	    "73 when an output file cannot be created, 74 when it cannot be written.\n",
+	    RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
 	fprintf(f, "\nDevice models (--device):\n");
 	for (size_t i = 0; hw_device_model_at(i); i++)
 		fprintf(f, "  %-22s %s\n", hw_device_model_at(i)->name,
@@ -208,7 +209,8 @@ static int parse_device(const char *v, struct run_options *o, FILE *err)
 		if (!hw_device_model_find(p)) {
 			fputs("ndisrt run: --device '", err);
 			put_arg(err, p);
-			fputs("' is not a device model (try 'ndisrt run --help' for the list)\n", err);
+			fputs("' is not a device model (try 'ndisrt run --help' for the list)\n",
+			      err);
 			return EX_USAGE;
 		}
 		o->device[n++] = p;
@@ -239,7 +241,8 @@ static int parse_seconds(const char *v, struct run_options *o, FILE *err)
 	double s;
 
 	if (parse_decimal(v, &s) || !(s > 0) || s > 86400)
-		return bad(err, "--seconds", v, "a number of seconds above 0 and at most 86400, e.g. 3 or 0.5");
+		return bad(err, "--seconds", v,
+			   "a number of seconds above 0 and at most 86400, e.g. 3 or 0.5");
 	o->seconds = s;
 	o->seconds_given = true;
 	return 0;
@@ -248,8 +251,9 @@ static int parse_seconds(const char *v, struct run_options *o, FILE *err)
 /* --phase-timeout S (every phase) or PHASE=S; 0 turns a deadline off. */
 static int parse_phase_timeout(const char *v, struct run_options *o, FILE *err)
 {
-	static const char want[] = "[PHASE=]SECONDS, PHASE one of entry, initialize, oid, pause, "
-				   "restart, halt, unload, send, other; SECONDS up to 86400 (0: none)";
+	static const char want[] =
+	    "[PHASE=]SECONDS, PHASE one of entry, initialize, oid, pause, "
+	    "restart, halt, unload, send, other; SECONDS up to 86400 (0: none)";
 	const char *eq = v ? strchr(v, '=') : NULL;
 	double s;
 	int phase = -1;
@@ -280,7 +284,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 
 	if (!strcmp(opt, "--driver")) {
 		if (!v || !*v)
-			return bad(err, opt, v, "a path to a .so or a sample name (vn1, e1000, ...)");
+			return bad(err, opt, v,
+				   "a path to a .so or a sample name (vn1, e1000, ...)");
 		o->driver = v;
 		o->driver_given = true;
 	} else if (!strcmp(opt, "--device")) {
@@ -340,7 +345,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		o->seed_given = true;
 	} else if (!strcmp(opt, "--sim-strategy")) {
 		if (!v || !*v)
-			return bad(err, opt, v, "random, default, sweep:K, pct:D[:H] or replay:FILE");
+			return bad(err, opt, v,
+				   "random, default, sweep:K, pct:D[:H] or replay:FILE");
 		o->sim_strategy = v;
 	} else if (!strcmp(opt, "--sim-log")) {
 		if (!v || !*v)
@@ -374,13 +380,11 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 
 static bool takes_value(const char *opt)
 {
-	static const char *const with_value[] = {"--driver", "--device", "--cpus",	   "--nics",
-						 "--irq",    "--wire",	   "--frames",
-						 "--seconds", "--size",	   "--flows",
-						 "--max-nbls", "--capture", "--json",
-						 "--engine", "--seed", "--sim-strategy",
-						 "--sim-log", "--sarif", "--verifier",
-						 "--phase-timeout"};
+	static const char *const with_value[] = {
+	    "--driver",	      "--device",  "--cpus",	"--nics",     "--irq",
+	    "--wire",	      "--frames",  "--seconds", "--size",     "--flows",
+	    "--max-nbls",     "--capture", "--json",	"--engine",   "--seed",
+	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -409,8 +413,9 @@ static int pick_sample(struct run_options *o, FILE *err)
 			return EX_USAGE;
 		}
 		if (sample && strcmp(sample, s)) {
-			fprintf(err, "ndisrt run: --device %s and %s have different sample "
-				     "miniports (%s, %s): give --driver\n",
+			fprintf(err,
+				"ndisrt run: --device %s and %s have different sample "
+				"miniports (%s, %s): give --driver\n",
 				o->device[0], o->device[i], sample, s);
 			return EX_USAGE;
 		}
@@ -439,8 +444,9 @@ static int cross_check(struct run_options *o, FILE *err)
 		return EX_USAGE;
 	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
-		fprintf(err, "ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
-			     "plugged back to back in pairs; use --wire gen for an odd count\n",
+		fprintf(err,
+			"ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
+			"plugged back to back in pairs; use --wire gen for an odd count\n",
 			o->nics);
 		return EX_USAGE;
 	}

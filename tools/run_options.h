@@ -19,38 +19,38 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 #define RUN_MAX_MSIX 16
 
 struct run_options {
-	const char *driver;	/* path to a .so, or a built-in sample's name */
+	const char *driver;		  /* path to a .so, or a built-in sample's name */
 	const char *device[RUN_MAX_NICS]; /* --device: model per NIC, cycled */
-	unsigned nr_devices;	/* 1..RUN_MAX_NICS */
-	char device_buf[256];	/* storage for @device */
+	unsigned nr_devices;		  /* 1..RUN_MAX_NICS */
+	char device_buf[256];		  /* storage for @device */
 	unsigned cpus;
 	unsigned nics;
 	enum run_irq irq;
-	unsigned msix_messages;	/* 0: as many as the driver can use */
+	unsigned msix_messages; /* 0: as many as the driver can use */
 	enum run_wire wire;
-	const char *pcap_in;	/* --wire pcap:FILE */
-	uint64_t frames;	/* 0: run for @seconds */
+	const char *pcap_in; /* --wire pcap:FILE */
+	uint64_t frames;     /* 0: run for @seconds */
 	double seconds;
 	unsigned size;
 	unsigned flows;
-	uint32_t max_nbls;	/* NDIS_INDICATE_ALL_NBLS = 0xFFFFFFFF */
+	uint32_t max_nbls; /* NDIS_INDICATE_ALL_NBLS = 0xFFFFFFFF */
 	const char *capture;
 	const char *json;
-	const char *sarif;	/* --sarif FILE: findings as a SARIF 2.1.0 log */
-	int verifier;		/* enum vfy_mode: --verifier fatal|warn|off */
-	bool quiet;		/* no progress line */
-	bool driver_given;	/* --driver was on the command line */
-	bool irq_given;		/* --irq was on the command line */
-	bool max_nbls_given;	/* --max-nbls was on the command line */
-	bool seconds_given;	/* --seconds was on the command line */
+	const char *sarif;   /* --sarif FILE: findings as a SARIF 2.1.0 log */
+	int verifier;	     /* enum vfy_mode: --verifier fatal|warn|off */
+	bool quiet;	     /* no progress line */
+	bool driver_given;   /* --driver was on the command line */
+	bool irq_given;	     /* --irq was on the command line */
+	bool max_nbls_given; /* --max-nbls was on the command line */
+	bool seconds_given;  /* --seconds was on the command line */
 	/* --phase-timeout: seconds per phase; < 0: the default */
 	double phase_timeout[NDISRT_NR_PHASES];
 	/* The engine (docs/sim.md). */
-	bool sim;		/* --engine sim */
-	uint64_t seed;		/* --seed */
+	bool sim;      /* --engine sim */
+	uint64_t seed; /* --seed */
 	bool seed_given;
 	const char *sim_strategy; /* --sim-strategy (ndisrt explore/replay) */
-	const char *sim_log;	/* --sim-log FILE: the deviations as they are taken */
+	const char *sim_log;	  /* --sim-log FILE: the deviations as they are taken */
 };
 
 /**

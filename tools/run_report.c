@@ -35,13 +35,13 @@ void run_collect_ke(struct run_state *r)
 /* --------------------------------------------------------- conservation */
 
 struct tally {
-	uint64_t offered;	/* handed to a driver's send, or sent by a source */
-	uint64_t received;	/* indicated by a receiving driver */
-	uint64_t drop_driver;	/* sends the driver completed with an error */
-	uint64_t drop_tx_dev;	/* transmitting device: link down, no wire, bad descriptor, DMA */
-	uint64_t drop_rx_dev;	/* receiving device: no descriptor, filtered, link down, ... */
-	uint64_t lost_tx;	/* accepted by a sending driver, never completed or sent */
-	uint64_t lost_rx;	/* accepted by a receiving device, never indicated */
+	uint64_t offered;     /* handed to a driver's send, or sent by a source */
+	uint64_t received;    /* indicated by a receiving driver */
+	uint64_t drop_driver; /* sends the driver completed with an error */
+	uint64_t drop_tx_dev; /* transmitting device: link down, no wire, bad descriptor, DMA */
+	uint64_t drop_rx_dev; /* receiving device: no descriptor, filtered, link down, ... */
+	uint64_t lost_tx;     /* accepted by a sending driver, never completed or sent */
+	uint64_t lost_rx;     /* accepted by a receiving device, never indicated */
 };
 
 static void tally_rx(const struct run_nic *rn, struct tally *t)
@@ -132,16 +132,20 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
 	unsigned rss_refused = 0;
 
-	fprintf(f, "\nndisrt run: %s (NDIS %u.%u), %u %s NIC%s, %u vCPU%s, %s, wire %s, "
-		   "%.1f s\n\n",
+	fprintf(f,
+		"\nndisrt run: %s (NDIS %u.%u), %u %s NIC%s, %u vCPU%s, %s, wire %s, "
+		"%.1f s\n\n",
 		r->o.driver, r->drv_major, r->drv_minor, r->o.nics,
-		device_label(r, label, sizeof(label)), r->o.nics > 1 ? "s" : "",
-		r->o.cpus, r->o.cpus > 1 ? "s" : "", irq_name(r),
-		r->o.wire == RUN_WIRE_PAIR ? "pair" : r->o.wire == RUN_WIRE_GEN ? "gen" : "pcap",
+		device_label(r, label, sizeof(label)), r->o.nics > 1 ? "s" : "", r->o.cpus,
+		r->o.cpus > 1 ? "s" : "", irq_name(r),
+		r->o.wire == RUN_WIRE_PAIR  ? "pair"
+		: r->o.wire == RUN_WIRE_GEN ? "gen"
+					    : "pcap",
 		r->elapsed_s);
 	fprintf(f, "Frames\n");
-	fprintf(f, "  offered %llu   received %llu   dropped %llu  (driver %llu, sending NIC "
-		   "%llu, receiving NIC %llu)\n",
+	fprintf(f,
+		"  offered %llu   received %llu   dropped %llu  (driver %llu, sending NIC "
+		"%llu, receiving NIC %llu)\n",
 		(unsigned long long)t->offered, (unsigned long long)t->received,
 		(unsigned long long)dropped(t), (unsigned long long)t->drop_driver,
 		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev);
@@ -151,15 +155,14 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f, "  rate: %.0f frames/s received\n\n",
 		r->elapsed_s > 0 ? (double)t->received / r->elapsed_s : 0.0);
 
-	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs",
-		"syncs", "frames indic.");
+	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs", "syncs",
+		"frames indic.");
 	for (unsigned v = 0; v < r->o.cpus; v++)
 		fprintf(f, "  vCPU %-6u %12llu %12llu %10llu %10llu %14lu\n", v,
 			(unsigned long long)r->vcpu[v].ctr.isrs,
 			(unsigned long long)r->vcpu[v].ctr.dpcs,
 			(unsigned long long)r->vcpu[v].ctr.dpc_reruns,
-			(unsigned long long)r->vcpu[v].ctr.syncs,
-			atomic_load(&r->vcpu[v].frames));
+			(unsigned long long)r->vcpu[v].ctr.syncs, atomic_load(&r->vcpu[v].frames));
 	fprintf(f, "\nPer message   %12s %12s %10s %10s %14s %10s\n", "ISRs", "DPCs", "re-runs",
 		"syncs", "DPC requests", "dup.");
 	for (unsigned i = 0; i < r->o.nics; i++) {
@@ -185,21 +188,27 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	print_latency(f, "interrupt -> ISR", &r->isr_latency);
 	print_latency(f, "DPC duration", &r->dpc_duration);
 	if (rss_refused == r->o.nics)
-		fprintf(f, "\nRSS: off (the driver answered OID_GEN_RECEIVE_SCALE_PARAMETERS with "
-			   "0x%08x)\n", r->nic[0].rss_status);
+		fprintf(f,
+			"\nRSS: off (the driver answered OID_GEN_RECEIVE_SCALE_PARAMETERS with "
+			"0x%08x)\n",
+			r->nic[0].rss_status);
 	else if (r->o.irq != RUN_IRQ_MSIX)
-		fprintf(f, "\nRSS: %llu frames hashed, %llu with a wrong hash; placement not "
-			   "checked (one interrupt: one receive queue)\n",
+		fprintf(f,
+			"\nRSS: %llu frames hashed, %llu with a wrong hash; placement not "
+			"checked (one interrupt: one receive queue)\n",
 			(unsigned long long)rss, (unsigned long long)rss_bad);
 	else
-		fprintf(f, "\nRSS: %llu frames hashed, %llu with a wrong hash, %llu on another vCPU "
-			   "than hash -> table -> processor predicts%s\n",
+		fprintf(f,
+			"\nRSS: %llu frames hashed, %llu with a wrong hash, %llu on another vCPU "
+			"than hash -> table -> processor predicts%s\n",
 			(unsigned long long)rss, (unsigned long long)rss_bad,
 			(unsigned long long)rss_off,
 			rss_refused ? " (NICs whose driver refused RSS not counted)" : "");
 	if (r->drv_major < 6)
-		fprintf(f, "Throttle: none (NDIS %u.%u: MiniportHandleInterrupt has no "
-			   "MaxNblsToIndicate)\n", r->drv_major, r->drv_minor);
+		fprintf(f,
+			"Throttle: none (NDIS %u.%u: MiniportHandleInterrupt has no "
+			"MaxNblsToIndicate)\n",
+			r->drv_major, r->drv_minor);
 	else if (r->o.max_nbls == 0xFFFFFFFFu)
 		fprintf(f, "Throttle: MaxNblsToIndicate = all; most NBLs in one DPC: %llu\n",
 			(unsigned long long)max_one);
@@ -208,7 +217,8 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 			r->o.max_nbls, (unsigned long long)max_one);
 	fprintf(f, "Status indications: %llu\n", (unsigned long long)links);
 	if (r->cap && r->output_failed)
-		fprintf(f, "Capture: writing %s failed (%llu frames queued; the file is incomplete)\n",
+		fprintf(f,
+			"Capture: writing %s failed (%llu frames queued; the file is incomplete)\n",
 			r->o.capture, (unsigned long long)r->cap_stats.queued);
 	else if (r->cap)
 		fprintf(f, "Capture: %llu frames written to %s\n",
@@ -238,14 +248,18 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 {
 	fprintf(f, "{\"driver\": \"");
 	json_str(f, r->o.driver);
-	fprintf(f, "\", \"ndis_version\": \"%u.%u\", \"cpus\": %u, \"nics\": %u, "
-		   "\"irq\": \"%s\", \"messages\": %u, \"seconds\": %.3f,\n",
+	fprintf(f,
+		"\", \"ndis_version\": \"%u.%u\", \"cpus\": %u, \"nics\": %u, "
+		"\"irq\": \"%s\", \"messages\": %u, \"seconds\": %.3f,\n",
 		r->drv_major, r->drv_minor, r->o.cpus, r->o.nics,
-		r->o.irq == RUN_IRQ_LINE ? "line" : r->o.irq == RUN_IRQ_MSI ? "msi" : "msix",
+		r->o.irq == RUN_IRQ_LINE  ? "line"
+		: r->o.irq == RUN_IRQ_MSI ? "msi"
+					  : "msix",
 		r->o.irq == RUN_IRQ_MSIX ? r->msix_messages : 1, r->elapsed_s);
-	fprintf(f, " \"frames\": {\"offered\": %llu, \"received\": %llu, \"dropped\": %llu, "
-		   "\"dropped_driver\": %llu, \"dropped_tx_nic\": %llu, \"dropped_rx_nic\": %llu, "
-		   "\"lost\": %llu, \"conservation\": %s},\n",
+	fprintf(f,
+		" \"frames\": {\"offered\": %llu, \"received\": %llu, \"dropped\": %llu, "
+		"\"dropped_driver\": %llu, \"dropped_tx_nic\": %llu, \"dropped_rx_nic\": %llu, "
+		"\"lost\": %llu, \"conservation\": %s},\n",
 		(unsigned long long)t->offered, (unsigned long long)t->received,
 		(unsigned long long)dropped(t), (unsigned long long)t->drop_driver,
 		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev,
@@ -253,8 +267,9 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		t->offered == t->received + dropped(t) ? "true" : "false");
 	fprintf(f, " \"vcpus\": [");
 	for (unsigned v = 0; v < r->o.cpus; v++)
-		fprintf(f, "%s{\"vcpu\": %u, \"isrs\": %llu, \"dpcs\": %llu, \"dpc_reruns\": %llu, "
-			   "\"syncs\": %llu, \"frames_indicated\": %lu}",
+		fprintf(f,
+			"%s{\"vcpu\": %u, \"isrs\": %llu, \"dpcs\": %llu, \"dpc_reruns\": %llu, "
+			"\"syncs\": %llu, \"frames_indicated\": %lu}",
 			v ? ", " : "", v, (unsigned long long)r->vcpu[v].ctr.isrs,
 			(unsigned long long)r->vcpu[v].ctr.dpcs,
 			(unsigned long long)r->vcpu[v].ctr.dpc_reruns,
@@ -264,14 +279,16 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 
 	for (unsigned i = 0; i < r->o.nics; i++)
 		for (unsigned m = 0; m < r->nic[i].nr_messages; m++, first = false)
-			fprintf(f, "%s{\"nic\": %u, \"message\": %u, \"isrs\": %llu, \"dpcs\": %llu, "
-				   "\"dpc_reruns\": %llu, \"syncs\": %llu}",
+			fprintf(f,
+				"%s{\"nic\": %u, \"message\": %u, \"isrs\": %llu, \"dpcs\": %llu, "
+				"\"dpc_reruns\": %llu, \"syncs\": %llu}",
 				first ? "" : ", ", i, m, (unsigned long long)r->nic[i].msg[m].isrs,
 				(unsigned long long)r->nic[i].msg[m].dpcs,
 				(unsigned long long)r->nic[i].msg[m].dpc_reruns,
 				(unsigned long long)r->nic[i].msg[m].syncs);
-	fprintf(f, "],\n \"latency_ns\": {\"isr\": {\"p50\": %llu, \"p99\": %llu, \"max\": %llu}, "
-		   "\"dpc\": {\"p50\": %llu, \"p99\": %llu, \"max\": %llu}},\n",
+	fprintf(f,
+		"],\n \"latency_ns\": {\"isr\": {\"p50\": %llu, \"p99\": %llu, \"max\": %llu}, "
+		"\"dpc\": {\"p50\": %llu, \"p99\": %llu, \"max\": %llu}},\n",
 		(unsigned long long)ke_hist_quantile(&r->isr_latency, 0.5),
 		(unsigned long long)ke_hist_quantile(&r->isr_latency, 0.99),
 		(unsigned long long)r->isr_latency.max,
@@ -288,8 +305,9 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		rss_off += atomic_load(&r->nic[i].rss_off_cpu);
 		rss += atomic_load(&r->nic[i].rss_frames);
 	}
-	fprintf(f, " \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
-		   "\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
+	fprintf(f,
+		" \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
+		"\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
 		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
 		(unsigned long long)rss_off);
 	fprintf(f, " \"result\": \"%s\", \"reason\": \"", ok ? "ok" : "failed");

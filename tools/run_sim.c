@@ -44,12 +44,14 @@ static int read_schedule(const char *path, struct ke_sim_deviation **out, size_t
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, "end ", 4))
 			continue;
-		if (sscanf(line, "dev %llu %u %u %u %llu", &idx, &kind, &value, &vcpu, &local) != 5 ||
+		if (sscanf(line, "dev %llu %u %u %u %llu", &idx, &kind, &value, &vcpu, &local) !=
+			5 ||
 		    kind > 1 || vcpu >= KE_MAX_VCPUS || (n && idx <= d[n - 1].index)) {
-			snprintf(err, errlen,
-				 "--sim-strategy replay:%s: line %u is not 'dev INDEX KIND VALUE VCPU "
-				 "LOCAL' with increasing INDEX, KIND 0 or 1 and VCPU below %d",
-				 path, lineno, KE_MAX_VCPUS);
+			snprintf(
+			    err, errlen,
+			    "--sim-strategy replay:%s: line %u is not 'dev INDEX KIND VALUE VCPU "
+			    "LOCAL' with increasing INDEX, KIND 0 or 1 and VCPU below %d",
+			    path, lineno, KE_MAX_VCPUS);
 			free(d);
 			fclose(f);
 			return -1;
@@ -117,10 +119,11 @@ int run_sim_configure(const struct run_options *o, char *err, size_t errlen)
 		if (colon)
 			*colon = 0;
 		if (whole(buf, &a) || a < 1 || a > 16 || (colon && (whole(colon + 1, &b) || !b))) {
-			snprintf(err, errlen,
-				 "--sim-strategy %s: use pct:D or pct:D:H with depth D from 1 to 16 "
-				 "and a horizon H of at least 1 decision",
-				 st);
+			snprintf(
+			    err, errlen,
+			    "--sim-strategy %s: use pct:D or pct:D:H with depth D from 1 to 16 "
+			    "and a horizon H of at least 1 decision",
+			    st);
 			return -1;
 		}
 		c.strategy = KE_SIM_STRATEGY_PCT;
@@ -146,7 +149,8 @@ int run_sim_configure(const struct run_options *o, char *err, size_t errlen)
 			free(replay);
 			return -1;
 		}
-		dprintf(log_fd, "# ndisrt sim schedule: seed %" PRIu64 ", strategy %s\n", o->seed, st);
+		dprintf(log_fd, "# ndisrt sim schedule: seed %" PRIu64 ", strategy %s\n", o->seed,
+			st);
 		c.log_fd = log_fd;
 	}
 	rc = ke_sim_configure(&c);

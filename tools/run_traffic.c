@@ -18,10 +18,10 @@
 
 #include "ke/ke.h"
 
-#define RUN_BATCH 32		/* frames per MiniportSendNetBufferLists call */
-#define RUN_MAX_IN_FLIGHT 192	/* sent, not yet completed: back-pressure */
+#define RUN_BATCH 32	      /* frames per MiniportSendNetBufferLists call */
+#define RUN_MAX_IN_FLIGHT 192 /* sent, not yet completed: back-pressure */
 #define RUN_DRAIN_NS (20ull * 1000000000ull)
-#define RUN_GEN_PPS 100000	/* --wire gen / pcap pacing */
+#define RUN_GEN_PPS 100000 /* --wire gen / pcap pacing */
 
 static const char *const samples[] = {"vn1", "vn1_line", "vn1pio", "e1000", "virtio_net"};
 
@@ -280,8 +280,7 @@ static void drain(struct run_state *r)
 				snprintf(r->drain_msg, sizeof(r->drain_msg),
 					 "NIC %u: after 20 s, %llu sends still not completed and "
 					 "%llu received frames still not indicated",
-					 i,
-					 (unsigned long long)(rn->sender ? in_flight(rn->n) : 0),
+					 i, (unsigned long long)(rn->sender ? in_flight(rn->n) : 0),
 					 (unsigned long long)rx_pending(rn));
 				return;
 			}

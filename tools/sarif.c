@@ -30,8 +30,8 @@
 struct sframe {
 	uint64_t pc, base;
 	char *module;
-	const char *function;	/* from the symbol table; may be NULL */
-	const char *file;	/* from DWARF; may be NULL */
+	const char *function; /* from the symbol table; may be NULL */
+	const char *file;     /* from DWARF; may be NULL */
 	int line;
 };
 
@@ -55,9 +55,9 @@ struct smodule {
 static struct smodule *modules;
 
 static const Dwfl_Callbacks offline_callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
 };
 
 /* The module at @path, reported at address 0 so module-relative addresses work. */
@@ -278,8 +278,8 @@ static const struct sframe *result_anchor(const struct sresult *r, const char *d
 
 	for (unsigned i = 0; i < r->nr_frames; i++) {
 		const struct sframe *f = &r->frames[i];
-		bool in_driver = driver ? !strcmp(base_name(f->module), base_name(driver))
-					: f->file != NULL;
+		bool in_driver =
+		    driver ? !strcmp(base_name(f->module), base_name(driver)) : f->file != NULL;
 
 		if (!in_driver)
 			continue;
@@ -330,10 +330,11 @@ static void json_result(FILE *o, const struct sresult *r, const char *driver)
 
 static void json_log(FILE *o, const struct sresult *res, unsigned n, const char *driver)
 {
-	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"ndisrt\",\"version\":\"0.1.0\","
-	      "\"rules\":[",
-	      o);
+	fputs(
+	    "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+	    "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"ndisrt\",\"version\":\"0.1.0\","
+	    "\"rules\":[",
+	    o);
 	for (unsigned i = 0, first = 1; i < n; i++) {
 		bool seen = false;
 
@@ -382,7 +383,8 @@ int ndisrt_cmd_sarif_writer(int argc, char **argv)
 	int fd;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: ndisrt __sarif-writer FD DRIVER (started by run --sarif)\n");
+		fprintf(stderr,
+			"usage: ndisrt __sarif-writer FD DRIVER (started by run --sarif)\n");
 		return 64;
 	}
 	fd = atoi(argv[1]);

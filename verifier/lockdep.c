@@ -109,14 +109,14 @@ static bool ld_nothing_new(const struct vfy_lockdep *ld, const __typeof__(ld->st
 	    irql > __atomic_load_n(&c->max_held, __ATOMIC_RELAXED))
 		return false;
 	for (unsigned i = 0; i < s->depth; i++)
-		if (s->held[i].cls != (unsigned)cls && !ld_knows_edge(ld, s->held[i].cls, (unsigned)cls))
+		if (s->held[i].cls != (unsigned)cls &&
+		    !ld_knows_edge(ld, s->held[i].cls, (unsigned)cls))
 			return false;
 	return true;
 }
 
 /* The class of @key, created if new. Context: (G). Return: index, or -1 when full. */
-static int ld_class_locked(struct vfy_lockdep *ld, uintptr_t key, const char *name,
-			   ke_irql_t irql)
+static int ld_class_locked(struct vfy_lockdep *ld, uintptr_t key, const char *name, ke_irql_t irql)
 {
 	unsigned i = ld_hash(key);
 
@@ -243,8 +243,8 @@ static enum vfy_ld_finding ld_add_edge_locked(struct vfy_lockdep *ld, const stru
  * arrive on the vCPU that holds the lock below it, and its routine then
  * spins on a lock its own vCPU holds. Context: (G).
  */
-static enum vfy_ld_finding ld_note_irql_locked(struct vfy_lockdep *ld, unsigned cls,
-					       ke_irql_t irql, void *pc, struct vfy_ld_report *r)
+static enum vfy_ld_finding ld_note_irql_locked(struct vfy_lockdep *ld, unsigned cls, ke_irql_t irql,
+					       void *pc, struct vfy_ld_report *r)
 {
 	struct vfy_ld_class *c = &ld->classes[cls];
 	bool learned = false;
@@ -274,8 +274,8 @@ static enum vfy_ld_finding ld_note_irql_locked(struct vfy_lockdep *ld, unsigned 
 }
 
 enum vfy_ld_finding vfy_lockdep_acquire(struct vfy_lockdep *ld, unsigned stack, uintptr_t key,
-					const char *name, const void *lock, ke_irql_t irql, void *pc,
-					struct vfy_ld_report *r)
+					const char *name, const void *lock, ke_irql_t irql,
+					void *pc, struct vfy_ld_report *r)
 {
 	enum vfy_ld_finding f = VFY_LD_OK;
 	ke_irql_t old;
@@ -352,8 +352,7 @@ unsigned vfy_lockdep_depth(const struct vfy_lockdep *ld, unsigned stack)
 	return stack < VFY_LD_MAX_STACKS ? ld->stacks[stack].depth : 0;
 }
 
-const struct vfy_ld_held *vfy_lockdep_held(const struct vfy_lockdep *ld, unsigned stack,
-					   unsigned i)
+const struct vfy_ld_held *vfy_lockdep_held(const struct vfy_lockdep *ld, unsigned stack, unsigned i)
 {
 	if (stack >= VFY_LD_MAX_STACKS || i >= ld->stacks[stack].depth)
 		return NULL;

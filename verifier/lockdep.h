@@ -28,9 +28,9 @@
 
 #define VFY_LD_MAX_CLASSES 1024u
 #define VFY_LD_MAX_EDGES 8192u
-#define VFY_LD_MAX_HELD 24u	/* per held-lock stack (one per vCPU) */
-#define VFY_LD_MAX_STACKS 64u	/* vCPUs (and host threads) tracked */
-#define VFY_LD_CHAIN 16u	/* return addresses kept per acquisition */
+#define VFY_LD_MAX_HELD 24u   /* per held-lock stack (one per vCPU) */
+#define VFY_LD_MAX_STACKS 64u /* vCPUs (and host threads) tracked */
+#define VFY_LD_CHAIN 16u      /* return addresses kept per acquisition */
 
 /*
  * Where an acquisition happened: return addresses, innermost first. A full
@@ -45,27 +45,27 @@ struct vfy_ld_chain {
 };
 
 struct vfy_ld_class {
-	uintptr_t key;		/* what identifies the class (allocation site, object) */
-	const char *name;	/* static string, for reports */
+	uintptr_t key;		      /* what identifies the class (allocation site, object) */
+	const char *name;	      /* static string, for reports */
 	ke_irql_t min_held, max_held; /* IRQLs it has been held at */
 	struct vfy_ld_chain low_chain, high_chain; /* where min_held / max_held were seen */
-	uint32_t first_out;	/* first edge leaving this class (index + 1; 0: none) */
+	uint32_t first_out; /* first edge leaving this class (index + 1; 0: none) */
 };
 
 struct vfy_ld_edge {
-	uint16_t from, to;	/* class indices */
-	uint32_t next_out;	/* next edge leaving @from (index + 1; 0: none) */
-	void *held_pc;			/* where @from was taken */
-	struct vfy_ld_chain acq_chain;	/* where @to was taken while @from was held */
+	uint16_t from, to;	       /* class indices */
+	uint32_t next_out;	       /* next edge leaving @from (index + 1; 0: none) */
+	void *held_pc;		       /* where @from was taken */
+	struct vfy_ld_chain acq_chain; /* where @to was taken while @from was held */
 };
 
 enum vfy_ld_finding {
 	VFY_LD_OK = 0,
-	VFY_LD_CYCLE,		/* acquiring closes a cycle in the order graph */
-	VFY_LD_IRQL_INVERSION,	/* a class held both at a DIRQL and below it */
-	VFY_LD_RECURSION,	/* the same lock acquired again by its holder */
-	VFY_LD_NOT_HELD,	/* release of a lock this stack does not hold */
-	VFY_LD_FULL,		/* a table is full: the check stops (reported once) */
+	VFY_LD_CYCLE,	       /* acquiring closes a cycle in the order graph */
+	VFY_LD_IRQL_INVERSION, /* a class held both at a DIRQL and below it */
+	VFY_LD_RECURSION,      /* the same lock acquired again by its holder */
+	VFY_LD_NOT_HELD,       /* release of a lock this stack does not hold */
+	VFY_LD_FULL,	       /* a table is full: the check stops (reported once) */
 };
 
 /*
@@ -85,15 +85,15 @@ struct vfy_ld_report {
 	void *this_held_pc, *other_held_pc;
 	struct vfy_ld_chain this_acq, other_acq;
 	ke_irql_t irql_low, irql_high;
-	unsigned path_len;	/* edges in the existing opposite path */
+	unsigned path_len; /* edges in the existing opposite path */
 };
 
 /* One held lock on a stack. */
 struct vfy_ld_held {
 	uint16_t cls;
-	const void *lock;	/* the instance */
-	ke_irql_t irql;		/* the IRQL it is held at */
-	void *pc;		/* where it was taken */
+	const void *lock; /* the instance */
+	ke_irql_t irql;	  /* the IRQL it is held at */
+	void *pc;	  /* where it was taken */
 };
 
 /*
@@ -102,10 +102,10 @@ struct vfy_ld_held {
  */
 struct vfy_lockdep {
 	struct ke_spinlock lock;
-	unsigned nr_classes, nr_edges;		/* (G) */
-	bool full_reported;			/* (G) */
-	bool cycle_reported, inversion_reported; /* (G) report each kind once */
-	uint16_t hash[2 * VFY_LD_MAX_CLASSES];	/* (G) key -> class index + 1 */
+	unsigned nr_classes, nr_edges;			 /* (G) */
+	bool full_reported;				 /* (G) */
+	bool cycle_reported, inversion_reported;	 /* (G) report each kind once */
+	uint16_t hash[2 * VFY_LD_MAX_CLASSES];		 /* (G) key -> class index + 1 */
 	struct vfy_ld_class classes[VFY_LD_MAX_CLASSES]; /* (G) */
 	struct vfy_ld_edge edges[VFY_LD_MAX_EDGES];	 /* (G) */
 	/* (G) breadth-first search scratch: visit generation, edge that reached, queue */
@@ -114,7 +114,7 @@ struct vfy_lockdep {
 	uint32_t bfs_via[VFY_LD_MAX_CLASSES];
 	uint16_t bfs_queue[VFY_LD_MAX_CLASSES];
 	struct {
-		unsigned depth;			/* (s) */
+		unsigned depth;				  /* (s) */
 		struct vfy_ld_held held[VFY_LD_MAX_HELD]; /* (s) */
 	} stacks[VFY_LD_MAX_STACKS];
 };
@@ -134,15 +134,14 @@ void vfy_lockdep_init(struct vfy_lockdep *ld);
  * a full table are each reported once per graph; recursion every time.
  */
 enum vfy_ld_finding vfy_lockdep_acquire(struct vfy_lockdep *ld, unsigned stack, uintptr_t key,
-					const char *name, const void *lock, ke_irql_t irql, void *pc,
-					struct vfy_ld_report *r);
+					const char *name, const void *lock, ke_irql_t irql,
+					void *pc, struct vfy_ld_report *r);
 
 /**
  * vfy_lockdep_release() - @stack released @lock (in any order).
  * Return: VFY_LD_NOT_HELD if @stack did not hold it, else VFY_LD_OK.
  */
-enum vfy_ld_finding vfy_lockdep_release(struct vfy_lockdep *ld, unsigned stack,
-					const void *lock);
+enum vfy_ld_finding vfy_lockdep_release(struct vfy_lockdep *ld, unsigned stack, const void *lock);
 
 /** vfy_lockdep_depth() - How many locks @stack holds now (for "returned holding a lock"). */
 unsigned vfy_lockdep_depth(const struct vfy_lockdep *ld, unsigned stack);

@@ -14,7 +14,7 @@
 #include "verifier/lockdep.h"
 #include "verifier/violation.h"
 
-#define VFY_SITES 8192u	/* NDIS spin locks whose allocation site is remembered */
+#define VFY_SITES 8192u /* NDIS spin locks whose allocation site is remembered */
 
 int vfy_active;
 
@@ -76,8 +76,9 @@ void vfy_lock_site_slow(const void *lock, void *site)
 	for (unsigned probes = 0; probes < VFY_SITES; probes++, i = (i + 1) % VFY_SITES) {
 		uintptr_t cur = __atomic_load_n(&sites[i].lock, __ATOMIC_ACQUIRE);
 
-		if (cur == 0 && !__atomic_compare_exchange_n(&sites[i].lock, &cur, key, false,
-							     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+		if (cur == 0 &&
+		    !__atomic_compare_exchange_n(&sites[i].lock, &cur, key, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE) &&
 		    cur != key)
 			continue;
 		if (cur != 0 && cur != key)
@@ -114,11 +115,11 @@ static void vfy_report(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t
 {
 	static const char head[] = "ndisrt verifier: warning: ";
 	struct vfy_finding f = {
-		.violation = violation,
-		.param = {p2, p3, p4},
-		.what = what,
-		.frames = frames,
-		.nr_frames = nr_frames,
+	    .violation = violation,
+	    .param = {p2, p3, p4},
+	    .what = what,
+	    .frames = frames,
+	    .nr_frames = nr_frames,
 	};
 
 	if (mode == VFY_FATAL)

@@ -28,16 +28,16 @@ enum vfy_mode {
 
 /* A finding in warn mode, for the host's report (and SARIF). */
 struct vfy_finding {
-	uint32_t violation;	/* enum ndisrt_violation: its line in violations.def */
-	uintptr_t param[3];	/* parameters 2..4 */
-	const char *what;	/* one line */
-	void *const *frames;	/* where: return addresses, innermost first */
+	uint32_t violation;  /* enum ndisrt_violation: its line in violations.def */
+	uintptr_t param[3];  /* parameters 2..4 */
+	const char *what;    /* one line */
+	void *const *frames; /* where: return addresses, innermost first */
 	int nr_frames;
 };
 
 typedef void vfy_reporter_fn(const struct vfy_finding *f, void *ctx);
 
-extern int vfy_active;	/* non-zero while the mode is not VFY_OFF (read on every hook) */
+extern int vfy_active; /* non-zero while the mode is not VFY_OFF (read on every hook) */
 
 /**
  * vfy_set_mode() - Turn the verifier on or off. Allocates its tables the

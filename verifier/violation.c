@@ -19,13 +19,13 @@ enum {
 #undef VIOLATION
 
 const struct ndisrt_violation_info ndisrt_violations[] = {
-#define VIOLATION(name_, bugcheck_, p1_, rule_, p2_, p3_, p4_, message_, fix_)             \
-	{.bugcheck = KE_BUGCHECK_##bugcheck_,                                              \
-	 .p1 = p1_,                                                                        \
-	 .name = #name_,                                                                   \
-	 .rule = #rule_,                                                                   \
-	 .param = {p2_, p3_, p4_},                                                         \
-	 .message = message_,                                                              \
+#define VIOLATION(name_, bugcheck_, p1_, rule_, p2_, p3_, p4_, message_, fix_) \
+	{.bugcheck = KE_BUGCHECK_##bugcheck_,                                  \
+	 .p1 = p1_,                                                            \
+	 .name = #name_,                                                       \
+	 .rule = #rule_,                                                       \
+	 .param = {p2_, p3_, p4_},                                             \
+	 .message = message_,                                                  \
 	 .fix = fix_},
 #include "verifier/violations.def"
 #undef VIOLATION
@@ -74,5 +74,8 @@ _Noreturn void ndisrt_violation(enum ndisrt_violation v, uintptr_t p2, uintptr_t
 
 	/* Every enumerator has a line; anything else is a runtime bug, reported as 0xC4 all the same. */
 	ke_bugcheck(vi ? vi->bugcheck : KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, v, p2, p3,
-		    p4, what ? what : vi ? vi->message : "unknown violation");
+		    p4,
+		    what ? what
+		    : vi ? vi->message
+			 : "unknown violation");
 }

@@ -27,13 +27,13 @@ enum ndisrt_violation {
 
 /* One line of verifier/violations.def. */
 struct ndisrt_violation_info {
-	uint32_t bugcheck;	/* KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, ... */
-	uint32_t p1;		/* enum ndisrt_violation */
-	const char *name;	/* "IRQL", ... */
-	const char *rule;	/* "C1", ... : an id of verifier/rules.def */
-	const char *param[3];	/* what parameters 2, 3 and 4 carry */
-	const char *message;	/* what went wrong */
-	const char *fix;	/* what the driver should do instead */
+	uint32_t bugcheck;    /* KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, ... */
+	uint32_t p1;	      /* enum ndisrt_violation */
+	const char *name;     /* "IRQL", ... */
+	const char *rule;     /* "C1", ... : an id of verifier/rules.def */
+	const char *param[3]; /* what parameters 2, 3 and 4 carry */
+	const char *message;  /* what went wrong */
+	const char *fix;      /* what the driver should do instead */
 };
 
 /* The table, in the order of verifier/violations.def. */

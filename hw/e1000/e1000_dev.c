@@ -157,14 +157,35 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	}
 }
 
-#define E1000_STATS_LIST(X)                                                                        \
-	X(rx_offered)                                                                              \
-	X(rx_accepted) X(rx_removed) X(rx_disabled) X(rx_link_down) X(rx_filtered)                 \
-	    X(rx_bad_length) X(rx_missed) X(rx_dma_fault) X(tx_sent) X(tx_link_down) X(tx_no_wire) \
-		X(tx_bad_desc) X(tx_dma_fault) X(line_assertions) X(itr_throttled)                 \
-		    X(inj_link_changes) X(inj_spurious) X(inj_stuck_line) X(inj_surprise_removal)  \
-			X(inj_dma_fault) X(dma_faults_injected) X(bad_accesses) X(eeprom_reads)    \
-			    X(mdic_ops) X(resets)
+/* clang-format off: one statistic a line */
+#define E1000_STATS_LIST(X)     \
+	X(rx_offered)           \
+	X(rx_accepted)          \
+	X(rx_removed)           \
+	X(rx_disabled)          \
+	X(rx_link_down)         \
+	X(rx_filtered)          \
+	X(rx_bad_length)        \
+	X(rx_missed)            \
+	X(rx_dma_fault)         \
+	X(tx_sent)              \
+	X(tx_link_down)         \
+	X(tx_no_wire)           \
+	X(tx_bad_desc)          \
+	X(tx_dma_fault)         \
+	X(line_assertions)      \
+	X(itr_throttled)        \
+	X(inj_link_changes)     \
+	X(inj_spurious)         \
+	X(inj_stuck_line)       \
+	X(inj_surprise_removal) \
+	X(inj_dma_fault)        \
+	X(dma_faults_injected)  \
+	X(bad_accesses)         \
+	X(eeprom_reads)         \
+	X(mdic_ops)             \
+	X(resets)
+/* clang-format on */
 
 #define STAT_NAME(f) #f,
 /* tx_dropped (the seam's convention for frame conservation) is derived. */

@@ -239,7 +239,8 @@ static void rtl_span(uint32_t off, uint32_t *start, unsigned *size)
 
 static bool rtl_rx_empty_locked(const struct rtl8139 *d)
 {
-	uint32_t size = 8192u << ((rtl_get(d, RTL_RCR, 4) & RTL_RCR_RBLEN_MASK) >> RTL_RCR_RBLEN_SHIFT);
+	uint32_t size =
+	    8192u << ((rtl_get(d, RTL_RCR, 4) & RTL_RCR_RBLEN_MASK) >> RTL_RCR_RBLEN_SHIFT);
 	uint32_t rd = ((rtl_get(d, RTL_CAPR, 2) + RTL_CAPR_BIAS) & 0xFFFF) % size;
 
 	return rd == d->rx_wr;
@@ -268,8 +269,8 @@ static void rtl_refresh_locked(struct rtl8139 *d)
 	if (d->cable)
 		bmsr |= RTL_BMSR_LINK | RTL_BMSR_AN_DONE;
 	rtl_put(d, RTL_BMSR, 2, bmsr);
-	d->reg[RTL_9346CR] = (uint8_t)((d->reg[RTL_9346CR] & ~RTL_9346_EEDO) |
-				       (d->ee_dout ? RTL_9346_EEDO : 0));
+	d->reg[RTL_9346CR] =
+	    (uint8_t)((d->reg[RTL_9346CR] & ~RTL_9346_EEDO) | (d->ee_dout ? RTL_9346_EEDO : 0));
 }
 
 static bool rtl_access_ok(uint32_t off, unsigned width)
@@ -315,7 +316,7 @@ static bool rtl_write_reg_locked(struct rtl8139 *d, uint32_t start, unsigned siz
 		v &= RTL_TSD_SIZE_MASK | RTL_TSD_OWN | (0x3Fu << RTL_TSD_ERTXTH_SHIFT);
 		rtl_put(d, start, 4, v);
 		if (v & RTL_TSD_OWN) {
-			d->tx_armed &= (uint8_t)~(1u << n);
+			d->tx_armed &= (uint8_t) ~(1u << n);
 		} else {
 			d->tx_armed |= (uint8_t)(1u << n);
 			run_tx = true;
@@ -516,7 +517,8 @@ size_t rtl8139_config_write(struct rtl8139 *d, uint32_t off, const void *buf, si
 			continue;
 		shift = (uint16_t)(8 * (at - 0x04));
 		mask = (uint16_t)(RTL_PCI_CMD_WRITABLE & (0xFFu << shift));
-		d->pci_command = (uint16_t)((d->pci_command & ~mask) | (((uint16_t)b[i] << shift) & mask));
+		d->pci_command =
+		    (uint16_t)((d->pci_command & ~mask) | (((uint16_t)b[i] << shift) & mask));
 	}
 	rtl8139_irq_update_locked(d);
 	rtl_unlock(d, old);
@@ -530,7 +532,8 @@ struct rtl8139 *rtl8139_create(const struct hw_device_params *p, char *err, size
 	struct rtl8139 *d;
 
 	if (p->irq_kind != HW_IRQ_LINE) {
-		snprintf(err, errlen, "rtl8139: the RTL8139C signals on INTA# only (no MSI or MSI-X)");
+		snprintf(err, errlen,
+			 "rtl8139: the RTL8139C signals on INTA# only (no MSI or MSI-X)");
 		return NULL;
 	}
 	if (p->nr_queues > 1) {
@@ -539,7 +542,8 @@ struct rtl8139 *rtl8139_create(const struct hw_device_params *p, char *err, size
 		return NULL;
 	}
 	if (p->options && p->options[0]) {
-		snprintf(err, errlen, "rtl8139: bad option '%s' (the model takes none)", p->options);
+		snprintf(err, errlen, "rtl8139: bad option '%s' (the model takes none)",
+			 p->options);
 		return NULL;
 	}
 	d = calloc(1, sizeof(*d));

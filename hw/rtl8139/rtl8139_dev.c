@@ -79,28 +79,28 @@ static int rtl_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	return rtl8139_fault(to_rtl(d), f, arg);
 }
 
-#define RTL_STATS_LIST(X)                                                                          \
-	X(rx_offered)                                                                              \
-	X(rx_accepted)                                                                             \
-	X(rx_removed)                                                                              \
-	X(rx_disabled)                                                                             \
-	X(rx_filtered)                                                                             \
-	X(rx_bad_length)                                                                           \
-	X(rx_overflow)                                                                             \
-	X(rx_dma_fault)                                                                            \
-	X(tx_sent)                                                                                 \
-	X(tx_link_down)                                                                            \
-	X(tx_no_wire)                                                                              \
-	X(tx_bad_size)                                                                             \
-	X(tx_dma_fault)                                                                            \
-	X(line_assertions)                                                                         \
-	X(inj_link_changes)                                                                        \
-	X(inj_spurious)                                                                            \
-	X(inj_stuck_line)                                                                          \
-	X(inj_surprise_removal)                                                                    \
-	X(inj_dma_fault)                                                                           \
-	X(bad_accesses)                                                                            \
-	X(eeprom_reads)                                                                            \
+#define RTL_STATS_LIST(X)       \
+	X(rx_offered)           \
+	X(rx_accepted)          \
+	X(rx_removed)           \
+	X(rx_disabled)          \
+	X(rx_filtered)          \
+	X(rx_bad_length)        \
+	X(rx_overflow)          \
+	X(rx_dma_fault)         \
+	X(tx_sent)              \
+	X(tx_link_down)         \
+	X(tx_no_wire)           \
+	X(tx_bad_size)          \
+	X(tx_dma_fault)         \
+	X(line_assertions)      \
+	X(inj_link_changes)     \
+	X(inj_spurious)         \
+	X(inj_stuck_line)       \
+	X(inj_surprise_removal) \
+	X(inj_dma_fault)        \
+	X(bad_accesses)         \
+	X(eeprom_reads)         \
 	X(resets)
 
 #define STAT_NAME(f) #f,

@@ -57,7 +57,7 @@ struct rtl8139 {
 	uint16_t port_base;	    /* (c) */
 	uint8_t line_vector;	    /* (c) */
 
-	uint8_t reg[RTL8139_REGS_LEN]; /* (L) plain storage; behaviour in rtl8139.c */
+	uint8_t reg[RTL8139_REGS_LEN];	   /* (L) plain storage; behaviour in rtl8139.c */
 	uint16_t eeprom[RTL_EEPROM_WORDS]; /* (c) */
 
 	/* 93C46 wire state (L) */
@@ -67,9 +67,9 @@ struct rtl8139 {
 	bool ee_dout, ee_sk;
 
 	/* receive ring (L): offsets into the ring */
-	uint32_t rx_wr;	       /* CBR: where the next packet's header goes */
-	unsigned tx_next;      /* the descriptor the transmitter serves next */
-	uint8_t tx_armed;      /* bit n: TSDn written with OWN 0, not yet served */
+	uint32_t rx_wr;	  /* CBR: where the next packet's header goes */
+	unsigned tx_next; /* the descriptor the transmitter serves next */
+	uint8_t tx_armed; /* bit n: TSDn written with OWN 0, not yet served */
 
 	/* general-purpose timer (L): TCTR counts RTL_TCTR_HZ from tctr_epoch */
 	uint64_t tctr_epoch;

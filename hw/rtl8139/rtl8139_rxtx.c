@@ -141,11 +141,10 @@ int rtl8139_receive(void *ctx, const void *frame, size_t len)
 	c = rtl8139_ether_crc(f, len);
 	for (unsigned i = 0; i < 4; i++)
 		crc[i] = (uint8_t)(c >> (8 * i));
-	if (d->dma_fault_next ||
-	    rtl_ring_write(d, base, size, linear, d->rx_wr, hdr, 4) ||
+	if (d->dma_fault_next || rtl_ring_write(d, base, size, linear, d->rx_wr, hdr, 4) ||
 	    rtl_ring_write(d, base, size, linear, d->rx_wr + 4, f, len) ||
-	    rtl_ring_write(d, base, size, linear, (d->rx_wr + 4 + (uint32_t)len) % (linear ? ~0u : size),
-			   crc, 4)) {
+	    rtl_ring_write(d, base, size, linear,
+			   (d->rx_wr + 4 + (uint32_t)len) % (linear ? ~0u : size), crc, 4)) {
 		if (d->dma_fault_next)
 			d->dma_fault_next--;
 		d->st.rx_dma_fault++;
@@ -170,7 +169,7 @@ size_t rtl8139_tx_step_locked(struct rtl8139 *d, uint8_t *frame)
 
 	if (d->removed || !(d->reg[RTL_CR] & RTL_CR_TE) || !(d->tx_armed & (1u << n)))
 		return (size_t)-1;
-	d->tx_armed &= (uint8_t)~(1u << n);
+	d->tx_armed &= (uint8_t) ~(1u << n);
 	d->tx_next = (n + 1) & 3;
 	tsd = rtl_get(d, RTL_TSD0 + 4 * n, 4);
 	size = tsd & RTL_TSD_SIZE_MASK;

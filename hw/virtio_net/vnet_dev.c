@@ -184,23 +184,55 @@ static int vnet_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 
 /* ------------------------------------------------------------ statistics */
 
-#define VNET_SCALAR_STATS(X)                                                                  \
-	X(rx_offered)                                                                         \
-	X(rx_accepted)                                                                        \
-	X(rx_removed)                                                                         \
-	X(rx_not_ready) X(rx_link_down) X(rx_bad_length) X(rx_no_buffer) X(rx_device_error)   \
-	    X(tx_chains) X(tx_sent) X(tx_link_down) X(tx_no_wire) X(tx_bad) X(tx_dropped)     \
-		X(tx_csum) X(ctrl_cmds) X(ctrl_errs) X(rx_rss_hashed) X(rx_rss_unclassified)  \
-		    X(device_errors) X(features_refused) X(resets) X(queue_resets)            \
-			X(line_assertions) X(isr_reads) X(msgs_no_vector) X(inj_link_changes) \
-			    X(inj_spurious) X(inj_stuck_line) X(inj_drop_signal)              \
-				X(signals_dropped) X(inj_surprise_removal) X(inj_dma_fault)   \
-				    X(dma_faults_injected) X(bad_accesses) X(msix_table_writes)
+/* clang-format off: one statistic a line */
+#define VNET_SCALAR_STATS(X)    \
+	X(rx_offered)           \
+	X(rx_accepted)          \
+	X(rx_removed)           \
+	X(rx_not_ready)         \
+	X(rx_link_down)         \
+	X(rx_bad_length)        \
+	X(rx_no_buffer)         \
+	X(rx_device_error)      \
+	X(tx_chains)            \
+	X(tx_sent)              \
+	X(tx_link_down)         \
+	X(tx_no_wire)           \
+	X(tx_bad)               \
+	X(tx_dropped)           \
+	X(tx_csum)              \
+	X(ctrl_cmds)            \
+	X(ctrl_errs)            \
+	X(rx_rss_hashed)        \
+	X(rx_rss_unclassified)  \
+	X(device_errors)        \
+	X(features_refused)     \
+	X(resets)               \
+	X(queue_resets)         \
+	X(line_assertions)      \
+	X(isr_reads)            \
+	X(msgs_no_vector)       \
+	X(inj_link_changes)     \
+	X(inj_spurious)         \
+	X(inj_stuck_line)       \
+	X(inj_drop_signal)      \
+	X(signals_dropped)      \
+	X(inj_surprise_removal) \
+	X(inj_dma_fault)        \
+	X(dma_faults_injected)  \
+	X(bad_accesses)         \
+	X(msix_table_writes)
+/* clang-format on */
 
+/* clang-format off: one statistic a line */
 #define VNET_ARRAY_STATS(X)   \
 	X(rx_queue, 4)        \
 	X(driver_notifies, 9) \
-	X(used_notifies, 9) X(used_suppressed, 9) X(msgs_sent, 16) X(msgs_pba_pended, 16)
+	X(used_notifies, 9)   \
+	X(used_suppressed, 9) \
+	X(msgs_sent, 16)      \
+	X(msgs_pba_pended, 16)
+/* clang-format on */
 
 #define N4(a) #a ".0", #a ".1", #a ".2", #a ".3",
 #define N9(a) N4(a) #a ".4", #a ".5", #a ".6", #a ".7", #a ".8",

@@ -23,9 +23,9 @@ typedef UNICODE_STRING NDIS_STRING, *PNDIS_STRING;
  * (NdisReadConfiguration keywords). Needs -fshort-wchar, as L"..." must
  * be 16-bit (pkg-config --cflags ndisrt).
  */
-#define NDIS_STRING_CONST(x)                                                                      \
-	{                                                                                         \
-		(USHORT)(sizeof(L##x) - sizeof(WCHAR)), (USHORT)sizeof(L##x), (PWSTR)(L##x)       \
+#define NDIS_STRING_CONST(x)                                                                \
+	{                                                                                   \
+		(USHORT)(sizeof(L##x) - sizeof(WCHAR)), (USHORT)sizeof(L##x), (PWSTR)(L##x) \
 	}
 
 /* ------------------------------------------------------- status codes */
@@ -118,11 +118,10 @@ _IRQL_requires_max_(HIGH_LEVEL) VOID NdisStallExecution(_In_ ULONG MicrosecondsT
 
 /* -------------------------------------------------------------- memory */
 
-
 /* <= DISPATCH_LEVEL. Not zeroed; MEMORY_ALLOCATION_ALIGNMENT-aligned. */
 _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
-	NdisAllocateMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ UINT Length,
-					  _In_ ULONG Tag, _In_ EX_POOL_PRIORITY Priority);
+    NdisAllocateMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ UINT Length, _In_ ULONG Tag,
+				      _In_ EX_POOL_PRIORITY Priority);
 
 /*
  * NdisAllocateMemoryWithTag: the NDIS 5 form, charged to no adapter.
@@ -130,11 +129,11 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
  * NDIS_STATUS_FAILURE with *VirtualAddress NULL.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
-	NdisAllocateMemoryWithTag(_Out_ PVOID *VirtualAddress, _In_ UINT Length, _In_ ULONG Tag);
+    NdisAllocateMemoryWithTag(_Out_ PVOID *VirtualAddress, _In_ UINT Length, _In_ ULONG Tag);
 
 /* <= DISPATCH_LEVEL. Length may be 0 for tagged memory; MemoryFlags 0. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
+    NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 
 #define NdisZeroMemory(Destination, Length) RtlZeroMemory(Destination, Length)
 #define NdisMoveMemory(Destination, Source, Length) RtlCopyMemory(Destination, Source, Length)

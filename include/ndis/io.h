@@ -36,8 +36,8 @@ typedef CM_PARTIAL_RESOURCE_LIST NDIS_RESOURCE_LIST, *PNDIS_RESOURCE_LIST;
  * PCI_WHICHSPACE_CONFIG; other spaces read nothing).
  * Return: the bytes read.
  */
-ULONG NdisMGetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace,
-		      _In_ ULONG Offset, _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
+ULONG NdisMGetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace, _In_ ULONG Offset,
+		      _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 
@@ -50,13 +50,12 @@ ULONG NdisMGetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace
  * memory, and dereferencing it faults (bug check 0x1E).
  */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
-	NdisMMapIoSpace(_Out_ PVOID *VirtualAddress, _In_ NDIS_HANDLE MiniportAdapterHandle,
-			_In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress, _In_ UINT Length);
+    NdisMMapIoSpace(_Out_ PVOID *VirtualAddress, _In_ NDIS_HANDLE MiniportAdapterHandle,
+		    _In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress, _In_ UINT Length);
 
 /* PASSIVE_LEVEL, from MiniportInitialize[Ex] or MiniportHalt[Ex]; the mapped Length. */
-_IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMUnmapIoSpace(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PVOID VirtualAddress,
-			  _In_ UINT Length);
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMUnmapIoSpace(_In_ NDIS_HANDLE MiniportAdapterHandle,
+						      _In_ PVOID VirtualAddress, _In_ UINT Length);
 
 /*
  * NdisMRegisterIoPortRange: PASSIVE_LEVEL, from MiniportInitialize[Ex]
@@ -65,13 +64,13 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
  * *PortOffset is the port itself (x86 I/O space is direct).
  */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
-	NdisMRegisterIoPortRange(_Out_ PVOID *PortOffset, _In_ NDIS_HANDLE MiniportAdapterHandle,
-				 _In_ UINT InitialPort, _In_ UINT NumberOfPorts);
+    NdisMRegisterIoPortRange(_Out_ PVOID *PortOffset, _In_ NDIS_HANDLE MiniportAdapterHandle,
+			     _In_ UINT InitialPort, _In_ UINT NumberOfPorts);
 
 /* PASSIVE_LEVEL, from MiniportInitialize[Ex] or MiniportHalt[Ex]; the range as registered. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMDeregisterIoPortRange(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ UINT InitialPort,
-				   _In_ UINT NumberOfPorts, _In_ PVOID PortOffset);
+    NdisMDeregisterIoPortRange(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ UINT InitialPort,
+			       _In_ UINT NumberOfPorts, _In_ PVOID PortOffset);
 
 /*
  * Register and port access: any IRQL, ISRs and synchronize routines
@@ -90,17 +89,17 @@ VOID ndis_write_register_uchar(ULONG_PTR Register, UCHAR Data);
 VOID ndis_write_register_ushort(ULONG_PTR Register, USHORT Data);
 VOID ndis_write_register_ulong(ULONG_PTR Register, ULONG Data);
 
-#define NdisReadRegisterUchar(Register, Data)                                                     \
+#define NdisReadRegisterUchar(Register, Data) \
 	(*(Data) = ndis_read_register_uchar((ULONG_PTR)(Register)))
-#define NdisReadRegisterUshort(Register, Data)                                                    \
+#define NdisReadRegisterUshort(Register, Data) \
 	(*(Data) = ndis_read_register_ushort((ULONG_PTR)(Register)))
-#define NdisReadRegisterUlong(Register, Data)                                                     \
+#define NdisReadRegisterUlong(Register, Data) \
 	(*(Data) = ndis_read_register_ulong((ULONG_PTR)(Register)))
-#define NdisWriteRegisterUchar(Register, Data)                                                    \
+#define NdisWriteRegisterUchar(Register, Data) \
 	ndis_write_register_uchar((ULONG_PTR)(Register), (UCHAR)(Data))
-#define NdisWriteRegisterUshort(Register, Data)                                                   \
+#define NdisWriteRegisterUshort(Register, Data) \
 	ndis_write_register_ushort((ULONG_PTR)(Register), (USHORT)(Data))
-#define NdisWriteRegisterUlong(Register, Data)                                                    \
+#define NdisWriteRegisterUlong(Register, Data) \
 	ndis_write_register_ulong((ULONG_PTR)(Register), (ULONG)(Data))
 
 UCHAR ndis_raw_read_port_uchar(ULONG_PTR Port);
@@ -119,26 +118,26 @@ VOID ndis_raw_write_port_buffer_ulong(ULONG_PTR Port, const ULONG *Buffer, ULONG
 #define NdisRawReadPortUchar(Port, Data) (*(Data) = ndis_raw_read_port_uchar((ULONG_PTR)(Port)))
 #define NdisRawReadPortUshort(Port, Data) (*(Data) = ndis_raw_read_port_ushort((ULONG_PTR)(Port)))
 #define NdisRawReadPortUlong(Port, Data) (*(Data) = ndis_raw_read_port_ulong((ULONG_PTR)(Port)))
-#define NdisRawWritePortUchar(Port, Data)                                                         \
+#define NdisRawWritePortUchar(Port, Data) \
 	ndis_raw_write_port_uchar((ULONG_PTR)(Port), (UCHAR)(Data))
-#define NdisRawWritePortUshort(Port, Data)                                                        \
+#define NdisRawWritePortUshort(Port, Data) \
 	ndis_raw_write_port_ushort((ULONG_PTR)(Port), (USHORT)(Data))
-#define NdisRawWritePortUlong(Port, Data)                                                         \
+#define NdisRawWritePortUlong(Port, Data) \
 	ndis_raw_write_port_ulong((ULONG_PTR)(Port), (ULONG)(Data))
-#define NdisRawReadPortBufferUchar(Port, Buffer, Length)                                          \
+#define NdisRawReadPortBufferUchar(Port, Buffer, Length) \
 	ndis_raw_read_port_buffer_uchar((ULONG_PTR)(Port), (PUCHAR)(Buffer), (ULONG)(Length))
-#define NdisRawReadPortBufferUshort(Port, Buffer, Length)                                         \
+#define NdisRawReadPortBufferUshort(Port, Buffer, Length) \
 	ndis_raw_read_port_buffer_ushort((ULONG_PTR)(Port), (PUSHORT)(Buffer), (ULONG)(Length))
-#define NdisRawReadPortBufferUlong(Port, Buffer, Length)                                          \
+#define NdisRawReadPortBufferUlong(Port, Buffer, Length) \
 	ndis_raw_read_port_buffer_ulong((ULONG_PTR)(Port), (PULONG)(Buffer), (ULONG)(Length))
-#define NdisRawWritePortBufferUchar(Port, Buffer, Length)                                         \
-	ndis_raw_write_port_buffer_uchar((ULONG_PTR)(Port), (const UCHAR *)(Buffer),             \
+#define NdisRawWritePortBufferUchar(Port, Buffer, Length)                            \
+	ndis_raw_write_port_buffer_uchar((ULONG_PTR)(Port), (const UCHAR *)(Buffer), \
 					 (ULONG)(Length))
-#define NdisRawWritePortBufferUshort(Port, Buffer, Length)                                        \
-	ndis_raw_write_port_buffer_ushort((ULONG_PTR)(Port), (const USHORT *)(Buffer),           \
+#define NdisRawWritePortBufferUshort(Port, Buffer, Length)                             \
+	ndis_raw_write_port_buffer_ushort((ULONG_PTR)(Port), (const USHORT *)(Buffer), \
 					  (ULONG)(Length))
-#define NdisRawWritePortBufferUlong(Port, Buffer, Length)                                         \
-	ndis_raw_write_port_buffer_ulong((ULONG_PTR)(Port), (const ULONG *)(Buffer),             \
+#define NdisRawWritePortBufferUlong(Port, Buffer, Length)                            \
+	ndis_raw_write_port_buffer_ulong((ULONG_PTR)(Port), (const ULONG *)(Buffer), \
 					 (ULONG)(Length))
 
 /* ------------------------------------------------- DMA and shared memory */
@@ -150,29 +149,29 @@ VOID ndis_raw_write_port_buffer_ulong(ULONG_PTR Port, const ULONG *Buffer, ULONG
  * unrelated to the virtual one); *VirtualAddress is NULL on failure.
  */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMAllocateSharedMemory(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ ULONG Length,
-				  _In_ BOOLEAN Cached, _Out_ PVOID *VirtualAddress,
-				  _Out_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress);
+    NdisMAllocateSharedMemory(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ ULONG Length,
+			      _In_ BOOLEAN Cached, _Out_ PVOID *VirtualAddress,
+			      _Out_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress);
 /* PASSIVE_LEVEL; exactly what NdisMAllocateSharedMemory returned. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMFreeSharedMemory(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ ULONG Length,
-			      _In_ BOOLEAN Cached, _In_ PVOID VirtualAddress,
-			      _In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress);
+    NdisMFreeSharedMemory(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ ULONG Length,
+			  _In_ BOOLEAN Cached, _In_ PVOID VirtualAddress,
+			  _In_ NDIS_PHYSICAL_ADDRESS PhysicalAddress);
 
 /* SCATTER_GATHER_LIST: <wdm.h>. */
 
 #if NDIS_SUPPORT_NDIS6
 
-typedef _Function_class_(MINIPORT_PROCESS_SG_LIST) VOID(MINIPORT_PROCESS_SG_LIST)(
-	_In_ PDEVICE_OBJECT pDO, _In_ PVOID Reserved, _In_ PSCATTER_GATHER_LIST pSGL,
-	_In_ PVOID Context);
+typedef _Function_class_(MINIPORT_PROCESS_SG_LIST)
+    VOID(MINIPORT_PROCESS_SG_LIST)(_In_ PDEVICE_OBJECT pDO, _In_ PVOID Reserved,
+				   _In_ PSCATTER_GATHER_LIST pSGL, _In_ PVOID Context);
 typedef MINIPORT_PROCESS_SG_LIST *MINIPORT_PROCESS_SG_LIST_HANDLER;
 
-typedef _Function_class_(MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE) VOID(
-	MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE)(_In_ NDIS_HANDLE MiniportAdapterContext,
-					       _In_ PVOID VirtualAddress,
-					       _In_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
-					       _In_ ULONG Length, _In_ PVOID Context);
+typedef _Function_class_(MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE)
+    VOID(MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE)(_In_ NDIS_HANDLE MiniportAdapterContext,
+						_In_ PVOID VirtualAddress,
+						_In_ PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
+						_In_ ULONG Length, _In_ PVOID Context);
 typedef MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE *MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER;
 
 #define NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION 0x83
@@ -189,7 +188,7 @@ typedef struct _NDIS_SG_DMA_DESCRIPTION {
 	ULONG ScatterGatherListSize;
 } NDIS_SG_DMA_DESCRIPTION, *PNDIS_SG_DMA_DESCRIPTION;
 
-#define NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1                                                  \
+#define NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1 \
 	RTL_SIZEOF_THROUGH_FIELD(NDIS_SG_DMA_DESCRIPTION, ScatterGatherListSize)
 
 /*
@@ -199,11 +198,11 @@ typedef struct _NDIS_SG_DMA_DESCRIPTION {
  * what NdisMAllocateSharedMemory requires.
  */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
-	NdisMRegisterScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,
-				      _Inout_ PNDIS_SG_DMA_DESCRIPTION DmaDescription,
-				      _Out_ PNDIS_HANDLE NdisMiniportDmaHandle);
+    NdisMRegisterScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				  _Inout_ PNDIS_SG_DMA_DESCRIPTION DmaDescription,
+				  _Out_ PNDIS_HANDLE NdisMiniportDmaHandle);
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMDeregisterScatterGatherDma(_In_ NDIS_HANDLE NdisMiniportDmaHandle);
+    NdisMDeregisterScatterGatherDma(_In_ NDIS_HANDLE NdisMiniportDmaHandle);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 

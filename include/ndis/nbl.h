@@ -23,9 +23,9 @@ typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
 /* MDL and the Mm accessors: <ndis/base.h> (NDIS 5 and 6). */
 
 #define NDIS_MDL_LINKAGE(Mdl) ((Mdl)->Next)
-#define NdisGetNextMdl(CurrentMdl, NextMdl)                                                       \
-	do {                                                                                      \
-		*(NextMdl) = (CurrentMdl)->Next;                                                  \
+#define NdisGetNextMdl(CurrentMdl, NextMdl)      \
+	do {                                     \
+		*(NextMdl) = (CurrentMdl)->Next; \
 	} while (0)
 #define NdisQueryMdl(Mdl, VirtualAddress, Length, Priority)                                       \
 	do {                                                                                      \
@@ -35,10 +35,10 @@ typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
 	} while (0)
 /* Any IRQL: sets the MDL's ByteCount (the driver owns the MDL). */
 #define NdisAdjustMdlLength(_Mdl, _Length) ((_Mdl)->ByteCount = (ULONG)(_Length))
-#define NdisQueryMdlOffset(Mdl, Offset, Length)                                                   \
-	do {                                                                                      \
-		*(Offset) = MmGetMdlByteOffset(Mdl);                                              \
-		*(Length) = MmGetMdlByteCount(Mdl);                                               \
+#define NdisQueryMdlOffset(Mdl, Offset, Length)      \
+	do {                                         \
+		*(Offset) = MmGetMdlByteOffset(Mdl); \
+		*(Length) = MmGetMdlByteCount(Mdl);  \
 	} while (0)
 
 /*
@@ -46,7 +46,7 @@ typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
  * VirtualAddress + Length) of nonpaged memory (no copy is made).
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) PMDL
-	NdisAllocateMdl(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ UINT Length);
+    NdisAllocateMdl(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ UINT Length);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeMdl(_In_ PMDL Mdl);
 
 /* ---------------------------------------------------------- NET_BUFFER */
@@ -152,7 +152,8 @@ typedef enum _NDIS_NET_BUFFER_LIST_INFO {
 	TcpReceiveBytesTransferred,
 #endif
 	MaxNetBufferListInfo
-} NDIS_NET_BUFFER_LIST_INFO, *PNDIS_NET_BUFFER_LIST_INFO;
+} NDIS_NET_BUFFER_LIST_INFO,
+    *PNDIS_NET_BUFFER_LIST_INFO;
 
 typedef struct _NET_BUFFER_LIST_DATA {
 	PNET_BUFFER_LIST Next;
@@ -206,9 +207,9 @@ struct _NET_BUFFER_LIST {
 #define NET_BUFFER_LIST_NBL_FLAGS(_NBL) ((_NBL)->NblFlags)
 #define NET_BUFFER_LIST_STATUS(_NBL) ((_NBL)->Status)
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(_NBL) ((_NBL)->MiniportReserved)
-#define NET_BUFFER_LIST_CONTEXT_DATA_START(_NBL)                                                  \
+#define NET_BUFFER_LIST_CONTEXT_DATA_START(_NBL) \
 	((PUCHAR)(((_NBL)->Context) + 1) + (_NBL)->Context->Offset)
-#define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(_NBL)                                                   \
+#define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(_NBL) \
 	(((_NBL)->Context->Size) - ((_NBL)->Context->Offset))
 #define NET_BUFFER_LIST_INFO(_NBL, _Id) ((_NBL)->NetBufferListInfo[(_Id)])
 
@@ -231,7 +232,7 @@ typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS {
 } NET_BUFFER_LIST_POOL_PARAMETERS, *PNET_BUFFER_LIST_POOL_PARAMETERS;
 
 #define NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 1
-#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1                                     \
+#define NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 \
 	RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_LIST_POOL_PARAMETERS, DataSize)
 
 /*
@@ -241,8 +242,8 @@ typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS {
  * that size described by one MDL (freed with the NBL).
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_HANDLE
-	NdisAllocateNetBufferListPool(_In_opt_ NDIS_HANDLE NdisHandle,
-				      _In_ PNET_BUFFER_LIST_POOL_PARAMETERS Parameters);
+    NdisAllocateNetBufferListPool(_In_opt_ NDIS_HANDLE NdisHandle,
+				  _In_ PNET_BUFFER_LIST_POOL_PARAMETERS Parameters);
 /* <= DISPATCH_LEVEL; every NBL of the pool must have been freed. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferListPool(_In_ NDIS_HANDLE PoolHandle);
 
@@ -252,10 +253,9 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferListPool(_In_ NDIS_HAN
  * DataOffset into MdlChain (which the caller keeps owning).
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
-	NdisAllocateNetBufferAndNetBufferList(_In_ NDIS_HANDLE PoolHandle, _In_ USHORT ContextSize,
-					      _In_ USHORT ContextBackFill,
-					      _In_opt_ PMDL MdlChain, _In_ ULONG DataOffset,
-					      _In_ SIZE_T DataLength);
+    NdisAllocateNetBufferAndNetBufferList(_In_ NDIS_HANDLE PoolHandle, _In_ USHORT ContextSize,
+					  _In_ USHORT ContextBackFill, _In_opt_ PMDL MdlChain,
+					  _In_ ULONG DataOffset, _In_ SIZE_T DataLength);
 /* <= DISPATCH_LEVEL; not while NDIS owns it (indicated and not returned). */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferList(_In_ PNET_BUFFER_LIST NetBufferList);
 
@@ -266,8 +266,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferList(_In_ PNET_BUFFER_
  * Storage (if given) and Storage returned; NULL if the data is shorter.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
-	NdisGetDataBuffer(_In_ PNET_BUFFER NetBuffer, _In_ ULONG BytesNeeded,
-			  _In_opt_ PVOID Storage, _In_ UINT AlignMultiple, _In_ UINT AlignOffset);
+    NdisGetDataBuffer(_In_ PNET_BUFFER NetBuffer, _In_ ULONG BytesNeeded, _In_opt_ PVOID Storage,
+		      _In_ UINT AlignMultiple, _In_ UINT AlignOffset);
 
 /* --------------------------------------------------------- RSS hashes */
 
@@ -292,27 +292,29 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
 
 #define NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(_HashInfo) ((_HashInfo) & (NDIS_HASH_TYPE_MASK))
 #define NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(_HashInfo) ((_HashInfo) & (NDIS_HASH_FUNCTION_MASK))
-#define NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(_HashType, _HashFunction)                           \
+#define NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(_HashType, _HashFunction) \
 	(((_HashType) & (NDIS_HASH_TYPE_MASK)) | ((_HashFunction) & (NDIS_HASH_FUNCTION_MASK)))
 
-#define NET_BUFFER_LIST_GET_HASH_VALUE(_NBL)                                                      \
+#define NET_BUFFER_LIST_GET_HASH_VALUE(_NBL) \
 	(PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashValue)))
-#define NET_BUFFER_LIST_GET_HASH_TYPE(_NBL)                                                       \
-	(NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))))
-#define NET_BUFFER_LIST_GET_HASH_FUNCTION(_NBL)                                                   \
-	(NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))))
-#define NET_BUFFER_LIST_SET_HASH_VALUE(_NBL, _HashValue)                                          \
+#define NET_BUFFER_LIST_GET_HASH_TYPE(_NBL) \
+	(NDIS_RSS_HASH_TYPE_FROM_HASH_INFO( \
+	    PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))))
+#define NET_BUFFER_LIST_GET_HASH_FUNCTION(_NBL) \
+	(NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(     \
+	    PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo))))
+#define NET_BUFFER_LIST_SET_HASH_VALUE(_NBL, _HashValue) \
 	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashValue) = UlongToPtr(_HashValue))
-#define NET_BUFFER_LIST_SET_HASH_TYPE(_NBL, _HashType)                                            \
-	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) = UlongToPtr(                          \
-		 ((PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &                \
-		   (~NDIS_HASH_TYPE_MASK)) |                                                      \
-		  ((_HashType) & (NDIS_HASH_TYPE_MASK)))))
-#define NET_BUFFER_LIST_SET_HASH_FUNCTION(_NBL, _HashFunction)                                    \
-	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) = UlongToPtr(                          \
-		 ((PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) &                \
-		   (~NDIS_HASH_FUNCTION_MASK)) |                                                  \
-		  ((_HashFunction) & (NDIS_HASH_FUNCTION_MASK)))))
+#define NET_BUFFER_LIST_SET_HASH_TYPE(_NBL, _HashType)                                    \
+	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) =                              \
+	     UlongToPtr(((PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) & \
+			  (~NDIS_HASH_TYPE_MASK)) |                                       \
+			 ((_HashType) & (NDIS_HASH_TYPE_MASK)))))
+#define NET_BUFFER_LIST_SET_HASH_FUNCTION(_NBL, _HashFunction)                            \
+	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo) =                              \
+	     UlongToPtr(((PtrToUlong(NET_BUFFER_LIST_INFO(_NBL, NetBufferListHashInfo)) & \
+			  (~NDIS_HASH_FUNCTION_MASK)) |                                   \
+			 ((_HashFunction) & (NDIS_HASH_FUNCTION_MASK)))))
 
 /* ---------------------------------------------------- receive and send */
 
@@ -321,22 +323,22 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
 #define NDIS_RECEIVE_FLAGS_SINGLE_ETHER_TYPE 0x00000100
 #define NDIS_RECEIVE_FLAGS_SINGLE_VLAN 0x00000200
 #define NDIS_RECEIVE_FLAGS_PERFECT_FILTERED 0x00000400
-#define NDIS_TEST_RECEIVE_AT_DISPATCH_LEVEL(_Flags)                                               \
-	(((_Flags) & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
-#define NDIS_TEST_RECEIVE_CANNOT_PEND(_Flags)                                                     \
-	(((_Flags) & NDIS_RECEIVE_FLAGS_RESOURCES) ? TRUE : FALSE)
+#define NDIS_TEST_RECEIVE_AT_DISPATCH_LEVEL(_Flags) \
+	(((_Flags)&NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+#define NDIS_TEST_RECEIVE_CANNOT_PEND(_Flags) \
+	(((_Flags)&NDIS_RECEIVE_FLAGS_RESOURCES) ? TRUE : FALSE)
 
 #define NDIS_RETURN_FLAGS_DISPATCH_LEVEL 0x00000001
-#define NDIS_TEST_RETURN_AT_DISPATCH_LEVEL(_Flags)                                                \
-	(((_Flags) & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+#define NDIS_TEST_RETURN_AT_DISPATCH_LEVEL(_Flags) \
+	(((_Flags)&NDIS_RETURN_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
 
 #define NDIS_SEND_FLAGS_DISPATCH_LEVEL 0x00000001
-#define NDIS_TEST_SEND_AT_DISPATCH_LEVEL(_Flags)                                                  \
-	(((_Flags) & NDIS_SEND_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+#define NDIS_TEST_SEND_AT_DISPATCH_LEVEL(_Flags) \
+	(((_Flags)&NDIS_SEND_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
 
 #define NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL 0x00000001
-#define NDIS_TEST_SEND_COMPLETE_AT_DISPATCH_LEVEL(_Flags)                                         \
-	(((_Flags) & NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
+#define NDIS_TEST_SEND_COMPLETE_AT_DISPATCH_LEVEL(_Flags) \
+	(((_Flags)&NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE)
 
 /*
  * NdisMIndicateReceiveNetBufferLists: <= DISPATCH_LEVEL. A chain of
@@ -346,15 +348,17 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
  * MiniportReturnNetBufferLists; with it they are the miniport's again when
  * the call returns.
  */
-_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMIndicateReceiveNetBufferLists(
-	_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNET_BUFFER_LIST NetBufferLists,
-	_In_ NDIS_PORT_NUMBER PortNumber, _In_ ULONG NumberOfNetBufferLists,
-	_In_ ULONG ReceiveFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMIndicateReceiveNetBufferLists(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				       _In_ PNET_BUFFER_LIST NetBufferLists,
+				       _In_ NDIS_PORT_NUMBER PortNumber,
+				       _In_ ULONG NumberOfNetBufferLists, _In_ ULONG ReceiveFlags);
 
 /* <= DISPATCH_LEVEL: hands back NBLs MiniportSendNetBufferLists received. */
-_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMSendNetBufferListsComplete(
-	_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNET_BUFFER_LIST NetBufferList,
-	_In_ ULONG SendCompleteFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMSendNetBufferListsComplete(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				    _In_ PNET_BUFFER_LIST NetBufferList,
+				    _In_ ULONG SendCompleteFlags);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 

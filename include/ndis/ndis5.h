@@ -28,7 +28,8 @@
 typedef enum _NDIS_MEDIA_STATE {
 	NdisMediaStateConnected,
 	NdisMediaStateDisconnected
-} NDIS_MEDIA_STATE, *PNDIS_MEDIA_STATE;
+} NDIS_MEDIA_STATE,
+    *PNDIS_MEDIA_STATE;
 
 /* ------------------------------------------------ NDIS_PACKET, NDIS_BUFFER */
 
@@ -86,7 +87,7 @@ typedef struct _NDIS_PACKET_OOB_DATA {
 	NDIS_STATUS Status;
 } NDIS_PACKET_OOB_DATA, *PNDIS_PACKET_OOB_DATA;
 
-#define NDIS_OOB_DATA_FROM_PACKET(_P)                                                             \
+#define NDIS_OOB_DATA_FROM_PACKET(_P) \
 	((PNDIS_PACKET_OOB_DATA)((PUCHAR)(_P) + (_P)->Private.NdisPacketOobOffset))
 #define NDIS_GET_PACKET_STATUS(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->Status)
 #define NDIS_SET_PACKET_STATUS(_P, _S) (NDIS_OOB_DATA_FROM_PACKET(_P)->Status = (_S))
@@ -97,57 +98,59 @@ typedef struct _NDIS_PACKET_OOB_DATA {
 VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferCount,
 		       _Out_opt_ PUINT BufferCount, _Out_opt_ PNDIS_BUFFER *FirstBuffer,
 		       _Out_opt_ PUINT TotalPacketLength);
-#define NdisQueryPacket(_Packet, _PhysicalBufferCount, _BufferCount, _FirstBuffer,               \
-			_TotalPacketLength)                                                       \
-	ndis_query_packet((_Packet), (_PhysicalBufferCount), (_BufferCount), (_FirstBuffer),      \
+#define NdisQueryPacket(_Packet, _PhysicalBufferCount, _BufferCount, _FirstBuffer,           \
+			_TotalPacketLength)                                                  \
+	ndis_query_packet((_Packet), (_PhysicalBufferCount), (_BufferCount), (_FirstBuffer), \
 			  (_TotalPacketLength))
-#define NdisQueryPacketLength(_Packet, _TotalPacketLength)                                        \
+#define NdisQueryPacketLength(_Packet, _TotalPacketLength) \
 	ndis_query_packet((_Packet), NULL, NULL, NULL, (_TotalPacketLength))
-#define NdisQueryBuffer(_Buffer, _VirtualAddress, _Length)                                        \
-	do {                                                                                      \
-		PNDIS_BUFFER ndis_qb_ = (_Buffer);                                                \
-		if ((_VirtualAddress) != NULL)                                                    \
-			*(PVOID *)(_VirtualAddress) = ndis_qb_->MappedSystemVa;                   \
-		*(_Length) = ndis_qb_->ByteCount;                                                  \
+#define NdisQueryBuffer(_Buffer, _VirtualAddress, _Length)                      \
+	do {                                                                    \
+		PNDIS_BUFFER ndis_qb_ = (_Buffer);                              \
+		if ((_VirtualAddress) != NULL)                                  \
+			*(PVOID *)(_VirtualAddress) = ndis_qb_->MappedSystemVa; \
+		*(_Length) = ndis_qb_->ByteCount;                               \
 	} while (0)
-#define NdisQueryBufferSafe(_Buffer, _VirtualAddress, _Length, _Priority)                         \
-	do {                                                                                      \
-		(void)(_Priority);                                                                \
-		NdisQueryBuffer((_Buffer), (_VirtualAddress), (_Length));                         \
+#define NdisQueryBufferSafe(_Buffer, _VirtualAddress, _Length, _Priority) \
+	do {                                                              \
+		(void)(_Priority);                                        \
+		NdisQueryBuffer((_Buffer), (_VirtualAddress), (_Length)); \
 	} while (0)
 #define NdisGetNextBuffer(_CurrentBuffer, _NextBuffer) (*(_NextBuffer) = (_CurrentBuffer)->Next)
 #define NdisBufferLength(_Buffer) ((_Buffer)->ByteCount)
 #define NdisBufferVirtualAddress(_Buffer) ((_Buffer)->MappedSystemVa)
-#define NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
-					 _FirstBufferLength, _TotalBufferLength, _Priority)       \
-	do {                                                                                      \
-		PNDIS_PACKET ndis_gf_ = (_Packet);                                                \
-		(void)(_Priority);                                                                \
-		*(_FirstBuffer) = ndis_gf_->Private.Head;                                         \
-		*(PVOID *)(_FirstBufferVA) =                                                      \
-			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->MappedSystemVa : NULL;  \
-		*(_FirstBufferLength) =                                                           \
-			ndis_gf_->Private.Head ? ndis_gf_->Private.Head->ByteCount : 0;          \
-		*(_TotalBufferLength) = ndis_gf_->Private.TotalLength;                            \
+#define NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,             \
+					 _FirstBufferLength, _TotalBufferLength, _Priority) \
+	do {                                                                                \
+		PNDIS_PACKET ndis_gf_ = (_Packet);                                          \
+		(void)(_Priority);                                                          \
+		*(_FirstBuffer) = ndis_gf_->Private.Head;                                   \
+		*(PVOID *)(_FirstBufferVA) =                                                \
+		    ndis_gf_->Private.Head ? ndis_gf_->Private.Head->MappedSystemVa : NULL; \
+		*(_FirstBufferLength) =                                                     \
+		    ndis_gf_->Private.Head ? ndis_gf_->Private.Head->ByteCount : 0;         \
+		*(_TotalBufferLength) = ndis_gf_->Private.TotalLength;                      \
 	} while (0)
-#define NdisGetFirstBufferFromPacket(_Packet, _FirstBuffer, _FirstBufferVA, _FirstBufferLength,  \
-				     _TotalBufferLength)                                          \
-	NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                   \
-					 _FirstBufferLength, _TotalBufferLength,                  \
+#define NdisGetFirstBufferFromPacket(_Packet, _FirstBuffer, _FirstBufferVA, _FirstBufferLength, \
+				     _TotalBufferLength)                                        \
+	NdisGetFirstBufferFromPacketSafe(_Packet, _FirstBuffer, _FirstBufferVA,                 \
+					 _FirstBufferLength, _TotalBufferLength,                \
 					 NormalPagePriority)
 
 /* NDIS_BUFFER helpers (macros in the WDK; any IRQL <= DISPATCH_LEVEL). */
 #define NdisAdjustBufferLength(_Buffer, _Length) (((_Buffer)->ByteCount) = (ULONG)(_Length))
-#define NdisQueryBufferOffset(_Buffer, _Offset, _Length)                                          \
-	do {                                                                                      \
-		*(_Offset) = (_Buffer)->ByteOffset;                                               \
-		*(_Length) = (_Buffer)->ByteCount;                                                \
+#define NdisQueryBufferOffset(_Buffer, _Offset, _Length) \
+	do {                                             \
+		*(_Offset) = (_Buffer)->ByteOffset;      \
+		*(_Length) = (_Buffer)->ByteCount;       \
 	} while (0)
-#define NdisBufferVirtualAddressSafe(_Buffer, _Priority) ((void)(_Priority), (_Buffer)->MappedSystemVa)
+#define NdisBufferVirtualAddressSafe(_Buffer, _Priority) \
+	((void)(_Priority), (_Buffer)->MappedSystemVa)
 /* Pages the buffer spans (ADDRESS_AND_SIZE_TO_SPAN_PAGES, 4 KiB pages). */
-#define NdisGetBufferPhysicalArraySize(_Buffer, _ArraySize)                                       \
-	(*(_ArraySize) = (UINT)((((ULONG_PTR)(_Buffer)->MappedSystemVa & 0xFFF) +                \
-				 (_Buffer)->ByteCount + 0xFFF) >> 12))
+#define NdisGetBufferPhysicalArraySize(_Buffer, _ArraySize)                       \
+	(*(_ArraySize) = (UINT)((((ULONG_PTR)(_Buffer)->MappedSystemVa & 0xFFF) + \
+				 (_Buffer)->ByteCount + 0xFFF) >>                 \
+				12))
 
 /* Packet flags and counts (NDIS_PACKET_PRIVATE). */
 #define NdisGetPacketFlags(_Packet) ((_Packet)->Private.Flags)
@@ -158,15 +161,15 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 #define NDIS_PACKET_FIRST_NDIS_BUFFER(_Packet) ((_Packet)->Private.Head)
 #define NDIS_PACKET_LAST_NDIS_BUFFER(_Packet) ((_Packet)->Private.Tail)
 #define NDIS_PACKET_VALID_COUNTS(_Packet) ((_Packet)->Private.ValidCounts)
-#define NdisRecalculatePacketCounts(_Packet)                                                      \
-	do {                                                                                      \
-		PNDIS_BUFFER ndis_rc_ = (_Packet)->Private.Head;                                  \
-		if (ndis_rc_ != NULL) {                                                           \
-			while (ndis_rc_->Next != NULL)                                            \
-				ndis_rc_ = ndis_rc_->Next;                                        \
-			(_Packet)->Private.Tail = ndis_rc_;                                       \
-		}                                                                                 \
-		(_Packet)->Private.ValidCounts = FALSE;                                           \
+#define NdisRecalculatePacketCounts(_Packet)                     \
+	do {                                                     \
+		PNDIS_BUFFER ndis_rc_ = (_Packet)->Private.Head; \
+		if (ndis_rc_ != NULL) {                          \
+			while (ndis_rc_->Next != NULL)           \
+				ndis_rc_ = ndis_rc_->Next;       \
+			(_Packet)->Private.Tail = ndis_rc_;      \
+		}                                                \
+		(_Packet)->Private.ValidCounts = FALSE;          \
 	} while (0)
 
 /* Out-of-band data of a packet. */
@@ -176,15 +179,15 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 #define NDIS_SET_PACKET_TIME_SENT(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeSent = (_T))
 #define NDIS_GET_PACKET_TIME_RECEIVED(_P) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeReceived)
 #define NDIS_SET_PACKET_TIME_RECEIVED(_P, _T) (NDIS_OOB_DATA_FROM_PACKET(_P)->TimeReceived = (_T))
-#define NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                                     \
-	do {                                                                                      \
-		*(_Info) = NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation;                \
-		*(_Size) = NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo;                   \
+#define NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                       \
+	do {                                                                        \
+		*(_Info) = NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation; \
+		*(_Size) = NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo;    \
 	} while (0)
-#define NDIS_SET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                                     \
-	do {                                                                                      \
-		NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation = (_Info);                 \
-		NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo = (_Size);                    \
+#define NDIS_SET_PACKET_MEDIA_SPECIFIC_INFO(_P, _Info, _Size)                      \
+	do {                                                                       \
+		NDIS_OOB_DATA_FROM_PACKET(_P)->MediaSpecificInformation = (_Info); \
+		NDIS_OOB_DATA_FROM_PACKET(_P)->SizeMediaSpecificInfo = (_Size);    \
 	} while (0)
 
 /* ------------------------------------------------ packet and buffer pools */
@@ -200,62 +203,62 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
  * allocated 0xC4 RESOURCE_LEAK.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisAllocatePacketPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
-			       _In_ UINT NumberOfDescriptors, _In_ UINT ProtocolReservedLength);
+    NdisAllocatePacketPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			   _In_ UINT NumberOfDescriptors, _In_ UINT ProtocolReservedLength);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisAllocatePacketPoolEx(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
-				 _In_ UINT NumberOfDescriptors, _In_ UINT NumberOfOverflowDescriptors,
-				 _In_ UINT ProtocolReservedLength);
+    NdisAllocatePacketPoolEx(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			     _In_ UINT NumberOfDescriptors, _In_ UINT NumberOfOverflowDescriptors,
+			     _In_ UINT ProtocolReservedLength);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreePacketPool(_In_ NDIS_HANDLE PoolHandle);
 _IRQL_requires_max_(DISPATCH_LEVEL) UINT NdisPacketPoolUsage(_In_ NDIS_HANDLE PoolHandle);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
-			   _In_ NDIS_HANDLE PoolHandle);
+    NdisAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
+		       _In_ NDIS_HANDLE PoolHandle);
 _IRQL_requires_(DISPATCH_LEVEL) VOID
-	NdisDprAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
-			      _In_ NDIS_HANDLE PoolHandle);
+    NdisDprAllocatePacket(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_PACKET *Packet,
+			  _In_ NDIS_HANDLE PoolHandle);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreePacket(_In_ PNDIS_PACKET Packet);
 _IRQL_requires_(DISPATCH_LEVEL) VOID NdisDprFreePacket(_In_ PNDIS_PACKET Packet);
-#define NdisReinitializePacket(Packet)                                                            \
-	do {                                                                                      \
-		(Packet)->Private.Head = (PNDIS_BUFFER)NULL;                                      \
-		(Packet)->Private.ValidCounts = FALSE;                                            \
+#define NdisReinitializePacket(Packet)                       \
+	do {                                                 \
+		(Packet)->Private.Head = (PNDIS_BUFFER)NULL; \
+		(Packet)->Private.ValidCounts = FALSE;       \
 	} while (0)
 
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisAllocateBufferPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
-			       _In_ UINT NumberOfDescriptors);
+    NdisAllocateBufferPool(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE PoolHandle,
+			   _In_ UINT NumberOfDescriptors);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeBufferPool(_In_ NDIS_HANDLE PoolHandle);
 /* A buffer descriptor (an MDL) for [VirtualAddress, +Length), nonpaged memory. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisAllocateBuffer(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_BUFFER *Buffer,
-			   _In_opt_ NDIS_HANDLE PoolHandle, _In_ PVOID VirtualAddress,
-			   _In_ UINT Length);
+    NdisAllocateBuffer(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_BUFFER *Buffer,
+		       _In_opt_ NDIS_HANDLE PoolHandle, _In_ PVOID VirtualAddress,
+		       _In_ UINT Length);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeBuffer(_In_ PNDIS_BUFFER Buffer);
 
 /* Chain a buffer (or a chain of them) at the front / back of a packet. */
-#define NdisChainBufferAtFront(_Packet, _Buffer)                                                  \
-	do {                                                                                      \
-		PNDIS_BUFFER ndis_cb_ = (_Buffer);                                                \
-		while (ndis_cb_->Next != NULL)                                                    \
-			ndis_cb_ = ndis_cb_->Next;                                                \
-		if ((_Packet)->Private.Head == NULL)                                              \
-			(_Packet)->Private.Tail = ndis_cb_;                                       \
-		ndis_cb_->Next = (_Packet)->Private.Head;                                         \
-		(_Packet)->Private.Head = (_Buffer);                                              \
-		(_Packet)->Private.ValidCounts = FALSE;                                           \
+#define NdisChainBufferAtFront(_Packet, _Buffer)            \
+	do {                                                \
+		PNDIS_BUFFER ndis_cb_ = (_Buffer);          \
+		while (ndis_cb_->Next != NULL)              \
+			ndis_cb_ = ndis_cb_->Next;          \
+		if ((_Packet)->Private.Head == NULL)        \
+			(_Packet)->Private.Tail = ndis_cb_; \
+		ndis_cb_->Next = (_Packet)->Private.Head;   \
+		(_Packet)->Private.Head = (_Buffer);        \
+		(_Packet)->Private.ValidCounts = FALSE;     \
 	} while (0)
-#define NdisChainBufferAtBack(_Packet, _Buffer)                                                   \
-	do {                                                                                      \
-		PNDIS_BUFFER ndis_cb_ = (_Buffer);                                                \
-		while (ndis_cb_->Next != NULL)                                                    \
-			ndis_cb_ = ndis_cb_->Next;                                                \
-		if ((_Packet)->Private.Head != NULL)                                              \
-			(_Packet)->Private.Tail->Next = (_Buffer);                                 \
-		else                                                                              \
-			(_Packet)->Private.Head = (_Buffer);                                      \
-		(_Packet)->Private.Tail = ndis_cb_;                                               \
-		(_Packet)->Private.ValidCounts = FALSE;                                           \
+#define NdisChainBufferAtBack(_Packet, _Buffer)                    \
+	do {                                                       \
+		PNDIS_BUFFER ndis_cb_ = (_Buffer);                 \
+		while (ndis_cb_->Next != NULL)                     \
+			ndis_cb_ = ndis_cb_->Next;                 \
+		if ((_Packet)->Private.Head != NULL)               \
+			(_Packet)->Private.Tail->Next = (_Buffer); \
+		else                                               \
+			(_Packet)->Private.Head = (_Buffer);       \
+		(_Packet)->Private.Tail = ndis_cb_;                \
+		(_Packet)->Private.ValidCounts = FALSE;            \
 	} while (0)
 /* Take the first / last buffer off the packet; *Buffer NULL if it has none. */
 VOID NdisUnchainBufferAtFront(_Inout_ PNDIS_PACKET Packet, _Out_ PNDIS_BUFFER *Buffer);
@@ -278,7 +281,8 @@ typedef BOOLEAN (*W_CHECK_FOR_HANG_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterCont
 typedef VOID (*W_HALT_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext);
 typedef NDIS_STATUS (*W_INITIALIZE_HANDLER)(_Out_ PNDIS_STATUS OpenErrorStatus,
 					    _Out_ PUINT SelectedMediumIndex,
-					    _In_ PNDIS_MEDIUM MediumArray, _In_ UINT MediumArraySize,
+					    _In_ PNDIS_MEDIUM MediumArray,
+					    _In_ UINT MediumArraySize,
 					    _In_ NDIS_HANDLE MiniportAdapterHandle,
 					    _In_ NDIS_HANDLE WrapperConfigurationContext);
 typedef NDIS_STATUS (*W_QUERY_INFORMATION_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
@@ -312,7 +316,7 @@ typedef VOID (*W_ALLOCATE_COMPLETE_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterCont
 					    _In_ ULONG Length, _In_ PVOID Context);
 /* Connection-oriented (CoNDIS) entry points: not implemented; must be NULL. */
 typedef PVOID W_CO_CREATE_VC_HANDLER, W_CO_DELETE_VC_HANDLER, W_CO_ACTIVATE_VC_HANDLER,
-	W_CO_DEACTIVATE_VC_HANDLER, W_CO_SEND_PACKETS_HANDLER, W_CO_REQUEST_HANDLER;
+    W_CO_DEACTIVATE_VC_HANDLER, W_CO_SEND_PACKETS_HANDLER, W_CO_REQUEST_HANDLER;
 typedef VOID (*W_CANCEL_SEND_PACKETS_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
 					      _In_ PVOID CancelId);
 typedef VOID (*W_PNP_EVENT_NOTIFY_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterContext,
@@ -328,35 +332,35 @@ typedef VOID (*W_MINIPORT_SHUTDOWN_HANDLER)(_In_ NDIS_HANDLE MiniportAdapterCont
  * NDIS 3.0/4.0 members: spec §14.9; 5.0 and 5.1 tails: docs/ndis5.md (§24
  * O-8). USHORT Filler is the WDK's padding member.
  */
-#define NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__                                                \
-	UCHAR MajorNdisVersion;                                                                   \
-	UCHAR MinorNdisVersion;                                                                   \
-	USHORT Filler;                                                                            \
-	UINT Reserved;                                                                            \
-	W_CHECK_FOR_HANG_HANDLER CheckForHangHandler;                                             \
-	W_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler;                                      \
-	W_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;                                        \
-	W_HALT_HANDLER HaltHandler;                                                               \
-	W_HANDLE_INTERRUPT_HANDLER HandleInterruptHandler;                                        \
-	W_INITIALIZE_HANDLER InitializeHandler;                                                   \
-	W_ISR_HANDLER ISRHandler;                                                                 \
-	W_QUERY_INFORMATION_HANDLER QueryInformationHandler;                                      \
-	W_RECONFIGURE_HANDLER ReconfigureHandler;                                                 \
-	W_RESET_HANDLER ResetHandler;                                                             \
-	W_SEND_HANDLER SendHandler;                                                               \
-	W_SET_INFORMATION_HANDLER SetInformationHandler;                                          \
-	W_TRANSFER_DATA_HANDLER TransferDataHandler;                                              \
-	W_RETURN_PACKET_HANDLER ReturnPacketHandler;                                              \
-	W_SEND_PACKETS_HANDLER SendPacketsHandler;                                                \
+#define NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__           \
+	UCHAR MajorNdisVersion;                              \
+	UCHAR MinorNdisVersion;                              \
+	USHORT Filler;                                       \
+	UINT Reserved;                                       \
+	W_CHECK_FOR_HANG_HANDLER CheckForHangHandler;        \
+	W_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler; \
+	W_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;   \
+	W_HALT_HANDLER HaltHandler;                          \
+	W_HANDLE_INTERRUPT_HANDLER HandleInterruptHandler;   \
+	W_INITIALIZE_HANDLER InitializeHandler;              \
+	W_ISR_HANDLER ISRHandler;                            \
+	W_QUERY_INFORMATION_HANDLER QueryInformationHandler; \
+	W_RECONFIGURE_HANDLER ReconfigureHandler;            \
+	W_RESET_HANDLER ResetHandler;                        \
+	W_SEND_HANDLER SendHandler;                          \
+	W_SET_INFORMATION_HANDLER SetInformationHandler;     \
+	W_TRANSFER_DATA_HANDLER TransferDataHandler;         \
+	W_RETURN_PACKET_HANDLER ReturnPacketHandler;         \
+	W_SEND_PACKETS_HANDLER SendPacketsHandler;           \
 	W_ALLOCATE_COMPLETE_HANDLER AllocateCompleteHandler;
 
-#define NDIS_MINIPORT_CHARACTERISTICS_50_MEMBERS__                                                \
-	NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__                                                \
-	W_CO_CREATE_VC_HANDLER CoCreateVcHandler;                                                 \
-	W_CO_DELETE_VC_HANDLER CoDeleteVcHandler;                                                 \
-	W_CO_ACTIVATE_VC_HANDLER CoActivateVcHandler;                                             \
-	W_CO_DEACTIVATE_VC_HANDLER CoDeactivateVcHandler;                                         \
-	W_CO_SEND_PACKETS_HANDLER CoSendPacketsHandler;                                           \
+#define NDIS_MINIPORT_CHARACTERISTICS_50_MEMBERS__        \
+	NDIS_MINIPORT_CHARACTERISTICS_40_MEMBERS__        \
+	W_CO_CREATE_VC_HANDLER CoCreateVcHandler;         \
+	W_CO_DELETE_VC_HANDLER CoDeleteVcHandler;         \
+	W_CO_ACTIVATE_VC_HANDLER CoActivateVcHandler;     \
+	W_CO_DEACTIVATE_VC_HANDLER CoDeactivateVcHandler; \
+	W_CO_SEND_PACKETS_HANDLER CoSendPacketsHandler;   \
 	W_CO_REQUEST_HANDLER CoRequestHandler;
 
 typedef struct _NDIS40_MINIPORT_CHARACTERISTICS {
@@ -420,22 +424,24 @@ typedef struct _NDIS_MINIPORT_INTERRUPT {
  * Seven parameters, Interrupt first (spec §24 C-11). PASSIVE_LEVEL, from
  * MiniportInitialize after NdisMSetAttributes[Ex] (L1).
  */
-_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS NdisMRegisterInterrupt(
-	_Out_ PNDIS_MINIPORT_INTERRUPT Interrupt, _In_ NDIS_HANDLE MiniportAdapterHandle,
-	_In_ UINT InterruptVector, _In_ UINT InterruptLevel, _In_ BOOLEAN RequestIsr,
-	_In_ BOOLEAN SharedInterrupt, _In_ NDIS_INTERRUPT_MODE InterruptMode);
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMRegisterInterrupt(_Out_ PNDIS_MINIPORT_INTERRUPT Interrupt,
+			   _In_ NDIS_HANDLE MiniportAdapterHandle, _In_ UINT InterruptVector,
+			   _In_ UINT InterruptLevel, _In_ BOOLEAN RequestIsr,
+			   _In_ BOOLEAN SharedInterrupt, _In_ NDIS_INTERRUPT_MODE InterruptMode);
 
 /* PASSIVE_LEVEL, from MiniportInitialize or MiniportHalt after a successful register (L9). */
-_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMDeregisterInterrupt(_In_ PNDIS_MINIPORT_INTERRUPT Interrupt);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMDeregisterInterrupt(_In_ PNDIS_MINIPORT_INTERRUPT Interrupt);
 
 /*
  * <= DIRQL. Runs SynchronizeFunction (a MiniportSynchronizeISR:
  * BOOLEAN (PVOID)) at DIRQL holding the interrupt's lock, excluding
  * MiniportISR and MiniportDisableInterrupt; returns its BOOLEAN (L8).
  */
-_IRQL_requires_max_(HIGH_LEVEL) BOOLEAN NdisMSynchronizeWithInterrupt(
-	_In_ PNDIS_MINIPORT_INTERRUPT Interrupt, _In_ PVOID SynchronizeFunction,
-	_In_ PVOID SynchronizeContext);
+_IRQL_requires_max_(HIGH_LEVEL) BOOLEAN
+    NdisMSynchronizeWithInterrupt(_In_ PNDIS_MINIPORT_INTERRUPT Interrupt,
+				  _In_ PVOID SynchronizeFunction, _In_ PVOID SynchronizeContext);
 
 /* ------------------------------------------------ registration, init */
 
@@ -445,9 +451,9 @@ VOID NdisMInitializeWrapper(_Out_ PNDIS_HANDLE NdisWrapperHandle, _In_ PVOID Sys
 VOID NdisTerminateWrapper(_In_ NDIS_HANDLE NdisWrapperHandle, _In_ PVOID SystemSpecific);
 /* PASSIVE_LEVEL. */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
-	NdisMRegisterMiniport(_In_ NDIS_HANDLE NdisWrapperHandle,
-			      _In_ PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
-			      _In_ UINT CharacteristicsLength);
+    NdisMRegisterMiniport(_In_ NDIS_HANDLE NdisWrapperHandle,
+			  _In_ PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
+			  _In_ UINT CharacteristicsLength);
 
 #define NDIS_ATTRIBUTE_IGNORE_PACKET_TIMEOUT 0x00000001
 #define NDIS_ATTRIBUTE_IGNORE_REQUEST_TIMEOUT 0x00000002
@@ -462,14 +468,14 @@ _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
 
 /* PASSIVE_LEVEL, from MiniportInitialize, before NdisMRegisterInterrupt. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMSetAttributesEx(_In_ NDIS_HANDLE MiniportAdapterHandle,
-			     _In_ NDIS_HANDLE MiniportAdapterContext,
-			     _In_opt_ UINT CheckForHangTimeInSeconds, _In_ ULONG AttributeFlags,
-			     _In_opt_ NDIS_INTERFACE_TYPE AdapterType);
+    NdisMSetAttributesEx(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			 _In_ NDIS_HANDLE MiniportAdapterContext,
+			 _In_opt_ UINT CheckForHangTimeInSeconds, _In_ ULONG AttributeFlags,
+			 _In_opt_ NDIS_INTERFACE_TYPE AdapterType);
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMSetAttributes(_In_ NDIS_HANDLE MiniportAdapterHandle,
-			   _In_ NDIS_HANDLE MiniportAdapterContext, _In_ BOOLEAN BusMaster,
-			   _In_ NDIS_INTERFACE_TYPE AdapterType);
+    NdisMSetAttributes(_In_ NDIS_HANDLE MiniportAdapterHandle,
+		       _In_ NDIS_HANDLE MiniportAdapterContext, _In_ BOOLEAN BusMaster,
+		       _In_ NDIS_INTERFACE_TYPE AdapterType);
 
 /*
  * NdisMInitializeScatterGatherDma (NDIS 5.1): PASSIVE_LEVEL, from
@@ -477,52 +483,55 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
  * What NdisMAllocateSharedMemory requires of an NDIS 5 miniport in ndisrt.
  */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
-	NdisMInitializeScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,
-					_In_ BOOLEAN Dma64BitAddresses,
-					_In_ ULONG MaximumPhysicalMapping);
+    NdisMInitializeScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				    _In_ BOOLEAN Dma64BitAddresses,
+				    _In_ ULONG MaximumPhysicalMapping);
 
 /*
  * PCI configuration space of the adapter (SlotNumber is ignored: the
  * adapter has one function). PASSIVE_LEVEL. Return: bytes read / written.
  */
 _IRQL_requires_(PASSIVE_LEVEL) ULONG
-	NdisReadPciSlotInformation(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ ULONG SlotNumber,
-				   _In_ ULONG Offset, _Out_ PVOID Buffer, _In_ ULONG Length);
+    NdisReadPciSlotInformation(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ ULONG SlotNumber,
+			       _In_ ULONG Offset, _Out_ PVOID Buffer, _In_ ULONG Length);
 _IRQL_requires_(PASSIVE_LEVEL) ULONG
-	NdisWritePciSlotInformation(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ ULONG SlotNumber,
-				    _In_ ULONG Offset, _In_ PVOID Buffer, _In_ ULONG Length);
+    NdisWritePciSlotInformation(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ ULONG SlotNumber,
+				_In_ ULONG Offset, _In_ PVOID Buffer, _In_ ULONG Length);
 
 /* -------------------------------------------------- send and receive */
 
 /* <= DISPATCH_LEVEL. Completes a send that MiniportSend returned PENDING for. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMSendComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNDIS_PACKET Packet,
-			  _In_ NDIS_STATUS Status);
+    NdisMSendComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNDIS_PACKET Packet,
+		      _In_ NDIS_STATUS Status);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMSendResourcesAvailable(_In_ NDIS_HANDLE MiniportAdapterHandle);
+    NdisMSendResourcesAvailable(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
 /*
  * DISPATCH_LEVEL. A received Ethernet frame: header, then lookahead data;
  * PacketSize counts the bytes after the header. ndisrt delivers frames whose
  * lookahead holds all of them (MiniportTransferData is not implemented).
  */
-_IRQL_requires_(DISPATCH_LEVEL) VOID NdisMEthIndicateReceive(
-	_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_HANDLE MiniportReceiveContext,
-	_In_ PVOID HeaderBuffer, _In_ UINT HeaderBufferSize, _In_ PVOID LookaheadBuffer,
-	_In_ UINT LookaheadBufferSize, _In_ UINT PacketSize);
-_IRQL_requires_(DISPATCH_LEVEL) VOID NdisMEthIndicateReceiveComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMEthIndicateReceive(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			    _In_ NDIS_HANDLE MiniportReceiveContext, _In_ PVOID HeaderBuffer,
+			    _In_ UINT HeaderBufferSize, _In_ PVOID LookaheadBuffer,
+			    _In_ UINT LookaheadBufferSize, _In_ UINT PacketSize);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMEthIndicateReceiveComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
 /* <= DISPATCH_LEVEL. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMIndicateStatus(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS GeneralStatus,
-			    _In_ PVOID StatusBuffer, _In_ UINT StatusBufferSize);
-_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMIndicateStatusComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
+    NdisMIndicateStatus(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS GeneralStatus,
+			_In_ PVOID StatusBuffer, _In_ UINT StatusBufferSize);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMIndicateStatusComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
 /* <= DISPATCH_LEVEL: complete a query or set that returned NDIS_STATUS_PENDING. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMQueryInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
+    NdisMQueryInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMSetInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
+    NdisMSetInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
 
 #endif /* NDIS_LEGACY_MINIPORT */
 

@@ -32,8 +32,8 @@ typedef struct _KEVENT {
 typedef struct _KDPC KDPC, *PKDPC, *PRKDPC;
 
 typedef _Function_class_(KDEFERRED_ROUTINE) _IRQL_requires_(DISPATCH_LEVEL) VOID
-	KDEFERRED_ROUTINE(_In_ struct _KDPC *Dpc, _In_opt_ PVOID DeferredContext,
-			  _In_opt_ PVOID SystemArgument1, _In_opt_ PVOID SystemArgument2);
+    KDEFERRED_ROUTINE(_In_ struct _KDPC *Dpc, _In_opt_ PVOID DeferredContext,
+		      _In_opt_ PVOID SystemArgument1, _In_opt_ PVOID SystemArgument2);
 typedef KDEFERRED_ROUTINE *PKDEFERRED_ROUTINE;
 
 /* A kernel DPC object (x64: 64 bytes). ndisrt keeps its own state elsewhere. */
@@ -55,8 +55,12 @@ struct _KDPC {
 	PVOID DpcData;
 };
 
-typedef enum _KDPC_IMPORTANCE { LowImportance, MediumImportance, HighImportance,
-				MediumHighImportance } KDPC_IMPORTANCE;
+typedef enum _KDPC_IMPORTANCE {
+	LowImportance,
+	MediumImportance,
+	HighImportance,
+	MediumHighImportance
+} KDPC_IMPORTANCE;
 
 /* A kernel timer (x64: 64 bytes); storage only in ndisrt. */
 typedef struct _KTIMER {
@@ -91,10 +95,10 @@ _IRQL_requires_max_(PASSIVE_LEVEL) VOID KeFlushQueuedDpcs(VOID);
 
 /* Any IRQL. Written to standard error, prefixed with the vCPU. */
 ULONG DbgPrint(_In_z_ _Printf_format_string_ PCSTR Format, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 ULONG DbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level,
 		 _In_z_ _Printf_format_string_ PCSTR Format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /*
  * DbgBreakPoint: with no kernel debugger attached, a breakpoint in kernel
  * mode is an unhandled exception: bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED
@@ -134,14 +138,15 @@ _IRQL_requires_max_(APC_LEVEL) VOID NdisMSleep(_In_ ULONG MicrosecondsToSleep);
 #define NdisInterlockedDecrement(Addend) InterlockedDecrement(Addend)
 #define NdisInterlockedExchange(Target, Value) InterlockedExchange((Target), (Value))
 #define NdisInterlockedExchangePointer(Target, Value) InterlockedExchangePointer((Target), (Value))
-#define NdisInterlockedCompareExchange(Destination, ExChange, Comperand)                          \
+#define NdisInterlockedCompareExchange(Destination, ExChange, Comperand) \
 	InterlockedCompareExchange((Destination), (ExChange), (Comperand))
 /* Return: the value before the addition (ExInterlockedAddUlong). */
-#define NdisInterlockedAddUlong(Addend, Increment, SpinLock)                                      \
-	((void)(SpinLock), (ULONG)InterlockedExchangeAdd((LONG volatile *)(Addend), (LONG)(Increment)))
-#define NdisInterlockedAddLargeInteger(Addend, Increment, Lock)                                   \
-	((void)(Lock), InterlockedExchangeAdd64(&((PLARGE_INTEGER)(Addend))->QuadPart,             \
-						(Increment).QuadPart))
+#define NdisInterlockedAddUlong(Addend, Increment, SpinLock) \
+	((void)(SpinLock),                                   \
+	 (ULONG)InterlockedExchangeAdd((LONG volatile *)(Addend), (LONG)(Increment)))
+#define NdisInterlockedAddLargeInteger(Addend, Increment, Lock) \
+	((void)(Lock),                                          \
+	 InterlockedExchangeAdd64(&((PLARGE_INTEGER)(Addend))->QuadPart, (Increment).QuadPart))
 
 /* ---------------------------------------------------------------- events */
 
@@ -165,8 +170,8 @@ _IRQL_requires_(PASSIVE_LEVEL) BOOLEAN NdisWaitEvent(_In_ PNDIS_EVENT Event, _In
 /* --------------------------------------------------------------- timers */
 
 typedef _Function_class_(NDIS_TIMER_FUNCTION) _IRQL_requires_(DISPATCH_LEVEL) VOID
-	NDIS_TIMER_FUNCTION(_In_ PVOID SystemSpecific1, _In_ PVOID FunctionContext,
-			    _In_ PVOID SystemSpecific2, _In_ PVOID SystemSpecific3);
+    NDIS_TIMER_FUNCTION(_In_ PVOID SystemSpecific1, _In_ PVOID FunctionContext,
+			_In_ PVOID SystemSpecific2, _In_ PVOID SystemSpecific3);
 typedef NDIS_TIMER_FUNCTION *PNDIS_TIMER_FUNCTION;
 
 #if NDIS_SUPPORT_NDIS6
@@ -181,7 +186,7 @@ typedef struct _NDIS_TIMER_CHARACTERISTICS {
 	PVOID FunctionContext;
 } NDIS_TIMER_CHARACTERISTICS, *PNDIS_TIMER_CHARACTERISTICS;
 
-#define NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1                                               \
+#define NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1 \
 	RTL_SIZEOF_THROUGH_FIELD(NDIS_TIMER_CHARACTERISTICS, FunctionContext)
 
 /*
@@ -190,9 +195,9 @@ typedef struct _NDIS_TIMER_CHARACTERISTICS {
  * (header), NDIS_STATUS_RESOURCES.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
-	NdisAllocateTimerObject(_In_ NDIS_HANDLE NdisHandle,
-				_In_ PNDIS_TIMER_CHARACTERISTICS TimerCharacteristics,
-				_Out_ PNDIS_HANDLE pTimerObject);
+    NdisAllocateTimerObject(_In_ NDIS_HANDLE NdisHandle,
+			    _In_ PNDIS_TIMER_CHARACTERISTICS TimerCharacteristics,
+			    _Out_ PNDIS_HANDLE pTimerObject);
 /*
  * NdisSetTimerObject: <= DISPATCH_LEVEL. DueTime in 100 ns units, negative
  * relative, positive an absolute system time; MillisecondsPeriod 0 for a
@@ -201,8 +206,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
  * runs at DISPATCH_LEVEL on the processor that set the timer.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) BOOLEAN
-	NdisSetTimerObject(_In_ NDIS_HANDLE TimerObject, _In_ LARGE_INTEGER DueTime,
-			   _In_opt_ LONG MillisecondsPeriod, _In_opt_ PVOID FunctionContext);
+    NdisSetTimerObject(_In_ NDIS_HANDLE TimerObject, _In_ LARGE_INTEGER DueTime,
+		       _In_opt_ LONG MillisecondsPeriod, _In_opt_ PVOID FunctionContext);
 /* <= DISPATCH_LEVEL. Return: TRUE if the timer was set (it will not fire). */
 _IRQL_requires_max_(DISPATCH_LEVEL) BOOLEAN NdisCancelTimerObject(_In_ NDIS_HANDLE TimerObject);
 /* <= DISPATCH_LEVEL; cancels the timer first. A second free is bug check 0xC4. */
@@ -229,18 +234,17 @@ typedef struct _NDIS_MINIPORT_TIMER {
  * set the timer, with SystemSpecific1 the timer's KDPC.
  */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisMInitializeTimer(_Out_ PNDIS_MINIPORT_TIMER Timer,
-			     _In_ NDIS_HANDLE MiniportAdapterHandle,
-			     _In_ PNDIS_TIMER_FUNCTION TimerFunction, _In_ PVOID FunctionContext);
+    NdisMInitializeTimer(_Out_ PNDIS_MINIPORT_TIMER Timer, _In_ NDIS_HANDLE MiniportAdapterHandle,
+			 _In_ PNDIS_TIMER_FUNCTION TimerFunction, _In_ PVOID FunctionContext);
 /* <= DISPATCH_LEVEL: one shot after MillisecondsToDelay (re-setting moves it). */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMSetTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _In_ UINT MillisecondsToDelay);
+    NdisMSetTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _In_ UINT MillisecondsToDelay);
 /* <= DISPATCH_LEVEL: every MillisecondPeriod until cancelled. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMSetPeriodicTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _In_ UINT MillisecondPeriod);
+    NdisMSetPeriodicTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _In_ UINT MillisecondPeriod);
 /* <= DISPATCH_LEVEL. *TimerCancelled: TRUE if it was set and will not fire. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisMCancelTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _Out_ PBOOLEAN TimerCancelled);
+    NdisMCancelTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _Out_ PBOOLEAN TimerCancelled);
 
 /* ----------------------------------------------------- NDIS 5 work items */
 
@@ -255,11 +259,11 @@ typedef struct _NDIS_WORK_ITEM {
 } NDIS_WORK_ITEM, *PNDIS_WORK_ITEM;
 
 /* Also clears WrapperReserved, where ndisrt marks the item scheduled. */
-#define NdisInitializeWorkItem(_WI_, _R_, _C_)                                                    \
-	do {                                                                                      \
-		(_WI_)->Context = (_C_);                                                          \
-		(_WI_)->Routine = (_R_);                                                          \
-		RtlZeroMemory((_WI_)->WrapperReserved, sizeof((_WI_)->WrapperReserved));          \
+#define NdisInitializeWorkItem(_WI_, _R_, _C_)                                           \
+	do {                                                                             \
+		(_WI_)->Context = (_C_);                                                 \
+		(_WI_)->Routine = (_R_);                                                 \
+		RtlZeroMemory((_WI_)->WrapperReserved, sizeof((_WI_)->WrapperReserved)); \
 	} while (0)
 
 /*
@@ -277,20 +281,20 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS NdisScheduleWorkItem(_In_ PNDIS_
 #if NDIS_SUPPORT_NDIS6
 
 typedef _Function_class_(NDIS_IO_WORKITEM_FUNCTION) _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NDIS_IO_WORKITEM_FUNCTION(_In_opt_ PVOID WorkItemContext,
-				  _In_ NDIS_HANDLE NdisIoWorkItemHandle);
+    NDIS_IO_WORKITEM_FUNCTION(_In_opt_ PVOID WorkItemContext,
+			      _In_ NDIS_HANDLE NdisIoWorkItemHandle);
 typedef NDIS_IO_WORKITEM_FUNCTION *NDIS_IO_WORKITEM_ROUTINE;
 
 /* <= DISPATCH_LEVEL. Return: the work item, or NULL (no memory). */
 _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_HANDLE
-	NdisAllocateIoWorkItem(_In_ NDIS_HANDLE NdisObjectHandle);
+    NdisAllocateIoWorkItem(_In_ NDIS_HANDLE NdisObjectHandle);
 /*
  * <= DISPATCH_LEVEL. The routine runs once at PASSIVE_LEVEL on a vCPU;
  * queueing the item again before it ran is bug check 0xC4.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisQueueIoWorkItem(_In_ NDIS_HANDLE NdisIoWorkItemHandle,
-			    _In_ NDIS_IO_WORKITEM_ROUTINE Routine, _In_ PVOID WorkItemContext);
+    NdisQueueIoWorkItem(_In_ NDIS_HANDLE NdisIoWorkItemHandle,
+			_In_ NDIS_IO_WORKITEM_ROUTINE Routine, _In_ PVOID WorkItemContext);
 /* <= DISPATCH_LEVEL; not while queued (bug check 0xC4), not twice. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeIoWorkItem(_In_ NDIS_HANDLE NdisIoWorkItemHandle);
 
@@ -322,8 +326,8 @@ typedef ULONG NDIS_ERROR_CODE, *PNDIS_ERROR_CODE;
  * standard error; NdisAdapterHandle is the MiniportAdapterHandle.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisWriteErrorLogEntry(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ NDIS_ERROR_CODE ErrorCode,
-			       _In_ ULONG NumberOfErrorValues, ...);
+    NdisWriteErrorLogEntry(_In_ NDIS_HANDLE NdisAdapterHandle, _In_ NDIS_ERROR_CODE ErrorCode,
+			   _In_ ULONG NumberOfErrorValues, ...);
 
 /* -------------------------------------------------------- configuration */
 
@@ -333,7 +337,8 @@ typedef enum _NDIS_PARAMETER_TYPE {
 	NdisParameterString,
 	NdisParameterMultiString,
 	NdisParameterBinary
-} NDIS_PARAMETER_TYPE, *PNDIS_PARAMETER_TYPE;
+} NDIS_PARAMETER_TYPE,
+    *PNDIS_PARAMETER_TYPE;
 
 typedef struct _BINARY_DATA {
 	USHORT Length;
@@ -359,15 +364,15 @@ typedef struct _NDIS_CONFIGURATION_PARAMETER {
  * hex for NdisParameterHexInteger) and fails if it is not a number.
  */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisReadConfiguration(_Out_ PNDIS_STATUS Status,
-			      _Out_ PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
-			      _In_ NDIS_HANDLE ConfigurationHandle, _In_ PNDIS_STRING Keyword,
-			      _In_ NDIS_PARAMETER_TYPE ParameterType);
+    NdisReadConfiguration(_Out_ PNDIS_STATUS Status,
+			  _Out_ PNDIS_CONFIGURATION_PARAMETER *ParameterValue,
+			  _In_ NDIS_HANDLE ConfigurationHandle, _In_ PNDIS_STRING Keyword,
+			  _In_ NDIS_PARAMETER_TYPE ParameterType);
 /* PASSIVE_LEVEL. Stores the value for later reads (this run only). */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisWriteConfiguration(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
-			       _In_ PNDIS_STRING Keyword,
-			       _In_ PNDIS_CONFIGURATION_PARAMETER ParameterValue);
+    NdisWriteConfiguration(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
+			   _In_ PNDIS_STRING Keyword,
+			   _In_ PNDIS_CONFIGURATION_PARAMETER ParameterValue);
 /*
  * NdisReadNetworkAddress: PASSIVE_LEVEL. The "NetworkAddress" parameter as
  * 12 hex digits (separators '-' or ':' allowed). *Status NDIS_STATUS_FAILURE
@@ -375,9 +380,8 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
  * NdisCloseConfiguration.
  */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisReadNetworkAddress(_Out_ PNDIS_STATUS Status, _Out_ PVOID *NetworkAddress,
-			       _Out_ PUINT NetworkAddressLength,
-			       _In_ NDIS_HANDLE ConfigurationHandle);
+    NdisReadNetworkAddress(_Out_ PNDIS_STATUS Status, _Out_ PVOID *NetworkAddress,
+			   _Out_ PUINT NetworkAddressLength, _In_ NDIS_HANDLE ConfigurationHandle);
 /* PASSIVE_LEVEL. Frees what reads returned; closing twice is bug check 0xC4. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID NdisCloseConfiguration(_In_ NDIS_HANDLE ConfigurationHandle);
 
@@ -393,7 +397,7 @@ typedef struct _NDIS_CONFIGURATION_OBJECT {
 	ULONG Flags;
 } NDIS_CONFIGURATION_OBJECT, *PNDIS_CONFIGURATION_OBJECT;
 
-#define NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1                                                \
+#define NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 \
 	RTL_SIZEOF_THROUGH_FIELD(NDIS_CONFIGURATION_OBJECT, Flags)
 
 /*
@@ -403,16 +407,16 @@ typedef struct _NDIS_CONFIGURATION_OBJECT {
  * NDIS_STATUS_RESOURCES.
  */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
-	NdisOpenConfigurationEx(_In_ PNDIS_CONFIGURATION_OBJECT ConfigObject,
-				_Out_ PNDIS_HANDLE ConfigurationHandle);
+    NdisOpenConfigurationEx(_In_ PNDIS_CONFIGURATION_OBJECT ConfigObject,
+			    _Out_ PNDIS_HANDLE ConfigurationHandle);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 
 #if NDIS_LEGACY_MINIPORT
 /* NDIS 5: PASSIVE_LEVEL, from MiniportInitialize with its WrapperConfigurationContext. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-	NdisOpenConfiguration(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE ConfigurationHandle,
-			      _In_ NDIS_HANDLE WrapperConfigurationContext);
+    NdisOpenConfiguration(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE ConfigurationHandle,
+			  _In_ NDIS_HANDLE WrapperConfigurationContext);
 #endif
 
 /* --------------------------------------------- lists, SLISTs, lookasides */
@@ -425,13 +429,13 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
  * NULL when the list was empty.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) PLIST_ENTRY
-	NdisInterlockedInsertHeadList(_In_ PLIST_ENTRY ListHead, _In_ PLIST_ENTRY ListEntry,
-				      _In_ PNDIS_SPIN_LOCK SpinLock);
+    NdisInterlockedInsertHeadList(_In_ PLIST_ENTRY ListHead, _In_ PLIST_ENTRY ListEntry,
+				  _In_ PNDIS_SPIN_LOCK SpinLock);
 _IRQL_requires_max_(DISPATCH_LEVEL) PLIST_ENTRY
-	NdisInterlockedInsertTailList(_In_ PLIST_ENTRY ListHead, _In_ PLIST_ENTRY ListEntry,
-				      _In_ PNDIS_SPIN_LOCK SpinLock);
+    NdisInterlockedInsertTailList(_In_ PLIST_ENTRY ListHead, _In_ PLIST_ENTRY ListEntry,
+				  _In_ PNDIS_SPIN_LOCK SpinLock);
 _IRQL_requires_max_(DISPATCH_LEVEL) PLIST_ENTRY
-	NdisInterlockedRemoveHeadList(_In_ PLIST_ENTRY ListHead, _In_ PNDIS_SPIN_LOCK SpinLock);
+    NdisInterlockedRemoveHeadList(_In_ PLIST_ENTRY ListHead, _In_ PNDIS_SPIN_LOCK SpinLock);
 
 /*
  * Sequenced singly linked lists. Entries are 16-byte aligned, as on x64.
@@ -461,7 +465,7 @@ typedef enum _POOL_TYPE {
 } POOL_TYPE;
 
 typedef _Function_class_(ALLOCATE_FUNCTION) PVOID
-	ALLOCATE_FUNCTION(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
+    ALLOCATE_FUNCTION(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes, _In_ ULONG Tag);
 typedef ALLOCATE_FUNCTION *PALLOCATE_FUNCTION;
 typedef _Function_class_(FREE_FUNCTION) VOID FREE_FUNCTION(_In_ PVOID Buffer);
 typedef FREE_FUNCTION *PFREE_FUNCTION;
@@ -515,28 +519,28 @@ typedef struct _NPAGED_LOOKASIDE_LIST {
  * is bug check 0xC4 BAD_OBJECT.
  */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisInitializeNPagedLookasideList(_Out_ PNPAGED_LOOKASIDE_LIST Lookaside,
-					  _In_opt_ PALLOCATE_FUNCTION Allocate,
-					  _In_opt_ PFREE_FUNCTION Free, _In_ ULONG Flags,
-					  _In_ ULONG Size, _In_ ULONG Tag, _In_ USHORT Depth);
+    NdisInitializeNPagedLookasideList(_Out_ PNPAGED_LOOKASIDE_LIST Lookaside,
+				      _In_opt_ PALLOCATE_FUNCTION Allocate,
+				      _In_opt_ PFREE_FUNCTION Free, _In_ ULONG Flags,
+				      _In_ ULONG Size, _In_ ULONG Tag, _In_ USHORT Depth);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisDeleteNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+    NdisDeleteNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
 _IRQL_requires_max_(DISPATCH_LEVEL) PVOID
-	NdisAllocateFromNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+    NdisAllocateFromNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-	NdisFreeToNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside, _In_ PVOID Entry);
+    NdisFreeToNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside, _In_ PVOID Entry);
 
 /* ------------------------------------------------------------- strings */
 
 /* Macros over the Rtl routines, as in the WDK. Any IRQL. */
 #define NdisInitUnicodeString(Destination, Source) RtlInitUnicodeString((Destination), (Source))
 #define NdisInitAnsiString(Destination, Source) RtlInitString((Destination), (Source))
-#define NdisEqualString(String1, String2, CaseInsensitive)                                        \
+#define NdisEqualString(String1, String2, CaseInsensitive) \
 	RtlEqualUnicodeString((String1), (String2), (CaseInsensitive))
-#define NdisEqualUnicodeString(String1, String2, CaseInsensitive)                                 \
+#define NdisEqualUnicodeString(String1, String2, CaseInsensitive) \
 	RtlEqualUnicodeString((String1), (String2), (CaseInsensitive))
 #define NdisStoreUlong(Address, Value) RtlStoreUlong((Address), (Value))
-#define NdisRetrieveUlong(DestinationAddress, SourceAddress)                                      \
+#define NdisRetrieveUlong(DestinationAddress, SourceAddress) \
 	RtlRetrieveUlong((DestinationAddress), (SourceAddress))
 
 /* ------------------------------------------------------ processor groups */
@@ -564,28 +568,34 @@ ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);
 
 #define ETH_LENGTH_OF_ADDRESS 6
 #define ETH_IS_MULTICAST(Address) ((BOOLEAN)(((PUCHAR)(Address))[0] & ((UCHAR)0x01)))
-#define ETH_IS_BROADCAST(Address)                                                                 \
-	((BOOLEAN)((((PUCHAR)(Address))[0] == ((UCHAR)0xff)) &&                                   \
-		   (((PUCHAR)(Address))[1] == ((UCHAR)0xff)) &&                                   \
-		   (((PUCHAR)(Address))[2] == ((UCHAR)0xff)) &&                                   \
-		   (((PUCHAR)(Address))[3] == ((UCHAR)0xff)) &&                                   \
-		   (((PUCHAR)(Address))[4] == ((UCHAR)0xff)) &&                                   \
+#define ETH_IS_BROADCAST(Address)                               \
+	((BOOLEAN)((((PUCHAR)(Address))[0] == ((UCHAR)0xff)) && \
+		   (((PUCHAR)(Address))[1] == ((UCHAR)0xff)) && \
+		   (((PUCHAR)(Address))[2] == ((UCHAR)0xff)) && \
+		   (((PUCHAR)(Address))[3] == ((UCHAR)0xff)) && \
+		   (((PUCHAR)(Address))[4] == ((UCHAR)0xff)) && \
 		   (((PUCHAR)(Address))[5] == ((UCHAR)0xff))))
 /* *Result: 0 when equal, -1 / 1 as memcmp orders them. */
-#define ETH_COMPARE_NETWORK_ADDRESSES(_A, _B, _Result)                                            \
-	do {                                                                                      \
-		int eth_cmp_ = __builtin_memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS);               \
-		*(_Result) = eth_cmp_ < 0 ? -1 : eth_cmp_ > 0 ? 1 : 0;                            \
+#define ETH_COMPARE_NETWORK_ADDRESSES(_A, _B, _Result)                              \
+	do {                                                                        \
+		int eth_cmp_ = __builtin_memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS); \
+		*(_Result) = eth_cmp_ < 0 ? -1 : eth_cmp_ > 0 ? 1 : 0;              \
 	} while (0)
-#define ETH_COMPARE_NETWORK_ADDRESSES_EQ(_A, _B, _Result)                                         \
+#define ETH_COMPARE_NETWORK_ADDRESSES_EQ(_A, _B, _Result) \
 	(*(_Result) = __builtin_memcmp((_A), (_B), ETH_LENGTH_OF_ADDRESS) != 0)
 
 /* ------------------------------------------------------ physical addresses */
 
 #define NdisGetPhysicalAddressHigh(_PhysicalAddress) ((_PhysicalAddress).HighPart)
 #define NdisGetPhysicalAddressLow(_PhysicalAddress) ((_PhysicalAddress).LowPart)
-#define NdisSetPhysicalAddressHigh(_PhysicalAddress, _Value) ((_PhysicalAddress).HighPart) = (_Value)
+#define NdisSetPhysicalAddressHigh(_PhysicalAddress, _Value) \
+	((_PhysicalAddress).HighPart) = (_Value)
 #define NdisSetPhysicalAddressLow(_PhysicalAddress, _Value) ((_PhysicalAddress).LowPart) = (_Value)
-#define NDIS_PHYSICAL_ADDRESS_CONST(_Low, _High) {{(ULONG)(_Low), (LONG)(_High)}}
+#define NDIS_PHYSICAL_ADDRESS_CONST(_Low, _High)     \
+	{                                            \
+		{                                    \
+			(ULONG)(_Low), (LONG)(_High) \
+		}                                    \
+	}
 
 #endif /* _NDISRT_NDIS_SUPPORT_H_ */

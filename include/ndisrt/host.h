@@ -38,7 +38,7 @@ struct ke_engine_ops;
 
 struct ndisrt_host_config {
 	unsigned nr_vcpus;
-	const struct ke_engine_ops *engine;	/* NULL: threads; ke_sim_engine(): sim */
+	const struct ke_engine_ops *engine; /* NULL: threads; ke_sim_engine(): sim */
 };
 
 struct ndisrt_host *ndisrt_host_create(const struct ndisrt_host_config *cfg);
@@ -82,12 +82,12 @@ enum ndisrt_irq_mode {
 };
 
 struct ndisrt_nic_config {
-	struct hw_device *dev;		/* created by the caller (hw_device_create), on its wire */
+	struct hw_device *dev; /* created by the caller (hw_device_create), on its wire */
 	enum ndisrt_irq_mode irq;
-	unsigned msix_messages;		/* MSI-X: messages granted (1..16); 0 = 16 */
-	struct intc_line *line;		/* line mode: the INTx line (may be shared) */
-	int message_vcpu[16];		/* per message target vCPU; -1: message % vCPUs */
-	uint32_t max_nbls;		/* MaxNblsToIndicate; 0xFFFFFFFF = all */
+	unsigned msix_messages; /* MSI-X: messages granted (1..16); 0 = 16 */
+	struct intc_line *line; /* line mode: the INTx line (may be shared) */
+	int message_vcpu[16];	/* per message target vCPU; -1: message % vCPUs */
+	uint32_t max_nbls;	/* MaxNblsToIndicate; 0xFFFFFFFF = all */
 };
 
 void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct hw_device *dev);
@@ -118,11 +118,11 @@ struct hw_device *ndisrt_nic_device(struct ndisrt_nic *n);
 /* ------------------------------------------------------- protocol side */
 
 struct ndisrt_rx_info {
-	unsigned vcpu;		/* where NdisMIndicateReceiveNetBufferLists was called */
-	uint32_t hash_value;	/* NET_BUFFER_LIST_INFO(NetBufferListHashValue) */
-	uint32_t hash_info;	/* NET_BUFFER_LIST_INFO(NetBufferListHashInfo) */
+	unsigned vcpu;	     /* where NdisMIndicateReceiveNetBufferLists was called */
+	uint32_t hash_value; /* NET_BUFFER_LIST_INFO(NetBufferListHashValue) */
+	uint32_t hash_info;  /* NET_BUFFER_LIST_INFO(NetBufferListHashInfo) */
 	uint32_t receive_flags;
-	unsigned nbls_in_call;	/* NBLs in this indication */
+	unsigned nbls_in_call; /* NBLs in this indication */
 };
 
 /*
@@ -166,19 +166,20 @@ unsigned ndisrt_nic_send(struct ndisrt_nic *n, unsigned vcpu, const void *const 
 			 const size_t *lens, unsigned count);
 
 struct ndisrt_nic_stats {
-	uint64_t sent;			/* frames handed to MiniportSendNetBufferLists */
-	uint64_t send_completed;	/* NBLs completed with NDIS_STATUS_SUCCESS */
-	uint64_t send_failed;		/* NBLs completed with another status */
-	uint64_t indicated;		/* NBLs indicated */
-	uint64_t indications;		/* NdisMIndicateReceiveNetBufferLists calls */
-	uint64_t returned;		/* NBLs returned to the driver */
-	uint64_t resources_flag;	/* NBLs indicated with NDIS_RECEIVE_FLAGS_RESOURCES */
-	uint64_t max_nbls_one_dpc;	/* most NBLs indicated within one interrupt DPC call */
+	uint64_t sent;		   /* frames handed to MiniportSendNetBufferLists */
+	uint64_t send_completed;   /* NBLs completed with NDIS_STATUS_SUCCESS */
+	uint64_t send_failed;	   /* NBLs completed with another status */
+	uint64_t indicated;	   /* NBLs indicated */
+	uint64_t indications;	   /* NdisMIndicateReceiveNetBufferLists calls */
+	uint64_t returned;	   /* NBLs returned to the driver */
+	uint64_t resources_flag;   /* NBLs indicated with NDIS_RECEIVE_FLAGS_RESOURCES */
+	uint64_t max_nbls_one_dpc; /* most NBLs indicated within one interrupt DPC call */
 	uint64_t status_indications;
 	/* additions (after the lead's fields) */
-	uint64_t throttle_exceeded;	/* interrupt DPC calls that indicated more than MaxNblsToIndicate */
-	uint64_t rx_bytes;		/* bytes of the NBLs indicated */
-	uint64_t pauses_pended;		/* MiniportPause calls that returned NDIS_STATUS_PENDING */
+	uint64_t
+	    throttle_exceeded;	/* interrupt DPC calls that indicated more than MaxNblsToIndicate */
+	uint64_t rx_bytes;	/* bytes of the NBLs indicated */
+	uint64_t pauses_pended; /* MiniportPause calls that returned NDIS_STATUS_PENDING */
 };
 
 void ndisrt_nic_get_stats(struct ndisrt_nic *n, struct ndisrt_nic_stats *out);
@@ -226,17 +227,17 @@ struct ndisrt_nic_attributes {
 	uint8_t current_mac[6];
 	uint32_t mtu;
 	uint32_t lookahead;
-	uint32_t media_type;		/* NDIS_MEDIUM */
-	uint32_t supported_filters;	/* NDIS_PACKET_TYPE_* */
+	uint32_t media_type;	    /* NDIS_MEDIUM */
+	uint32_t supported_filters; /* NDIS_PACKET_TYPE_* */
 	uint32_t max_multicast;
 	uint64_t max_link_speed;
-	uint32_t media_connect_state;	/* initial, from the general attributes */
-	uint32_t rss_flags;		/* NDIS_RSS_CAPS_*; 0 without RSS capabilities */
-	uint32_t rss_messages;		/* NumberOfInterruptMessages */
-	uint32_t rss_queues;		/* NumberOfReceiveQueues */
-	uint32_t supported_oids;	/* entries in SupportedOidList */
-	bool pm_capabilities;		/* PowerManagementCapabilitiesEx given */
-	uint32_t attribute_flags;	/* NDIS_MINIPORT_ATTRIBUTES_* */
+	uint32_t media_connect_state; /* initial, from the general attributes */
+	uint32_t rss_flags;	      /* NDIS_RSS_CAPS_*; 0 without RSS capabilities */
+	uint32_t rss_messages;	      /* NumberOfInterruptMessages */
+	uint32_t rss_queues;	      /* NumberOfReceiveQueues */
+	uint32_t supported_oids;      /* entries in SupportedOidList */
+	bool pm_capabilities;	      /* PowerManagementCapabilitiesEx given */
+	uint32_t attribute_flags;     /* NDIS_MINIPORT_ATTRIBUTES_* */
 };
 
 /** ndisrt_nic_get_attributes() - Context: any thread, after ndisrt_nic_start(). */
@@ -291,12 +292,12 @@ enum ndisrt_host_ddi {
 	NDISRT_DDI_SET_GENERAL_ATTRIBUTES,
 	NDISRT_DDI_PROCESSOR_INDEX,
 	NDISRT_DDI_STALL,
-	NDISRT_DDI_HOST,	/* the runtime itself, checking a driver's routine */
-	NDISRT_DDI_PROCESSOR,	/* KeGetCurrentProcessorNumber, NdisSystemProcessorCount */
-	NDISRT_DDI_PORT_RANGE,	/* NdisM[De]RegisterIoPortRange */
-	NDISRT_DDI_PORT_ACCESS, /* NdisRawXxxPortXxx */
+	NDISRT_DDI_HOST,	    /* the runtime itself, checking a driver's routine */
+	NDISRT_DDI_PROCESSOR,	    /* KeGetCurrentProcessorNumber, NdisSystemProcessorCount */
+	NDISRT_DDI_PORT_RANGE,	    /* NdisM[De]RegisterIoPortRange */
+	NDISRT_DDI_PORT_ACCESS,	    /* NdisRawXxxPortXxx */
 	NDISRT_DDI_REGISTER_ACCESS, /* NdisRead/WriteRegisterXxx */
-	NDISRT_DDI_PCI_SLOT,	/* NdisRead/WritePciSlotInformation */
+	NDISRT_DDI_PCI_SLOT,	    /* NdisRead/WritePciSlotInformation */
 };
 
 #ifdef __cplusplus

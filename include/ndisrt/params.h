@@ -16,9 +16,9 @@
 extern "C" {
 #endif
 
-#define NDISRT_PARAM_MAX 128	    /* parameters in the store */
-#define NDISRT_PARAM_NAME_MAX 63    /* bytes of a keyword (ASCII) */
-#define NDISRT_PARAM_VALUE_MAX 255  /* bytes of a value */
+#define NDISRT_PARAM_MAX 128	   /* parameters in the store */
+#define NDISRT_PARAM_NAME_MAX 63   /* bytes of a keyword (ASCII) */
+#define NDISRT_PARAM_VALUE_MAX 255 /* bytes of a value */
 
 /**
  * ndisrt_param_set() - Set @keyword (ASCII letters, digits, '_', '*', '.',

@@ -46,17 +46,17 @@
 #else
 #define SIM_STACK_SIZE (512u * 1024u)
 #endif
-#define SIM_POINT_NS 50ull	  /* virtual time one preemption point costs */
-#define SIM_IDLE_NS 1000000ull	  /* nothing can run and no timer armed: jump 1 ms */
-#define SIM_SLICE 1024u	  /* default policy: points per turn */
-#define SIM_MAX_DEPTH 16u	  /* PCT depth bound */
+#define SIM_POINT_NS 50ull     /* virtual time one preemption point costs */
+#define SIM_IDLE_NS 1000000ull /* nothing can run and no timer armed: jump 1 ms */
+#define SIM_SLICE 1024u	       /* default policy: points per turn */
+#define SIM_MAX_DEPTH 16u      /* PCT depth bound */
 
 enum sim_yield {
-	SIM_Y_POINT,	/* a decision said SWITCH */
-	SIM_Y_FORCED,	/* a spin or a yield: someone else must run */
-	SIM_Y_IDLE,	/* nothing to do */
-	SIM_Y_INJECT,	/* fire the next device event, then resume me */
-	SIM_Y_EXIT,	/* ke_vcpu_loop returned */
+	SIM_Y_POINT,  /* a decision said SWITCH */
+	SIM_Y_FORCED, /* a spin or a yield: someone else must run */
+	SIM_Y_IDLE,   /* nothing to do */
+	SIM_Y_INJECT, /* fire the next device event, then resume me */
+	SIM_Y_EXIT,   /* ke_vcpu_loop returned */
 };
 
 /* Forced events mixed into the digest (decision kinds are 0 and 1). */
@@ -66,9 +66,9 @@ struct sim_vcpu {
 	struct sim_fiber f;
 	bool started, finished, idle;
 	unsigned idle_seq;
-	unsigned slice;		/* points since this turn began */
-	unsigned prio;		/* PCT priority (higher runs first) */
-	bool isr_only;		/* injected interrupt: give the CPU back below DIRQL */
+	unsigned slice; /* points since this turn began */
+	unsigned prio;	/* PCT priority (higher runs first) */
+	bool isr_only;	/* injected interrupt: give the CPU back below DIRQL */
 };
 
 struct sim {
@@ -77,18 +77,18 @@ struct sim {
 	unsigned host_lock_id;
 	struct sim_fiber host;
 	struct sim_vcpu cpu[KE_MAX_VCPUS];
-	struct ke_vcpu *cur;		/* running vCPU; NULL in the scheduler */
-	enum sim_yield why;		/* why cur gave the thread back */
-	struct ke_vcpu *last_forced;	/* not picked next if another can run */
-	unsigned rr;			/* round-robin cursor */
-	bool in_sched;			/* a scheduler step is on the stack */
-	atomic_ullong clock;		/* virtual ns; read by any thread */
+	struct ke_vcpu *cur;	     /* running vCPU; NULL in the scheduler */
+	enum sim_yield why;	     /* why cur gave the thread back */
+	struct ke_vcpu *last_forced; /* not picked next if another can run */
+	unsigned rr;		     /* round-robin cursor */
+	bool in_sched;		     /* a scheduler step is on the stack */
+	atomic_ullong clock;	     /* virtual ns; read by any thread */
 	struct ke_sim_config cfg;
 	uint64_t rng[4];
 	uint64_t pct_change[SIM_MAX_DEPTH];
 	unsigned pct_next, nr_pct_change;
-	size_t replay_pos[2][KE_MAX_VCPUS];	/* per anchor: next candidate */
-	uint64_t local[2][KE_MAX_VCPUS];	/* decisions so far, per anchor */
+	size_t replay_pos[2][KE_MAX_VCPUS]; /* per anchor: next candidate */
+	uint64_t local[2][KE_MAX_VCPUS];    /* decisions so far, per anchor */
 	struct ke_sim_stats st;
 };
 
@@ -154,9 +154,8 @@ static void log_deviation(struct sim *s, const struct ke_sim_deviation *d)
 
 	if (s->cfg.log_fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu\n",
-		     (unsigned long long)d->index, d->kind, d->value, d->vcpu,
-		     (unsigned long long)d->local);
+	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu\n", (unsigned long long)d->index,
+		     d->kind, d->value, d->vcpu, (unsigned long long)d->local);
 	/* Written as taken: the log is complete even if a bug check ends the process. */
 	if (write(s->cfg.log_fd, line, (size_t)n) != n)
 		s->cfg.log_fd = -1;
@@ -539,9 +538,11 @@ static int sim_start(struct ke_machine *m)
 			s->cpu[i].prio = d + perm[i];
 		s->nr_pct_change = d - 1;
 		for (unsigned k = 0; k < s->nr_pct_change; k++)
-			s->pct_change[k] = rng_next(s) % (s->cfg.pct_horizon ? s->cfg.pct_horizon : 1);
+			s->pct_change[k] =
+			    rng_next(s) % (s->cfg.pct_horizon ? s->cfg.pct_horizon : 1);
 		for (unsigned a = 1; a < s->nr_pct_change; a++)
-			for (unsigned b = a; b > 0 && s->pct_change[b - 1] > s->pct_change[b]; b--) {
+			for (unsigned b = a; b > 0 && s->pct_change[b - 1] > s->pct_change[b];
+			     b--) {
 				uint64_t t = s->pct_change[b];
 
 				s->pct_change[b] = s->pct_change[b - 1];
@@ -710,18 +711,18 @@ static void sim_host_yield(struct ke_machine *m)
 }
 
 static const struct ke_engine_ops sim_engine_ops = {
-	.name = "sim",
-	.wants_preempt_points = true,
-	.deterministic = true,
-	.start = sim_start,
-	.stop = sim_stop,
-	.clock_ns = sim_clock_ns,
-	.preempt_point = sim_preempt_point,
-	.notify = sim_notify,
-	.wake = sim_wake,
-	.idle = sim_idle,
-	.timer_kick = sim_timer_kick,
-	.host_yield = sim_host_yield,
+    .name = "sim",
+    .wants_preempt_points = true,
+    .deterministic = true,
+    .start = sim_start,
+    .stop = sim_stop,
+    .clock_ns = sim_clock_ns,
+    .preempt_point = sim_preempt_point,
+    .notify = sim_notify,
+    .wake = sim_wake,
+    .idle = sim_idle,
+    .timer_kick = sim_timer_kick,
+    .host_yield = sim_host_yield,
 };
 
 const struct ke_engine_ops *ke_sim_engine(void)

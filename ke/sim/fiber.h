@@ -30,13 +30,13 @@
  * touches a fiber.
  */
 struct sim_fiber {
-	void *sp;		/* (h) saved stack pointer while switched out */
-	void *stack;		/* (h) mapping, guard page at its low end; NULL: host */
-	size_t stack_size;	/* (h) */
-	const void *bottom;	/* (h) usable stack bottom (ASan) */
-	size_t usable;		/* (h) usable stack size (ASan) */
-	void *fake_stack;	/* (h) ASan fake-stack save slot */
-	void *tsan;		/* (h) TSan fiber */
+	void *sp;	    /* (h) saved stack pointer while switched out */
+	void *stack;	    /* (h) mapping, guard page at its low end; NULL: host */
+	size_t stack_size;  /* (h) */
+	const void *bottom; /* (h) usable stack bottom (ASan) */
+	size_t usable;	    /* (h) usable stack size (ASan) */
+	void *fake_stack;   /* (h) ASan fake-stack save slot */
+	void *tsan;	    /* (h) TSan fiber */
 };
 
 /* Make @f a fiber that starts in @entry (which must never return). */

@@ -51,21 +51,21 @@ enum {
  */
 struct ke_sim_deviation {
 	uint64_t index;
-	uint32_t kind;	/* enum ke_sim_kind */
+	uint32_t kind; /* enum ke_sim_kind */
 	uint32_t value;
 	uint32_t vcpu;	/* POINT: the vCPU; PICK: 0 */
-	uint64_t local;	/* POINT: the vCPU's point decisions before it; PICK: picks before it */
+	uint64_t local; /* POINT: the vCPU's point decisions before it; PICK: picks before it */
 };
 
 struct ke_sim_config {
 	uint64_t seed;
 	enum ke_sim_strategy strategy;
-	uint64_t sweep_point;	/* SWEEP: the eligible point (0-based) that injects */
-	unsigned pct_depth;	/* PCT: d >= 1 */
-	uint64_t pct_horizon;	/* PCT: decisions the change points are drawn from */
+	uint64_t sweep_point; /* SWEEP: the eligible point (0-based) that injects */
+	unsigned pct_depth;   /* PCT: d >= 1 */
+	uint64_t pct_horizon; /* PCT: decisions the change points are drawn from */
 	const struct ke_sim_deviation *replay; /* REPLAY: sorted by index */
 	size_t nr_replay;
-	int log_fd;		/* >= 0: write each deviation here as it is taken */
+	int log_fd; /* >= 0: write each deviation here as it is taken */
 };
 
 void ke_sim_config_init(struct ke_sim_config *c);
@@ -82,15 +82,15 @@ const struct ke_engine_ops *ke_sim_engine(void);
 
 /* What a run did; identical for identical (build, config, inputs). */
 struct ke_sim_stats {
-	uint64_t decisions;	  /* decisions taken (POINT and PICK) */
-	uint64_t deviations;	  /* of which departed from the default policy */
-	uint64_t digest;	  /* hash of every decision and forced event, in order */
-	uint64_t points;	  /* preemption points reached on vCPUs */
-	uint64_t eligible;	  /* of which below DIRQL (sweep's injection sites) */
-	uint64_t switches;	  /* coroutine switches */
-	uint64_t injections;	  /* device events fired early by INJECT */
-	uint64_t timers;	  /* host-timer callbacks run */
-	uint64_t clock_ns;	  /* virtual time at the end */
+	uint64_t decisions;  /* decisions taken (POINT and PICK) */
+	uint64_t deviations; /* of which departed from the default policy */
+	uint64_t digest;     /* hash of every decision and forced event, in order */
+	uint64_t points;     /* preemption points reached on vCPUs */
+	uint64_t eligible;   /* of which below DIRQL (sweep's injection sites) */
+	uint64_t switches;   /* coroutine switches */
+	uint64_t injections; /* device events fired early by INJECT */
+	uint64_t timers;     /* host-timer callbacks run */
+	uint64_t clock_ns;   /* virtual time at the end */
 };
 
 /** ke_sim_stats_get() - Statistics of the running or the last sim machine. */

@@ -125,19 +125,20 @@ bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_
 	slot = dma_slot(n);
 	if (!va || !len || !slot || atomic_load(&slot->allocs) <= 0 ||
 	    hw_dma_translate(n->dma, (uint64_t)pa.QuadPart, len) != va)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)va,
-			       (uintptr_t)pa.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
-			       "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
-			       "made for this adapter (virtual address, logical address and length "
-			       "must be what it returned)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)va, (uintptr_t)pa.QuadPart,
+		    NDISRT_DDI_FREE_SHARED_MEMORY,
+		    "NdisMFreeSharedMemory: not an allocation NdisMAllocateSharedMemory "
+		    "made for this adapter (virtual address, logical address and length "
+		    "must be what it returned)");
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
 	rc = hw_dma_free(n->dma, va);
 	ke_irql_lower(old);
 	if (rc)
-		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)va, (uintptr_t)pa.QuadPart,
-			       NDISRT_DDI_FREE_SHARED_MEMORY,
-			       "NdisMFreeSharedMemory: the memory does not start an allocation "
-			       "(freed already, or an address inside one)");
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)va,
+				 (uintptr_t)pa.QuadPart, NDISRT_DDI_FREE_SHARED_MEMORY,
+				 "NdisMFreeSharedMemory: the memory does not start an allocation "
+				 "(freed already, or an address inside one)");
 	atomic_fetch_sub(&slot->allocs, 1);
 	return true;
 }
@@ -153,7 +154,7 @@ void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when)
 	/* As for NDIS 6 (host_nic.c): parameter 3 how many, 4 the kind (2: shared memory). */
 	if (held)
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
-			       (uintptr_t)held, 2, when);
+				 (uintptr_t)held, 2, when);
 	atomic_store(&slot->allocs, 0);
 	atomic_store(&slot->n, NULL);
 }

@@ -208,8 +208,8 @@ static void set_attributes(NDIS_HANDLE h, NDIS_HANDLE ctx, UINT hang, ULONG flag
 	n = ndis5_nic_lookup(h, NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	if (!ndis5_in_initialize(n))
 		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)h, 0,
-			       NDISRT_NDIS5_DDI_SET_ATTRIBUTES,
-			       "NdisMSetAttributes[Ex] called outside MiniportInitialize");
+				 NDISRT_NDIS5_DDI_SET_ATTRIBUTES,
+				 "NdisMSetAttributes[Ex] called outside MiniportInitialize");
 	n->attribute_flags = flags;
 	n->check_for_hang = hang;
 	atomic_store(&n->deserialized, (flags & NDIS_ATTRIBUTE_DESERIALIZE) != 0);
@@ -370,7 +370,7 @@ static void check_released(struct ndisrt_ndis5_nic *n, const char *what)
 
 	if (maps)
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)n->handle,
-			       (uintptr_t)maps, 1, what);
+				 (uintptr_t)maps, 1, what);
 }
 
 struct lifecycle {
@@ -396,13 +396,14 @@ static void run_initialize(void *arg)
 			       "MiniportInitialize returned at an IRQL other than PASSIVE_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)init);
 	if (c->status == NDIS_STATUS_SUCCESS && !atomic_load(&n->attributes_set))
-		ndisrt_violation(NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)n->handle, 0,
-			       NDISRT_NDIS5_DDI_HANDLER,
-			       "MiniportInitialize succeeded without calling NdisMSetAttributesEx");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)n->handle, 0,
+		    NDISRT_NDIS5_DDI_HANDLER,
+		    "MiniportInitialize succeeded without calling NdisMSetAttributesEx");
 	if (c->status != NDIS_STATUS_SUCCESS) {
 		ndis5_sg_dma_release(n, "MiniportInitialize failed with shared memory still "
-					 "allocated (parameter 3: how many; NdisMFreeSharedMemory "
-					 "them)");
+					"allocated (parameter 3: how many; NdisMFreeSharedMemory "
+					"them)");
 		ndis5_check_deregistered(n,
 					 NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER,
 					 "MiniportInitialize failed without deregistering its "
@@ -428,7 +429,7 @@ static void run_halt(void *arg)
 	ndis5_interrupt_quiesce(n);
 	halt(atomic_load(&n->context));
 	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
-				 "(parameter 3: how many; NdisMFreeSharedMemory them)");
+				"(parameter 3: how many; NdisMFreeSharedMemory them)");
 	ndis5_check_irql_after(KE_PASSIVE_LEVEL, (uintptr_t)halt,
 			       "MiniportHalt returned at an IRQL other than PASSIVE_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)halt);
@@ -603,9 +604,9 @@ static void request_complete(NDIS_HANDLE h, NDIS_STATUS status)
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	n = ndis5_nic_lookup(h, NDISRT_NDIS5_DDI_HANDLER);
 	if (!atomic_load(&n->request_pending))
-		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)h, (uint32_t)status,
-			       NDISRT_NDIS5_DDI_HANDLER,
-			       "NdisMQuery/SetInformationComplete without a request in progress");
+		ndisrt_violation(NDISRT_VIOLATION_UNEXPECTED_COMPLETE, (uintptr_t)h,
+				 (uint32_t)status, NDISRT_NDIS5_DDI_HANDLER,
+				 "NdisMQuery/SetInformationComplete without a request in progress");
 	atomic_store(&n->request_status, status);
 	/* Release: the host thread that sees 0 sees the status. */
 	atomic_store_explicit(&n->request_pending, 0, memory_order_release);
@@ -683,12 +684,13 @@ static uint32_t request(struct ndisrt_ndis5_nic *n, bool set, uint32_t oid, void
 		deadline = ke_clock_ns(n->m) + NDIS5_REQUEST_WAIT_NS;
 		while (atomic_load_explicit(&n->request_pending, memory_order_acquire)) {
 			if (ke_clock_ns(n->m) > deadline)
-				ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT,
-					       (uintptr_t)n->handle, oid, NDISRT_NDIS5_DDI_HANDLER,
-					       "MiniportQuery/SetInformation returned "
-					       "NDIS_STATUS_PENDING and NdisMQuery/"
-					       "SetInformationComplete was not called within 30 s "
-					       "(parameter 3: the OID)");
+				ndisrt_violation(
+				    NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle, oid,
+				    NDISRT_NDIS5_DDI_HANDLER,
+				    "MiniportQuery/SetInformation returned "
+				    "NDIS_STATUS_PENDING and NdisMQuery/"
+				    "SetInformationComplete was not called within 30 s "
+				    "(parameter 3: the OID)");
 			sched_yield();
 		}
 		r.status = atomic_load(&n->request_status);

@@ -72,10 +72,10 @@ void ndisrt_ndis5_driver_forget(const void *driver_object);
 /* ------------------------------------------------------------------ NICs */
 
 struct ndisrt_ndis5_nic_config {
-	struct ke_machine *m;	/* required */
-	struct intc_line *line; /* the INTx line (may be shared); NULL: no interrupt */
-	struct hw_device *dev;	/* PCI config space, BARs; NULL: none */
-	unsigned vcpu;		/* where MiniportInitialize/MiniportHalt run */
+	struct ke_machine *m;	  /* required */
+	struct intc_line *line;	  /* the INTx line (may be shared); NULL: no interrupt */
+	struct hw_device *dev;	  /* PCI config space, BARs; NULL: none */
+	unsigned vcpu;		  /* where MiniportInitialize/MiniportHalt run */
 	struct hw_dma_space *dma; /* shared memory (NdisMAllocateSharedMemory); NULL: none */
 };
 
@@ -156,7 +156,7 @@ struct ndisrt_ndis5_stats {
 	uint64_t indicate_completes; /* NdisMEthIndicateReceiveComplete calls */
 	uint64_t rx_truncated;	     /* indications whose lookahead missed data (not delivered) */
 	uint64_t status_indications;
-	uint64_t rx_bytes;	     /* bytes of the frames delivered */
+	uint64_t rx_bytes; /* bytes of the frames delivered */
 };
 
 void ndisrt_ndis5_nic_get_stats(struct ndisrt_ndis5_nic *n, struct ndisrt_ndis5_stats *out);

@@ -143,10 +143,11 @@ static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 	ndis5_check_irql_after(ki->sync_irql, (uintptr_t)ch->ISRHandler,
 			       "MiniportISR returned at an IRQL other than its DIRQL");
 	if (recognized == NDIS5_UNSET || queue == NDIS5_UNSET)
-		ndisrt_violation(NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->storage,
-			       recognized == NDIS5_UNSET ? 1 : 2, NDISRT_NDIS5_DDI_ISR,
-			       "MiniportISR returned without setting *InterruptRecognized (p3 = 1) "
-			       "or *QueueMiniportHandleInterrupt (p3 = 2): set both on every path");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_ISR_OUTPUT, (uintptr_t)ni->storage,
+		    recognized == NDIS5_UNSET ? 1 : 2, NDISRT_NDIS5_DDI_ISR,
+		    "MiniportISR returned without setting *InterruptRecognized (p3 = 1) "
+		    "or *QueueMiniportHandleInterrupt (p3 = 2): set both on every path");
 	if (!recognized)
 		return false; /* L3: not ours, nothing queued whatever Queue says */
 	ndis5_count(&n->c.isrs_recognized);
@@ -299,10 +300,11 @@ NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt,
 	ndis_ddi_enter(NDISRT_NDIS5_DDI_REGISTER_INTERRUPT, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_REGISTER_INTERRUPT);
 	if (!ndis5_in_initialize(n))
-		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)MiniportAdapterHandle,
-			       atomic_load(&n->a->state), NDISRT_NDIS5_DDI_REGISTER_INTERRUPT,
-			       "NdisMRegisterInterrupt called outside the adapter's "
-			       "MiniportInitialize (spec L1)");
+		ndisrt_violation(NDISRT_VIOLATION_NOT_IN_INITIALIZE,
+				 (uintptr_t)MiniportAdapterHandle, atomic_load(&n->a->state),
+				 NDISRT_NDIS5_DDI_REGISTER_INTERRUPT,
+				 "NdisMRegisterInterrupt called outside the adapter's "
+				 "MiniportInitialize (spec L1)");
 	if (!atomic_load(&n->attributes_set))
 		ndisrt_violation(
 		    NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)MiniportAdapterHandle, 0,
@@ -396,13 +398,13 @@ VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt)
 	n = ni->mp;
 	if (!(ndis5_in_initialize(n) || ndis5_in_halt(n)))
 		ndisrt_violation(NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)Interrupt,
-			       atomic_load(&n->a->state), NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
-			       "NdisMDeregisterInterrupt called outside MiniportInitialize and "
-			       "MiniportHalt (spec L9)");
+				 atomic_load(&n->a->state), NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
+				 "NdisMDeregisterInterrupt called outside MiniportInitialize and "
+				 "MiniportHalt (spec L9)");
 	if (!atomic_compare_exchange_strong(&ni->state, &expected, NDIS5_INTR_DEREGISTERING))
 		ndisrt_violation(NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)Interrupt,
-			       NDIS5_HT_INTERRUPT, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
-			       "NdisMDeregisterInterrupt called twice for one interrupt");
+				 NDIS5_HT_INTERRUPT, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT,
+				 "NdisMDeregisterInterrupt called twice for one interrupt");
 	ndis_leave_dispatch(old);
 	h = ni->handle;
 	ke_interrupt_disconnect(n->m, &ni->ki);
@@ -449,12 +451,14 @@ BOOLEAN NdisMSynchronizeWithInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt, PVOID 
 	ni = intr_lookup(Interrupt, NDISRT_NDIS5_DDI_SYNCHRONIZE);
 	ki = &ni->ki;
 	if (cur > ki->sync_irql)
-		ndisrt_violation(NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
-			       NDISRT_NDIS5_DDI_SYNCHRONIZE,
-			       "NdisMSynchronizeWithInterrupt called above the interrupt's DIRQL");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_IRQL, cur, NDISRT_IRQL_RANGE(0, ki->sync_irql),
+		    NDISRT_NDIS5_DDI_SYNCHRONIZE,
+		    "NdisMSynchronizeWithInterrupt called above the interrupt's DIRQL");
 	if (!fn)
 		ndisrt_violation(
-		    NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)Interrupt, 0, NDISRT_NDIS5_DDI_SYNCHRONIZE,
+		    NDISRT_VIOLATION_NULL_ROUTINE, (uintptr_t)Interrupt, 0,
+		    NDISRT_NDIS5_DDI_SYNCHRONIZE,
 		    "NdisMSynchronizeWithInterrupt called with SynchronizeFunction = NULL");
 	ke_irql_raise(ki->sync_irql);
 	ke_spin_acquire_raw(ki->lock);

@@ -173,7 +173,7 @@ static void shell_free(struct ndisrt_nic *n)
  * (message interrupts asked for, no line, initialize failed with ...).
  */
 static int host_ndis5_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cfg,
-			  struct ndisrt_nic **out, char *err, size_t errlen)
+				struct ndisrt_nic **out, char *err, size_t errlen)
 {
 	struct ndisrt_ndis5_nic_config lc = {0};
 	struct ndisrt_nic *n;
@@ -260,7 +260,7 @@ static void host_ndis5_nic_halt(struct ndisrt_nic *n)
  * Return: frames handed to the miniport (0 for a vCPU that does not exist).
  */
 static unsigned host_ndis5_send(struct ndisrt_nic *n, unsigned vcpu, const void *const *frames,
-			  const size_t *lens, unsigned count)
+				const size_t *lens, unsigned count)
 {
 	if (!count || vcpu >= n->nr_vcpus)
 		return 0;
@@ -303,8 +303,8 @@ static uint64_t host_ndis5_outstanding(struct ndisrt_nic *n)
  * waited for (30 s bound, then bug check 0xC4 COMPLETION_TIMEOUT).
  * BytesNeeded is not reported (*@needed = 0).
  */
-static uint32_t host_ndis5_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf, uint32_t len,
-			 uint32_t *bytes, uint32_t *needed)
+static uint32_t host_ndis5_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf,
+			       uint32_t len, uint32_t *bytes, uint32_t *needed)
 {
 	uint32_t status, done = 0;
 
@@ -357,20 +357,20 @@ static void host_ndis5_driver_version(const struct ndisrt_driver *d, unsigned *m
 }
 
 const struct host_nic_kind host_nic_ndis5 = {
-	.name = "NDIS 5",
-	.start = host_ndis5_nic_start,
-	.halt = host_ndis5_nic_halt,
-	.pause = host_ndis5_pause_restart,
-	.restart = host_ndis5_pause_restart,
-	.set_rx_sink = host_ndis5_set_rx_sink,
-	.set_status_sink = host_ndis5_set_status_sink,
-	.send = host_ndis5_send,
-	.oid = host_ndis5_oid,
-	.get_stats = host_ndis5_get_stats,
-	.outstanding = host_ndis5_outstanding,
-	.hold_returns = host_ndis5_hold_returns,
-	.get_attributes = host_ndis5_get_attributes,
-	.link_up = host_ndis5_link_up,
-	.driver_version = host_ndis5_driver_version,
-	.driver_unload = host_ndis5_driver_unload,
+    .name = "NDIS 5",
+    .start = host_ndis5_nic_start,
+    .halt = host_ndis5_nic_halt,
+    .pause = host_ndis5_pause_restart,
+    .restart = host_ndis5_pause_restart,
+    .set_rx_sink = host_ndis5_set_rx_sink,
+    .set_status_sink = host_ndis5_set_status_sink,
+    .send = host_ndis5_send,
+    .oid = host_ndis5_oid,
+    .get_stats = host_ndis5_get_stats,
+    .outstanding = host_ndis5_outstanding,
+    .hold_returns = host_ndis5_hold_returns,
+    .get_attributes = host_ndis5_get_attributes,
+    .link_up = host_ndis5_link_up,
+    .driver_version = host_ndis5_driver_version,
+    .driver_unload = host_ndis5_driver_unload,
 };

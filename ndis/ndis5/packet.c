@@ -184,8 +184,8 @@ VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, N
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_SEND);
 	if (!p || p->magic != NDIS5_PACKET_MAGIC || p->nic != n)
 		ndisrt_violation(NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)Packet, Status,
-			       NDISRT_NDIS5_DDI_SEND,
-			       "NdisMSendComplete with a packet this adapter was not sent");
+				 NDISRT_NDIS5_DDI_SEND,
+				 "NdisMSendComplete with a packet this adapter was not sent");
 	packet_complete(p, Status);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }

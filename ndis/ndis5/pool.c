@@ -20,7 +20,7 @@
 
 #define PACKET_POOL_MAGIC 0x4E44504B504F4F4Cull /* 'NDPKPOOL' */
 #define BUFFER_POOL_MAGIC 0x4E4442465042F4F4ull
-#define SLOT_MAGIC 0x4E44534Cu			 /* 'NDSL' */
+#define SLOT_MAGIC 0x4E44534Cu /* 'NDSL' */
 #define POOL_FREED 0x4E4446524545444Eull
 
 struct slot {
@@ -29,17 +29,17 @@ struct slot {
 	struct pool *pool; /* (c) */
 	struct slot *next; /* (P) free list */
 	uint64_t pad;	   /* keeps the descriptor 16-byte aligned */
-	/* the descriptor follows */
+			   /* the descriptor follows */
 };
 
 struct pool {
 	uint64_t magic;
 	struct ke_spinlock lock;
-	unsigned nr, in_use;   /* (P) */
-	size_t slot_size;      /* header + descriptor */
-	unsigned oob_offset;   /* packets: from the packet to its NDIS_PACKET_OOB_DATA */
-	struct slot *free;     /* (P) */
-	unsigned char *slots;  /* (c) nr * slot_size */
+	unsigned nr, in_use;  /* (P) */
+	size_t slot_size;     /* header + descriptor */
+	unsigned oob_offset;  /* packets: from the packet to its NDIS_PACKET_OOB_DATA */
+	struct slot *free;    /* (P) */
+	unsigned char *slots; /* (c) nr * slot_size */
 };
 
 _Static_assert(sizeof(struct slot) % 16 == 0, "descriptors stay 16-byte aligned");
@@ -106,8 +106,8 @@ static struct pool *pool_of(NDIS_HANDLE h, uint64_t magic, const char *what)
 
 	if (!p || p->magic != magic)
 		ndisrt_violation(p && p->magic == POOL_FREED ? NDISRT_VIOLATION_DOUBLE_FREE
-							   : NDISRT_VIOLATION_BAD_OBJECT,
-			       (uintptr_t)h, 0, NDIS_WDK_DDI_POOL, what);
+							     : NDISRT_VIOLATION_BAD_OBJECT,
+				 (uintptr_t)h, 0, NDIS_WDK_DDI_POOL, what);
 	return p;
 }
 
@@ -139,13 +139,14 @@ static void pool_put(void *d, uint64_t magic, const char *what)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, 0, 0, NDIS_WDK_DDI_POOL, what);
 	s = desc_slot(d);
 	if (s->magic != SLOT_MAGIC || !s->pool || s->pool->magic != magic)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL, what);
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL,
+				 what);
 	p = s->pool;
 	old = pool_take(p);
 	if (!s->in_use) {
 		pool_drop(p, old);
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)d, 0, NDIS_WDK_DDI_POOL,
-			       what);
+				 what);
 	}
 	s->in_use = 0;
 	s->next = p->free;
@@ -166,7 +167,7 @@ static void pool_destroy(struct pool *p, const char *what)
 	pool_drop(p, old);
 	if (in_use)
 		ndisrt_violation(NDISRT_VIOLATION_RESOURCE_LEAK, (uintptr_t)p, in_use,
-			       NDIS_WDK_DDI_POOL, what);
+				 NDIS_WDK_DDI_POOL, what);
 	p->magic = POOL_FREED;
 	ndis_free(p->slots);
 	/* The header is kept (reachable, never reused) so a second free is recognized. */
@@ -190,11 +191,11 @@ static void packet_pool_alloc(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT
 	ndis_ddi_enter(NDIS_WDK_DDI_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Status || !PoolHandle)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-			       (uintptr_t)PoolHandle, NDIS_WDK_DDI_POOL,
-			       "NdisAllocatePacketPool: Status or PoolHandle is NULL");
-	p = ProtocolReservedLength > 0x10000 ? NULL
-					     : pool_create(PACKET_POOL_MAGIC, n,
-							   oob + sizeof(NDIS_PACKET_OOB_DATA));
+				 (uintptr_t)PoolHandle, NDIS_WDK_DDI_POOL,
+				 "NdisAllocatePacketPool: Status or PoolHandle is NULL");
+	p = ProtocolReservedLength > 0x10000
+		? NULL
+		: pool_create(PACKET_POOL_MAGIC, n, oob + sizeof(NDIS_PACKET_OOB_DATA));
 	if (p)
 		p->oob_offset = (unsigned)oob;
 	*PoolHandle = p;
@@ -297,8 +298,8 @@ VOID NdisAllocateBufferPool(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT N
 	ndis_ddi_enter(NDIS_WDK_DDI_POOL, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	if (!Status || !PoolHandle)
 		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-			       (uintptr_t)PoolHandle, NDIS_WDK_DDI_POOL,
-			       "NdisAllocateBufferPool: Status or PoolHandle is NULL");
+				 (uintptr_t)PoolHandle, NDIS_WDK_DDI_POOL,
+				 "NdisAllocateBufferPool: Status or PoolHandle is NULL");
 	p = pool_create(BUFFER_POOL_MAGIC, NumberOfDescriptors, sizeof(NDIS_BUFFER));
 	*PoolHandle = p;
 	*Status = p ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;

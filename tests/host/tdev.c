@@ -23,12 +23,12 @@ struct tdev_entry {
 /* Lock key: (c) constant after create  (a) atomic */
 struct tdev {
 	struct hw_device base;
-	struct hw_resources res;		/* (c) */
-	unsigned nr_msgs;			/* (c) */
+	struct hw_resources res;			  /* (c) */
+	unsigned nr_msgs;				  /* (c) */
 	_Atomic(const struct hw_irq_sink_ops *) sink_ops; /* (a) */
-	_Atomic(void *) sink_ctx;		/* (a) */
-	atomic_uint cause;			/* (a) */
-	atomic_uint pba;			/* (a) */
+	_Atomic(void *) sink_ctx;			  /* (a) */
+	atomic_uint cause;				  /* (a) */
+	atomic_uint pba;				  /* (a) */
 	atomic_bool msix_enabled, fmask, removed, line_out, stuck;
 	struct tdev_entry msix[TDEV_MAX_MSGS];
 	atomic_ulong raised[TDEV_MAX_MSGS], isr_acks[TDEV_MAX_MSGS], dpcs[TDEV_MAX_MSGS];
@@ -187,8 +187,9 @@ static void config_image(struct tdev *t, uint8_t cs[HW_PCI_CONFIG_LEN])
 	cs[0x3C] = t->res.line_vector;
 	cs[0x3D] = 1;
 	cs[0x40] = 0x11; /* MSI-X */
-	put16(cs + 0x42, (uint16_t)((t->nr_msgs - 1) | (atomic_load(&t->msix_enabled) ? 0x8000 : 0) |
-				    (atomic_load(&t->fmask) ? 0x4000 : 0)));
+	put16(cs + 0x42,
+	      (uint16_t)((t->nr_msgs - 1) | (atomic_load(&t->msix_enabled) ? 0x8000 : 0) |
+			 (atomic_load(&t->fmask) ? 0x4000 : 0)));
 }
 
 static size_t tdev_config_read(struct hw_device *d, uint32_t off, void *buf, size_t len)
@@ -314,7 +315,7 @@ static int tdev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 #define M8(a) #a ".0", #a ".1", #a ".2", #a ".3", #a ".4", #a ".5", #a ".6", #a ".7"
 
 static const char *const tdev_stat_names[] = {
-    M8(raised),	   M8(isr_acks),     M8(dpcs),	     M8(msgs_sent),
+    M8(raised),	     M8(isr_acks),	M8(dpcs),	M8(msgs_sent),
     M8(msgs_pended), "line_assertions", "bad_accesses", "dropped",
 };
 
@@ -350,22 +351,22 @@ static void tdev_destroy(struct hw_device *d)
 }
 
 static const struct hw_device_ops tdev_ops = {
-	.bar_read = tdev_bar_read,
-	.bar_write = tdev_bar_write,
-	.config_read = tdev_config_read,
-	.config_write = tdev_config_write,
-	.resources = tdev_resources,
-	.msix_program = tdev_msix_program,
-	.msix_mask = tdev_msix_mask,
-	.msix_enable = tdev_msix_enable,
-	.msix_function_mask = tdev_msix_function_mask,
-	.set_sink = tdev_set_sink,
-	.line_asserted = tdev_line_asserted,
-	.wire_attach = NULL, /* no port */
-	.reset = tdev_reset,
-	.fault = tdev_fault,
-	.stats = tdev_stats,
-	.destroy = tdev_destroy,
+    .bar_read = tdev_bar_read,
+    .bar_write = tdev_bar_write,
+    .config_read = tdev_config_read,
+    .config_write = tdev_config_write,
+    .resources = tdev_resources,
+    .msix_program = tdev_msix_program,
+    .msix_mask = tdev_msix_mask,
+    .msix_enable = tdev_msix_enable,
+    .msix_function_mask = tdev_msix_function_mask,
+    .set_sink = tdev_set_sink,
+    .line_asserted = tdev_line_asserted,
+    .wire_attach = NULL, /* no port */
+    .reset = tdev_reset,
+    .fault = tdev_fault,
+    .stats = tdev_stats,
+    .destroy = tdev_destroy,
 };
 
 static struct hw_device *tdev_create(const struct hw_device_params *p, char *err, size_t errlen)
@@ -410,7 +411,7 @@ static struct hw_device *tdev_create(const struct hw_device_params *p, char *err
 }
 
 const struct hw_device_model tdev_model = {
-	.name = "tdev",
-	.summary = "test device: one cause bit per MSI-X message (tests/host/tdev.h)",
-	.create = tdev_create,
+    .name = "tdev",
+    .summary = "test device: one cause bit per MSI-X message (tests/host/tdev.h)",
+    .create = tdev_create,
 };

@@ -114,9 +114,8 @@ Test(host_data, packet_filter_oid, .init = host_2cpu, .fini = host_end)
 	th_load(&t, VN1_SO);
 	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	cr_assert_eq(ndisrt_nic_set_packet_filter(t.nic[1], 0x1 | 0x8), 0, "directed|broadcast");
-	cr_assert_eq(ndisrt_nic_oid(t.nic[1], false, 0x0001010E, &filter, sizeof(filter), &bytes,
-				    NULL),
-		     0);
+	cr_assert_eq(
+	    ndisrt_nic_oid(t.nic[1], false, 0x0001010E, &filter, sizeof(filter), &bytes, NULL), 0);
 	cr_assert_eq(bytes, 4);
 	cr_assert_eq(filter, 0x9u);
 	/* An OID the driver does not know. */
@@ -177,13 +176,14 @@ Test(host_data, rss_frames_arrive_on_the_predicted_vcpu)
 		memcpy(in + 10, tp.dport, 2);
 		hash = hw_toeplitz(key, in, sizeof(in));
 		cr_assert_eq(atomic_load(&t.rx[1].seen[i]), 1, "frame %u", i);
-		cr_assert_eq(atomic_load(&t.rx[1].hash[i]), hash, "frame %u: hash %08x, expected %08x",
-			     i, atomic_load(&t.rx[1].hash[i]), hash);
+		cr_assert_eq(atomic_load(&t.rx[1].hash[i]), hash,
+			     "frame %u: hash %08x, expected %08x", i, atomic_load(&t.rx[1].hash[i]),
+			     hash);
 		cr_assert_eq(atomic_load(&t.rx[1].hinfo[i]), 0x200u | 0x1u,
 			     "NDIS_HASH_TCP_IPV4 | NdisHashFunctionToeplitz");
 		cr_assert_eq(atomic_load(&t.rx[1].vcpu[i]), table[hash & 127],
-			     "frame %u (hash %08x) indicated on vCPU %u, the table says %u", i, hash,
-			     atomic_load(&t.rx[1].vcpu[i]), table[hash & 127]);
+			     "frame %u (hash %08x) indicated on vCPU %u, the table says %u", i,
+			     hash, atomic_load(&t.rx[1].vcpu[i]), table[hash & 127]);
 		hops += table[hash & 127] == 1 && (hash & 127) < 128;
 		checked++;
 	}

@@ -174,7 +174,8 @@ Test(host_e1000, link_change_indicated_through_lsc, .init = host_2cpu, .fini = h
  * completes on the ring; MiniportHalt still gives every packet back and
  * frees what it allocated (no bug check).
  */
-Test(host_e1000, halt_after_surprise_removal_returns_every_packet, .init = host_2cpu, .fini = host_end)
+Test(host_e1000, halt_after_surprise_removal_returns_every_packet, .init = host_2cpu,
+     .fini = host_end)
 {
 	struct wire_gen_config g = th_gen(100, 1);
 	static uint8_t bufs[8][2048];

@@ -169,15 +169,13 @@ Test(host_load, dereferenced_register_mapping_is_bug_check_0x1E,
 	start_faulting(TDRV("touch_mmio"));
 }
 
-Test(host_load, null_dereference_in_driver_is_bug_check_0x1E,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(host_load, null_dereference_in_driver_is_bug_check_0x1E, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	expect_bugcheck(0x1E, 1u << 0, 0xC0000005, 0, 0, 0);
 	start_faulting(TDRV("null_deref"));
 }
 
-Test(host_load, register_outside_mappings_is_bug_check_0x50,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(host_load, register_outside_mappings_is_bug_check_0x50, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	expect_bugcheck(0x50, (1u << 0) | (1u << 1), 0x1000, 0, 0, 0);
 	start_faulting(TDRV("bad_register"));

@@ -72,7 +72,8 @@ static void raise_and_expect(struct hw_device *d, unsigned nr_msgs)
 	}
 	for (unsigned m = 0; m < nr_msgs; m++) {
 		cr_expect_eq(stat(d, "raised", m), ROUNDS);
-		cr_expect_eq(stat(d, "isr_acks", m), ROUNDS, "message %u: every ISR acknowledged", m);
+		cr_expect_eq(stat(d, "isr_acks", m), ROUNDS, "message %u: every ISR acknowledged",
+			     m);
 		cr_expect_eq(stat(d, "dpcs", m), ROUNDS, "message %u: every DPC ran", m);
 	}
 }

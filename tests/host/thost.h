@@ -35,27 +35,27 @@
 #define VN1_LINE_SO NDISRT_DRIVER_DIR "/vn1_line.so"
 #define TDRV(name) NDISRT_TDRV_DIR "/tdrv_" name ".so"
 
-#define REC_FRAMES 4096u /* frames a test may index */
+#define REC_FRAMES 4096u     /* frames a test may index */
 #define GEN_PAYLOAD_TCP4 54u /* wire_gen_frame: Ethernet + IPv4 + TCP headers */
 
 /* What a NIC's rx sink saw. (a): atomics written on vCPUs. */
 struct rxrec {
-	atomic_ulong frames;		       /* (a) frames seen */
-	atomic_ulong bad;		       /* (a) frames that failed a check */
-	atomic_ulong max_in_call;	       /* (a) most NBLs in one indication */
-	atomic_ulong per_vcpu[KE_MAX_VCPUS];   /* (a) */
-	atomic_uint seen[REC_FRAMES];	       /* (a) times frame i arrived */
-	atomic_uint vcpu[REC_FRAMES];	       /* (a) where frame i was indicated */
-	atomic_uint hash[REC_FRAMES];	       /* (a) its NetBufferListHashValue */
-	atomic_uint hinfo[REC_FRAMES];	       /* (a) its NetBufferListHashInfo */
-	uint32_t expect_len;		       /* frames must have this length (0: any) */
+	atomic_ulong frames;		     /* (a) frames seen */
+	atomic_ulong bad;		     /* (a) frames that failed a check */
+	atomic_ulong max_in_call;	     /* (a) most NBLs in one indication */
+	atomic_ulong per_vcpu[KE_MAX_VCPUS]; /* (a) */
+	atomic_uint seen[REC_FRAMES];	     /* (a) times frame i arrived */
+	atomic_uint vcpu[REC_FRAMES];	     /* (a) where frame i was indicated */
+	atomic_uint hash[REC_FRAMES];	     /* (a) its NetBufferListHashValue */
+	atomic_uint hinfo[REC_FRAMES];	     /* (a) its NetBufferListHashInfo */
+	uint32_t expect_len;		     /* frames must have this length (0: any) */
 };
 
 /* What a NIC's status sink saw. */
 struct strec {
 	atomic_ulong count;
-	atomic_ulong link_states;	/* NDIS_STATUS_LINK_STATE indications */
-	atomic_int last_connect;	/* its MediaConnectState */
+	atomic_ulong link_states; /* NDIS_STATUS_LINK_STATE indications */
+	atomic_int last_connect;  /* its MediaConnectState */
 	atomic_ullong last_speed;
 };
 
@@ -72,8 +72,8 @@ struct th {
 };
 
 static const uint8_t th_mac[2][6] = {
-	{0x02, 0x4e, 0x44, 0x00, 0x00, 0x01},
-	{0x02, 0x4e, 0x44, 0x00, 0x00, 0x02},
+    {0x02, 0x4e, 0x44, 0x00, 0x00, 0x01},
+    {0x02, 0x4e, 0x44, 0x00, 0x00, 0x02},
 };
 
 static inline uint64_t th_be64(const uint8_t *p)
@@ -130,8 +130,8 @@ static void th_status_sink(void *ctx, struct ndisrt_nic *n, uint32_t code, const
 		int connect;
 		uint64_t speed;
 
-		memcpy(&connect, p + 4, sizeof(connect));	/* MediaConnectState */
-		memcpy(&speed, p + 16, sizeof(speed));		/* RcvLinkSpeed */
+		memcpy(&connect, p + 4, sizeof(connect)); /* MediaConnectState */
+		memcpy(&speed, p + 16, sizeof(speed));	  /* RcvLinkSpeed */
 		atomic_store(&s->last_connect, connect);
 		atomic_store(&s->last_speed, speed);
 		atomic_fetch_add(&s->link_states, 1);
@@ -163,12 +163,12 @@ static inline struct hw_device *th_dev_model(struct th *t, const char *model, un
 					     bool share_line)
 {
 	struct hw_device_params cfg = {
-		.machine = ndisrt_host_machine(t->h),
-		.dma = ndisrt_host_dma(t->h),
-		.mem_base = 0xF0000000ULL + 0x100000ULL * i,
-		.port_base = (uint16_t)(0xE000 + 0x20 * i),
-		.irq_kind = kind,
-		.nr_msgs = kind == HW_IRQ_MSIX ? nr_msgs : 1,
+	    .machine = ndisrt_host_machine(t->h),
+	    .dma = ndisrt_host_dma(t->h),
+	    .mem_base = 0xF0000000ULL + 0x100000ULL * i,
+	    .port_base = (uint16_t)(0xE000 + 0x20 * i),
+	    .irq_kind = kind,
+	    .nr_msgs = kind == HW_IRQ_MSIX ? nr_msgs : 1,
 	};
 
 	if (kind == HW_IRQ_LINE) {
@@ -238,7 +238,8 @@ static inline size_t th_frame(const struct wire_gen_config *g, uint64_t i, uint8
 
 static inline struct wire_gen_config th_gen(unsigned size, unsigned flows)
 {
-	struct wire_gen_config g = {.frames = 1, .size = size, .flows = flows, .family = 4, .l4 = 6};
+	struct wire_gen_config g = {
+	    .frames = 1, .size = size, .flows = flows, .family = 4, .l4 = 6};
 
 	return g;
 }

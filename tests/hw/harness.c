@@ -4,10 +4,10 @@
 #include <stdlib.h>
 
 const uint8_t hx_mac[4][6] = {
-	{0x02, 0x56, 0x4e, 0x31, 0x00, 0x01},
-	{0x02, 0x56, 0x4e, 0x31, 0x00, 0x02},
-	{0x02, 0x56, 0x4e, 0x31, 0x00, 0x03},
-	{0x02, 0x56, 0x4e, 0x31, 0x00, 0x04},
+    {0x02, 0x56, 0x4e, 0x31, 0x00, 0x01},
+    {0x02, 0x56, 0x4e, 0x31, 0x00, 0x02},
+    {0x02, 0x56, 0x4e, 0x31, 0x00, 0x03},
+    {0x02, 0x56, 0x4e, 0x31, 0x00, 0x04},
 };
 
 static void rec_line_set(void *ctx, bool asserted)
@@ -48,9 +48,9 @@ static void rec_msi_write(void *ctx, uint64_t addr, uint32_t data)
 }
 
 const struct hw_irq_sink_ops rec_sink_ops = {
-	.line_set = rec_line_set,
-	.line_pulse = rec_line_pulse,
-	.msi_write = rec_msi_write,
+    .line_set = rec_line_set,
+    .line_pulse = rec_line_pulse,
+    .msi_write = rec_msi_write,
 };
 
 unsigned rec_count_msg(struct rec_sink *r, uint32_t data)
@@ -62,18 +62,17 @@ unsigned rec_count_msg(struct rec_sink *r, uint32_t data)
 	return c;
 }
 
-struct vn1 *hx_dev_create(struct hx *h, unsigned i, struct hw_irq_sink sink,
-			  enum vn1_irq_kind kind)
+struct vn1 *hx_dev_create(struct hx *h, unsigned i, struct hw_irq_sink sink, enum vn1_irq_kind kind)
 {
 	struct vn1_config cfg = {
-		.machine = h->m,
-		.dma = h->dma,
-		.sink = sink,
-		.bar0_addr = 0xF0000000ULL + 0x10000ULL * i,
-		.bar1_port = (uint16_t)(0xE000 + 0x20 * i),
-		.intx_vector = 0x50,
-		.irq_kind = kind,
-		.nr_msgs = kind == VN1_IRQ_MSIX ? 16 : 0,
+	    .machine = h->m,
+	    .dma = h->dma,
+	    .sink = sink,
+	    .bar0_addr = 0xF0000000ULL + 0x10000ULL * i,
+	    .bar1_port = (uint16_t)(0xE000 + 0x20 * i),
+	    .intx_vector = 0x50,
+	    .irq_kind = kind,
+	    .nr_msgs = kind == VN1_IRQ_MSIX ? 16 : 0,
 	};
 
 	memcpy(cfg.mac, hx_mac[i], 6);
@@ -113,8 +112,8 @@ void hx_msix_setup(struct vn1 *dev, unsigned imode, unsigned nmsgs)
 	vn1_mmio_write32(dev, VN1_IMODE, imode);
 }
 
-static void hx_ring_alloc(struct hx_ring *r, struct vn1 *dev, struct hw_dma_space *dma,
-			  unsigned q, unsigned n, unsigned bufsz)
+static void hx_ring_alloc(struct hx_ring *r, struct vn1 *dev, struct hw_dma_space *dma, unsigned q,
+			  unsigned n, unsigned bufsz)
 {
 	memset(r, 0, sizeof(*r));
 	r->dev = dev;
@@ -168,8 +167,8 @@ void hx_rx_refill(struct hx_ring *r)
 	vn1_mmio_write32(r->dev, VN1_RXQ0 + 0x40 * r->q + VN1_Q_TAIL, r->tail);
 }
 
-bool hx_rx_take(struct hx_ring *r, uint8_t *frame, unsigned *len, uint8_t *status,
-		uint8_t *type, uint32_t *hash)
+bool hx_rx_take(struct hx_ring *r, uint8_t *frame, unsigned *len, uint8_t *status, uint8_t *type,
+		uint32_t *hash)
 {
 	uint8_t *d = r->desc + 16 * r->next;
 	uint8_t st = __atomic_load_n(&d[10], __ATOMIC_ACQUIRE);
@@ -237,11 +236,14 @@ uint8_t hx_tx_status(struct hx_ring *r, unsigned i)
 	return __atomic_load_n(&r->desc[16 * i + 11], __ATOMIC_ACQUIRE);
 }
 
-size_t hx_frame(uint8_t *buf, const uint8_t *dst, unsigned f, int family, uint8_t l4,
-		unsigned size)
+size_t hx_frame(uint8_t *buf, const uint8_t *dst, unsigned f, int family, uint8_t l4, unsigned size)
 {
 	struct wire_gen_config c = {
-		.frames = 1, .size = size, .flows = 65536, .family = family, .l4 = l4,
+	    .frames = 1,
+	    .size = size,
+	    .flows = 65536,
+	    .family = family,
+	    .l4 = l4,
 	};
 
 	memcpy(c.dst_mac, dst, 6);

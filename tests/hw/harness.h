@@ -81,8 +81,8 @@ struct hx_ring {
 	uint64_t desc_la;
 	uint8_t **buf;
 	uint64_t *buf_la;
-	unsigned next;		/* next descriptor the driver expects back */
-	unsigned tail;		/* RDT / TDT as written */
+	unsigned next; /* next descriptor the driver expects back */
+	unsigned tail; /* RDT / TDT as written */
 };
 
 void hx_rx_ring(struct hx_ring *r, struct vn1 *dev, struct hw_dma_space *dma, unsigned q,
@@ -90,8 +90,8 @@ void hx_rx_ring(struct hx_ring *r, struct vn1 *dev, struct hw_dma_space *dma, un
 /* Give every descriptor back that the driver has consumed (driver refill). */
 void hx_rx_refill(struct hx_ring *r);
 /* Return: true and the frame's details if descriptor @r->next is done; advances. */
-bool hx_rx_take(struct hx_ring *r, uint8_t *frame, unsigned *len, uint8_t *status,
-		uint8_t *type, uint32_t *hash);
+bool hx_rx_take(struct hx_ring *r, uint8_t *frame, unsigned *len, uint8_t *status, uint8_t *type,
+		uint32_t *hash);
 void hx_ring_free(struct hx_ring *r);
 
 void hx_tx_ring(struct hx_ring *r, struct vn1 *dev, struct hw_dma_space *dma, unsigned q,

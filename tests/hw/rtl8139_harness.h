@@ -16,9 +16,9 @@ static const uint8_t rx_mac[6] = {0x00, 0xE0, 0x4C, 0x12, 0x34, 0x56};
 struct rx {
 	struct hx h;
 	struct hw_device *dev;
-	uint8_t *ring;	  /* the receive buffer the driver gave (RBSTART) */
+	uint8_t *ring; /* the receive buffer the driver gave (RBSTART) */
 	uint64_t ring_la;
-	uint32_t ring_bus; /* its 32-bit window alias: what RBSTART holds */
+	uint32_t ring_bus;  /* its 32-bit window alias: what RBSTART holds */
 	uint32_t ring_size; /* 8K << RBLEN */
 	uint32_t rd;	    /* the driver's read offset */
 };

@@ -15,15 +15,15 @@ static struct hw_device *create(enum hw_irq_kind kind, const char *options, char
 				size_t errlen)
 {
 	struct hw_device_params p = {
-		.machine = h.m,
-		.dma = h.dma,
-		.sink = rec_sink(&rec),
-		.mac = {0x02, 0x56, 0x4e, 0x31, 0x00, 0x07},
-		.mem_base = 0xF1000000ull,
-		.port_base = 0xD000,
-		.line_vector = 0x51,
-		.irq_kind = kind,
-		.options = options,
+	    .machine = h.m,
+	    .dma = h.dma,
+	    .sink = rec_sink(&rec),
+	    .mac = {0x02, 0x56, 0x4e, 0x31, 0x00, 0x07},
+	    .mem_base = 0xF1000000ull,
+	    .port_base = 0xD000,
+	    .line_vector = 0x51,
+	    .irq_kind = kind,
+	    .options = options,
 	};
 
 	return hw_device_create("vn1", &p, err, errlen);

@@ -34,7 +34,7 @@ TestSuite(intc, .init = setup, .fini = teardown);
 struct isr_ctx {
 	struct vn1 *dev;
 	atomic_uint calls, claims;
-	atomic_uint lazy;	/* calls that claim without reading ICR (line stays up) */
+	atomic_uint lazy; /* calls that claim without reading ICR (line stays up) */
 	atomic_int vcpu;
 	uint32_t causes;
 };
@@ -72,10 +72,10 @@ Test(intc, s4_shared_line_two_vn1_either_asserts)
 	cr_expect_eq(ke_vector_irql(intc_line_vector(line)), 5);
 	for (int i = 0; i < 2; i++) {
 		intc_source_init(&src[i], ic, line);
-		ctx[i].dev = hx_dev_create(&h, (unsigned)i, intc_source_sink(&src[i]),
-					   VN1_IRQ_LINE);
-		cr_assert_eq(ke_interrupt_init(&intr[i], line_isr, &ctx[i],
-					       intc_line_vector(line), NULL, 5, 0x2),
+		ctx[i].dev =
+		    hx_dev_create(&h, (unsigned)i, intc_source_sink(&src[i]), VN1_IRQ_LINE);
+		cr_assert_eq(ke_interrupt_init(&intr[i], line_isr, &ctx[i], intc_line_vector(line),
+					       NULL, 5, 0x2),
 			     0);
 		cr_assert_eq(ke_interrupt_connect(h.m, &intr[i]), 0);
 		vn1_mmio_write32(ctx[i].dev, VN1_IMS, VN1_CAUSE_LSC | VN1_CAUSE_ERR);

@@ -36,8 +36,11 @@ TestSuite(pcap, .init = setup, .fini = teardown);
 
 static size_t gen(uint8_t *f, unsigned i)
 {
-	struct wire_gen_config c = {.frames = NFRAMES, .size = 60 + (i * 37) % 1400, .flows = 9,
-				    .family = i % 2 ? 6 : 4, .l4 = i % 3 ? 17 : 6};
+	struct wire_gen_config c = {.frames = NFRAMES,
+				    .size = 60 + (i * 37) % 1400,
+				    .flows = 9,
+				    .family = i % 2 ? 6 : 4,
+				    .l4 = i % 3 ? 17 : 6};
 
 	memcpy(c.dst_mac, hx_mac[1], 6);
 	return wire_gen_frame(&c, i, f, VN1_MAX_FRAME);
@@ -124,7 +127,8 @@ static void write_capture(unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		size_t len = gen(f, i);
 		struct pcap_pkthdr ph = {.ts = {.tv_sec = 1, .tv_usec = (suseconds_t)(i * 10)},
-					 .caplen = (bpf_u_int32)len, .len = (bpf_u_int32)len};
+					 .caplen = (bpf_u_int32)len,
+					 .len = (bpf_u_int32)len};
 
 		pcap_dump((u_char *)d, &ph, f);
 	}

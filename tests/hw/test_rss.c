@@ -37,19 +37,19 @@ struct ms_vec {
 
 /* Microsoft, "Verifying the RSS Hash Calculation": IPv4 table. */
 static const struct ms_vec ms_v4[] = {
-	{"161.142.100.80", "66.9.149.187", 1766, 2794, 0x323e8fc2, 0x51ccc178},
-	{"65.69.140.83", "199.92.111.2", 4739, 14230, 0xd718262a, 0xc626b0ea},
-	{"12.22.207.184", "24.19.198.95", 38024, 12898, 0xd2d0a5de, 0x5c2b394a},
-	{"209.142.163.6", "38.27.205.30", 2217, 48228, 0x82989176, 0xafc7327f},
-	{"202.188.127.2", "153.39.163.191", 1303, 44251, 0x5d1809c5, 0x10e828a2},
+    {"161.142.100.80", "66.9.149.187", 1766, 2794, 0x323e8fc2, 0x51ccc178},
+    {"65.69.140.83", "199.92.111.2", 4739, 14230, 0xd718262a, 0xc626b0ea},
+    {"12.22.207.184", "24.19.198.95", 38024, 12898, 0xd2d0a5de, 0x5c2b394a},
+    {"209.142.163.6", "38.27.205.30", 2217, 48228, 0x82989176, 0xafc7327f},
+    {"202.188.127.2", "153.39.163.191", 1303, 44251, 0x5d1809c5, 0x10e828a2},
 };
 
 /* The same page's IPv6 table. */
 static const struct ms_vec ms_v6[] = {
-	{"3ffe:2501:200:3::1", "3ffe:2501:200:1fff::7", 1766, 2794, 0x2cc18cd5, 0x40207d3d},
-	{"ff02::1", "3ffe:501:8::260:97ff:fe40:efab", 4739, 14230, 0x0f0c461c, 0xdde51bbf},
-	{"fe80::200:f8ff:fe21:67cf", "3ffe:1900:4545:3:200:f8ff:fe21:67cf", 38024, 44251,
-	 0x4b61e985, 0x02d1feef},
+    {"3ffe:2501:200:3::1", "3ffe:2501:200:1fff::7", 1766, 2794, 0x2cc18cd5, 0x40207d3d},
+    {"ff02::1", "3ffe:501:8::260:97ff:fe40:efab", 4739, 14230, 0x0f0c461c, 0xdde51bbf},
+    {"fe80::200:f8ff:fe21:67cf", "3ffe:1900:4545:3:200:f8ff:fe21:67cf", 38024, 44251, 0x4b61e985,
+     0x02d1feef},
 };
 
 static void tuple_of(const struct ms_vec *v, int family, uint8_t l4, struct hw_rss_tuple *t)
@@ -112,9 +112,9 @@ Test(rss, s5_udp_hashes_the_four_tuple)
 		     ms_v6[1].tcp);
 	cr_expect_eq(ty, HW_RSS_UDP_IPV6);
 	/* UDP type disabled, IPv6 enabled: the 2-tuple. */
-	cr_expect_eq(hw_rss_hash_tuple(hw_rss_default_key,
-				       HW_RSS_MRQC_IPV6 | HW_RSS_MRQC_TCP_IPV6, &t, &ty),
-		     ms_v6[1].ip);
+	cr_expect_eq(
+	    hw_rss_hash_tuple(hw_rss_default_key, HW_RSS_MRQC_IPV6 | HW_RSS_MRQC_TCP_IPV6, &t, &ty),
+	    ms_v6[1].ip);
 	cr_expect_eq(ty, HW_RSS_IPV6);
 	cr_expect_eq(hw_rss_hash_tuple(hw_rss_default_key, HW_RSS_MRQC_IPV4, &t, &ty), 0);
 	cr_expect_eq(ty, HW_RSS_NONE);
@@ -167,8 +167,8 @@ Test(rss, s5_parse_generated_frames)
 	uint8_t f[2048];
 
 	for (int k = 0; k < 4; k++) {
-		struct wire_gen_config c = {.frames = 1, .size = 128, .flows = 1000,
-					    .family = fam[k], .l4 = l4[k]};
+		struct wire_gen_config c = {
+		    .frames = 1, .size = 128, .flows = 1000, .family = fam[k], .l4 = l4[k]};
 		struct hw_rss_tuple t;
 		size_t len = wire_gen_frame(&c, 777, f, sizeof(f));
 		size_t ipoff = 14, alen = fam[k] == 4 ? 4 : 16;
@@ -183,9 +183,9 @@ Test(rss, s5_parse_generated_frames)
 		memcpy(in, f + ipoff + (fam[k] == 4 ? 12 : 8), 2 * alen);
 		memcpy(in + 2 * alen, f + ipoff + (fam[k] == 4 ? 20 : 40), 4);
 		enum hw_rss_type ty;
-		cr_expect_eq(hw_rss_hash_frame(hw_rss_default_key, HW_RSS_MRQC_ALL_TYPES, f, len,
-					       &ty),
-			     ref_toeplitz(hw_rss_default_key, in, 2 * alen + 4));
+		cr_expect_eq(
+		    hw_rss_hash_frame(hw_rss_default_key, HW_RSS_MRQC_ALL_TYPES, f, len, &ty),
+		    ref_toeplitz(hw_rss_default_key, in, 2 * alen + 4));
 	}
 }
 

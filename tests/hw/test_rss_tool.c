@@ -13,13 +13,13 @@
 
 int ndisrt_cmd_rss(int argc, char **argv);
 
-#define RUN(...)                                                                           \
-	({                                                                                 \
-		char *argv_[] = {"rss", __VA_ARGS__, NULL};                                \
+#define RUN(...)                                                                             \
+	({                                                                                   \
+		char *argv_[] = {"rss", __VA_ARGS__, NULL};                                  \
 		int r_ = ndisrt_cmd_rss((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_); \
-		fflush(stdout);                                                            \
-		fflush(stderr);                                                            \
-		r_;                                                                        \
+		fflush(stdout);                                                              \
+		fflush(stderr);                                                              \
+		r_;                                                                          \
 	})
 
 static void redirect(void)
@@ -30,8 +30,7 @@ static void redirect(void)
 
 Test(rss_tool, s5_ipv4_tcp_vector, .init = redirect)
 {
-	cr_assert_eq(RUN("--src", "66.9.149.187:2794", "--dst", "161.142.100.80:1766", "--tcp"),
-		     0);
+	cr_assert_eq(RUN("--src", "66.9.149.187:2794", "--dst", "161.142.100.80:1766", "--tcp"), 0);
 	cr_assert_stdout_eq_str("0x51ccc178\n");
 }
 
@@ -91,23 +90,23 @@ Test(rss_tool, help_exits_zero, .init = redirect)
 
 struct bad_case {
 	const char *argv[8];
-	const char *names;	/* the option the error line must name */
+	const char *names; /* the option the error line must name */
 };
 
 static const struct bad_case bad[] = {
-	{{"--bogus"}, "--bogus"},
-	{{"--src"}, "--src"},
-	{{"--src", "1.2.3.4", "--dst", "5.6.7"}, "--dst"},
-	{{"--src", "1.2.3.4:99999", "--dst", "5.6.7.8"}, "--src"},
-	{{"--key", "abc", "--src", "1.2.3.4", "--dst", "5.6.7.8"}, "--key"},
-	{{"--src", "1.2.3.4", "--dst", "::1"}, "--dst"},
-	{{"--src", "1.2.3.4", "--dst", "5.6.7.8", "--tcp"}, "--src"},
-	{{"--src", "1.2.3.4:1", "--dst", "5.6.7.8:2"}, "--src"},
-	{{"--dst", "5.6.7.8"}, "--src"},
-	{{"--src", "1.2.3.4"}, "--dst"},
-	{{"--src", "1.2.3.4", "--dst", "5.6.7.8", "--reta", "/nonexistent/reta"}, "--reta"},
-	{{"--tcp", "--udp"}, "--udp"},
-	{{"--src", "[::1", "--dst", "::2"}, "--src"},
+    {{"--bogus"}, "--bogus"},
+    {{"--src"}, "--src"},
+    {{"--src", "1.2.3.4", "--dst", "5.6.7"}, "--dst"},
+    {{"--src", "1.2.3.4:99999", "--dst", "5.6.7.8"}, "--src"},
+    {{"--key", "abc", "--src", "1.2.3.4", "--dst", "5.6.7.8"}, "--key"},
+    {{"--src", "1.2.3.4", "--dst", "::1"}, "--dst"},
+    {{"--src", "1.2.3.4", "--dst", "5.6.7.8", "--tcp"}, "--src"},
+    {{"--src", "1.2.3.4:1", "--dst", "5.6.7.8:2"}, "--src"},
+    {{"--dst", "5.6.7.8"}, "--src"},
+    {{"--src", "1.2.3.4"}, "--dst"},
+    {{"--src", "1.2.3.4", "--dst", "5.6.7.8", "--reta", "/nonexistent/reta"}, "--reta"},
+    {{"--tcp", "--udp"}, "--udp"},
+    {{"--src", "[::1", "--dst", "::2"}, "--src"},
 };
 
 Test(rss_tool, every_bad_option_is_usage_64)
@@ -144,8 +143,8 @@ Test(rss_tool, bad_reta_contents_name_the_entry)
 	static const char *const files[] = {"1 2 3\n", "1 x 3 4\n", "300\n", ""};
 
 	for (size_t i = 0; i < 4; i++) {
-		char *argv[] = {"rss", "--src", "1.2.3.4", "--dst", "5.6.7.8", "--reta", reta_path,
-				NULL};
+		char *argv[] = {"rss",	   "--src",  "1.2.3.4", "--dst",
+				"5.6.7.8", "--reta", reta_path, NULL};
 		int saved = dup(2), devnull = open("/dev/null", 1);
 
 		write_reta(files[i]);

@@ -254,8 +254,8 @@ Test(rtl8139, faults_and_statistics)
 	cr_assert_eq(rd8(&t, RTL_CR), 0xFF);
 	cr_assert_eq(rd16(&t, RTL_ISR), 0xFFFF);
 	cr_assert_eq(rd32(&t, RTL_TSD0), 0xFFFFFFFFu);
-	for (const char *const *n = (const char *const[]){"rx_offered", "rx_accepted", "tx_sent",
-							  "tx_dropped", NULL};
+	for (const char *const *n =
+		 (const char *const[]){"rx_offered", "rx_accepted", "tx_sent", "tx_dropped", NULL};
 	     *n; n++) {
 		hw_device_stat(t.dev, *n, &found);
 		cr_assert(found, "%s", *n);

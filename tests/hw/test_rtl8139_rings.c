@@ -412,20 +412,21 @@ Test(rtl8139_rx, concurrent_feed_and_drain_conserve_frames)
 		}
 		if (done && (rd8(&t, RTL_CR) & RTL_CR_BUFE))
 			break;
-		cr_assert_lt((harness_now_ns() / 1000000u) - t0, 60000, "drain stalled: %u taken", got);
+		cr_assert_lt((harness_now_ns() / 1000000u) - t0, 60000, "drain stalled: %u taken",
+			     got);
 	}
 	pthread_join(th, NULL);
 	cr_assert_eq(got, atomic_load(&f.taken));
 	cr_assert_eq(hw_device_stat(t.dev, "rx_offered", NULL), f.n);
 	cr_assert_eq(hw_device_stat(t.dev, "rx_accepted", NULL), got);
-	cr_assert_eq(hw_device_stat(t.dev, "rx_overflow", NULL), atomic_load(&f.dropped),
-		     "overflow %llu dropped %u filtered %llu bad_length %llu disabled %llu dma %llu",
-		     (unsigned long long)hw_device_stat(t.dev, "rx_overflow", NULL),
-		     atomic_load(&f.dropped),
-		     (unsigned long long)hw_device_stat(t.dev, "rx_filtered", NULL),
-		     (unsigned long long)hw_device_stat(t.dev, "rx_bad_length", NULL),
-		     (unsigned long long)hw_device_stat(t.dev, "rx_disabled", NULL),
-		     (unsigned long long)hw_device_stat(t.dev, "rx_dma_fault", NULL));
+	cr_assert_eq(
+	    hw_device_stat(t.dev, "rx_overflow", NULL), atomic_load(&f.dropped),
+	    "overflow %llu dropped %u filtered %llu bad_length %llu disabled %llu dma %llu",
+	    (unsigned long long)hw_device_stat(t.dev, "rx_overflow", NULL), atomic_load(&f.dropped),
+	    (unsigned long long)hw_device_stat(t.dev, "rx_filtered", NULL),
+	    (unsigned long long)hw_device_stat(t.dev, "rx_bad_length", NULL),
+	    (unsigned long long)hw_device_stat(t.dev, "rx_disabled", NULL),
+	    (unsigned long long)hw_device_stat(t.dev, "rx_dma_fault", NULL));
 	hw_dev_wire_attach(t.dev, NULL, 0);
 	wire_close(f.w);
 	rx_fini(&t);

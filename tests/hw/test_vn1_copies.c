@@ -17,22 +17,24 @@
 
 #define Q(q, r) (VN1_RXQ0 + 0x40u * (q) + (r))
 #define T(q, r) (VN1_TXQ0 + 0x40u * (q) + (r))
-#define QUEUE(q)                                                                            \
-	VN1_FACT("rxq" #q ".BAL", Q(q, VN1_Q_BAL)), VN1_FACT("rxq" #q ".BAH", Q(q, VN1_Q_BAH)),  \
-	    VN1_FACT("rxq" #q ".LEN", Q(q, VN1_Q_LEN)),                                      \
-	    VN1_FACT("rxq" #q ".HEAD", Q(q, VN1_Q_HEAD)),                                    \
-	    VN1_FACT("rxq" #q ".TAIL", Q(q, VN1_Q_TAIL)),                                    \
-	    VN1_FACT("rxq" #q ".DCTL", Q(q, VN1_Q_DCTL)),                                    \
-	    VN1_FACT("rxq" #q ".RBUFSZ", Q(q, VN1_Q_RBUFSZ)),                                \
-	    VN1_FACT("rxq" #q ".CNT", Q(q, VN1_Q_CNT)),                                      \
-	    VN1_FACT("rxq" #q ".DROP", Q(q, VN1_Q_DROP)),                                    \
-	    VN1_FACT("txq" #q ".BAL", T(q, VN1_Q_BAL)), VN1_FACT("txq" #q ".BAH", T(q, VN1_Q_BAH)), \
-	    VN1_FACT("txq" #q ".LEN", T(q, VN1_Q_LEN)),                                      \
-	    VN1_FACT("txq" #q ".HEAD", T(q, VN1_Q_HEAD)),                                    \
-	    VN1_FACT("txq" #q ".TAIL", T(q, VN1_Q_TAIL)),                                    \
-	    VN1_FACT("txq" #q ".DCTL", T(q, VN1_Q_DCTL)),                                    \
-	    VN1_FACT("txq" #q ".CNT", T(q, VN1_Q_CNT)),                                      \
-	    VN1_FACT("cause.RXQ" #q, VN1_CAUSE_RXQ(q)), VN1_FACT("cause.TXQ" #q, VN1_CAUSE_TXQ(q)),
+#define QUEUE(q)                                                                                \
+	VN1_FACT("rxq" #q ".BAL", Q(q, VN1_Q_BAL)), VN1_FACT("rxq" #q ".BAH", Q(q, VN1_Q_BAH)), \
+	    VN1_FACT("rxq" #q ".LEN", Q(q, VN1_Q_LEN)),                                         \
+	    VN1_FACT("rxq" #q ".HEAD", Q(q, VN1_Q_HEAD)),                                       \
+	    VN1_FACT("rxq" #q ".TAIL", Q(q, VN1_Q_TAIL)),                                       \
+	    VN1_FACT("rxq" #q ".DCTL", Q(q, VN1_Q_DCTL)),                                       \
+	    VN1_FACT("rxq" #q ".RBUFSZ", Q(q, VN1_Q_RBUFSZ)),                                   \
+	    VN1_FACT("rxq" #q ".CNT", Q(q, VN1_Q_CNT)),                                         \
+	    VN1_FACT("rxq" #q ".DROP", Q(q, VN1_Q_DROP)),                                       \
+	    VN1_FACT("txq" #q ".BAL", T(q, VN1_Q_BAL)),                                         \
+	    VN1_FACT("txq" #q ".BAH", T(q, VN1_Q_BAH)),                                         \
+	    VN1_FACT("txq" #q ".LEN", T(q, VN1_Q_LEN)),                                         \
+	    VN1_FACT("txq" #q ".HEAD", T(q, VN1_Q_HEAD)),                                       \
+	    VN1_FACT("txq" #q ".TAIL", T(q, VN1_Q_TAIL)),                                       \
+	    VN1_FACT("txq" #q ".DCTL", T(q, VN1_Q_DCTL)),                                       \
+	    VN1_FACT("txq" #q ".CNT", T(q, VN1_Q_CNT)),                                         \
+	    VN1_FACT("cause.RXQ" #q, VN1_CAUSE_RXQ(q)),                                         \
+	    VN1_FACT("cause.TXQ" #q, VN1_CAUSE_TXQ(q)),
 #define IVAR(c) VN1_FACT("reg.IVAR" #c, VN1_IVAR0 + 4u * (c)),
 #define ITR(m) VN1_FACT("reg.ITR" #m, VN1_ITR0 + 4u * (m)),
 
@@ -40,14 +42,15 @@
 static const struct vn1_fact hw[] = {
     VN1_FACT("pci.VENDOR", VN1_PCI_VENDOR),
     VN1_FACT("pci.DEVICE", VN1_PCI_DEVICE),
-    VN1_FACT("pci.cfg.VENDOR", 0x00),	  /* datasheet §9 */
-    VN1_FACT("pci.cfg.DEVICE", 0x02),	  /* datasheet §9 */
+    VN1_FACT("pci.cfg.VENDOR", 0x00), /* datasheet §9 */
+    VN1_FACT("pci.cfg.DEVICE", 0x02), /* datasheet §9 */
     VN1_FACT("pci.cfg.COMMAND", VN1_PCI_COMMAND),
-    VN1_FACT("pci.cfg.REVISION", 0x08),	  /* datasheet §9 */
-    VN1_FACT("pci.cfg.CAPS", VN1_PCI_MSIX_CAP), /* the type 0 header ends where the capability starts */
-    VN1_FACT("pci.cfg.BAR1", 0x14),	  /* datasheet §9 */
-    VN1_FACT("pci.cfg.INTLINE", 0x3C),	  /* datasheet §9 */
-    VN1_FACT("pci.BAR_IO", 0x1),	  /* datasheet §9: I/O BAR, bit 0 set */
+    VN1_FACT("pci.cfg.REVISION", 0x08), /* datasheet §9 */
+    VN1_FACT("pci.cfg.CAPS",
+	     VN1_PCI_MSIX_CAP),	       /* the type 0 header ends where the capability starts */
+    VN1_FACT("pci.cfg.BAR1", 0x14),    /* datasheet §9 */
+    VN1_FACT("pci.cfg.INTLINE", 0x3C), /* datasheet §9 */
+    VN1_FACT("pci.BAR_IO", 0x1),       /* datasheet §9: I/O BAR, bit 0 set */
     VN1_FACT("pci.BAR_IO_MASK", 0xFFFFFFFCu),
     VN1_FACT("bar0.LEN", VN1_BAR0_LEN),
     VN1_FACT("bar1.LEN", VN1_BAR1_LEN),
@@ -63,10 +66,9 @@ static const struct vn1_fact hw[] = {
     VN1_FACT("reg.IAM", VN1_IAM),
     VN1_FACT("reg.IMODE", VN1_IMODE),
     IVAR(0) IVAR(1) IVAR(2) IVAR(3) IVAR(4) IVAR(5) IVAR(6) IVAR(7) IVAR(8) IVAR(9) IVAR(10)
-	IVAR(11) IVAR(12) IVAR(13) IVAR(14) IVAR(15) IVAR(16) IVAR(17) IVAR(18)
-    ITR(0) ITR(1) ITR(2) ITR(3) ITR(4) ITR(5) ITR(6) ITR(7) ITR(8) ITR(9) ITR(10) ITR(11)
-	ITR(12) ITR(13) ITR(14) ITR(15)
-    VN1_FACT("reg.MSGPEND", VN1_MSGPEND),
+	IVAR(11) IVAR(12) IVAR(13) IVAR(14) IVAR(15) IVAR(16) IVAR(17) IVAR(18) ITR(0) ITR(1) ITR(2)
+	    ITR(3) ITR(4) ITR(5) ITR(6) ITR(7) ITR(8) ITR(9) ITR(10) ITR(11) ITR(12) ITR(13) ITR(14)
+		ITR(15) VN1_FACT("reg.MSGPEND", VN1_MSGPEND),
     VN1_FACT("reg.MRQC", VN1_MRQC),
     VN1_FACT("reg.RSSRK0", VN1_RSSRK0),
     VN1_FACT("reg.RSSRK9", VN1_RSSRK0 + 4u * (HW_RSS_KEY_LEN / 4 - 1)),
@@ -121,15 +123,14 @@ static const struct vn1_fact hw[] = {
     VN1_FACT("cause.ALL", VN1_CAUSE_ALL),
     VN1_FACT("cause.RXQ_ALL", VN1_CAUSE_RXQ(0) * 0xFFu),
     VN1_FACT("cause.TXQ_ALL", VN1_CAUSE_TXQ(0) * 0xFFu),
-    VN1_EACH_QUEUE(QUEUE)
-    VN1_FACT("DCTL.ENABLE", VN1_DCTL_ENABLE),
-    VN1_FACT("ring.ALIGN", 16),	/* datasheet §5 */
+    VN1_EACH_QUEUE(QUEUE) VN1_FACT("DCTL.ENABLE", VN1_DCTL_ENABLE),
+    VN1_FACT("ring.ALIGN", 16), /* datasheet §5 */
     VN1_FACT("ring.MIN", 8),
     VN1_FACT("ring.MAX", 65536),
     VN1_FACT("RBUFSZ.MIN", 256),
     VN1_FACT("RBUFSZ.MAX", VN1_MAX_FRAME),
     VN1_FACT("RBUFSZ.DEFAULT", 2048), /* datasheet §2 */
-    VN1_FACT("desc.SIZE", 16),	/* datasheet §5: descriptor bytes */
+    VN1_FACT("desc.SIZE", 16),	      /* datasheet §5: descriptor bytes */
     VN1_FACT("rxd.LENGTH_AT", 8),
     VN1_FACT("rxd.STATUS_AT", 10),
     VN1_FACT("rxd.RSSTYPE_AT", 11),

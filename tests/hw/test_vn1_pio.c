@@ -126,7 +126,8 @@ Test(vn1_pio, s7_transmit)
 	vn1_pio_write8(b, VN1_PIO_CMD, VN1_PIO_CMD_ENABLE);
 	vn1_pio_write8(dev, VN1_PIO_CMD, VN1_PIO_CMD_ENABLE);
 	for (size_t k = 0; k < n; k += 2)
-		vn1_pio_write16(dev, VN1_PIO_DATA, (uint16_t)(f[k] | (k + 1 < n ? f[k + 1] << 8 : 0)));
+		vn1_pio_write16(dev, VN1_PIO_DATA,
+				(uint16_t)(f[k] | (k + 1 < n ? f[k + 1] << 8 : 0)));
 	cr_expect_eq(vn1_pio_read16(dev, VN1_PIO_TXLEN), 78, "two bytes per write");
 	vn1_pio_write16(dev, VN1_PIO_TXLEN, (uint16_t)n); /* trim to the odd length */
 	cr_expect_eq(vn1_pio_read16(dev, VN1_PIO_TXLEN), n);

@@ -79,9 +79,9 @@ Test(vn1_regs, s2_ctrl_rst_restores_defaults_and_self_clears)
 
 Test(vn1_regs, s3_unlisted_offsets_read_zero_and_ignore_writes)
 {
-	static const uint32_t unlisted[] = {0x0014, 0x00C4, 0x00CC, 0x00E8, 0x014C, 0x0240,
-					    0x0304, 0x0FFC, 0x2004, 0x2068, 0x2180, 0x4010,
-					    0x5000, 0x1038, 0x7FFC};
+	static const uint32_t unlisted[] = {0x0014, 0x00C4, 0x00CC, 0x00E8, 0x014C,
+					    0x0240, 0x0304, 0x0FFC, 0x2004, 0x2068,
+					    0x2180, 0x4010, 0x5000, 0x1038, 0x7FFC};
 
 	for (size_t i = 0; i < sizeof(unlisted) / sizeof(unlisted[0]); i++) {
 		vn1_mmio_write32(dev, unlisted[i], 0xA5A5A5A5);
@@ -91,9 +91,16 @@ Test(vn1_regs, s3_unlisted_offsets_read_zero_and_ignore_writes)
 
 Test(vn1_regs, s3_read_only_registers_ignore_writes)
 {
-	static const uint32_t ro[] = {VN1_STATUS, VN1_MSGPEND, VN1_GPRC, VN1_GPTC, VN1_MPC,
-				      VN1_SPURIOUS, VN1_RXQ0 + VN1_Q_HEAD, VN1_RXQ0 + VN1_Q_CNT,
-				      VN1_RXQ0 + VN1_Q_DROP, VN1_TXQ0 + VN1_Q_HEAD,
+	static const uint32_t ro[] = {VN1_STATUS,
+				      VN1_MSGPEND,
+				      VN1_GPRC,
+				      VN1_GPTC,
+				      VN1_MPC,
+				      VN1_SPURIOUS,
+				      VN1_RXQ0 + VN1_Q_HEAD,
+				      VN1_RXQ0 + VN1_Q_CNT,
+				      VN1_RXQ0 + VN1_Q_DROP,
+				      VN1_TXQ0 + VN1_Q_HEAD,
 				      VN1_TXQ0 + VN1_Q_CNT};
 
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
@@ -171,9 +178,9 @@ Test(vn1_regs, s5_queue_register_ranges)
 	struct vn1_stats st;
 	uint32_t q1 = VN1_RXQ0 + 0x40;
 
-	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 12);	/* not a power of two */
-	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 4);	/* too small */
-	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 131072);	/* too big */
+	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 12);     /* not a power of two */
+	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 4);      /* too small */
+	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 131072); /* too big */
 	cr_expect_eq(vn1_mmio_read32(dev, q1 + VN1_Q_LEN), 0);
 	vn1_mmio_write32(dev, q1 + VN1_Q_LEN, 65536);
 	cr_expect_eq(vn1_mmio_read32(dev, q1 + VN1_Q_LEN), 65536);
@@ -182,7 +189,7 @@ Test(vn1_regs, s5_queue_register_ranges)
 	cr_expect_eq(vn1_mmio_read32(dev, q1 + VN1_Q_RBUFSZ), 2048);
 	vn1_mmio_write32(dev, q1 + VN1_Q_RBUFSZ, 16384);
 	cr_expect_eq(vn1_mmio_read32(dev, q1 + VN1_Q_RBUFSZ), 16384);
-	vn1_mmio_write32(dev, q1 + VN1_Q_TAIL, 65536);	/* not below RDLEN */
+	vn1_mmio_write32(dev, q1 + VN1_Q_TAIL, 65536); /* not below RDLEN */
 	cr_expect_eq(vn1_mmio_read32(dev, q1 + VN1_Q_TAIL), 0);
 	vn1_mmio_write32(dev, q1 + VN1_Q_BAL, 0x1237);
 	cr_expect_eq(vn1_mmio_read32(dev, q1 + VN1_Q_BAL), 0x1230, "16-byte aligned");

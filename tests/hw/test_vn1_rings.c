@@ -166,11 +166,11 @@ Test(vn1_rings, s5_rxfilter_classes)
 		const uint8_t *dst;
 		bool pass;
 	} cases[] = {
-		{VN1_RXFILTER_UCAST, hx_mac[0], true},	{VN1_RXFILTER_UCAST, other, false},
-		{VN1_RXFILTER_UCAST, bcast, false},	{VN1_RXFILTER_BCAST, bcast, true},
-		{VN1_RXFILTER_BCAST, mcast, false},	{VN1_RXFILTER_MCAST, mcast, true},
-		{VN1_RXFILTER_MCAST, bcast, false},	{VN1_RXFILTER_MCAST, hx_mac[0], false},
-		{VN1_RXFILTER_PROMISC, other, true},	{0, hx_mac[0], false},
+	    {VN1_RXFILTER_UCAST, hx_mac[0], true}, {VN1_RXFILTER_UCAST, other, false},
+	    {VN1_RXFILTER_UCAST, bcast, false},	   {VN1_RXFILTER_BCAST, bcast, true},
+	    {VN1_RXFILTER_BCAST, mcast, false},	   {VN1_RXFILTER_MCAST, mcast, true},
+	    {VN1_RXFILTER_MCAST, bcast, false},	   {VN1_RXFILTER_MCAST, hx_mac[0], false},
+	    {VN1_RXFILTER_PROMISC, other, true},   {0, hx_mac[0], false},
 	};
 	struct hx_ring r;
 	uint8_t f[256];

@@ -51,7 +51,7 @@ static void expect_device_accounts(struct vn1 *dev, struct wire *w, unsigned fro
 	cr_expect_eq(st.rx_offered, s.offered);
 	cr_expect_eq(st.rx_accepted, s.delivered);
 	cr_expect_eq(st.rx_removed + st.rx_disabled + st.rx_link_down + st.rx_filtered +
-			     st.rx_bad_length + st.rx_missed + st.rx_dma_fault + st.rx_fifo_full,
+			 st.rx_bad_length + st.rx_missed + st.rx_dma_fault + st.rx_fifo_full,
 		     s.dropped);
 	cr_expect_eq(vn1_mmio_read32(dev, VN1_GPRC), st.rx_accepted);
 }
@@ -77,7 +77,7 @@ static void pump_main(void *arg)
 
 		/* Room for one more: TDH must not catch TDT (ring of 64). */
 		while ((p->tx.tail + 1) % p->tx.n ==
-			       vn1_mmio_read32(p->dev, VN1_TXQ0 + VN1_Q_HEAD) &&
+			   vn1_mmio_read32(p->dev, VN1_TXQ0 + VN1_Q_HEAD) &&
 		       !atomic_load(&pumps_stop))
 			sched_yield();
 		hx_tx_put(&p->tx, f, (unsigned)n, true);
@@ -125,7 +125,10 @@ Test(wire, pair_both_ways_concurrently_no_deadlock)
 		cr_expect_eq(s.offered, 3000, "end %u sent everything", i);
 		expect_conserved(w, i, "pair");
 		expect_device_accounts(h.dev[i ^ 1], w, i);
-		cr_expect_eq(p[i ^ 1].received, s.delivered, "every delivered frame was seen: %u vs %llu (dropped %llu)", p[i ^ 1].received, (unsigned long long)s.delivered, (unsigned long long)s.dropped);
+		cr_expect_eq(p[i ^ 1].received, s.delivered,
+			     "every delivered frame was seen: %u vs %llu (dropped %llu)",
+			     p[i ^ 1].received, (unsigned long long)s.delivered,
+			     (unsigned long long)s.dropped);
 		cr_expect_eq(vn1_mmio_read32(h.dev[i], VN1_GPTC), 3000);
 	}
 	for (unsigned i = 0; i < 2; i++) {
@@ -160,8 +163,8 @@ Test(wire, gen_frames_have_valid_headers)
 
 	for (int k = 0; k < 4; k++) {
 		for (unsigned size = 60; size < 1600; size += 97) {
-			struct wire_gen_config c = {.frames = 1, .size = size, .flows = 7,
-						    .family = fam[k], .l4 = l4[k]};
+			struct wire_gen_config c = {
+			    .frames = 1, .size = size, .flows = 7, .family = fam[k], .l4 = l4[k]};
 			size_t n = wire_gen_frame(&c, size, f, sizeof(f));
 			size_t iph = fam[k] == 4 ? 20 : 40, l4len = n - 14 - iph;
 			const uint8_t *ip = f + 14, *seg = ip + iph;
@@ -195,8 +198,8 @@ Test(wire, gen_frames_have_valid_headers)
 /* Generator -> VN-1 with RSS over 4 queues; the test drains like a driver. */
 Test(wire, gen_paced_into_vn1_rss_spread_conserved)
 {
-	struct wire_gen_config c = {.frames = 2000, .rate_pps = 40000, .size = 128, .flows = 16,
-				    .family = 4, .l4 = 17};
+	struct wire_gen_config c = {
+	    .frames = 2000, .rate_pps = 40000, .size = 128, .flows = 16, .family = 4, .l4 = 17};
 	struct vn1 *dev = h.dev[0];
 	struct hx_ring r[4];
 	unsigned per_q[4] = {0}, len, got = 0;
@@ -256,8 +259,12 @@ Test(wire, gen_paced_into_vn1_rss_spread_conserved)
 
 Test(wire, gen_stop_is_bounded_and_frames_sent_back_are_absorbed)
 {
-	struct wire_gen_config c = {.frames = 1000000000ULL, .rate_pps = 2000, .size = 64,
-				    .flows = 1, .family = 6, .l4 = 6};
+	struct wire_gen_config c = {.frames = 1000000000ULL,
+				    .rate_pps = 2000,
+				    .size = 64,
+				    .flows = 1,
+				    .family = 6,
+				    .l4 = 6};
 	struct vn1 *dev = h.dev[0];
 	struct hx_ring tx;
 	struct wire_dir_stats s;

@@ -15,16 +15,19 @@ struct vn1_fact {
 	uint64_t value;
 };
 
-#define VN1_FACT(key, expr) {key, (uint64_t)(expr)}
+#define VN1_FACT(key, expr)           \
+	{                             \
+		key, (uint64_t)(expr) \
+	}
 
 /* Queue-indexed facts: F(q) for q = 0..7. */
 #define VN1_EACH_QUEUE(F) F(0) F(1) F(2) F(3) F(4) F(5) F(6) F(7)
 
-extern const struct vn1_fact vn1_copy_driver[];	/* drivers/vn1/hardware.h */
+extern const struct vn1_fact vn1_copy_driver[]; /* drivers/vn1/hardware.h */
 extern const unsigned vn1_copy_driver_len;
-extern const struct vn1_fact vn1_copy_pio[];	/* drivers/vn1pio/hardware.h */
+extern const struct vn1_fact vn1_copy_pio[]; /* drivers/vn1pio/hardware.h */
 extern const unsigned vn1_copy_pio_len;
-extern const struct vn1_fact vn1_copy_line[];	/* drivers/external/vn1_line.c */
+extern const struct vn1_fact vn1_copy_line[]; /* drivers/external/vn1_line.c */
 extern const unsigned vn1_copy_line_len;
 
 #endif

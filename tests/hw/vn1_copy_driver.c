@@ -10,23 +10,23 @@ typedef uint64_t ULONGLONG;
 #include "drivers/vn1/hardware.h"
 #include "tests/hw/vn1_copies.h"
 
-#define RXQ(q)                                                                          \
-	VN1_FACT("rxq" #q ".BAL", VN1_REG_RDBAL(q)), VN1_FACT("rxq" #q ".BAH", VN1_REG_RDBAH(q)), \
-	    VN1_FACT("rxq" #q ".LEN", VN1_REG_RDLEN(q)),                                 \
-	    VN1_FACT("rxq" #q ".HEAD", VN1_REG_RDH(q)),                                  \
-	    VN1_FACT("rxq" #q ".TAIL", VN1_REG_RDT(q)),                                  \
-	    VN1_FACT("rxq" #q ".DCTL", VN1_REG_RXDCTL(q)),                               \
-	    VN1_FACT("rxq" #q ".RBUFSZ", VN1_REG_RBUFSZ(q)),                             \
-	    VN1_FACT("rxq" #q ".CNT", VN1_REG_RXCNT(q)),                                 \
-	    VN1_FACT("rxq" #q ".DROP", VN1_REG_RXDROP(q)),                               \
-	    VN1_FACT("txq" #q ".BAL", VN1_REG_TDBAL(q)),                                 \
-	    VN1_FACT("txq" #q ".BAH", VN1_REG_TDBAH(q)),                                 \
-	    VN1_FACT("txq" #q ".LEN", VN1_REG_TDLEN(q)),                                 \
-	    VN1_FACT("txq" #q ".HEAD", VN1_REG_TDH(q)),                                  \
-	    VN1_FACT("txq" #q ".TAIL", VN1_REG_TDT(q)),                                  \
-	    VN1_FACT("txq" #q ".DCTL", VN1_REG_TXDCTL(q)),                               \
-	    VN1_FACT("txq" #q ".CNT", VN1_REG_TXCNT(q)),                                 \
-	    VN1_FACT("cause.RXQ" #q, VN1_ICR_RXQ(q)), VN1_FACT("cause.TXQ" #q, VN1_ICR_TXQ(q)),
+#define RXQ(q)                                                                                     \
+	VN1_FACT("rxq" #q ".BAL", VN1_REG_RDBAL(q)), VN1_FACT("rxq" #q ".BAH", VN1_REG_RDBAH(q)),  \
+	    VN1_FACT("rxq" #q ".LEN", VN1_REG_RDLEN(q)),                                           \
+	    VN1_FACT("rxq" #q ".HEAD", VN1_REG_RDH(q)),                                            \
+	    VN1_FACT("rxq" #q ".TAIL", VN1_REG_RDT(q)),                                            \
+	    VN1_FACT("rxq" #q ".DCTL", VN1_REG_RXDCTL(q)),                                         \
+	    VN1_FACT("rxq" #q ".RBUFSZ", VN1_REG_RBUFSZ(q)),                                       \
+	    VN1_FACT("rxq" #q ".CNT", VN1_REG_RXCNT(q)),                                           \
+	    VN1_FACT("rxq" #q ".DROP", VN1_REG_RXDROP(q)),                                         \
+	    VN1_FACT("txq" #q ".BAL", VN1_REG_TDBAL(q)),                                           \
+	    VN1_FACT("txq" #q ".BAH", VN1_REG_TDBAH(q)),                                           \
+	    VN1_FACT("txq" #q ".LEN", VN1_REG_TDLEN(q)),                                           \
+	    VN1_FACT("txq" #q ".HEAD", VN1_REG_TDH(q)),                                            \
+	    VN1_FACT("txq" #q ".TAIL", VN1_REG_TDT(q)),                                            \
+	    VN1_FACT("txq" #q ".DCTL", VN1_REG_TXDCTL(q)),                                         \
+	    VN1_FACT("txq" #q ".CNT", VN1_REG_TXCNT(q)), VN1_FACT("cause.RXQ" #q, VN1_ICR_RXQ(q)), \
+	    VN1_FACT("cause.TXQ" #q, VN1_ICR_TXQ(q)),
 #define IVAR(c) VN1_FACT("reg.IVAR" #c, VN1_REG_IVAR(c)),
 #define ITR(m) VN1_FACT("reg.ITR" #m, VN1_REG_ITR(m)),
 
@@ -52,10 +52,9 @@ const struct vn1_fact vn1_copy_driver[] = {
     VN1_FACT("reg.IAM", VN1_REG_IAM),
     VN1_FACT("reg.IMODE", VN1_REG_IMODE),
     IVAR(0) IVAR(1) IVAR(2) IVAR(3) IVAR(4) IVAR(5) IVAR(6) IVAR(7) IVAR(8) IVAR(9) IVAR(10)
-	IVAR(11) IVAR(12) IVAR(13) IVAR(14) IVAR(15) IVAR(16) IVAR(17) IVAR(18)
-    ITR(0) ITR(1) ITR(2) ITR(3) ITR(4) ITR(5) ITR(6) ITR(7) ITR(8) ITR(9) ITR(10) ITR(11)
-	ITR(12) ITR(13) ITR(14) ITR(15)
-    VN1_FACT("reg.MSGPEND", VN1_REG_MSGPEND),
+	IVAR(11) IVAR(12) IVAR(13) IVAR(14) IVAR(15) IVAR(16) IVAR(17) IVAR(18) ITR(0) ITR(1) ITR(2)
+	    ITR(3) ITR(4) ITR(5) ITR(6) ITR(7) ITR(8) ITR(9) ITR(10) ITR(11) ITR(12) ITR(13) ITR(14)
+		ITR(15) VN1_FACT("reg.MSGPEND", VN1_REG_MSGPEND),
     VN1_FACT("reg.MRQC", VN1_REG_MRQC),
     VN1_FACT("reg.RSSRK0", VN1_REG_RSSRK(0)),
     VN1_FACT("reg.RSSRK9", VN1_REG_RSSRK(VN1_RSS_KEY_REGISTERS - 1)),
@@ -111,8 +110,7 @@ const struct vn1_fact vn1_copy_driver[] = {
     VN1_FACT("cause.ALL", VN1_ICR_ALL),
     VN1_FACT("cause.RXQ_ALL", VN1_ICR_RXQ_ALL),
     VN1_FACT("cause.TXQ_ALL", VN1_ICR_TXQ_ALL),
-    VN1_EACH_QUEUE(RXQ)
-    VN1_FACT("DCTL.ENABLE", VN1_DCTL_ENABLE),
+    VN1_EACH_QUEUE(RXQ) VN1_FACT("DCTL.ENABLE", VN1_DCTL_ENABLE),
     VN1_FACT("ring.ALIGN", VN1_RING_ALIGNMENT),
     VN1_FACT("ring.MIN", VN1_RING_MIN_DESCRIPTORS),
     VN1_FACT("ring.MAX", VN1_RING_MAX_DESCRIPTORS),

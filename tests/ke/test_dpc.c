@@ -171,8 +171,8 @@ Test(ke_dpc, dpc_returning_below_dispatch_bugchecks_0xC8, .exit_code = KE_BUGCHE
 	struct ke_machine *m = harness_machine(1);
 	static struct ke_dpc d;
 
-	expect_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, 0x3, KE_PASSIVE_LEVEL,
-			KE_DISPATCH_LEVEL, 0, 0);
+	expect_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, 0x3, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL,
+			0, 0);
 	ke_dpc_init(&d, dpc_lowers_irql, NULL);
 	ke_dpc_set_target(&d, 0);
 	ke_dpc_queue(m, &d, NULL, NULL);

@@ -21,16 +21,28 @@
  */
 #define LOG_MAX 256
 
-enum ev { EV_ISR_ENTER = 1, EV_ISR_EXIT, EV_IRQL, EV_SPIN_BEGIN, EV_SPIN_END, EV_ACQUIRE,
-	  EV_REQUEST, EV_DPC_ENTER, EV_DPC_EXIT, EV_SYNC_ENTER, EV_SYNC_EXIT, EV_RELEASE };
+enum ev {
+	EV_ISR_ENTER = 1,
+	EV_ISR_EXIT,
+	EV_IRQL,
+	EV_SPIN_BEGIN,
+	EV_SPIN_END,
+	EV_ACQUIRE,
+	EV_REQUEST,
+	EV_DPC_ENTER,
+	EV_DPC_EXIT,
+	EV_SYNC_ENTER,
+	EV_SYNC_EXIT,
+	EV_RELEASE
+};
 
 static struct {
 	atomic_uint n;
 	uint8_t who[LOG_MAX], what[LOG_MAX];
-	struct ke_interrupt *intr;	/* the test's interrupt object */
-	struct ke_spinlock *lock;	/* the test's lock */
-	unsigned vector;		/* the test's vector */
-	atomic_uint spin_owner;		/* owner seen by spin_wait_begin */
+	struct ke_interrupt *intr; /* the test's interrupt object */
+	struct ke_spinlock *lock;  /* the test's lock */
+	unsigned vector;	   /* the test's vector */
+	atomic_uint spin_owner;	   /* owner seen by spin_wait_begin */
 	atomic_uint req_vcpu, req_coalesced;
 	atomic_uint irql_from, irql_to;
 } lg;
@@ -115,13 +127,12 @@ static void s_request(void *ctx, unsigned vector, unsigned vcpu, bool coalesced)
 	}
 }
 
-#define SUBSCRIBER(id)                                                                      \
-	{                                                                                   \
-		.ctx = (void *)(uintptr_t)(id), .isr_enter = s_isr_enter,                   \
-		.isr_exit = s_isr_exit, .irql_change = s_irql, .lock_acquire = s_acquire,   \
-		.spin_wait_begin = s_spin_begin, .spin_wait_end = s_spin_end,               \
-		.interrupt_request = s_request, .lock_release = s_release,                  \
-		.sync_enter = s_sync_enter, .sync_exit = s_sync_exit,                       \
+#define SUBSCRIBER(id)                                                                             \
+	{                                                                                          \
+		.ctx = (void *)(uintptr_t)(id), .isr_enter = s_isr_enter, .isr_exit = s_isr_exit,  \
+		.irql_change = s_irql, .lock_acquire = s_acquire, .spin_wait_begin = s_spin_begin, \
+		.spin_wait_end = s_spin_end, .interrupt_request = s_request,                       \
+		.lock_release = s_release, .sync_enter = s_sync_enter, .sync_exit = s_sync_exit,   \
 	}
 
 static const struct ke_hooks sub_a = SUBSCRIBER(1), sub_b = SUBSCRIBER(2), sub_c = SUBSCRIBER(3),
@@ -372,7 +383,7 @@ Test(ke_hooks, contended_spin_reports_wait_begin_with_the_owner_then_end_then_ac
 	ke_vcpu_post(ke_machine_vcpu(m, 0), &a);
 	WAIT_UNTIL(atomic_load(&holder_in));
 	ke_vcpu_post(ke_machine_vcpu(m, 1), &b);
-	WAIT_UNTIL(atomic_load(&lg.n) >= 2);	/* vCPU 0's acquire, vCPU 1's wait */
+	WAIT_UNTIL(atomic_load(&lg.n) >= 2); /* vCPU 0's acquire, vCPU 1's wait */
 	atomic_store(&release_now, true);
 	ke_work_wait(&a);
 	ke_work_wait(&b);

@@ -295,13 +295,12 @@ static void return_raised(void *arg)
 	ke_irql_raise(KE_DISPATCH_LEVEL);
 }
 
-Test(ke_irql, passive_routine_returning_raised_bugchecks_0xC8,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ke_irql, passive_routine_returning_raised_bugchecks_0xC8, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = harness_machine(1);
 
-	expect_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, 0x3, KE_DISPATCH_LEVEL,
-			KE_PASSIVE_LEVEL, 0, 0);
+	expect_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, 0x3, KE_DISPATCH_LEVEL, KE_PASSIVE_LEVEL,
+			0, 0);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), return_raised, NULL);
 	cr_assert_fail("no bug check");
 }

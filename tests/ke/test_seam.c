@@ -63,9 +63,13 @@ static void h_release(void *ctx, struct ke_spinlock *l)
 }
 
 static const struct ke_hooks hooks = {
-	.isr_enter = h_isr_enter, .isr_exit = h_isr_exit, .dpc_enter = h_dpc_enter,
-	.dpc_exit = h_dpc_exit, .irql_change = h_irql, .lock_acquire = h_acquire,
-	.lock_release = h_release,
+    .isr_enter = h_isr_enter,
+    .isr_exit = h_isr_exit,
+    .dpc_enter = h_dpc_enter,
+    .dpc_exit = h_dpc_exit,
+    .irql_change = h_irql,
+    .lock_acquire = h_acquire,
+    .lock_release = h_release,
 };
 
 static struct ke_spinlock user_lock = KE_SPINLOCK_INIT;

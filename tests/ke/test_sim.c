@@ -48,7 +48,8 @@ Test(ke_sim, seam_work_runs_on_its_vcpu_on_the_host_thread)
 
 	cr_assert(ke_machine_deterministic(m));
 	for (unsigned i = 0; i < 4; i++)
-		cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, i), record_where, (void *)(uintptr_t)i), 0);
+		cr_assert_eq(
+		    ke_vcpu_call(ke_machine_vcpu(m, i), record_where, (void *)(uintptr_t)i), 0);
 	for (unsigned i = 0; i < 4; i++) {
 		cr_assert_eq(where.vcpu[i], (int)i);
 		cr_assert_eq(where.irql[i], KE_PASSIVE_LEVEL);
@@ -75,9 +76,9 @@ static struct {
 	struct ke_machine *m;
 	struct ke_interrupt intr;
 	unsigned vector;
-	volatile unsigned progress0;	/* vCPU 0's loop counter */
-	unsigned seen_at_request;	/* progress0 when vCPU 1 requested */
-	unsigned seen_in_isr;		/* progress0 when the ISR ran */
+	volatile unsigned progress0; /* vCPU 0's loop counter */
+	unsigned seen_at_request;    /* progress0 when vCPU 1 requested */
+	unsigned seen_in_isr;	     /* progress0 when the ISR ran */
 	unsigned isrs;
 	int isr_vcpu, isr_irql;
 	bool requested;
@@ -165,7 +166,7 @@ static void hb_masked(void *arg)
 		ke_preempt_point(KE_PP_DDI_ENTER);
 	hb.seen_at_request = hb.isrs; /* still 0: masked */
 	ke_irql_lower(old);
-	hb.seen_in_isr = hb.isrs;     /* 1: delivered by the lower */
+	hb.seen_in_isr = hb.isrs; /* 1: delivered by the lower */
 }
 
 Test(ke_sim, I_masked_interrupt_waits_for_the_lower)
@@ -301,7 +302,8 @@ static void dt_work(void *arg)
 		dt_note(me);
 		ke_spin_release(&dt.lock, old);
 		if (i % 17 == 0)
-			ke_interrupt_request(dt.m, (me + 1) % ke_machine_vcpu_count(dt.m), dt.vector);
+			ke_interrupt_request(dt.m, (me + 1) % ke_machine_vcpu_count(dt.m),
+					     dt.vector);
 	}
 }
 
@@ -462,8 +464,8 @@ static struct {
 	struct ke_machine *m;
 	struct ke_interrupt intr;
 	unsigned vector;
-	unsigned at_event;	/* vCPU 0's progress when the device event fired */
-	unsigned in_isr;	/* vCPU 0's progress when vCPU 1's ISR ran */
+	unsigned at_event; /* vCPU 0's progress when the device event fired */
+	unsigned in_isr;   /* vCPU 0's progress when vCPU 1's ISR ran */
 	int isr_vcpu;
 	unsigned fired;
 } inj;

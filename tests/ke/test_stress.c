@@ -117,8 +117,7 @@ static void run_stress(unsigned nr_vcpus)
 		for (unsigned l = 0; l < NR_LEVELS; l++) {
 			cr_assert_eq(atomic_load(&st.raised[n][l]), atomic_load(&st.handled[n][l]),
 				     "vCPU %u level %u: raised %lu handled %lu", n, levels[l],
-				     atomic_load(&st.raised[n][l]),
-				     atomic_load(&st.handled[n][l]));
+				     atomic_load(&st.raised[n][l]), atomic_load(&st.handled[n][l]));
 			handled_total += atomic_load(&st.handled[n][l]);
 		}
 	}
@@ -134,8 +133,7 @@ static void run_stress(unsigned nr_vcpus)
 	harness_end(m);
 }
 
-Test(ke_stress, million_interrupts_2_vcpus_busy_masked_none_lost_none_duplicated,
-     .timeout = 600)
+Test(ke_stress, million_interrupts_2_vcpus_busy_masked_none_lost_none_duplicated, .timeout = 600)
 {
 	run_stress(2);
 }

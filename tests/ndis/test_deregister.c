@@ -72,7 +72,8 @@ static void *d1_device(void *arg)
 	return NULL;
 }
 
-Test(ndis_deregister, D1_isrs_run_until_deregistration_returns_and_never_after, .init = env_2cpu, .fini = env_end)
+Test(ndis_deregister, D1_isrs_run_until_deregistration_returns_and_never_after, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
@@ -185,7 +186,8 @@ static void d2_after_dereg(struct tdrv *t)
 		atomic_fetch_add(&d2.incomplete, 1);
 }
 
-Test(ndis_deregister, D2_deregistration_waits_for_queued_and_running_dpcs_and_reruns, .init = env_2cpu, .fini = env_end)
+Test(ndis_deregister, D2_deregistration_waits_for_queued_and_running_dpcs_and_reruns,
+     .init = env_2cpu, .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
@@ -255,7 +257,8 @@ static void d2r_in_halt(struct tdrv *t)
 	atomic_store(&d2r.dereg_started, true);
 }
 
-Test(ndis_deregister, D2_dpc_requests_during_deregistration_are_refused, .init = env_2cpu, .fini = env_end)
+Test(ndis_deregister, D2_dpc_requests_during_deregistration_are_refused, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	struct ndisrt_interrupt_counters c;

@@ -38,8 +38,7 @@ static int attributes_at_dispatch(void *handle, void *ctx)
 	return tdrv_set_attributes(handle, ctx);
 }
 
-Test(ndis_irql, C1_set_attributes_at_dispatch_level_bugchecks,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis_irql, C1_set_attributes_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct tenv e;
 	static struct tdrv t;

@@ -66,7 +66,8 @@ static void i1_sync_from_vcpu(void *arg)
 	NdisMSynchronizeWithInterruptEx(t->intr, 0, i1_sync, t);
 }
 
-Test(ndis_isr, I1_line_isr_runs_at_dirql_holding_the_lock_sync_holds, .init = env_2cpu, .fini = env_end)
+Test(ndis_isr, I1_line_isr_runs_at_dirql_holding_the_lock_sync_holds, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	struct ke_work w;
@@ -186,7 +187,8 @@ static void i3_run(struct tenv *e, struct tdrv *t, bool line)
 	}
 }
 
-Test(ndis_isr, I3_message_isr_outputs_queue_dpcs_whatever_it_returns, .init = env_3cpu, .fini = env_end)
+Test(ndis_isr, I3_message_isr_outputs_queue_dpcs_whatever_it_returns, .init = env_3cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[1] = {1};
@@ -200,7 +202,8 @@ Test(ndis_isr, I3_message_isr_outputs_queue_dpcs_whatever_it_returns, .init = en
 	tdrv_stop(&t, 0);
 }
 
-Test(ndis_isr, I3_line_isr_outputs_queue_dpcs_whatever_it_returns, .init = env_3cpu, .fini = env_end)
+Test(ndis_isr, I3_line_isr_outputs_queue_dpcs_whatever_it_returns, .init = env_3cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -245,7 +248,8 @@ static BOOLEAN isr_targets_missing_cpu(struct tdrv *t, ULONG msg, PBOOLEAN queue
 	return TRUE;
 }
 
-Test(ndis_isr, I3_isr_targeting_a_missing_processor_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
+Test(ndis_isr, I3_isr_targeting_a_missing_processor_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_2cpu)
 {
 	static struct tdrv t;
 
@@ -295,7 +299,8 @@ static void i4_queue_with_contexts(void *arg)
 	NdisMQueueDpcEx(t->intr, 0, &ga, NULL);
 }
 
-Test(ndis_isr, I4_isr_dpcs_get_null_context_queued_dpcs_get_the_callers, .init = env_2cpu, .fini = env_end)
+Test(ndis_isr, I4_isr_dpcs_get_null_context_queued_dpcs_get_the_callers, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -366,7 +371,8 @@ static void i5_requests_on_vcpu1(void *arg)
 	ke_irql_lower(old);
 }
 
-Test(ndis_isr, I5_a_queued_pair_is_not_queued_again_and_is_left_out_of_the_mask, .init = env_2cpu, .fini = env_end)
+Test(ndis_isr, I5_a_queued_pair_is_not_queued_again_and_is_left_out_of_the_mask, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	struct ke_work hold;
@@ -441,7 +447,8 @@ static void i6_queue_each(void *arg)
 	}
 }
 
-Test(ndis_isr, I6_dpc_runs_at_dispatch_level_on_the_requested_vcpu, .init = env_3cpu, .fini = env_end)
+Test(ndis_isr, I6_dpc_runs_at_dispatch_level_on_the_requested_vcpu, .init = env_3cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -635,7 +642,8 @@ static void i10_busy_dpc(struct tdrv *t, ULONG msg, PVOID ctx, PNDIS_RECEIVE_THR
 	tp->MoreNblsPending = atomic_fetch_sub(&left, 1) > 1;
 }
 
-Test(ndis_isr, I10_enable_disable_only_from_the_diagnostic_call_at_dirql_under_the_lock, .init = env_2cpu, .fini = env_end)
+Test(ndis_isr, I10_enable_disable_only_from_the_diagnostic_call_at_dirql_under_the_lock,
+     .init = env_2cpu, .fini = env_end)
 {
 	static struct tdrv t;
 	uint8_t irqls[2] = {5, 9};

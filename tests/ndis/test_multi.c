@@ -76,7 +76,8 @@ static void m1_dpc(struct tdrv *t, ULONG msg, PVOID ctx, PNDIS_RECEIVE_THROTTLE_
 	atomic_fetch_add(&m1.dpcs[msg][me], 1);
 }
 
-Test(ndis_multi, two_messages_on_two_vcpus_overlap_and_each_dpc_is_the_right_one, .init = env_2cpu, .fini = env_end)
+Test(ndis_multi, two_messages_on_two_vcpus_overlap_and_each_dpc_is_the_right_one, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
@@ -177,7 +178,8 @@ static bool m2_round(struct tenv *e, struct tdrv *t, unsigned fire, bool expect_
 	return atomic_load(&m2.entered_during_sync);
 }
 
-Test(ndis_multi, S1_sync_on_vcpu0_excludes_its_messages_isr_on_vcpu1_not_anothers, .init = env_2cpu, .fini = env_end)
+Test(ndis_multi, S1_sync_on_vcpu0_excludes_its_messages_isr_on_vcpu1_not_anothers, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[2] = {1, 1};
@@ -194,7 +196,8 @@ Test(ndis_multi, S1_sync_on_vcpu0_excludes_its_messages_isr_on_vcpu1_not_another
 	tdrv_stop(&t, 0);
 }
 
-Test(ndis_multi, S1_with_all_messages_a_sync_excludes_every_messages_isr, .init = env_2cpu, .fini = env_end)
+Test(ndis_multi, S1_with_all_messages_a_sync_excludes_every_messages_isr, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[2] = {1, 1};

@@ -32,7 +32,8 @@ static void env_end(void)
 
 /* ------------------------------------------------------------------ R1 */
 
-Test(ndis_register, R1_register_in_initialize_after_attributes_succeeds, .init = env_2cpu, .fini = env_end)
+Test(ndis_register, R1_register_in_initialize_after_attributes_succeeds, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -57,7 +58,8 @@ static int init_register_at_dispatch(void *handle, void *ctx)
 	return NDIS_STATUS_SUCCESS;
 }
 
-Test(ndis_register, R1_register_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
+Test(ndis_register, R1_register_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_2cpu)
 {
 	static struct tdrv t;
 
@@ -308,7 +310,8 @@ static int init_header_variants(void *handle, void *ctx)
 	return r2.good;
 }
 
-Test(ndis_register, R2_bad_header_or_missing_handler_fails_and_changes_nothing, .init = env_2cpu, .fini = env_end)
+Test(ndis_register, R2_bad_header_or_missing_handler_fails_and_changes_nothing, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -350,7 +353,8 @@ Test(ndis_register, R2_size_above_revision_1_is_accepted, .init = env_1cpu, .fin
 	tdrv_stop(&t, 0);
 }
 
-Test(ndis_register, R2_msi_handlers_may_be_null_without_MsiSupported, .init = env_1cpu, .fini = env_end)
+Test(ndis_register, R2_msi_handlers_may_be_null_without_MsiSupported, .init = env_1cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -428,7 +432,8 @@ static void r3_fire_in_init(struct tdrv *t)
 	atomic_store(&r3.isr_seen_in_init, SPIN_UNTIL(atomic_load(&r3.isr_ran)));
 }
 
-Test(ndis_register, R3_message_isr_runs_before_initialize_returns, .init = env_2cpu, .fini = env_end)
+Test(ndis_register, R3_message_isr_runs_before_initialize_returns, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[1] = {0};
@@ -489,7 +494,8 @@ static void r4_check_at_halt(struct tdrv *t)
 			 memcmp(r4.table->MessageInfo, r4.snapshot, sizeof(r4.snapshot)) == 0);
 }
 
-Test(ndis_register, R4_message_table_describes_every_message_until_deregistration, .init = env_2cpu, .fini = env_end)
+Test(ndis_register, R4_message_table_describes_every_message_until_deregistration, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	int vcpus[R4_MSGS] = {1, 0, 1};
@@ -556,7 +562,8 @@ Test(ndis_register, R4_default_targets_are_message_modulo_vcpus, .init = env_3cp
 	tdrv_stop(&t, 0);
 }
 
-Test(ndis_register, R4_message_resources_without_MsiSupported_fail, .init = env_2cpu, .fini = env_end)
+Test(ndis_register, R4_message_resources_without_MsiSupported_fail, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -567,7 +574,8 @@ Test(ndis_register, R4_message_resources_without_MsiSupported_fail, .init = env_
 	cr_assert_eq(ndisrt_adapter_interrupt_kind(t.a), NDISRT_INTERRUPT_NONE);
 }
 
-Test(ndis_register, R4_no_interrupt_resource_fails_with_resources, .init = env_1cpu, .fini = env_end)
+Test(ndis_register, R4_no_interrupt_resource_fails_with_resources, .init = env_1cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	struct ndisrt_adapter_config cfg;
@@ -603,7 +611,8 @@ Test(ndis_register, R4_second_registration_conflicts, .init = env_1cpu, .fini = 
 
 /* ------------------------------------------------------------------ R5 */
 
-Test(ndis_register, R5_deregister_in_failed_initialize_releases_everything, .init = env_2cpu, .fini = env_end)
+Test(ndis_register, R5_deregister_in_failed_initialize_releases_everything, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 
@@ -669,7 +678,8 @@ static void deregister_again(struct tdrv *t)
 	NdisMDeregisterInterruptEx(t->intr);
 }
 
-Test(ndis_register, R5_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis_register, R5_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	static struct tdrv t;
 
@@ -740,7 +750,8 @@ Test(ndis_register, D3_halt_from_initialize_without_deregister_bugchecks_0x7C_0D
 	cr_assert_fail("halt from initialize without deregistering did not bug check");
 }
 
-Test(ndis_register, D3_halt_and_failed_initialize_after_deregister_are_silent, .init = env_1cpu, .fini = env_end)
+Test(ndis_register, D3_halt_and_failed_initialize_after_deregister_are_silent, .init = env_1cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 

@@ -134,7 +134,8 @@ static void config_on_vcpu(void *arg)
 		r->bad_header = 12345;
 }
 
-Test(ndis_support, config_reads_what_the_host_set_typed_as_the_driver_asks, .init = machine_1cpu, .fini = machine_end)
+Test(ndis_support, config_reads_what_the_host_set_typed_as_the_driver_asks, .init = machine_1cpu,
+     .fini = machine_end)
 {
 	static struct config_run r;
 	char buf[16];
@@ -187,7 +188,8 @@ static void close_twice(void *arg)
 	NdisCloseConfiguration(h);
 }
 
-Test(ndis_support, config_closed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, config_closed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, DDI_CONFIG);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), close_twice, NULL);
@@ -207,7 +209,8 @@ static void read_at_dispatch(void *arg)
 	NdisReadConfiguration(&st, &p, h, &k, NdisParameterInteger);
 }
 
-Test(ndis_support, config_read_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, config_read_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0xF, NDISRT_VIOLATION_IRQL, DISPATCH_LEVEL, NDISRT_IRQL_RANGE(0, 0),
 			DDI_CONFIG);
@@ -248,7 +251,8 @@ static void wait_on_vcpu(void *arg)
 	r->timed_out = NdisWaitEvent(&never, 5);
 }
 
-Test(ndis_support, event_set_by_a_work_item_ends_the_wait_and_a_timeout_returns_false, .init = machine_2cpu, .fini = machine_end)
+Test(ndis_support, event_set_by_a_work_item_ends_the_wait_and_a_timeout_returns_false,
+     .init = machine_2cpu, .fini = machine_end)
 {
 	static struct event_run r;
 
@@ -286,7 +290,8 @@ static void set_uninitialized(void *arg)
 	NdisSetEvent(&ev);
 }
 
-Test(ndis_support, event_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, event_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, DDI_EVENT);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), set_uninitialized, NULL);
@@ -370,7 +375,8 @@ static void free_queued(void *arg)
 	NdisFreeIoWorkItem(item);
 }
 
-Test(ndis_support, io_work_item_freed_while_queued_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, io_work_item_freed_while_queued_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0xD, NDISRT_VIOLATION_BAD_OBJECT, 0, 1, DDI_WORK_ITEM);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), free_queued, NULL);
@@ -416,7 +422,8 @@ static void periodic_cancel(void *arg)
 	NdisMCancelTimer(&r->t5, &r->cancelled_again);
 }
 
-Test(ndis_support, ndis5_periodic_timer_runs_at_dispatch_on_its_vcpu_until_cancelled, .init = machine_2cpu, .fini = machine_end)
+Test(ndis_support, ndis5_periodic_timer_runs_at_dispatch_on_its_vcpu_until_cancelled,
+     .init = machine_2cpu, .fini = machine_end)
 {
 	static struct timer_run r;
 	unsigned after;
@@ -485,7 +492,8 @@ static void object_stop(void *arg)
 	NdisFreeTimerObject(r->t6);
 }
 
-Test(ndis_support, ndis6_timer_object_periodic_until_cancelled_then_freed, .init = machine_2cpu, .fini = machine_end)
+Test(ndis_support, ndis6_timer_object_periodic_until_cancelled_then_freed, .init = machine_2cpu,
+     .fini = machine_end)
 {
 	static struct timer_run r;
 
@@ -514,7 +522,8 @@ static void object_free_twice(void *arg)
 	NdisFreeTimerObject(r->t6);
 }
 
-Test(ndis_support, ndis6_timer_object_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, ndis6_timer_object_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	static struct timer_run r;
 
@@ -532,7 +541,8 @@ static void object_bad_header(void *arg)
 	r->alloc = NdisAllocateTimerObject((NDIS_HANDLE)0x1234, &tc, &r->t6);
 }
 
-Test(ndis_support, ndis6_timer_object_with_a_bad_header_is_invalid_parameter, .init = machine_1cpu, .fini = machine_end)
+Test(ndis_support, ndis6_timer_object_with_a_bad_header_is_invalid_parameter, .init = machine_1cpu,
+     .fini = machine_end)
 {
 	static struct timer_run r;
 
@@ -586,7 +596,8 @@ static void kdpc_queue_and_flush(void *arg)
 	atomic_store(&r->flushed_saw, atomic_load(&r->ran));
 }
 
-Test(ndis_support, kdpc_runs_on_its_target_at_dispatch_and_flush_waits_for_it, .init = machine_2cpu, .fini = machine_end)
+Test(ndis_support, kdpc_runs_on_its_target_at_dispatch_and_flush_waits_for_it, .init = machine_2cpu,
+     .fini = machine_end)
 {
 	static struct kdpc_run r;
 
@@ -595,7 +606,8 @@ Test(ndis_support, kdpc_runs_on_its_target_at_dispatch_and_flush_waits_for_it, .
 	cr_assert_eq(r.bad_number, STATUS_INVALID_PARAMETER);
 	cr_assert_eq(r.good, STATUS_SUCCESS);
 	cr_assert_eq(r.inserted, TRUE);
-	cr_assert_eq(atomic_load(&r.flushed_saw), 1, "KeFlushQueuedDpcs returned before the DPC ran");
+	cr_assert_eq(atomic_load(&r.flushed_saw), 1,
+		     "KeFlushQueuedDpcs returned before the DPC ran");
 	cr_assert_eq(atomic_load(&r.vcpu), 1);
 	cr_assert_eq(atomic_load(&r.irql), DISPATCH_LEVEL);
 	cr_assert_eq(atomic_load(&r.a1), 0x11);
@@ -622,7 +634,8 @@ static void sleep_on_vcpu(void *arg)
 	NdisGetSystemUpTime(&r->up);
 }
 
-Test(ndis_support, sleep_lasts_at_least_its_interval_on_the_engine_clock, .init = machine_1cpu, .fini = machine_end)
+Test(ndis_support, sleep_lasts_at_least_its_interval_on_the_engine_clock, .init = machine_1cpu,
+     .fini = machine_end)
 {
 	static struct time_run r;
 
@@ -639,7 +652,8 @@ static void sleep_at_dispatch(void *arg)
 	NdisMSleep(1);
 }
 
-Test(ndis_support, sleep_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, sleep_at_dispatch_level_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0xF, NDISRT_VIOLATION_IRQL, DISPATCH_LEVEL, NDISRT_IRQL_RANGE(0, 1),
 			0x402);
@@ -654,7 +668,8 @@ static void break_point(void *arg)
 	DbgBreakPoint();
 }
 
-Test(ndis_support, breakpoint_without_debugger_bugchecks_0x1e, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, breakpoint_without_debugger_bugchecks_0x1e, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(KE_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED, 0x1, 0x80000003u, 0, 0, 0);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), break_point, NULL);
@@ -667,7 +682,8 @@ static void driver_bugcheck(void *arg)
 	KeBugCheckEx(0xE2, 1, 2, 3, 4);
 }
 
-Test(ndis_support, kebugcheckex_stops_with_the_drivers_code, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, kebugcheckex_stops_with_the_drivers_code, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(0xE2, 0xF, 1, 2, 3, 4);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), driver_bugcheck, NULL);
@@ -806,7 +822,8 @@ static void lists_on_vcpu(void *arg)
 	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
 }
 
-Test(ndis_support, locked_lists_slists_and_lookasides_behave_as_documented, .init = machine_1cpu, .fini = machine_end)
+Test(ndis_support, locked_lists_slists_and_lookasides_behave_as_documented, .init = machine_1cpu,
+     .fini = machine_end)
 {
 	static struct lists_run r;
 
@@ -835,7 +852,8 @@ static void lookaside_uninitialized(void *arg)
 	NdisAllocateFromNPagedLookasideList(&la);
 }
 
-Test(ndis_support, lookaside_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, lookaside_never_initialized_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_BAD_OBJECT, 0, 0, 0x409);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), lookaside_uninitialized, NULL);
@@ -917,7 +935,8 @@ static void pools_on_vcpu(void *arg)
 	NdisFreePacketPool(r->pool);
 }
 
-Test(ndis_support, ndis5_packet_and_buffer_pools_allocate_chain_query_and_free, .init = machine_1cpu, .fini = machine_end)
+Test(ndis_support, ndis5_packet_and_buffer_pools_allocate_chain_query_and_free,
+     .init = machine_1cpu, .fini = machine_end)
 {
 	static struct pool_run r;
 
@@ -952,7 +971,8 @@ static void packet_freed_twice(void *arg)
 	NdisFreePacket(p);
 }
 
-Test(ndis_support, ndis5_packet_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = machine_1cpu)
+Test(ndis_support, ndis5_packet_freed_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_1cpu)
 {
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DOUBLE_FREE, 0, 0, 0x40A);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), packet_freed_twice, NULL);

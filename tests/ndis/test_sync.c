@@ -75,7 +75,8 @@ static void s1_calls(void *arg)
 	}
 }
 
-Test(ndis_sync, S1_runs_at_dirql_holding_the_isr_lock_and_returns_its_boolean, .init = env_2cpu, .fini = env_end)
+Test(ndis_sync, S1_runs_at_dirql_holding_the_isr_lock_and_returns_its_boolean, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	static const BOOLEAN ret[4] = {0x5A, FALSE, TRUE, 0xFF};
@@ -111,7 +112,8 @@ static void s1_sync_msg(void *arg)
 	NdisMSynchronizeWithInterruptEx(t->intr, s1.msg, s1_routine, &sync_ctx_token);
 }
 
-Test(ndis_sync, S1_message_sync_takes_that_messages_lock_at_its_dirql, .init = env_2cpu, .fini = env_end)
+Test(ndis_sync, S1_message_sync_takes_that_messages_lock_at_its_dirql, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	uint8_t irqls[2] = {5, 9};
@@ -132,7 +134,8 @@ Test(ndis_sync, S1_message_sync_takes_that_messages_lock_at_its_dirql, .init = e
 	tdrv_stop(&t, 0);
 }
 
-Test(ndis_sync, S1_sync_with_all_messages_takes_one_lock_at_unified_irql, .init = env_2cpu, .fini = env_end)
+Test(ndis_sync, S1_sync_with_all_messages_takes_one_lock_at_unified_irql, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 	uint8_t irqls[2] = {5, 9};
@@ -168,7 +171,8 @@ static void sync_above_dirql(void *arg)
 	ke_irql_lower(old);
 }
 
-Test(ndis_sync, S1_sync_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
+Test(ndis_sync, S1_sync_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_2cpu)
 {
 	static struct tdrv t;
 
@@ -253,7 +257,8 @@ static void sync_after_deregister(struct tdrv *t)
 	NdisMSynchronizeWithInterruptEx(t->intr, 0, nop_routine, NULL);
 }
 
-Test(ndis_sync, S2_sync_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
+Test(ndis_sync, S2_sync_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_2cpu)
 {
 	static struct tdrv t;
 
@@ -304,7 +309,8 @@ static void queue_after_deregister(struct tdrv *t)
 	NdisMQueueDpcEx(t->intr, 0, &ga, NULL);
 }
 
-Test(ndis_sync, S2_queue_dpc_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_2cpu)
+Test(ndis_sync, S2_queue_dpc_after_deregistration_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_2cpu)
 {
 	static struct tdrv t;
 

@@ -133,7 +133,8 @@ static void th_queue_with_context(void *arg)
 	NdisMQueueDpcEx(t->intr, 0, &ga, &th_ctx);
 }
 
-Test(ndis_throttle, O7_reruns_stay_on_the_same_vcpu_with_the_same_context, .init = env_2cpu, .fini = env_end)
+Test(ndis_throttle, O7_reruns_stay_on_the_same_vcpu_with_the_same_context, .init = env_2cpu,
+     .fini = env_end)
 {
 	static struct tdrv t;
 

@@ -75,7 +75,8 @@ static NTSTATUS entry_checks(PVOID driver_object, PVOID registry_path)
 	return reg_status[5];
 }
 
-Test(ndis5_driver, S14_9_register_miniport_checks_version_length_and_handlers, .init = env_1cpu, .fini = env_end)
+Test(ndis5_driver, S14_9_register_miniport_checks_version_length_and_handlers, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct ndisrt_ndis5_driver *d;
 	unsigned major, minor;
@@ -87,7 +88,8 @@ Test(ndis5_driver, S14_9_register_miniport_checks_version_length_and_handlers, .
 	cr_assert_eq(reg_status[0], NDIS_STATUS_BAD_VERSION, "NDIS 6 characteristics");
 	cr_assert_eq(reg_status[1], NDIS_STATUS_BAD_CHARACTERISTICS, "5.1 with the 5.0 length");
 	cr_assert_eq(reg_status[2], NDIS_STATUS_BAD_CHARACTERISTICS, "no MiniportHalt");
-	cr_assert_eq(reg_status[3], NDIS_STATUS_BAD_CHARACTERISTICS, "neither Send nor SendPackets");
+	cr_assert_eq(reg_status[3], NDIS_STATUS_BAD_CHARACTERISTICS,
+		     "neither Send nor SendPackets");
 	cr_assert_eq(reg_status[4], NDIS_STATUS_BAD_CHARACTERISTICS, "CoNDIS handlers");
 	cr_assert_eq(reg_status[5], NDIS_STATUS_SUCCESS, "NDIS 4.0");
 	ndisrt_ndis5_driver_version(d, &major, &minor);
@@ -126,7 +128,8 @@ static NTSTATUS entry_no_registration(PVOID driver_object, PVOID registry_path)
 	return STATUS_SUCCESS;
 }
 
-Test(ndis5_driver, S14_9_driver_entry_without_registration_is_an_error, .init = env_1cpu, .fini = env_end)
+Test(ndis5_driver, S14_9_driver_entry_without_registration_is_an_error, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct ndisrt_ndis5_driver *d = (void *)1;
 	int object;
@@ -166,7 +169,8 @@ static NTSTATUS entry_wrong_medium(PVOID driver_object, PVOID registry_path)
 	return NdisMRegisterMiniport(w, &c, sizeof(c));
 }
 
-Test(ndis5_driver, S14_initialize_selecting_a_medium_not_offered_fails_the_start, .init = env_1cpu, .fini = env_end)
+Test(ndis5_driver, S14_initialize_selecting_a_medium_not_offered_fails_the_start, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct ndisrt_ndis5_driver *d;
 	struct ndisrt_ndis5_nic *n = NULL;
@@ -220,8 +224,7 @@ static void attributes_on(void *arg)
 	NdisMSetAttributesEx(arg, NULL, 0, 0, NdisInterfacePci);
 }
 
-Test(ndis5_driver, C2_ndis5_ddi_on_an_ndis6_adapter_bugchecks,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_driver, C2_ndis5_ddi_on_an_ndis6_adapter_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = harness_machine(1);
 	struct ndisrt_adapter_config ac;
@@ -230,8 +233,8 @@ Test(ndis5_driver, C2_ndis5_ddi_on_an_ndis6_adapter_bugchecks,
 	ndisrt_adapter_config_init(&ac, NULL);
 	a = ndisrt_adapter_create(m, &ac);
 	cr_assert_not_null(a);
-	expect_bugcheck(C4, 0xB, NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)ndisrt_adapter_handle(a),
-			0, NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
+	expect_bugcheck(C4, 0xB, NDISRT_VIOLATION_NOT_NDIS5, (uintptr_t)ndisrt_adapter_handle(a), 0,
+			NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
 	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), attributes_on, ndisrt_adapter_handle(a)),
 		     0);
 }
@@ -289,8 +292,8 @@ static void complete_pended(void *arg)
 	(void)arg;
 	NDIS_RAISE_IRQL_TO_DISPATCH(&old);
 	for (unsigned i = 0; i < atomic_load(&nr_pended); i++)
-		NdisMSendComplete(sp_handle, pended[i], i == 0 ? NDIS_STATUS_FAILURE
-							       : NDIS_STATUS_SUCCESS);
+		NdisMSendComplete(sp_handle, pended[i],
+				  i == 0 ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS);
 	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
 }
 
@@ -307,9 +310,9 @@ static void send_packets_env(struct t5env *e, struct t5 *t, struct ndisrt_ndis5_
 	char err[256];
 
 	t5env_init(e, 2, 0);
-	cr_assert_eq(ndisrt_ndis5_driver_entry(e->m, entry_send_packets, &object, d, err,
-					       sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    ndisrt_ndis5_driver_entry(e->m, entry_send_packets, &object, d, err, sizeof(err)), 0,
+	    "%s", err);
 	t5_init(t, 0);
 	intc_source_init(&t->src, e->ic, e->line);
 	cfg = (struct ndisrt_ndis5_nic_config){.m = e->m, .line = e->line};
@@ -379,8 +382,8 @@ Test(ndis5_driver, H1_send_complete_of_a_packet_completed_already_bugchecks,
 static atomic_uint query_pended;
 static NDIS_HANDLE query_handle;
 
-static NDIS_STATUS query_pends(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, ULONG len,
-			       PULONG written, PULONG needed)
+static NDIS_STATUS query_pends(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, ULONG len, PULONG written,
+			       PULONG needed)
 {
 	(void)ctx, (void)oid, (void)len;
 	*(ULONG *)buf = 0x5A5A;
@@ -431,7 +434,8 @@ static void *query_thread(void *arg)
 	return NULL;
 }
 
-Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete, .init = env_2cpu, .fini = env_end)
+Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete, .init = env_2cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 	struct ndisrt_ndis5_driver *d;
@@ -441,8 +445,7 @@ Test(ndis5_driver, S14_pended_query_completes_with_ndismqueryinformationcomplete
 	int object;
 	char err[256];
 
-	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_query, &object, &d, err, sizeof(err)),
-		     0);
+	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_query, &object, &d, err, sizeof(err)), 0);
 	t5_init(&t, 0);
 	intc_source_init(&t.src, e.ic, e.line);
 	cfg = (struct ndisrt_ndis5_nic_config){.m = e.m, .line = e.line};
@@ -475,13 +478,13 @@ Test(ndis5_driver, H1_request_completion_without_a_request_bugchecks,
 	char err[256];
 
 	t5env_init(&e, 1, 0);
-	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_query, &object, &d, err, sizeof(err)),
-		     0);
+	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_query, &object, &d, err, sizeof(err)), 0);
 	t5_init(&t, 0);
 	intc_source_init(&t.src, e.ic, e.line);
 	cfg = (struct ndisrt_ndis5_nic_config){.m = e.m, .line = e.line};
 	t5_next = &t;
 	cr_assert_eq(ndisrt_ndis5_nic_start(d, &cfg, &t.nic, err, sizeof(err)), 0, "%s", err);
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_UNEXPECTED_COMPLETE, 0, 0, NDISRT_NDIS5_DDI_HANDLER);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_UNEXPECTED_COMPLETE, 0, 0,
+			NDISRT_NDIS5_DDI_HANDLER);
 	t5_on_vcpu(&e, 0, complete_nothing, NULL);
 }

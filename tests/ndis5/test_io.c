@@ -272,7 +272,8 @@ static void claim_outside_resource(struct t5 *t)
 	t5check(t, off == NULL, "PortOffset NULL on failure");
 }
 
-Test(ndis5_io, S17_register_port_range_outside_the_resource_conflicts, .init = env_1cpu, .fini = env_end)
+Test(ndis5_io, S17_register_port_range_outside_the_resource_conflicts, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 
@@ -326,7 +327,8 @@ static void register_access(void *arg)
 	NdisReadRegisterUlong(base + VN1_IMS, &r->imask);
 }
 
-Test(ndis5_io, S16_register_access_every_width_through_ndismmapiospace, .init = env_1cpu, .fini = env_end)
+Test(ndis5_io, S16_register_access_every_width_through_ndismmapiospace, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 	struct reg_result r = {0};
@@ -407,7 +409,8 @@ static void register_ports_at_dispatch(struct t5 *t)
 	NdisMRegisterIoPortRange(&off, t->handle, res.bar1_port, res.bar1_len);
 }
 
-Test(ndis5_io, S17_register_port_range_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_io, S17_register_port_range_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -551,7 +554,8 @@ static void register_access_at_dirql(void *arg)
 	NdisMSynchronizeWithInterrupt(&t->intr, (PVOID)register_access_sync, t->user);
 }
 
-Test(ndis5_io, S16_register_access_at_dirql_in_a_synchronize_routine, .init = env_1cpu, .fini = env_end)
+Test(ndis5_io, S16_register_access_at_dirql_in_a_synchronize_routine, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 	struct reg_result r = {0};

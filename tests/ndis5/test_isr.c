@@ -37,7 +37,8 @@ static void register_again(struct t5 *t)
 	NdisMRegisterInterrupt(&other, t->handle, v, v, TRUE, TRUE, NdisInterruptLevelSensitive);
 }
 
-Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -49,7 +50,8 @@ Test(ndis5_isr, L1_register_outside_initialize_bugchecks, .exit_code = KE_BUGCHE
 	t5_stop(&t);
 }
 
-Test(ndis5_isr, L1_register_before_set_attributes_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L1_register_before_set_attributes_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -68,7 +70,8 @@ static void raise_then_register(struct t5 *t)
 	register_again(t);
 }
 
-Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -79,7 +82,8 @@ Test(ndis5_isr, L1_register_at_dispatch_bugchecks, .exit_code = KE_BUGCHECK_EXIT
 	t5_start(&e, &t, 0);
 }
 
-Test(ndis5_isr, L1_register_fills_the_interrupt_object_drivers_see, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L1_register_fills_the_interrupt_object_drivers_see, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 
@@ -111,7 +115,8 @@ Test(ndis5_isr, L1_shared_or_request_isr_without_isr_handler_fails)
 	t5env_end(&e);
 }
 
-Test(ndis5_isr, L1_exclusive_claim_conflicts_with_any_other_registration, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L1_exclusive_claim_conflicts_with_any_other_registration, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 a, b, c, d;
 
@@ -163,7 +168,8 @@ Test(ndis5_isr, L2_request_isr_calls_isr_not_disable, .init = env_1cpu, .fini = 
 	t5_assert_good(&t);
 }
 
-Test(ndis5_isr, L2_without_request_isr_calls_disable_instead_of_isr, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L2_without_request_isr_calls_disable_instead_of_isr, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 
@@ -181,7 +187,8 @@ Test(ndis5_isr, L2_without_request_isr_calls_disable_instead_of_isr, .init = env
 	t5_assert_good(&t);
 }
 
-Test(ndis5_isr, L2_shared_line_calls_isr_even_without_request_isr, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L2_shared_line_calls_isr_even_without_request_isr, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 
@@ -205,7 +212,8 @@ static void fire_and_wait_isr(struct t5 *t)
 	t5check(t, SPIN_UNTIL(atomic_load(&t->isr_calls) > before), "no ISR in init/halt");
 }
 
-Test(ndis5_isr, L2_interrupt_during_initialize_and_halt_calls_isr_regardless_of_request_isr, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L2_interrupt_during_initialize_and_halt_calls_isr_regardless_of_request_isr,
+     .init = env_2cpu_irq_on_1, .fini = env_end)
 {
 	struct t5 t;
 
@@ -267,7 +275,8 @@ Test(ndis5_isr, L3_recognized_without_queue_runs_nothing, .init = env_1cpu, .fin
 	t5_assert_good(&t);
 }
 
-Test(ndis5_isr, L3_not_recognized_runs_nothing_whatever_queue_says, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L3_not_recognized_runs_nothing_whatever_queue_says, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 
@@ -283,7 +292,8 @@ Test(ndis5_isr, L3_not_recognized_runs_nothing_whatever_queue_says, .init = env_
 	t5_assert_good(&t);
 }
 
-Test(ndis5_isr, L3_disable_path_always_queues_handle_interrupt_after_disable, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L3_disable_path_always_queues_handle_interrupt_after_disable, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 	int dis, dpc, en;
@@ -297,8 +307,8 @@ Test(ndis5_isr, L3_disable_path_always_queues_handle_interrupt_after_disable, .i
 	dis = t5_find(EV_DISABLE, 0, 0);
 	dpc = t5_find(EV_DPC_START, 0, 0);
 	en = t5_find(EV_ENABLE, 0, 0);
-	cr_assert(dis >= 0 && dis < dpc && dpc < en, "order disable %d, dpc %d, enable %d", dis, dpc,
-		  en);
+	cr_assert(dis >= 0 && dis < dpc && dpc < en, "order disable %d, dpc %d, enable %d", dis,
+		  dpc, en);
 	cr_assert_eq(atomic_load(&t.dpc_calls), 1);
 	t5_stop(&t);
 	t5_assert_good(&t);
@@ -312,7 +322,8 @@ static void isr_half(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
 	*recognized = TRUE;
 }
 
-Test(ndis5_isr, L3_isr_leaving_an_output_unset_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L3_isr_leaving_an_output_unset_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -357,7 +368,8 @@ static void *halt_thread(void *arg)
 	return NULL;
 }
 
-Test(ndis5_isr, L4_halt_waits_for_a_running_handle_interrupt_and_queues_none, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L4_halt_waits_for_a_running_handle_interrupt_and_queues_none,
+     .init = env_2cpu_irq_on_1, .fini = env_end)
 {
 	struct t5 t;
 	pthread_t th;
@@ -381,7 +393,8 @@ Test(ndis5_isr, L4_halt_waits_for_a_running_handle_interrupt_and_queues_none, .i
 
 /* --------------------------------------------------------------- L5 */
 
-Test(ndis5_isr, L5_enable_interrupt_after_handle_interrupt_at_dispatch_same_vcpu, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L5_enable_interrupt_after_handle_interrupt_at_dispatch_same_vcpu,
+     .init = env_2cpu_irq_on_1, .fini = env_end)
 {
 	struct t5 t;
 	int end, en;
@@ -466,7 +479,8 @@ static void isr_note_dpc(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
 	t5_default_isr(t, recognized, queue);
 }
 
-Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_during_it, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_during_it,
+     .init = env_2cpu_irq_on_1, .fini = env_end)
 {
 	struct t5 t;
 
@@ -484,7 +498,8 @@ Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_d
 	cr_assert_eq(ke_machine_quiesce(e.m, 30000), 0);
 	cr_assert_eq(atomic_load(&t.isr_calls), 4);
 	/* The three interrupts during the first DPC share one more DPC. */
-	cr_assert_eq(atomic_load(&t.dpc_calls), 2, "one HandleInterrupt per interrupt is not NDIS 5");
+	cr_assert_eq(atomic_load(&t.dpc_calls), 2,
+		     "one HandleInterrupt per interrupt is not NDIS 5");
 	cr_assert_eq(t5_stats(&t).dpc_coalesced, 2);
 	cr_assert_eq(atomic_load(&l6_isr_during_dpc), 3, "ISR preempts HandleInterrupt (SMP)");
 	t5_stop(&t);
@@ -515,7 +530,8 @@ static void run_send(struct t5env *e, struct t5 *t)
 	cr_assert_eq(ndisrt_ndis5_nic_send(t->nic, 0, frames, lens, 1), 1);
 }
 
-Test(ndis5_isr, L7_serialized_miniport_handle_interrupt_never_overlaps_send, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L7_serialized_miniport_handle_interrupt_never_overlaps_send,
+     .init = env_2cpu_irq_on_1, .fini = env_end)
 {
 	struct t5 t;
 
@@ -530,7 +546,8 @@ Test(ndis5_isr, L7_serialized_miniport_handle_interrupt_never_overlaps_send, .in
 	t5_assert_good(&t);
 }
 
-Test(ndis5_isr, L7_deserialized_miniport_handle_interrupt_may_run_during_send, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L7_deserialized_miniport_handle_interrupt_may_run_during_send,
+     .init = env_2cpu_irq_on_1, .fini = env_end)
 {
 	struct t5 t;
 
@@ -564,9 +581,8 @@ static BOOLEAN l8_sync(PVOID ctx)
 	atomic_store(&t->in_sync, 1);
 	t5_fire(t);
 	/* The ISR (or MiniportDisableInterrupt) is now pending on vCPU 1: it must wait. */
-	c->isr_got_in = SPIN_FOR(atomic_load(&t->isr_calls) + atomic_load(&t->disable_calls) !=
-					 before,
-				 T5_WINDOW_NS);
+	c->isr_got_in = SPIN_FOR(
+	    atomic_load(&t->isr_calls) + atomic_load(&t->disable_calls) != before, T5_WINDOW_NS);
 	atomic_store(&t->in_sync, 0);
 	return c->result_wanted;
 }
@@ -641,7 +657,8 @@ static void l8_sync_at_high(void *arg)
 	NdisMSynchronizeWithInterrupt(&t->intr, (PVOID)l8_nop, NULL);
 }
 
-Test(ndis5_isr, L8_synchronize_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L8_synchronize_above_dirql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -682,14 +699,16 @@ static void raise_and_deregister(struct t5 *t)
 	NdisMDeregisterInterrupt(&t->intr);
 }
 
-Test(ndis5_isr, L9_deregister_above_passive_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L9_deregister_above_passive_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
 	t5_init(&t, 0);
 	t.in_halt = raise_and_deregister;
 	t5_start(&e, &t, 0);
-	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0,
+			NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
 	t5_stop(&t);
 }
 
@@ -698,7 +717,8 @@ static void sync_after_dereg(struct t5 *t)
 	NdisMSynchronizeWithInterrupt(&t->intr, (PVOID)l8_nop, NULL);
 }
 
-Test(ndis5_isr, L9_synchronize_after_deregister_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L9_synchronize_after_deregister_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -714,7 +734,8 @@ static void deregister_twice(struct t5 *t)
 	NdisMDeregisterInterrupt(&t->intr);
 }
 
-Test(ndis5_isr, L9_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS, .init = env_1cpu)
+Test(ndis5_isr, L9_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = env_1cpu)
 {
 	struct t5 t;
 
@@ -734,7 +755,8 @@ static void fire_after_dereg(struct t5 *t)
 	intc_source_set(&t->src, false);
 }
 
-Test(ndis5_isr, L9_nothing_of_the_interrupt_runs_after_deregister, .init = env_2cpu_irq_on_1, .fini = env_end)
+Test(ndis5_isr, L9_nothing_of_the_interrupt_runs_after_deregister, .init = env_2cpu_irq_on_1,
+     .fini = env_end)
 {
 	struct t5 t;
 
@@ -747,7 +769,8 @@ Test(ndis5_isr, L9_nothing_of_the_interrupt_runs_after_deregister, .init = env_2
 	t5_assert_good(&t);
 }
 
-Test(ndis5_isr, L9_deregister_from_a_failing_initialize_is_allowed, .init = env_1cpu, .fini = env_end)
+Test(ndis5_isr, L9_deregister_from_a_failing_initialize_is_allowed, .init = env_1cpu,
+     .fini = env_end)
 {
 	struct t5 t;
 

@@ -515,8 +515,7 @@ static void lower_wrong_current(void *arg)
 	NDIS_LOWER_IRQL(old, APC_LEVEL);
 }
 
-Test(ndis5_lock, K4_lower_with_a_wrong_current_irql_bugchecks,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K4_lower_with_a_wrong_current_irql_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 

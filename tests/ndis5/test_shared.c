@@ -54,8 +54,8 @@ static void rx_sink(void *ctx, struct ndisrt_ndis5_nic *n, unsigned vcpu, const 
 
 	(void)n, (void)vcpu;
 	memcpy(&seq, f + 14, 4);
-	ok = len >= 18 && seq < FRAMES_PER_NIC && len == frame_len(seq) &&
-	     memcmp(f, s->mac, 6) == 0;
+	ok =
+	    len >= 18 && seq < FRAMES_PER_NIC && len == frame_len(seq) && memcmp(f, s->mac, 6) == 0;
 	for (size_t i = 18; ok && i < len; i++)
 		ok = f[i] == (uint8_t)(seq + i);
 	if (!ok) {
@@ -75,9 +75,10 @@ static void make_side(struct t5env *e, struct side *s, unsigned i)
 
 static void start_side(struct t5env *e, struct ndisrt_ndis5_driver *drv, struct side *s)
 {
-	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = vn1_device(s->dev)};
-	uint32_t filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST |
-			  NDIS_PACKET_TYPE_MULTICAST;
+	struct ndisrt_ndis5_nic_config cfg = {
+	    .m = e->m, .line = e->line, .dev = vn1_device(s->dev)};
+	uint32_t filter =
+	    NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_MULTICAST;
 	uint8_t mac[6];
 	uint32_t done;
 	char err[256];
@@ -120,8 +121,7 @@ static void run_traffic(unsigned nr_vcpus)
 	e.line = intc_line_create(e.ic, T5_LINE_IRQL, nr_vcpus == 1 ? 1 : 3);
 	cr_assert_not_null(e.line);
 	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, (ndisrt_ndis5_entry_fn *)Vn1PioDriverEntry,
-					       &e.driver_object, &e.drv,
-					       (char[128]){0}, 128),
+					       &e.driver_object, &e.drv, (char[128]){0}, 128),
 		     0);
 	make_side(&e, &a, 0);
 	make_side(&e, &b, 1);
@@ -137,7 +137,8 @@ static void run_traffic(unsigned nr_vcpus)
 
 		send_window(&a, &b, first, count, 0);
 		send_window(&b, &a, first, count, nr_vcpus - 1);
-		WAIT_UNTIL(atomic_load(&b.rx) == first + count && atomic_load(&a.rx) == first + count);
+		WAIT_UNTIL(atomic_load(&b.rx) == first + count &&
+			   atomic_load(&a.rx) == first + count);
 	}
 	cr_assert_eq(ke_machine_quiesce(e.m, 30000), 0);
 

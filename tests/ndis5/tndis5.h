@@ -55,8 +55,8 @@ static inline void t5_log(unsigned ev, unsigned nic)
 	unsigned i = atomic_fetch_add(&t5_nev, 1);
 
 	if (i < T5_MAX_EV)
-		t5_evs[i] = (struct t5_event){(uint8_t)ev, (uint8_t)nic, (uint8_t)ke_current_number(),
-					      ke_irql_current()};
+		t5_evs[i] = (struct t5_event){(uint8_t)ev, (uint8_t)nic,
+					      (uint8_t)ke_current_number(), ke_irql_current()};
 }
 
 /* Index of the first event @ev of @nic at or after @from, or -1. */
@@ -79,7 +79,7 @@ typedef void t5_step_fn(struct t5 *t);
 /* Driver-wide options (the characteristics are registered once). */
 struct t5_driver_opts {
 	bool no_isr, no_disable, no_enable;
-	bool send_packets;	/* register MiniportSendPackets instead of MiniportSend */
+	bool send_packets; /* register MiniportSendPackets instead of MiniportSend */
 };
 
 static struct t5_driver_opts t5_opts;
@@ -87,7 +87,7 @@ static struct t5_driver_opts t5_opts;
 struct t5 {
 	/* set by the test */
 	unsigned index;
-	struct intc_source src;	/* the device's INTx pin */
+	struct intc_source src; /* the device's INTx pin */
 	struct vn1 *dev;	/* optional: ports (test_io.c) */
 	BOOLEAN request_isr, shared;
 	NDIS_INTERRUPT_MODE mode;
@@ -109,14 +109,14 @@ struct t5 {
 	char bad_what[160];
 };
 
-#define t5check(t, cond, ...)                                                                     \
-	do {                                                                                      \
-		if (!(cond) && atomic_fetch_add(&(t)->bad, 1) == 0)                               \
-			snprintf((t)->bad_what, sizeof((t)->bad_what), __VA_ARGS__);              \
+#define t5check(t, cond, ...)                                                        \
+	do {                                                                         \
+		if (!(cond) && atomic_fetch_add(&(t)->bad, 1) == 0)                  \
+			snprintf((t)->bad_what, sizeof((t)->bad_what), __VA_ARGS__); \
 	} while (0)
 
-#define t5_assert_good(t)                                                                         \
-	cr_assert_eq(atomic_load(&(t)->bad), 0, "%u vCPU-side check(s) failed; first: %s",        \
+#define t5_assert_good(t)                                                                  \
+	cr_assert_eq(atomic_load(&(t)->bad), 0, "%u vCPU-side check(s) failed; first: %s", \
 		     atomic_load(&(t)->bad), (t)->bad_what)
 
 static struct t5 *t5_next; /* the adapter MiniportInitialize is about to set up */
@@ -200,8 +200,8 @@ static NDIS_STATUS t5_initialize(PNDIS_STATUS open_error, PUINT medium, PNDIS_ME
 				     NdisInterfacePci);
 	if (t->register_ports && t->dev) {
 		vn1_resources(t->dev, &res);
-		if (NdisMRegisterIoPortRange(&t->port_offset, handle, res.bar1_port, res.bar1_len) !=
-		    NDIS_STATUS_SUCCESS)
+		if (NdisMRegisterIoPortRange(&t->port_offset, handle, res.bar1_port,
+					     res.bar1_len) != NDIS_STATUS_SUCCESS)
 			t5check(t, false, "NdisMRegisterIoPortRange failed");
 	}
 	if (!t->skip_register && t->src.line) {
@@ -349,8 +349,8 @@ static inline void t5_init(struct t5 *t, unsigned index)
 /* Start @t's adapter on the line; Return: 0 or -1 (initialize failed). */
 static inline int t5_try_start(struct t5env *e, struct t5 *t, unsigned vcpu)
 {
-	struct ndisrt_ndis5_nic_config cfg = {.m = e->m, .line = e->line, .dev = t->dev ? vn1_device(t->dev) : NULL,
-					       .vcpu = vcpu};
+	struct ndisrt_ndis5_nic_config cfg = {
+	    .m = e->m, .line = e->line, .dev = t->dev ? vn1_device(t->dev) : NULL, .vcpu = vcpu};
 	char err[256];
 
 	intc_source_init(&t->src, e->ic, e->line);

@@ -13,7 +13,7 @@ static struct vfy_lockdep *ld;
 static int lock_a, lock_b, lock_c, lock_d;
 
 /* Classes are keyed by the lock's address here (a site in real use). */
-#define KEY(l) ((uintptr_t)&(l))
+#define KEY(l) ((uintptr_t) & (l))
 
 static void setup(void)
 {

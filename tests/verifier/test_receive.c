@@ -140,7 +140,8 @@ Test(verifier_receive, V2_resources_flag_nbl_is_the_drivers_again_on_return)
 	th_fini(&t);
 }
 
-Test(verifier_receive, V2_indicating_an_nbl_ndis_holds_bugchecks, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(verifier_receive, V2_indicating_an_nbl_ndis_holds_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct th t;
 

@@ -20,25 +20,29 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 		cr_assert_eq(ndisrt_violation_info(vi->p1), vi, "line %u (%s)", i, vi->name);
 		cr_assert_str_eq(ndisrt_violation_name(vi->p1), vi->name);
 		cr_assert(vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION ||
-				  vi->bugcheck == KE_BUGCHECK_BUGCODE_NDIS_DRIVER,
+			      vi->bugcheck == KE_BUGCHECK_BUGCODE_NDIS_DRIVER,
 			  "%s: bug check 0x%x", vi->name, vi->bugcheck);
 		cr_assert_str_neq(ke_bugcheck_name(vi->bugcheck), "UNKNOWN_BUGCHECK");
 		if (vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION)
-			cr_assert((vi->p1 >= 0x2000 && vi->p1 < 0x2300) ||
-					  (vi->p1 >= 0x1000 && vi->p1 < 0x1010),
-				  "%s: 0xC4 numbers are ndisrt's 0x20xx..0x22xx or Driver Verifier's "
-				  "deadlock-detection 0x100x (ke/ has 0x1F00..)",
-				  vi->name);
+			cr_assert(
+			    (vi->p1 >= 0x2000 && vi->p1 < 0x2300) ||
+				(vi->p1 >= 0x1000 && vi->p1 < 0x1010),
+			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x22xx or Driver Verifier's "
+			    "deadlock-detection 0x100x (ke/ has 0x1F00..)",
+			    vi->name);
 		else
 			cr_assert_lt(vi->p1, 0x100, "%s: a 0x7C subcode", vi->name);
 		cr_assert(vi->rule && vi->rule[0], "%s", vi->name);
 		for (int p = 0; p < 3; p++)
-			cr_assert(vi->param[p] && vi->param[p][0], "%s: parameter %d", vi->name, p + 2);
+			cr_assert(vi->param[p] && vi->param[p][0], "%s: parameter %d", vi->name,
+				  p + 2);
 		cr_assert(vi->message && strlen(vi->message) > 10, "%s", vi->name);
 		cr_assert(vi->fix && strlen(vi->fix) > 10, "%s", vi->name);
 	}
-	cr_assert_null(ndisrt_violation_info(0x1F00), "ke/'s own numbers are not driver violations");
-	cr_assert_null(ndisrt_violation_info(0x1F01), "ke/'s own numbers are not driver violations");
+	cr_assert_null(ndisrt_violation_info(0x1F00),
+		       "ke/'s own numbers are not driver violations");
+	cr_assert_null(ndisrt_violation_info(0x1F01),
+		       "ke/'s own numbers are not driver violations");
 	cr_assert_null(ndisrt_violation_name(0x2000));
 }
 
@@ -110,8 +114,8 @@ Test(verifier_table, numbers_reports_carry_are_unchanged)
 Test(verifier_raise, a_verifier_line_raises_0xC4_with_its_number_and_the_callers_parameters,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF, NDISRT_VIOLATION_NBL_CHAIN,
-			0x1111, 0x2222, 0x3333);
+	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
+			NDISRT_VIOLATION_NBL_CHAIN, 0x1111, 0x2222, 0x3333);
 	ndisrt_violation(NDISRT_VIOLATION_NBL_CHAIN, 0x1111, 0x2222, 0x3333, NULL);
 }
 

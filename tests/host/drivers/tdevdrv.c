@@ -60,9 +60,12 @@ static NDIS_STATUS TdevSetAttributes(PTDEV_ADAPTER Adapter)
 	NDIS_STATUS status;
 
 	NdisZeroMemory(&a, sizeof(a));
-	a.RegistrationAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-	a.RegistrationAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-	a.RegistrationAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Type =
+	    NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+	a.RegistrationAttributes.Header.Revision =
+	    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Size =
+	    NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
 	a.RegistrationAttributes.MiniportAdapterContext = Adapter;
 	a.RegistrationAttributes.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE;
 	a.RegistrationAttributes.InterfaceType = NdisInterfacePci;
@@ -77,12 +80,14 @@ static NDIS_STATUS TdevSetAttributes(PTDEV_ADAPTER Adapter)
 	NdisZeroMemory(&a, sizeof(a));
 	a.GeneralAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
 	a.GeneralAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
-	a.GeneralAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+	a.GeneralAttributes.Header.Size =
+	    NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
 	a.GeneralAttributes.MediaType = NdisMedium802_3;
 	a.GeneralAttributes.PhysicalMediumType = NdisPhysicalMedium802_3;
 	a.GeneralAttributes.MtuSize = 1500;
 	a.GeneralAttributes.MaxXmitLinkSpeed = a.GeneralAttributes.MaxRcvLinkSpeed = 1000000000ULL;
-	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed = NDIS_LINK_SPEED_UNKNOWN;
+	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed =
+	    NDIS_LINK_SPEED_UNKNOWN;
 	a.GeneralAttributes.MediaConnectState = MediaConnectStateUnknown;
 	a.GeneralAttributes.MacAddressLength = 6;
 	NdisMoveMemory(a.GeneralAttributes.PermanentMacAddress, TdevMac, 6);
@@ -117,9 +122,9 @@ static NDIS_STATUS TdevConnectInterrupt(PTDEV_ADAPTER Adapter)
 	return NdisMRegisterInterruptEx(Adapter->Handle, Adapter, &ic, &Adapter->Interrupt);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdevInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
-			     PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+_Use_decl_annotations_ NDIS_STATUS
+TdevInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+		 PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
 	PNDIS_RESOURCE_LIST res = MiniportInitParameters->AllocatedResources;
 	PTDEV_ADAPTER adapter;
@@ -129,8 +134,8 @@ NDIS_STATUS TdevInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 	BOOLEAN found = FALSE;
 
 	UNREFERENCED_PARAMETER(MiniportDriverContext);
-	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter), TDEV_TAG,
-						    NormalPoolPriority);
+	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter),
+						    TDEV_TAG, NormalPoolPriority);
 	if (adapter == NULL)
 		return NDIS_STATUS_RESOURCES;
 	NdisZeroMemory(adapter, sizeof(*adapter));
@@ -167,9 +172,9 @@ err_free:
 	return status;
 }
 
-_Use_decl_annotations_
-BOOLEAN TdevMessageIsr(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
-		       PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
+_Use_decl_annotations_ BOOLEAN TdevMessageIsr(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
+					      PBOOLEAN QueueDefaultInterruptDpc,
+					      PULONG TargetProcessors)
 {
 	PTDEV_ADAPTER adapter = MiniportInterruptContext;
 	ULONG cause = 0;
@@ -185,9 +190,9 @@ BOOLEAN TdevMessageIsr(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
 	return TRUE;
 }
 
-_Use_decl_annotations_
-VOID TdevMessageDpc(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId, PVOID MiniportDpcContext,
-		    PVOID ReceiveThrottleParameters, PVOID NdisReserved2)
+_Use_decl_annotations_ VOID TdevMessageDpc(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
+					   PVOID MiniportDpcContext,
+					   PVOID ReceiveThrottleParameters, PVOID NdisReserved2)
 {
 	PTDEV_ADAPTER adapter = MiniportInterruptContext;
 
@@ -197,23 +202,21 @@ VOID TdevMessageDpc(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId, PVOID
 	NdisWriteRegisterUlong((PULONG)(adapter->Registers + TDEV_REG_DPC_DONE), MessageId);
 }
 
-_Use_decl_annotations_
-VOID TdevDisableMessage(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId)
+_Use_decl_annotations_ VOID TdevDisableMessage(NDIS_HANDLE MiniportInterruptContext,
+					       ULONG MessageId)
 {
 	UNREFERENCED_PARAMETER(MiniportInterruptContext);
 	UNREFERENCED_PARAMETER(MessageId);
 }
 
-_Use_decl_annotations_
-VOID TdevEnableMessage(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId)
+_Use_decl_annotations_ VOID TdevEnableMessage(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId)
 {
 	UNREFERENCED_PARAMETER(MiniportInterruptContext);
 	UNREFERENCED_PARAMETER(MessageId);
 }
 
-_Use_decl_annotations_
-BOOLEAN TdevIsr(NDIS_HANDLE MiniportInterruptContext, PBOOLEAN QueueDefaultInterruptDpc,
-		PULONG TargetProcessors)
+_Use_decl_annotations_ BOOLEAN TdevIsr(NDIS_HANDLE MiniportInterruptContext,
+				       PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
 {
 	PTDEV_ADAPTER adapter = MiniportInterruptContext;
 	ULONG cause = 0;
@@ -230,9 +233,8 @@ BOOLEAN TdevIsr(NDIS_HANDLE MiniportInterruptContext, PBOOLEAN QueueDefaultInter
 	return TRUE;
 }
 
-_Use_decl_annotations_
-VOID TdevDpc(NDIS_HANDLE MiniportInterruptContext, PVOID MiniportDpcContext,
-	     PVOID ReceiveThrottleParameters, PVOID NdisReserved2)
+_Use_decl_annotations_ VOID TdevDpc(NDIS_HANDLE MiniportInterruptContext, PVOID MiniportDpcContext,
+				    PVOID ReceiveThrottleParameters, PVOID NdisReserved2)
 {
 	PTDEV_ADAPTER adapter = MiniportInterruptContext;
 	LONG pending = InterlockedExchange(&adapter->LinePending, 0);
@@ -246,20 +248,18 @@ VOID TdevDpc(NDIS_HANDLE MiniportInterruptContext, PVOID MiniportDpcContext,
 			NdisWriteRegisterUlong((PULONG)(adapter->Registers + TDEV_REG_DPC_DONE), m);
 }
 
-_Use_decl_annotations_
-VOID TdevDisable(NDIS_HANDLE MiniportInterruptContext)
+_Use_decl_annotations_ VOID TdevDisable(NDIS_HANDLE MiniportInterruptContext)
 {
 	UNREFERENCED_PARAMETER(MiniportInterruptContext);
 }
 
-_Use_decl_annotations_
-VOID TdevEnable(NDIS_HANDLE MiniportInterruptContext)
+_Use_decl_annotations_ VOID TdevEnable(NDIS_HANDLE MiniportInterruptContext)
 {
 	UNREFERENCED_PARAMETER(MiniportInterruptContext);
 }
 
-_Use_decl_annotations_
-VOID TdevHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+_Use_decl_annotations_ VOID TdevHaltEx(NDIS_HANDLE MiniportAdapterContext,
+				       NDIS_HALT_ACTION HaltAction)
 {
 	PTDEV_ADAPTER adapter = MiniportAdapterContext;
 
@@ -269,48 +269,46 @@ VOID TdevHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 	NdisFreeMemory(adapter, 0, 0);
 }
 
-_Use_decl_annotations_
-VOID TdevUnload(PDRIVER_OBJECT DriverObject)
+_Use_decl_annotations_ VOID TdevUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
 	NdisMDeregisterMiniportDriver(TdevDriverHandle);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdevPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+_Use_decl_annotations_ NDIS_STATUS TdevPause(NDIS_HANDLE MiniportAdapterContext,
+					     PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(PauseParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdevRestart(NDIS_HANDLE MiniportAdapterContext,
-			PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+_Use_decl_annotations_ NDIS_STATUS TdevRestart(NDIS_HANDLE MiniportAdapterContext,
+					       PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RestartParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdevOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+_Use_decl_annotations_ NDIS_STATUS TdevOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						  PNDIS_OID_REQUEST OidRequest)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(OidRequest);
 	return NDIS_STATUS_NOT_SUPPORTED;
 }
 
-_Use_decl_annotations_
-VOID TdevCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+_Use_decl_annotations_ VOID TdevCancelOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						 PVOID RequestId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RequestId);
 }
 
-_Use_decl_annotations_
-VOID TdevSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList,
-			    NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
+_Use_decl_annotations_ VOID TdevSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
+						   PNET_BUFFER_LIST NetBufferList,
+						   NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
 	PTDEV_ADAPTER adapter = MiniportAdapterContext;
 	PNET_BUFFER_LIST nbl;
@@ -320,42 +318,41 @@ VOID TdevSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST
 		NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_NOT_SUPPORTED;
 	NdisMSendNetBufferListsComplete(adapter->Handle, NetBufferList,
 					NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)
-						? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
-						: 0);
+					    ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
+					    : 0);
 }
 
-_Use_decl_annotations_
-VOID TdevCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+_Use_decl_annotations_ VOID TdevCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(CancelId);
 }
 
-_Use_decl_annotations_
-VOID TdevReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
-			      ULONG ReturnFlags)
+_Use_decl_annotations_ VOID TdevReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
+						     PNET_BUFFER_LIST NetBufferLists,
+						     ULONG ReturnFlags)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetBufferLists);
 	UNREFERENCED_PARAMETER(ReturnFlags);
 }
 
-_Use_decl_annotations_
-VOID TdevDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+_Use_decl_annotations_ VOID TdevDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext,
+						     PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetDevicePnPEvent);
 }
 
-_Use_decl_annotations_
-VOID TdevShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+_Use_decl_annotations_ VOID TdevShutdownEx(NDIS_HANDLE MiniportAdapterContext,
+					   NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(ShutdownAction);
 }
 
-_Use_decl_annotations_
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+_Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
+					    PUNICODE_STRING RegistryPath)
 {
 	NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
 

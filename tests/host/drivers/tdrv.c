@@ -48,9 +48,12 @@ static NDIS_STATUS TdrvSetAttributes(PTDRV_ADAPTER Adapter)
 	NDIS_STATUS status;
 
 	NdisZeroMemory(&a, sizeof(a));
-	a.RegistrationAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-	a.RegistrationAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-	a.RegistrationAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Type =
+	    NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+	a.RegistrationAttributes.Header.Revision =
+	    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Size =
+	    NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
 	a.RegistrationAttributes.MiniportAdapterContext = Adapter;
 	a.RegistrationAttributes.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE;
 	a.RegistrationAttributes.InterfaceType = NdisInterfacePci;
@@ -65,12 +68,14 @@ static NDIS_STATUS TdrvSetAttributes(PTDRV_ADAPTER Adapter)
 	NdisZeroMemory(&a, sizeof(a));
 	a.GeneralAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
 	a.GeneralAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
-	a.GeneralAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+	a.GeneralAttributes.Header.Size =
+	    NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
 	a.GeneralAttributes.MediaType = NdisMedium802_3;
 	a.GeneralAttributes.PhysicalMediumType = NdisPhysicalMedium802_3;
 	a.GeneralAttributes.MtuSize = 1500;
 	a.GeneralAttributes.MaxXmitLinkSpeed = a.GeneralAttributes.MaxRcvLinkSpeed = 1000000000ULL;
-	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed = NDIS_LINK_SPEED_UNKNOWN;
+	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed =
+	    NDIS_LINK_SPEED_UNKNOWN;
 	a.GeneralAttributes.MediaConnectState = MediaConnectStateUnknown;
 	a.GeneralAttributes.MacAddressLength = 6;
 	NdisMoveMemory(a.GeneralAttributes.PermanentMacAddress, Adapter->Mac, 6);
@@ -84,9 +89,9 @@ static NDIS_STATUS TdrvSetAttributes(PTDRV_ADAPTER Adapter)
 	return NdisMSetMiniportAttributes(Adapter->Handle, &a);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
-			     PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+_Use_decl_annotations_ NDIS_STATUS
+TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+		 PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
 	PNDIS_RESOURCE_LIST res = MiniportInitParameters->AllocatedResources;
 	PTDRV_ADAPTER adapter;
@@ -95,8 +100,8 @@ NDIS_STATUS TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 	ULONG i, value;
 
 	UNREFERENCED_PARAMETER(MiniportDriverContext);
-	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter), TDRV_TAG,
-						    NormalPoolPriority);
+	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter),
+						    TDRV_TAG, NormalPoolPriority);
 	if (adapter == NULL)
 		return NDIS_STATUS_RESOURCES;
 	NdisZeroMemory(adapter, sizeof(*adapter));
@@ -155,8 +160,8 @@ NDIS_STATUS TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 		mdl = NdisAllocateMdl(MiniportAdapterHandle, frame, sizeof(frame));
 		nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, mdl, 0, sizeof(frame));
 		nbl->SourceHandle = MiniportAdapterHandle;
-		NdisMIndicateReceiveNetBufferLists(MiniportAdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
-						   0);
+		NdisMIndicateReceiveNetBufferLists(MiniportAdapterHandle, nbl,
+						   NDIS_DEFAULT_PORT_NUMBER, 1, 0);
 	}
 #endif
 
@@ -174,8 +179,8 @@ err_free:
 	return status;
 }
 
-_Use_decl_annotations_
-VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+_Use_decl_annotations_ VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext,
+				       NDIS_HALT_ACTION HaltAction)
 {
 	PTDRV_ADAPTER adapter = MiniportAdapterContext;
 
@@ -186,48 +191,46 @@ VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 	NdisFreeMemory(adapter, 0, 0);
 }
 
-_Use_decl_annotations_
-VOID TdrvUnload(PDRIVER_OBJECT DriverObject)
+_Use_decl_annotations_ VOID TdrvUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
 	NdisMDeregisterMiniportDriver(TdrvDriverHandle);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdrvPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+_Use_decl_annotations_ NDIS_STATUS TdrvPause(NDIS_HANDLE MiniportAdapterContext,
+					     PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(PauseParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdrvRestart(NDIS_HANDLE MiniportAdapterContext,
-			PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+_Use_decl_annotations_ NDIS_STATUS TdrvRestart(NDIS_HANDLE MiniportAdapterContext,
+					       PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RestartParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS TdrvOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+_Use_decl_annotations_ NDIS_STATUS TdrvOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						  PNDIS_OID_REQUEST OidRequest)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(OidRequest);
 	return NDIS_STATUS_NOT_SUPPORTED;
 }
 
-_Use_decl_annotations_
-VOID TdrvCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+_Use_decl_annotations_ VOID TdrvCancelOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						 PVOID RequestId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RequestId);
 }
 
-_Use_decl_annotations_
-VOID TdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList,
-			    NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
+_Use_decl_annotations_ VOID TdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
+						   PNET_BUFFER_LIST NetBufferList,
+						   NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
 	PTDRV_ADAPTER adapter = MiniportAdapterContext;
 	PNET_BUFFER_LIST nbl;
@@ -237,35 +240,34 @@ VOID TdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST
 		NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_NOT_SUPPORTED;
 	NdisMSendNetBufferListsComplete(adapter->Handle, NetBufferList,
 					NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)
-						? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
-						: 0);
+					    ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
+					    : 0);
 }
 
-_Use_decl_annotations_
-VOID TdrvCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+_Use_decl_annotations_ VOID TdrvCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(CancelId);
 }
 
-_Use_decl_annotations_
-VOID TdrvReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
-			      ULONG ReturnFlags)
+_Use_decl_annotations_ VOID TdrvReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
+						     PNET_BUFFER_LIST NetBufferLists,
+						     ULONG ReturnFlags)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetBufferLists);
 	UNREFERENCED_PARAMETER(ReturnFlags);
 }
 
-_Use_decl_annotations_
-VOID TdrvDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+_Use_decl_annotations_ VOID TdrvDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext,
+						     PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetDevicePnPEvent);
 }
 
-_Use_decl_annotations_
-VOID TdrvShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+_Use_decl_annotations_ VOID TdrvShutdownEx(NDIS_HANDLE MiniportAdapterContext,
+					   NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(ShutdownAction);
@@ -276,8 +278,8 @@ VOID TdrvShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION Shu
 NTSTATUS TdrvEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
 #endif
 
-_Use_decl_annotations_
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+_Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
+					    PUNICODE_STRING RegistryPath)
 {
 #if !defined(TDRV_ENTRY_FAILS) && !defined(TDRV_NO_REGISTER)
 	NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;

@@ -24,9 +24,9 @@ MINIPORT_CANCEL_OID_REQUEST FailCancelOid;
 
 static NDIS_HANDLE FailDriverHandle;
 
-_Use_decl_annotations_
-NDIS_STATUS FailInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
-			   PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+_Use_decl_annotations_ NDIS_STATUS
+FailInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+	       PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterHandle);
 	UNREFERENCED_PARAMETER(MiniportDriverContext);
@@ -34,49 +34,46 @@ NDIS_STATUS FailInitialize(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipo
 	return NDIS_STATUS_ADAPTER_NOT_FOUND;
 }
 
-_Use_decl_annotations_
-VOID FailHalt(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+_Use_decl_annotations_ VOID FailHalt(NDIS_HANDLE MiniportAdapterContext,
+				     NDIS_HALT_ACTION HaltAction)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(HaltAction);
 }
 
-_Use_decl_annotations_
-VOID FailUnload(PDRIVER_OBJECT DriverObject)
+_Use_decl_annotations_ VOID FailUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
 	NdisMDeregisterMiniportDriver(FailDriverHandle);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS FailPause(NDIS_HANDLE MiniportAdapterContext,
-		      PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+_Use_decl_annotations_ NDIS_STATUS FailPause(NDIS_HANDLE MiniportAdapterContext,
+					     PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(PauseParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS FailRestart(NDIS_HANDLE MiniportAdapterContext,
-			PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+_Use_decl_annotations_ NDIS_STATUS FailRestart(NDIS_HANDLE MiniportAdapterContext,
+					       PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RestartParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS FailOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+_Use_decl_annotations_ NDIS_STATUS FailOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						  PNDIS_OID_REQUEST OidRequest)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(OidRequest);
 	return NDIS_STATUS_NOT_SUPPORTED;
 }
 
-_Use_decl_annotations_
-VOID FailSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
-	      NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
+_Use_decl_annotations_ VOID FailSend(NDIS_HANDLE MiniportAdapterContext,
+				     PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER PortNumber,
+				     ULONG SendFlags)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetBufferLists);
@@ -84,46 +81,43 @@ VOID FailSend(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList
 	UNREFERENCED_PARAMETER(SendFlags);
 }
 
-_Use_decl_annotations_
-VOID FailReturn(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
-		ULONG ReturnFlags)
+_Use_decl_annotations_ VOID FailReturn(NDIS_HANDLE MiniportAdapterContext,
+				       PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetBufferLists);
 	UNREFERENCED_PARAMETER(ReturnFlags);
 }
 
-_Use_decl_annotations_
-VOID FailCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+_Use_decl_annotations_ VOID FailCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(CancelId);
 }
 
-_Use_decl_annotations_
-VOID FailPnp(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+_Use_decl_annotations_ VOID FailPnp(NDIS_HANDLE MiniportAdapterContext,
+				    PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetDevicePnPEvent);
 }
 
-_Use_decl_annotations_
-VOID FailShutdown(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+_Use_decl_annotations_ VOID FailShutdown(NDIS_HANDLE MiniportAdapterContext,
+					 NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(ShutdownAction);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS FailReset(NDIS_HANDLE MiniportAdapterContext, PBOOLEAN AddressingReset)
+_Use_decl_annotations_ NDIS_STATUS FailReset(NDIS_HANDLE MiniportAdapterContext,
+					     PBOOLEAN AddressingReset)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	*AddressingReset = FALSE;
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-VOID FailCancelOid(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+_Use_decl_annotations_ VOID FailCancelOid(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RequestId);
@@ -131,8 +125,8 @@ VOID FailCancelOid(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
 
-_Use_decl_annotations_
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+_Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
+					    PUNICODE_STRING RegistryPath)
 {
 	NDIS_MINIPORT_DRIVER_CHARACTERISTICS mc;
 

@@ -167,8 +167,7 @@ NDIS_STATUS HostileRegisterInterruptEx(NDIS_HANDLE adapter, NDIS_HANDLE ctx,
 	return NdisMRegisterInterruptEx(adapter, ctx, chars, out);
 }
 
-NDIS_STATUS HostileRegisterMiniportDriver(PDRIVER_OBJECT obj, PUNICODE_STRING path,
-					  NDIS_HANDLE ctx,
+NDIS_STATUS HostileRegisterMiniportDriver(PDRIVER_OBJECT obj, PUNICODE_STRING path, NDIS_HANDLE ctx,
 					  PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
 					  PNDIS_HANDLE out)
 {

@@ -27,8 +27,8 @@ typedef struct _VDRV_ADAPTER {
 	NDIS_HANDLE Handle;
 	NDIS_HANDLE Pool;
 	NDIS_SPIN_LOCK Lock;
-	PNET_BUFFER_LIST Free;		  /* receive NBLs the driver owns, by ->Next */
-	PNET_BUFFER_LIST Rx[VDRV_RX];	  /* every receive NBL */
+	PNET_BUFFER_LIST Free;	      /* receive NBLs the driver owns, by ->Next */
+	PNET_BUFFER_LIST Rx[VDRV_RX]; /* every receive NBL */
 	PMDL Mdl[VDRV_RX];
 	UCHAR Frame[VDRV_RX][VDRV_FRAME]; /* what each indicates */
 } VDRV_ADAPTER, *PVDRV_ADAPTER;
@@ -58,9 +58,12 @@ static NDIS_STATUS VdrvSetAttributes(PVDRV_ADAPTER Adapter)
 	NDIS_STATUS status;
 
 	NdisZeroMemory(&a, sizeof(a));
-	a.RegistrationAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-	a.RegistrationAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-	a.RegistrationAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Type =
+	    NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+	a.RegistrationAttributes.Header.Revision =
+	    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+	a.RegistrationAttributes.Header.Size =
+	    NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
 	a.RegistrationAttributes.MiniportAdapterContext = Adapter;
 	a.RegistrationAttributes.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE;
 	a.RegistrationAttributes.InterfaceType = NdisInterfacePci;
@@ -75,12 +78,14 @@ static NDIS_STATUS VdrvSetAttributes(PVDRV_ADAPTER Adapter)
 	NdisZeroMemory(&a, sizeof(a));
 	a.GeneralAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
 	a.GeneralAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
-	a.GeneralAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+	a.GeneralAttributes.Header.Size =
+	    NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
 	a.GeneralAttributes.MediaType = NdisMedium802_3;
 	a.GeneralAttributes.PhysicalMediumType = NdisPhysicalMedium802_3;
 	a.GeneralAttributes.MtuSize = 1500;
 	a.GeneralAttributes.MaxXmitLinkSpeed = a.GeneralAttributes.MaxRcvLinkSpeed = 1000000000ULL;
-	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed = NDIS_LINK_SPEED_UNKNOWN;
+	a.GeneralAttributes.XmitLinkSpeed = a.GeneralAttributes.RcvLinkSpeed =
+	    NDIS_LINK_SPEED_UNKNOWN;
 	a.GeneralAttributes.MediaConnectState = MediaConnectStateUnknown;
 	a.GeneralAttributes.MacAddressLength = 6;
 	NdisMoveMemory(a.GeneralAttributes.PermanentMacAddress, VdrvMac, 6);
@@ -108,9 +113,9 @@ static VOID VdrvFreeRx(PVDRV_ADAPTER Adapter)
 		NdisFreeNetBufferListPool(Adapter->Pool);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS VdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
-			     PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
+_Use_decl_annotations_ NDIS_STATUS
+VdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverContext,
+		 PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
 	NET_BUFFER_LIST_POOL_PARAMETERS pp;
 	PVDRV_ADAPTER adapter;
@@ -119,8 +124,8 @@ NDIS_STATUS VdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 
 	UNREFERENCED_PARAMETER(MiniportDriverContext);
 	UNREFERENCED_PARAMETER(MiniportInitParameters);
-	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter), VDRV_TAG,
-						    NormalPoolPriority);
+	adapter = NdisAllocateMemoryWithTagPriority(MiniportAdapterHandle, sizeof(*adapter),
+						    VDRV_TAG, NormalPoolPriority);
 	if (adapter == NULL)
 		return NDIS_STATUS_RESOURCES;
 	NdisZeroMemory(adapter, sizeof(*adapter));
@@ -143,11 +148,12 @@ NDIS_STATUS VdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
 	for (i = 0; i < VDRV_RX; i++) {
 		NdisFillMemory(adapter->Frame[i], VDRV_FRAME, (UCHAR)i);
 		NdisMoveMemory(adapter->Frame[i], VdrvMac, 6); /* to us */
-		adapter->Mdl[i] = NdisAllocateMdl(MiniportAdapterHandle, adapter->Frame[i], VDRV_FRAME);
+		adapter->Mdl[i] =
+		    NdisAllocateMdl(MiniportAdapterHandle, adapter->Frame[i], VDRV_FRAME);
 		if (adapter->Mdl[i] == NULL)
 			goto err;
-		adapter->Rx[i] = NdisAllocateNetBufferAndNetBufferList(adapter->Pool, 0, 0,
-								      adapter->Mdl[i], 0, VDRV_FRAME);
+		adapter->Rx[i] = NdisAllocateNetBufferAndNetBufferList(
+		    adapter->Pool, 0, 0, adapter->Mdl[i], 0, VDRV_FRAME);
 		if (adapter->Rx[i] == NULL)
 			goto err;
 		adapter->Rx[i]->SourceHandle = MiniportAdapterHandle;
@@ -163,8 +169,8 @@ err:
 	return status;
 }
 
-_Use_decl_annotations_
-VOID VdrvHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
+_Use_decl_annotations_ VOID VdrvHaltEx(NDIS_HANDLE MiniportAdapterContext,
+				       NDIS_HALT_ACTION HaltAction)
 {
 	PVDRV_ADAPTER adapter = MiniportAdapterContext;
 
@@ -174,40 +180,38 @@ VOID VdrvHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 	NdisFreeMemory(adapter, 0, 0);
 }
 
-_Use_decl_annotations_
-VOID VdrvUnload(PDRIVER_OBJECT DriverObject)
+_Use_decl_annotations_ VOID VdrvUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNREFERENCED_PARAMETER(DriverObject);
 	NdisMDeregisterMiniportDriver(VdrvDriverHandle);
 }
 
-_Use_decl_annotations_
-NDIS_STATUS VdrvPause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
+_Use_decl_annotations_ NDIS_STATUS VdrvPause(NDIS_HANDLE MiniportAdapterContext,
+					     PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(PauseParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS VdrvRestart(NDIS_HANDLE MiniportAdapterContext,
-			PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
+_Use_decl_annotations_ NDIS_STATUS VdrvRestart(NDIS_HANDLE MiniportAdapterContext,
+					       PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RestartParameters);
 	return NDIS_STATUS_SUCCESS;
 }
 
-_Use_decl_annotations_
-NDIS_STATUS VdrvOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
+_Use_decl_annotations_ NDIS_STATUS VdrvOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						  PNDIS_OID_REQUEST OidRequest)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(OidRequest);
 	return NDIS_STATUS_NOT_SUPPORTED;
 }
 
-_Use_decl_annotations_
-VOID VdrvCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
+_Use_decl_annotations_ VOID VdrvCancelOidRequest(NDIS_HANDLE MiniportAdapterContext,
+						 PVOID RequestId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(RequestId);
@@ -250,12 +254,13 @@ static VOID VdrvIndicate(PVDRV_ADAPTER Adapter, PNET_BUFFER_LIST Nbl, ULONG Send
 #if defined(VDRV_RESOURCES)
 	flags |= NDIS_RECEIVE_FLAGS_RESOURCES;
 #endif
-	NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Nbl, NDIS_DEFAULT_PORT_NUMBER, 1, flags);
+	NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+					   flags);
 }
 
-_Use_decl_annotations_
-VOID VdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList,
-			    NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
+_Use_decl_annotations_ VOID VdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
+						   PNET_BUFFER_LIST NetBufferList,
+						   NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
 	PVDRV_ADAPTER adapter = MiniportAdapterContext;
 	PNET_BUFFER_LIST nbl, rx;
@@ -263,26 +268,26 @@ VOID VdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST
 	UNREFERENCED_PARAMETER(PortNumber);
 	for (nbl = NetBufferList; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) {
 		rx = VdrvTakeRx(adapter);
-		NET_BUFFER_LIST_STATUS(nbl) = rx != NULL ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
+		NET_BUFFER_LIST_STATUS(nbl) =
+		    rx != NULL ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
 		if (rx != NULL)
 			VdrvIndicate(adapter, rx, SendFlags);
 	}
 	NdisMSendNetBufferListsComplete(adapter->Handle, NetBufferList,
 					NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)
-						? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
-						: 0);
+					    ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL
+					    : 0);
 }
 
-_Use_decl_annotations_
-VOID VdrvCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
+_Use_decl_annotations_ VOID VdrvCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(CancelId);
 }
 
-_Use_decl_annotations_
-VOID VdrvReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
-			      ULONG ReturnFlags)
+_Use_decl_annotations_ VOID VdrvReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
+						     PNET_BUFFER_LIST NetBufferLists,
+						     ULONG ReturnFlags)
 {
 	PVDRV_ADAPTER adapter = MiniportAdapterContext;
 	PNET_BUFFER_LIST nbl, next;
@@ -297,22 +302,22 @@ VOID VdrvReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LI
 	}
 }
 
-_Use_decl_annotations_
-VOID VdrvDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
+_Use_decl_annotations_ VOID VdrvDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext,
+						     PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(NetDevicePnPEvent);
 }
 
-_Use_decl_annotations_
-VOID VdrvShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
+_Use_decl_annotations_ VOID VdrvShutdownEx(NDIS_HANDLE MiniportAdapterContext,
+					   NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(ShutdownAction);
 }
 
-_Use_decl_annotations_
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+_Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
+					    PUNICODE_STRING RegistryPath)
 {
 	NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
 
