@@ -17,10 +17,16 @@ static void rec_line_set(void *ctx, bool asserted)
 	if (atomic_exchange(&r->level, asserted) == asserted)
 		return;
 	if (asserted) {
-		unsigned i = atomic_fetch_add(&r->rises, 1);
+		/*
+		 * Stamp first, publish the count after (release): a test that
+		 * sees rises == n reads rise_ns[n - 1] complete. A device calls
+		 * line_set under its own lock, so one writer at a time.
+		 */
+		unsigned i = atomic_load_explicit(&r->rises, memory_order_relaxed);
 
 		if (i < REC_MAX)
 			r->rise_ns[i] = r->m ? ke_clock_ns(r->m) : 0;
+		atomic_store_explicit(&r->rises, i + 1, memory_order_release);
 	} else {
 		atomic_fetch_add(&r->falls, 1);
 	}
