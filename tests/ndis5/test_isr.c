@@ -492,7 +492,12 @@ Test(ndis5_isr, L6_one_handle_interrupt_covers_several_interrupts_and_isr_runs_d
 	WAIT_UNTIL(atomic_load(&t.in_dpc) == 1);
 	for (unsigned long i = 2; i <= 4; i++) {
 		t5_fire(&t);
-		WAIT_UNTIL(atomic_load(&t.isr_calls) == i);
+		/*
+		 * The ISR counts itself before it dismisses the line: wait for
+		 * both, or the next fire could find the line still high and
+		 * merge into this interrupt (a lost edge, not an NDIS bug).
+		 */
+		WAIT_UNTIL(atomic_load(&t.isr_calls) == i && !atomic_load(&t.src.asserted));
 	}
 	atomic_store(&l6_release, 1);
 	cr_assert_eq(ke_machine_quiesce(e.m, 30000), 0);
