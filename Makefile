@@ -48,7 +48,7 @@ test-sanitize: deps
 # tests/tsan.supp. A report fails the test (halt_on_error).
 test-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) $(CMAKE_FLAGS) -DNDISRT_TSAN=ON >/dev/null
-	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target ndisrt vn1 minimal_miniport vn1pio
+	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target ndisrt vn1 vn1_line vn1pio racy_lock_order
 	@cd $(TSAN_BUILD) && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		ctest -L tsan --output-on-failure
 
