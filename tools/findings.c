@@ -17,11 +17,13 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FINDINGS_RECORD_MAX 8192u
@@ -179,17 +181,37 @@ void findings_report(const struct findings_item *f)
 	(void)send(findings_sock, r.buf, r.len, MSG_NOSIGNAL);
 }
 
+/* How long the writer may take to name the frames and write the log. */
+#define FINDINGS_WRITER_WAIT_MS 30000
+
 int findings_close(void)
 {
-	int st;
+	static const char late[] = "ndisrt: --sarif: the log writer did not finish within 30 s; "
+				   "it was stopped and the log is incomplete\n";
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	int st = 0;
 
 	if (findings_sock < 0)
 		return 0;
 	close(findings_sock);
 	findings_sock = -1;
-	while (waitpid(findings_pid, &st, 0) < 0)
-		if (errno != EINTR)
+	/* Bounded: poll (async-signal-safe calls only), then stop the writer. */
+	for (int waited = 0;; waited += 10) {
+		pid_t r = waitpid(findings_pid, &st, WNOHANG);
+
+		if (r == findings_pid)
+			break;
+		if (r < 0 && errno != EINTR)
 			return -1;
+		if (waited >= FINDINGS_WRITER_WAIT_MS) {
+			(void)!write(2, late, sizeof(late) - 1);
+			kill(findings_pid, SIGKILL);
+			(void)waitpid(findings_pid, &st, 0);
+			findings_pid = -1;
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
 	findings_pid = -1;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
