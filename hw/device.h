@@ -91,6 +91,10 @@ struct hw_resources {
 	bool has_line;		   /* an INTx pin (Interrupt Pin != 0) */
 	uint8_t line_vector;	   /* PCI Interrupt Line: the INTx vector */
 	unsigned message_count;	   /* HW_IRQ_MSI / HW_IRQ_MSIX: messages; else 0 */
+	/* Bus-master address width: 32 for a device whose DMA address registers
+	 * are 32 bits wide (hosting then gives its driver shared memory below
+	 * 4 GiB, hw_dma_alloc32()); 0 or 64: any logical address. */
+	uint8_t dma_address_bits;
 };
 
 /* ---------------------------------------------------------------- faults */
@@ -158,7 +162,8 @@ struct hw_access_hook {
  *    The MSI-X capability's Message Control (enable, function mask, table
  *    size - 1) reflects msix_enable/msix_function_mask. After surprise
  *    removal a read gives all-ones.
- *  - resources: constant for the device's life.
+ *  - resources: constant for the device's life. A device that cannot
+ *    address all 64 bits says so in dma_address_bits.
  *  - msix_program / msix_mask / msix_enable / msix_function_mask: the OS's
  *    side of MSI-X (what a PCI bus driver does when it connects message
  *    interrupts). A message signalled while its entry or the function is

@@ -177,7 +177,8 @@ static int make_nic(unsigned i, char *err, size_t errlen)
 	vc.dma = ndisrt_host_dma(run.h);
 	memcpy(vc.mac, (uint8_t[6]){0x02, 0x00, 0x4e, 0x44, 0x49, (uint8_t)(i + 1)}, 6);
 	vc.mem_base = 0xF0000000ull + (uint64_t)i * 0x10000;
-	vc.port_base = (uint16_t)(0xC000 + i * 0x40);
+	/* 256 ports apart: the largest I/O BAR of a model (the RTL8139's), aligned to its size. */
+	vc.port_base = (uint16_t)(0xC000 + i * 0x100);
 	vc.irq_kind = run.o.irq == RUN_IRQ_LINE	 ? HW_IRQ_LINE
 		      : run.o.irq == RUN_IRQ_MSI ? HW_IRQ_MSI
 						 : HW_IRQ_MSIX;

@@ -48,6 +48,7 @@ static void rtl_dev_resources(struct hw_device *d, struct hw_resources *out)
 	out->irq_kind = HW_IRQ_LINE;
 	out->has_line = true;
 	out->line_vector = r->line_vector;
+	out->dma_address_bits = 32; /* RBSTART, TSAD0-3 */
 }
 
 static void rtl_dev_set_sink(struct hw_device *d, struct hw_irq_sink sink)
@@ -170,4 +171,5 @@ const struct hw_device_model hw_model_rtl8139 = {
     .summary = "Realtek RTL8139C fast Ethernet: receive ring buffer, 4 transmit descriptors, "
 	       "INTx (docs/devices/rtl8139.md)",
     .create = rtl_model_create,
+    .sample_driver = "rtl8139",
 };
