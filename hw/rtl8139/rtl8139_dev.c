@@ -120,9 +120,7 @@ static size_t rtl_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 	RTL_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
 	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_size + s.tx_dma_fault;
-	for (i = 0; i < NR_STATS && i < cap; i++)
-		out[i] = (struct hw_stat){rtl_stat_names[i], v[i]};
-	return NR_STATS;
+	return hw_stats_fill(out, cap, rtl_stat_names, v, NR_STATS);
 }
 
 static void rtl_dev_destroy(struct hw_device *d)
