@@ -260,7 +260,8 @@ int hw_options_parse(const char *opts, const char *model, const char *known, hw_
 		memcpy(item, p, n);
 		item[n] = 0;
 		if (fn(ctx, item)) {
-			snprintf(err, errlen, "%s: bad option '%s' (known: %s)", model, item, known);
+			snprintf(err, errlen, "%s: bad option '%s' (known: %s)", model, item,
+				 known);
 			return -1;
 		}
 		p += n;

@@ -68,7 +68,7 @@ struct run_state {
 	struct ndisrt_host *h;
 	struct ke_machine *m;
 	struct intc *ic;
-	struct ndisrt_driver *drv; /* drivers[0].drv */
+	struct ndisrt_driver *drv;     /* drivers[0].drv */
 	unsigned drv_major, drv_minor; /* the lowest version among the drivers */
 	struct run_driver drivers[RUN_MAX_NICS];
 	unsigned nr_drivers;

@@ -48,9 +48,12 @@ static void dma32_start(const char *model, BOOLEAN dma64)
 	x.e.dma = hw_dma_space_create();
 	cr_assert_not_null(x.e.dma);
 	if (model) {
-		struct hw_device_params p = {.machine = x.e.m, .dma = x.e.dma,
-					     .mac = {0x02, 0, 0, 0, 0, 1}, .mem_base = 0xF0000000,
-					     .port_base = 0xC000, .line_vector = 0x30};
+		struct hw_device_params p = {.machine = x.e.m,
+					     .dma = x.e.dma,
+					     .mac = {0x02, 0, 0, 0, 0, 1},
+					     .mem_base = 0xF0000000,
+					     .port_base = 0xC000,
+					     .line_vector = 0x30};
 
 		x.dev = hw_device_create(model, &p, err, sizeof(err));
 		cr_assert_not_null(x.dev, "%s", err);
