@@ -249,6 +249,7 @@ static void nic_teardown(struct ndisrt_nic *n)
 	}
 	hw_dev_set_sink(n->dev, n->caller_sink);
 	intc_source_set(&n->src, false);
+	vfy_regs_detach(n->dev);
 	host_rx_fini(n);
 	host_nic_slot_remove(host_nics, n);
 	atomic_fetch_sub(&n->d->nics, 1);
@@ -380,6 +381,7 @@ static NDIS_STATUS nic_restart(struct ndisrt_nic *n)
 
 static void nic_halt_adapter(struct ndisrt_nic *n)
 {
+	vfy_regs_set_live(n->dev, false); /* halt may touch registers freely (S5) */
 	atomic_store(&n->state, HOST_NIC_HALTING);
 	ndisrt_adapter_halt(n->a, 0, halt_trampoline, n, false);
 	atomic_store(&n->state, HOST_NIC_HALTED);
@@ -491,6 +493,8 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 		goto err_free_adapter;
 	}
 	atomic_fetch_add(&d->nics, 1);
+	/* ISR-shared registers (S5): learnt from now on, judged after initialize. */
+	(void)vfy_regs_attach(n->dev);
 	atomic_store(&n->state, HOST_NIC_INITIALIZING);
 	status = ndisrt_adapter_initialize(n->a, 0, init_trampoline, n);
 	if (status != NDIS_STATUS_SUCCESS) {
@@ -509,6 +513,7 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 		    "MiniportInitializeEx succeeded without NdisMSetMiniportAttributes "
 		    "giving the general attributes (NDIS 6 requires them)");
 	atomic_store(&n->state, HOST_NIC_PAUSED);
+	vfy_regs_set_live(n->dev, true);
 	program_msix(n);
 	status = nic_restart(n);
 	if (status != NDIS_STATUS_SUCCESS) {

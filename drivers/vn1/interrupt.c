@@ -663,6 +663,16 @@ IRQL:
     }
 
     causes = (ULONG)InterlockedExchange(&adapter->PendingCauses, 0);
+#ifdef VN1_RACY_P3
+    //
+    // Planted bug P3 (drivers/racy): poll ICR for causes that arrived since
+    // the ISR, outside the interrupt lock. On the line ICR is read-to-clear:
+    // a cause this read consumes while the ISR needs it is lost to the ISR,
+    // and an ISR between the two reads steals the DPC's. The sample hands
+    // causes over only through PendingCauses (rule S5).
+    //
+    causes |= Vn1ReadRegister(adapter, VN1_REG_ICR) & adapter->EnabledCauses;
+#endif
     budget = Vn1ReceiveBudget(throttle, &indicateAll);
 
     if (Vn1ServiceAllCauses(adapter, causes, TRUE, budget, &pending) && !indicateAll) {

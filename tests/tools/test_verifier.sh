@@ -63,6 +63,29 @@ else
   bad "vn1pio under --verifier fatal: exit $rc"; head -30 "$tmp/out"
 fi
 
+# S5 ISR-shared registers: racy_p3's line DPC reads ICR (read-to-clear on the line), which
+# the ISR reads, outside the synchronize routine: 0xC4/0x2301 naming the DPC.
+"$ndisrt" run --quiet --driver "$build/drivers/racy_p3.so" --irq line --frames 20000 \
+  >"$tmp/out" 2>&1; rc=$?
+if [ $rc -eq 1 ] && grep -q '^\*\*\* STOP: 0x000000C4 (0x0000000000002301,0x00000000000000C0,' "$tmp/out" &&
+   grep -q 'Vn1InterruptDpc' "$tmp/out" && grep -q 'ISR_SHARED_READ_CLEAR (rule S5' "$tmp/out"; then
+  pass "S5 P3 (DPC polls the read-to-clear ICR): 0xC4/0x2301 in Vn1InterruptDpc, exit 1"
+else
+  bad "S5 P3: exit $rc"; head -30 "$tmp/out"
+fi
+# The other samples stay clean under --verifier fatal (S5's false-positive guard with the
+# vn1/vn1pio runs above): NDIS 5 e1000, the one-file line sample, virtio-net in each mode.
+for args in "--device e1000" "--driver vn1_line --irq line" "--device virtio-net --irq line" \
+            "--device virtio-net --irq msi" "--device virtio-net --irq msix"; do
+  # shellcheck disable=SC2086
+  "$ndisrt" run --quiet $args --frames 5000 --verifier fatal >"$tmp/out" 2>&1; rc=$?
+  if [ $rc -eq 0 ] && grep -q 'Result: OK' "$tmp/out"; then
+    pass "sample ($args) runs clean under --verifier fatal"
+  else
+    bad "sample ($args) under --verifier fatal: exit $rc"; head -30 "$tmp/out"
+  fi
+done
+
 # The option itself.
 out=$("$ndisrt" run --verifier loud 2>&1); rc=$?
 if [ $rc -eq 64 ] && grep -q -- '--verifier' <<<"$out" && [ "$(wc -l <<<"$out")" -eq 1 ]; then
