@@ -102,8 +102,21 @@ NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 	return copy_general(host_nic_of_adapter(a), g);
 }
 
+/* The NIC's INTx pin, for the false-claim check (I11). Context: DIRQL, lock-free. */
+static bool host_line_level(struct ndisrt_adapter *a, unsigned *rises)
+{
+	struct ndisrt_nic *n = host_nic_of_adapter(a);
+
+	if (!n) {
+		*rises = 0;
+		return true; /* unknown: never a false claim */
+	}
+	return intc_source_level(&n->src, rises);
+}
+
 const struct ndis_host_ops host_ndis6_ops = {
     .set_general_attributes = host_set_general_attributes,
+    .line_level = host_line_level,
     .dpc_begin = host_rx_dpc_begin,
     .dpc_end = host_rx_dpc_end,
 };
