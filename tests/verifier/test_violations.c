@@ -25,9 +25,9 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 		cr_assert_str_neq(ke_bugcheck_name(vi->bugcheck), "UNKNOWN_BUGCHECK");
 		if (vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION)
 			cr_assert(
-			    (vi->p1 >= 0x2000 && vi->p1 < 0x2300) ||
+			    (vi->p1 >= 0x2000 && vi->p1 < 0x2400) ||
 				(vi->p1 >= 0x1000 && vi->p1 < 0x1010),
-			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x22xx or Driver Verifier's "
+			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x23xx or Driver Verifier's "
 			    "deadlock-detection 0x100x (ke/ has 0x1F00..)",
 			    vi->name);
 		else
