@@ -26,7 +26,7 @@ struct host_mem_hdr {
 	uint32_t magic; /* HOST_MEM_MAGIC, HOST_MEM_FREED once freed */
 	uint32_t tag;
 	uint32_t len;
-	uint32_t poisoned; /* 1: from verifier/poison.c (a mapping of @maplen bytes) */
+	uint32_t poisoned;	  /* 1: from verifier/poison.c (a mapping of @maplen bytes) */
 	struct host_owner *owner; /* NULL: an adapter no NIC hosts (ndis/ tests) */
 	uint64_t maplen;
 };

@@ -101,23 +101,25 @@ static void check_line_claim(struct ndis_interrupt *ni, bool claimed, bool pin_b
 
 	if (claimed && !pin_before && !pin_after && never_rose) {
 		if (++ni->false_claims >= NDIS_FALSE_CLAIMS)
-			line_report(NDISRT_VIOLATION_ISR_FALSE_CLAIM, ni, ni->false_claims,
-				    "the line ISR claimed (returned TRUE) interrupts its device did "
-				    "not raise, several in a row: on a shared line the ISRs of the "
-				    "device that did are never called (parameter 2 = the interrupt "
-				    "handle, 3 = the ISR, 4 = claims in a row)");
+			line_report(
+			    NDISRT_VIOLATION_ISR_FALSE_CLAIM, ni, ni->false_claims,
+			    "the line ISR claimed (returned TRUE) interrupts its device did "
+			    "not raise, several in a row: on a shared line the ISRs of the "
+			    "device that did are never called (parameter 2 = the interrupt "
+			    "handle, 3 = the ISR, 4 = claims in a row)");
 	} else {
 		ni->false_claims = 0;
 	}
 	if (pin_before && pin_after && never_rose) {
 		if (++ni->storm_returns >= NDIS_STORM_RETURNS) {
 			ni->storm_returns = 0;
-			line_report(NDISRT_VIOLATION_INTERRUPT_STORM, ni, claimed,
-				    "interrupt storm: the device kept its level-triggered line "
-				    "asserted through every one of its ISR's last returns: the ISR "
-				    "does not dismiss the interrupt (Windows: bug check 0xF2 "
-				    "HARDWARE_INTERRUPT_STORM; parameter 2 = the interrupt handle, 3 = "
-				    "the ISR, 4 = whether the last return claimed it)");
+			line_report(
+			    NDISRT_VIOLATION_INTERRUPT_STORM, ni, claimed,
+			    "interrupt storm: the device kept its level-triggered line "
+			    "asserted through every one of its ISR's last returns: the ISR "
+			    "does not dismiss the interrupt (Windows: bug check 0xF2 "
+			    "HARDWARE_INTERRUPT_STORM; parameter 2 = the interrupt handle, 3 = "
+			    "the ISR, 4 = whether the last return claimed it)");
 		}
 	} else {
 		ni->storm_returns = 0;

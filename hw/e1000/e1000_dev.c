@@ -217,15 +217,14 @@ static void e1000_dev_destroy(struct hw_device *d)
  * SDM 13.4.17 - 13.4.21: ICR is read-to-clear, ICS and IMS are W1S, IMC
  * clears IMS bits (the registers are 32-bit).
  */
-static unsigned e1000_dev_reg_attr(struct hw_device *d, unsigned bar, uint32_t off,
-				   unsigned width)
+static unsigned e1000_dev_reg_attr(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
 {
 	(void)d;
 	if (bar != E1000_BAR_MEM)
 		return 0;
 	for (uint32_t reg = E1000_ICR; reg <= E1000_IMC; reg += 8)
 		if (off < reg + 4 && reg < off + width)
-			return reg == E1000_ICR ? HW_REG_READ_CLEARS
+			return reg == E1000_ICR	  ? HW_REG_READ_CLEARS
 			       : reg == E1000_IMC ? HW_REG_W1C
 						  : HW_REG_W1S;
 	return 0;
