@@ -23,6 +23,7 @@
 #define REGS_RECENT 4u	 /* reads per vCPU remembered for read-modify-write */
 #define REGS_CHAIN 12	 /* frames kept of a pending access */
 #define REGS_DEVICES 32u /* devices watched at once */
+#define REGS_SAID 64u	 /* (register, kind) pairs reported, per device: once each */
 #define REGS_EMPTY 0ull	 /* key of an empty slot: keys are (bar << 32 | off) + 1 */
 
 enum regs_kind {
@@ -56,6 +57,7 @@ struct vfy_regs {
 	uint64_t shared[REGS_SHARED];		   /* (a) */
 	struct regs_pending pending[REGS_PENDING]; /* (a) */
 	struct regs_vcpu recent[KE_MAX_VCPUS];	   /* (v) */
+	uint64_t said[REGS_SAID];		   /* (a) (key << 2 | kind) reported already */
 };
 
 static struct vfy_regs *watched[REGS_DEVICES]; /* (c) changed on the host thread only */
@@ -180,6 +182,29 @@ static int capture(void **out, int cap)
 	return n;
 }
 
+/*
+ * Whether (@key, @kind) is reported for the first time: in warn mode a DPC
+ * that polls a register would otherwise say so on every run. A full table
+ * reports nothing more (the first 64 pairs of a device are enough).
+ */
+static bool first_report(struct vfy_regs *r, uint64_t key, enum regs_kind kind)
+{
+	uint64_t said = key << 2 | (uint64_t)kind;
+
+	for (unsigned i = 0; i < REGS_SAID; i++) {
+		uint64_t cur = __atomic_load_n(&r->said[i], __ATOMIC_ACQUIRE);
+
+		if (cur == said)
+			return false;
+		if (cur == 0 && __atomic_compare_exchange_n(&r->said[i], &cur, said, false,
+							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+		if (cur == said)
+			return false;
+	}
+	return false;
+}
+
 /* An error now if @key is ISR-shared, else kept until it becomes so. */
 static void judge(struct vfy_regs *r, enum regs_kind kind, uint64_t key, ke_irql_t irql)
 {
@@ -187,6 +212,8 @@ static void judge(struct vfy_regs *r, enum regs_kind kind, uint64_t key, ke_irql
 	int n;
 
 	if (shared_find(r, key)) {
+		if (!first_report(r, key, kind))
+			return;
 		n = capture(frames, REGS_CHAIN);
 		report(kind, key, irql, false, frames, n);
 		return;
@@ -206,7 +233,9 @@ static void judge(struct vfy_regs *r, enum regs_kind kind, uint64_t key, ke_irql
 		pe->nr_frames = capture(pe->frames, REGS_CHAIN);
 		__atomic_store_n(&pe->ready, 1, __ATOMIC_RELEASE);
 		/* It may have become shared meanwhile: judge it now then. */
-		if (shared_find(r, key) && !__atomic_exchange_n(&pe->reported, 1, __ATOMIC_ACQ_REL))
+		if (shared_find(r, key) &&
+		    !__atomic_exchange_n(&pe->reported, 1, __ATOMIC_ACQ_REL) &&
+		    first_report(r, key, kind))
 			report(kind, key, irql, true, pe->frames, pe->nr_frames);
 		return;
 	}
@@ -222,7 +251,8 @@ static void judge_pending(struct vfy_regs *r, uint64_t key)
 		if (__atomic_load_n(&pe->key, __ATOMIC_ACQUIRE) != key ||
 		    !__atomic_load_n(&pe->ready, __ATOMIC_ACQUIRE))
 			continue;
-		if (!__atomic_exchange_n(&pe->reported, 1, __ATOMIC_ACQ_REL))
+		if (!__atomic_exchange_n(&pe->reported, 1, __ATOMIC_ACQ_REL) &&
+		    first_report(r, key, pe->kind))
 			report(pe->kind, key, pe->irql, true, pe->frames, pe->nr_frames);
 	}
 }

@@ -73,6 +73,23 @@ if [ $rc -eq 1 ] && grep -q '^\*\*\* STOP: 0x000000C4 (0x0000000000002301,0x0000
 else
   bad "S5 P3: exit $rc"; head -30 "$tmp/out"
 fi
+# S5 warn: reported once per device (not on every DPC run), the run completes and fails.
+"$ndisrt" run --quiet --driver "$build/drivers/racy_p3.so" --irq line --frames 20000 \
+  --verifier warn --sarif "$tmp/p3.sarif" >"$tmp/out" 2>&1; rc=$?
+n=$(grep -c '^ndisrt verifier: warning: ' "$tmp/out")
+if [ $rc -eq 1 ] && [ "$n" -ge 1 ] && [ "$n" -le 2 ] && grep -q 'conservation: holds' "$tmp/out" &&
+   /usr/bin/python3 - "$tmp/p3.sarif" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+assert 1 <= len(res) <= 2, res
+assert all(r["ruleId"] == "S5" and r["level"] == "warning" for r in res), res
+assert res[0]["properties"]["parameters"][0] == "0x2301", res[0]["properties"]
+PY
+then
+  pass "S5 --verifier warn: once per NIC, the run completes and fails, SARIF warning S5"
+else
+  bad "S5 --verifier warn: exit $rc, $n warning(s)"; head -30 "$tmp/out"
+fi
 # The other samples stay clean under --verifier fatal (S5's false-positive guard with the
 # vn1/vn1pio runs above): NDIS 5 e1000, the one-file line sample, virtio-net in each mode.
 for args in "--device e1000" "--driver vn1_line --irq line" "--device virtio-net --irq line" \
