@@ -75,7 +75,8 @@ static inline void bench_row(struct bench_out *o, const char *name, double value
 		fprintf(o->f,
 			value < 10 ? "  %-44s %12.4f %12.1f %7.2fx  %s%s%s\n"
 				   : "  %-44s %12.1f %12.1f %7.2fx  %s%s%s\n",
-			name, value, baseline, ratio, unit, goal ? "   goal " : "", goal ? goal : "");
+			name, value, baseline, ratio, unit, goal ? "   goal " : "",
+			goal ? goal : "");
 	}
 	fflush(o->f);
 }

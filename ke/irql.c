@@ -233,7 +233,8 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 	 * (ke_vcpu_runtime_exit()), which is as soon as hardware would have
 	 * interrupted that code. notify stays set until that rescan clears it.
 	 */
-	if (v->m->engine->posts_in_runtime && atomic_load_explicit(&v->in_rt, memory_order_seq_cst)) {
+	if (v->m->engine->posts_in_runtime &&
+	    atomic_load_explicit(&v->in_rt, memory_order_seq_cst)) {
 		atomic_fetch_add_explicit(&v->st_posted, 1, memory_order_relaxed);
 		return;
 	}

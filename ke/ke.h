@@ -703,13 +703,13 @@ static inline void ke_sync_routine_exit(struct ke_interrupt *intr)
  * values read while the machine runs are each exact but not a snapshot.
  */
 struct ke_vcpu_stats {
-	uint64_t interrupts;  /* ISR chains run (one per delivered vector) */
-	uint64_t isr_calls;   /* service routines called (several per shared vector) */
-	uint64_t isr_claimed; /* of those, the ones that returned true */
-	uint64_t dpcs;	      /* DPC routines run */
-	uint64_t signals;     /* notifications taken by signal */
-	uint64_t wakeups;     /* notifications taken by futex wake */
-	uint64_t spurious;    /* notifications that found nothing to do */
+	uint64_t interrupts;   /* ISR chains run (one per delivered vector) */
+	uint64_t isr_calls;    /* service routines called (several per shared vector) */
+	uint64_t isr_claimed;  /* of those, the ones that returned true */
+	uint64_t dpcs;	       /* DPC routines run */
+	uint64_t signals;      /* notifications taken by signal */
+	uint64_t wakeups;      /* notifications taken by futex wake */
+	uint64_t spurious;     /* notifications that found nothing to do */
 	uint64_t signals_sent; /* notifications sent as a signal (tgkill) */
 	uint64_t posted;       /* requests left for the runtime to take, no notification */
 };

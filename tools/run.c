@@ -79,8 +79,9 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 	 * (only when the driver accepted the RSS parameters). */
 	if (rn->rss_status)
 		return;
-	want = hw_rss_hash_frame_table(&rx_rss_table, default_rss_key,
-				       HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES, frame, len, &type);
+	want =
+	    hw_rss_hash_frame_table(&rx_rss_table, default_rss_key,
+				    HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES, frame, len, &type);
 	if (type == HW_RSS_NONE)
 		return;
 	atomic_fetch_add_explicit(&rn->rss_frames, 1, memory_order_relaxed);

@@ -171,10 +171,11 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f,
 		"  interrupts: %.3f per frame (%llu); signals: %.3f per interrupt (%llu sent, "
 		"%llu taken without one, %llu wakeups)\n\n",
-		ratio(r->ke_total.interrupts, t->received), (unsigned long long)r->ke_total.interrupts,
+		ratio(r->ke_total.interrupts, t->received),
+		(unsigned long long)r->ke_total.interrupts,
 		ratio(r->ke_total.signals_sent, r->ke_total.interrupts),
-		(unsigned long long)r->ke_total.signals_sent, (unsigned long long)r->ke_total.posted,
-		(unsigned long long)r->ke_total.wakeups);
+		(unsigned long long)r->ke_total.signals_sent,
+		(unsigned long long)r->ke_total.posted, (unsigned long long)r->ke_total.wakeups);
 
 	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs", "syncs",
 		"frames indic.");
@@ -334,7 +335,8 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f,
 		" \"interrupts\": %llu, \"interrupts_per_frame\": %.4f, \"signals_sent\": %llu, "
 		"\"signals_per_interrupt\": %.4f,\n",
-		(unsigned long long)r->ke_total.interrupts, ratio(r->ke_total.interrupts, t->received),
+		(unsigned long long)r->ke_total.interrupts,
+		ratio(r->ke_total.interrupts, t->received),
 		(unsigned long long)r->ke_total.signals_sent,
 		ratio(r->ke_total.signals_sent, r->ke_total.interrupts));
 	fprintf(f, " \"result\": \"%s\", \"reason\": \"", ok ? "ok" : "failed");
