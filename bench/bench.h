@@ -63,14 +63,20 @@ static inline void bench_row(struct bench_out *o, const char *name, double value
 	double ratio = baseline > 0 ? value / baseline : 0;
 
 	o->rows++;
+	/* Small values (a rate per event) keep their digits. */
 	if (o->json) {
 		fprintf(o->f,
-			"{\"name\": \"%s\", \"value\": %.1f, \"baseline\": %.1f, \"ratio\": %.3f, "
-			"\"unit\": \"%s\"}\n",
+			value < 10 ? "{\"name\": \"%s\", \"value\": %.4f, \"baseline\": %.1f, "
+				     "\"ratio\": %.3f, \"unit\": \"%s\"}\n"
+				   : "{\"name\": \"%s\", \"value\": %.1f, \"baseline\": %.1f, "
+				     "\"ratio\": %.3f, \"unit\": \"%s\"}\n",
 			name, value, baseline, ratio, unit);
 	} else {
-		fprintf(o->f, "  %-44s %12.1f %12.1f %7.2fx  %s%s%s\n", name, value, baseline,
-			ratio, unit, goal ? "   goal " : "", goal ? goal : "");
+		fprintf(o->f,
+			value < 10 ? "  %-44s %12.4f %12.1f %7.2fx  %s%s%s\n"
+				   : "  %-44s %12.1f %12.1f %7.2fx  %s%s%s\n",
+			name, value, baseline, ratio, unit, goal ? "   goal " : "",
+			goal ? goal : "");
 	}
 	fflush(o->f);
 }

@@ -208,6 +208,7 @@ static void threads_notify(struct ke_machine *m, struct ke_vcpu *v)
 		threads_wake(m, v);
 		return;
 	}
+	atomic_fetch_add_explicit(&v->st_signals_sent, 1, memory_order_relaxed);
 	syscall(SYS_tgkill, getpid(), atomic_load(&v->tid), ke_notify_signal());
 }
 
@@ -234,4 +235,5 @@ const struct ke_engine_ops ke_threads_engine = {
     .wake = threads_wake,
     .idle = threads_idle,
     .timer_kick = threads_timer_kick,
+    .posts_in_runtime = true,
 };

@@ -57,6 +57,9 @@ struct ke_engine_ops {
 	void (*idle)(struct ke_machine *m, struct ke_vcpu *v, unsigned seen_seq);
 	void (*timer_kick)(struct ke_machine *m);
 	void (*host_yield)(struct ke_machine *m);
+	/* The vCPU takes requests it finds at its runtime checkpoints (in_rt):
+	 * ke_vcpu_request() may skip @notify while in_rt is set. */
+	bool posts_in_runtime;
 };
 
 extern const struct ke_engine_ops ke_threads_engine;
@@ -108,9 +111,18 @@ struct ke_vcpu {
 	 * is never published, so a remote request during it is notified; the
 	 * handler leaves the bit pending and the owner's own lower finds it.
 	 */
-	struct ke_irql_state st;	       /* (v) irql; (a) pending */
-	_Atomic ke_irql_t pub_irql;	       /* (v) written, (a) read */
-	atomic_uint notify;		       /* (a) 1 while a notification is outstanding */
+	struct ke_irql_state st;    /* (v) irql; (a) pending */
+	_Atomic ke_irql_t pub_irql; /* (v) written, (a) read */
+	atomic_uint notify;	    /* (a) 1 while a notification is outstanding */
+	/*
+	 * 1 while the vCPU runs runtime code that checks for pending work
+	 * before it returns to driver code (the vCPU loop between work items,
+	 * a DDI between ke_runtime_enter/exit): a remote requester then only
+	 * posts its bit. The owner clears it (seq_cst) and then rescans before
+	 * driver code runs; a requester sets its bit (seq_cst) and then reads
+	 * it. Whoever comes second sees the other (store->load pairing).
+	 */
+	atomic_uint in_rt;		       /* (v) written, (a) read */
 	atomic_uint state;		       /* (a) KE_VCPU_RUNNING / KE_VCPU_IDLE */
 	atomic_uint wake_seq;		       /* (a) futex word for idle waits */
 	_Atomic(struct ke_work *) work_in;     /* (a) LIFO of posted work */
@@ -127,6 +139,7 @@ struct ke_vcpu {
 	/* Statistics: written by the owner, read by anyone (relaxed). */
 	atomic_ulong st_interrupts, st_isr_calls, st_isr_claimed, st_dpcs;
 	atomic_ulong st_signals, st_wakeups, st_spurious;
+	atomic_ulong st_signals_sent, st_posted;    /* (a) written by requesters */
 	struct ke_hist_live hist[KE_NR_VCPU_HISTS]; /* (v) written, (a) read */
 	/* Hook calls in progress on this thread (nested in its signal handler
 	 * too); ke_hooks_add/remove wait for 0 before reusing a set. */
@@ -166,6 +179,7 @@ struct ke_machine {
 extern __thread struct ke_vcpu *ke_self __attribute__((tls_model("initial-exec")));
 
 void ke_vcpu_loop(struct ke_vcpu *v);
+void ke_vcpu_runtime_exit(struct ke_vcpu *v);
 void ke_vcpu_deliver(struct ke_vcpu *v);
 void ke_vcpu_request(struct ke_vcpu *v, unsigned vector);
 bool ke_vcpu_has_work(struct ke_vcpu *v);

@@ -147,6 +147,7 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		ke_irql_t pub = atomic_load_explicit(&v->pub_irql, memory_order_relaxed);
 		int vec = ke_vcpu_highest_pending(v, cur);
 		ke_irql_t level;
+		unsigned in_rt;
 		uint64_t bit, old, outer_latency = v->cur_latency_ns;
 
 		if (vec < 0)
@@ -166,12 +167,21 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
 		}
 		ke_irql_set_raw(v, level);
 		atomic_store_explicit(&v->pub_irql, level, memory_order_relaxed);
+		/* ISRs and DPCs are driver code: a higher request while they run
+		 * must preempt them (a signal), not wait to be found. */
+		in_rt = atomic_load_explicit(&v->in_rt, memory_order_relaxed);
+		if (in_rt)
+			atomic_store_explicit(&v->in_rt, 0, memory_order_seq_cst);
 		v->nesting++;
 		if (vec == KE_DPC_VECTOR)
 			ke_dpc_drain(v);
 		else
 			ke_dispatch_vector(v, (unsigned)vec);
 		v->nesting--;
+		/* Back in the runtime: what is posted from here on is taken by
+		 * the rescan below or at the runtime's exit. */
+		if (in_rt)
+			atomic_store_explicit(&v->in_rt, in_rt, memory_order_seq_cst);
 		/* A nested delivery must not leave its latency to the ISR it interrupted. */
 		v->cur_latency_ns = outer_latency;
 		ke_irql_set_raw(v, cur);
@@ -218,7 +228,53 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 		return;
 	if (atomic_exchange_explicit(&v->notify, 1, memory_order_seq_cst))
 		return;
+	/*
+	 * In the runtime: it will rescan before it runs driver code again
+	 * (ke_vcpu_runtime_exit()), which is as soon as hardware would have
+	 * interrupted that code. notify stays set until that rescan clears it.
+	 */
+	if (v->m->engine->posts_in_runtime &&
+	    atomic_load_explicit(&v->in_rt, memory_order_seq_cst)) {
+		atomic_fetch_add_explicit(&v->st_posted, 1, memory_order_relaxed);
+		return;
+	}
 	v->m->engine->notify(v->m, v);
+}
+
+/**
+ * ke_vcpu_runtime_exit() - Leave the runtime for driver code: clear in_rt,
+ * then take what requesters posted while it was set.
+ * Context: the owning vCPU, thread context or its signal handler.
+ */
+void ke_vcpu_runtime_exit(struct ke_vcpu *v)
+{
+	atomic_store_explicit(&v->in_rt, 0, memory_order_seq_cst);
+	/* A requester that posted left notify set; clear it before the scan,
+	 * as the signal handler does, so later requests notify again. */
+	atomic_store_explicit(&v->notify, 0, memory_order_seq_cst);
+	if (ke_vcpu_highest_pending(v, ke_vcpu_irql(v)) >= 0)
+		ke_vcpu_deliver(v);
+}
+
+unsigned ke_runtime_enter(void)
+{
+	struct ke_vcpu *v = ke_self;
+	unsigned prev;
+
+	if (!v || !v->m->engine->posts_in_runtime)
+		return 1; /* nothing to undo */
+	prev = atomic_load_explicit(&v->in_rt, memory_order_relaxed);
+	atomic_store_explicit(&v->in_rt, 1, memory_order_relaxed);
+	return prev;
+}
+
+void ke_runtime_exit(unsigned prev)
+{
+	struct ke_vcpu *v = ke_self;
+
+	if (!v || prev)
+		return;
+	ke_vcpu_runtime_exit(v);
 }
 
 void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)

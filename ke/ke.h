@@ -703,16 +703,39 @@ static inline void ke_sync_routine_exit(struct ke_interrupt *intr)
  * values read while the machine runs are each exact but not a snapshot.
  */
 struct ke_vcpu_stats {
-	uint64_t interrupts;  /* ISR chains run (one per delivered vector) */
-	uint64_t isr_calls;   /* service routines called (several per shared vector) */
-	uint64_t isr_claimed; /* of those, the ones that returned true */
-	uint64_t dpcs;	      /* DPC routines run */
-	uint64_t signals;     /* notifications taken by signal */
-	uint64_t wakeups;     /* notifications taken by futex wake */
-	uint64_t spurious;    /* notifications that found nothing to do */
+	uint64_t interrupts;   /* ISR chains run (one per delivered vector) */
+	uint64_t isr_calls;    /* service routines called (several per shared vector) */
+	uint64_t isr_claimed;  /* of those, the ones that returned true */
+	uint64_t dpcs;	       /* DPC routines run */
+	uint64_t signals;      /* notifications taken by signal */
+	uint64_t wakeups;      /* notifications taken by futex wake */
+	uint64_t spurious;     /* notifications that found nothing to do */
+	uint64_t signals_sent; /* notifications sent as a signal (tgkill) */
+	uint64_t posted;       /* requests left for the runtime to take, no notification */
 };
 
 void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out);
+
+/**
+ * ke_runtime_enter() - The current vCPU leaves driver code for the runtime.
+ *
+ * Until the matching ke_runtime_exit(), an interrupt requested for this vCPU
+ * is posted without a signal: the runtime takes it at ke_runtime_exit(),
+ * before the driver code it returns to runs again (docs/ke.md, "Delivery
+ * without a signal"). For DDIs that run long stretches of runtime code (a
+ * receive indication); a driver callback made from inside must be bracketed
+ * by ke_runtime_exit()/ke_runtime_enter() again.
+ * Context: any thread, any IRQL; a no-op on host threads.
+ * Return: the previous state, for ke_runtime_exit().
+ */
+unsigned ke_runtime_enter(void);
+
+/**
+ * ke_runtime_exit() - Return to driver code (@prev from ke_runtime_enter()).
+ * Takes every interrupt posted meanwhile that the current IRQL unmasks.
+ * Context: the thread that called ke_runtime_enter().
+ */
+void ke_runtime_exit(unsigned prev);
 
 /*
  * Log-linear histogram of nanoseconds: exact below 8 ns, then 8 buckets per

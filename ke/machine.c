@@ -143,6 +143,8 @@ void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out)
 	out->signals = atomic_load_explicit(&v->st_signals, memory_order_relaxed);
 	out->wakeups = atomic_load_explicit(&v->st_wakeups, memory_order_relaxed);
 	out->spurious = atomic_load_explicit(&v->st_spurious, memory_order_relaxed);
+	out->signals_sent = atomic_load_explicit(&v->st_signals_sent, memory_order_relaxed);
+	out->posted = atomic_load_explicit(&v->st_posted, memory_order_relaxed);
 }
 
 /* ------------------------------------------------------------ work items */
@@ -218,16 +220,32 @@ bool ke_vcpu_has_work(struct ke_vcpu *v)
  */
 void ke_vcpu_loop(struct ke_vcpu *v)
 {
+	/*
+	 * With an engine that posts in the runtime, the loop is runtime
+	 * (in_rt): it leaves it, and so rescans, before each work item (driver
+	 * code) and before it goes idle, where requesters must see in_rt
+	 * clear and wake it.
+	 */
+	bool post = v->m->engine->posts_in_runtime;
+
+	if (post)
+		atomic_store_explicit(&v->in_rt, 1, memory_order_relaxed);
 	for (;;) {
 		unsigned seq;
 
 		work_collect(v);
 		if (v->work_head) {
+			if (post)
+				ke_vcpu_runtime_exit(v);
 			work_run_one(v);
+			if (post)
+				atomic_store_explicit(&v->in_rt, 1, memory_order_relaxed);
 			continue;
 		}
 		if (atomic_load(&v->m->stopping))
 			return;
+		if (post)
+			atomic_store_explicit(&v->in_rt, 0, memory_order_seq_cst);
 		atomic_store_explicit(&v->state, KE_VCPU_IDLE, memory_order_seq_cst);
 		seq = atomic_load_explicit(&v->wake_seq, memory_order_seq_cst);
 		/*
@@ -248,6 +266,8 @@ void ke_vcpu_loop(struct ke_vcpu *v)
 		atomic_store_explicit(&v->notify, 0, memory_order_seq_cst);
 		if (ke_vcpu_highest_pending(v, KE_PASSIVE_LEVEL) >= 0)
 			ke_vcpu_deliver(v);
+		if (post)
+			atomic_store_explicit(&v->in_rt, 1, memory_order_relaxed);
 	}
 }
 

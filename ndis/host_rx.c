@@ -248,12 +248,15 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 	ndisrt_rx_fn *fn;
 	void *fn_ctx;
 	ke_irql_t cur, old;
-	unsigned cpu;
+	unsigned cpu, rt;
 	ULONG count = 0;
 	uint64_t bytes = 0;
 
 	cur = ndis_ddi_enter(NDISRT_DDI_INDICATE_RECEIVE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
 	old = ndis_enter_dispatch();
+	/* Runtime code only from here (the protocol's sink; returns go through a
+	 * DPC): an interrupt for this vCPU is posted, taken before we go back. */
+	rt = ke_runtime_enter();
 	n = host_nic_lookup(h, NDISRT_DDI_INDICATE_RECEIVE);
 	cpu = ke_current_number();
 	if ((ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) && cur != KE_DISPATCH_LEVEL)
@@ -344,6 +347,7 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 		if (!atomic_load(&n->hold_returns))
 			queue_return(n, cpu);
 	}
+	ke_runtime_exit(rt);
 	ndis_leave_dispatch(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }

@@ -153,12 +153,19 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
-	ke_irql_t old;
+	ke_irql_t old = ke_irql_current();
 
+	/*
+	 * Raised before the lock is recorded: a DPC that interrupts us below
+	 * DISPATCH_LEVEL must not find it among this vCPU's held locks (a
+	 * false inversion). Above DISPATCH_LEVEL ke_spin_acquire() bug-checks.
+	 */
+	if (old <= KE_DISPATCH_LEVEL)
+		ke_irql_raise(KE_DISPATCH_LEVEL);
 	/* Checked before spinning, so an inversion is reported even if this one would deadlock. */
 	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL,
 			  __builtin_return_address(0));
-	old = ke_spin_acquire(&s->kl);
+	(void)ke_spin_acquire(&s->kl);
 	s->old_irql = old;
 	s->flavour = SPIN_BY_ACQUIRE;
 	spin_held++;

@@ -55,6 +55,13 @@ static const uint8_t default_rss_key[40] = {
 
 static struct run_state run;
 
+/*
+ * The receive check's Toeplitz table for default_rss_key: prepared once in
+ * ndisrt_cmd_run() before any frame moves, then only read (the key never
+ * changes), so every vCPU may hash through it at once.
+ */
+static struct hw_toeplitz_table rx_rss_table;
+
 /* ------------------------------------------------------------ protocol side */
 
 static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info *info,
@@ -72,8 +79,9 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 	 * (only when the driver accepted the RSS parameters). */
 	if (rn->rss_status)
 		return;
-	want = hw_rss_hash_frame(default_rss_key, HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES, frame,
-				 len, &type);
+	want =
+	    hw_rss_hash_frame_table(&rx_rss_table, default_rss_key,
+				    HW_RSS_MRQC_ENABLE | HW_RSS_MRQC_ALL_TYPES, frame, len, &type);
 	if (type == HW_RSS_NONE)
 		return;
 	atomic_fetch_add_explicit(&rn->rss_frames, 1, memory_order_relaxed);
@@ -520,6 +528,7 @@ int ndisrt_cmd_run(int argc, char **argv)
 	vfy_set_reporter(run_finding, NULL);
 	apply_phase_timeouts();
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
+	hw_toeplitz_prepare(&rx_rss_table, default_rss_key);
 	rc = set_up(err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "ndisrt run: %s\n", err);

@@ -83,6 +83,7 @@ struct run_state {
 	struct run_vcpu vcpu[RUN_MAX_CPUS];
 	/* collected from ke's per-vCPU histograms (run_collect_ke) */
 	struct ke_hist isr_latency, dpc_duration;
+	struct ke_vcpu_stats ke_total; /* ke's per-vCPU counters, summed (run_collect_ke) */
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];

@@ -22,14 +22,28 @@ void run_collect_ke(struct run_state *r)
 
 	memset(&r->isr_latency, 0, sizeof(r->isr_latency));
 	memset(&r->dpc_duration, 0, sizeof(r->dpc_duration));
+	memset(&r->ke_total, 0, sizeof(r->ke_total));
 	for (unsigned v = 0; v < r->o.cpus; v++) {
 		struct ke_vcpu *vc = ke_machine_vcpu(r->m, v);
+		struct ke_vcpu_stats s;
+
+		ke_vcpu_get_stats(vc, &s);
+		r->ke_total.interrupts += s.interrupts;
+		r->ke_total.signals_sent += s.signals_sent;
+		r->ke_total.posted += s.posted;
+		r->ke_total.wakeups += s.wakeups;
 
 		ke_vcpu_get_hist(vc, KE_HIST_INTERRUPT_LATENCY, &h);
 		ke_hist_merge(&r->isr_latency, &h);
 		ke_vcpu_get_hist(vc, KE_HIST_DPC_DURATION, &h);
 		ke_hist_merge(&r->dpc_duration, &h);
 	}
+}
+
+/* @num / @den, 0 when nothing was counted. */
+static double ratio(uint64_t num, uint64_t den)
+{
+	return den ? (double)num / (double)den : 0.0;
 }
 
 /* --------------------------------------------------------- conservation */
@@ -154,8 +168,16 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f, "  conservation: %s\n",
 		t->offered == t->received + dropped(t) ? "holds (offered = received + dropped)"
 						       : "FAILS");
-	fprintf(f, "  rate: %.0f frames/s received\n\n",
+	fprintf(f, "  rate: %.0f frames/s received\n",
 		r->elapsed_s > 0 ? (double)t->received / r->elapsed_s : 0.0);
+	fprintf(f,
+		"  interrupts: %.3f per frame (%llu); signals: %.3f per interrupt (%llu sent, "
+		"%llu taken without one, %llu wakeups)\n\n",
+		ratio(r->ke_total.interrupts, t->received),
+		(unsigned long long)r->ke_total.interrupts,
+		ratio(r->ke_total.signals_sent, r->ke_total.interrupts),
+		(unsigned long long)r->ke_total.signals_sent,
+		(unsigned long long)r->ke_total.posted, (unsigned long long)r->ke_total.wakeups);
 
 	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs", "syncs",
 		"frames indic.");
@@ -312,6 +334,13 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		"\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
 		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
 		(unsigned long long)rss_off);
+	fprintf(f,
+		" \"interrupts\": %llu, \"interrupts_per_frame\": %.4f, \"signals_sent\": %llu, "
+		"\"signals_per_interrupt\": %.4f,\n",
+		(unsigned long long)r->ke_total.interrupts,
+		ratio(r->ke_total.interrupts, t->received),
+		(unsigned long long)r->ke_total.signals_sent,
+		ratio(r->ke_total.signals_sent, r->ke_total.interrupts));
 	fprintf(f, " \"result\": \"%s\", \"reason\": \"", ok ? "ok" : "failed");
 	json_str(f, why);
 	fprintf(f, "\"}\n");

@@ -18,8 +18,8 @@
 
 #include "ke/ke.h"
 
-#define RUN_BATCH 32	      /* frames per MiniportSendNetBufferLists call */
-#define RUN_MAX_IN_FLIGHT 192 /* sent, not yet completed: back-pressure */
+#define RUN_BATCH 64	      /* frames per MiniportSendNetBufferLists call */
+#define RUN_MAX_IN_FLIGHT 224 /* sent, not yet completed: back-pressure */
 #define RUN_DRAIN_NS (20ull * 1000000000ull)
 #define RUN_GEN_PPS 100000 /* --wire gen / pcap pacing */
 

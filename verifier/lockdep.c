@@ -109,7 +109,7 @@ static bool ld_nothing_new(const struct vfy_lockdep *ld, const __typeof__(ld->st
 	    irql > __atomic_load_n(&c->max_held, __ATOMIC_RELAXED))
 		return false;
 	for (unsigned i = 0; i < s->depth; i++)
-		if (s->held[i].cls != (unsigned)cls &&
+		if (s->held[i].lock && s->held[i].cls != (unsigned)cls &&
 		    !ld_knows_edge(ld, s->held[i].cls, (unsigned)cls))
 			return false;
 	return true;
@@ -310,21 +310,30 @@ enum vfy_ld_finding vfy_lockdep_acquire(struct vfy_lockdep *ld, unsigned stack, 
 		return f;
 	}
 	for (unsigned i = 0; i < s->depth && f == VFY_LD_OK; i++)
-		f = ld_add_edge_locked(ld, &s->held[i], (unsigned)cls, pc, r);
+		if (s->held[i].lock) /* NULL: a push in progress that we interrupted */
+			f = ld_add_edge_locked(ld, &s->held[i], (unsigned)cls, pc, r);
 	if (f == VFY_LD_OK)
 		f = ld_note_irql_locked(ld, (unsigned)cls, irql, pc, r);
 	ld_unlock(ld, old);
 push:
-	/* The stack is this vCPU's own: an interrupt nests on it, and pops what it pushes. */
+	/*
+	 * The stack is this vCPU's own: an interrupt nests on it, and pops what
+	 * it pushes. The slot is claimed (depth) before it is filled, so an
+	 * interrupt between the two pushes above it instead of overwriting
+	 * it; until @lock is set last, nested scans skip the slot.
+	 */
 	if (s->depth < VFY_LD_MAX_HELD) {
 		struct vfy_ld_held *h = &s->held[s->depth];
 
+		h->lock = NULL;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		s->depth++;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		h->cls = (uint16_t)cls;
-		h->lock = lock;
 		h->irql = irql;
 		h->pc = pc;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		s->depth++;
+		h->lock = lock;
 	}
 	return f;
 }

@@ -428,6 +428,45 @@ Routine Description:
 }
 
 static VOID
+E1000ReadConfiguration(
+    PE1000_ADAPTER Adapter,
+    NDIS_HANDLE WrapperConfigurationContext
+    )
+/*++
+
+Routine Description:
+
+    Reads the standardized keyword *InterruptModeration (0 disabled, 1
+    enabled; enabled when absent): enabled programs ITR with
+    E1000_ITR_DEFAULT, disabled with 0 (no throttling).
+
+    IRQL: PASSIVE_LEVEL.
+
+--*/
+{
+    static WCHAR keyword[] = {'*', 'I', 'n', 't', 'e', 'r', 'r', 'u', 'p', 't',
+                              'M', 'o', 'd', 'e', 'r', 'a', 't', 'i', 'o', 'n', 0};
+    NDIS_HANDLE                   config;
+    NDIS_STRING                   name;
+    PNDIS_CONFIGURATION_PARAMETER value;
+    NDIS_STATUS                   status;
+
+    Adapter->InterruptThrottle = E1000_ITR_DEFAULT;
+    NdisOpenConfiguration(&status, &config, WrapperConfigurationContext);
+    if (status != NDIS_STATUS_SUCCESS) {
+        return;
+    }
+    name.Buffer = keyword;
+    name.Length = (USHORT)(sizeof(keyword) - sizeof(WCHAR));
+    name.MaximumLength = (USHORT)sizeof(keyword);
+    NdisReadConfiguration(&status, &value, config, &name, NdisParameterInteger);
+    if (status == NDIS_STATUS_SUCCESS && value->ParameterData.IntegerData == 0) {
+        Adapter->InterruptThrottle = 0;
+    }
+    NdisCloseConfiguration(config);
+}
+
+static VOID
 E1000StartHardware(
     PE1000_ADAPTER Adapter
     )
@@ -458,7 +497,7 @@ Routine Description:
     E1000Write(Adapter, E1000_TIDV, 0);
     E1000Write(Adapter, E1000_TIPG, E1000_TIPG_COPPER_DEFAULT);
 
-    E1000Write(Adapter, E1000_ITR, E1000_ITR_DEFAULT);
+    E1000Write(Adapter, E1000_ITR, Adapter->InterruptThrottle);
 
     E1000Write(Adapter, E1000_RCTL,
                E1000_RCTL_EN | E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC |
@@ -583,7 +622,6 @@ Routine Description:
     ULONG          viaIo;
     UINT           i;
 
-    UNREFERENCED_PARAMETER(WrapperConfigurationContext);
     *OpenErrorStatus = NDIS_STATUS_SUCCESS;
 
     for (i = 0; i < MediumArraySize; i++) {
@@ -604,6 +642,7 @@ Routine Description:
     adapter->MiniportAdapterHandle = MiniportAdapterHandle;
     adapter->Lookahead = ETH_MAX_DATA_SIZE;
     adapter->PacketFilter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
+    E1000ReadConfiguration(adapter, WrapperConfigurationContext);
 
     NdisMSetAttributesEx(MiniportAdapterHandle, adapter, 0, NDIS_ATTRIBUTE_BUS_MASTER,
                          NdisInterfacePci);

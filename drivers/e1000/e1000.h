@@ -78,6 +78,8 @@ typedef struct _E1000_ADAPTER {
     NDIS_MINIPORT_INTERRUPT Interrupt;
     BOOLEAN                 Mapped;
     BOOLEAN                 PortsRegistered;
+    ULONG                   InterruptThrottle;  // ITR value: *InterruptModeration
+
     BOOLEAN                 InterruptRegistered;
 
     //

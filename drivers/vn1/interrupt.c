@@ -249,9 +249,13 @@ IRQL:
                      VN1_REG_IAM,
                      Adapter->InterruptMode == VN1_IMODE_LINE ? 0 : Adapter->EnabledCauses);
 
-    Adapter->InterruptModerationUs = 0;
+    //
+    // Moderation as configured (*InterruptModeration, Vn1ReadConfiguration)
+    // or last set through OID_GEN_INTERRUPT_MODERATION.
+    //
     for (message = 0; message < Adapter->MessageCount; message++) {
-        Vn1WriteRegister(Adapter, VN1_REG_ITR(message), 0);
+        Vn1WriteRegister(Adapter, VN1_REG_ITR(message),
+                         Adapter->InterruptModerationUs & VN1_ITR_INTERVAL_MASK);
     }
 }
 

@@ -139,6 +139,62 @@ IRQL:
 }
 
 
+static
+VOID
+Vn1ReadConfiguration(
+    _Inout_ PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Reads the adapter's configuration parameters. The one the sample knows
+    is the standardized keyword *InterruptModeration (0 disabled, 1
+    enabled): enabled, and the default when the keyword is absent or the
+    configuration cannot be opened, Vn1ProgramInterrupts writes
+    VN1_ITR_MODERATION_US to every message's ITR, as production drivers
+    program their moderation at initialization.
+
+Arguments:
+
+    Adapter - The adapter being initialized (AdapterHandle set).
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    static WCHAR keyword[] = {'*', 'I', 'n', 't', 'e', 'r', 'r', 'u', 'p', 't',
+                              'M', 'o', 'd', 'e', 'r', 'a', 't', 'i', 'o', 'n', 0};
+    NDIS_CONFIGURATION_OBJECT object;
+    NDIS_HANDLE config = NULL;
+    NDIS_STRING name;
+    PNDIS_CONFIGURATION_PARAMETER value;
+    NDIS_STATUS status;
+
+    Adapter->InterruptModerationUs = VN1_ITR_MODERATION_US;
+
+    NdisZeroMemory(&object, sizeof(object));
+    object.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+    object.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+    object.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+    object.NdisHandle = Adapter->AdapterHandle;
+    if (NdisOpenConfigurationEx(&object, &config) != NDIS_STATUS_SUCCESS) {
+        return;
+    }
+
+    name.Buffer = keyword;
+    name.Length = (USHORT)(sizeof(keyword) - sizeof(WCHAR));
+    name.MaximumLength = (USHORT)sizeof(keyword);
+    NdisReadConfiguration(&status, &value, config, &name, NdisParameterInteger);
+    if (status == NDIS_STATUS_SUCCESS && value->ParameterData.IntegerData == 0) {
+        Adapter->InterruptModerationUs = 0;
+    }
+    NdisCloseConfiguration(config);
+}
+
+
 _Use_decl_annotations_
 NDIS_STATUS
 Vn1InitializeEx(
@@ -215,6 +271,8 @@ IRQL:
     if (status != NDIS_STATUS_SUCCESS) {
         goto err_free_adapter;
     }
+
+    Vn1ReadConfiguration(adapter);
 
     status = Vn1ParseResources(adapter, MiniportInitParameters->AllocatedResources);
     if (status != NDIS_STATUS_SUCCESS) {

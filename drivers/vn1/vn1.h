@@ -78,8 +78,9 @@ Abstract:
 #define VN1_RX_DPC_LIMIT                128
 
 //
-// Interrupt moderation interval written to ITR when moderation is enabled
-// through OID_GEN_INTERRUPT_MODERATION. Moderation is off after reset.
+// Interrupt moderation interval written to ITR when moderation is enabled:
+// by default, unless the keyword *InterruptModeration is 0, and through
+// OID_GEN_INTERRUPT_MODERATION.
 //
 #define VN1_ITR_MODERATION_US           50
 

@@ -6,6 +6,7 @@
  * halt under traffic.
  */
 #include "tests/host/thost.h"
+#include "ndisrt/params.h"
 
 /* The environment every test below starts from (Criterion fixtures). */
 static struct th t;
@@ -324,4 +325,40 @@ Test(host_data, halt_with_traffic_flowing, .init = host_2cpu, .fini = host_end)
 	wire_get_stats(t.w, 1, &ws);
 	cr_assert_eq(ws.offered, ws.delivered + ws.dropped, "wire conservation");
 	cr_assert_eq(atomic_load(&t.rx[1].bad), 0);
+}
+
+/*
+ * Interrupt moderation as production drivers program it: on by default
+ * (ITR of every message = VN1_ITR_MODERATION_US, 50 µs), off when the
+ * standardized keyword *InterruptModeration is 0. Traffic still flows.
+ */
+#define VN1_ITR0 0x0200u
+
+static void vn1_moderation(const char *value, uint32_t want_itr)
+{
+	if (value)
+		cr_assert_eq(ndisrt_param_set("*InterruptModeration", value), 0);
+	th_load(&t, VN1_SO);
+	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned m = 0; m < 3; m++)
+			cr_expect_eq(hw_dev_bar_read(t.dev[i], 0, VN1_ITR0 + 4 * m, 4), want_itr,
+				     "NIC %u message %u", i, m);
+	exchange(&t, 0, 500, 32);
+	ndisrt_params_clear();
+}
+
+Test(host_data, vn1_moderation_on_by_default_itr_50us, .init = host_2cpu, .fini = host_end)
+{
+	vn1_moderation(NULL, 50);
+}
+
+Test(host_data, vn1_moderation_keyword_1_itr_50us, .init = host_2cpu, .fini = host_end)
+{
+	vn1_moderation("1", 50);
+}
+
+Test(host_data, vn1_moderation_keyword_0_itr_0, .init = host_2cpu, .fini = host_end)
+{
+	vn1_moderation("0", 0);
 }

@@ -7,6 +7,7 @@
  * a halt after surprise removal.
  */
 #include "tests/host/thost.h"
+#include "ndisrt/params.h"
 
 #define E1000_SO NDISRT_DRIVER_DIR "/e1000.so"
 
@@ -195,4 +196,15 @@ Test(host_e1000, halt_after_surprise_removal_returns_every_packet, .init = host_
 	cr_expect_eq(s.send_completed, 0, "nothing completes on a removed device");
 	ndisrt_nic_halt(t.nic[0]);
 	t.nic[0] = NULL;
+}
+
+/* *InterruptModeration=0 (the standardized keyword): the driver leaves ITR 0. */
+Test(host_e1000, moderation_keyword_0_programs_itr_0, .init = host_2cpu, .fini = host_end)
+{
+	cr_assert_eq(ndisrt_param_set("*InterruptModeration", "0"), 0);
+	th_load(&t, E1000_SO);
+	e1000_pair(&t);
+	for (unsigned i = 0; i < 2; i++)
+		cr_expect_eq(reg(&t, i, E1000_ITR), 0, "NIC %u", i);
+	ndisrt_params_clear();
 }

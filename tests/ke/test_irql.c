@@ -304,3 +304,67 @@ Test(ke_irql, passive_routine_returning_raised_bugchecks_0xC8, .exit_code = KE_B
 	ke_vcpu_call(ke_machine_vcpu(m, 0), return_raised, NULL);
 	cr_assert_fail("no bug check");
 }
+
+/* --- delivery without a signal: posted in the runtime, taken at its exit -- */
+
+static struct {
+	atomic_bool in_runtime, requested, done;
+	atomic_uint isr_count, isr_count_in_runtime, isr_count_after_exit;
+	struct ke_vcpu_stats before, in_rt;
+} post;
+
+static bool post_isr(struct ke_interrupt *intr, void *ctx)
+{
+	(void)intr;
+	(void)ctx;
+	atomic_fetch_add(&post.isr_count, 1);
+	return true;
+}
+
+static void runtime_then_driver(void *arg)
+{
+	struct ke_vcpu *v = arg;
+	unsigned rt = ke_runtime_enter();
+
+	atomic_store(&post.in_runtime, true);
+	/* The host requests now. While we are in the runtime it is posted:
+	 * nothing may run the ISR here (a signal would). */
+	if (!SPIN_UNTIL(atomic_load(&post.requested)))
+		return;
+	(void)SPIN_FOR(atomic_load(&post.isr_count) != 0, 20000000ull);
+	atomic_store(&post.isr_count_in_runtime, atomic_load(&post.isr_count));
+	ke_vcpu_get_stats(v, &post.in_rt);
+	ke_runtime_exit(rt);
+	/* Taken at the exit, before any more "driver code" runs. */
+	atomic_store(&post.isr_count_after_exit, atomic_load(&post.isr_count));
+	atomic_store(&post.done, true);
+}
+
+Test(ke_irql, interrupt_to_vcpu_in_runtime_is_posted_and_taken_at_runtime_exit)
+{
+	struct ke_machine *m = harness_machine(2);
+	struct ke_vcpu *v = ke_machine_vcpu(m, 0);
+	struct ke_interrupt intr;
+	struct ke_work w;
+	int vec = ke_vector_alloc(m, LOW_IRQL);
+
+	cr_assert_geq(vec, 0);
+	cr_assert_eq(ke_interrupt_init(&intr, post_isr, NULL, (unsigned)vec, NULL, LOW_IRQL, 1), 0);
+	ke_interrupt_connect(m, &intr);
+	ke_work_init(&w, runtime_then_driver, v);
+	ke_vcpu_post(v, &w);
+	WAIT_UNTIL(atomic_load(&post.in_runtime));
+	ke_vcpu_get_stats(v, &post.before);
+	ke_interrupt_request(m, 0, (unsigned)vec);
+	atomic_store(&post.requested, true);
+	ke_work_wait(&w);
+	cr_assert(atomic_load(&post.done), "the work item gave up waiting for the request");
+	cr_assert_eq(atomic_load(&post.isr_count_in_runtime), 0,
+		     "the ISR ran inside the runtime section: a signal was sent");
+	cr_assert_eq(post.in_rt.signals_sent, post.before.signals_sent, "a signal was sent");
+	cr_assert_eq(post.in_rt.posted, post.before.posted + 1, "the request was not posted");
+	cr_assert_eq(atomic_load(&post.isr_count_after_exit), 1,
+		     "ke_runtime_exit() did not take the posted interrupt");
+	ke_interrupt_disconnect(m, &intr);
+	harness_end(m);
+}
