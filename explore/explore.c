@@ -1054,14 +1054,18 @@ int explore_replay_main(int argc, char **argv)
 	FILE *f;
 
 	bool help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
-	bool extra_ok = true;
 
 	/* After BUNDLE: only the options that observe the run (--trace ...). */
-	for (int i = 2; i < argc; i += 2)
+	for (int i = 2; i < argc && argc <= 6; i += 2)
 		if (i + 1 >= argc ||
-		    (strcmp(argv[i], "--trace") && strcmp(argv[i], "--trace-events")))
-			extra_ok = false;
-	if (argc < 2 || help || !extra_ok || argc > 6) {
+		    (strcmp(argv[i], "--trace") && strcmp(argv[i], "--trace-events"))) {
+			fprintf(stderr,
+				"ndisrt replay: '%s' after BUNDLE: only --trace FILE and "
+				"--trace-events N may follow it\n",
+				argv[i]);
+			return EX_USAGE;
+		}
+	if (argc < 2 || help || argc > 6) {
 		fprintf(
 		    help ? stdout : stderr,
 		    "usage: ndisrt replay BUNDLE [--trace FILE [--trace-events N]]\n"

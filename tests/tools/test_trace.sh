@@ -136,6 +136,12 @@ if [ -n "$bundle" ]; then
   else
     bad "replay --trace: exit $rc"; tail -3 "$tmp/replay.out"
   fi
+  "$ndisrt" replay "$bundle" --trace-file x >"$tmp/o" 2>&1; rc=$?
+  if [ $rc -eq 64 ] && [ "$(wc -l <"$tmp/o")" -eq 1 ]; then
+    pass "replay with another option after BUNDLE: one line, 64"
+  else
+    bad "replay --trace-file: exit $rc"; cat "$tmp/o"
+  fi
 else
   bad "explore found no bundle to replay"; tail -5 "$tmp/xp.out"
 fi
