@@ -354,7 +354,8 @@ static int start_trace(char *err, size_t errlen)
 			snprintf(err, errlen, "--trace: cannot watch NIC %u: %s", i, strerror(-rc));
 			return 70;
 		}
-		if (run.nic[i].line)
+		/* A line several NICs share keeps its vector's name ("vector 0x5N"). */
+		if (run.nic[i].line && !run.o.shared_line)
 			trace_name_vector(run.trace, intc_line_vector(run.nic[i].line), i, 0xFFFF);
 	}
 	rc = trace_start(run.trace);
