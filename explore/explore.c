@@ -1053,13 +1053,26 @@ int explore_replay_main(int argc, char **argv)
 	int n = 0;
 	FILE *f;
 
-	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	bool help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+
+	/* After BUNDLE: only the options that observe the run (--trace ...). */
+	for (int i = 2; i < argc && argc <= 6; i += 2)
+		if (i + 1 >= argc ||
+		    (strcmp(argv[i], "--trace") && strcmp(argv[i], "--trace-events"))) {
+			fprintf(stderr,
+				"ndisrt replay: '%s' after BUNDLE: only --trace FILE and "
+				"--trace-events N may follow it\n",
+				argv[i]);
+			return EX_USAGE;
+		}
+	if (argc < 2 || help || argc > 6) {
 		fprintf(
-		    argc == 2 ? stdout : stderr,
-		    "usage: ndisrt replay BUNDLE\n"
+		    help ? stdout : stderr,
+		    "usage: ndisrt replay BUNDLE [--trace FILE [--trace-events N]]\n"
 		    "Run a failure bundle's schedule again (the shrunk one if there is one), in\n"
-		    "this process on one host thread: under gdb, `gdb --args ndisrt replay B`.\n");
-		return argc == 2 ? 0 : EX_USAGE;
+		    "this process on one host thread: under gdb, `gdb --args ndisrt replay B`.\n"
+		    "--trace FILE writes the replayed run's timeline (docs/trace.md).\n");
+		return help ? 0 : EX_USAGE;
 	}
 	snprintf(path, sizeof(path), "%s/bundle.txt", argv[1]);
 	f = fopen(path, "r");
@@ -1093,6 +1106,8 @@ int explore_replay_main(int argc, char **argv)
 	args[n++] = "--quiet";
 	args[n++] = "--sim-strategy";
 	args[n++] = st;
+	for (int i = 2; i < argc; i++)
+		args[n++] = argv[i];
 	args[n] = NULL;
 	fprintf(stderr, "ndisrt replay: %s, expecting: %s\n", sched, sig);
 	if (find_self()) {

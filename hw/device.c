@@ -160,20 +160,90 @@ int hw_dev_wire_attach(struct hw_device *dev, struct wire *w, unsigned end)
 	return 0;
 }
 
+/* ------------------------------------------------------------- irq hook */
+
+static void irq_report(struct hw_device *dev, enum hw_irq_event ev, unsigned msg, uint64_t a,
+		       uint64_t b)
+{
+	hw_irq_hook_fn *fn = dev->irq_hook;
+
+	if (fn)
+		fn(dev->irq_hook_ctx, dev, ev, msg, a, b);
+}
+
+static void tap_line_set(void *ctx, bool asserted)
+{
+	struct hw_device *dev = ctx;
+
+	irq_report(dev, HW_IRQ_EV_LINE, 0, asserted, 0);
+	if (dev->sink.ops && dev->sink.ops->line_set)
+		dev->sink.ops->line_set(dev->sink.ctx, asserted);
+}
+
+static void tap_line_pulse(void *ctx)
+{
+	struct hw_device *dev = ctx;
+
+	irq_report(dev, HW_IRQ_EV_PULSE, 0, 0, 0);
+	if (!dev->sink.ops)
+		return;
+	if (dev->sink.ops->line_pulse) {
+		dev->sink.ops->line_pulse(dev->sink.ctx);
+	} else if (dev->sink.ops->line_set) {
+		dev->sink.ops->line_set(dev->sink.ctx, true);
+		dev->sink.ops->line_set(dev->sink.ctx, false);
+	}
+}
+
+static void tap_msi_write(void *ctx, uint64_t addr, uint32_t data)
+{
+	struct hw_device *dev = ctx;
+
+	irq_report(dev, HW_IRQ_EV_MSI, 0, addr, data);
+	if (dev->sink.ops && dev->sink.ops->msi_write)
+		dev->sink.ops->msi_write(dev->sink.ctx, addr, data);
+}
+
+static const struct hw_irq_sink_ops tap_ops = {
+    .line_set = tap_line_set,
+    .line_pulse = tap_line_pulse,
+    .msi_write = tap_msi_write,
+};
+
+int hw_device_irq_hook_set(struct hw_device *dev, hw_irq_hook_fn *fn, void *ctx)
+{
+	struct hw_irq_sink now = dev->sink;
+
+	if (fn && dev->irq_hook)
+		return -EBUSY;
+	dev->irq_hook = fn;
+	dev->irq_hook_ctx = fn ? ctx : NULL;
+	dev->irq_tap = (struct hw_irq_sink){.ops = &tap_ops, .ctx = dev};
+	hw_dev_set_sink(dev, now);
+	return 0;
+}
+
 int hw_dev_msix_program(struct hw_device *dev, unsigned msg, uint64_t addr, uint32_t data)
 {
-	return dev->ops->msix_program ? dev->ops->msix_program(dev, msg, addr, data) : -EOPNOTSUPP;
+	if (!dev->ops->msix_program)
+		return -EOPNOTSUPP;
+	irq_report(dev, HW_IRQ_EV_PROGRAM, msg, addr, data);
+	return dev->ops->msix_program(dev, msg, addr, data);
 }
 
 int hw_dev_msix_mask(struct hw_device *dev, unsigned msg, bool masked)
 {
-	return dev->ops->msix_mask ? dev->ops->msix_mask(dev, msg, masked) : -EOPNOTSUPP;
+	if (!dev->ops->msix_mask)
+		return -EOPNOTSUPP;
+	irq_report(dev, HW_IRQ_EV_MASK, msg, masked, 0);
+	return dev->ops->msix_mask(dev, msg, masked);
 }
 
 int hw_dev_msix_enable(struct hw_device *dev, bool enabled)
 {
 	if (!dev->ops->msix_enable)
 		return -EOPNOTSUPP;
+	irq_report(dev, HW_IRQ_EV_ENABLE, 0, enabled, 0);
 	dev->ops->msix_enable(dev, enabled);
 	return 0;
 }
@@ -182,6 +252,7 @@ int hw_dev_msix_function_mask(struct hw_device *dev, bool masked)
 {
 	if (!dev->ops->msix_function_mask)
 		return -EOPNOTSUPP;
+	irq_report(dev, HW_IRQ_EV_FUNCTION_MASK, 0, masked, 0);
 	dev->ops->msix_function_mask(dev, masked);
 	return 0;
 }

@@ -154,6 +154,29 @@ struct hw_access_hook {
 	void *ctx;
 };
 
+/* ------------------------------------------------------------- irq hook */
+
+/*
+ * Interrupt-output hook (the tracer draws a device's interrupts from it):
+ * what the device signals into its sink, and what the OS side programs and
+ * masks. One per device. Called on the signalling thread (a device's host
+ * thread, a vCPU, possibly in a signal handler, possibly with the model's
+ * own lock held at HIGH_LEVEL), before the signal is passed on: the hook is
+ * async-signal-safe, lock-free, never blocks and never calls the device.
+ */
+enum hw_irq_event {
+	HW_IRQ_EV_LINE,		 /* INTx level changed: @a 1 asserted, 0 deasserted */
+	HW_IRQ_EV_PULSE,	 /* INTx pulsed (one request, no level change) */
+	HW_IRQ_EV_MSI,		 /* message signalled: @a address, @b data */
+	HW_IRQ_EV_PROGRAM,	 /* msix_program of message @msg: @a address, @b data */
+	HW_IRQ_EV_MASK,		 /* msix_mask of message @msg: @a 1 masked, 0 unmasked */
+	HW_IRQ_EV_FUNCTION_MASK, /* msix_function_mask: @a 1 masked, 0 unmasked */
+	HW_IRQ_EV_ENABLE,	 /* msix_enable: @a 1 enabled, 0 disabled */
+};
+
+typedef void hw_irq_hook_fn(void *ctx, struct hw_device *dev, enum hw_irq_event ev, unsigned msg,
+			    uint64_t a, uint64_t b);
+
 /* ------------------------------------------------------------------- ops */
 
 /*
@@ -247,6 +270,11 @@ struct hw_device {
 	struct hw_access_hook hooks[HW_DEVICE_MAX_HOOKS]; /* (c) */
 	struct hw_irq_sink sink; /* (c) the sink now: kept by hw_dev_set_sink()
 						 * and hw_device_create() */
+	/* (c) hw_device_irq_hook_set(): the hook, and the sink the model
+	 * signals while it is set (forwarding to @sink). */
+	hw_irq_hook_fn *irq_hook;
+	void *irq_hook_ctx;
+	struct hw_irq_sink irq_tap;
 };
 
 /** hw_device_init() - Set up the base of a new model instance. Context: host thread. */
@@ -322,6 +350,15 @@ int hw_device_hook_add(struct hw_device *dev, hw_access_hook_fn *fn, void *ctx);
 int hw_device_hook_remove(struct hw_device *dev, hw_access_hook_fn *fn, void *ctx);
 
 /**
+ * hw_device_irq_hook_set() - Install (@fn) or remove (NULL) the device's
+ * interrupt-output hook. While set, the model signals a tap that reports each
+ * signal to @fn and passes it on to hw_dev_sink(); the seam's view of the sink
+ * does not change. Context: host thread, device quiet (as ->set_sink).
+ * Return: 0, or -EBUSY if another hook is set.
+ */
+int hw_device_irq_hook_set(struct hw_device *dev, hw_irq_hook_fn *fn, void *ctx);
+
+/**
  * hw_device_stat() - The value of statistic @name (0 if the model has none).
  * @found: out, whether it exists (may be NULL). Context: host thread.
  */
@@ -395,7 +432,8 @@ static inline unsigned hw_dev_reg_attr(struct hw_device *dev, unsigned bar, uint
 static inline void hw_dev_set_sink(struct hw_device *dev, struct hw_irq_sink sink)
 {
 	dev->sink = sink;
-	dev->ops->set_sink(dev, sink);
+	dev->ops->set_sink(dev, dev->irq_hook ? dev->irq_tap : sink);
+	dev->sink = sink; /* a model may have stored the tap there */
 }
 
 static inline struct hw_irq_sink hw_dev_sink(const struct hw_device *dev)

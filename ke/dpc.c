@@ -26,6 +26,7 @@ void ke_dpc_init(struct ke_dpc *dpc, ke_dpc_fn *routine, void *ctx)
 	dpc->importance = KE_DPC_MEDIUM;
 	atomic_init(&dpc->queued_on, 0);
 	dpc->next = dpc->prev = NULL;
+	atomic_init(&dpc->origin, NULL);
 }
 
 void ke_dpc_set_target(struct ke_dpc *dpc, int vcpu)
@@ -93,7 +94,7 @@ static void dpc_unlock(struct ke_vcpu *t, ke_irql_t old)
 bool ke_dpc_queue(struct ke_machine *m, struct ke_dpc *dpc, void *arg1, void *arg2)
 {
 	unsigned n = dpc->target >= 0 ? (unsigned)dpc->target : ke_current_number();
-	struct ke_vcpu *t;
+	struct ke_vcpu *t, *self = ke_self;
 	ke_irql_t old;
 	int expected = 0;
 
@@ -103,12 +104,18 @@ bool ke_dpc_queue(struct ke_machine *m, struct ke_dpc *dpc, void *arg1, void *ar
 	t = m->vcpus[n];
 	old = dpc_lock(t);
 	if (!atomic_compare_exchange_strong(&dpc->queued_on, &expected, (int)n + 1)) {
+		if (ke_hooks_on())
+			ke_hook_dpc_queue(self, m, dpc, n, false);
 		dpc_unlock(t, old);
 		return false;
 	}
 	dpc->arg1 = arg1;
 	dpc->arg2 = arg2;
+	if (self && self->m == m && self->cur_isr)
+		atomic_store_explicit(&dpc->origin, self->cur_isr, memory_order_relaxed);
 	dpc_link(t, dpc);
+	if (ke_hooks_on())
+		ke_hook_dpc_queue(self, m, dpc, n, true);
 	/* Still at HIGH_LEVEL: a request on ourselves stays pending until we lower. */
 	ke_vcpu_request(t, KE_DPC_VECTOR);
 	dpc_unlock(t, old);
@@ -174,9 +181,16 @@ void ke_dpc_drain(struct ke_vcpu *v)
 		if (timed)
 			t0 = m->engine->clock_ns(m);
 		routine(dpc, dpc->ctx, a1, a2);
-		if (timed)
-			ke_hist_live_add(&v->hist[KE_HIST_DPC_DURATION],
-					 m->engine->clock_ns(m) - t0);
+		if (timed) {
+			uint64_t ns = m->engine->clock_ns(m) - t0;
+			struct ke_interrupt *from =
+			    atomic_load_explicit(&dpc->origin, memory_order_relaxed);
+
+			ke_hist_live_add(&v->hist[KE_HIST_DPC_DURATION], ns);
+			ke_us_hist_add(&v->us[KE_ROUTINE_DPC], ns);
+			if (from)
+				ke_us_hist_add(&from->dpc_us, ns);
+		}
 		v->current_dpc = NULL;
 		after = ke_vcpu_irql(v);
 		if (after != KE_DISPATCH_LEVEL)

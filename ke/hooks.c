@@ -110,6 +110,12 @@ void ke_hook_spin_wait(struct ke_vcpu *v, struct ke_spinlock *l, unsigned owner,
 		FAN_OUT(v->m, v, spin_wait_end, l);
 }
 
+void ke_hook_dpc_queue(struct ke_vcpu *v, struct ke_machine *m, struct ke_dpc *dpc, unsigned vcpu,
+		       bool inserted)
+{
+	FAN_OUT(m, v, dpc_queue, dpc, vcpu, inserted);
+}
+
 void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu, bool coalesced)
 {
 	FAN_OUT(m, ke_self, interrupt_request, vector, vcpu, coalesced);
@@ -304,4 +310,26 @@ void ke_vcpu_get_hist(const struct ke_vcpu *v, enum ke_vcpu_hist which, struct k
 void ke_machine_time_dpcs(struct ke_machine *m, bool on)
 {
 	atomic_store_explicit(&m->time_dpcs, on, memory_order_relaxed);
+}
+
+void ke_machine_time_routines(struct ke_machine *m, bool on)
+{
+	atomic_store_explicit(&m->time_dpcs, on, memory_order_relaxed);
+	atomic_store_explicit(&m->time_isrs, on, memory_order_relaxed);
+}
+
+uint64_t ke_us_hist_read(const struct ke_us_hist *h, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	for (unsigned b = 0; b < KE_US_BUCKETS; b++) {
+		out[b] = atomic_load_explicit(&h->bucket[b], memory_order_relaxed);
+		n += out[b];
+	}
+	return n;
+}
+
+uint64_t ke_vcpu_get_us_hist(const struct ke_vcpu *v, enum ke_routine_kind kind, uint64_t *out)
+{
+	return ke_us_hist_read(&v->us[kind == KE_ROUTINE_DPC], out);
 }

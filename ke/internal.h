@@ -141,6 +141,8 @@ struct ke_vcpu {
 	atomic_ulong st_signals, st_wakeups, st_spurious;
 	atomic_ulong st_signals_sent, st_posted;    /* (a) written by requesters */
 	struct ke_hist_live hist[KE_NR_VCPU_HISTS]; /* (v) written, (a) read */
+	struct ke_us_hist us[2];		    /* (v) written, (a) read: ISR, DPC */
+	struct ke_interrupt *cur_isr;		    /* (v) the ISR running (nests) */
 	/* Hook calls in progress on this thread (nested in its signal handler
 	 * too); ke_hooks_add/remove wait for 0 before reusing a set. */
 	atomic_uint hook_readers; /* (v) written, (a) read */
@@ -169,6 +171,7 @@ struct ke_machine {
 	pthread_mutex_t hook_mutex;
 	atomic_uint hook_host_readers; /* (a) hook calls on non-vCPU threads */
 	atomic_bool time_dpcs;	       /* (a) ke_machine_time_dpcs() */
+	atomic_bool time_isrs;	       /* (a) ke_machine_time_routines() */
 	struct ke_spinlock timer_lock;
 	struct ke_host_timer *timers;		       /* (T) sorted by deadline */
 	_Atomic(struct ke_host_timer *) timer_running; /* (a) callback in progress */
@@ -216,6 +219,8 @@ void ke_hook_dpc_exit(struct ke_vcpu *v, struct ke_dpc *dpc);
 void ke_hook_irql_change(struct ke_vcpu *v, ke_irql_t old_irql, ke_irql_t new_irql);
 void ke_hook_lock(struct ke_vcpu *v, struct ke_spinlock *l, bool acquire);
 void ke_hook_spin_wait(struct ke_vcpu *v, struct ke_spinlock *l, unsigned owner, bool begin);
+void ke_hook_dpc_queue(struct ke_vcpu *v, struct ke_machine *m, struct ke_dpc *dpc, unsigned vcpu,
+		       bool inserted);
 void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu,
 			       bool coalesced);
 void ke_hooks_init(struct ke_machine *m);

@@ -37,6 +37,10 @@ int ke_interrupt_init(struct ke_interrupt *intr, ke_isr_fn *isr, void *ctx, unsi
 	atomic_init(&intr->count, 0);
 	atomic_init(&intr->claimed, 0);
 	intr->next = NULL;
+	for (unsigned b = 0; b < KE_US_BUCKETS; b++) {
+		atomic_init(&intr->isr_us.bucket[b], 0);
+		atomic_init(&intr->dpc_us.bucket[b], 0);
+	}
 	return 0;
 }
 
@@ -144,15 +148,30 @@ static bool run_isr(struct ke_vcpu *v, struct ke_interrupt *intr)
 {
 	ke_irql_t level = ke_vcpu_irql(v);
 	ke_irql_t after;
+	struct ke_interrupt *outer = v->cur_isr;
+	bool timed = atomic_load_explicit(&v->m->time_isrs, memory_order_relaxed);
+	uint64_t t0 = 0;
 	bool claimed;
 
 	if (intr->sync_irql > level)
 		ke_irql_set_raw(v, intr->sync_irql);
 	if (ke_hooks_on())
 		ke_hook_isr_enter(v, intr);
+	/* ke_dpc_queue() charges a DPC queued from here to @intr (dpc->origin). */
+	v->cur_isr = intr;
 	ke_spin_acquire_raw(intr->lock);
+	if (timed)
+		t0 = v->m->engine->clock_ns(v->m);
 	claimed = intr->isr(intr, intr->ctx);
+	if (timed) {
+		uint64_t ns = v->m->engine->clock_ns(v->m) - t0;
+
+		ke_hist_live_add(&v->hist[KE_HIST_ISR_DURATION], ns);
+		ke_us_hist_add(&v->us[KE_ROUTINE_ISR], ns);
+		ke_us_hist_add(&intr->isr_us, ns);
+	}
 	ke_spin_release_raw(intr->lock);
+	v->cur_isr = outer;
 	after = ke_vcpu_irql(v);
 	if (after != intr->sync_irql)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, intr->sync_irql,

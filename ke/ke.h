@@ -360,6 +360,34 @@ typedef void ke_eoi_fn(struct ke_machine *m, unsigned vector, unsigned vcpu, voi
 /*
  * Lock key: (c) constant while connected  (a) atomic  (L) the machine's vector lock
  */
+/*
+ * Duration histogram in the buckets of xperf's DPC/ISR report: bucket 0 holds
+ * [0, 1) µs, bucket b >= 1 holds [2^(b-1), 2^b) µs, the last everything above.
+ * Written with relaxed atomic adds (any vCPU), read with relaxed loads.
+ */
+#define KE_US_BUCKETS 24
+
+struct ke_us_hist {
+	atomic_ulong bucket[KE_US_BUCKETS];
+};
+
+/** ke_us_bucket() - The bucket of a duration of @ns nanoseconds. */
+static inline unsigned ke_us_bucket(uint64_t ns)
+{
+	uint64_t us = ns / 1000;
+	unsigned b = us ? 64u - (unsigned)__builtin_clzll(us) : 0;
+
+	return b < KE_US_BUCKETS ? b : KE_US_BUCKETS - 1;
+}
+
+static inline void ke_us_hist_add(struct ke_us_hist *h, uint64_t ns)
+{
+	atomic_fetch_add_explicit(&h->bucket[ke_us_bucket(ns)], 1, memory_order_relaxed);
+}
+
+/** ke_us_hist_read() - Copy @h's counts into @out[KE_US_BUCKETS]; Return: their sum. */
+uint64_t ke_us_hist_read(const struct ke_us_hist *h, uint64_t *out);
+
 struct ke_interrupt {
 	ke_isr_fn *isr;		  /* (c) */
 	void *ctx;		  /* (c) */
@@ -374,6 +402,9 @@ struct ke_interrupt {
 	atomic_ulong count;	   /* (a) times its ISR was called */
 	atomic_ulong claimed;	   /* (a) times its ISR returned true */
 	struct ke_interrupt *next; /* (L) chain of objects sharing the vector */
+	/* While ke_machine_time_routines() is on: how long this object's ISR ran,
+	 * and the DPCs it queued (a DPC queued from this ISR is charged here). */
+	struct ke_us_hist isr_us, dpc_us; /* (a) */
 };
 
 /**
@@ -457,6 +488,8 @@ struct ke_dpc {
 	uint8_t importance;	    /* (c) enum ke_dpc_importance */
 	atomic_int queued_on;	    /* (a) vCPU number + 1 while queued, 0 otherwise */
 	struct ke_dpc *next, *prev; /* (Q) */
+	/* (a) the interrupt whose ISR queued it last (NULL: never from an ISR) */
+	_Atomic(struct ke_interrupt *) origin;
 };
 
 void ke_dpc_init(struct ke_dpc *dpc, ke_dpc_fn *routine, void *ctx);
@@ -646,6 +679,12 @@ struct ke_hooks {
 	 */
 	void (*sync_enter)(void *ctx, struct ke_interrupt *intr);
 	void (*sync_exit)(void *ctx, struct ke_interrupt *intr);
+	/*
+	 * Queuer's thread (a vCPU, or a host thread), after @dpc was put on vCPU
+	 * @vcpu's queue (@inserted) or found already queued (!@inserted). Called
+	 * at HIGH_LEVEL holding that queue's lock: record, nothing more.
+	 */
+	void (*dpc_queue)(void *ctx, struct ke_dpc *dpc, unsigned vcpu, bool inserted);
 };
 
 #define KE_HOOKS_MAX 4
@@ -760,6 +799,8 @@ enum ke_vcpu_hist {
 	KE_HIST_INTERRUPT_LATENCY,
 	/* Time each DPC routine ran, only while ke_machine_time_dpcs() is on. */
 	KE_HIST_DPC_DURATION,
+	/* Time each ISR ran (lock to lock), only while ke_machine_time_routines() is on. */
+	KE_HIST_ISR_DURATION,
 	KE_NR_VCPU_HISTS,
 };
 
@@ -772,6 +813,20 @@ void ke_vcpu_get_hist(const struct ke_vcpu *v, enum ke_vcpu_hist which, struct k
  * Context: any.
  */
 void ke_machine_time_dpcs(struct ke_machine *m, bool on);
+
+/**
+ * ke_machine_time_routines() - Time every ISR and DPC routine: as
+ * ke_machine_time_dpcs(), and also each ISR (two engine-clock reads around
+ * it) into KE_HIST_ISR_DURATION, both into the xperf-style histograms of the
+ * vCPU (ke_vcpu_get_us_hist) and of the interrupt object (isr_us, dpc_us).
+ * Off by default. Context: any.
+ */
+void ke_machine_time_routines(struct ke_machine *m, bool on);
+
+enum ke_routine_kind { KE_ROUTINE_ISR, KE_ROUTINE_DPC };
+
+/** ke_vcpu_get_us_hist() - @v's xperf-style histogram of @kind into @out[KE_US_BUCKETS]. */
+uint64_t ke_vcpu_get_us_hist(const struct ke_vcpu *v, enum ke_routine_kind kind, uint64_t *out);
 
 /** ke_hist_bucket() - The bucket of @ns. ke_hist_bucket_upper(): largest value it holds. */
 static inline unsigned ke_hist_bucket(uint64_t ns)

@@ -84,7 +84,9 @@ BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG M
 	ndis_count_local(&msg->ctr[ndis_current_vcpu()].syncs);
 	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql, __builtin_return_address(0));
 	ke_spin_acquire_raw(ki->lock);
+	ke_sync_routine_enter(ki); /* the hooks' sync_enter/exit (tracer) */
 	result = SynchronizeFunction(SynchronizeContext);
+	ke_sync_routine_exit(ki);
 	vfy_lock_releasing(ki->lock);
 	ke_spin_release_raw(ki->lock);
 	after = atomic_load_explicit(&st->irql, memory_order_relaxed);

@@ -19,6 +19,7 @@
 #include "tools/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -170,6 +171,9 @@ static void run_bugcheck(const struct ke_bugcheck_report *r, void *ctx)
 	}
 	findings_report(&f);
 	(void)findings_close();
+	/* The timeline up to the bug check (write(2) only; best effort). */
+	if (run.trace && trace_write(run.trace) == 0)
+		put2("ndisrt run: the trace up to the bug check is in --trace\n");
 	_exit(1);
 }
 
@@ -338,6 +342,96 @@ static void teardown(void)
 		ndisrt_host_free(run.h);
 }
 
+/* ------------------------------------------------------------------ trace */
+
+/* --trace: subscribe before the NICs start, so the trace sees them come up. */
+static int start_trace(char *err, size_t errlen)
+{
+	int rc;
+
+	if (run.trace_fd < 0)
+		return 0;
+	run.trace = trace_create(run.m, run.o.trace_events, run.trace_fd);
+	if (!run.trace) {
+		snprintf(err, errlen, "--trace: out of memory for %u events", run.o.trace_events);
+		return 71;
+	}
+	for (unsigned i = 0; i < run.o.nics; i++) {
+		rc = trace_add_device(run.trace, run.nic[i].dev, i, run.nic[i].model);
+		if (rc) {
+			snprintf(err, errlen, "--trace: cannot watch NIC %u: %s", i, strerror(-rc));
+			return 70;
+		}
+		/* A line several NICs share keeps its vector's name ("vector 0x5N"). */
+		if (run.nic[i].line && !run.o.shared_line)
+			trace_name_vector(run.trace, intc_line_vector(run.nic[i].line), i, 0xFFFF);
+	}
+	rc = trace_start(run.trace);
+	if (rc) {
+		snprintf(err, errlen, "--trace: cannot subscribe to the machine: %s",
+			 strerror(-rc));
+		return 70;
+	}
+	return 0;
+}
+
+/* Unsubscribe (before the devices go) and keep the tracer for the writing. */
+static void stop_trace(void)
+{
+	if (run.trace)
+		trace_stop(run.trace);
+}
+
+/* --trace: write the file from the rings; 0, or 74 when it cannot be written. */
+static int finish_trace(void)
+{
+	int err, rc = 0;
+
+	if (run.trace_fd < 0)
+		return 0;
+	if (run.trace) {
+		err = trace_write(run.trace);
+		if (!err && fsync(run.trace_fd) && errno != EINVAL && errno != EROFS)
+			err = -errno;
+		if (err) {
+			fprintf(stderr, "ndisrt run: writing --trace %s failed: %s\n", run.o.trace,
+				strerror(-err));
+			rc = 74;
+		}
+	}
+	if (close(run.trace_fd) && !rc) {
+		fprintf(stderr, "ndisrt run: writing --trace %s failed: %s\n", run.o.trace,
+			strerror(errno));
+		rc = 74;
+	}
+	run.trace_fd = -1;
+	return rc;
+}
+
+/* --trace: created before the run, so that an unwritable path costs no run. */
+static int open_trace(void)
+{
+	if (!run.o.trace)
+		return 0;
+	run.trace_fd = open(run.o.trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (run.trace_fd < 0) {
+		fprintf(stderr, "ndisrt run: cannot create --trace %s: %s\n", run.o.trace,
+			strerror(errno));
+		return 73;
+	}
+	return 0;
+}
+
+/* No run happened: leave no empty trace behind. */
+static void drop_trace(void)
+{
+	if (run.trace_fd < 0)
+		return;
+	close(run.trace_fd);
+	run.trace_fd = -1;
+	unlink(run.o.trace);
+}
+
 /* ------------------------------------------------------------------- main */
 
 static int set_up(char *err, size_t errlen)
@@ -402,8 +496,11 @@ static int set_up(char *err, size_t errlen)
 	if (open_capture(err, errlen))
 		return 73;
 	/* Statistics come from counters ke keeps per vCPU (no hook, so no
-	 * slow path); DPC durations need the clock read around each DPC. */
-	ke_machine_time_dpcs(run.m, true);
+	 * slow path); ISR and DPC durations need the clock read around each. */
+	ke_machine_time_routines(run.m, true);
+	rc = start_trace(err, errlen);
+	if (rc)
+		return rc;
 	for (unsigned i = 0; i < run.o.nics; i++)
 		if (start_nic(i, err, errlen))
 			return 66;
@@ -497,10 +594,11 @@ static void apply_phase_timeouts(void)
 int ndisrt_cmd_run(int argc, char **argv)
 {
 	char err[512] = "";
-	int rc;
+	int rc, trace_rc;
 
 	memset(&run, 0, sizeof(run));
 	run.text = stdout;
+	run.trace_fd = -1;
 	rc = run_options_parse(argc, argv, &run.o, stdout, stderr);
 	if (rc)
 		return rc == 1 ? 0 : rc;
@@ -511,6 +609,13 @@ int ndisrt_cmd_run(int argc, char **argv)
 		rc = check_input("--wire pcap:", run.o.pcap_in);
 	if (!rc)
 		rc = open_json();
+	if (!rc) {
+		rc = open_trace();
+		if (rc && run.json && run.json != stdout) {
+			fclose(run.json);
+			unlink(run.o.json);
+		}
+	}
 	if (rc)
 		return rc;
 	if (run.o.sarif && findings_open(run.o.sarif, run.driver_path, err, sizeof(err))) {
@@ -519,6 +624,7 @@ int ndisrt_cmd_run(int argc, char **argv)
 			fclose(run.json);
 			unlink(run.o.json);
 		}
+		drop_trace();
 		return 73;
 	}
 	if (vfy_set_mode((enum vfy_mode)run.o.verifier)) {
@@ -532,20 +638,30 @@ int ndisrt_cmd_run(int argc, char **argv)
 	rc = set_up(err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "ndisrt run: %s\n", err);
+		stop_trace();
 		teardown();
 		/* No report: leave no empty --json file behind. */
 		if (run.json && run.json != stdout) {
 			fclose(run.json);
 			unlink(run.o.json);
 		}
+		trace_free(run.trace);
+		run.trace = NULL;
+		drop_trace();
 		return rc;
 	}
 	run_traffic(&run);
 	run_collect(&run);
 	run_collect_ke(&run);
+	stop_trace();
 	teardown();
 	run_sim_finish(&run.o);
+	trace_rc = finish_trace();
 	rc = run_report(&run);
+	if (trace_rc && rc == 0)
+		rc = trace_rc;
+	trace_free(run.trace);
+	run.trace = NULL;
 	if (findings_close() != 0) {
 		fprintf(stderr, "ndisrt run: the SARIF log %s was not written\n", run.o.sarif);
 		if (rc == 0)

@@ -19,6 +19,7 @@
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
 #include "tools/run_options.h"
+#include "tools/trace.h"
 
 #define RUN_RSS_TABLE 128
 
@@ -60,6 +61,12 @@ struct run_nic {
 	uint64_t source_sent; /* gen/pcap: frames the source sent into this NIC */
 	unsigned nr_messages;
 	struct ndisrt_interrupt_counters msg[NDISRT_MAX_MESSAGES];
+	/* per message: ISR and DPC durations (collected; has_us: the NIC kind
+	 * exposes its messages' interrupt objects) */
+	bool has_us;
+	uint8_t msg_vector[NDISRT_MAX_MESSAGES];
+	uint64_t msg_isr_us[NDISRT_MAX_MESSAGES][KE_US_BUCKETS];
+	uint64_t msg_dpc_us[NDISRT_MAX_MESSAGES][KE_US_BUCKETS];
 };
 
 struct run_state {
@@ -87,7 +94,11 @@ struct run_state {
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];
-	FILE *json;	    /* --json, opened before the run (stdout for '-') */
+	FILE *json;	     /* --json, opened before the run (stdout for '-') */
+	struct trace *trace; /* --trace: the tracer, subscribed during the run */
+	int trace_fd;	     /* --trace: the file, created before the run; -1: none */
+	/* collected: xperf-style duration histograms (ke_us_hist buckets) */
+	uint64_t isr_us[RUN_MAX_CPUS][KE_US_BUCKETS], dpc_us[RUN_MAX_CPUS][KE_US_BUCKETS];
 	FILE *text;	    /* the human report: stdout, or stderr with --json - */
 	bool output_failed; /* an output file could not be written: exit 74 */
 };

@@ -6,6 +6,7 @@
  * what is accepted; the exit status is EX_USAGE (64).
  */
 #include "tools/run_options.h"
+#include "tools/trace.h"
 #include "verifier/vfy.h"
 
 #include "hw/device.h"
@@ -51,6 +52,12 @@ void run_options_usage(FILE *f)
 	    "  --capture FILE         write every frame the NICs send to a pcap file\n"
 	    "  --json FILE            also write the report as JSON ('-': JSON alone on\n"
 	    "                         stdout, the human report on stderr)\n"
+	    "  --trace FILE           write a timeline of the interrupt path (ISRs, DPCs,\n"
+	    "                         sync routines, spin waits, IRQL, device interrupt\n"
+	    "                         output, request->ISR->DPC arrows) as Chrome trace-event\n"
+	    "                         JSON: open it in ui.perfetto.dev (docs/trace.md)\n"
+	    "  --trace-events N       events the trace keeps, the last ones of the run\n"
+	    "                         (%u..%u; default %u: the file stays under %u MB)\n"
 	    "  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
 	    "                         deterministic engine: one host thread, virtual time)\n"
 	    "  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
@@ -74,7 +81,11 @@ void run_options_usage(FILE *f)
 	    "1 when conservation failed or a bug check fired (the report says why);\n"
 	    "64 for a bad option; 66 for a driver or capture that cannot be loaded;\n"
 	    "73 when an output file cannot be created, 74 when it cannot be written.\n",
-	    RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX);
+	    RUN_MAX_CPUS, RUN_MAX_NICS, RUN_MAX_MSIX, TRACE_EVENTS_MIN, TRACE_EVENTS_MAX,
+	    TRACE_EVENTS_DEFAULT,
+	    (unsigned)(((uint64_t)TRACE_EVENTS_DEFAULT * TRACE_MAX_EVENT_BYTES +
+			TRACE_MAX_META_BYTES + 999999) /
+		       1000000));
 	fprintf(f, "\nDevice models (--device):\n");
 	for (size_t i = 0; hw_device_model_at(i); i++)
 		fprintf(f, "  %-22s %s\n", hw_device_model_at(i)->name,
@@ -96,6 +107,7 @@ static void defaults(struct run_options *o)
 	o->flows = 64;
 	o->max_nbls = 64;
 	o->verifier = VFY_FATAL;
+	o->trace_events = TRACE_EVENTS_DEFAULT;
 	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
 		o->phase_timeout[i] = -1;
 }
@@ -360,6 +372,14 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the JSON report to, or '-'");
 		o->json = v;
+	} else if (!strcmp(opt, "--trace")) {
+		if (!v || !*v)
+			return bad(err, opt, v, "a file to write the trace to");
+		o->trace = v;
+	} else if (!strcmp(opt, "--trace-events")) {
+		if (parse_uint(v, TRACE_EVENTS_MIN, TRACE_EVENTS_MAX, &n))
+			return bad(err, opt, v, "a whole number of events from 1024 to 67108864");
+		o->trace_events = (unsigned)n;
 	} else if (!strcmp(opt, "--verifier")) {
 		if (v && !strcmp(v, "fatal"))
 			o->verifier = VFY_FATAL;
@@ -385,10 +405,10 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
-	    "--driver",	      "--device",  "--cpus",	"--nics",     "--irq",
-	    "--wire",	      "--frames",  "--seconds", "--size",     "--flows",
-	    "--max-nbls",     "--capture", "--json",	"--engine",   "--seed",
-	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout"};
+	    "--driver",	  "--device",	     "--cpus",	"--nics",	  "--irq",	"--wire",
+	    "--frames",	  "--seconds",	     "--size",	"--flows",	  "--max-nbls", "--capture",
+	    "--json",	  "--engine",	     "--seed",	"--sim-strategy", "--sim-log",	"--sarif",
+	    "--verifier", "--phase-timeout", "--trace", "--trace-events"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -442,6 +462,14 @@ static int cross_check(struct run_options *o, FILE *err)
 	if (!o->sim && (o->seed_given || o->sim_strategy || o->sim_log)) {
 		fprintf(err, "ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
 			     "of the deterministic engine: add --engine sim\n");
+		return EX_USAGE;
+	}
+	if (o->trace && ((o->json && !strcmp(o->trace, o->json)) ||
+			 (o->capture && !strcmp(o->trace, o->capture)) ||
+			 (o->sarif && !strcmp(o->trace, o->sarif)))) {
+		fputs("ndisrt run: --trace names the same file as another output (", err);
+		put_arg(err, o->trace);
+		fputs(")\n", err);
 		return EX_USAGE;
 	}
 	if (o->json && o->capture && !strcmp(o->json, o->capture)) {

@@ -39,14 +39,16 @@ struct run_options {
 	uint32_t max_nbls; /* NDIS_INDICATE_ALL_NBLS = 0xFFFFFFFF */
 	const char *capture;
 	const char *json;
-	const char *sarif;   /* --sarif FILE: findings as a SARIF 2.1.0 log */
-	int verifier;	     /* enum vfy_mode: --verifier fatal|warn|off */
-	bool quiet;	     /* no progress line */
-	bool shared_line;    /* --shared-line: every NIC's INTx on one line */
-	bool driver_given;   /* --driver was on the command line */
-	bool irq_given;	     /* --irq was on the command line */
-	bool max_nbls_given; /* --max-nbls was on the command line */
-	bool seconds_given;  /* --seconds was on the command line */
+	const char *trace;     /* --trace FILE: Chrome trace-event JSON timeline */
+	unsigned trace_events; /* --trace-events N: events the trace keeps */
+	const char *sarif;     /* --sarif FILE: findings as a SARIF 2.1.0 log */
+	int verifier;	       /* enum vfy_mode: --verifier fatal|warn|off */
+	bool quiet;	       /* no progress line */
+	bool shared_line;      /* --shared-line: every NIC's INTx on one line */
+	bool driver_given;     /* --driver was on the command line */
+	bool irq_given;	       /* --irq was on the command line */
+	bool max_nbls_given;   /* --max-nbls was on the command line */
+	bool seconds_given;    /* --seconds was on the command line */
 	/* --phase-timeout: seconds per phase; < 0: the default */
 	double phase_timeout[NDISRT_NR_PHASES];
 	/* The engine (docs/sim.md). */

@@ -37,7 +37,133 @@ void run_collect_ke(struct run_state *r)
 		ke_hist_merge(&r->isr_latency, &h);
 		ke_vcpu_get_hist(vc, KE_HIST_DPC_DURATION, &h);
 		ke_hist_merge(&r->dpc_duration, &h);
+		ke_vcpu_get_us_hist(vc, KE_ROUTINE_ISR, r->isr_us[v]);
+		ke_vcpu_get_us_hist(vc, KE_ROUTINE_DPC, r->dpc_us[v]);
 	}
+	/* Per message: the interrupt object's own histograms (ke charges each
+	 * DPC to the ISR that queued it). */
+	for (unsigned i = 0; i < r->o.nics; i++) {
+		struct run_nic *rn = &r->nic[i];
+		struct ndisrt_adapter *a = rn->n ? ndisrt_nic_adapter(rn->n) : NULL;
+
+		rn->has_us = false;
+		for (unsigned m = 0; a && m < rn->nr_messages && m < NDISRT_MAX_MESSAGES; m++) {
+			struct ke_interrupt *ki = ndisrt_adapter_ke_interrupt(a, m);
+
+			if (!ki)
+				break;
+			rn->has_us = true;
+			rn->msg_vector[m] = ki->vector;
+			ke_us_hist_read(&ki->isr_us, rn->msg_isr_us[m]);
+			ke_us_hist_read(&ki->dpc_us, rn->msg_dpc_us[m]);
+		}
+	}
+}
+
+/* ------------------------------------------------- xperf-style histograms */
+
+/* The highest bucket any row uses, + 1 (at least 4: 0-1 .. 4-8 µs). */
+static unsigned us_columns(const struct run_state *r)
+{
+	unsigned cols = 4;
+
+	for (unsigned v = 0; v < r->o.cpus; v++)
+		for (unsigned b = 0; b < KE_US_BUCKETS; b++)
+			if ((r->isr_us[v][b] || r->dpc_us[v][b]) && b + 1 > cols)
+				cols = b + 1;
+	return cols;
+}
+
+/* Bucket @b's range in µs: "0-1", "1-2", ..., ">=4194304" for the last. */
+static void us_label(unsigned b, char *buf, size_t len)
+{
+	if (b == KE_US_BUCKETS - 1)
+		snprintf(buf, len, ">=%llu", 1ull << (b - 1));
+	else if (b == 0)
+		snprintf(buf, len, "0-1");
+	else
+		snprintf(buf, len, "%llu-%llu", 1ull << (b - 1), 1ull << b);
+}
+
+static void us_row(FILE *f, const char *what, const uint64_t *h, unsigned cols)
+{
+	uint64_t n = 0;
+
+	for (unsigned b = 0; b < KE_US_BUCKETS; b++)
+		n += h[b];
+	fprintf(f, "  %-20s", what);
+	for (unsigned b = 0; b < cols; b++)
+		fprintf(f, " %10llu", (unsigned long long)h[b]);
+	fprintf(f, " %10llu\n", (unsigned long long)n);
+}
+
+static void print_us_hists(FILE *f, const struct run_state *r)
+{
+	unsigned cols = us_columns(r);
+	char label[64];
+
+	fprintf(f, "\nISR/DPC durations (count per µs bucket, as xperf's DPC/ISR report)\n");
+	fprintf(f, "  %-20s", "");
+	for (unsigned b = 0; b < cols; b++) {
+		us_label(b, label, sizeof(label));
+		fprintf(f, " %10s", label);
+	}
+	fprintf(f, " %10s\n", "total");
+	for (unsigned v = 0; v < r->o.cpus; v++) {
+		snprintf(label, sizeof(label), "ISR vCPU %u", v);
+		us_row(f, label, r->isr_us[v], cols);
+		snprintf(label, sizeof(label), "DPC vCPU %u", v);
+		us_row(f, label, r->dpc_us[v], cols);
+	}
+	for (unsigned i = 0; i < r->o.nics; i++) {
+		const struct run_nic *rn = &r->nic[i];
+
+		for (unsigned m = 0; rn->has_us && m < rn->nr_messages; m++) {
+			if (!rn->msg[m].isrs)
+				continue; /* a message that never interrupted */
+			snprintf(label, sizeof(label), "ISR NIC %u msg %u", i, m);
+			us_row(f, label, rn->msg_isr_us[m], cols);
+			snprintf(label, sizeof(label), "DPC NIC %u msg %u", i, m);
+			us_row(f, label, rn->msg_dpc_us[m], cols);
+		}
+	}
+}
+
+static void json_us(FILE *f, const uint64_t *h)
+{
+	fputc('[', f);
+	for (unsigned b = 0; b < KE_US_BUCKETS; b++)
+		fprintf(f, "%s%llu", b ? ", " : "", (unsigned long long)h[b]);
+	fputc(']', f);
+}
+
+static void print_us_json(FILE *f, const struct run_state *r)
+{
+	bool first = true;
+
+	fprintf(f, " \"durations_us\": {\"bucket_lower_us\": [");
+	for (unsigned b = 0; b < KE_US_BUCKETS; b++)
+		fprintf(f, "%s%llu", b ? ", " : "", b ? 1ull << (b - 1) : 0ull);
+	fprintf(f, "],\n  \"vcpus\": [");
+	for (unsigned v = 0; v < r->o.cpus; v++) {
+		fprintf(f, "%s{\"vcpu\": %u, \"isr\": ", v ? ",\n   " : "", v);
+		json_us(f, r->isr_us[v]);
+		fprintf(f, ", \"dpc\": ");
+		json_us(f, r->dpc_us[v]);
+		fputc('}', f);
+	}
+	fprintf(f, "],\n  \"messages\": [");
+	for (unsigned i = 0; i < r->o.nics; i++)
+		for (unsigned m = 0; r->nic[i].has_us && m < r->nic[i].nr_messages; m++) {
+			fprintf(f, "%s{\"nic\": %u, \"message\": %u, \"vector\": %u, \"isr\": ",
+				first ? "" : ",\n   ", i, m, r->nic[i].msg_vector[m]);
+			json_us(f, r->nic[i].msg_isr_us[m]);
+			fprintf(f, ", \"dpc\": ");
+			json_us(f, r->nic[i].msg_dpc_us[m]);
+			fputc('}', f);
+			first = false;
+		}
+	fprintf(f, "]},\n");
 }
 
 /* @num / @den, 0 when nothing was counted. */
@@ -211,6 +337,7 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f, "\nLatency (µs)  %19s %9s %9s\n", "p50", "p99", "max");
 	print_latency(f, "interrupt -> ISR", &r->isr_latency);
 	print_latency(f, "DPC duration", &r->dpc_duration);
+	print_us_hists(f, r);
 	if (rss_refused == r->o.nics)
 		fprintf(f,
 			"\nRSS: off (the driver answered OID_GEN_RECEIVE_SCALE_PARAMETERS with "
@@ -319,6 +446,7 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)ke_hist_quantile(&r->dpc_duration, 0.5),
 		(unsigned long long)ke_hist_quantile(&r->dpc_duration, 0.99),
 		(unsigned long long)r->dpc_duration.max);
+	print_us_json(f, r);
 	uint64_t max_one = 0, rss_off = 0, rss = 0;
 	unsigned rss_nics = 0;
 

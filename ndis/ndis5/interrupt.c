@@ -464,7 +464,9 @@ BOOLEAN NdisMSynchronizeWithInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt, PVOID 
 	ke_spin_acquire_raw(ki->lock);
 	ndis5_count(&ni->mp->c.syncs);
 	ndis_count_local(&ndis_counters_of(ni->mp->a, 0, ke_current_number())->syncs);
+	ke_sync_routine_enter(ki); /* the hooks' sync_enter/exit (tracer) */
 	result = fn(SynchronizeContext);
+	ke_sync_routine_exit(ki);
 	ke_spin_release_raw(ki->lock);
 	ndis5_check_irql_after(
 	    ki->sync_irql, (uintptr_t)fn,
