@@ -34,7 +34,7 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	else
 		ni->line_dpc(ni->context, arg1, &tp, NULL);
 	if (ni->adapter->host)
-		ni->adapter->host->dpc_end(ni->adapter);
+		ni->adapter->host->dpc_end(ni->adapter, tp.MoreNblsPending != 0);
 	after = ke_irql_current();
 	if (after != KE_DISPATCH_LEVEL)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, KE_DISPATCH_LEVEL,

@@ -577,6 +577,7 @@ static void ndis6_get_stats(struct ndisrt_nic *n, struct ndisrt_nic_stats *out)
 	out->throttle_exceeded = atomic_load(&n->throttle_exceeded);
 	out->rx_bytes = atomic_load(&n->rx_bytes);
 	out->pauses_pended = atomic_load(&n->pauses_pended);
+	out->more_pending_idle = atomic_load(&n->more_pending_idle);
 }
 
 static uint64_t ndis6_outstanding(struct ndisrt_nic *n)

@@ -38,7 +38,7 @@ void host_rx_dpc_begin(struct ndisrt_adapter *a, uint32_t max)
 	t->count = 0;
 }
 
-void host_rx_dpc_end(struct ndisrt_adapter *a)
+void host_rx_dpc_end(struct ndisrt_adapter *a, bool more_pending)
 {
 	struct ndisrt_nic *n = host_nic_of_adapter(a);
 	struct host_tally *t;
@@ -48,6 +48,9 @@ void host_rx_dpc_end(struct ndisrt_adapter *a)
 	t = &n->tally[ke_current_number()];
 	if (t->max != NDISRT_INDICATE_ALL_NBLS && t->count > t->max)
 		atomic_fetch_add(&n->throttle_exceeded, 1);
+	/* I9 (a warning): "more to indicate", from a call that indicated nothing. */
+	if (more_pending && t->count == 0)
+		atomic_fetch_add(&n->more_pending_idle, 1);
 	t->active = false;
 }
 

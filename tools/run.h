@@ -19,6 +19,7 @@
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
 #include "tools/run_options.h"
+#include "verifier/watchdog.h"
 
 #define RUN_RSS_TABLE 128
 
@@ -77,6 +78,9 @@ struct run_state {
 	FILE *json;	    /* --json, opened before the run (stdout for '-') */
 	FILE *text;	    /* the human report: stdout, or stderr with --json - */
 	bool output_failed; /* an output file could not be written: exit 74 */
+	bool watchdog;	    /* verifier/watchdog.h watches the machine */
+	bool watchdog_on;   /* it did: @wd holds its guidance counts */
+	struct vfy_watchdog_counts wd;
 };
 
 int ndisrt_cmd_run(int argc, char **argv);

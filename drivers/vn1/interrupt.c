@@ -31,6 +31,9 @@ Abstract:
 --*/
 
 #include "vn1.h"
+#ifdef VN1_RACY_DPC_SLEEP
+#include <unistd.h>
+#endif
 
 static BOOLEAN Vn1ServiceAllCauses(_In_ PVN1_ADAPTER Adapter,
                                    _In_ ULONG Causes,
@@ -588,6 +591,22 @@ IRQL:
     *QueueDefaultInterruptDpc = FALSE;
     *TargetProcessors = 0;
 
+#ifdef VN1_RACY_ISR_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the ISR waits for a register
+    // value the device never shows - it never returns.
+    //
+    while (Vn1ReadRegister(adapter, VN1_REG_IMS) != 0xDEADBEEF) {
+        KeMemoryBarrier();
+    }
+#endif
+#ifdef VN1_RACY_ISR_SPIN_LOCK
+    //
+    // Planted bug (drivers/racy, rule C1): an NDIS spin lock taken at DIRQL.
+    //
+    NdisAcquireSpinLock(&adapter->Lock);
+    NdisReleaseSpinLock(&adapter->Lock);
+#endif
     mask = Vn1ReadRegister(adapter, VN1_REG_IMS);
     if (mask == 0) {
         return FALSE;
@@ -662,6 +681,23 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_DPC_SLEEP
+    //
+    // Planted bug (drivers/racy, rule K7): the DPC "waits a little" for the
+    // device - a sleep at DISPATCH_LEVEL.
+    //
+    usleep(100);
+#endif
+#ifdef VN1_RACY_DPC_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the DPC polls for a cause that
+    // never comes - it never returns.
+    //
+    while (adapter->PendingCauses != -1) {
+        KeMemoryBarrier();
+    }
+#endif
+
     causes = (ULONG)InterlockedExchange(&adapter->PendingCauses, 0);
     budget = Vn1ReceiveBudget(throttle, &indicateAll);
 
@@ -733,6 +769,23 @@ IRQL:
 
     *TargetProcessors = 0;
     *QueueDefaultInterruptDpc = TRUE;
+
+#ifdef VN1_RACY_ISR_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the ISR waits for a register
+    // value the device never shows - it never returns.
+    //
+    while (Vn1ReadRegister(adapter, VN1_REG_IMS) != 0xDEADBEEF) {
+        KeMemoryBarrier();
+    }
+#endif
+#ifdef VN1_RACY_ISR_SPIN_LOCK
+    //
+    // Planted bug (drivers/racy, rule C1): an NDIS spin lock taken at DIRQL.
+    //
+    NdisAcquireSpinLock(&adapter->Lock);
+    NdisReleaseSpinLock(&adapter->Lock);
+#endif
 
     //
     // IAM masked these causes when the device signalled the message. The
@@ -819,6 +872,23 @@ IRQL:
     if (adapter->InterruptReady == 0) {
         return;
     }
+
+#ifdef VN1_RACY_DPC_SLEEP
+    //
+    // Planted bug (drivers/racy, rule K7): the DPC "waits a little" for the
+    // device - a sleep at DISPATCH_LEVEL.
+    //
+    usleep(100);
+#endif
+#ifdef VN1_RACY_DPC_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the DPC polls for a cause that
+    // never comes - it never returns.
+    //
+    while (adapter->PendingCauses != -1) {
+        KeMemoryBarrier();
+    }
+#endif
 
     NdisZeroMemory(&context, sizeof(context));
     context.Adapter = adapter;
@@ -1034,7 +1104,14 @@ IRQL:
     }
 
     *IndicateAll = FALSE;
+#ifdef VN1_RACY_THROTTLE
+    //
+    // Planted bug (drivers/racy, rule I9): eight times what NDIS allows.
+    //
+    return Throttle->MaxNblsToIndicate * 8;
+#else
     return Throttle->MaxNblsToIndicate;
+#endif
 }
 
 
