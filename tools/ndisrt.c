@@ -14,6 +14,7 @@
 int ndisrt_cmd_rss(int argc, char **argv);
 int ndisrt_cmd_run(int argc, char **argv);
 int ndisrt_bench_ndis(int argc, char **argv);
+int ndisrt_bench_verifier(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 		"  bench core        measure the processor model against raw primitives\n"
 		"  bench ndis        measure the NDIS interrupt DDI\n"
 		"  bench sim         measure the deterministic engine\n"
+		"  bench verifier    the main job with the verifier on vs off\n"
 		"  rss               compute the RSS (Toeplitz) hash and queue of a flow\n"
 		"  version           print the version\n"
 		"\n"
@@ -42,7 +44,7 @@ static int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: ndisrt bench <core|ndis|sim> [--json] [--quick]\n");
+			"usage: ndisrt bench <core|ndis|sim|verifier> [--json] [--quick]\n");
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "core"))
@@ -51,6 +53,8 @@ static int cmd_bench(int argc, char **argv)
 		return ndisrt_bench_ndis(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "sim"))
 		return ndisrt_bench_sim(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verifier"))
+		return ndisrt_bench_verifier(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt bench: unknown benchmark '%s' (try 'ndisrt bench --help')\n",
 		argv[1]);
 	return EX_USAGE;
