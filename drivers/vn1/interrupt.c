@@ -681,6 +681,14 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_DPC_LOCK_HELD
+    //
+    // Planted bug (drivers/racy, rule K3): the DPC returns holding the
+    // adapter lock.
+    //
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    return;
+#endif
 #ifdef VN1_RACY_DPC_SLEEP
     //
     // Planted bug (drivers/racy, rule K7): the DPC "waits a little" for the
@@ -873,6 +881,14 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_DPC_LOCK_HELD
+    //
+    // Planted bug (drivers/racy, rule K3): the DPC returns holding the
+    // adapter lock.
+    //
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    return;
+#endif
 #ifdef VN1_RACY_DPC_SLEEP
     //
     // Planted bug (drivers/racy, rule K7): the DPC "waits a little" for the

@@ -71,6 +71,24 @@ else
   bad "spin lock in the ISR: exit $rc: $(stop_line)"; head -30 "$tmp/out"
 fi
 
+# K3 for NDIS 6: a DPC returning with a lock held is blamed at once, by name.
+run --driver "$drv/racy_dpc_lock_held.so" --frames 2000 >"$tmp/out" 2>&1; rc=$?
+if [ $rc -eq 1 ] && grep -q '^\*\*\* STOP: 0x000000C4 (0x0000000000002114,' "$tmp/out" &&
+   grep -q "What: the miniport's Miniport\(Message\)\?InterruptDPC returned holding an NDIS spin lock" "$tmp/out"; then
+  pass "K3 an NDIS 6 DPC returning with a lock: 0xC4 0x2114 naming MiniportInterruptDPC, exit 1"
+else
+  bad "K3 DPC returning with a lock: exit $rc: $(stop_line)"; head -20 "$tmp/out"
+fi
+
+# A PASSIVE_LEVEL handler returning raised is blamed by name (0xC8), not on ndisrt's caller.
+run --driver "$drv/racy_restart_raised.so" --frames 2000 >"$tmp/out" 2>&1; rc=$?
+if [ $rc -eq 1 ] && grep -q '^\*\*\* STOP: 0x000000C8 (0x0000000000000002,0x0000000000000000,' "$tmp/out" &&
+   grep -q "What: the miniport's MiniportRestart returned at an IRQL other than" "$tmp/out"; then
+  pass "MiniportRestart returning at DISPATCH_LEVEL: 0xC8 naming MiniportRestart, exit 1"
+else
+  bad "MiniportRestart returning raised: exit $rc: $(stop_line)"; head -20 "$tmp/out"
+fi
+
 # I9 warnings: counted in the report and the JSON; the run itself passes.
 run --driver "$drv/racy_throttle.so" --frames 20000 --max-nbls 4 --json "$tmp/t.json" \
   >"$tmp/out" 2>&1; rc=$?
