@@ -31,9 +31,9 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	ndis_count_local(&d->ctr->dpcs);
 	if (ni->adapter->host)
 		ni->adapter->host->dpc_begin(ni->adapter, tp.MaxNblsToIndicate);
-	ndis_routine_enter(&r, ni->message_based ? "MiniportMessageInterruptDPC"
-						 : "MiniportInterruptDPC",
-			   ni->message_based ? (const void *)ni->msg_dpc : (const void *)ni->line_dpc);
+	ndis_routine_enter(
+	    &r, ni->message_based ? "MiniportMessageInterruptDPC" : "MiniportInterruptDPC",
+	    ni->message_based ? (const void *)ni->msg_dpc : (const void *)ni->line_dpc);
 	if (ni->message_based)
 		ni->msg_dpc(ni->context, d->msg, arg1, &tp, NULL);
 	else

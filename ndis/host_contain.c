@@ -231,13 +231,14 @@ static void wait_check(enum wait_kind kind, uintptr_t caller)
 		return;
 	irql = ke_irql_current();
 	if (irql >= KE_DISPATCH_LEVEL && host_pc_in_driver(caller))
-		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION,
-			    NDISRT_VIOLATION_WAIT_AT_DISPATCH, kind, irql, caller,
-			    "the driver waited (sleep, usleep, nanosleep, clock_nanosleep or "
-			    "thrd_sleep) at DISPATCH_LEVEL or above: a DPC, an ISR or code holding a "
-			    "spin lock must not wait (parameter 2: which call, 3: the IRQL, 4: the "
-			    "call site); stall at most 50 us with NdisStallExecution, or wait at "
-			    "PASSIVE_LEVEL in a work item");
+		ke_bugcheck(
+		    KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION,
+		    NDISRT_VIOLATION_WAIT_AT_DISPATCH, kind, irql, caller,
+		    "the driver waited (sleep, usleep, nanosleep, clock_nanosleep or "
+		    "thrd_sleep) at DISPATCH_LEVEL or above: a DPC, an ISR or code holding a "
+		    "spin lock must not wait (parameter 2: which call, 3: the IRQL, 4: the "
+		    "call site); stall at most 50 us with NdisStallExecution, or wait at "
+		    "PASSIVE_LEVEL in a work item");
 }
 
 static int (*next_nanosleep)(const struct timespec *, struct timespec *);
@@ -245,8 +246,7 @@ static int (*next_clock_nanosleep)(clockid_t, int, const struct timespec *, stru
 
 __attribute__((constructor)) static void resolve_waits(void)
 {
-	next_nanosleep =
-	    (int (*)(const struct timespec *, struct timespec *))next_fn("nanosleep");
+	next_nanosleep = (int (*)(const struct timespec *, struct timespec *))next_fn("nanosleep");
 	next_clock_nanosleep = (int (*)(clockid_t, int, const struct timespec *,
 					struct timespec *))next_fn("clock_nanosleep");
 }

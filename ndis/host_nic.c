@@ -190,7 +190,8 @@ static int init_trampoline(void *adapter_handle, void *ctx)
 	struct ndis_routine r;
 	int status;
 
-	ndis_routine_enter(&r, "MiniportInitializeEx", (const void *)n->d->chars.InitializeHandlerEx);
+	ndis_routine_enter(&r, "MiniportInitializeEx",
+			   (const void *)n->d->chars.InitializeHandlerEx);
 	status = n->d->chars.InitializeHandlerEx(adapter_handle, n->d->context, &n->init);
 	ndis_routine_exit(&r);
 	return status;

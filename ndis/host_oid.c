@@ -74,7 +74,8 @@ static void run_oid(void *arg)
 	struct oid_call *c = arg;
 	struct ndis_routine r;
 
-	ndis_routine_enter(&r, "MiniportOidRequest", (const void *)c->n->d->chars.OidRequestHandler);
+	ndis_routine_enter(&r, "MiniportOidRequest",
+			   (const void *)c->n->d->chars.OidRequestHandler);
 	c->status = c->n->d->chars.OidRequestHandler(c->n->context, c->req);
 	ndis_routine_exit(&r);
 }

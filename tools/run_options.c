@@ -430,7 +430,8 @@ static bool takes_value(const char *opt)
 	    "--driver",	      "--device",  "--cpus",	"--nics",     "--irq",
 	    "--wire",	      "--frames",  "--seconds", "--size",     "--flows",
 	    "--max-nbls",     "--capture", "--json",	"--engine",   "--seed",
-	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout", "--watchdog"};
+	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout",
+	    "--watchdog"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

@@ -195,15 +195,16 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		const struct vfy_watchdog_counts *w = &r->wd;
 
 		/* Microsoft's guidance: counted, never a failure (docs/verifier.md). */
-		fprintf(f,
-			"Guidance (warnings, not failures): %llu of %llu ISRs over 25 µs (max %.1f), "
-			"%llu of %llu DPCs over 100 µs (max %.1f), %llu of %llu spin-lock holds over "
-			"25 µs (max %.1f)\n",
-			(unsigned long long)w->isr_over, (unsigned long long)w->isrs,
-			(double)w->isr_max_ns / 1000.0, (unsigned long long)w->dpc_over,
-			(unsigned long long)w->dpcs, (double)w->dpc_max_ns / 1000.0,
-			(unsigned long long)w->hold_over, (unsigned long long)w->holds,
-			(double)w->hold_max_ns / 1000.0);
+		fprintf(
+		    f,
+		    "Guidance (warnings, not failures): %llu of %llu ISRs over 25 µs (max %.1f), "
+		    "%llu of %llu DPCs over 100 µs (max %.1f), %llu of %llu spin-lock holds over "
+		    "25 µs (max %.1f)\n",
+		    (unsigned long long)w->isr_over, (unsigned long long)w->isrs,
+		    (double)w->isr_max_ns / 1000.0, (unsigned long long)w->dpc_over,
+		    (unsigned long long)w->dpcs, (double)w->dpc_max_ns / 1000.0,
+		    (unsigned long long)w->hold_over, (unsigned long long)w->holds,
+		    (double)w->hold_max_ns / 1000.0);
 	}
 	if (rss_refused == r->o.nics)
 		fprintf(f,
@@ -235,10 +236,11 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 			r->o.max_nbls, (unsigned long long)max_one);
 	/* I9 warnings: counted, not a failure (docs/verifier.md). */
 	if (over_limit || more_idle)
-		fprintf(f,
-			"Throttle warnings (rule I9, not failures): %llu DPC call(s) indicated more "
-			"than MaxNblsToIndicate, %llu set MoreNblsPending having indicated nothing\n",
-			(unsigned long long)over_limit, (unsigned long long)more_idle);
+		fprintf(
+		    f,
+		    "Throttle warnings (rule I9, not failures): %llu DPC call(s) indicated more "
+		    "than MaxNblsToIndicate, %llu set MoreNblsPending having indicated nothing\n",
+		    (unsigned long long)over_limit, (unsigned long long)more_idle);
 	fprintf(f, "Status indications: %llu\n", (unsigned long long)links);
 	if (r->cap && r->output_failed)
 		fprintf(f,
@@ -331,7 +333,8 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		over_limit += r->nic[i].st.throttle_exceeded;
 		more_idle += r->nic[i].st.more_pending_idle;
 	}
-	fprintf(f, " \"throttle_warnings\": {\"over_max_nbls\": %llu, \"more_pending_idle\": %llu},\n",
+	fprintf(f,
+		" \"throttle_warnings\": {\"over_max_nbls\": %llu, \"more_pending_idle\": %llu},\n",
 		(unsigned long long)over_limit, (unsigned long long)more_idle);
 	fprintf(f,
 		" \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
@@ -339,16 +342,17 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
 		(unsigned long long)rss_off);
 	if (r->watchdog_on)
-		fprintf(f,
-			" \"guidance\": {\"isrs\": %llu, \"isrs_over_25us\": %llu, \"isr_max_ns\": "
-			"%llu, \"dpcs\": %llu, \"dpcs_over_100us\": %llu, \"dpc_max_ns\": %llu, "
-			"\"lock_holds\": %llu, \"lock_holds_over_25us\": %llu, \"lock_hold_max_ns\": "
-			"%llu},\n",
-			(unsigned long long)r->wd.isrs, (unsigned long long)r->wd.isr_over,
-			(unsigned long long)r->wd.isr_max_ns, (unsigned long long)r->wd.dpcs,
-			(unsigned long long)r->wd.dpc_over, (unsigned long long)r->wd.dpc_max_ns,
-			(unsigned long long)r->wd.holds, (unsigned long long)r->wd.hold_over,
-			(unsigned long long)r->wd.hold_max_ns);
+		fprintf(
+		    f,
+		    " \"guidance\": {\"isrs\": %llu, \"isrs_over_25us\": %llu, \"isr_max_ns\": "
+		    "%llu, \"dpcs\": %llu, \"dpcs_over_100us\": %llu, \"dpc_max_ns\": %llu, "
+		    "\"lock_holds\": %llu, \"lock_holds_over_25us\": %llu, \"lock_hold_max_ns\": "
+		    "%llu},\n",
+		    (unsigned long long)r->wd.isrs, (unsigned long long)r->wd.isr_over,
+		    (unsigned long long)r->wd.isr_max_ns, (unsigned long long)r->wd.dpcs,
+		    (unsigned long long)r->wd.dpc_over, (unsigned long long)r->wd.dpc_max_ns,
+		    (unsigned long long)r->wd.holds, (unsigned long long)r->wd.hold_over,
+		    (unsigned long long)r->wd.hold_max_ns);
 	fprintf(f, " \"result\": \"%s\", \"reason\": \"", ok ? "ok" : "failed");
 	json_str(f, why);
 	fprintf(f, "\"}\n");
