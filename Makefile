@@ -72,6 +72,7 @@ bench: deps
 	@$(MAKE) build
 	@$(BUILD)/ndisrt bench core
 	@$(BUILD)/ndisrt bench ndis
+	@$(BUILD)/ndisrt bench verifier
 
 install:
 	@$(MAKE) build

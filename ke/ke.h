@@ -591,6 +591,23 @@ void ke_bugcheck_print(int fd, const struct ke_bugcheck_report *r);
  */
 void ke_print_chain(int fd, const char *title, void *const *frames, int n);
 
+/*
+ * A non-maskable interrupt: @fn(@ctx) runs on a vCPU on top of whatever it
+ * runs, whatever its IRQL (a signal the IRQL does not mask), so that a
+ * watchdog can bug-check a stuck vCPU with that vCPU's own call chain, or
+ * have it print its chain. @fn must be async-signal-safe.
+ */
+typedef void ke_nmi_fn(void *ctx);
+
+/**
+ * ke_vcpu_nmi() - Run @fn(@ctx) on @v as a non-maskable interrupt.
+ * Context: any thread but @v's own; async-signal-safe.
+ * Return: 0 once delivery is under way; -EBUSY if an NMI for @v is still
+ * outstanding; -EOPNOTSUPP on an engine that cannot interrupt a vCPU
+ * (the deterministic engine) or before @v's thread started.
+ */
+int ke_vcpu_nmi(struct ke_vcpu *v, ke_nmi_fn *fn, void *ctx);
+
 const char *ke_bugcheck_name(uint32_t code);
 
 /* ------------------------------------------------------------ engine seam */

@@ -17,6 +17,7 @@
 #include "ke/internal.h"
 #include "ke/contain.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 
@@ -33,12 +34,30 @@ static int watchdog_signal(void)
 	return SIGRTMIN + 2;
 }
 
+/* Outstanding NMIs (ke_vcpu_nmi()), one per vCPU number: the vCPU it is for claims it. */
+static struct {
+	atomic_int busy; /* claimed by ke_vcpu_nmi(), until the handler took it */
+	_Atomic(struct ke_vcpu *) v;
+	_Atomic(ke_nmi_fn *) fn;
+	void *_Atomic ctx;
+} nmi[KE_MAX_VCPUS];
+
 static void watchdog_handler(int sig, siginfo_t *si, void *uc)
 {
 	const struct ke_phase *ph = atomic_load(&expired_phase);
+	struct ke_vcpu *self = ke_self;
 
 	(void)sig, (void)si, (void)uc;
-	if (!ph || atomic_load(&expired_vcpu) != ke_self)
+	if (self && atomic_load(&nmi[self->number].v) == self) {
+		ke_nmi_fn *fn = atomic_exchange(&nmi[self->number].fn, NULL);
+		void *ctx = atomic_load(&nmi[self->number].ctx);
+
+		atomic_store(&nmi[self->number].v, NULL);
+		atomic_store(&nmi[self->number].busy, 0);
+		if (fn)
+			fn(ctx);
+	}
+	if (!ph || atomic_load(&expired_vcpu) != self)
 		return;
 	ke_bugcheck(ph->code, ph->param[0], ph->param[1], ph->param[2], ph->param[3], ph->what);
 }
@@ -112,4 +131,26 @@ void ke_phase_wait(struct ke_machine *m, struct ke_vcpu *v, struct ke_work *w)
 		slice = deadline - now < 100000000u ? deadline - now : 100000000u;
 		ke_futex_wait(&w->done, 0, slice);
 	}
+}
+
+int ke_vcpu_nmi(struct ke_vcpu *v, ke_nmi_fn *fn, void *ctx)
+{
+	int tid = atomic_load(&v->tid);
+	int idle = 0;
+
+	if (tid <= 0 || v->m->engine != &ke_threads_engine || v == ke_self)
+		return -EOPNOTSUPP;
+	install_handler();
+	if (!atomic_compare_exchange_strong(&nmi[v->number].busy, &idle, 1))
+		return -EBUSY;
+	atomic_store(&nmi[v->number].ctx, ctx);
+	atomic_store(&nmi[v->number].fn, fn);
+	atomic_store(&nmi[v->number].v, v);
+	if (syscall(SYS_tgkill, getpid(), tid, watchdog_signal())) {
+		atomic_store(&nmi[v->number].v, NULL);
+		atomic_store(&nmi[v->number].fn, NULL);
+		atomic_store(&nmi[v->number].busy, 0);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }

@@ -11,6 +11,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "ndis/routine.h"
 
 /*
  * Context: DISPATCH_LEVEL on the pair's vCPU (ke drains it there).
@@ -21,6 +22,7 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	struct ndis_dpc *d = ctx;
 	struct ndis_interrupt *ni = d->intr;
 	NDIS_RECEIVE_THROTTLE_PARAMETERS tp;
+	struct ndis_routine r;
 	ke_irql_t after;
 
 	(void)arg2;
@@ -29,12 +31,18 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	ndis_count_local(&d->ctr->dpcs);
 	if (ni->adapter->host)
 		ni->adapter->host->dpc_begin(ni->adapter, tp.MaxNblsToIndicate);
+	ndis_routine_enter(
+	    &r, ni->message_based ? "MiniportMessageInterruptDPC" : "MiniportInterruptDPC",
+	    ni->message_based ? (const void *)ni->msg_dpc : (const void *)ni->line_dpc);
 	if (ni->message_based)
 		ni->msg_dpc(ni->context, d->msg, arg1, &tp, NULL);
 	else
 		ni->line_dpc(ni->context, arg1, &tp, NULL);
 	if (ni->adapter->host)
-		ni->adapter->host->dpc_end(ni->adapter);
+		ni->adapter->host->dpc_end(ni->adapter, tp.MoreNblsPending != 0);
+	/* K3: a DPC returning with a lock is blamed now, not on the next routine. */
+	if (__builtin_expect(ndis_spin_held() != r.held, 0))
+		ndis_routine_exit_slow(&r, ndis_spin_held(), ke_irql_current());
 	after = ke_irql_current();
 	if (after != KE_DISPATCH_LEVEL)
 		ke_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, after, KE_DISPATCH_LEVEL,

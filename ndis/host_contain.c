@@ -15,6 +15,9 @@
  * loads, each fails the load (exit 66 from `ndisrt run`). Called from
  * anywhere else (ndisrt itself, libc, a test framework) each goes on to the
  * C library's own (the next definition in lookup order).
+ *
+ * The same binding catches a driver that sleeps where it may not wait: the
+ * sleep family at DISPATCH_LEVEL or above (rule K7, below).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,11 +26,13 @@
 #include "verifier/violation.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <threads.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -201,6 +206,97 @@ void __assert_fail(const char *assertion, const char *file, unsigned int line, c
 		    "__assert_fail");
 	real(assertion, file, line, function);
 	__builtin_unreachable();
+}
+
+/*
+ * Waits (rule K7): a DPC, an ISR, or code holding a spin lock runs at
+ * DISPATCH_LEVEL or above, where nothing may wait. The sleep family called
+ * from a driver image there is bug check 0xC4 NDISRT_VIOLATION_WAIT_AT_DISPATCH
+ * (2: which call, 3: the IRQL, 4: the call site); at PASSIVE_LEVEL, and from
+ * anywhere else, the call goes on to the C library's own.
+ */
+enum wait_kind {
+	WAIT_SLEEP = 1,
+	WAIT_USLEEP,
+	WAIT_NANOSLEEP,
+	WAIT_CLOCK_NANOSLEEP,
+	WAIT_THRD_SLEEP,
+};
+
+static void wait_check(enum wait_kind kind, uintptr_t caller)
+{
+	ke_irql_t irql;
+
+	if (!host_pc_in_driver || !ke_current())
+		return;
+	irql = ke_irql_current();
+	if (irql >= KE_DISPATCH_LEVEL && host_pc_in_driver(caller))
+		ke_bugcheck(
+		    KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION,
+		    NDISRT_VIOLATION_WAIT_AT_DISPATCH, kind, irql, caller,
+		    "the driver waited (sleep, usleep, nanosleep, clock_nanosleep or "
+		    "thrd_sleep) at DISPATCH_LEVEL or above: a DPC, an ISR or code holding a "
+		    "spin lock must not wait (parameter 2: which call, 3: the IRQL, 4: the "
+		    "call site); stall at most 50 us with NdisStallExecution, or wait at "
+		    "PASSIVE_LEVEL in a work item");
+}
+
+static int (*next_nanosleep)(const struct timespec *, struct timespec *);
+static int (*next_clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
+
+__attribute__((constructor)) static void resolve_waits(void)
+{
+	next_nanosleep = (int (*)(const struct timespec *, struct timespec *))next_fn("nanosleep");
+	next_clock_nanosleep = (int (*)(clockid_t, int, const struct timespec *,
+					struct timespec *))next_fn("clock_nanosleep");
+}
+
+static int do_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	if (next_nanosleep)
+		return next_nanosleep(req, rem);
+	return (int)syscall(SYS_nanosleep, req, rem);
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	wait_check(WAIT_NANOSLEEP, CALLER());
+	return do_nanosleep(req, rem);
+}
+
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem)
+{
+	wait_check(WAIT_CLOCK_NANOSLEEP, CALLER());
+	if (next_clock_nanosleep)
+		return next_clock_nanosleep(clock, flags, req, rem);
+	return (int)syscall(SYS_clock_nanosleep, clock, flags, req, rem);
+}
+
+unsigned int sleep(unsigned int seconds)
+{
+	struct timespec req = {.tv_sec = seconds, .tv_nsec = 0}, rem = {0, 0};
+
+	wait_check(WAIT_SLEEP, CALLER());
+	if (do_nanosleep(&req, &rem))
+		return (unsigned int)rem.tv_sec + (rem.tv_nsec > 0);
+	return 0;
+}
+
+int usleep(useconds_t usec)
+{
+	struct timespec req = {.tv_sec = usec / 1000000, .tv_nsec = (long)(usec % 1000000) * 1000};
+
+	wait_check(WAIT_USLEEP, CALLER());
+	return do_nanosleep(&req, NULL);
+}
+
+int thrd_sleep(const struct timespec *duration, struct timespec *remaining)
+{
+	int rc;
+
+	wait_check(WAIT_THRD_SLEEP, CALLER());
+	rc = do_nanosleep(duration, remaining);
+	return rc == 0 ? 0 : errno == EINTR ? -1 : -2;
 }
 
 /* Referenced by the loader, so that a program that loads drivers links this file. */

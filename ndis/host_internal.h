@@ -197,7 +197,7 @@ struct ndisrt_nic {
 	atomic_ulong sent, send_completed, send_failed;
 	atomic_ulong indicated, indications, returned, resources_flag;
 	atomic_ulong max_nbls_one_dpc, throttle_exceeded, status_indications;
-	atomic_ulong rx_bytes, pauses_pended;
+	atomic_ulong rx_bytes, pauses_pended, more_pending_idle;
 	atomic_long outstanding_rx; /* indicated, not returned */
 	atomic_long outstanding_tx; /* sent, not completed */
 	atomic_bool hold_returns;
@@ -266,7 +266,7 @@ static inline enum host_nic_state host_nic_state(struct ndisrt_nic *n)
  * Context: DISPATCH_LEVEL on a vCPU. No-ops for an adapter no NIC hosts.
  */
 void host_rx_dpc_begin(struct ndisrt_adapter *a, uint32_t max);
-void host_rx_dpc_end(struct ndisrt_adapter *a);
+void host_rx_dpc_end(struct ndisrt_adapter *a, bool more_pending);
 
 /* The upcalls hosting sets on every NDIS 6 adapter it hosts (ndis/internal.h). */
 extern const struct ndis_host_ops host_ndis6_ops;

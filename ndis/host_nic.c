@@ -13,6 +13,7 @@
  * Running and Pausing (D4, docs/hosting.md).
  */
 #include "ndis/host_internal.h"
+#include "ndis/routine.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -199,16 +200,26 @@ static void ndis6_hold_returns(struct ndisrt_nic *n, bool hold);
 static int init_trampoline(void *adapter_handle, void *ctx)
 {
 	struct ndisrt_nic *n = ctx;
+	struct ndis_routine r;
+	int status;
 
-	return n->d->chars.InitializeHandlerEx(adapter_handle, n->d->context, &n->init);
+	ndis_routine_enter(&r, "MiniportInitializeEx",
+			   (const void *)n->d->chars.InitializeHandlerEx);
+	status = n->d->chars.InitializeHandlerEx(adapter_handle, n->d->context, &n->init);
+	ndis_routine_exit(&r);
+	return status;
 }
 
 static void halt_trampoline(void *adapter_handle, void *ctx)
 {
 	struct ndisrt_nic *n = ctx;
 
+	struct ndis_routine r;
+
 	(void)adapter_handle;
+	ndis_routine_enter(&r, "MiniportHaltEx", (const void *)n->d->chars.HaltHandlerEx);
 	n->d->chars.HaltHandlerEx(n->context, NdisHaltDeviceDisabled);
+	ndis_routine_exit(&r);
 }
 
 /* Wait (host thread) until *@flag is non-zero, on the engine clock. Return: false on timeout. */
@@ -282,25 +293,31 @@ static void run_pause(void *arg)
 {
 	struct call *c = arg;
 	NDIS_MINIPORT_PAUSE_PARAMETERS p;
+	struct ndis_routine r;
 
 	memset(&p, 0, sizeof(p));
 	p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
 	p.Header.Revision = NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
 	p.Header.Size = NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1;
 	p.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
+	ndis_routine_enter(&r, "MiniportPause", (const void *)c->n->d->chars.PauseHandler);
 	c->status = c->n->d->chars.PauseHandler(c->n->context, &p);
+	ndis_routine_exit(&r);
 }
 
 static void run_restart(void *arg)
 {
 	struct call *c = arg;
 	NDIS_MINIPORT_RESTART_PARAMETERS p;
+	struct ndis_routine r;
 
 	memset(&p, 0, sizeof(p));
 	p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
 	p.Header.Revision = NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1;
 	p.Header.Size = NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1;
+	ndis_routine_enter(&r, "MiniportRestart", (const void *)c->n->d->chars.RestartHandler);
 	c->status = c->n->d->chars.RestartHandler(c->n->context, &p);
+	ndis_routine_exit(&r);
 }
 
 /* Wait for the return DPCs (and the NBLs they hand back) to finish. */
@@ -595,6 +612,7 @@ static void ndis6_get_stats(struct ndisrt_nic *n, struct ndisrt_nic_stats *out)
 	out->throttle_exceeded = atomic_load(&n->throttle_exceeded);
 	out->rx_bytes = atomic_load(&n->rx_bytes);
 	out->pauses_pended = atomic_load(&n->pauses_pended);
+	out->more_pending_idle = atomic_load(&n->more_pending_idle);
 }
 
 static uint64_t ndis6_outstanding(struct ndisrt_nic *n)

@@ -6,6 +6,7 @@
  * (NdisMIndicateStatusEx, which also tracks the link state).
  */
 #include "ndis/host_internal.h"
+#include "ndis/routine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +72,12 @@ struct oid_call {
 static void run_oid(void *arg)
 {
 	struct oid_call *c = arg;
+	struct ndis_routine r;
 
+	ndis_routine_enter(&r, "MiniportOidRequest",
+			   (const void *)c->n->d->chars.OidRequestHandler);
 	c->status = c->n->d->chars.OidRequestHandler(c->n->context, c->req);
+	ndis_routine_exit(&r);
 }
 
 uint32_t host_ndis6_oid(struct ndisrt_nic *n, bool set, uint32_t oid, void *buf, uint32_t len,

@@ -18,6 +18,7 @@
  * that vCPU at DISPATCH_LEVEL, so it needs no lock.
  */
 #include "ndis/host_internal.h"
+#include "ndis/routine.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ void host_rx_dpc_begin(struct ndisrt_adapter *a, uint32_t max)
 	t->count = 0;
 }
 
-void host_rx_dpc_end(struct ndisrt_adapter *a)
+void host_rx_dpc_end(struct ndisrt_adapter *a, bool more_pending)
 {
 	struct ndisrt_nic *n = host_nic_of_adapter(a);
 	struct host_tally *t;
@@ -48,6 +49,9 @@ void host_rx_dpc_end(struct ndisrt_adapter *a)
 	t = &n->tally[ke_current_number()];
 	if (t->max != NDISRT_INDICATE_ALL_NBLS && t->count > t->max)
 		atomic_fetch_add(&n->throttle_exceeded, 1);
+	/* I9 (a warning): "more to indicate", from a call that indicated nothing. */
+	if (more_pending && t->count == 0)
+		atomic_fetch_add(&n->more_pending_idle, 1);
 	t->active = false;
 }
 
@@ -77,6 +81,7 @@ static void return_dpc(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	struct ndisrt_nic *n = q->n;
 	PNET_BUFFER_LIST chain = q->head;
 	uint32_t count = q->count;
+	struct ndis_routine r;
 
 	(void)kd, (void)arg1, (void)arg2;
 	if (chain && !atomic_load(&n->hold_returns)) {
@@ -87,8 +92,11 @@ static void return_dpc(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 		/* Before the call: the driver may complete a pause inside it. */
 		atomic_fetch_sub(&n->outstanding_rx, count);
 		atomic_fetch_add(&n->returned, count);
+		ndis_routine_enter(&r, "MiniportReturnNetBufferLists",
+				   (const void *)n->d->chars.ReturnNetBufferListsHandler);
 		n->d->chars.ReturnNetBufferListsHandler(n->context, chain,
 							NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
+		ndis_routine_exit(&r);
 	}
 	/* Last touch of @n by this run (wait_returns() waits for it). */
 	atomic_fetch_sub_explicit(&n->returns_active, 1, memory_order_release);

@@ -5,6 +5,7 @@
  * completion is NdisMSendNetBufferListsComplete (nbl.c).
  */
 #include "ndis/host_internal.h"
+#include "ndis/routine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static void run_send(void *arg)
 	struct ndisrt_nic *n = c->n;
 	PNET_BUFFER_LIST head = NULL, *link = &head;
 	unsigned k = 0;
+	struct ndis_routine r;
 
 	for (unsigned i = 0; i < c->count; i++) {
 		PNET_BUFFER_LIST nbl = host_send_nbl_alloc(n, c->frames[i], c->lens[i]);
@@ -40,7 +42,10 @@ static void run_send(void *arg)
 		return;
 	atomic_fetch_add(&n->outstanding_tx, k);
 	atomic_fetch_add(&n->sent, k);
+	ndis_routine_enter(&r, "MiniportSendNetBufferLists",
+			   (const void *)n->d->chars.SendNetBufferListsHandler);
 	n->d->chars.SendNetBufferListsHandler(n->context, head, NDIS_DEFAULT_PORT_NUMBER, 0);
+	ndis_routine_exit(&r);
 }
 
 unsigned host_ndis6_send(struct ndisrt_nic *n, unsigned vcpu, const void *const *frames,

@@ -416,13 +416,14 @@ void ndis_check_spin_balance(unsigned before, uintptr_t handler);
  *    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES (without hosting:
  *    NDIS_STATUS_NOT_SUPPORTED);
  *  - dpc_begin / dpc_end: bracket each miniport interrupt DPC call (the
- *    per-call receive tally), at DISPATCH_LEVEL on the DPC's vCPU.
+ *    per-call receive tally, and whether it set MoreNblsPending), at
+ *    DISPATCH_LEVEL on the DPC's vCPU.
  */
 struct ndis_host_ops {
 	NDIS_STATUS(*set_general_attributes)
 	(struct ndisrt_adapter *a, const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 	void (*dpc_begin)(struct ndisrt_adapter *a, uint32_t max);
-	void (*dpc_end)(struct ndisrt_adapter *a);
+	void (*dpc_end)(struct ndisrt_adapter *a, bool more_pending);
 	/* optional: the level of the adapter's INTx pin and its rise count
 	 * (intc_source_level()); the false-claim check (I11). Lock-free. */
 	bool (*line_level)(struct ndisrt_adapter *a, unsigned *rises);

@@ -47,11 +47,23 @@ _Static_assert(offsetof(struct ndis_spin, magic) + sizeof(uint32_t) <= sizeof(KS
 	       "the tag stays inside KSPIN_LOCK");
 
 /*
- * NDIS spin locks held by this thread (a vCPU). Only the thread itself and
- * its interrupt handlers touch it, and handlers leave it as they found it
- * (an ISR cannot take an NDIS spin lock: it runs above DISPATCH_LEVEL).
+ * NDIS spin locks held by each vCPU (a host thread: its own count). Only the
+ * vCPU itself and its interrupt handlers touch its count, and handlers leave
+ * it as they found it (an ISR cannot take an NDIS spin lock: it runs above
+ * DISPATCH_LEVEL). Per vCPU, not per thread: the deterministic engine runs
+ * every vCPU on one host thread.
  */
-static __thread unsigned spin_held;
+static __thread unsigned spin_held_host;
+static unsigned spin_held_vcpu[KE_MAX_VCPUS];
+
+static inline unsigned *held_count(void)
+{
+	struct ke_vcpu *v = ke_current();
+
+	return v ? &spin_held_vcpu[ke_vcpu_number(v)] : &spin_held_host;
+}
+
+#define spin_held (*held_count())
 
 unsigned ndis_spin_held(void)
 {

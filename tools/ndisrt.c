@@ -16,6 +16,7 @@ int ndisrt_cmd_run(int argc, char **argv);
 int ndisrt_bench_ndis(int argc, char **argv);
 int ndisrt_bench_rx(int argc, char **argv, const char *driver_path);
 const char *run_resolve_driver(const char *name, char *err, size_t errlen);
+int ndisrt_bench_verifier(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 		"  bench ndis        measure the NDIS interrupt DDI\n"
 		"  bench sim         measure the deterministic engine\n"
 		"  bench rx          receive through the vn1 sample vs the poll-mode bound\n"
+		"  bench verifier    the main job with the verifier on vs off\n"
 		"  rss               compute the RSS (Toeplitz) hash and queue of a flow\n"
 		"  version           print the version\n"
 		"\n"
@@ -45,7 +47,7 @@ static int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: ndisrt bench <core|ndis|rx|sim> [--json] [--quick]\n");
+			"usage: ndisrt bench <core|ndis|rx|sim|verifier> [--json] [--quick]\n");
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "core"))
@@ -62,6 +64,8 @@ static int cmd_bench(int argc, char **argv)
 			fprintf(stderr, "ndisrt bench rx: %s\n", err);
 		return ndisrt_bench_rx(argc - 1, argv + 1, vn1);
 	}
+	if (!strcmp(argv[1], "verifier"))
+		return ndisrt_bench_verifier(argc - 1, argv + 1);
 	fprintf(stderr, "ndisrt bench: unknown benchmark '%s' (try 'ndisrt bench --help')\n",
 		argv[1]);
 	return EX_USAGE;

@@ -39,6 +39,7 @@
 #include "tools/findings.h"
 #include "verifier/vfy.h"
 #include "verifier/violation.h"
+#include "verifier/watchdog.h"
 
 /* The Toeplitz key Microsoft's RSS verification examples use. */
 static const uint8_t default_rss_key[40] = {
@@ -338,6 +339,12 @@ static void teardown(void)
 			run.output_failed = true;
 		}
 	}
+	if (run.watchdog) {
+		vfy_watchdog_counts(&run.wd);
+		run.watchdog_on = true;
+		vfy_watchdog_stop(run.m);
+		run.watchdog = false;
+	}
 	if (run.h)
 		ndisrt_host_free(run.h);
 }
@@ -434,6 +441,31 @@ static void drop_trace(void)
 
 /* ------------------------------------------------------------------- main */
 
+/*
+ * The watchdogs (verifier/watchdog.h): on with the verifier unless --watchdog
+ * off; with --verifier off only when --watchdog is given.
+ */
+static int start_watchdog(char *err, size_t errlen)
+{
+	struct vfy_watchdog_config c;
+	uint64_t *ms[4] = {&c.isr_ns, &c.dpc_ns, &c.spin_ns, &c.dispatch_ns};
+	int rc;
+
+	if (run.o.watchdog_off || (run.o.verifier == VFY_OFF && !run.o.watchdog_given))
+		return 0;
+	vfy_watchdog_defaults(&c);
+	for (unsigned i = 0; i < 4; i++)
+		if (run.o.watchdog_ms[i] >= 0)
+			*ms[i] = (uint64_t)run.o.watchdog_ms[i] * 1000000u;
+	rc = vfy_watchdog_start(run.m, &c);
+	if (rc) {
+		snprintf(err, errlen, "cannot start the watchdog: %s", strerror(-rc));
+		return rc;
+	}
+	run.watchdog = true;
+	return 0;
+}
+
 static int set_up(char *err, size_t errlen)
 {
 	struct ndisrt_host_config hc = {.nr_vcpus = run.o.cpus};
@@ -452,6 +484,8 @@ static int set_up(char *err, size_t errlen)
 	}
 	run.m = ndisrt_host_machine(run.h);
 	run.ic = ndisrt_host_intc(run.h);
+	if (start_watchdog(err, errlen))
+		return 70;
 	for (unsigned i = 0; i < RUN_RSS_TABLE; i++)
 		run.rss_table[i] = i % run.o.cpus;
 	run.msix_messages =

@@ -20,6 +20,7 @@
 #include "ndisrt/ndis.h"
 #include "tools/run_options.h"
 #include "tools/trace.h"
+#include "verifier/watchdog.h"
 
 #define RUN_RSS_TABLE 128
 
@@ -101,6 +102,9 @@ struct run_state {
 	uint64_t isr_us[RUN_MAX_CPUS][KE_US_BUCKETS], dpc_us[RUN_MAX_CPUS][KE_US_BUCKETS];
 	FILE *text;	    /* the human report: stdout, or stderr with --json - */
 	bool output_failed; /* an output file could not be written: exit 74 */
+	bool watchdog;	    /* verifier/watchdog.h watches the machine */
+	bool watchdog_on;   /* it did: @wd holds its guidance counts */
+	struct vfy_watchdog_counts wd;
 };
 
 int ndisrt_cmd_run(int argc, char **argv);

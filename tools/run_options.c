@@ -74,6 +74,13 @@ void run_options_usage(FILE *f)
 	    "                         initialize, oid, pause, restart, halt, unload, send,\n"
 	    "                         other; no PHASE: all of them). Defaults: oid 12,\n"
 	    "                         other 60, the rest 30\n"
+	    "  --watchdog SPEC        off, or allotments in ms: isr=MS,dpc=MS,spin=MS,\n"
+	    "                         dispatch=MS (0: that one off). An ISR, DPC or spin\n"
+	    "                         over its allotment, or a vCPU at DISPATCH_LEVEL over\n"
+	    "                         dispatch, is bug check 0x133; a deadlock is 0xC4\n"
+	    "                         0x1F80. Defaults: isr, dpc, spin 5000, dispatch 20000;\n"
+	    "                         on with the verifier (off with --verifier off unless\n"
+	    "                         given)\n"
 	    "  --quiet                no progress line\n"
 	    "  -h, --help             this text\n"
 	    "\n"
@@ -110,6 +117,8 @@ static void defaults(struct run_options *o)
 	o->trace_events = TRACE_EVENTS_DEFAULT;
 	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
 		o->phase_timeout[i] = -1;
+	for (unsigned i = 0; i < 4; i++)
+		o->watchdog_ms[i] = -1;
 }
 
 /*
@@ -293,6 +302,41 @@ static int parse_phase_timeout(const char *v, struct run_options *o, FILE *err)
 	return 0;
 }
 
+/* --watchdog off | KEY=MS[,KEY=MS...], KEY one of isr, dpc, spin, dispatch. */
+static int parse_watchdog(const char *v, struct run_options *o, FILE *err)
+{
+	static const char want[] =
+	    "off, or isr=MS,dpc=MS,spin=MS,dispatch=MS (any of them; MS 0..3600000, 0: off)";
+	static const char *const keys[4] = {"isr", "dpc", "spin", "dispatch"};
+	char buf[128], *save = NULL;
+
+	if (!v || !*v || strlen(v) >= sizeof(buf))
+		return bad(err, "--watchdog", v, want);
+	o->watchdog_given = true;
+	if (!strcmp(v, "off")) {
+		o->watchdog_off = true;
+		return 0;
+	}
+	strcpy(buf, v);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		uint64_t ms;
+		int k = -1;
+
+		if (!eq)
+			return bad(err, "--watchdog", v, want);
+		*eq = 0;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(tok, keys[i]))
+				k = i;
+		if (k < 0 || parse_uint(eq + 1, 0, 3600000, &ms))
+			return bad(err, "--watchdog", v, want);
+		o->watchdog_ms[k] = (long)ms;
+	}
+	o->watchdog_off = false;
+	return 0;
+}
+
 /* One option with its value; *used tells whether the value was consumed. */
 static int parse_one(const char *opt, const char *v, struct run_options *o, FILE *err)
 {
@@ -389,6 +433,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 			o->verifier = VFY_OFF;
 		else
 			return bad(err, opt, v, "fatal, warn or off");
+	} else if (!strcmp(opt, "--watchdog")) {
+		return parse_watchdog(v, o, err);
 	} else if (!strcmp(opt, "--sarif")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the SARIF log to");
@@ -408,7 +454,7 @@ static bool takes_value(const char *opt)
 	    "--driver",	  "--device",	     "--cpus",	"--nics",	  "--irq",	"--wire",
 	    "--frames",	  "--seconds",	     "--size",	"--flows",	  "--max-nbls", "--capture",
 	    "--json",	  "--engine",	     "--seed",	"--sim-strategy", "--sim-log",	"--sarif",
-	    "--verifier", "--phase-timeout", "--trace", "--trace-events"};
+	    "--verifier", "--phase-timeout", "--trace", "--trace-events", "--watchdog"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

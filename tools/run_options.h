@@ -51,6 +51,10 @@ struct run_options {
 	bool seconds_given;    /* --seconds was on the command line */
 	/* --phase-timeout: seconds per phase; < 0: the default */
 	double phase_timeout[NDISRT_NR_PHASES];
+	/* --watchdog: allotments in ms (isr, dpc, spin, dispatch); < 0: the default */
+	long watchdog_ms[4];
+	bool watchdog_off;   /* --watchdog off */
+	bool watchdog_given; /* --watchdog was on the command line */
 	/* The engine (docs/sim.md). */
 	bool sim;      /* --engine sim */
 	uint64_t seed; /* --seed */

@@ -5,6 +5,7 @@
  */
 #include "tools/run.h"
 #include "verifier/vfy.h"
+#include "verifier/watchdog.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -272,6 +273,7 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	char label[128];
 
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
+	uint64_t over_limit = 0, more_idle = 0;
 	unsigned rss_refused = 0;
 
 	fprintf(f,
@@ -333,11 +335,28 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		links += atomic_load(&rn->status_indications);
 		if (rn->st.max_nbls_one_dpc > max_one)
 			max_one = rn->st.max_nbls_one_dpc;
+		over_limit += rn->st.throttle_exceeded;
+		more_idle += rn->st.more_pending_idle;
 	}
 	fprintf(f, "\nLatency (µs)  %19s %9s %9s\n", "p50", "p99", "max");
 	print_latency(f, "interrupt -> ISR", &r->isr_latency);
 	print_latency(f, "DPC duration", &r->dpc_duration);
 	print_us_hists(f, r);
+	if (r->watchdog_on) {
+		const struct vfy_watchdog_counts *w = &r->wd;
+
+		/* Microsoft's guidance: counted, never a failure (docs/verifier.md). */
+		fprintf(
+		    f,
+		    "Guidance (warnings, not failures): %llu of %llu ISRs over 25 µs (max %.1f), "
+		    "%llu of %llu DPCs over 100 µs (max %.1f), %llu of %llu spin-lock holds over "
+		    "25 µs (max %.1f)\n",
+		    (unsigned long long)w->isr_over, (unsigned long long)w->isrs,
+		    (double)w->isr_max_ns / 1000.0, (unsigned long long)w->dpc_over,
+		    (unsigned long long)w->dpcs, (double)w->dpc_max_ns / 1000.0,
+		    (unsigned long long)w->hold_over, (unsigned long long)w->holds,
+		    (double)w->hold_max_ns / 1000.0);
+	}
 	if (rss_refused == r->o.nics)
 		fprintf(f,
 			"\nRSS: off (the driver answered OID_GEN_RECEIVE_SCALE_PARAMETERS with "
@@ -366,6 +385,13 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 	else
 		fprintf(f, "Throttle: MaxNblsToIndicate = %u; most NBLs in one DPC: %llu\n",
 			r->o.max_nbls, (unsigned long long)max_one);
+	/* I9 warnings: counted, not a failure (docs/verifier.md). */
+	if (over_limit || more_idle)
+		fprintf(
+		    f,
+		    "Throttle warnings (rule I9, not failures): %llu DPC call(s) indicated more "
+		    "than MaxNblsToIndicate, %llu set MoreNblsPending having indicated nothing\n",
+		    (unsigned long long)over_limit, (unsigned long long)more_idle);
 	fprintf(f, "Status indications: %llu\n", (unsigned long long)links);
 	if (r->cap && r->output_failed)
 		fprintf(f,
@@ -447,7 +473,7 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)ke_hist_quantile(&r->dpc_duration, 0.99),
 		(unsigned long long)r->dpc_duration.max);
 	print_us_json(f, r);
-	uint64_t max_one = 0, rss_off = 0, rss = 0;
+	uint64_t max_one = 0, rss_off = 0, rss = 0, over_limit = 0, more_idle = 0;
 	unsigned rss_nics = 0;
 
 	for (unsigned i = 0; i < r->o.nics; i++) {
@@ -456,7 +482,12 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 			max_one = r->nic[i].st.max_nbls_one_dpc;
 		rss_off += atomic_load(&r->nic[i].rss_off_cpu);
 		rss += atomic_load(&r->nic[i].rss_frames);
+		over_limit += r->nic[i].st.throttle_exceeded;
+		more_idle += r->nic[i].st.more_pending_idle;
 	}
+	fprintf(f,
+		" \"throttle_warnings\": {\"over_max_nbls\": %llu, \"more_pending_idle\": %llu},\n",
+		(unsigned long long)over_limit, (unsigned long long)more_idle);
 	fprintf(f,
 		" \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
 		"\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
@@ -469,6 +500,18 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		ratio(r->ke_total.interrupts, t->received),
 		(unsigned long long)r->ke_total.signals_sent,
 		ratio(r->ke_total.signals_sent, r->ke_total.interrupts));
+	if (r->watchdog_on)
+		fprintf(
+		    f,
+		    " \"guidance\": {\"isrs\": %llu, \"isrs_over_25us\": %llu, \"isr_max_ns\": "
+		    "%llu, \"dpcs\": %llu, \"dpcs_over_100us\": %llu, \"dpc_max_ns\": %llu, "
+		    "\"lock_holds\": %llu, \"lock_holds_over_25us\": %llu, \"lock_hold_max_ns\": "
+		    "%llu},\n",
+		    (unsigned long long)r->wd.isrs, (unsigned long long)r->wd.isr_over,
+		    (unsigned long long)r->wd.isr_max_ns, (unsigned long long)r->wd.dpcs,
+		    (unsigned long long)r->wd.dpc_over, (unsigned long long)r->wd.dpc_max_ns,
+		    (unsigned long long)r->wd.holds, (unsigned long long)r->wd.hold_over,
+		    (unsigned long long)r->wd.hold_max_ns);
 	fprintf(f, " \"result\": \"%s\", \"reason\": \"", ok ? "ok" : "failed");
 	json_str(f, why);
 	fprintf(f, "\"}\n");

@@ -31,6 +31,9 @@ Abstract:
 --*/
 
 #include "vn1.h"
+#ifdef VN1_RACY_DPC_SLEEP
+#include <unistd.h>
+#endif
 
 static BOOLEAN Vn1ServiceAllCauses(_In_ PVN1_ADAPTER Adapter,
                                    _In_ ULONG Causes,
@@ -592,6 +595,22 @@ IRQL:
     *QueueDefaultInterruptDpc = FALSE;
     *TargetProcessors = 0;
 
+#ifdef VN1_RACY_ISR_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the ISR waits for a register
+    // value the device never shows - it never returns.
+    //
+    while (Vn1ReadRegister(adapter, VN1_REG_IMS) != 0xDEADBEEF) {
+        KeMemoryBarrier();
+    }
+#endif
+#ifdef VN1_RACY_ISR_SPIN_LOCK
+    //
+    // Planted bug (drivers/racy, rule C1): an NDIS spin lock taken at DIRQL.
+    //
+    NdisAcquireSpinLock(&adapter->Lock);
+    NdisReleaseSpinLock(&adapter->Lock);
+#endif
     mask = Vn1ReadRegister(adapter, VN1_REG_IMS);
 #ifdef VN1_RACY_P4
     //
@@ -693,6 +712,31 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_DPC_LOCK_HELD
+    //
+    // Planted bug (drivers/racy, rule K3): the DPC returns holding the
+    // adapter lock.
+    //
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    return;
+#endif
+#ifdef VN1_RACY_DPC_SLEEP
+    //
+    // Planted bug (drivers/racy, rule K7): the DPC "waits a little" for the
+    // device - a sleep at DISPATCH_LEVEL.
+    //
+    usleep(100);
+#endif
+#ifdef VN1_RACY_DPC_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the DPC polls for a cause that
+    // never comes - it never returns.
+    //
+    while (adapter->PendingCauses != -1) {
+        KeMemoryBarrier();
+    }
+#endif
+
     causes = (ULONG)InterlockedExchange(&adapter->PendingCauses, 0);
 #ifdef VN1_RACY_P3
     //
@@ -774,6 +818,23 @@ IRQL:
 
     *TargetProcessors = 0;
     *QueueDefaultInterruptDpc = TRUE;
+
+#ifdef VN1_RACY_ISR_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the ISR waits for a register
+    // value the device never shows - it never returns.
+    //
+    while (Vn1ReadRegister(adapter, VN1_REG_IMS) != 0xDEADBEEF) {
+        KeMemoryBarrier();
+    }
+#endif
+#ifdef VN1_RACY_ISR_SPIN_LOCK
+    //
+    // Planted bug (drivers/racy, rule C1): an NDIS spin lock taken at DIRQL.
+    //
+    NdisAcquireSpinLock(&adapter->Lock);
+    NdisReleaseSpinLock(&adapter->Lock);
+#endif
 
     //
     // IAM masked these causes when the device signalled the message. The
@@ -860,6 +921,31 @@ IRQL:
     if (adapter->InterruptReady == 0) {
         return;
     }
+
+#ifdef VN1_RACY_DPC_LOCK_HELD
+    //
+    // Planted bug (drivers/racy, rule K3): the DPC returns holding the
+    // adapter lock.
+    //
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    return;
+#endif
+#ifdef VN1_RACY_DPC_SLEEP
+    //
+    // Planted bug (drivers/racy, rule K7): the DPC "waits a little" for the
+    // device - a sleep at DISPATCH_LEVEL.
+    //
+    usleep(100);
+#endif
+#ifdef VN1_RACY_DPC_LOOP
+    //
+    // Planted bug (drivers/racy, rule K6): the DPC polls for a cause that
+    // never comes - it never returns.
+    //
+    while (adapter->PendingCauses != -1) {
+        KeMemoryBarrier();
+    }
+#endif
 
     NdisZeroMemory(&context, sizeof(context));
     context.Adapter = adapter;
@@ -1075,7 +1161,14 @@ IRQL:
     }
 
     *IndicateAll = FALSE;
+#ifdef VN1_RACY_THROTTLE
+    //
+    // Planted bug (drivers/racy, rule I9): eight times what NDIS allows.
+    //
+    return Throttle->MaxNblsToIndicate * 8;
+#else
     return Throttle->MaxNblsToIndicate;
+#endif
 }
 
 

@@ -599,6 +599,16 @@ IRQL:
     NdisAcquireSpinLock(&adapter->Lock);
     adapter->State = Vn1AdapterRunning;
     NdisReleaseSpinLock(&adapter->Lock);
+#ifdef VN1_RACY_RESTART_RAISED
+    //
+    // Planted bug (drivers/racy): MiniportRestart returns at DISPATCH_LEVEL.
+    //
+    {
+        KIRQL oldIrql;
+
+        NDIS_RAISE_IRQL_TO_DISPATCH(&oldIrql);
+    }
+#endif
 
     return NDIS_STATUS_SUCCESS;
 }

@@ -24,6 +24,28 @@ Abstract:
 
 #include "vn1.h"
 
+#ifdef VN1_RACY_DEADLOCK
+//
+// drivers/racy: wait (bounded) until *Other is set, so that the two paths
+// hold their first lock at once. Only the first attempts wait.
+//
+static VOID
+Vn1RacyRendezvous(
+    _In_ PVN1_ADAPTER Adapter,
+    _In_ volatile LONG *Other
+    )
+{
+    ULONG spins;
+
+    if (InterlockedIncrement(&Adapter->RacyRendezvous) > 256) {
+        return;
+    }
+    for (spins = 0; spins < 2000000 && *Other == 0; spins++) {
+        KeMemoryBarrier();
+    }
+}
+#endif
+
 #define VN1_TX_RING_MASK (VN1_TX_RING_SIZE - 1)
 
 C_ASSERT(sizeof(VN1_TX_DESC) == 16);
@@ -344,9 +366,21 @@ IRQL:
     // the adapter lock - adapter lock, then transmit lock. The transmit
     // completion DPC takes them the other way round.
     //
+#ifdef VN1_RACY_DEADLOCK
+    //
+    // Planted bug (drivers/racy, rule K6): widen the window until the
+    // completion DPC holds the transmit lock, so that the inversion really
+    // deadlocks two vCPUs (a bounded wait, for the first attempts only).
+    //
+    Adapter->RacyHoldingAdapterLock = 1;
+    Vn1RacyRendezvous(Adapter, &Adapter->RacyHoldingTxLock);
+#endif
     NdisDprAcquireSpinLock(&tx->Lock);
     tx->SendsAdmittedUnderAdapterLock++;
     NdisDprReleaseSpinLock(&tx->Lock);
+#ifdef VN1_RACY_DEADLOCK
+    Adapter->RacyHoldingAdapterLock = 0;
+#endif
 #endif
     if (AtDispatchLevel) {
         NdisDprReleaseSpinLock(&Adapter->Lock);
@@ -516,9 +550,16 @@ IRQL:
     //
     // Planted bug (drivers/racy, rule S4): transmit lock, then adapter lock.
     //
+#ifdef VN1_RACY_DEADLOCK
+    Adapter->RacyHoldingTxLock = 1;
+    Vn1RacyRendezvous(Adapter, &Adapter->RacyHoldingAdapterLock);
+#endif
     NdisDprAcquireSpinLock(&Adapter->Lock);
     Adapter->TxCompletionsUnderTxLock += count;
     NdisDprReleaseSpinLock(&Adapter->Lock);
+#ifdef VN1_RACY_DEADLOCK
+    Adapter->RacyHoldingTxLock = 0;
+#endif
 #endif
     NdisDprReleaseSpinLock(&tx->Lock);
 

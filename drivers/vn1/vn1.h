@@ -243,6 +243,11 @@ struct _VN1_ADAPTER {
 #ifdef VN1_RACY_LOCK_ORDER
     ULONG64                 TxCompletionsUnderTxLock; // (L) drivers/racy
 #endif
+#ifdef VN1_RACY_DEADLOCK
+    volatile LONG           RacyHoldingAdapterLock; // (a) drivers/racy: rendezvous
+    volatile LONG           RacyHoldingTxLock;      // (a)
+    volatile LONG           RacyRendezvous;         // (a) attempts left
+#endif
 
     // Link (§6), updated by the DPC that services LSC.
     BOOLEAN                 LinkUp;         // (A)

@@ -180,6 +180,8 @@ struct ndisrt_nic_stats {
 	    throttle_exceeded;	/* interrupt DPC calls that indicated more than MaxNblsToIndicate */
 	uint64_t rx_bytes;	/* bytes of the NBLs indicated */
 	uint64_t pauses_pended; /* MiniportPause calls that returned NDIS_STATUS_PENDING */
+	/* interrupt DPC calls that set MoreNblsPending yet indicated nothing */
+	uint64_t more_pending_idle;
 };
 
 void ndisrt_nic_get_stats(struct ndisrt_nic *n, struct ndisrt_nic_stats *out);

@@ -54,3 +54,30 @@ Test(host_contain, H6_a_driver_entry_that_never_returns_meets_its_deadline,
 	ndisrt_driver_load(t.h, TCONTAIN("loop"), &d, t.err, sizeof(t.err));
 	cr_assert_fail("a looping DriverEntry returned: %s", t.err);
 }
+
+Test(host_contain, K7_a_driver_sleeping_at_dispatch_level_is_a_bug_check,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct th t;
+	struct ndisrt_driver *d;
+
+	th_init(&t, 1);
+	/* P2 2: usleep; P3 the IRQL, DISPATCH_LEVEL; P4 the call site (any). */
+	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x7,
+			NDISRT_VIOLATION_WAIT_AT_DISPATCH, 2, KE_DISPATCH_LEVEL, 0);
+	ndisrt_driver_load(t.h, TCONTAIN("sleep_raised"), &d, t.err, sizeof(t.err));
+	cr_assert_fail("usleep() at DISPATCH_LEVEL returned: %s", t.err);
+}
+
+Test(host_contain, K7_a_driver_sleeping_at_passive_level_sleeps)
+{
+	struct th t;
+	struct ndisrt_driver *d = (struct ndisrt_driver *)1;
+
+	th_init(&t, 1);
+	/* DriverEntry sleeps, then fails with its own status: the load fails as usual. */
+	cr_assert_eq(ndisrt_driver_load(t.h, TCONTAIN("sleep_passive"), &d, t.err, sizeof(t.err)),
+		     -1);
+	cr_assert_null(d);
+	cr_assert_null(strstr(t.err, "bug check"), "%s", t.err);
+}

@@ -20,16 +20,21 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 		cr_assert_eq(ndisrt_violation_info(vi->p1), vi, "line %u (%s)", i, vi->name);
 		cr_assert_str_eq(ndisrt_violation_name(vi->p1), vi->name);
 		cr_assert(vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION ||
-			      vi->bugcheck == KE_BUGCHECK_BUGCODE_NDIS_DRIVER,
+			      vi->bugcheck == KE_BUGCHECK_BUGCODE_NDIS_DRIVER ||
+			      vi->bugcheck == KE_BUGCHECK_DPC_WATCHDOG_VIOLATION,
 			  "%s: bug check 0x%x", vi->name, vi->bugcheck);
 		cr_assert_str_neq(ke_bugcheck_name(vi->bugcheck), "UNKNOWN_BUGCHECK");
 		if (vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION)
 			cr_assert(
 			    (vi->p1 >= 0x2000 && vi->p1 < 0x2400) ||
-				(vi->p1 >= 0x1000 && vi->p1 < 0x1010),
-			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x23xx or Driver Verifier's "
-			    "deadlock-detection 0x100x (ke/ has 0x1F00..)",
+				(vi->p1 >= 0x1000 && vi->p1 < 0x1010) ||
+				(vi->p1 >= 0x1F80 && vi->p1 < 0x2000),
+			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x23xx, Driver Verifier's "
+			    "deadlock-detection 0x100x or the verifier's own 0x1F8x.. (ke/ has "
+			    "0x1F00..0x1F7F)",
 			    vi->name);
+		else if (vi->bugcheck == KE_BUGCHECK_DPC_WATCHDOG_VIOLATION)
+			cr_assert_leq(vi->p1, 1, "%s: 0x133 has parameter 1 = 0 or 1", vi->name);
 		else
 			cr_assert_lt(vi->p1, 0x100, "%s: a 0x7C subcode", vi->name);
 		cr_assert(vi->rule && vi->rule[0], "%s", vi->name);
@@ -101,6 +106,10 @@ Test(verifier_table, numbers_reports_carry_are_unchanged)
 	    PIN(ISR_SHARED_RMW, 0x2302, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(ISR_FALSE_CLAIM, 0x2303, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(INTERRUPT_STORM, 0x2304, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(WATCHDOG_SINGLE, 0x0, DPC_WATCHDOG_VIOLATION),
+	    PIN(WATCHDOG_CUMULATIVE, 0x1, DPC_WATCHDOG_VIOLATION),
+	    PIN(DEADLOCK, 0x1F80, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(WAIT_AT_DISPATCH, 0x1F81, DRIVER_VERIFIER_DETECTED_VIOLATION),
 #undef PIN
 	};
 
