@@ -172,7 +172,7 @@ uint64_t wire_source_sent(struct wire *w);
 struct wire_capture_stats {
 	uint64_t queued;  /* frames handed to the capture */
 	uint64_t written; /* records written to the file */
-	uint64_t dropped; /* refused because the queue was full */
+	uint64_t dropped; /* refused: the queue stayed full for the producer's whole wait */
 };
 
 /**
@@ -197,7 +197,9 @@ int wire_capture_frame(struct wire_capture *c, const void *frame, size_t len);
 
 /**
  * wire_capture_close() - Write what is queued, flush and sync it, close the file.
- * Return: 0, or the negative errno of the first write, flush or sync that failed.
+ * Return: 0, the negative errno of the first write, flush or sync that failed,
+ * or -ENOBUFS if frames were dropped (the writer fell behind by more than a
+ * producer's bounded wait for a free slot): the file is complete only on 0.
  */
 int wire_capture_close(struct wire_capture *c);
 void wire_capture_get_stats(struct wire_capture *c, struct wire_capture_stats *out);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CAPTURE_SLOTS 256u
@@ -63,20 +65,53 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * How long a producer waits for the writer to free a slot before the frame
+ * is dropped (counted; wire_capture_close() then fails): a capture is an
+ * output, and an output loses nothing while its writer makes progress.
+ */
+#define CAPTURE_FULL_WAIT_NS (10ull * 1000000000ull)
+
+static uint64_t capture_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int wire_capture_frame(struct wire_capture *c, const void *frame, size_t len)
 {
 	/* Wall-clock time, as capture tools expect, advancing with the engine clock. */
 	uint64_t one = 1, ts = (c->m ? ke_clock_ns(c->m) : 0) + (uint64_t)c->wall_offset_ns;
+	uint64_t deadline = 0;
 	ke_irql_t old;
 	unsigned s;
 
 	if (len == 0 || len > WIRE_MAX_FRAME)
 		return -EINVAL;
-	old = ke_irql_raise(KE_HIGH_LEVEL);
-	ke_spin_acquire_raw(&c->lock);
-	if (c->count == CAPTURE_SLOTS || c->closing) {
+	for (;;) {
+		old = ke_irql_raise(KE_HIGH_LEVEL);
+		ke_spin_acquire_raw(&c->lock);
+		if (c->count < CAPTURE_SLOTS && !c->closing)
+			break;
 		ke_spin_release_raw(&c->lock);
 		ke_irql_lower(old);
+		/*
+		 * Full: the writer thread (a host thread, never a vCPU) is behind.
+		 * Wait for it, bounded; the raw syscall keeps ke/sim's yield
+		 * interposition out of it.
+		 */
+		if (!c->closing) {
+			uint64_t now = capture_now_ns();
+
+			if (!deadline)
+				deadline = now + CAPTURE_FULL_WAIT_NS;
+			if (now < deadline) {
+				syscall(SYS_sched_yield);
+				continue;
+			}
+		}
 		atomic_fetch_add_explicit(&c->dropped, 1, memory_order_relaxed);
 		return -ENOBUFS;
 	}
@@ -235,6 +270,8 @@ int wire_capture_close(struct wire_capture *c)
 		c->io_error = true;
 	pthread_join(c->thread, NULL);
 	ret = c->io_error ? -(c->io_errno ? c->io_errno : EIO) : 0;
+	if (!ret && atomic_load(&c->dropped))
+		ret = -ENOBUFS;
 	pcap_dump_close(c->dumper);
 	pcap_close(c->pd);
 	close(c->efd);

@@ -331,9 +331,18 @@ static void teardown(void)
 	for (unsigned i = 0; i < run.nr_wires; i++)
 		wire_close(run.wire[i]);
 	if (run.cap) {
-		int err = wire_capture_close(run.cap);
+		struct wire_capture_stats cs;
+		int err;
 
-		if (err) {
+		wire_capture_get_stats(run.cap, &cs);
+		err = wire_capture_close(run.cap);
+		if (err == -ENOBUFS) {
+			fprintf(stderr,
+				"ndisrt run: the capture %s is incomplete: %llu frame(s) dropped "
+				"because its writer fell behind (is the disk full or slow?)\n",
+				run.o.capture, (unsigned long long)cs.dropped);
+			run.output_failed = true;
+		} else if (err) {
 			fprintf(stderr, "ndisrt run: writing the capture %s failed: %s\n",
 				run.o.capture, strerror(-err));
 			run.output_failed = true;

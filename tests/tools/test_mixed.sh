@@ -54,13 +54,16 @@ both_ways() {
     drv=$(json $tmp/r.json "d['driver']")
     [ "$drv" = "$want" ] && pass "$a,$b: each NIC got its model's sample ($drv)" ||
       bad "$a,$b: driver '$drv', want '$want'"
-    # Every frame offered is on the wire once, from NIC 0 ($a) or NIC 2 ($b).
+    # Every frame that reached a wire is in the capture once, from NIC 0 ($a)
+    # or NIC 2 ($b): all offered but those the sending driver or NIC dropped
+    # (counted and conserved; under load a 4-descriptor RTL8139 may refuse).
     s=$(senders "$tmp/m.pcap")
+    wire=$(json $tmp/r.json "d['frames']['offered'] - d['frames']['dropped_driver'] - d['frames']['dropped_tx_nic']")
     ok=$(python3 -c "
 c = dict(map(int, x.split(':')) for x in '$s'.split())
-print(sorted(c) == [1, 3] and c[1] > 0 and c[3] > 0 and c[1] + c[3] == 4000)")
+print(sorted(c) == [1, 3] and c[1] > 0 and c[3] > 0 and c[1] + c[3] == $wire)")
     [ "$ok" = True ] && pass "$a,$b: $a sent to $b and $b sent to $a (source MAC: count $s)" ||
-      bad "$a,$b: senders in the capture: '$s' (want NICs 0 and 2, 4000 in all)"
+      bad "$a,$b: senders in the capture: '$s' (want NICs 0 and 2, $wire in all: $(json $tmp/r.json "d['frames']"))"
   fi
 }
 both_ways e1000 virtio-net e1000+virtio_net 2
