@@ -71,6 +71,8 @@ struct run_state {
 	struct run_vcpu vcpu[RUN_MAX_CPUS];
 	/* collected from ke's per-vCPU histograms (run_collect_ke) */
 	struct ke_hist isr_latency, dpc_duration;
+	/* interrupts: requested by the devices (intc) vs taken by the vCPUs (ke) */
+	uint64_t irq_msi, irq_line, irq_taken, irq_isr_calls, irq_claimed;
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];
@@ -88,6 +90,8 @@ uint64_t run_rate_pps(const struct run_state *r);
 void run_traffic(struct run_state *r);
 void run_collect(struct run_state *r);
 void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out);
+uint64_t run_interrupts_taken(const struct run_state *r);
+void run_collect_interrupts(struct run_state *r);
 
 /* run_sim.c: the deterministic engine's schedule (--engine sim). */
 int run_sim_configure(const struct run_options *o, char *err, size_t errlen);

@@ -41,6 +41,10 @@ void run_options_usage(FILE *f)
 	    "                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
 	    "  --frames N             stop after N frames offered (default: run --seconds)\n"
 	    "  --seconds S            run for S seconds (default 3)\n"
+	    "  --interrupts N         soak: send until the vCPUs took N interrupts (no time\n"
+	    "                         limit unless --seconds), then compare the interrupts\n"
+	    "                         the devices requested with those taken: 0 lost, 0\n"
+	    "                         duplicated, or the run fails (--wire pair only)\n"
 	    "  --size B               frame size in bytes, 64..1514 (default 512)\n"
 	    "  --flows F              distinct flows, for RSS to spread (default 64)\n"
 	    "  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
@@ -309,6 +313,10 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		o->frames = n;
 	} else if (!strcmp(opt, "--seconds")) {
 		return parse_seconds(v, o, err);
+	} else if (!strcmp(opt, "--interrupts")) {
+		if (parse_uint(v, 1, 1000000000000ull, &n))
+			return bad(err, opt, v, "a whole number of interrupts from 1 to 10^12");
+		o->interrupts = n;
 	} else if (!strcmp(opt, "--phase-timeout")) {
 		return parse_phase_timeout(v, o, err);
 	} else if (!strcmp(opt, "--size")) {
@@ -384,7 +392,8 @@ static bool takes_value(const char *opt)
 	    "--driver",	      "--device",  "--cpus",	"--nics",     "--irq",
 	    "--wire",	      "--frames",  "--seconds", "--size",     "--flows",
 	    "--max-nbls",     "--capture", "--json",	"--engine",   "--seed",
-	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout"};
+	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout",
+	    "--interrupts"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -441,6 +450,11 @@ static int cross_check(struct run_options *o, FILE *err)
 		fputs("ndisrt run: --json and --capture name the same file (", err);
 		put_arg(err, o->json);
 		fputs(")\n", err);
+		return EX_USAGE;
+	}
+	if (o->interrupts && o->wire != RUN_WIRE_PAIR) {
+		fprintf(err, "ndisrt run: --interrupts drives the NICs' own sends: it needs --wire "
+			     "pair\n");
 		return EX_USAGE;
 	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {

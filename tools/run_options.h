@@ -30,6 +30,7 @@ struct run_options {
 	enum run_wire wire;
 	const char *pcap_in; /* --wire pcap:FILE */
 	uint64_t frames;     /* 0: run for @seconds */
+	uint64_t interrupts; /* --interrupts N (soak): stop after N interrupts; 0: off */
 	double seconds;
 	unsigned size;
 	unsigned flows;

@@ -83,6 +83,22 @@ static uint64_t dropped(const struct tally *t)
 	return t->drop_driver + t->drop_tx_dev + t->drop_rx_dev;
 }
 
+/* Interrupts the devices requested that no vCPU took, and the reverse. */
+static uint64_t irq_requested(const struct run_state *r)
+{
+	return r->irq_msi + r->irq_line;
+}
+
+static uint64_t irq_lost(const struct run_state *r)
+{
+	return irq_requested(r) > r->irq_taken ? irq_requested(r) - r->irq_taken : 0;
+}
+
+static uint64_t irq_duplicated(const struct run_state *r)
+{
+	return r->irq_taken > irq_requested(r) ? r->irq_taken - irq_requested(r) : 0;
+}
+
 /* --------------------------------------------------------------- text */
 
 static const char *irq_name(const struct run_state *r)
@@ -154,6 +170,16 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 						       : "FAILS");
 	fprintf(f, "  rate: %.0f frames/s received\n\n",
 		r->elapsed_s > 0 ? (double)t->received / r->elapsed_s : 0.0);
+	fprintf(f, "Interrupts\n");
+	fprintf(f,
+		"  requested by the devices %llu (MSI writes %llu, line requests %llu)   taken "
+		"by the vCPUs %llu (ISR calls %llu, claimed %llu)\n",
+		(unsigned long long)irq_requested(r), (unsigned long long)r->irq_msi,
+		(unsigned long long)r->irq_line, (unsigned long long)r->irq_taken,
+		(unsigned long long)r->irq_isr_calls, (unsigned long long)r->irq_claimed);
+	fprintf(f, "  lost %llu   duplicated %llu%s\n\n", (unsigned long long)irq_lost(r),
+		(unsigned long long)irq_duplicated(r),
+		r->o.interrupts ? "" : "  (checked with --interrupts)");
 
 	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs", "syncs",
 		"frames indic.");
@@ -265,6 +291,14 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev,
 		(unsigned long long)(t->lost_tx + t->lost_rx),
 		t->offered == t->received + dropped(t) ? "true" : "false");
+	fprintf(f,
+		" \"interrupts\": {\"requested\": %llu, \"msi_writes\": %llu, "
+		"\"line_requests\": %llu, \"taken\": %llu, \"isr_calls\": %llu, \"claimed\": %llu, "
+		"\"lost\": %llu, \"duplicated\": %llu},\n",
+		(unsigned long long)irq_requested(r), (unsigned long long)r->irq_msi,
+		(unsigned long long)r->irq_line, (unsigned long long)r->irq_taken,
+		(unsigned long long)r->irq_isr_calls, (unsigned long long)r->irq_claimed,
+		(unsigned long long)irq_lost(r), (unsigned long long)irq_duplicated(r));
 	fprintf(f, " \"vcpus\": [");
 	for (unsigned v = 0; v < r->o.cpus; v++)
 		fprintf(f,
@@ -335,6 +369,15 @@ int run_report(struct run_state *r)
 	else if (t.received == 0)
 		snprintf(why, sizeof(why), "no frame was received (%llu offered, all dropped)",
 			 (unsigned long long)t.offered);
+	/* A soak (--interrupts) proves every requested interrupt was taken once. */
+	if (ok && r->o.interrupts && (irq_lost(r) || irq_duplicated(r))) {
+		ok = false;
+		snprintf(why, sizeof(why),
+			 "interrupts: %llu requested by the devices, %llu taken by the vCPUs (%llu "
+			 "lost, %llu duplicated)",
+			 (unsigned long long)irq_requested(r), (unsigned long long)r->irq_taken,
+			 (unsigned long long)irq_lost(r), (unsigned long long)irq_duplicated(r));
+	}
 	/* --verifier warn reports every finding and goes on; the run still fails. */
 	if (ok && vfy_warnings()) {
 		ok = false;
