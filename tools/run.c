@@ -474,6 +474,8 @@ int ndisrt_cmd_run(int argc, char **argv)
 	apply_phase_timeouts();
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	rc = set_up(err, sizeof(err));
+	if (!rc)
+		rc = run_faults_check(&run, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "ndisrt run: %s\n", err);
 		teardown();

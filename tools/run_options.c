@@ -54,7 +54,8 @@ void run_options_usage(FILE *f)
 	    "  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
 	    "                         deterministic engine: one host thread, virtual time)\n"
 	    "  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
-	    "                         build and options give the same run (docs/sim.md)\n"
+	    "                         build and options give the same run (docs/sim.md);\n"
+	    "                         with --fault: which NIC and message each fault hits\n"
 	    "  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
 	    "                         replay:FILE (what ndisrt explore and replay pass)\n"
 	    "  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
@@ -67,6 +68,14 @@ void run_options_usage(FILE *f)
 	    "                         initialize, oid, pause, restart, halt, unload, send,\n"
 	    "                         other; no PHASE: all of them). Defaults: oid 12,\n"
 	    "                         other 60, the rest 30\n"
+	    "  --fault KIND[:N]       inject a host fault into every NIC in turn, one every N\n"
+	    "                         interrupts the vCPUs take (default N 200; repeatable):\n"
+	    "                         spurious-irq, stuck-line (--irq line), drop-msg (--irq\n"
+	    "                         msi|msix), dma-error, link (a link flap), surprise-remove\n"
+	    "                         (once, after N interrupts, default 2000: the receiving\n"
+	    "                         NIC of the first pair is gone). The NIC and message of\n"
+	    "                         each fault come from --seed. A model that lacks the\n"
+	    "                         fault is exit 64. docs/reliability.md has the table\n"
 	    "  --quiet                no progress line\n"
 	    "  -h, --help             this text\n"
 	    "\n"
@@ -240,6 +249,36 @@ static int parse_wire(const char *v, struct run_options *o, FILE *err)
 	return 0;
 }
 
+/* --fault KIND[:N]: a fault hw/device.h names; N interrupts between two (1..10^9). */
+static int parse_fault(const char *v, struct run_options *o, FILE *err)
+{
+	static const char want[] =
+	    "KIND[:N], KIND one of spurious-irq, stuck-line, drop-msg, dma-error, link, "
+	    "surprise-remove; N a whole number of interrupts from 1 to 10^9";
+	const char *colon = v ? strchr(v, ':') : NULL;
+	size_t len = colon ? (size_t)(colon - v) : (v ? strlen(v) : 0);
+	uint64_t n = 0;
+	int kind = -1;
+
+	if (!v || !*v)
+		return bad(err, "--fault", v, want);
+	for (int f = 0; f < HW_FAULT_COUNT; f++)
+		if (strlen(hw_fault_name((enum hw_fault)f)) == len &&
+		    !strncmp(v, hw_fault_name((enum hw_fault)f), len))
+			kind = f;
+	if (kind < 0 || (colon && parse_uint(colon + 1, 1, 1000000000ull, &n)))
+		return bad(err, "--fault", v, want);
+	if (o->nr_faults == RUN_MAX_FAULTS)
+		return bad(err, "--fault", v, "at most 8 --fault options");
+	for (unsigned i = 0; i < o->nr_faults; i++)
+		if (o->fault[i].kind == kind)
+			return bad(err, "--fault", v, "each KIND once");
+	o->fault[o->nr_faults].kind = kind;
+	o->fault[o->nr_faults].every = n ? n : kind == HW_FAULT_SURPRISE_REMOVE ? 2000 : 200;
+	o->nr_faults++;
+	return 0;
+}
+
 static int parse_seconds(const char *v, struct run_options *o, FILE *err)
 {
 	double s;
@@ -313,6 +352,8 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		o->frames = n;
 	} else if (!strcmp(opt, "--seconds")) {
 		return parse_seconds(v, o, err);
+	} else if (!strcmp(opt, "--fault")) {
+		return parse_fault(v, o, err);
 	} else if (!strcmp(opt, "--interrupts")) {
 		if (parse_uint(v, 1, 1000000000000ull, &n))
 			return bad(err, opt, v, "a whole number of interrupts from 1 to 10^12");
@@ -393,7 +434,7 @@ static bool takes_value(const char *opt)
 	    "--wire",	      "--frames",  "--seconds", "--size",     "--flows",
 	    "--max-nbls",     "--capture", "--json",	"--engine",   "--seed",
 	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout",
-	    "--interrupts"};
+	    "--interrupts",   "--fault"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -441,9 +482,15 @@ static int cross_check(struct run_options *o, FILE *err)
 
 	if (rc)
 		return rc;
-	if (!o->sim && (o->seed_given || o->sim_strategy || o->sim_log)) {
-		fprintf(err, "ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
-			     "of the deterministic engine: add --engine sim\n");
+	if (o->sim && o->nr_faults) {
+		fprintf(err, "ndisrt run: --fault injects from a host thread of its own, which the "
+			     "deterministic engine cannot schedule: leave out --engine sim\n");
+		return EX_USAGE;
+	}
+	if (!o->sim && ((o->seed_given && !o->nr_faults) || o->sim_strategy || o->sim_log)) {
+		fprintf(err,
+			"ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
+			"of the deterministic engine: add --engine sim (or --fault, for --seed)\n");
 		return EX_USAGE;
 	}
 	if (o->json && o->capture && !strcmp(o->json, o->capture)) {

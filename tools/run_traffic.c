@@ -245,7 +245,7 @@ static void run_pair_traffic(struct run_state *r, uint64_t start)
 			struct run_nic *rn = &r->nic[i];
 			unsigned count = RUN_BATCH;
 
-			if (!rn->sender)
+			if (!rn->sender || atomic_load(&rn->removed))
 				continue;
 			if (want && want - offered < count)
 				count = (unsigned)(want - offered);
@@ -302,6 +302,9 @@ static uint64_t rx_pending(struct run_nic *rn)
 {
 	struct run_dev_stats vs;
 
+	/* A removed NIC indicates nothing more: what it held is destroyed. */
+	if (atomic_load(&rn->removed))
+		return 0;
 	run_dev_stats(rn->dev, &vs);
 	return vs.rx_accepted - atomic_load(&rn->rx_frames);
 }
@@ -333,10 +336,12 @@ void run_traffic(struct run_state *r)
 {
 	uint64_t start = now_ns();
 
+	run_faults_start(r);
 	if (r->o.wire == RUN_WIRE_PAIR)
 		run_pair_traffic(r, start);
 	else
 		run_source_traffic(r, start);
+	run_faults_stop(r);
 	r->elapsed_s = (double)(now_ns() - start) / 1e9;
 	if (!r->drain_timeout)
 		drain(r);
@@ -397,6 +402,7 @@ void run_collect(struct run_state *r)
 	if (r->cap)
 		wire_capture_get_stats(r->cap, &r->cap_stats);
 	run_collect_interrupts(r);
+	run_faults_collect(r);
 }
 
 /*
