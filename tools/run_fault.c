@@ -102,6 +102,17 @@ int run_faults_check(struct run_state *r, char *err, size_t errlen)
 		int kind = r->o.fault[f].kind;
 		const char *name = hw_fault_name((enum hw_fault)kind);
 
+		for (unsigned i = 0; i < r->o.nics; i++) {
+			/* An argument no fault takes: -EINVAL before any effect, or
+			 * -EOPNOTSUPP from a model that lacks the fault (hw/device.h). */
+			if (hw_dev_fault(r->nic[i].dev, (enum hw_fault)kind, PROBE_ARG) ==
+			    -EOPNOTSUPP) {
+				snprintf(err, errlen,
+					 "--fault %s: the %s device model cannot inject it (%s)",
+					 name, r->nic[i].model, lacks(kind));
+				return 64;
+			}
+		}
 		if (kind == HW_FAULT_STUCK_LINE && r->o.irq != RUN_IRQ_LINE) {
 			snprintf(err, errlen,
 				 "--fault %s: the NICs signal messages, and message interrupts "
@@ -115,17 +126,6 @@ int run_faults_check(struct run_state *r, char *err, size_t errlen)
 				 "or msix",
 				 name, r->drv_major < 6 ? " (an NDIS 5 miniport)" : "");
 			return 64;
-		}
-		for (unsigned i = 0; i < r->o.nics; i++) {
-			/* An argument no fault takes: -EINVAL before any effect, or
-			 * -EOPNOTSUPP from a model that lacks the fault (hw/device.h). */
-			if (hw_dev_fault(r->nic[i].dev, (enum hw_fault)kind, PROBE_ARG) ==
-			    -EOPNOTSUPP) {
-				snprintf(err, errlen,
-					 "--fault %s: the %s device model cannot inject it (%s)",
-					 name, r->nic[i].model, lacks(kind));
-				return 64;
-			}
 		}
 	}
 	return 0;
