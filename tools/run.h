@@ -79,7 +79,7 @@ struct run_state {
 	struct {
 		uint64_t injected, refused;
 	} fault[RUN_MAX_FAULTS];
-	uint64_t signals_dropped, dma_faults_fired; /* the devices' own counts */
+	uint64_t signals_dropped, dma_faults_fired, wb_delayed; /* the devices' own counts */
 	bool faults_not_started;
 	/* interrupts: requested by the devices (intc) vs taken by the vCPUs (ke) */
 	uint64_t irq_msi, irq_line, irq_taken, irq_isr_calls, irq_claimed;

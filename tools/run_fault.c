@@ -25,6 +25,8 @@
 
 #define HOLD_STUCK_NS 200000ull /* a stuck line: 200 µs of interrupt storm */
 #define HOLD_LINK_NS 2000000ull /* a link flap: 2 ms down */
+#define HOLD_WB_NS 5000000ull	/* delayed write-back: for 5 ms ... */
+#define WB_DELAY_NS 200000ull	/* ... each receive write-back 200 µs late */
 #define POLL_NS 100000		/* the injector looks every 100 µs */
 #define PROBE_ARG UINT64_MAX	/* no fault takes it: -EINVAL, or -EOPNOTSUPP */
 
@@ -90,7 +92,7 @@ static const char *lacks(int kind)
 	case HW_FAULT_DROP_MSG:
 		return "it signals no message interrupts (no MSI or MSI-X)";
 	case HW_FAULT_DMA_WRITEBACK_DELAY:
-		return "it writes descriptors back at once";
+		return "the model writes its descriptors back at once";
 	default:
 		return "the model does not implement it";
 	}
@@ -180,14 +182,23 @@ static void inject(struct run_state *r, unsigned f, uint64_t now)
 		count(r, f, nic, hw_dev_fault(dev, HW_FAULT_DMA_ERROR, 0));
 		break;
 	case HW_FAULT_STUCK_LINE:
-	case HW_FAULT_LINK: {
-		int rc = hw_dev_fault(dev, (enum hw_fault)kind, kind == HW_FAULT_STUCK_LINE);
+	case HW_FAULT_LINK:
+	case HW_FAULT_DMA_WRITEBACK_DELAY: {
+		/* Stuck: 1; link: down (0); write-back: the delay. */
+		uint64_t arg = kind == HW_FAULT_STUCK_LINE	      ? 1
+			       : kind == HW_FAULT_DMA_WRITEBACK_DELAY ? WB_DELAY_NS
+								      : 0;
+		int rc;
 
+		if (kind == HW_FAULT_DMA_WRITEBACK_DELAY)
+			nic = receiver(r, nic);
+		rc = hw_dev_fault(r->nic[nic].dev, (enum hw_fault)kind, arg);
 		count(r, f, nic, rc);
 		if (rc == 0) {
 			st->held_nic = nic;
-			st->release_ns =
-			    now + (kind == HW_FAULT_STUCK_LINE ? HOLD_STUCK_NS : HOLD_LINK_NS);
+			st->release_ns = now + (kind == HW_FAULT_STUCK_LINE ? HOLD_STUCK_NS
+						: kind == HW_FAULT_LINK	    ? HOLD_LINK_NS
+									    : HOLD_WB_NS);
 		}
 		break;
 	}
@@ -208,7 +219,7 @@ static void release(struct run_state *r, unsigned f)
 
 	if (!st->release_ns)
 		return;
-	/* Stuck: let go (0). Link: up again (1). */
+	/* Stuck: let go (0). Link: up again (1). Write-back: at once again (0). */
 	(void)hw_dev_fault(r->nic[st->held_nic].dev, (enum hw_fault)kind, kind == HW_FAULT_LINK);
 	st->release_ns = 0;
 }
@@ -273,9 +284,10 @@ void run_faults_stop(struct run_state *r)
 void run_faults_collect(struct run_state *r)
 {
 	/* What the devices say they did (hw/device.h statistics). */
-	r->signals_dropped = r->dma_faults_fired = 0;
+	r->signals_dropped = r->dma_faults_fired = r->wb_delayed = 0;
 	for (unsigned i = 0; i < r->o.nics; i++) {
 		r->signals_dropped += hw_device_stat(r->nic[i].dev, "signals_dropped", NULL);
 		r->dma_faults_fired += hw_device_stat(r->nic[i].dev, "dma_faults_injected", NULL);
+		r->wb_delayed += hw_device_stat(r->nic[i].dev, "wb_delayed", NULL);
 	}
 }

@@ -71,9 +71,10 @@ void run_options_usage(FILE *f)
 	    "  --fault KIND[:N]       inject a host fault into every NIC in turn, one every N\n"
 	    "                         interrupts the vCPUs take (default N 200; repeatable):\n"
 	    "                         spurious-irq, stuck-line (--irq line), drop-msg (--irq\n"
-	    "                         msi|msix), dma-error, link (a link flap), surprise-remove\n"
-	    "                         (once, after N interrupts, default 2000: the receiving\n"
-	    "                         NIC of the first pair is gone). The NIC and message of\n"
+	    "                         msi|msix), dma-writeback-delay (vn1: 200 us for 5 ms),\n"
+	    "                         dma-error, link (a link flap), surprise-remove (once,\n"
+	    "                         after N interrupts, default 2000: the receiving NIC\n"
+	    "                         of the first pair is gone). The NIC and message of\n"
 	    "                         each fault come from --seed. A model that lacks the\n"
 	    "                         fault is exit 64. docs/reliability.md has the table\n"
 	    "  --quiet                no progress line\n"
@@ -253,8 +254,8 @@ static int parse_wire(const char *v, struct run_options *o, FILE *err)
 static int parse_fault(const char *v, struct run_options *o, FILE *err)
 {
 	static const char want[] =
-	    "KIND[:N], KIND one of spurious-irq, stuck-line, drop-msg, dma-error, link, "
-	    "surprise-remove; N a whole number of interrupts from 1 to 10^9";
+	    "KIND[:N], KIND one of spurious-irq, stuck-line, drop-msg, dma-writeback-delay, "
+	    "dma-error, link, surprise-remove; N a whole number of interrupts from 1 to 10^9";
 	const char *colon = v ? strchr(v, ':') : NULL;
 	size_t len = colon ? (size_t)(colon - v) : (v ? strlen(v) : 0);
 	uint64_t n = 0;

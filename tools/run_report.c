@@ -183,6 +183,9 @@ static void print_faults(FILE *f, const struct run_state *r, const struct tally 
 		if (kind == HW_FAULT_DMA_ERROR)
 			fprintf(f, "   descriptor fetches that faulted %llu",
 				(unsigned long long)r->dma_faults_fired);
+		if (kind == HW_FAULT_DMA_WRITEBACK_DELAY)
+			fprintf(f, "   receive write-backs delayed %llu",
+				(unsigned long long)r->wb_delayed);
 		if (kind == HW_FAULT_SURPRISE_REMOVE && r->fault[i].injected) {
 			const struct run_nic *rn = NULL;
 
@@ -377,9 +380,9 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 			(unsigned long long)r->fault[i].refused);
 	fprintf(f,
 		"],\n \"fault_effects\": {\"signals_dropped\": %llu, \"dma_faults\": %llu, "
-		"\"destroyed_by_fault\": %llu},\n",
+		"\"writebacks_delayed\": %llu, \"destroyed_by_fault\": %llu},\n",
 		(unsigned long long)r->signals_dropped, (unsigned long long)r->dma_faults_fired,
-		(unsigned long long)t->destroyed);
+		(unsigned long long)r->wb_delayed, (unsigned long long)t->destroyed);
 	fprintf(f,
 		" \"interrupts\": {\"requested\": %llu, \"msi_writes\": %llu, "
 		"\"line_requests\": %llu, \"taken\": %llu, \"isr_calls\": %llu, \"claimed\": %llu, "

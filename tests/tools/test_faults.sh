@@ -57,6 +57,7 @@ refused() {
 RECEIVED='d["frames"]["received"] > 0'
 DROPPED='d["fault_effects"]["signals_dropped"] > 0'
 DMA='d["fault_effects"]["dma_faults"] > 0'
+WB='d["fault_effects"]["writebacks_delayed"] > 0'
 REMOVED='d["frames"]["destroyed_by_fault"] > 0 and d["faults"][0]["injected"] == 1'
 
 # combos: DRIVER DEVICE IRQ
@@ -80,6 +81,10 @@ for c in "${combos[@]}"; do
     "${common[@]}" --fault link:$((300 / d))
   fault_ok "$drv $irq: surprise-remove, frames in flight destroyed by the fault" "$REMOVED" \
     "${common[@]}" --fault surprise-remove:$((200 / d))
+  if [ "$dev" = vn1 ] && [ "$drv" != vn1pio ]; then
+    fault_ok "$drv $irq: dma-writeback-delay, DD and the cause 200 us late" "$WB and $RECEIVED" \
+      "${common[@]}" --fault dma-writeback-delay:100
+  fi
   if [ "$irq" = line ]; then
     fault_ok "$drv $irq: stuck-line (an interrupt storm of 200 us each)" "$RECEIVED" \
       "${common[@]}" --fault stuck-line:$((200 / d))
@@ -97,8 +102,8 @@ fault_ok "vn1 msix: spurious-irq + drop-msg + dma-error together" "$DROPPED and 
 # What cannot be injected is said in one line, exit 64.
 refused "e1000 has no message interrupts" "e1000 device model cannot inject it" \
   --device e1000 --frames 100 --fault drop-msg
-refused "no model delays its write-back" "cannot inject it" --frames 100 \
-  --fault dma-writeback-delay
+refused "virtio-net does not delay its write-back" "virtio-net device model cannot inject it" \
+  --device virtio-net --frames 100 --fault dma-writeback-delay
 refused "stuck-line needs a line" "use --irq line" --irq msix --frames 100 --fault stuck-line
 refused "drop-msg needs messages" "use --irq msi or msix" --irq line --frames 100 --fault drop-msg
 refused "an unknown kind" "KIND one of" --fault melt
