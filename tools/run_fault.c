@@ -7,7 +7,7 @@
  * no vCPU and no host thread of the run is ever blocked by it) watches the
  * interrupts the vCPUs have taken and, every N of them, injects one fault of
  * each kind through the device seam (hw_dev_fault). The NIC (and message)
- * each fault hits comes from a generator seeded with --seed, so the same
+ * each fault hits comes from a generator per kind seeded with --seed, so the same
  * seed gives the same sequence of targets; when they land relative to the
  * driver is up to the threads engine. Faults that hold a state (a stuck
  * line, a link down) are released after a short, fixed time, so that the
@@ -35,13 +35,13 @@ struct fault_state {
 	uint64_t release_ns; /* (i) a held fault: when to release it; 0: none held */
 	unsigned held_nic;   /* (i) which NIC holds it */
 	bool done;	     /* (i) surprise-remove: fired */
+	uint64_t rng;	     /* (i) xorshift64*, from --seed and the kind */
 };
 
 static struct {
 	pthread_t thread;
 	bool started;
 	atomic_bool stop;
-	uint64_t rng; /* (i) xorshift64*, from --seed */
 	struct fault_state st[RUN_MAX_FAULTS];
 } inj;
 
@@ -53,12 +53,13 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t rnd(void)
+/* One generator per --fault: each kind's targets follow from the seed alone. */
+static uint64_t rnd(struct fault_state *st)
 {
-	inj.rng ^= inj.rng >> 12;
-	inj.rng ^= inj.rng << 25;
-	inj.rng ^= inj.rng >> 27;
-	return inj.rng * 0x2545F4914F6CDD1Dull;
+	st->rng ^= st->rng >> 12;
+	st->rng ^= st->rng << 25;
+	st->rng ^= st->rng >> 27;
+	return st->rng * 0x2545F4914F6CDD1Dull;
 }
 
 /* Messages a NIC's driver was given: MSI-X N, else one (line: none but 0). */
@@ -161,7 +162,7 @@ static void inject(struct run_state *r, unsigned f, uint64_t now)
 {
 	struct fault_state *st = &inj.st[f];
 	int kind = r->o.fault[f].kind;
-	unsigned nic = (unsigned)(rnd() % r->o.nics);
+	unsigned nic = (unsigned)(rnd(st) % r->o.nics);
 	struct hw_device *dev;
 
 	/* A DMA error goes to a receiving NIC: see receiver(). */
@@ -176,7 +177,7 @@ static void inject(struct run_state *r, unsigned f, uint64_t now)
 	case HW_FAULT_DROP_MSG:
 		count(r, f, nic,
 		      hw_dev_fault(dev, (enum hw_fault)kind,
-				   r->o.irq == RUN_IRQ_LINE ? 0 : rnd() % nic_messages(r)));
+				   r->o.irq == RUN_IRQ_LINE ? 0 : rnd(st) % nic_messages(r)));
 		break;
 	case HW_FAULT_DMA_ERROR:
 		count(r, f, nic, hw_dev_fault(dev, HW_FAULT_DMA_ERROR, 0));
@@ -257,10 +258,12 @@ void run_faults_start(struct run_state *r)
 	if (!r->o.nr_faults)
 		return;
 	memset(&inj.st, 0, sizeof(inj.st));
-	inj.rng = (r->o.seed ^ 0x9E3779B97F4A7C15ull) | 1;
 	atomic_store(&inj.stop, false);
-	for (unsigned f = 0; f < r->o.nr_faults; f++)
+	for (unsigned f = 0; f < r->o.nr_faults; f++) {
 		inj.st[f].next_at = r->o.fault[f].every;
+		inj.st[f].rng =
+		    (r->o.seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(r->o.fault[f].kind + 1))) | 1;
+	}
 	errno = pthread_create(&inj.thread, NULL, injector, r);
 	inj.started = errno == 0;
 	if (!inj.started) {

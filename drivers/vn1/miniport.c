@@ -1337,6 +1337,18 @@ IRQL:
     LARGE_INTEGER due;
     NDIS_STATUS status;
 
+#ifdef VN1_NO_WATCHDOG
+    //
+    // drivers/racy: the planted-bug twins keep the sample as it was before
+    // the watchdog. Its re-arm would heal P1's lost causes, and so hide the
+    // very symptom ndisrt explore looks for.
+    //
+    UNREFERENCED_PARAMETER(timer);
+    UNREFERENCED_PARAMETER(due);
+    UNREFERENCED_PARAMETER(status);
+    Adapter->WatchdogTimer = NULL;
+    return NDIS_STATUS_SUCCESS;
+#else
     NdisZeroMemory(&timer, sizeof(timer));
     timer.Header.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS;
     timer.Header.Revision = NDIS_TIMER_CHARACTERISTICS_REVISION_1;
@@ -1354,6 +1366,7 @@ IRQL:
     due.QuadPart = -10000LL * VN1_WATCHDOG_PERIOD_MS;
     NdisSetTimerObject(Adapter->WatchdogTimer, due, VN1_WATCHDOG_PERIOD_MS, NULL);
     return NDIS_STATUS_SUCCESS;
+#endif
 }
 
 
