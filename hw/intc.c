@@ -33,6 +33,7 @@ struct intc_line {
 	atomic_ulong assertions;   /* (a) */
 	atomic_ulong reassertions; /* (a) */
 	atomic_ulong pulses;	   /* (a) */
+	atomic_ulong requests;	   /* (a) vector requests made for the line */
 };
 
 struct intc *intc_create(struct ke_machine *m)
@@ -105,6 +106,7 @@ static void intc_line_eoi(struct ke_machine *m, unsigned vector, unsigned vcpu, 
 	if (vcpu < 64 && (line->targets & (1ULL << vcpu)))
 		target = vcpu;
 	atomic_fetch_add_explicit(&line->reassertions, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&line->requests, 1, memory_order_relaxed);
 	ke_interrupt_request(m, target, vector);
 }
 
@@ -174,6 +176,7 @@ void intc_line_get_stats(const struct intc_line *line, struct intc_line_stats *o
 	out->assertions = atomic_load(&line->assertions);
 	out->reassertions = atomic_load(&line->reassertions);
 	out->pulses = atomic_load(&line->pulses);
+	out->requests = atomic_load(&line->requests);
 	out->sources_asserted = atomic_load(&line->nr_asserted);
 }
 
@@ -211,8 +214,10 @@ void intc_source_set(struct intc_source *src, bool asserted)
 	before = atomic_fetch_add_explicit(&line->nr_asserted, 1, memory_order_seq_cst);
 	if (before == 0) {
 		atomic_fetch_add_explicit(&line->assertions, 1, memory_order_relaxed);
-		if (intc_line_claim_request(line))
+		if (intc_line_claim_request(line)) {
+			atomic_fetch_add_explicit(&line->requests, 1, memory_order_relaxed);
 			ke_interrupt_request(line->ic->m, line->first_target, line->vector);
+		}
 	}
 }
 
@@ -234,6 +239,7 @@ static void intc_sink_line_pulse(void *ctx)
 		return;
 	atomic_fetch_add_explicit(&src->line->pulses, 1, memory_order_relaxed);
 	atomic_store_explicit(&src->line->remote_irr, 1, memory_order_seq_cst);
+	atomic_fetch_add_explicit(&src->line->requests, 1, memory_order_relaxed);
 	ke_interrupt_request(src->ic->m, src->line->first_target, src->line->vector);
 }
 

@@ -49,6 +49,8 @@ struct intc_line_stats {
 	uint64_t assertions;	   /* deasserted -> asserted transitions */
 	uint64_t reassertions;	   /* requests made at EOI because the line stayed asserted */
 	uint64_t pulses;	   /* spurious pulses injected by a device's host controls */
+	uint64_t requests;	   /* vector requests made: the first assertion with remote IRR
+				    * clear, each re-assertion at EOI, each pulse */
 	unsigned sources_asserted; /* sources asserting it now */
 };
 

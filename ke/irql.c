@@ -204,8 +204,13 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 		atomic_store_explicit(&v->req_ns[vector], v->m->engine->clock_ns(v->m),
 				      memory_order_release);
 	old = atomic_fetch_or_explicit(&v->st.pending[vector >> 6], bit, memory_order_seq_cst);
-	if (old & bit)
+	if (old & bit) {
+		/* One interrupt for both: counted, so that a soak can tell a
+		 * merge (edge semantics) from a lost interrupt. */
+		if (ke_vector_irql(vector) >= KE_DIRQL_MIN)
+			atomic_fetch_add_explicit(&v->st_coalesced, 1, memory_order_relaxed);
 		return;
+	}
 	atomic_fetch_or_explicit(&v->st.levels, 1u << ke_vector_irql(vector), memory_order_seq_cst);
 	if (v == ke_self) {
 		/* Requested on ourselves: taken at once if unmasked, as a

@@ -710,6 +710,7 @@ struct ke_vcpu_stats {
 	uint64_t signals;     /* notifications taken by signal */
 	uint64_t wakeups;     /* notifications taken by futex wake */
 	uint64_t spurious;    /* notifications that found nothing to do */
+	uint64_t coalesced;   /* device-vector requests merged into one pending (edge) */
 };
 
 void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out);

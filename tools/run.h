@@ -82,7 +82,7 @@ struct run_state {
 	uint64_t signals_dropped, dma_faults_fired, wb_delayed; /* the devices' own counts */
 	bool faults_not_started;
 	/* interrupts: requested by the devices (intc) vs taken by the vCPUs (ke) */
-	uint64_t irq_msi, irq_line, irq_taken, irq_isr_calls, irq_claimed;
+	uint64_t irq_msi, irq_line, irq_taken, irq_merged, irq_isr_calls, irq_claimed;
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];

@@ -407,8 +407,9 @@ void run_collect(struct run_state *r)
 
 /*
  * The two ends of every interrupt: what the devices requested (the
- * controller counts each MSI write it decoded and each request a line made:
- * an assertion, a re-assertion at end-of-interrupt, an injected pulse) and
+ * controller counts each MSI write it decoded and each vector request a line
+ * made: an assertion that found no request in service, a re-assertion at
+ * end-of-interrupt, an injected pulse) and
  * what the vCPUs took (ISR chains run).
  */
 void run_collect_interrupts(struct run_state *r)
@@ -424,14 +425,15 @@ void run_collect_interrupts(struct run_state *r)
 		if (!r->nic[i].line)
 			continue;
 		intc_line_get_stats(r->nic[i].line, &ls);
-		r->irq_line += ls.assertions + ls.reassertions + ls.pulses;
+		r->irq_line += ls.requests;
 	}
-	r->irq_taken = r->irq_isr_calls = r->irq_claimed = 0;
+	r->irq_taken = r->irq_merged = r->irq_isr_calls = r->irq_claimed = 0;
 	for (unsigned v = 0; v < r->o.cpus; v++) {
 		struct ke_vcpu_stats st;
 
 		ke_vcpu_get_stats(ke_machine_vcpu(r->m, v), &st);
 		r->irq_taken += st.interrupts;
+		r->irq_merged += st.coalesced;
 		r->irq_isr_calls += st.isr_calls;
 		r->irq_claimed += st.isr_claimed;
 	}

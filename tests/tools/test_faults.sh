@@ -31,6 +31,10 @@ fault_ok() {
   if [ "$(json "$js" "d['frames']['conservation'] and d['frames']['lost'] == 0")" != True ]; then
     bad "$name: conservation fails"; cat "$js"; return 1
   fi
+  # Every interrupt a device requested was taken, or merged into a pending one.
+  if [ "$(json "$js" "d['interrupts']['lost'] == 0 and d['interrupts']['duplicated'] == 0")" != True ]; then
+    bad "$name: interrupts lost or duplicated"; cat "$js"; return 1
+  fi
   if [ "$(json "$js" "d['faults'][0]['injected'] > 0")" != True ]; then
     bad "$name: nothing was injected"; cat "$js"; return 1
   fi
