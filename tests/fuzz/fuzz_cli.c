@@ -37,6 +37,9 @@ static void check_options(const struct run_options *o)
 			abort();
 }
 
+/* libFuzzer calls it; declared here for -Wmissing-prototypes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *copy = malloc(size + 1), *argv[MAX_ARGS + 2];

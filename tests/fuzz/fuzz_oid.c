@@ -56,6 +56,9 @@ static void check(int v, const struct ndisrt_oid_answer *a, uint32_t size, int c
 	}
 }
 
+/* libFuzzer calls it; declared here for -Wmissing-prototypes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ndisrt_oid_answer a;
