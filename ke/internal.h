@@ -127,9 +127,6 @@ struct ke_vcpu {
 	/* Statistics: written by the owner, read by anyone (relaxed). */
 	atomic_ulong st_interrupts, st_isr_calls, st_isr_claimed, st_dpcs;
 	atomic_ulong st_signals, st_wakeups, st_spurious;
-	/* Device-vector requests merged into one already pending: written by
-	 * the requester (any thread), only on that rare path. */
-	atomic_ulong st_coalesced;
 	struct ke_hist_live hist[KE_NR_VCPU_HISTS]; /* (v) written, (a) read */
 	/* Hook calls in progress on this thread (nested in its signal handler
 	 * too); ke_hooks_add/remove wait for 0 before reusing a set. */
@@ -170,7 +167,7 @@ extern __thread struct ke_vcpu *ke_self __attribute__((tls_model("initial-exec")
 
 void ke_vcpu_loop(struct ke_vcpu *v);
 void ke_vcpu_deliver(struct ke_vcpu *v);
-void ke_vcpu_request(struct ke_vcpu *v, unsigned vector);
+bool ke_vcpu_request(struct ke_vcpu *v, unsigned vector);
 bool ke_vcpu_has_work(struct ke_vcpu *v);
 int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above);
 void ke_dispatch_vector(struct ke_vcpu *v, unsigned vector);

@@ -188,8 +188,9 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
  * delivering at or above the vector's level (pub_irql), its fenced rescan
  * will find the bit. Otherwise at most one notification is kept
  * outstanding: the handler clears @notify before it scans.
+ * Return: true if @vector was already pending (this request merged into it).
  */
-void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
+bool ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 {
 	uint64_t bit = 1ULL << (vector & 63);
 	uint64_t old;
@@ -204,29 +205,25 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 		atomic_store_explicit(&v->req_ns[vector], v->m->engine->clock_ns(v->m),
 				      memory_order_release);
 	old = atomic_fetch_or_explicit(&v->st.pending[vector >> 6], bit, memory_order_seq_cst);
-	if (old & bit) {
-		/* One interrupt for both: counted, so that a soak can tell a
-		 * merge (edge semantics) from a lost interrupt. */
-		if (ke_vector_irql(vector) >= KE_DIRQL_MIN)
-			atomic_fetch_add_explicit(&v->st_coalesced, 1, memory_order_relaxed);
-		return;
-	}
+	if (old & bit)
+		return true;
 	atomic_fetch_or_explicit(&v->st.levels, 1u << ke_vector_irql(vector), memory_order_seq_cst);
 	if (v == ke_self) {
 		/* Requested on ourselves: taken at once if unmasked, as a
 		 * self-IPI or a DPC request at low IRQL is on Windows. */
 		if (ke_vector_irql(vector) > ke_vcpu_irql(v))
 			ke_vcpu_deliver(v);
-		return;
+		return false;
 	}
 	if (ke_vector_irql(vector) <= atomic_load_explicit(&v->pub_irql, memory_order_seq_cst))
-		return;
+		return false;
 	if (atomic_exchange_explicit(&v->notify, 1, memory_order_seq_cst))
-		return;
+		return false;
 	v->m->engine->notify(v->m, v);
+	return false;
 }
 
-void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
+bool ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 {
 	if (n >= m->nr_vcpus || vector >= KE_NR_VECTORS || ke_vector_irql(vector) < KE_DIRQL_MIN)
 		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1F00, n, vector, 0,
@@ -240,7 +237,7 @@ void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 		    m, vector, n,
 		    atomic_load_explicit(&v->st.pending[vector >> 6], memory_order_relaxed) & bit);
 	}
-	ke_vcpu_request(m->vcpus[n], vector);
+	return ke_vcpu_request(m->vcpus[n], vector);
 }
 
 uint64_t ke_interrupt_latency_ns(void)

@@ -143,7 +143,6 @@ void ke_vcpu_get_stats(const struct ke_vcpu *v, struct ke_vcpu_stats *out)
 	out->signals = atomic_load_explicit(&v->st_signals, memory_order_relaxed);
 	out->wakeups = atomic_load_explicit(&v->st_wakeups, memory_order_relaxed);
 	out->spurious = atomic_load_explicit(&v->st_spurious, memory_order_relaxed);
-	out->coalesced = atomic_load_explicit(&v->st_coalesced, memory_order_relaxed);
 }
 
 /* ------------------------------------------------------------ work items */

@@ -418,6 +418,7 @@ void run_collect_interrupts(struct run_state *r)
 
 	intc_get_stats(r->ic, &is);
 	r->irq_msi = is.msi_delivered;
+	r->irq_merged = is.msi_merged;
 	r->irq_line = 0;
 	for (unsigned i = 0; i < r->o.nics; i++) {
 		struct intc_line_stats ls;
@@ -426,14 +427,14 @@ void run_collect_interrupts(struct run_state *r)
 			continue;
 		intc_line_get_stats(r->nic[i].line, &ls);
 		r->irq_line += ls.requests;
+		r->irq_merged += ls.merged;
 	}
-	r->irq_taken = r->irq_merged = r->irq_isr_calls = r->irq_claimed = 0;
+	r->irq_taken = r->irq_isr_calls = r->irq_claimed = 0;
 	for (unsigned v = 0; v < r->o.cpus; v++) {
 		struct ke_vcpu_stats st;
 
 		ke_vcpu_get_stats(ke_machine_vcpu(r->m, v), &st);
 		r->irq_taken += st.interrupts;
-		r->irq_merged += st.coalesced;
 		r->irq_isr_calls += st.isr_calls;
 		r->irq_claimed += st.isr_claimed;
 	}
