@@ -26,10 +26,13 @@ struct run_fault_opt {
 };
 
 struct run_options {
-	const char *driver;		  /* path to a .so, or a built-in sample's name */
-	const char *device[RUN_MAX_NICS]; /* --device: model per NIC, cycled */
-	unsigned nr_devices;		  /* 1..RUN_MAX_NICS */
-	char device_buf[256];		  /* storage for @device */
+	const char *driver;		   /* path to a .so, or a built-in sample's name; with
+					   * mixed samples their names joined by '+' */
+	const char *drivers[RUN_MAX_NICS]; /* the driver of each --device entry */
+	char driver_label[256];		   /* storage for a joined @driver */
+	const char *device[RUN_MAX_NICS];  /* --device: model per NIC, cycled */
+	unsigned nr_devices;		   /* 1..RUN_MAX_NICS */
+	char device_buf[256];		   /* storage for @device */
 	unsigned cpus;
 	unsigned nics;
 	enum run_irq irq;
@@ -49,6 +52,7 @@ struct run_options {
 	const char *sarif;   /* --sarif FILE: findings as a SARIF 2.1.0 log */
 	int verifier;	     /* enum vfy_mode: --verifier fatal|warn|off */
 	bool quiet;	     /* no progress line */
+	bool shared_line;    /* --shared-line: every NIC's INTx on one line */
 	bool driver_given;   /* --driver was on the command line */
 	bool irq_given;	     /* --irq was on the command line */
 	bool max_nbls_given; /* --max-nbls was on the command line */
