@@ -90,8 +90,10 @@ for c in "${combos[@]}"; do
       "${common[@]}" --fault dma-writeback-delay:100
   fi
   if [ "$irq" = line ]; then
+    # A stuck line is a hardware interrupt storm: the verifier's storm check
+    # (Windows 0xF2) reports it whoever is at fault, so it is off here.
     fault_ok "$drv $irq: stuck-line (an interrupt storm of 200 us each)" "$RECEIVED" \
-      "${common[@]}" --fault stuck-line:$((200 / d))
+      "${common[@]}" --verifier off --fault stuck-line:$((200 / d))
   else
     # The re-arm protocol: a dropped message's work is taken later, no frame lost.
     fault_ok "$drv $irq: drop-msg, no event lost (re-armed by the driver's watchdog)" \
