@@ -52,13 +52,15 @@ test-tsan: deps
 	@cd $(TSAN_BUILD) && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		ctest -L tsan --output-on-failure
 
-# The pcap reader and the `ndisrt run` command line under libFuzzer (clang,
-# ASan+UBSan), each for a bounded time.
+# The pcap reader, the `ndisrt run` command line and the host's decoding of
+# a driver's OID answers under libFuzzer (clang, ASan+UBSan), each for a
+# bounded time.
 FUZZ_SECONDS ?= 60
 FUZZ_CLI_SECONDS ?= 30
+FUZZ_OID_SECONDS ?= 60
 fuzz: deps
 	@CC=clang cmake -S . -B build-fuzz $(CMAKE_FLAGS) -DNDISRT_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j$(JOBS) --target fuzz_pcap fuzz_cli
+	@cmake --build build-fuzz -j$(JOBS) --target fuzz_pcap fuzz_cli fuzz_oid
 	@rm -rf build-fuzz/corpus && cp -r tests/fuzz/corpus build-fuzz/corpus
 	@build-fuzz/tests/fuzz/fuzz_pcap -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		build-fuzz/corpus > build-fuzz/fuzz.log 2>&1 || { tail -40 build-fuzz/fuzz.log; exit 1; }
@@ -67,6 +69,10 @@ fuzz: deps
 	@build-fuzz/tests/fuzz/fuzz_cli -max_total_time=$(FUZZ_CLI_SECONDS) -print_final_stats=1 \
 		build-fuzz/corpus_cli > build-fuzz/fuzz_cli.log 2>&1 || { tail -40 build-fuzz/fuzz_cli.log; exit 1; }
 	@grep -E 'DONE|number_of_executed_units|new_units_added' build-fuzz/fuzz_cli.log
+	@rm -rf build-fuzz/corpus_oid && cp -r tests/fuzz/corpus_oid build-fuzz/corpus_oid
+	@build-fuzz/tests/fuzz/fuzz_oid -max_total_time=$(FUZZ_OID_SECONDS) -print_final_stats=1 \
+		build-fuzz/corpus_oid > build-fuzz/fuzz_oid.log 2>&1 || { tail -40 build-fuzz/fuzz_oid.log; exit 1; }
+	@grep -E 'DONE|number_of_executed_units|new_units_added' build-fuzz/fuzz_oid.log
 
 bench: deps
 	@$(MAKE) build

@@ -104,15 +104,19 @@ struct hw_resources {
  * Host-injected faults and events (datasheet-style "host controls"). Every
  * model accepts the enum; one that does not implement a fault returns
  * -EOPNOTSUPP from ->fault, and the caller reports that, never pretends.
+ * An argument no fault takes (UINT64_MAX) is a probe: -EINVAL, before any
+ * effect, from a model that has the fault; -EOPNOTSUPP from one that lacks it.
  */
 enum hw_fault {
 	HW_FAULT_LINK = 0,	   /* @arg 1: link up, 0: link down (a link-change event) */
 	HW_FAULT_SPURIOUS_IRQ = 1, /* one interrupt with no cause; @arg: message (line: 0) */
 	HW_FAULT_STUCK_LINE = 2,   /* @arg 1: INTx held asserted regardless of causes; 0: release */
 	HW_FAULT_DROP_MSG = 3,	   /* lose the next signal of message @arg */
-	HW_FAULT_DMA_WRITEBACK_DELAY = 4, /* delay descriptor write-back by @arg ns (0: off) */
-	HW_FAULT_DMA_ERROR = 5,		  /* the next descriptor fetch faults */
-	HW_FAULT_SURPRISE_REMOVE = 6,	  /* gone: reads all-ones, writes ignored, pin floats */
+	HW_FAULT_DMA_WRITEBACK_DELAY =
+	    4,			/* delay descriptor write-back by @arg ns (<= 1 s; 0: off) */
+	HW_FAULT_DMA_ERROR = 5, /* the next descriptor fetch faults (@arg 0) */
+	HW_FAULT_SURPRISE_REMOVE =
+	    6, /* gone: reads all-ones, writes ignored, pin floats (@arg 0) */
 	HW_FAULT_COUNT
 };
 

@@ -19,6 +19,7 @@ struct intc {
 	atomic_uint nr_lines;	    /* (a) lines alive, for intc_free()'s check */
 	atomic_ulong msi_delivered; /* (a) */
 	atomic_ulong msi_rejected;  /* (a) */
+	atomic_ulong msi_merged;    /* (a) */
 };
 
 /* Lock key: (c) constant after create  (a) atomic */
@@ -33,6 +34,8 @@ struct intc_line {
 	atomic_ulong assertions;   /* (a) */
 	atomic_ulong reassertions; /* (a) */
 	atomic_ulong pulses;	   /* (a) */
+	atomic_ulong requests;	   /* (a) vector requests made for the line */
+	atomic_ulong merged;	   /* (a) of those, merged into one already pending */
 };
 
 struct intc *intc_create(struct ke_machine *m)
@@ -105,7 +108,9 @@ static void intc_line_eoi(struct ke_machine *m, unsigned vector, unsigned vcpu, 
 	if (vcpu < 64 && (line->targets & (1ULL << vcpu)))
 		target = vcpu;
 	atomic_fetch_add_explicit(&line->reassertions, 1, memory_order_relaxed);
-	ke_interrupt_request(m, target, vector);
+	atomic_fetch_add_explicit(&line->requests, 1, memory_order_relaxed);
+	if (ke_interrupt_request(m, target, vector))
+		atomic_fetch_add_explicit(&line->merged, 1, memory_order_relaxed);
 }
 
 struct intc_line *intc_line_create(struct intc *ic, ke_irql_t irql, uint64_t targets)
@@ -174,6 +179,8 @@ void intc_line_get_stats(const struct intc_line *line, struct intc_line_stats *o
 	out->assertions = atomic_load(&line->assertions);
 	out->reassertions = atomic_load(&line->reassertions);
 	out->pulses = atomic_load(&line->pulses);
+	out->requests = atomic_load(&line->requests);
+	out->merged = atomic_load(&line->merged);
 	out->sources_asserted = atomic_load(&line->nr_asserted);
 }
 
@@ -213,8 +220,11 @@ void intc_source_set(struct intc_source *src, bool asserted)
 	before = atomic_fetch_add_explicit(&line->nr_asserted, 1, memory_order_seq_cst);
 	if (before == 0) {
 		atomic_fetch_add_explicit(&line->assertions, 1, memory_order_relaxed);
-		if (intc_line_claim_request(line))
-			ke_interrupt_request(line->ic->m, line->first_target, line->vector);
+		if (intc_line_claim_request(line)) {
+			atomic_fetch_add_explicit(&line->requests, 1, memory_order_relaxed);
+			if (ke_interrupt_request(line->ic->m, line->first_target, line->vector))
+				atomic_fetch_add_explicit(&line->merged, 1, memory_order_relaxed);
+		}
 	}
 }
 
@@ -236,7 +246,9 @@ static void intc_sink_line_pulse(void *ctx)
 		return;
 	atomic_fetch_add_explicit(&src->line->pulses, 1, memory_order_relaxed);
 	atomic_store_explicit(&src->line->remote_irr, 1, memory_order_seq_cst);
-	ke_interrupt_request(src->ic->m, src->line->first_target, src->line->vector);
+	atomic_fetch_add_explicit(&src->line->requests, 1, memory_order_relaxed);
+	if (ke_interrupt_request(src->ic->m, src->line->first_target, src->line->vector))
+		atomic_fetch_add_explicit(&src->line->merged, 1, memory_order_relaxed);
 }
 
 static void intc_sink_msi_write(void *ctx, uint64_t addr, uint32_t data)
@@ -292,7 +304,8 @@ int intc_msi_write(struct intc *ic, uint64_t addr, uint32_t data)
 		return -EINVAL;
 	}
 	atomic_fetch_add_explicit(&ic->msi_delivered, 1, memory_order_relaxed);
-	ke_interrupt_request(ic->m, dest, vector);
+	if (ke_interrupt_request(ic->m, dest, vector))
+		atomic_fetch_add_explicit(&ic->msi_merged, 1, memory_order_relaxed);
 	return 0;
 }
 
@@ -300,4 +313,5 @@ void intc_get_stats(const struct intc *ic, struct intc_stats *out)
 {
 	out->msi_delivered = atomic_load(&ic->msi_delivered);
 	out->msi_rejected = atomic_load(&ic->msi_rejected);
+	out->msi_merged = atomic_load(&ic->msi_merged);
 }

@@ -50,12 +50,16 @@ struct intc_line_stats {
 	uint64_t assertions;	   /* deasserted -> asserted transitions */
 	uint64_t reassertions;	   /* requests made at EOI because the line stayed asserted */
 	uint64_t pulses;	   /* spurious pulses injected by a device's host controls */
+	uint64_t requests;	   /* vector requests made: the first assertion with remote IRR
+				    * clear, each re-assertion at EOI, each pulse */
+	uint64_t merged;	   /* of those, merged into one already pending (edge) */
 	unsigned sources_asserted; /* sources asserting it now */
 };
 
 struct intc_stats {
 	uint64_t msi_delivered; /* writes decoded into an interrupt request */
 	uint64_t msi_rejected;	/* writes that decoded to nothing */
+	uint64_t msi_merged;	/* delivered ones that found their vector pending: one interrupt */
 };
 
 /**

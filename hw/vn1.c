@@ -62,6 +62,7 @@ void vn1_free(struct vn1 *dev)
 	 * never called with it held. */
 	for (unsigned m = 0; m < VN1_NR_MSGS; m++)
 		ke_host_timer_cancel(dev->cfg.machine, &dev->itr_timer[m]);
+	ke_host_timer_cancel(dev->cfg.machine, &dev->wb_timer);
 	if (dev->sink.ops && dev->line_out)
 		dev->sink.ops->line_set(dev->sink.ctx, false);
 	free(dev);
@@ -87,6 +88,9 @@ void vn1_reset_locked(struct vn1 *dev)
 	memset(dev->rss_key, 0, sizeof(dev->rss_key));
 	memset(dev->reta, 0, sizeof(dev->reta));
 	dev->gprc = dev->gptc = dev->mpc = dev->spurious = 0;
+	/* Write-backs still delayed belong to rings that are gone: dropped
+	 * (the timer finds none); the delay itself is a host fault and stays. */
+	dev->wb_head = dev->wb_count = 0;
 	for (unsigned q = 0; q < VN1_NR_QUEUES; q++) {
 		bool busy = dev->txq[q].busy;
 
@@ -230,6 +234,22 @@ void vn1_host_set_stuck_line(struct vn1 *dev, bool stuck)
 	vn1_unlock(dev, old);
 }
 
+int vn1_host_wb_delay(struct vn1 *dev, uint64_t ns)
+{
+	ke_irql_t old;
+
+	if (ns > 1000000000ull)
+		return -EINVAL; /* at most a second */
+	old = vn1_lock(dev);
+	dev->wb_delay_ns = ns;
+	if (ns)
+		dev->st.inj_wb_delay++;
+	else
+		vn1_rx_wb_flush_locked(dev, true);
+	vn1_unlock(dev, old);
+	return 0;
+}
+
 int vn1_host_drop_next_signal(struct vn1 *dev, unsigned msg)
 {
 	ke_irql_t old;
@@ -250,7 +270,8 @@ void vn1_host_surprise_remove(struct vn1 *dev)
 	if (!dev->removed)
 		dev->st.inj_surprise_removal++;
 	dev->removed = true;
-	vn1_irq_update_locked(dev, 0); /* the pin floats: deasserted */
+	dev->wb_head = dev->wb_count = 0; /* a removed device writes nothing more */
+	vn1_irq_update_locked(dev, 0);	  /* the pin floats: deasserted */
 	vn1_unlock(dev, old);
 }
 

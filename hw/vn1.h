@@ -326,6 +326,10 @@ void vn1_host_set_stuck_line(struct vn1 *dev, bool stuck);
 /* Lose the next signal of @msg (counted once per call). */
 int vn1_host_drop_next_signal(struct vn1 *dev, unsigned msg);
 void vn1_host_surprise_remove(struct vn1 *dev);
+/* Delay each receive descriptor's write-back (DD, then the cause) by @ns
+ * (0: off, and what waits is written back now). Return: 0, -EINVAL above 1 s. */
+int vn1_host_wb_delay(struct vn1 *dev, uint64_t ns);
+
 /* The next descriptor fetch (RX or TX) faults. */
 void vn1_host_dma_fault_next(struct vn1 *dev);
 
@@ -356,6 +360,8 @@ struct vn1_stats {
 	uint64_t signals_dropped; /* drops that happened */
 	uint64_t inj_surprise_removal;
 	uint64_t inj_dma_fault;	      /* faults armed */
+	uint64_t inj_wb_delay;	      /* delayed write-back turned on */
+	uint64_t wb_delayed;	      /* receive write-backs that were delayed */
 	uint64_t dma_faults_injected; /* armed faults that fired */
 	/* driver mistakes the device tolerated */
 	uint64_t bad_accesses;	    /* misaligned / out-of-range register accesses */

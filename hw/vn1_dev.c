@@ -165,12 +165,17 @@ static int vn1_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	case HW_FAULT_DROP_MSG:
 		return arg >= VN1_NR_MSGS ? -EINVAL : vn1_host_drop_next_signal(dev, (unsigned)arg);
 	case HW_FAULT_DMA_ERROR:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		vn1_host_dma_fault_next(dev);
 		return 0;
 	case HW_FAULT_SURPRISE_REMOVE:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		vn1_host_surprise_remove(dev);
 		return 0;
-	case HW_FAULT_DMA_WRITEBACK_DELAY: /* the VN-1 writes back at once */
+	case HW_FAULT_DMA_WRITEBACK_DELAY:
+		return vn1_host_wb_delay(dev, arg);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -205,6 +210,8 @@ static int vn1_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
 	X(dma_faults_injected)  \
+	X(inj_wb_delay)         \
+	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(bad_config_writes)    \
 	X(msix_table_writes)

@@ -22,6 +22,7 @@
 #include "hw/wire.h"
 
 #define VN1_PIO_TX_SLOTS 4u
+#define VN1_WB_PENDING 512u /* delayed write-backs held at once; more: the oldest goes */
 #define VN1_RXQ_BASE(q) (VN1_RXQ0 + 0x40u * (q))
 #define VN1_TXQ_BASE(q) (VN1_TXQ0 + 0x40u * (q))
 
@@ -90,6 +91,16 @@ struct vn1 {
 	bool link_up, removed, stuck;
 	unsigned drop_next[VN1_NR_MSGS];
 	unsigned dma_fault_next;
+	/* delayed receive write-back: the DD byte and the cause lag the data */
+	uint64_t wb_delay_ns; /* 0: write back at once */
+	struct vn1_wb {
+		uint64_t due_ns;
+		uint64_t status_addr; /* the descriptor's status byte */
+		uint8_t status;
+		uint8_t queue;
+	} wbq[VN1_WB_PENDING]; /* FIFO, in ring order */
+	unsigned wb_head, wb_count;
+	struct ke_host_timer wb_timer;
 
 	/* signalling (L) */
 	uint32_t p_prev;	    /* P(m) at the last evaluation */
@@ -139,6 +150,8 @@ void vn1_device_init(struct vn1 *dev);
 
 /* vn1_irq.c: causes and signalling. Context: all (L). */
 void vn1_irq_init(struct vn1 *dev);
+void vn1_rx_wb_init(struct vn1 *dev);
+void vn1_rx_wb_flush_locked(struct vn1 *dev, bool all);
 void vn1_irq_update_locked(struct vn1 *dev, uint32_t rearm_causes);
 void vn1_cause_set_locked(struct vn1 *dev, uint32_t causes);
 uint32_t vn1_irq_read_locked(struct vn1 *dev, uint32_t off, bool *handled);

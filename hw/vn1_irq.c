@@ -24,6 +24,7 @@ void vn1_irq_init(struct vn1 *dev)
 {
 	for (unsigned m = 0; m < VN1_NR_MSGS; m++)
 		ke_host_timer_init(&dev->itr_timer[m], vn1_itr_fire, dev);
+	vn1_rx_wb_init(dev);
 }
 
 /* IMODE and IVAR decide which causes each message carries. */

@@ -148,6 +148,74 @@ static int vn1_rx_miss_locked(struct vn1 *dev, struct vn1_rxq *r)
 	return VN1_RX_MISSED;
 }
 
+/* ------------------------------------------- delayed write-back (host fault) */
+
+static void vn1_rx_wb_fire(struct ke_host_timer *t, void *ctx);
+
+void vn1_rx_wb_init(struct vn1 *dev)
+{
+	ke_host_timer_init(&dev->wb_timer, vn1_rx_wb_fire, dev);
+}
+
+/* Write back the oldest pending descriptor: its DD byte, then its cause. */
+static void vn1_rx_wb_pop_locked(struct vn1 *dev)
+{
+	struct vn1_wb *w = &dev->wbq[dev->wb_head];
+
+	atomic_thread_fence(memory_order_release);
+	hw_dma_write(dev->cfg.dma, w->status_addr, &w->status, 1);
+	vn1_cause_set_locked(dev, VN1_CAUSE_RXQ(w->queue));
+	dev->wb_head = (dev->wb_head + 1) % VN1_WB_PENDING;
+	dev->wb_count--;
+	dev->st.wb_delayed++;
+}
+
+/**
+ * vn1_rx_wb_flush_locked() - Write back what is due (every pending one if
+ * @all: the delay was turned off), in ring order, and arm the timer for the
+ * next. Context: device lock held.
+ */
+void vn1_rx_wb_flush_locked(struct vn1 *dev, bool all)
+{
+	uint64_t now = dev->wb_count ? vn1_now(dev) : 0;
+
+	while (dev->wb_count && (all || dev->wbq[dev->wb_head].due_ns <= now))
+		vn1_rx_wb_pop_locked(dev);
+	if (dev->wb_count)
+		ke_host_timer_arm(dev->cfg.machine, &dev->wb_timer, dev->wbq[dev->wb_head].due_ns);
+}
+
+static void vn1_rx_wb_fire(struct ke_host_timer *t, void *ctx)
+{
+	struct vn1 *dev = ctx;
+	ke_irql_t old = vn1_lock(dev);
+
+	(void)t;
+	vn1_rx_wb_flush_locked(dev, false);
+	vn1_unlock(dev, old);
+}
+
+/*
+ * The frame is in the buffer and RDH has moved past its descriptor, but DD
+ * and the cause wait @wb_delay_ns: the window a driver that trusts RDH (or
+ * the interrupt) rather than DD would read a descriptor not yet written.
+ */
+static void vn1_rx_wb_defer_locked(struct vn1 *dev, unsigned q, uint64_t status_addr,
+				   uint8_t status)
+{
+	struct vn1_wb *w;
+
+	if (dev->wb_count == VN1_WB_PENDING)
+		vn1_rx_wb_pop_locked(dev); /* full: the oldest goes now, in order */
+	w = &dev->wbq[(dev->wb_head + dev->wb_count) % VN1_WB_PENDING];
+	w->due_ns = vn1_now(dev) + dev->wb_delay_ns;
+	w->status_addr = status_addr;
+	w->status = status;
+	w->queue = (uint8_t)q;
+	if (dev->wb_count++ == 0)
+		ke_host_timer_arm(dev->cfg.machine, &dev->wb_timer, w->due_ns);
+}
+
 static int vn1_rx_fault_locked(struct vn1 *dev, struct vn1_rxq *r)
 {
 	r->drop++;
@@ -188,12 +256,16 @@ static int vn1_rx_ring_locked(struct vn1 *dev, unsigned q, const uint8_t *frame,
 	if (hw_dma_write(dev->cfg.dma, desc + 8, wb, 2) ||
 	    hw_dma_write(dev->cfg.dma, desc + 11, wb + 3, 5))
 		return vn1_rx_fault_locked(dev, r);
-	atomic_thread_fence(memory_order_release);
-	hw_dma_write(dev->cfg.dma, desc + 10, &status, 1);
 	r->head = (r->head + 1) & (r->len - 1);
 	r->cnt++;
 	dev->gprc++;
 	dev->st.rx_accepted++;
+	if (dev->wb_delay_ns) {
+		vn1_rx_wb_defer_locked(dev, q, desc + 10, status);
+		return VN1_RX_OK;
+	}
+	atomic_thread_fence(memory_order_release);
+	hw_dma_write(dev->cfg.dma, desc + 10, &status, 1);
 	vn1_cause_set_locked(dev, VN1_CAUSE_RXQ(q));
 	return VN1_RX_OK;
 }

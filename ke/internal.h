@@ -184,7 +184,7 @@ extern __thread struct ke_vcpu *ke_self __attribute__((tls_model("initial-exec")
 void ke_vcpu_loop(struct ke_vcpu *v);
 void ke_vcpu_runtime_exit(struct ke_vcpu *v);
 void ke_vcpu_deliver(struct ke_vcpu *v);
-void ke_vcpu_request(struct ke_vcpu *v, unsigned vector);
+bool ke_vcpu_request(struct ke_vcpu *v, unsigned vector);
 bool ke_vcpu_has_work(struct ke_vcpu *v);
 int ke_vcpu_highest_pending(struct ke_vcpu *v, ke_irql_t above);
 void ke_dispatch_vector(struct ke_vcpu *v, unsigned vector);

@@ -198,8 +198,9 @@ void ke_vcpu_deliver(struct ke_vcpu *v)
  * delivering at or above the vector's level (pub_irql), its fenced rescan
  * will find the bit. Otherwise at most one notification is kept
  * outstanding: the handler clears @notify before it scans.
+ * Return: true if @vector was already pending (this request merged into it).
  */
-void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
+bool ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 {
 	uint64_t bit = 1ULL << (vector & 63);
 	uint64_t old;
@@ -215,19 +216,19 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 				      memory_order_release);
 	old = atomic_fetch_or_explicit(&v->st.pending[vector >> 6], bit, memory_order_seq_cst);
 	if (old & bit)
-		return;
+		return true;
 	atomic_fetch_or_explicit(&v->st.levels, 1u << ke_vector_irql(vector), memory_order_seq_cst);
 	if (v == ke_self) {
 		/* Requested on ourselves: taken at once if unmasked, as a
 		 * self-IPI or a DPC request at low IRQL is on Windows. */
 		if (ke_vector_irql(vector) > ke_vcpu_irql(v))
 			ke_vcpu_deliver(v);
-		return;
+		return false;
 	}
 	if (ke_vector_irql(vector) <= atomic_load_explicit(&v->pub_irql, memory_order_seq_cst))
-		return;
+		return false;
 	if (atomic_exchange_explicit(&v->notify, 1, memory_order_seq_cst))
-		return;
+		return false;
 	/*
 	 * In the runtime: it will rescan before it runs driver code again
 	 * (ke_vcpu_runtime_exit()), which is as soon as hardware would have
@@ -236,9 +237,10 @@ void ke_vcpu_request(struct ke_vcpu *v, unsigned vector)
 	if (v->m->engine->posts_in_runtime &&
 	    atomic_load_explicit(&v->in_rt, memory_order_seq_cst)) {
 		atomic_fetch_add_explicit(&v->st_posted, 1, memory_order_relaxed);
-		return;
+		return false;
 	}
 	v->m->engine->notify(v->m, v);
+	return false;
 }
 
 /**
@@ -277,7 +279,7 @@ void ke_runtime_exit(unsigned prev)
 	ke_vcpu_runtime_exit(v);
 }
 
-void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
+bool ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 {
 	if (n >= m->nr_vcpus || vector >= KE_NR_VECTORS || ke_vector_irql(vector) < KE_DIRQL_MIN)
 		ke_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1F00, n, vector, 0,
@@ -291,7 +293,7 @@ void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector)
 		    m, vector, n,
 		    atomic_load_explicit(&v->st.pending[vector >> 6], memory_order_relaxed) & bit);
 	}
-	ke_vcpu_request(m->vcpus[n], vector);
+	return ke_vcpu_request(m->vcpus[n], vector);
 }
 
 uint64_t ke_interrupt_latency_ns(void)

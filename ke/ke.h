@@ -444,8 +444,9 @@ void ke_vector_set_eoi(struct ke_machine *m, unsigned vector, ke_eoi_fn *fn, voi
  * bit; notifies it (signal or futex wake) only if the vector's level is above
  * its IRQL and no notification is outstanding. Several requests while pending
  * are one interrupt (edge semantics, like a posted interrupt).
+ * Return: true if @vector was already pending: this request merged into it.
  */
-void ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector);
+bool ke_interrupt_request(struct ke_machine *m, unsigned n, unsigned vector);
 
 /**
  * ke_interrupt_latency_ns() - In an ISR (or its isr_enter hook): engine-clock

@@ -679,6 +679,8 @@ int ndisrt_cmd_run(int argc, char **argv)
 	ke_bugcheck_set_handler(run_bugcheck, NULL);
 	hw_toeplitz_prepare(&rx_rss_table, default_rss_key);
 	rc = set_up(err, sizeof(err));
+	if (!rc)
+		rc = run_faults_check(&run, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "ndisrt run: %s\n", err);
 		stop_trace();

@@ -60,6 +60,10 @@ struct run_nic {
 	struct ndisrt_nic_stats st;
 	struct run_dev_stats vs;
 	uint64_t source_sent; /* gen/pcap: frames the source sent into this NIC */
+	/* --fault surprise-remove: gone from then on, and what it had by then */
+	atomic_bool removed;
+	struct run_dev_stats at_removal;
+	uint64_t at_removal_taken; /* interrupts taken when it was removed */
 	unsigned nr_messages;
 	struct ndisrt_interrupt_counters msg[NDISRT_MAX_MESSAGES];
 	/* per message: ISR and DPC durations (collected; has_us: the NIC kind
@@ -92,6 +96,14 @@ struct run_state {
 	/* collected from ke's per-vCPU histograms (run_collect_ke) */
 	struct ke_hist isr_latency, dpc_duration;
 	struct ke_vcpu_stats ke_total; /* ke's per-vCPU counters, summed (run_collect_ke) */
+	/* --fault: per option, what was injected (injector thread, then host) */
+	struct {
+		uint64_t injected, refused;
+	} fault[RUN_MAX_FAULTS];
+	uint64_t signals_dropped, dma_faults_fired, wb_delayed; /* the devices' own counts */
+	bool faults_not_started;
+	/* interrupts: requested by the devices (intc) vs taken by the vCPUs (ke) */
+	uint64_t irq_msi, irq_line, irq_taken, irq_merged, irq_isr_calls, irq_claimed;
 	double elapsed_s;
 	bool drain_timeout;
 	char drain_msg[256];
@@ -116,6 +128,15 @@ uint64_t run_rate_pps(const struct run_state *r);
 void run_traffic(struct run_state *r);
 void run_collect(struct run_state *r);
 void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out);
+uint64_t run_interrupts_taken(const struct run_state *r);
+void run_collect_interrupts(struct run_state *r);
+
+/* run_fault.c: --fault (docs/reliability.md, "Fault knobs"). run_faults_check()
+ * after set-up (Return: 0, or 64 with @err), start/stop around the sending. */
+int run_faults_check(struct run_state *r, char *err, size_t errlen);
+void run_faults_start(struct run_state *r);
+void run_faults_stop(struct run_state *r);
+void run_faults_collect(struct run_state *r);
 
 /* run_sim.c: the deterministic engine's schedule (--engine sim). */
 int run_sim_configure(const struct run_options *o, char *err, size_t errlen);

@@ -46,6 +46,10 @@ void run_options_usage(FILE *f)
 	    "                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
 	    "  --frames N             stop after N frames offered (default: run --seconds)\n"
 	    "  --seconds S            run for S seconds (default 3)\n"
+	    "  --interrupts N         soak: send until the vCPUs took N interrupts (no time\n"
+	    "                         limit unless --seconds), then compare the interrupts\n"
+	    "                         the devices requested with those taken: 0 lost, 0\n"
+	    "                         duplicated, or the run fails (--wire pair only)\n"
 	    "  --size B               frame size in bytes, 64..1514 (default 512)\n"
 	    "  --flows F              distinct flows, for RSS to spread (default 64)\n"
 	    "  --max-nbls N           MaxNblsToIndicate per DPC, or 'all' (default 64)\n"
@@ -61,7 +65,8 @@ void run_options_usage(FILE *f)
 	    "  --engine KIND          threads (one host thread per vCPU, default) | sim (the\n"
 	    "                         deterministic engine: one host thread, virtual time)\n"
 	    "  --seed S               sim: the schedule's seed (default 0); the same seed,\n"
-	    "                         build and options give the same run (docs/sim.md)\n"
+	    "                         build and options give the same run (docs/sim.md);\n"
+	    "                         with --fault: which NIC and message each fault hits\n"
 	    "  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
 	    "                         replay:FILE (what ndisrt explore and replay pass)\n"
 	    "  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
@@ -81,6 +86,15 @@ void run_options_usage(FILE *f)
 	    "                         0x1F80. Defaults: isr, dpc, spin 5000, dispatch 20000;\n"
 	    "                         on with the verifier (off with --verifier off unless\n"
 	    "                         given)\n"
+	    "  --fault KIND[:N]       inject a host fault into every NIC in turn, one every N\n"
+	    "                         interrupts the vCPUs take (default N 200; repeatable):\n"
+	    "                         spurious-irq, stuck-line (--irq line), drop-msg (--irq\n"
+	    "                         msi|msix), dma-writeback-delay (vn1: 200 us for 5 ms),\n"
+	    "                         dma-error, link (a link flap), surprise-remove (once,\n"
+	    "                         after N interrupts, default 2000: the receiving NIC\n"
+	    "                         of the first pair is gone). The NIC and message of\n"
+	    "                         each fault come from --seed. A model that lacks the\n"
+	    "                         fault is exit 64. docs/reliability.md has the table\n"
 	    "  --quiet                no progress line\n"
 	    "  -h, --help             this text\n"
 	    "\n"
@@ -261,6 +275,36 @@ static int parse_wire(const char *v, struct run_options *o, FILE *err)
 	return 0;
 }
 
+/* --fault KIND[:N]: a fault hw/device.h names; N interrupts between two (1..10^9). */
+static int parse_fault(const char *v, struct run_options *o, FILE *err)
+{
+	static const char want[] =
+	    "KIND[:N], KIND one of spurious-irq, stuck-line, drop-msg, dma-writeback-delay, "
+	    "dma-error, link, surprise-remove; N a whole number of interrupts from 1 to 10^9";
+	const char *colon = v ? strchr(v, ':') : NULL;
+	size_t len = colon ? (size_t)(colon - v) : (v ? strlen(v) : 0);
+	uint64_t n = 0;
+	int kind = -1;
+
+	if (!v || !*v)
+		return bad(err, "--fault", v, want);
+	for (int f = 0; f < HW_FAULT_COUNT; f++)
+		if (strlen(hw_fault_name((enum hw_fault)f)) == len &&
+		    !strncmp(v, hw_fault_name((enum hw_fault)f), len))
+			kind = f;
+	if (kind < 0 || (colon && parse_uint(colon + 1, 1, 1000000000ull, &n)))
+		return bad(err, "--fault", v, want);
+	if (o->nr_faults == RUN_MAX_FAULTS)
+		return bad(err, "--fault", v, "at most 8 --fault options");
+	for (unsigned i = 0; i < o->nr_faults; i++)
+		if (o->fault[i].kind == kind)
+			return bad(err, "--fault", v, "each KIND once");
+	o->fault[o->nr_faults].kind = kind;
+	o->fault[o->nr_faults].every = n ? n : kind == HW_FAULT_SURPRISE_REMOVE ? 2000 : 200;
+	o->nr_faults++;
+	return 0;
+}
+
 static int parse_seconds(const char *v, struct run_options *o, FILE *err)
 {
 	double s;
@@ -369,6 +413,12 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		o->frames = n;
 	} else if (!strcmp(opt, "--seconds")) {
 		return parse_seconds(v, o, err);
+	} else if (!strcmp(opt, "--fault")) {
+		return parse_fault(v, o, err);
+	} else if (!strcmp(opt, "--interrupts")) {
+		if (parse_uint(v, 1, 1000000000000ull, &n))
+			return bad(err, opt, v, "a whole number of interrupts from 1 to 10^12");
+		o->interrupts = n;
 	} else if (!strcmp(opt, "--phase-timeout")) {
 		return parse_phase_timeout(v, o, err);
 	} else if (!strcmp(opt, "--size")) {
@@ -451,10 +501,11 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
-	    "--driver",	  "--device",	     "--cpus",	"--nics",	  "--irq",	"--wire",
-	    "--frames",	  "--seconds",	     "--size",	"--flows",	  "--max-nbls", "--capture",
-	    "--json",	  "--engine",	     "--seed",	"--sim-strategy", "--sim-log",	"--sarif",
-	    "--verifier", "--phase-timeout", "--trace", "--trace-events", "--watchdog"};
+	    "--driver",	      "--device",	"--cpus",     "--nics",	      "--irq",
+	    "--wire",	      "--frames",	"--seconds",  "--size",	      "--flows",
+	    "--max-nbls",     "--capture",	"--json",     "--engine",     "--seed",
+	    "--sim-strategy", "--sim-log",	"--sarif",    "--verifier",   "--phase-timeout",
+	    "--trace",	      "--trace-events", "--watchdog", "--interrupts", "--fault"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -505,9 +556,15 @@ static int cross_check(struct run_options *o, FILE *err)
 
 	if (rc)
 		return rc;
-	if (!o->sim && (o->seed_given || o->sim_strategy || o->sim_log)) {
-		fprintf(err, "ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
-			     "of the deterministic engine: add --engine sim\n");
+	if (o->sim && o->nr_faults) {
+		fprintf(err, "ndisrt run: --fault injects from a host thread of its own, which the "
+			     "deterministic engine cannot schedule: leave out --engine sim\n");
+		return EX_USAGE;
+	}
+	if (!o->sim && ((o->seed_given && !o->nr_faults) || o->sim_strategy || o->sim_log)) {
+		fprintf(err,
+			"ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "
+			"of the deterministic engine: add --engine sim (or --fault, for --seed)\n");
 		return EX_USAGE;
 	}
 	if (o->trace && ((o->json && !strcmp(o->trace, o->json)) ||
@@ -522,6 +579,11 @@ static int cross_check(struct run_options *o, FILE *err)
 		fputs("ndisrt run: --json and --capture name the same file (", err);
 		put_arg(err, o->json);
 		fputs(")\n", err);
+		return EX_USAGE;
+	}
+	if (o->interrupts && o->wire != RUN_WIRE_PAIR) {
+		fprintf(err, "ndisrt run: --interrupts drives the NICs' own sends: it needs --wire "
+			     "pair\n");
 		return EX_USAGE;
 	}
 	if (o->shared_line && o->irq_given && o->irq != RUN_IRQ_LINE) {

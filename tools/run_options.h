@@ -17,6 +17,13 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 #define RUN_MAX_CPUS 64
 #define RUN_MAX_NICS 8
 #define RUN_MAX_MSIX 16
+#define RUN_MAX_FAULTS 8
+
+/* --fault KIND[:N]: one host fault (enum hw_fault) every N interrupts taken. */
+struct run_fault_opt {
+	int kind;	/* enum hw_fault */
+	uint64_t every; /* N; surprise-remove: once, after N */
+};
 
 struct run_options {
 	const char *driver;		   /* path to a .so, or a built-in sample's name; with
@@ -33,6 +40,9 @@ struct run_options {
 	enum run_wire wire;
 	const char *pcap_in; /* --wire pcap:FILE */
 	uint64_t frames;     /* 0: run for @seconds */
+	uint64_t interrupts; /* --interrupts N (soak): stop after N interrupts; 0: off */
+	struct run_fault_opt fault[RUN_MAX_FAULTS]; /* --fault, repeatable */
+	unsigned nr_faults;
 	double seconds;
 	unsigned size;
 	unsigned flows;

@@ -183,10 +183,27 @@ struct tally {
 	uint64_t drop_rx_dev; /* receiving device: no descriptor, filtered, link down, ... */
 	uint64_t lost_tx;     /* accepted by a sending driver, never completed or sent */
 	uint64_t lost_rx;     /* accepted by a receiving device, never indicated */
+	uint64_t destroyed;   /* --fault surprise-remove: held by or sent to a removed NIC */
 };
 
 static void tally_rx(const struct run_nic *rn, struct tally *t)
 {
+	uint64_t indicated = atomic_load(&rn->rx_frames);
+
+	if (atomic_load(&rn->removed)) {
+		/* Drops before the removal are the device's; from the removal on,
+		 * every frame offered to it and every frame it had accepted but
+		 * the driver had not indicated is destroyed by the fault. */
+		const struct run_dev_stats *a = &rn->at_removal;
+
+		t->received += indicated;
+		t->drop_rx_dev += a->rx_offered - a->rx_accepted;
+		t->destroyed +=
+		    (rn->vs.rx_offered - a->rx_offered) - (rn->vs.rx_accepted - a->rx_accepted);
+		if (rn->vs.rx_accepted > indicated)
+			t->destroyed += rn->vs.rx_accepted - indicated;
+		return;
+	}
 	t->received += atomic_load(&rn->rx_frames);
 	t->drop_rx_dev += rn->vs.rx_offered - rn->vs.rx_accepted;
 	if (rn->vs.rx_accepted > atomic_load(&rn->rx_frames))
@@ -222,6 +239,33 @@ static void tally(const struct run_state *r, struct tally *t)
 static uint64_t dropped(const struct tally *t)
 {
 	return t->drop_driver + t->drop_tx_dev + t->drop_rx_dev;
+}
+
+static bool conserved(const struct tally *t)
+{
+	return t->offered == t->received + dropped(t) + t->destroyed;
+}
+
+/* Interrupts the devices requested that no vCPU took, and the reverse. */
+static uint64_t irq_requested(const struct run_state *r)
+{
+	return r->irq_msi + r->irq_line;
+}
+
+/* Every request is an interrupt taken, or merged into one that was pending. */
+static uint64_t irq_accounted(const struct run_state *r)
+{
+	return r->irq_taken + r->irq_merged;
+}
+
+static uint64_t irq_lost(const struct run_state *r)
+{
+	return irq_requested(r) > irq_accounted(r) ? irq_requested(r) - irq_accounted(r) : 0;
+}
+
+static uint64_t irq_duplicated(const struct run_state *r)
+{
+	return irq_accounted(r) > irq_requested(r) ? irq_accounted(r) - irq_requested(r) : 0;
 }
 
 /* --------------------------------------------------------------- text */
@@ -267,6 +311,51 @@ static const char *device_label(const struct run_state *r, char *buf, size_t len
 	return buf;
 }
 
+static void print_faults(FILE *f, const struct run_state *r, const struct tally *t)
+{
+	if (!r->o.nr_faults)
+		return;
+	fprintf(f, "Faults injected (--fault, seed %llu)\n", (unsigned long long)r->o.seed);
+	for (unsigned i = 0; i < r->o.nr_faults; i++) {
+		int kind = r->o.fault[i].kind;
+
+		fprintf(f, "  %-16s %s %-9llu injected %llu", hw_fault_name((enum hw_fault)kind),
+			kind == HW_FAULT_SURPRISE_REMOVE ? "after" : "every",
+			(unsigned long long)r->o.fault[i].every,
+			(unsigned long long)r->fault[i].injected);
+		if (r->fault[i].refused)
+			fprintf(f, "   refused by the device %llu",
+				(unsigned long long)r->fault[i].refused);
+		if (kind == HW_FAULT_DROP_MSG)
+			fprintf(f, "   signals the devices dropped %llu",
+				(unsigned long long)r->signals_dropped);
+		if (kind == HW_FAULT_DMA_ERROR)
+			fprintf(f, "   descriptor fetches that faulted %llu",
+				(unsigned long long)r->dma_faults_fired);
+		if (kind == HW_FAULT_DMA_WRITEBACK_DELAY)
+			fprintf(f, "   receive write-backs delayed %llu",
+				(unsigned long long)r->wb_delayed);
+		if (kind == HW_FAULT_SURPRISE_REMOVE && r->fault[i].injected) {
+			const struct run_nic *rn = NULL;
+
+			for (unsigned n = 0; n < r->o.nics; n++)
+				if (atomic_load(&r->nic[n].removed))
+					rn = &r->nic[n];
+			if (rn)
+				fprintf(
+				    f,
+				    "   NIC %u gone after %llu interrupts; %llu frames destroyed",
+				    (unsigned)(rn - r->nic),
+				    (unsigned long long)rn->at_removal_taken,
+				    (unsigned long long)t->destroyed);
+		}
+		fputc('\n', f);
+	}
+	if (r->faults_not_started)
+		fprintf(f, "  (the injector thread could not be started: nothing was injected)\n");
+	fputc('\n', f);
+}
+
 static void print_text(FILE *f, const struct run_state *r, const struct tally *t, bool ok,
 		       const char *why)
 {
@@ -293,9 +382,12 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)t->offered, (unsigned long long)t->received,
 		(unsigned long long)dropped(t), (unsigned long long)t->drop_driver,
 		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev);
+	if (t->destroyed || r->o.nr_faults)
+		fprintf(f, "  destroyed by a fault %llu\n", (unsigned long long)t->destroyed);
 	fprintf(f, "  conservation: %s\n",
-		t->offered == t->received + dropped(t) ? "holds (offered = received + dropped)"
-						       : "FAILS");
+		!conserved(t)  ? "FAILS"
+		: t->destroyed ? "holds (offered = received + dropped + destroyed by a fault)"
+			       : "holds (offered = received + dropped)");
 	fprintf(f, "  rate: %.0f frames/s received\n",
 		r->elapsed_s > 0 ? (double)t->received / r->elapsed_s : 0.0);
 	fprintf(f,
@@ -306,7 +398,19 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		ratio(r->ke_total.signals_sent, r->ke_total.interrupts),
 		(unsigned long long)r->ke_total.signals_sent,
 		(unsigned long long)r->ke_total.posted, (unsigned long long)r->ke_total.wakeups);
-
+	print_faults(f, r, t);
+	fprintf(f, "Interrupts\n");
+	fprintf(f,
+		"  requested by the devices %llu (MSI writes %llu, line requests %llu)   taken "
+		"by the vCPUs %llu (ISR calls %llu, claimed %llu), merged into a pending one "
+		"%llu\n",
+		(unsigned long long)irq_requested(r), (unsigned long long)r->irq_msi,
+		(unsigned long long)r->irq_line, (unsigned long long)r->irq_taken,
+		(unsigned long long)r->irq_isr_calls, (unsigned long long)r->irq_claimed,
+		(unsigned long long)r->irq_merged);
+	fprintf(f, "  lost %llu   duplicated %llu%s\n\n", (unsigned long long)irq_lost(r),
+		(unsigned long long)irq_duplicated(r),
+		r->o.interrupts ? "" : "  (a verdict with --interrupts)");
 	fprintf(f, "Per vCPU      %12s %12s %10s %10s %14s\n", "ISRs", "DPCs", "re-runs", "syncs",
 		"frames indic.");
 	for (unsigned v = 0; v < r->o.cpus; v++)
@@ -436,12 +540,35 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 	fprintf(f,
 		" \"frames\": {\"offered\": %llu, \"received\": %llu, \"dropped\": %llu, "
 		"\"dropped_driver\": %llu, \"dropped_tx_nic\": %llu, \"dropped_rx_nic\": %llu, "
-		"\"lost\": %llu, \"conservation\": %s},\n",
+		"\"lost\": %llu, \"destroyed_by_fault\": %llu, \"conservation\": %s},\n",
 		(unsigned long long)t->offered, (unsigned long long)t->received,
 		(unsigned long long)dropped(t), (unsigned long long)t->drop_driver,
 		(unsigned long long)t->drop_tx_dev, (unsigned long long)t->drop_rx_dev,
-		(unsigned long long)(t->lost_tx + t->lost_rx),
-		t->offered == t->received + dropped(t) ? "true" : "false");
+		(unsigned long long)(t->lost_tx + t->lost_rx), (unsigned long long)t->destroyed,
+		conserved(t) ? "true" : "false");
+	fprintf(f, " \"faults\": [");
+	for (unsigned i = 0; i < r->o.nr_faults; i++)
+		fprintf(f,
+			"%s{\"kind\": \"%s\", \"every\": %llu, \"injected\": %llu, "
+			"\"refused\": %llu}",
+			i ? ", " : "", hw_fault_name((enum hw_fault)r->o.fault[i].kind),
+			(unsigned long long)r->o.fault[i].every,
+			(unsigned long long)r->fault[i].injected,
+			(unsigned long long)r->fault[i].refused);
+	fprintf(f,
+		"],\n \"fault_effects\": {\"signals_dropped\": %llu, \"dma_faults\": %llu, "
+		"\"writebacks_delayed\": %llu, \"destroyed_by_fault\": %llu},\n",
+		(unsigned long long)r->signals_dropped, (unsigned long long)r->dma_faults_fired,
+		(unsigned long long)r->wb_delayed, (unsigned long long)t->destroyed);
+	fprintf(f,
+		" \"interrupts\": {\"requested\": %llu, \"msi_writes\": %llu, "
+		"\"line_requests\": %llu, \"taken\": %llu, \"merged\": %llu, \"isr_calls\": %llu, "
+		"\"claimed\": %llu, \"lost\": %llu, \"duplicated\": %llu},\n",
+		(unsigned long long)irq_requested(r), (unsigned long long)r->irq_msi,
+		(unsigned long long)r->irq_line, (unsigned long long)r->irq_taken,
+		(unsigned long long)r->irq_merged, (unsigned long long)r->irq_isr_calls,
+		(unsigned long long)r->irq_claimed, (unsigned long long)irq_lost(r),
+		(unsigned long long)irq_duplicated(r));
 	fprintf(f, " \"vcpus\": [");
 	for (unsigned v = 0; v < r->o.cpus; v++)
 		fprintf(f,
@@ -524,19 +651,30 @@ int run_report(struct run_state *r)
 	bool ok;
 
 	tally(r, &t);
-	ok = !r->drain_timeout && t.offered == t.received + dropped(&t) && t.received > 0;
+	ok = !r->drain_timeout && conserved(&t) && t.received > 0 && !r->faults_not_started;
 	if (r->drain_timeout)
 		snprintf(why, sizeof(why), "%s", r->drain_msg);
-	else if (t.offered != t.received + dropped(&t))
+	else if (!conserved(&t))
 		snprintf(why, sizeof(why),
 			 "conservation fails: %llu frames unaccounted for (%llu accepted by a "
 			 "sending driver but never sent or completed, %llu received by a NIC but "
 			 "never indicated)",
-			 (unsigned long long)(t.offered - t.received - dropped(&t)),
+			 (unsigned long long)(t.offered - t.received - dropped(&t) - t.destroyed),
 			 (unsigned long long)t.lost_tx, (unsigned long long)t.lost_rx);
 	else if (t.received == 0)
 		snprintf(why, sizeof(why), "no frame was received (%llu offered, all dropped)",
 			 (unsigned long long)t.offered);
+	else if (r->faults_not_started)
+		snprintf(why, sizeof(why), "--fault: the injector thread could not be started");
+	/* A soak (--interrupts) proves every requested interrupt was taken once. */
+	if (ok && r->o.interrupts && (irq_lost(r) || irq_duplicated(r))) {
+		ok = false;
+		snprintf(why, sizeof(why),
+			 "interrupts: %llu requested by the devices, %llu taken by the vCPUs or "
+			 "merged (%llu lost, %llu duplicated)",
+			 (unsigned long long)irq_requested(r), (unsigned long long)irq_accounted(r),
+			 (unsigned long long)irq_lost(r), (unsigned long long)irq_duplicated(r));
+	}
 	/* --verifier warn reports every finding and goes on; the run still fails. */
 	if (ok && vfy_warnings()) {
 		ok = false;

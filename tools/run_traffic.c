@@ -112,7 +112,25 @@ static uint64_t frames_wanted(const struct run_state *r)
 /* The end of the sending: --seconds when given (or by default), else none. */
 static bool time_bounded(const struct run_state *r)
 {
-	return !r->o.frames || r->o.seconds_given;
+	return (!r->o.frames && !r->o.interrupts) || r->o.seconds_given;
+}
+
+/**
+ * run_interrupts_taken() - Interrupts the vCPUs have taken so far (ISR
+ * chains run, one per delivered vector), from ke's per-vCPU counters.
+ * Context: host thread; exact per vCPU, not a snapshot across them.
+ */
+uint64_t run_interrupts_taken(const struct run_state *r)
+{
+	uint64_t n = 0;
+
+	for (unsigned v = 0; v < r->o.cpus; v++) {
+		struct ke_vcpu_stats st;
+
+		ke_vcpu_get_stats(ke_machine_vcpu(r->m, v), &st);
+		n += st.interrupts;
+	}
+	return n;
 }
 
 void run_gen_config(struct run_state *r, unsigned nic, struct wire_gen_config *g)
@@ -137,6 +155,24 @@ static void progress(struct run_state *r, uint64_t start, uint64_t offered, bool
 
 	if (r->o.quiet || (!last && t < next))
 		return;
+	if (r->o.interrupts) {
+		/* A soak: a bar on a terminal, a line every 10 s into a file. */
+		uint64_t taken = run_interrupts_taken(r);
+		double f = (double)taken / (double)r->o.interrupts;
+		char bar[41];
+		unsigned fill = f >= 1 ? 40 : (unsigned)(f * 40);
+
+		next = t + (tty ? 250000000ull : 10000000000ull);
+		memset(bar, '#', fill);
+		memset(bar + fill, '.', 40 - fill);
+		bar[40] = 0;
+		fprintf(stderr, "%s[ndisrt run] [%s] %5.1f%%  %llu / %llu interrupts  %.0f s%s",
+			tty ? "\r" : "", bar, f > 1 ? 100.0 : f * 100, (unsigned long long)taken,
+			(unsigned long long)r->o.interrupts, (double)(t - start) / 1e9,
+			tty && !last ? "" : "\n");
+		fflush(stderr);
+		return;
+	}
 	next = t + (tty ? 250000000ull : 1000000000ull);
 	for (unsigned i = 0; i < r->o.nics; i++)
 		received += atomic_load(&r->nic[i].rx_frames);
@@ -203,11 +239,14 @@ static void run_pair_traffic(struct run_state *r, uint64_t start)
 	for (;;) {
 		if ((want && offered >= want) || (time_bounded(r) && traffic_ns(r) >= end))
 			break;
+		if (r->o.interrupts && batch % 16 == 0 &&
+		    run_interrupts_taken(r) >= r->o.interrupts)
+			break;
 		for (unsigned i = 0; i < r->o.nics; i++) {
 			struct run_nic *rn = &r->nic[i];
 			unsigned count = RUN_BATCH;
 
-			if (!rn->sender)
+			if (!rn->sender || atomic_load(&rn->removed))
 				continue;
 			if (want && want - offered < count)
 				count = (unsigned)(want - offered);
@@ -264,6 +303,9 @@ static uint64_t rx_pending(struct run_nic *rn)
 {
 	struct run_dev_stats vs;
 
+	/* A removed NIC indicates nothing more: what it held is destroyed. */
+	if (atomic_load(&rn->removed))
+		return 0;
 	run_dev_stats(rn->dev, &vs);
 	return vs.rx_accepted - atomic_load(&rn->rx_frames);
 }
@@ -295,10 +337,12 @@ void run_traffic(struct run_state *r)
 {
 	uint64_t start = now_ns();
 
+	run_faults_start(r);
 	if (r->o.wire == RUN_WIRE_PAIR)
 		run_pair_traffic(r, start);
 	else
 		run_source_traffic(r, start);
+	run_faults_stop(r);
 	r->elapsed_s = (double)(now_ns() - start) / 1e9;
 	if (!r->drain_timeout)
 		drain(r);
@@ -358,4 +402,41 @@ void run_collect(struct run_state *r)
 	}
 	if (r->cap)
 		wire_capture_get_stats(r->cap, &r->cap_stats);
+	run_collect_interrupts(r);
+	run_faults_collect(r);
+}
+
+/*
+ * The two ends of every interrupt: what the devices requested (the
+ * controller counts each MSI write it decoded and each vector request a line
+ * made: an assertion that found no request in service, a re-assertion at
+ * end-of-interrupt, an injected pulse) and
+ * what the vCPUs took (ISR chains run).
+ */
+void run_collect_interrupts(struct run_state *r)
+{
+	struct intc_stats is;
+
+	intc_get_stats(r->ic, &is);
+	r->irq_msi = is.msi_delivered;
+	r->irq_merged = is.msi_merged;
+	r->irq_line = 0;
+	for (unsigned i = 0; i < r->o.nics; i++) {
+		struct intc_line_stats ls;
+
+		if (!r->nic[i].line)
+			continue;
+		intc_line_get_stats(r->nic[i].line, &ls);
+		r->irq_line += ls.requests;
+		r->irq_merged += ls.merged;
+	}
+	r->irq_taken = r->irq_isr_calls = r->irq_claimed = 0;
+	for (unsigned v = 0; v < r->o.cpus; v++) {
+		struct ke_vcpu_stats st;
+
+		ke_vcpu_get_stats(ke_machine_vcpu(r->m, v), &st);
+		r->irq_taken += st.interrupts;
+		r->irq_isr_calls += st.isr_calls;
+		r->irq_claimed += st.isr_claimed;
+	}
 }

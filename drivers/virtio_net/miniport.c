@@ -43,6 +43,16 @@ static BOOLEAN VioNetSetQueuePairs(_In_ PVIONET_ADAPTER Adapter, _In_ ULONG Pair
 static VOID VioNetFillRssCapabilities(_In_ PVIONET_ADAPTER Adapter);
 static VOID VioNetFreeQueues(_In_ PVIONET_ADAPTER Adapter);
 static VOID VioNetFreeAdapter(_In_ PVIONET_ADAPTER Adapter);
+static VOID VioNetStartWatchdog(_In_ PVIONET_ADAPTER Adapter);
+static VOID VioNetStopWatchdog(_In_ PVIONET_ADAPTER Adapter);
+static NDIS_TIMER_FUNCTION VioNetWatchdogTimer;
+
+//
+// Lost-interrupt watchdog period. A message can be lost on the way (the
+// host can drop the next signal of a vector); the used buffers stay in
+// their ring, and at the end of a burst no later notification brings them.
+//
+#define VIONET_WATCHDOG_PERIOD_MS 50
 
 
 _Use_decl_annotations_
@@ -254,6 +264,7 @@ IRQL:
     for (p = 0; p < adapter->NumPairs; p++) {
         VioNetStartRxQueue(adapter, &adapter->RxQueue[p]);
     }
+    VioNetStartWatchdog(adapter);
 
     return NDIS_STATUS_SUCCESS;
 
@@ -312,6 +323,7 @@ IRQL:
 
     UNREFERENCED_PARAMETER(HaltAction);
 
+    VioNetStopWatchdog(adapter);
     InterlockedExchange(&adapter->InterruptReady, 0);
 
     NdisMDeregisterInterruptEx(adapter->InterruptHandle);
@@ -1274,4 +1286,186 @@ VioNetFreeAdapter(
         Adapter->LockAllocated = FALSE;
     }
     NdisFreeMemory(Adapter, 0, 0);
+}
+
+
+static
+VOID
+VioNetStartWatchdog(
+    _In_ PVIONET_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Starts the lost-interrupt watchdog in the message modes (a line-based
+    interrupt is a level: it is not lost). Without the timer object the
+    adapter still works; it only cannot recover a lost message.
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    NDIS_TIMER_CHARACTERISTICS timer;
+    LARGE_INTEGER due;
+
+    Adapter->WatchdogTimer = NULL;
+    if (Adapter->InterruptMode == VioNetInterruptLine) {
+        return;
+    }
+
+    NdisZeroMemory(&timer, sizeof(timer));
+    timer.Header.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS;
+    timer.Header.Revision = NDIS_TIMER_CHARACTERISTICS_REVISION_1;
+    timer.Header.Size = NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1;
+    timer.AllocationTag = VIONET_POOL_TAG;
+    timer.TimerFunction = VioNetWatchdogTimer;
+    timer.FunctionContext = Adapter;
+
+    if (NdisAllocateTimerObject(Adapter->AdapterHandle, &timer, &Adapter->WatchdogTimer) !=
+        NDIS_STATUS_SUCCESS) {
+        Adapter->WatchdogTimer = NULL;
+        return;
+    }
+    due.QuadPart = -10000LL * VIONET_WATCHDOG_PERIOD_MS;
+    NdisSetTimerObject(Adapter->WatchdogTimer, due, VIONET_WATCHDOG_PERIOD_MS, NULL);
+}
+
+
+static
+VOID
+VioNetStopWatchdog(
+    _In_ PVIONET_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Stops the watchdog: no run starts its work once Stopping is set, the
+    timer is cancelled, and a run already inside the function (a DPC on
+    another processor) is waited for before the timer is freed.
+
+IRQL:
+
+    PASSIVE_LEVEL
+
+--*/
+{
+    if (Adapter->WatchdogTimer == NULL) {
+        return;
+    }
+    InterlockedExchange(&Adapter->WatchdogStopping, 1);
+    NdisCancelTimerObject(Adapter->WatchdogTimer);
+    while (Adapter->WatchdogActive != 0) {
+        NdisStallExecution(100);
+    }
+    NdisFreeTimerObject(Adapter->WatchdogTimer);
+    Adapter->WatchdogTimer = NULL;
+}
+
+
+static
+BOOLEAN
+VioNetQueueStalled(
+    _In_ PVIONET_QUEUE Queue,
+    _Inout_ PULONG WatchUsed
+    )
+/*++
+
+Routine Description:
+
+    TRUE when the queue had used buffers at the previous tick and no DPC
+    has consumed one since. Remembers this tick's state for the next.
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    BOOLEAN stalled = FALSE;
+    ULONG seen = 0;
+
+    NdisDprAcquireSpinLock(&Queue->Lock);
+    if (VioNetQueueHasUsed(Queue)) {
+        seen = (ULONG)Queue->LastUsed + 1;
+        stalled = (*WatchUsed == seen);
+    }
+    NdisDprReleaseSpinLock(&Queue->Lock);
+    *WatchUsed = stalled ? 0 : seen;
+    return stalled;
+}
+
+
+static
+VOID
+VioNetWatchdogTimer(
+    PVOID SystemSpecific1,
+    PVOID FunctionContext,
+    PVOID SystemSpecific2,
+    PVOID SystemSpecific3
+    )
+/*++
+
+Routine Description:
+
+    The lost-interrupt watchdog: a message one of whose queues has had used
+    buffers for a whole period with no DPC to take them gets its DPC
+    queued, on the processor its message targets, as its interrupt would
+    have. Nothing happens while interrupts arrive.
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    PVIONET_ADAPTER adapter = (PVIONET_ADAPTER)FunctionContext;
+    GROUP_AFFINITY affinity;
+    KAFFINITY target;
+    ULONG message;
+    ULONG q;
+    BOOLEAN stalled;
+
+    UNREFERENCED_PARAMETER(SystemSpecific1);
+    UNREFERENCED_PARAMETER(SystemSpecific2);
+    UNREFERENCED_PARAMETER(SystemSpecific3);
+
+    InterlockedIncrement(&adapter->WatchdogActive);
+    if (adapter->WatchdogStopping || adapter->InterruptReady == 0 ||
+        adapter->SurpriseRemoved) {
+        InterlockedDecrement(&adapter->WatchdogActive);
+        return;
+    }
+
+    for (message = 0; message < adapter->MessageCount; message++) {
+        stalled = FALSE;
+        for (q = 0; q < 2 * adapter->NumPairs; q++) {
+            if ((adapter->MessageService[message] & (1u << q)) == 0) {
+                continue;
+            }
+            if (VioNetQueueStalled((q & 1) ? &adapter->TxQueue[q / 2].Vq
+                                           : &adapter->RxQueue[q / 2].Vq,
+                                   &adapter->WatchUsed[q])) {
+                stalled = TRUE;
+            }
+        }
+        if (!stalled) {
+            continue;
+        }
+        //
+        // The lowest processor the message targets, as its interrupt would.
+        //
+        target = adapter->MessageInfoTable->MessageInfo[message].TargetProcessorSet;
+        NdisZeroMemory(&affinity, sizeof(affinity));
+        affinity.Mask = target & (~target + 1);
+        if (affinity.Mask == 0) {
+            affinity.Mask = (KAFFINITY)1 << NdisCurrentProcessorIndex();
+        }
+        InterlockedIncrement(&adapter->DpcsRequeuedByWatchdog);
+        NdisMQueueDpcEx(adapter->InterruptHandle, message, &affinity, NULL);
+    }
+    InterlockedDecrement(&adapter->WatchdogActive);
 }

@@ -267,6 +267,15 @@ struct _VIONET_ADAPTER {
     volatile LONG           SpuriousInterrupts;
 
     BOOLEAN                 SurpriseRemoved;
+
+    // Lost-interrupt watchdog (miniport.c): a periodic timer that queues
+    // the DPC of a message whose queue has had used buffers and no DPC for
+    // a period (message modes only).
+    NDIS_HANDLE             WatchdogTimer;  // (c) NDIS timer object, or NULL
+    ULONG                   WatchUsed[2 * VIONET_MAX_PAIRS]; // (W) 1 + LastUsed seen pending
+    volatile LONG           WatchdogStopping;  // (a) set by halt: do nothing more
+    volatile LONG           WatchdogActive;    // (a) runs inside the timer function
+    volatile LONG           DpcsRequeuedByWatchdog; // (a)
 };
 
 //

@@ -276,6 +276,15 @@ struct _VN1_ADAPTER {
     volatile LONG           OtherInterrupts;
 
     BOOLEAN                 SurpriseRemoved;
+
+    // Lost-interrupt watchdog (miniport.c): a periodic timer that re-arms a
+    // message whose ring has had completed work and no DPC for a period.
+    NDIS_HANDLE             WatchdogTimer;  // (c) NDIS timer object, or NULL
+    ULONG                   RxWatchSlot[VN1_MAX_RX_QUEUES]; // (W) 1 + slot seen done, 0: none
+    ULONG                   TxWatchSlot;    // (W) likewise for the transmit ring
+    volatile LONG           InterruptsRearmed; // (a) re-arms the watchdog made
+    volatile LONG           WatchdogStopping;  // (a) set by halt: do nothing more
+    volatile LONG           WatchdogActive;    // (a) runs inside the timer function
 };
 
 //
@@ -336,6 +345,7 @@ MINIPORT_DISABLE_MESSAGE_INTERRUPT Vn1DisableMessageInterrupt;
 MINIPORT_SYNCHRONIZE_INTERRUPT Vn1SynchronizeInterrupt;
 MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT Vn1SynchronizeMessageInterrupt;
 MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT Vn1SynchronizeSetTarget;
+NDIS_TIMER_FUNCTION Vn1WatchdogTimer;
 
 //
 // interrupt.c

@@ -529,6 +529,13 @@ Routine Description:
         return;
     }
     causes = Vn1PioRead16(adapter, VN1_PIO_ISR);
+    if (causes == 0xFFFF) {
+        //
+        // All ones: the device is gone (surprise removal); a read of a
+        // removed device returns all ones. Not ours, nothing to keep.
+        //
+        return;
+    }
     adapter->PendingCauses |= causes & ~VN1_PIO_INT_RX;
     if ((causes & adapter->ImrShadow) == 0) {
         return;
@@ -618,7 +625,8 @@ Routine Description:
     MiniportHandleInterrupt: takes the saved causes, drains the receive
     FIFO - including frames that arrived after the ISR ran, since one DPC
     may stand for several interrupts - and reports a link change. Does not
-    unmask: NDIS calls MiniportEnableInterrupt next.
+    unmask: NDIS calls MiniportEnableInterrupt next. A length of all ones
+    means the device was removed: the loop stops.
 
     IRQL: DISPATCH_LEVEL.
 
@@ -634,6 +642,13 @@ Routine Description:
                                                 (PVOID)Vn1PioSyncTakeCauses, adapter);
 
     while ((length = Vn1PioRead16(adapter, VN1_PIO_RXLEN)) != 0) {
+        if (length == 0xFFFF) {
+            //
+            // All ones: the device is gone (surprise removal), and the FIFO
+            // with it. Reading on would never end.
+            //
+            break;
+        }
         if (length < ETH_MIN_PACKET_SIZE || length > VN1_MAX_FRAME_SIZE) {
             adapter->RcvError++;
             Vn1PioCommand(adapter, VN1_PIO_CMD_RX_NEXT);

@@ -145,9 +145,13 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 		e1000_host_set_stuck_line(dev, arg != 0);
 		return 0;
 	case HW_FAULT_DMA_ERROR:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		e1000_host_dma_fault_next(dev);
 		return 0;
 	case HW_FAULT_SURPRISE_REMOVE:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		e1000_host_surprise_remove(dev);
 		return 0;
 	case HW_FAULT_DROP_MSG:		   /* no message interrupts */

@@ -624,6 +624,8 @@ int rtl8139_fault(struct rtl8139 *d, enum hw_fault f, uint64_t arg)
 		break;
 	case HW_FAULT_DMA_ERROR:
 	case HW_FAULT_SURPRISE_REMOVE:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		break;
 	default:
 		return -EOPNOTSUPP; /* no messages; write-back is immediate */

@@ -171,9 +171,13 @@ static int vnet_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 		return arg >= VNET_NR_VECTORS ? -EINVAL
 					      : vnet_host_drop_next_signal(dev, (unsigned)arg);
 	case HW_FAULT_DMA_ERROR:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		vnet_host_dma_fault_next(dev);
 		return 0;
 	case HW_FAULT_SURPRISE_REMOVE:
+		if (arg)
+			return -EINVAL; /* takes no argument */
 		vnet_host_surprise_remove(dev);
 		return 0;
 	case HW_FAULT_DMA_WRITEBACK_DELAY: /* used entries are written at once */

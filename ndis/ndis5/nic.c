@@ -21,6 +21,7 @@
  */
 #include "ndis/host_internal.h"
 #include "ndis/ndis5/internal.h"
+#include "ndis/oid_answer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,15 +107,34 @@ static void host_ndis5_set_status_sink(struct ndisrt_nic *n, ndisrt_status_fn *f
 
 /* ------------------------------------------------------------ start */
 
+/*
+ * Ask @oid into @buf and decode the answer (ndis/oid_answer.h): nothing the
+ * driver says about BytesWritten is trusted beyond the buffer.
+ */
+static struct ndisrt_oid_answer query(struct ndisrt_nic *n, uint32_t oid, void *buf, uint32_t len)
+{
+	struct ndisrt_oid_answer a = {.oid = oid, .buf = buf, .buf_len = len};
+
+	a.status = ndisrt_ndis5_nic_query(n->ndis5, oid, buf, len, &a.written);
+	return a;
+}
+
 static ULONG query_ulong(struct ndisrt_nic *n, uint32_t oid, ULONG dflt)
 {
 	ULONG v = 0;
-	uint32_t done = 0;
+	uint32_t out;
+	struct ndisrt_oid_answer a = query(n, oid, &v, sizeof(v));
 
-	if (ndisrt_ndis5_nic_query(n->ndis5, oid, &v, sizeof(v), &done) != NDIS_STATUS_SUCCESS ||
-	    done != sizeof(v))
-		return dflt;
-	return v;
+	return ndisrt_oid_answer_ulong(&a, &out) == NDISRT_OID_OK ? out : dflt;
+}
+
+static void query_mac(struct ndisrt_nic *n, uint32_t oid, uint8_t mac[6])
+{
+	uint8_t buf[6] = {0};
+	struct ndisrt_oid_answer a = query(n, oid, buf, sizeof(buf));
+
+	if (ndisrt_oid_answer_mac(&a, mac) != NDISRT_OID_OK)
+		memset(mac, 0, 6);
 }
 
 /*
@@ -126,12 +146,13 @@ static void read_attributes(struct ndisrt_nic *n)
 	struct ndisrt_nic_attributes *at = &n->attrs;
 	const struct ndisrt_ndis5_nic *l = n->ndis5;
 	uint8_t oids[1024];
-	uint32_t done = 0;
+	struct ndisrt_oid_answer a;
+	uint32_t count;
 	ULONG state;
 
 	memset(at, 0, sizeof(*at));
-	ndisrt_ndis5_nic_query(n->ndis5, OID_802_3_PERMANENT_ADDRESS, at->permanent_mac, 6, NULL);
-	ndisrt_ndis5_nic_query(n->ndis5, OID_802_3_CURRENT_ADDRESS, at->current_mac, 6, NULL);
+	query_mac(n, OID_802_3_PERMANENT_ADDRESS, at->permanent_mac);
+	query_mac(n, OID_802_3_CURRENT_ADDRESS, at->current_mac);
 	at->mtu = query_ulong(n, OID_GEN_MAXIMUM_FRAME_SIZE, 0);
 	at->lookahead = query_ulong(n, OID_GEN_MAXIMUM_LOOKAHEAD, 0);
 	at->media_type = NdisMedium802_3;
@@ -141,9 +162,9 @@ static void read_attributes(struct ndisrt_nic *n)
 	state = query_ulong(n, OID_GEN_MEDIA_CONNECT_STATUS, NdisMediaStateDisconnected);
 	at->media_connect_state = state == NdisMediaStateConnected ? MediaConnectStateConnected
 								   : MediaConnectStateDisconnected;
-	if (ndisrt_ndis5_nic_query(n->ndis5, OID_GEN_SUPPORTED_LIST, oids, sizeof(oids), &done) ==
-	    NDIS_STATUS_SUCCESS)
-		at->supported_oids = done / sizeof(NDIS_OID);
+	a = query(n, OID_GEN_SUPPORTED_LIST, oids, sizeof(oids));
+	if (ndisrt_oid_answer_oid_list(&a, &count) == NDISRT_OID_OK)
+		at->supported_oids = count;
 	at->attribute_flags =
 	    NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE |
 	    ((l->attribute_flags & NDIS_ATTRIBUTE_BUS_MASTER) ? NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/device.h"
 #include "tools/run_options.h"
 
 #define MAX_ARGS 32
@@ -24,11 +25,20 @@ static void check_options(const struct run_options *o)
 	    (o->wire == RUN_WIRE_PCAP && (!o->pcap_in || !*o->pcap_in)) ||
 	    (o->wire == RUN_WIRE_PAIR && o->nics % 2))
 		abort();
+	if (o->nr_faults > RUN_MAX_FAULTS || (o->interrupts && o->wire != RUN_WIRE_PAIR))
+		abort();
+	for (unsigned i = 0; i < o->nr_faults; i++)
+		if (o->fault[i].kind < 0 || o->fault[i].kind >= HW_FAULT_COUNT ||
+		    !o->fault[i].every)
+			abort();
 	for (unsigned i = 0; i < NDISRT_NR_PHASES; i++)
 		if (o->phase_timeout[i] != -1 &&
 		    !(o->phase_timeout[i] >= 0 && o->phase_timeout[i] <= 86400))
 			abort();
 }
+
+/* libFuzzer calls it; declared here for -Wmissing-prototypes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

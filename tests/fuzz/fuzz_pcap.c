@@ -10,6 +10,9 @@
 
 #include "hw/wire.h"
 
+/* libFuzzer calls it; declared here for -Wmissing-prototypes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wire_pcap_frames fr;
@@ -18,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	fp = fmemopen((void *)data, size, "rb");
+	/* read-only ("rb"): fmemopen does not write through the pointer */
+	fp = fmemopen((void *)(uintptr_t)data, size, "rb");
 	if (!fp)
 		return 0;
 	if (wire_pcap_load_fp(fp, "fuzz.pcap", &fr, err, sizeof(err)) == 0) {

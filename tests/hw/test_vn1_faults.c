@@ -161,6 +161,43 @@ Test(vn1_faults, s8_dma_fault_on_next_descriptor)
 	hx_ring_free(&tx);
 }
 
+/*
+ * Delayed write-back: the frame is received (counted, the descriptor taken)
+ * but its DD byte and its cause come @delay later; turning the delay off
+ * writes back what waits at once; a delay above a second is refused.
+ */
+Test(vn1_faults, s8_delayed_writeback)
+{
+	struct hx_ring rx;
+	struct vn1_stats st;
+	uint8_t f[256];
+	unsigned len;
+	size_t n = hx_frame(f, hx_mac[0], 0, 4, 17, 100);
+
+	hx_rx_ring(&rx, dev, h.dma, 0, 8, 2048);
+	vn1_mmio_write32(dev, VN1_RXFILTER, VN1_RXFILTER_UCAST);
+	vn1_mmio_write32(dev, VN1_CTRL, VN1_CTRL_RXEN);
+	cr_expect_eq(vn1_host_wb_delay(dev, 2000000000ull), -EINVAL);
+	cr_assert_eq(vn1_host_wb_delay(dev, 1000000000ull), 0);
+	cr_expect_eq(vn1_receive(dev, f, n), VN1_RX_OK);
+	cr_expect_not(hx_rx_take(&rx, NULL, &len, NULL, NULL, NULL), "DD waits (1 s)");
+	cr_expect_eq(vn1_mmio_read32(dev, VN1_ICR) & VN1_CAUSE_RXQ(0), 0, "so does the cause");
+	cr_assert_eq(vn1_host_wb_delay(dev, 0), 0);
+	cr_expect(hx_rx_take(&rx, NULL, &len, NULL, NULL, NULL), "written back when turned off");
+	cr_expect_eq(len, n);
+	cr_expect_neq(vn1_mmio_read32(dev, VN1_ICR) & VN1_CAUSE_RXQ(0), 0);
+	/* A short delay: the device's timer writes it back by itself. */
+	cr_assert_eq(vn1_host_wb_delay(dev, 100000), 0);
+	cr_expect_eq(vn1_receive(dev, f, n), VN1_RX_OK);
+	WAIT_UNTIL(hx_rx_take(&rx, NULL, &len, NULL, NULL, NULL));
+	cr_expect_eq(len, n);
+	vn1_get_stats(dev, &st);
+	cr_expect_eq(st.inj_wb_delay, 2);
+	cr_expect_eq(st.wb_delayed, 2);
+	cr_expect_eq(st.rx_accepted, 2);
+	hx_ring_free(&rx);
+}
+
 /* ------------------------------------------------------------------ §9 */
 
 static uint32_t cfg_read(uint32_t off, unsigned size)
