@@ -621,7 +621,8 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
 		(unsigned long long)rss_off);
 	fprintf(f,
-		" \"interrupts\": %llu, \"interrupts_per_frame\": %.4f, \"signals_sent\": %llu, "
+		" \"interrupts_delivered\": %llu, \"interrupts_per_frame\": %.4f, "
+		"\"signals_sent\": %llu, "
 		"\"signals_per_interrupt\": %.4f,\n",
 		(unsigned long long)r->ke_total.interrupts,
 		ratio(r->ke_total.interrupts, t->received),
