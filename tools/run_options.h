@@ -17,6 +17,7 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 #define RUN_MAX_CPUS 64
 #define RUN_MAX_NICS 8
 #define RUN_MAX_MSIX 16
+#define RUN_MAX_PARAMS 64
 
 struct run_options {
 	const char *driver;		  /* path to a .so, or a built-in sample's name */
@@ -51,6 +52,9 @@ struct run_options {
 	bool seed_given;
 	const char *sim_strategy; /* --sim-strategy (ndisrt explore/replay) */
 	const char *sim_log;	  /* --sim-log FILE: the deviations as they are taken */
+	/* --param [NIC:]Name=Value, in command-line order (checked, not yet stored). */
+	const char *param[RUN_MAX_PARAMS];
+	unsigned nr_params;
 };
 
 /**

@@ -124,8 +124,10 @@ def layout_tested(src):
 
 
 def defined_symbols(binary):
-    out = run(["nm", "--defined-only", binary])
-    return {l.split()[-1] for l in out.splitlines() if len(l.split()) >= 3 and l.split()[1] in "TtWw"}
+    # The dynamic symbols: what a driver's imports can bind to (the binary
+    # exports the DDI tables only), not whatever happens to be linked in.
+    out = run(["nm", "-D", "--defined-only", binary])
+    return {l.split()[-1] for l in out.splitlines() if len(l.split()) >= 3 and l.split()[1] in "TtWwi"}
 
 
 def is_pointer_alias(name, known):

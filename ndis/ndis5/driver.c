@@ -444,6 +444,7 @@ static void run_halt(void *arg)
 
 static void nic_free(struct ndisrt_ndis5_nic *n)
 {
+	ndis_config_unbind(n);
 	nic_unpublish(n);
 	host_io_release_owner(n);
 	ndis5_packet_free_all(n);
@@ -506,6 +507,12 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 		return -1;
 	}
 	n->handle = ndisrt_adapter_handle(n->a);
+	/* The WrapperConfigurationContext MiniportInitialize gets is n. */
+	if (cfg->param_nic >= 0 && ndis_config_bind(n, cfg->param_nic)) {
+		snprintf(err, errlen, "cannot bind the NIC's parameters (too many NICs)");
+		nic_free(n);
+		return -1;
+	}
 	c.n = n;
 	host_phase_next(NDISRT_PHASE_INITIALIZE, 0);
 	ke_vcpu_call(ke_machine_vcpu(cfg->m, cfg->vcpu), run_initialize, &c);

@@ -77,6 +77,7 @@ struct ndisrt_ndis5_nic_config {
 	struct hw_device *dev;	  /* PCI config space, BARs; NULL: none */
 	unsigned vcpu;		  /* where MiniportInitialize/MiniportHalt run */
 	struct hw_dma_space *dma; /* shared memory (NdisMAllocateSharedMemory); NULL: none */
+	int param_nic;		  /* per-NIC parameters (<ndisrt/params.h>); -1: none */
 };
 
 /**

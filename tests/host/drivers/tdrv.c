@@ -138,6 +138,55 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 #endif
 	UNREFERENCED_PARAMETER(value);
 
+#if defined(TDRV_CONFIG)
+	{
+		/*
+		 * Read this adapter's configuration as a real driver reads its
+		 * registry keywords, and put what came back in the error log
+		 * (the test reads it there): code 0xC0DE0001, values: the
+		 * integer TdrvValue (or ~0), the override MAC's last byte (or
+		 * ~0), the number of items of the multi-string TdrvList (or ~0).
+		 */
+		static const WCHAR value_kw[] = {'T', 'd', 'r', 'v', 'V', 'a', 'l', 'u', 'e', 0};
+		static const WCHAR list_kw[] = {'T', 'd', 'r', 'v', 'L', 'i', 's', 't', 0};
+		NDIS_CONFIGURATION_OBJECT co;
+		PNDIS_CONFIGURATION_PARAMETER p;
+		NDIS_STRING kw;
+		NDIS_HANDLE ch;
+		NDIS_STATUS st;
+		PUCHAR mac;
+		UINT mac_len;
+		ULONG v[3] = {~0u, ~0u, ~0u};
+
+		NdisZeroMemory(&co, sizeof(co));
+		co.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+		co.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+		co.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+		co.NdisHandle = MiniportAdapterHandle;
+		if (NdisOpenConfigurationEx(&co, &ch) == NDIS_STATUS_SUCCESS) {
+			NdisInitUnicodeString(&kw, value_kw);
+			NdisReadConfiguration(&st, &p, ch, &kw, NdisParameterInteger);
+			if (st == NDIS_STATUS_SUCCESS)
+				v[0] = p->ParameterData.IntegerData;
+			NdisReadNetworkAddress(&st, (PVOID *)&mac, &mac_len, ch);
+			if (st == NDIS_STATUS_SUCCESS && mac_len == 6)
+				v[1] = mac[5];
+			NdisInitUnicodeString(&kw, list_kw);
+			NdisReadConfiguration(&st, &p, ch, &kw, NdisParameterMultiString);
+			if (st == NDIS_STATUS_SUCCESS) {
+				USHORT n = p->ParameterData.StringData.Length / sizeof(WCHAR);
+
+				v[2] = 0;
+				for (i = 0; i < n; i++)
+					if (p->ParameterData.StringData.Buffer[i] == 0)
+						v[2]++;
+			}
+			NdisCloseConfiguration(ch);
+		}
+		NdisWriteErrorLogEntry(MiniportAdapterHandle, 0xC0DE0001, 3, v[0], v[1], v[2]);
+	}
+#endif
+
 	status = TdrvSetAttributes(adapter);
 	if (status != NDIS_STATUS_SUCCESS)
 		goto err_unmap;
