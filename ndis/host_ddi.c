@@ -50,6 +50,8 @@ __attribute__((used)) static ddi_fn *const ddi_table[] = {
     (ddi_fn *)NdisMDeregisterScatterGatherDma,
     (ddi_fn *)NdisMEthIndicateReceive,
     (ddi_fn *)NdisMEthIndicateReceiveComplete,
+    (ddi_fn *)NdisMIndicateReceivePacket,
+    (ddi_fn *)NdisMResetComplete,
     (ddi_fn *)NdisMFreeSharedMemory,
     (ddi_fn *)NdisMGetBusData,
     (ddi_fn *)NdisMIndicateReceiveNetBufferLists,

@@ -520,6 +520,25 @@ _IRQL_requires_(DISPATCH_LEVEL) VOID
 _IRQL_requires_(DISPATCH_LEVEL) VOID
     NdisMEthIndicateReceiveComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
+/*
+ * <= DISPATCH_LEVEL. Received frames, one packet each. A packet whose
+ * out-of-band status is NDIS_STATUS_RESOURCES is the miniport's again when
+ * the call returns; any other is NDIS's until MiniportReturnPacket (its
+ * status then reads NDIS_STATUS_PENDING). The array stays the miniport's.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMIndicateReceivePacket(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			       _In_reads_(NumberOfPackets) PPNDIS_PACKET PacketArray,
+			       _In_ UINT NumberOfPackets);
+
+/*
+ * <= DISPATCH_LEVEL. Completes a MiniportReset that returned
+ * NDIS_STATUS_PENDING (0xC4 UNEXPECTED_COMPLETE if none is pending).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMResetComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status,
+		       _In_ BOOLEAN AddressingReset);
+
 /* <= DISPATCH_LEVEL. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMIndicateStatus(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS GeneralStatus,

@@ -413,8 +413,10 @@ static void run_initialize(void *arg)
 				  "NdisMDeregisterIoPortRange them)");
 	}
 	ndisrt_adapter_initialize_end(n->a, c->status);
-	if (c->status == NDIS_STATUS_SUCCESS)
+	if (c->status == NDIS_STATUS_SUCCESS) {
 		ndis5_interrupt_after_initialize(n);
+		ndis5_hang_start(n);
+	}
 }
 
 static void run_halt(void *arg)
@@ -427,6 +429,8 @@ static void run_halt(void *arg)
 	ndisrt_adapter_halt_begin(n->a, false);
 	/* L4: no MiniportHandleInterrupt queued or running while MiniportHalt runs. */
 	ndis5_interrupt_quiesce(n);
+	/* Every packet the driver indicated is back before MiniportHalt. */
+	ndis5_receive_return_all(n);
 	halt(atomic_load(&n->context));
 	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
 				"(parameter 3: how many; NdisMFreeSharedMemory them)");
@@ -497,6 +501,8 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 	ke_spin_init(&n->lock);
 	ke_spin_init(&n->dpc_lock);
 	ke_spin_init(&n->pkt_lock);
+	ndis5_receive_init(n);
+	ndis5_hang_init(n);
 	ndisrt_adapter_config_init(&ac, NULL);
 	ac.line = cfg->line;
 	n->a = ndisrt_adapter_create(cfg->m, &ac);
@@ -538,6 +544,7 @@ void ndisrt_ndis5_nic_halt(struct ndisrt_ndis5_nic *n)
 {
 	struct lifecycle c = {.n = n};
 
+	ndis5_hang_stop(n);
 	host_phase_next(NDISRT_PHASE_HALT, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->m, n->vcpu), run_halt, &c);
 	nic_free(n);
@@ -594,6 +601,14 @@ void ndisrt_ndis5_nic_get_stats(struct ndisrt_ndis5_nic *n, struct ndisrt_ndis5_
 	    .rx_truncated = LOAD(rx_truncated),
 	    .status_indications = LOAD(status_indications),
 	    .rx_bytes = LOAD(rx_bytes),
+	    .packets_indicated = LOAD(packets_indicated),
+	    .packets_returned = LOAD(packets_returned),
+	    .hang_checks = LOAD(hang_checks),
+	    .hangs = LOAD(hangs),
+	    .resets = LOAD(resets),
+	    .reset_completes = LOAD(reset_completes),
+	    .addressing_resets = LOAD(addressing_resets),
+	    .last_reset_status = atomic_load(&n->last_reset_status),
 	};
 }
 

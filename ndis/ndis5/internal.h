@@ -89,6 +89,8 @@ struct ndis5_counters {
 	    dpc_suppressed, handle_interrupts, enables, syncs;
 	atomic_ulong sent, send_completed, send_failed, indicated, indicate_completes, rx_truncated,
 	    status_indications, rx_bytes;
+	atomic_ulong packets_indicated, packets_returned, hang_checks, hangs, resets,
+	    reset_completes, addressing_resets;
 };
 
 /*
@@ -127,6 +129,24 @@ struct ndisrt_ndis5_nic {
 	struct ke_spinlock pkt_lock;	/* the packet list (DISPATCH) */
 	struct ndis5_packet *pkts;	/* (P) packets the driver owns */
 	struct ndis5_packet *pool;	/* (P) completed packets, for reuse */
+	/*
+	 * Received packets (NdisMIndicateReceivePacket) the host kept, to
+	 * give back to MiniportReturnPacket from return_dpc. Linked through
+	 * the packet's WrapperReserved (NDIS's part of the descriptor).
+	 */
+	struct ke_spinlock return_lock; /* (R), DISPATCH */
+	PNDIS_PACKET returns;		/* (R) */
+	atomic_ulong returns_outstanding;
+	struct ke_dpc return_dpc; /* targets the lifecycle vCPU */
+	/* MiniportCheckForHang / MiniportReset (reset.c) */
+	struct ke_host_timer hang_timer;
+	struct ke_dpc hang_dpc;	     /* targets the lifecycle vCPU */
+	uint64_t hang_period_ns;     /* (c) after initialize */
+	uint64_t hang_deadline_ns;   /* the hang DPC (one at a time) */
+	atomic_bool hang_live;	     /* (a) the check-for-hang timer runs */
+	atomic_uint hang_in_flight;  /* (a) hang DPC queued or running */
+	atomic_uint reset_pending;   /* (a) MiniportReset returned NDIS_STATUS_PENDING */
+	atomic_int last_reset_status; /* (a) */
 	struct ndis5_counters c;
 };
 
@@ -181,6 +201,16 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 
 /* packet.c */
 void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n);
+/* packet.c: set up the receive-packet return path (at start). */
+void ndis5_receive_init(struct ndisrt_ndis5_nic *n);
+/* packet.c: give every kept received packet back now (the lifecycle vCPU, before MiniportHalt). */
+void ndis5_receive_return_all(struct ndisrt_ndis5_nic *n);
+
+/* reset.c: MiniportCheckForHang every CheckForHangTimeInSeconds (2 by default). */
+void ndis5_hang_init(struct ndisrt_ndis5_nic *n);
+void ndis5_hang_start(struct ndisrt_ndis5_nic *n);
+/* reset.c: host thread, before MiniportHalt: stop checking, wait for a pended reset. */
+void ndis5_hang_stop(struct ndisrt_ndis5_nic *n);
 
 /* A driver handler returned at an IRQL other than the one it was called at. */
 static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, const char *what)
