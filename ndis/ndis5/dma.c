@@ -7,8 +7,10 @@
  * A bus master (NDIS_ATTRIBUTE_BUS_MASTER) sets up DMA once, from
  * MiniportInitialize; shared memory is then allocated in the machine's DMA
  * space (hw/dma.h) under logical addresses unrelated to the host's, as for
- * NDIS 6 (ndis/host_dma.c). ndisrt builds no scatter/gather lists for NDIS 5
- * sends (drivers copy into shared memory). An NDIS 5 miniport has no call to
+ * NDIS 6 (ndis/host_dma.c). Once set up, every packet the host sends
+ * carries a SCATTER_GATHER_LIST at NDIS_PER_PACKET_INFO_FROM_PACKET(p,
+ * ScatterGatherListPacketInfo): one element, the frame's copy in DMA space
+ * (packet.c), valid until the packet is completed. An NDIS 5 miniport has no call to
  * undo the set-up: NDIS does it when MiniportHalt returns or
  * MiniportInitialize fails, and then every shared allocation must have been
  * freed (bug check 0xC4 RESOURCE_LEAK otherwise, as for NDIS 6).
@@ -37,7 +39,8 @@ static struct ndis5_dma *dma_slot(const struct ndisrt_ndis5_nic *n)
 /**
  * NdisMInitializeScatterGatherDma() - Set up bus-master DMA (NDIS 5.1).
  * @Dma64BitAddresses, @MaximumPhysicalMapping: accepted (every logical
- * address of the DMA space is reachable; no SG lists are built).
+ * address of the DMA space is reachable; each send's SG list has one
+ * element).
  * Context: PASSIVE_LEVEL, from MiniportInitialize of an NDIS 5 adapter
  * (0xC4 WRONG_CONTEXT otherwise; NOT_NDIS5 for an NDIS 6 adapter).
  * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_NOT_SUPPORTED if the miniport
@@ -79,6 +82,11 @@ NDIS_STATUS NdisMInitializeScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 static struct ndisrt_ndis5_nic *ndis5_of_handle(NDIS_HANDLE h, unsigned ddi)
 {
 	return ndis5_nic_of_adapter(ndis_adapter_lookup(h, ddi));
+}
+
+bool ndis5_sg_active(const struct ndisrt_ndis5_nic *n)
+{
+	return n->dma && dma_slot(n);
 }
 
 bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSICAL_ADDRESS pa)

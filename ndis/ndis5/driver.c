@@ -302,6 +302,8 @@ int ndisrt_ndis5_driver_entry(struct ke_machine *m, ndisrt_ndis5_entry_fn *entry
 		return -1;
 	}
 	*out = ndisrt_ndis5_driver_find(driver_object);
+	if (*out)
+		(*out)->m = m;
 	if (!*out) {
 		snprintf(err, errlen,
 			 "DriverEntry returned 0x%08X without registering a miniport "
@@ -329,8 +331,20 @@ void ndisrt_ndis5_driver_forget(const void *driver_object)
 	}
 }
 
+static void run_unload(void *arg)
+{
+	struct ndisrt_ndis5_driver *d = arg;
+
+	atomic_load(&d->unload)((PDRIVER_OBJECT)(uintptr_t)d->driver_object);
+}
+
 void ndisrt_ndis5_driver_free(struct ndisrt_ndis5_driver *d)
 {
+	/* The handler NdisMRegisterUnloadHandler gave, at PASSIVE_LEVEL on vCPU 0. */
+	if (atomic_load(&d->unload) && d->m) {
+		host_phase_next(NDISRT_PHASE_UNLOAD, 0);
+		ke_vcpu_call(ke_machine_vcpu(d->m, 0), run_unload, d);
+	}
 	for (unsigned i = 0; i < NDIS5_MAX_DRIVERS; i++) {
 		struct ndisrt_ndis5_driver *expected = d;
 
@@ -432,6 +446,7 @@ static void run_halt(void *arg)
 	/* Every packet the driver indicated is back before MiniportHalt. */
 	ndis5_receive_return_all(n);
 	halt(atomic_load(&n->context));
+	ndis5_misc_release(n, "MiniportHalt returned");
 	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
 				"(parameter 3: how many; NdisMFreeSharedMemory them)");
 	ndis5_check_irql_after(KE_PASSIVE_LEVEL, (uintptr_t)halt,

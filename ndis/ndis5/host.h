@@ -185,6 +185,13 @@ uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n);
  */
 uint32_t ndisrt_ndis5_nic_reset(struct ndisrt_ndis5_nic *n);
 
+/**
+ * ndisrt_ndis5_nic_shutdown() - The machine shuts down: call the handler
+ * NdisMRegisterAdapterShutdownHandler gave, at PASSIVE_LEVEL on the
+ * lifecycle vCPU. Context: host thread. Return: 1 if there was one, else 0.
+ */
+int ndisrt_ndis5_nic_shutdown(struct ndisrt_ndis5_nic *n);
+
 /* ---------------------------------------------------------- bug checks */
 
 /*

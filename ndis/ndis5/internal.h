@@ -45,6 +45,8 @@ struct ndisrt_ndis5_driver {
 	atomic_bool registered;		       /* (a) NdisMRegisterMiniport succeeded */
 	NDIS51_MINIPORT_CHARACTERISTICS chars; /* (c) copied; the 5.1 tail zero for 4.0/5.0 */
 	unsigned major, minor;		       /* (c) */
+	struct ke_machine *m;		       /* (c) where DriverEntry ran */
+	_Atomic(PDRIVER_UNLOAD) unload;	       /* (a) NdisMRegisterUnloadHandler */
 };
 
 /* --------------------------------------------------------- interrupt */
@@ -147,6 +149,11 @@ struct ndisrt_ndis5_nic {
 	atomic_uint hang_in_flight;  /* (a) hang DPC queued or running */
 	atomic_uint reset_pending;   /* (a) MiniportReset returned NDIS_STATUS_PENDING */
 	atomic_int last_reset_status; /* (a) */
+	/* misc51.c */
+	_Atomic(ADAPTER_SHUTDOWN_HANDLER) shutdown_fn; /* (a) */
+	_Atomic(PVOID) shutdown_ctx;		       /* (a) */
+	struct ndis5_map *maps;			       /* (o) map registers */
+	ULONG nr_maps, map_len;			       /* (o) */
 	struct ndis5_counters c;
 };
 
@@ -206,6 +213,11 @@ void ndis5_receive_init(struct ndisrt_ndis5_nic *n);
 /* packet.c: give every kept received packet back now (the lifecycle vCPU, before MiniportHalt). */
 void ndis5_receive_return_all(struct ndisrt_ndis5_nic *n);
 
+/* misc51.c: MiniportHalt returned: map registers and the shutdown handler are released. */
+void ndis5_misc_release(struct ndisrt_ndis5_nic *n, const char *when);
+/* misc51.c: the NDIS 5 adapter whose WrapperConfigurationContext is @ctx (0xC4 otherwise). */
+struct ndisrt_ndis5_nic *ndis5_nic_of_wrapper_context(NDIS_HANDLE ctx, unsigned ddi);
+
 /* reset.c: MiniportCheckForHang every CheckForHangTimeInSeconds (2 by default). */
 void ndis5_hang_init(struct ndisrt_ndis5_nic *n);
 void ndis5_hang_start(struct ndisrt_ndis5_nic *n);
@@ -227,5 +239,7 @@ static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, con
  * shared memory is still allocated). Context: the lifecycle vCPU.
  */
 void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when);
+/* dma.c: did the miniport set up SG DMA (sends then carry SG lists)? Any context. */
+bool ndis5_sg_active(const struct ndisrt_ndis5_nic *n);
 
 #endif /* NDISRT_NDIS_NDIS5_INTERNAL_H */

@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include "hw/dma.h"
+
 #define NDIS5_PACKET_MAGIC 0x4E504B54u /* 'NPKT' */
 
 /* Lock key: (c) constant while owned by the driver  (P) the NIC's pkt_lock  (a) atomic */
@@ -24,6 +26,10 @@ struct ndis5_packet {
 	NDIS_PACKET pkt;			    /* first: PNDIS_PACKET is this */
 	UCHAR protocol_reserved[4 * sizeof(PVOID)]; /* room for ProtocolReserved */
 	NDIS_PACKET_OOB_DATA oob;		    /* at Private.NdisPacketOobOffset */
+	NDIS_PACKET_EXTENSION ext;		    /* right after it (NDIS_PER_PACKET_INFO) */
+	/* Bus masters (NdisMInitializeScatterGatherDma): the frame's copy in DMA space. */
+	_Alignas(8) unsigned char sg[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
+	void *sg_va; /* (c) the copy, or NULL */
 	NDIS_BUFFER buf;			    /* (c) */
 	struct ndisrt_ndis5_nic *nic;		    /* (c) */
 	uint32_t magic;				    /* (c) */
@@ -62,6 +68,29 @@ static struct ndis5_packet *packet_get(struct ndisrt_ndis5_nic *n, size_t len)
 	return p;
 }
 
+/* Free @p's copy in DMA space, if it has one. Context: <= DISPATCH_LEVEL. */
+static void sg_release(struct ndisrt_ndis5_nic *n, struct ndis5_packet *p)
+{
+	ke_irql_t old;
+
+	if (!p->sg_va)
+		return;
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	hw_dma_free(n->dma, p->sg_va);
+	ke_irql_lower(old);
+	p->sg_va = NULL;
+}
+
+/* A packet that never reached the driver, back to the pool. */
+static void packet_put_free(struct ndisrt_ndis5_nic *n, struct ndis5_packet *p)
+{
+	ke_irql_t old = ke_spin_acquire(&n->pkt_lock);
+
+	p->next = n->pool;
+	n->pool = p;
+	ke_spin_release(&n->pkt_lock, old);
+}
+
 static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void *frame, size_t len)
 {
 	struct ndis5_packet *p = packet_get(n, len);
@@ -85,6 +114,23 @@ static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void 
 	p->pkt.Private.NdisPacketOobOffset = (USHORT)offsetof(struct ndis5_packet, oob);
 	p->oob.HeaderSize = 14;
 	p->oob.Status = NDIS_STATUS_SUCCESS;
+	if (ndis5_sg_active(n)) {
+		PSCATTER_GATHER_LIST l = (PSCATTER_GATHER_LIST)(void *)p->sg;
+		uint64_t la;
+		ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
+
+		p->sg_va = hw_dma_alloc(n->dma, len, &la);
+		ke_irql_lower(old);
+		if (!p->sg_va) {
+			packet_put_free(n, p);
+			return NULL;
+		}
+		memcpy(p->sg_va, frame, len);
+		l->NumberOfElements = 1;
+		l->Elements[0].Address.QuadPart = (LONGLONG)la;
+		l->Elements[0].Length = (ULONG)len;
+		p->ext.NdisPacketInfo[ScatterGatherListPacketInfo] = l;
+	}
 	p->nic = n;
 	p->magic = NDIS5_PACKET_MAGIC;
 	atomic_init(&p->refs, 2);
@@ -104,6 +150,7 @@ static void packet_put(struct ndis5_packet *p)
 
 	if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
 		return;
+	sg_release(n, p);
 	old = ke_spin_acquire(&n->pkt_lock);
 	p->next = n->pool;
 	n->pool = p;
@@ -161,6 +208,7 @@ void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n)
 		struct ndis5_packet *p = n->pkts;
 
 		n->pkts = p->next;
+		sg_release(n, p);
 		ndis_free(p);
 	}
 	while (n->pool) {
