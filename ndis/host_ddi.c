@@ -52,6 +52,8 @@ __attribute__((used)) static ddi_fn *const ddi_table[] = {
     (ddi_fn *)NdisMEthIndicateReceiveComplete,
     (ddi_fn *)NdisMIndicateReceivePacket,
     (ddi_fn *)NdisMResetComplete,
+    (ddi_fn *)NdisMAllocateNetBufferSGList,
+    (ddi_fn *)NdisMFreeNetBufferSGList,
     (ddi_fn *)NdisMCreateLog,
     (ddi_fn *)NdisMCloseLog,
     (ddi_fn *)NdisMFlushLog,

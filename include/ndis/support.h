@@ -583,6 +583,26 @@ KAFFINITY NdisGroupActiveProcessorMask(_In_ USHORT Group);
  * @NetBuffer (from CurrentMdl/CurrentMdlOffset, DataLength bytes) spans.
  */
 ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);
+
+#if NDIS_SUPPORT_NDIS6
+#define NDIS_SG_LIST_WRITE_TO_DEVICE 0x000000001
+
+/*
+ * DISPATCH_LEVEL. The SG list of a NET_BUFFER's data goes to
+ * MiniportProcessSGList (ndisrt: from inside the call; one element, a copy
+ * in the DMA space); NdisMFreeNetBufferSGList (DISPATCH_LEVEL) ends it and,
+ * for a device write, copies the data into the NET_BUFFER.
+ */
+_IRQL_requires_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMAllocateNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle,
+				 _In_ PNET_BUFFER NetBuffer, _In_ PVOID Context, _In_ ULONG Flags,
+				 _In_opt_ PVOID ScatterGatherListBuffer,
+				 _In_ ULONG ScatterGatherListBufferSize);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMFreeNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle,
+			     _In_ PSCATTER_GATHER_LIST pSGL, _In_ PNET_BUFFER NetBuffer);
+
+#endif
 #endif
 
 /* ------------------------------------------------------------ Ethernet */

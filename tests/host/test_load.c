@@ -172,6 +172,33 @@ Test(host_load, each_nic_reads_its_own_parameters_then_the_shared_ones, .init = 
 	ndisrt_params_clear();
 }
 
+Test(host_load, S1_a_net_buffer_sg_list_describes_a_dma_copy_of_its_data, .init = host_2cpu,
+     .fini = host_end)
+{
+	void *h;
+	struct ndisrt_error_log_entry e;
+	const uint8_t *dev = NULL;
+	bool seen = false;
+
+	th_load(&t, TDRV("sg"));
+	config_nic(0, -1);
+	h = ndisrt_adapter_handle(ndisrt_nic_adapter(t.nic[0]));
+	for (unsigned i = 0; ndisrt_error_log_get(i, &e) == 0; i++)
+		if (e.adapter == h && e.code == 0xC0DE0002 && e.nr_values == 5) {
+			seen = true;
+			break;
+		}
+	cr_assert(seen, "MiniportProcessSGList ran inside NdisMAllocateNetBufferSGList");
+	cr_assert_eq(e.values[0], 1, "one element");
+	cr_assert_eq(e.values[1], 100, "the NET_BUFFER's DataLength");
+	cr_assert_eq(e.values[4], KE_DISPATCH_LEVEL, "MiniportProcessSGList at DISPATCH_LEVEL");
+	dev = hw_dma_translate(ndisrt_host_dma(t.h),
+			       ((uint64_t)e.values[3] << 32) | e.values[2], 100);
+	cr_assert_not_null(dev, "the element's address is in the DMA space");
+	for (unsigned i = 0; i < 100; i++)
+		cr_assert_eq(dev[i], i + 1, "byte %u of the two MDLs, gathered", i);
+}
+
 Test(host_load, initialize_failure_is_reported, .init = host_2cpu, .fini = host_end)
 {
 	struct ndisrt_nic_config cfg;

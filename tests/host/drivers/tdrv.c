@@ -41,6 +41,27 @@ MINIPORT_RETURN_NET_BUFFER_LISTS TdrvReturnNetBufferLists;
 MINIPORT_DEVICE_PNP_EVENT_NOTIFY TdrvDevicePnPEventNotify;
 MINIPORT_SHUTDOWN TdrvShutdownEx;
 
+#if defined(TDRV_SG)
+static NDIS_HANDLE TdrvSgDma;
+static PSCATTER_GATHER_LIST TdrvSgList; /* kept until halt, for the test to read */
+
+/* MiniportProcessSGList: log the list, check the device sees the data, free it. */
+static VOID TdrvProcessSGList(PDEVICE_OBJECT pDO, PVOID Reserved, PSCATTER_GATHER_LIST pSGL,
+			      PVOID Context)
+{
+	PNET_BUFFER_LIST nbl = NULL;
+
+	UNREFERENCED_PARAMETER(pDO);
+	UNREFERENCED_PARAMETER(Reserved);
+	UNREFERENCED_PARAMETER(nbl);
+	NdisWriteErrorLogEntry(Context, 0xC0DE0002, 5, pSGL->NumberOfElements,
+			       pSGL->Elements[0].Length, (ULONG)pSGL->Elements[0].Address.LowPart,
+			       (ULONG)pSGL->Elements[0].Address.HighPart,
+			       (ULONG)KeGetCurrentIrql());
+	TdrvSgList = pSGL;
+}
+#endif
+
 static NDIS_STATUS TdrvSetAttributes(PTDRV_ADAPTER Adapter)
 {
 	NDIS_MINIPORT_ADAPTER_ATTRIBUTES a;
@@ -138,6 +159,58 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 #endif
 	UNREFERENCED_PARAMETER(value);
 
+#if defined(TDRV_SG)
+	{
+		/*
+		 * A NET_BUFFER's SG list, as a bus master builds one to send:
+		 * register SG DMA, describe 100 bytes (two MDLs) with an NBL,
+		 * ask for the list at DISPATCH_LEVEL, log what
+		 * MiniportProcessSGList got (code 0xC0DE0002: elements, length,
+		 * address low, address high, the IRQL), then free the list.
+		 */
+		static UCHAR data[100];
+		NDIS_SG_DMA_DESCRIPTION dd;
+		NET_BUFFER_LIST_POOL_PARAMETERS pp;
+		NDIS_HANDLE dma, pool;
+		PNET_BUFFER_LIST nbl;
+		PMDL m1, m2;
+		KIRQL old;
+
+		for (i = 0; i < sizeof(data); i++)
+			data[i] = (UCHAR)(i + 1);
+		NdisZeroMemory(&dd, sizeof(dd));
+		dd.Header.Type = NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION;
+		dd.Header.Revision = NDIS_SG_DMA_DESCRIPTION_REVISION_1;
+		dd.Header.Size = NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1;
+		dd.Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
+		dd.MaximumPhysicalMapping = 4096;
+		dd.ProcessSGListHandler = TdrvProcessSGList;
+		if (NdisMRegisterScatterGatherDma(MiniportAdapterHandle, &dd, &dma) ==
+		    NDIS_STATUS_SUCCESS) {
+			NdisZeroMemory(&pp, sizeof(pp));
+			pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+			pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+			pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+			pp.fAllocateNetBuffer = TRUE;
+			pool = NdisAllocateNetBufferListPool(MiniportAdapterHandle, &pp);
+			m1 = NdisAllocateMdl(MiniportAdapterHandle, data, 40);
+			m2 = NdisAllocateMdl(MiniportAdapterHandle, data + 40, 60);
+			m1->Next = m2;
+			nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, m1, 0, 100);
+			TdrvSgDma = dma;
+			NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+			NdisMAllocateNetBufferSGList(dma, NET_BUFFER_LIST_FIRST_NB(nbl),
+						     MiniportAdapterHandle,
+						     NDIS_SG_LIST_WRITE_TO_DEVICE, NULL, 0);
+			NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+			NdisFreeNetBufferList(nbl);
+			NdisFreeMdl(m2);
+			NdisFreeMdl(m1);
+			NdisFreeNetBufferListPool(pool);
+		}
+	}
+#endif
+
 #if defined(TDRV_CONFIG)
 	{
 		/*
@@ -234,6 +307,17 @@ _Use_decl_annotations_ VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext,
 	PTDRV_ADAPTER adapter = MiniportAdapterContext;
 
 	UNREFERENCED_PARAMETER(HaltAction);
+#if defined(TDRV_SG)
+	if (TdrvSgDma) {
+		KIRQL old;
+
+		NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+		if (TdrvSgList)
+			NdisMFreeNetBufferSGList(TdrvSgDma, TdrvSgList, NULL);
+		NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+		NdisMDeregisterScatterGatherDma(TdrvSgDma);
+	}
+#endif
 #if !defined(TDRV_LEAK)
 	NdisMUnmapIoSpace(adapter->Handle, adapter->Registers, 0x8000);
 #endif
