@@ -81,7 +81,7 @@ expect "a crashing ELF constructor: a load error" 66 \
 # --- the binary exports only the DDI ---------------------------------------
 exported=$(nm -D --defined-only "$ndisrt" | awk '{print $3}')
 # (A sanitizer build also exports its runtime's own __asan_/__tsan_/... symbols.)
-leaks=$(grep -vE '^(Ndis|Ke|ndis_|(_?_?exit|_Exit|quick_exit|abort|pthread_exit|thrd_exit|__assert_fail)$|std(out|err)@|__(asan|ubsan|tsan|sanitizer|lsan)_)' <<<"$exported")
+leaks=$(grep -vE '^(Ndis|Ke|Dbg|ndis_|(_?_?exit|_Exit|quick_exit|abort|pthread_exit|thrd_exit|__assert_fail)$|std(out|err)@|__(asan|ubsan|tsan|sanitizer|lsan)_)' <<<"$exported")
 if [ -z "$leaks" ] && grep -qx NdisMRegisterMiniportDriver <<<"$exported" && grep -qx exit <<<"$exported"; then
   pass "ndisrt exports the DDI (and exit() & co. for drivers) and nothing else"
 else
