@@ -219,11 +219,12 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 struct host_sg {
 	uint64_t magic;
 	struct host_dma *dma;
-	void *bounce;	/* the data's copy in the DMA space */
+	void *bounce; /* the data's copy in the DMA space */
 	ULONG len;
 	ULONG flags;
 	bool list_owned; /* the list is ours, not the caller's buffer */
-	_Alignas(8) unsigned char list[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
+	_Alignas(
+	    8) unsigned char list[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
 };
 
 /* Copy @len bytes between @nb's data and @buf (@to_nb: into the NET_BUFFER). */
@@ -240,9 +241,11 @@ static void nb_copy(PNET_BUFFER nb, void *buf, ULONG len, bool to_nb)
 		if (!k)
 			continue;
 		if (to_nb)
-			memcpy((unsigned char *)m->MappedSystemVa + off, (unsigned char *)buf + done, k);
+			memcpy((unsigned char *)m->MappedSystemVa + off,
+			       (unsigned char *)buf + done, k);
 		else
-			memcpy((unsigned char *)buf + done, (unsigned char *)m->MappedSystemVa + off, k);
+			memcpy((unsigned char *)buf + done,
+			       (unsigned char *)m->MappedSystemVa + off, k);
 		done += k;
 	}
 }
@@ -323,10 +326,11 @@ VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTER_GATHER
 
 	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL);
 	if (!sg || !dma_owner(dma) || sg->magic != HOST_SG_MAGIC || sg->dma != dma)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)pSGL,
-				 (uintptr_t)NdisMiniportDmaHandle, NDISRT_DDI_REGISTER_SG_DMA,
-				 "NdisMFreeNetBufferSGList: not a list NdisMAllocateNetBufferSGList "
-				 "built for this DMA handle (freed twice?)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)pSGL, (uintptr_t)NdisMiniportDmaHandle,
+		    NDISRT_DDI_REGISTER_SG_DMA,
+		    "NdisMFreeNetBufferSGList: not a list NdisMAllocateNetBufferSGList "
+		    "built for this DMA handle (freed twice?)");
 	if (!(sg->flags & NDIS_SG_LIST_WRITE_TO_DEVICE) && NetBuffer)
 		nb_copy(NetBuffer, sg->bounce, sg->len, true);
 	hw_dma_free(dma->n->h->dma, sg->bounce);

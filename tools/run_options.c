@@ -395,11 +395,10 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
-	    "--driver",	      "--device",  "--cpus",	"--nics",     "--irq",
-	    "--wire",	      "--frames",  "--seconds", "--size",     "--flows",
-	    "--max-nbls",     "--capture", "--json",	"--engine",   "--seed",
-	    "--sim-strategy", "--sim-log", "--sarif",	"--verifier", "--phase-timeout",
-	    "--param"};
+	    "--driver",	  "--device",	     "--cpus", "--nics",	 "--irq",      "--wire",
+	    "--frames",	  "--seconds",	     "--size", "--flows",	 "--max-nbls", "--capture",
+	    "--json",	  "--engine",	     "--seed", "--sim-strategy", "--sim-log",  "--sarif",
+	    "--verifier", "--phase-timeout", "--param"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))

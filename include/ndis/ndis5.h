@@ -552,7 +552,6 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMSetInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
 
-
 /* ------------------------------------------- per-packet information */
 
 /*
@@ -583,7 +582,7 @@ typedef struct _NDIS_PACKET_EXTENSION {
 	PVOID NdisPacketInfo[MaxPerPacketInfo];
 } NDIS_PACKET_EXTENSION, *PNDIS_PACKET_EXTENSION;
 
-#define NDIS_PACKET_EXTENSION_FROM_PACKET(_P)                                     \
+#define NDIS_PACKET_EXTENSION_FROM_PACKET(_P)                                        \
 	((PNDIS_PACKET_EXTENSION)((PUCHAR)(_P) + (_P)->Private.NdisPacketOobOffset + \
 				  sizeof(NDIS_PACKET_OOB_DATA)))
 #define NDIS_PER_PACKET_INFO_FROM_PACKET(_P, _Id) \
@@ -741,22 +740,19 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
     NdisMAllocateSharedMemoryAsync(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ ULONG Length,
 				   _In_ BOOLEAN Cached, _In_ PVOID Context);
 /* Coherent DMA space: nothing to flush. */
-#define NdisMUpdateSharedMemory(_H, _L, _V, _P) \
-	((void)(_H), (void)(_L), (void)(_V), (void)(_P))
+#define NdisMUpdateSharedMemory(_H, _L, _V, _P) ((void)(_H), (void)(_L), (void)(_V), (void)(_P))
 
 typedef VOID (*ADAPTER_SHUTDOWN_HANDLER)(_In_ PVOID ShutdownContext);
 /* PASSIVE_LEVEL, from MiniportInitialize; NdisMDeregisterAdapterShutdownHandler from MiniportHalt. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-    NdisMRegisterAdapterShutdownHandler(_In_ NDIS_HANDLE MiniportHandle,
-					_In_ PVOID ShutdownContext,
+    NdisMRegisterAdapterShutdownHandler(_In_ NDIS_HANDLE MiniportHandle, _In_ PVOID ShutdownContext,
 					_In_ ADAPTER_SHUTDOWN_HANDLER ShutdownHandler);
 _IRQL_requires_(PASSIVE_LEVEL) VOID
     NdisMDeregisterAdapterShutdownHandler(_In_ NDIS_HANDLE MiniportHandle);
 
 /* PASSIVE_LEVEL, from DriverEntry: called when the driver unloads. */
-_IRQL_requires_(PASSIVE_LEVEL) VOID
-    NdisMRegisterUnloadHandler(_In_ NDIS_HANDLE NdisWrapperHandle,
-			       _In_ PDRIVER_UNLOAD UnloadHandler);
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMRegisterUnloadHandler(_In_ NDIS_HANDLE NdisWrapperHandle,
+							       _In_ PDRIVER_UNLOAD UnloadHandler);
 
 /* Obsolete PCI forms: the adapter's own function (SlotNumber ignored). PASSIVE_LEVEL. */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
@@ -792,7 +788,6 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 		   _In_ NDIS_HANDLE PoolHandle, _In_ PVOID MemoryDescriptor, _In_ UINT Offset,
 		   _In_ UINT Length);
 
-
 /* --------------------------------------------- logs, misc NDIS 5 DDIs */
 
 /*
@@ -809,8 +804,7 @@ _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
 _IRQL_requires_(PASSIVE_LEVEL) VOID NdisMCloseLog(_In_ NDIS_HANDLE LogHandle);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMFlushLog(_In_ NDIS_HANDLE LogHandle);
 _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
-    NdisMWriteLogData(_In_ NDIS_HANDLE LogHandle, _In_ PVOID LogBuffer,
-		      _In_ UINT LogBufferSize);
+    NdisMWriteLogData(_In_ NDIS_HANDLE LogHandle, _In_ PVOID LogBuffer, _In_ UINT LogBufferSize);
 
 /* System (ISA slave) DMA: refused (docs/ddi/refused.tsv). */
 VOID NdisMDeregisterDmaChannel(_In_ NDIS_HANDLE MiniportDmaHandle);

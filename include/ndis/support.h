@@ -266,7 +266,6 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisCancelTimer(_In_ PNDIS_TIMER Timer, _Out_ PBOOLEAN TimerCancelled);
 
-
 /* ----------------------------------------------------- NDIS 5 work items */
 
 struct _NDIS_WORK_ITEM;
@@ -594,13 +593,13 @@ ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);
  * for a device write, copies the data into the NET_BUFFER.
  */
 _IRQL_requires_(DISPATCH_LEVEL) NDIS_STATUS
-    NdisMAllocateNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle,
-				 _In_ PNET_BUFFER NetBuffer, _In_ PVOID Context, _In_ ULONG Flags,
+    NdisMAllocateNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle, _In_ PNET_BUFFER NetBuffer,
+				 _In_ PVOID Context, _In_ ULONG Flags,
 				 _In_opt_ PVOID ScatterGatherListBuffer,
 				 _In_ ULONG ScatterGatherListBufferSize);
 _IRQL_requires_(DISPATCH_LEVEL) VOID
-    NdisMFreeNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle,
-			     _In_ PSCATTER_GATHER_LIST pSGL, _In_ PNET_BUFFER NetBuffer);
+    NdisMFreeNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle, _In_ PSCATTER_GATHER_LIST pSGL,
+			     _In_ PNET_BUFFER NetBuffer);
 
 #endif
 #endif
@@ -639,7 +638,6 @@ _IRQL_requires_(DISPATCH_LEVEL) VOID
 		}                                    \
 	}
 
-
 /* ------------------------------------------------ reader/writer locks */
 
 typedef union _NDIS_RW_LOCK_REFCOUNT {
@@ -661,7 +659,8 @@ typedef struct _NDIS_RW_LOCK {
 	};
 	union {
 		NDIS_RW_LOCK_REFCOUNT RefCount[MAXIMUM_PROCESSORS];
-		ULONG RefCountEx[sizeof(NDIS_RW_LOCK_REFCOUNT) / sizeof(ULONG) * MAXIMUM_PROCESSORS];
+		ULONG
+		    RefCountEx[sizeof(NDIS_RW_LOCK_REFCOUNT) / sizeof(ULONG) * MAXIMUM_PROCESSORS];
 		struct {
 			KSPIN_LOCK RefCountLock;
 			volatile ULONG SharedRefCount;
@@ -703,13 +702,11 @@ _IRQL_requires_(DISPATCH_LEVEL) VOID
  * handle are 0xC4 BAD_OBJECT.
  */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-    NdisOpenFile(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE FileHandle,
-		 _Out_ PUINT FileLength, _In_ PNDIS_STRING FileName,
-		 _In_ NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress);
+    NdisOpenFile(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE FileHandle, _Out_ PUINT FileLength,
+		 _In_ PNDIS_STRING FileName, _In_ NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress);
 _IRQL_requires_(PASSIVE_LEVEL) VOID NdisCloseFile(_In_ NDIS_HANDLE FileHandle);
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-    NdisMapFile(_Out_ PNDIS_STATUS Status, _Out_ PVOID *MappedBuffer,
-		_In_ NDIS_HANDLE FileHandle);
+    NdisMapFile(_Out_ PNDIS_STATUS Status, _Out_ PVOID *MappedBuffer, _In_ NDIS_HANDLE FileHandle);
 _IRQL_requires_(PASSIVE_LEVEL) VOID NdisUnmapFile(_In_ NDIS_HANDLE FileHandle);
 
 /* The NDIS version ndisrt implements: 6.20 (0x00060014). Any IRQL. */
@@ -729,7 +726,7 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
 
 /* Macros in the WDK. */
 #define NdisZeroMappedMemory(Destination, Length) RtlZeroMemory(Destination, Length)
-#define NdisInterlockedAddLargeStatistic(_Addend, _Increment)                                \
+#define NdisInterlockedAddLargeStatistic(_Addend, _Increment)                                     \
 	((void)__atomic_fetch_add(&((PLARGE_INTEGER)(_Addend))->QuadPart, (LONGLONG)(_Increment), \
 				  __ATOMIC_SEQ_CST))
 
@@ -739,12 +736,11 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
  * PASSIVE_LEVEL.
  */
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-    NdisOpenConfigurationKeyByIndex(_Out_ PNDIS_STATUS Status,
-				    _In_ NDIS_HANDLE ConfigurationHandle, _In_ ULONG Index,
-				    _Out_ PNDIS_STRING KeyName, _Out_ PNDIS_HANDLE KeyHandle);
+    NdisOpenConfigurationKeyByIndex(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
+				    _In_ ULONG Index, _Out_ PNDIS_STRING KeyName,
+				    _Out_ PNDIS_HANDLE KeyHandle);
 _IRQL_requires_(PASSIVE_LEVEL) VOID
-    NdisOpenConfigurationKeyByName(_Out_ PNDIS_STATUS Status,
-				   _In_ NDIS_HANDLE ConfigurationHandle,
+    NdisOpenConfigurationKeyByName(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
 				   _In_ PNDIS_STRING SubKeyName, _Out_ PNDIS_HANDLE SubKeyHandle);
 
 #endif /* _NDISRT_NDIS_SUPPORT_H_ */

@@ -22,8 +22,8 @@ extern "C" {
 #define NDISRT_PARAM_MAX 128	   /* parameters in the store */
 #define NDISRT_PARAM_NAME_MAX 63   /* bytes of a keyword (ASCII) */
 #define NDISRT_PARAM_VALUE_MAX 255 /* bytes of a value */
-#define NDISRT_PARAM_ALL_NICS (-1)  /* a value every NIC reads */
-#define NDISRT_PARAM_NIC_MAX 63	    /* highest NIC index a value can be for */
+#define NDISRT_PARAM_ALL_NICS (-1) /* a value every NIC reads */
+#define NDISRT_PARAM_NIC_MAX 63	   /* highest NIC index a value can be for */
 
 /**
  * ndisrt_param_set() - Set @keyword (ASCII letters, digits, '_', '*', '.',

@@ -335,7 +335,7 @@ static void run_unload(void *arg)
 {
 	struct ndisrt_ndis5_driver *d = arg;
 
-	atomic_load(&d->unload)((PDRIVER_OBJECT)(uintptr_t)d->driver_object);
+	atomic_load (&d->unload)((PDRIVER_OBJECT)(uintptr_t)d->driver_object);
 }
 
 void ndisrt_ndis5_driver_free(struct ndisrt_ndis5_driver *d)

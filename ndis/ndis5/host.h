@@ -211,8 +211,8 @@ enum ndisrt_ndis5_ddi {
 	NDISRT_NDIS5_DDI_RECEIVE = 0x207,
 	NDISRT_NDIS5_DDI_SEND = 0x208,
 	NDISRT_NDIS5_DDI_STATUS = 0x209,
-	NDISRT_NDIS5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
-	NDISRT_NDIS5_DDI_RESET = 0x20B,	  /* NdisMResetComplete, check-for-hang and reset */
+	NDISRT_NDIS5_DDI_HANDLER = 0x20A,	 /* the runtime's trampolines checking a handler */
+	NDISRT_NDIS5_DDI_RESET = 0x20B,		 /* NdisMResetComplete, check-for-hang and reset */
 	NDISRT_NDIS5_DDI_RECEIVE_PACKET = 0x20C, /* NdisMIndicateReceivePacket */
 };
 

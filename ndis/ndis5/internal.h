@@ -142,12 +142,12 @@ struct ndisrt_ndis5_nic {
 	struct ke_dpc return_dpc; /* targets the lifecycle vCPU */
 	/* MiniportCheckForHang / MiniportReset (reset.c) */
 	struct ke_host_timer hang_timer;
-	struct ke_dpc hang_dpc;	     /* targets the lifecycle vCPU */
-	uint64_t hang_period_ns;     /* (c) after initialize */
-	uint64_t hang_deadline_ns;   /* the hang DPC (one at a time) */
-	atomic_bool hang_live;	     /* (a) the check-for-hang timer runs */
-	atomic_uint hang_in_flight;  /* (a) hang DPC queued or running */
-	atomic_uint reset_pending;   /* (a) MiniportReset returned NDIS_STATUS_PENDING */
+	struct ke_dpc hang_dpc;	      /* targets the lifecycle vCPU */
+	uint64_t hang_period_ns;      /* (c) after initialize */
+	uint64_t hang_deadline_ns;    /* the hang DPC (one at a time) */
+	atomic_bool hang_live;	      /* (a) the check-for-hang timer runs */
+	atomic_uint hang_in_flight;   /* (a) hang DPC queued or running */
+	atomic_uint reset_pending;    /* (a) MiniportReset returned NDIS_STATUS_PENDING */
 	atomic_int last_reset_status; /* (a) */
 	/* misc51.c */
 	_Atomic(ADAPTER_SHUTDOWN_HANDLER) shutdown_fn; /* (a) */

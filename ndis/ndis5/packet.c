@@ -29,15 +29,15 @@ struct ndis5_packet {
 	NDIS_PACKET_EXTENSION ext;		    /* right after it (NDIS_PER_PACKET_INFO) */
 	/* Bus masters (NdisMInitializeScatterGatherDma): the frame's copy in DMA space. */
 	_Alignas(8) unsigned char sg[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
-	void *sg_va; /* (c) the copy, or NULL */
-	NDIS_BUFFER buf;			    /* (c) */
-	struct ndisrt_ndis5_nic *nic;		    /* (c) */
-	uint32_t magic;				    /* (c) */
-	atomic_uint owned;			    /* (a) 1 while the driver owns it */
-	atomic_uint refs;			    /* (a) the driver's + the send call's */
-	struct ndis5_packet *next, *prev;	    /* (P) the NIC's list or pool */
-	size_t cap;				    /* (c) bytes of @data */
-	uint8_t data[];				    /* (c) the frame */
+	void *sg_va;			  /* (c) the copy, or NULL */
+	NDIS_BUFFER buf;		  /* (c) */
+	struct ndisrt_ndis5_nic *nic;	  /* (c) */
+	uint32_t magic;			  /* (c) */
+	atomic_uint owned;		  /* (a) 1 while the driver owns it */
+	atomic_uint refs;		  /* (a) the driver's + the send call's */
+	struct ndis5_packet *next, *prev; /* (P) the NIC's list or pool */
+	size_t cap;			  /* (c) bytes of @data */
+	uint8_t data[];			  /* (c) the frame */
 };
 
 #define NDIS5_PACKET_MIN_CAP 1536u /* an Ethernet frame: pooled packets fit most sends */
@@ -443,8 +443,9 @@ static void return_one(struct ndisrt_ndis5_nic *n, PNDIS_PACKET p)
 
 	*return_link(p) = NULL;
 	ret(atomic_load(&n->context), p);
-	ndis5_check_irql_after(KE_DISPATCH_LEVEL, (uintptr_t)ret,
-			       "MiniportReturnPacket returned at an IRQL other than DISPATCH_LEVEL");
+	ndis5_check_irql_after(
+	    KE_DISPATCH_LEVEL, (uintptr_t)ret,
+	    "MiniportReturnPacket returned at an IRQL other than DISPATCH_LEVEL");
 	ndis_check_spin_balance(held, (uintptr_t)ret);
 	ndis5_count(&n->c.packets_returned);
 	atomic_fetch_sub(&n->returns_outstanding, 1);
@@ -569,7 +570,8 @@ VOID NdisMIndicateReceivePacket(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET
 			ndis5_count(&n->c.indicated);
 			atomic_fetch_add_explicit(&n->c.rx_bytes, len, memory_order_relaxed);
 			if (fn)
-				fn(atomic_load(&n->rx_ctx), n, ke_current_number(), rx_scratch, len);
+				fn(atomic_load(&n->rx_ctx), n, ke_current_number(), rx_scratch,
+				   len);
 		}
 		if (st == NDIS_STATUS_RESOURCES)
 			continue;

@@ -192,8 +192,8 @@ Test(host_load, S1_a_net_buffer_sg_list_describes_a_dma_copy_of_its_data, .init 
 	cr_assert_eq(e.values[0], 1, "one element");
 	cr_assert_eq(e.values[1], 100, "the NET_BUFFER's DataLength");
 	cr_assert_eq(e.values[4], KE_DISPATCH_LEVEL, "MiniportProcessSGList at DISPATCH_LEVEL");
-	dev = hw_dma_translate(ndisrt_host_dma(t.h),
-			       ((uint64_t)e.values[3] << 32) | e.values[2], 100);
+	dev = hw_dma_translate(ndisrt_host_dma(t.h), ((uint64_t)e.values[3] << 32) | e.values[2],
+			       100);
 	cr_assert_not_null(dev, "the element's address is in the DMA space");
 	for (unsigned i = 0; i < 100; i++)
 		cr_assert_eq(dev[i], i + 1, "byte %u of the two MDLs, gathered", i);
