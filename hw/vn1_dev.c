@@ -243,9 +243,7 @@ static size_t vn1_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 	VN1_ARRAY_STATS(ARRAY_VALUES)
 #undef SCALAR_VALUE
 #undef ARRAY_VALUES
-	for (i = 0; i < NR_STATS && i < cap; i++)
-		out[i] = (struct hw_stat){vn1_stat_names[i], v[i]};
-	return NR_STATS;
+	return hw_stats_fill(out, cap, vn1_stat_names, v, NR_STATS);
 }
 
 static void vn1_dev_destroy(struct hw_device *d)
@@ -300,38 +298,36 @@ struct vn1 *vn1_from_device(struct hw_device *d)
 /* ------------------------------------------------------- model "vn1" */
 
 /* "speed=N" (STATUS speed code 0..3) is the one VN-1 option. */
-static int vn1_parse_options(const char *opts, struct vn1_config *vc, char *err, size_t errlen)
+static int vn1_option(void *ctx, const char *item)
 {
-	const char *p = opts;
+	struct vn1_config *vc = ctx;
+	unsigned speed;
+	int used = 0;
 
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-		unsigned speed;
-		int used = 0;
-
-		if (n > 6 && strncmp(p, "speed=", 6) == 0 &&
-		    sscanf(p + 6, "%1u%n", &speed, &used) == 1 && (size_t)used == n - 6 &&
-		    speed <= 3) {
-			vc->speed = (uint8_t)speed;
-			vc->speed_set = true;
-		} else {
-			snprintf(err, errlen, "vn1: bad option '%.*s' (known: speed=0..3)", (int)n,
-				 p);
-			return -1;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
+	if (sscanf(item, "speed=%1u%n", &speed, &used) != 1 || item[used] || speed > 3)
+		return -1;
+	vc->speed = (uint8_t)speed;
+	vc->speed_set = true;
 	return 0;
 }
 
 static struct hw_device *vn1_model_create(const struct hw_device_params *p, char *err,
 					  size_t errlen)
 {
+	static const struct hw_param_limits lim = {
+	    .model = "vn1",
+	    .part = "the VN-1",
+	    .msi = true,
+	    .msix = true,
+	    .max_msgs = VN1_NR_MSGS,
+	    .max_queues = VN1_NR_QUEUES,
+	};
 	struct vn1_config vc = {0};
 	struct vn1 *dev;
 
+	if (hw_params_check(p, &lim, &vc.nr_msgs, err, errlen) ||
+	    hw_options_parse(p->options, "vn1", "speed=0..3", vn1_option, &vc, err, errlen))
+		return NULL;
 	vc.machine = p->machine;
 	vc.dma = p->dma;
 	vc.sink = p->sink;
@@ -342,24 +338,7 @@ static struct hw_device *vn1_model_create(const struct hw_device_params *p, char
 	vc.irq_kind = p->irq_kind == HW_IRQ_LINE  ? VN1_IRQ_LINE
 		      : p->irq_kind == HW_IRQ_MSI ? VN1_IRQ_MSI
 						  : VN1_IRQ_MSIX;
-	vc.nr_msgs = p->irq_kind == HW_IRQ_MSIX ? (p->nr_msgs ? p->nr_msgs : VN1_NR_MSGS) : 1;
 	vc.link_down = p->link_down;
-	if (p->irq_kind > HW_IRQ_MSIX) {
-		snprintf(err, errlen, "vn1: unknown interrupt kind %d", (int)p->irq_kind);
-		return NULL;
-	}
-	if (vc.nr_msgs < 1 || vc.nr_msgs > VN1_NR_MSGS) {
-		snprintf(err, errlen, "vn1: %u MSI-X messages asked for, the VN-1 has 1..%u",
-			 vc.nr_msgs, VN1_NR_MSGS);
-		return NULL;
-	}
-	if (p->nr_queues > VN1_NR_QUEUES) {
-		snprintf(err, errlen, "vn1: %u queues asked for, the VN-1 has %u", p->nr_queues,
-			 VN1_NR_QUEUES);
-		return NULL;
-	}
-	if (vn1_parse_options(p->options, &vc, err, errlen))
-		return NULL;
 	dev = vn1_create(&vc);
 	if (!dev) {
 		snprintf(err, errlen, "vn1: cannot create the device: %s", strerror(errno));

@@ -20,10 +20,13 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 #define RUN_MAX_PARAMS 64
 
 struct run_options {
-	const char *driver;		  /* path to a .so, or a built-in sample's name */
-	const char *device[RUN_MAX_NICS]; /* --device: model per NIC, cycled */
-	unsigned nr_devices;		  /* 1..RUN_MAX_NICS */
-	char device_buf[256];		  /* storage for @device */
+	const char *driver;		   /* path to a .so, or a built-in sample's name; with
+					   * mixed samples their names joined by '+' */
+	const char *drivers[RUN_MAX_NICS]; /* the driver of each --device entry */
+	char driver_label[256];		   /* storage for a joined @driver */
+	const char *device[RUN_MAX_NICS];  /* --device: model per NIC, cycled */
+	unsigned nr_devices;		   /* 1..RUN_MAX_NICS */
+	char device_buf[256];		   /* storage for @device */
 	unsigned cpus;
 	unsigned nics;
 	enum run_irq irq;

@@ -241,5 +241,7 @@ static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, con
 void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when);
 /* dma.c: did the miniport set up SG DMA (sends then carry SG lists)? Any context. */
 bool ndis5_sg_active(const struct ndisrt_ndis5_nic *n);
+/* dma.c: device-visible memory as the miniport's DMA width allows (below 4 GiB for a 32-bit master). DISPATCH_LEVEL. */
+void *ndis5_dma_alloc(struct ndisrt_ndis5_nic *n, size_t len, uint64_t *logical);
 
 #endif /* NDISRT_NDIS_NDIS5_INTERNAL_H */

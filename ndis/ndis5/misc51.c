@@ -145,7 +145,7 @@ NDIS_STATUS NdisMAllocateMapRegisters(NDIS_HANDLE MiniportAdapterHandle, UINT Dm
 	n->map_len = MaximumPhysicalMapping;
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
 	for (ULONG i = 0; i < n->nr_maps && st == NDIS_STATUS_SUCCESS; i++) {
-		n->maps[i].va = hw_dma_alloc(n->dma, n->map_len, &n->maps[i].la);
+		n->maps[i].va = ndis5_dma_alloc(n, n->map_len, &n->maps[i].la);
 		if (!n->maps[i].va)
 			st = NDIS_STATUS_RESOURCES;
 	}

@@ -119,7 +119,7 @@ static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void 
 		uint64_t la;
 		ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
 
-		p->sg_va = hw_dma_alloc(n->dma, len, &la);
+		p->sg_va = ndis5_dma_alloc(n, len, &la);
 		ke_irql_lower(old);
 		if (!p->sg_va) {
 			packet_put_free(n, p);
