@@ -20,6 +20,7 @@
  *   life cycle                 reset, destroy
  *   faults                     fault (enum hw_fault; a model refuses what it lacks)
  *   statistics                 stats (name/value pairs)
+ *   register attributes        reg_attr (read-to-clear, W1S, W1C; optional)
  *
  * DMA: a model reads and writes the memory a driver gave it only through
  * hw_dma_read() / hw_dma_write() on the struct hw_dma_space of its
@@ -122,6 +123,19 @@ struct hw_stat {
 	uint64_t value;
 };
 
+/* --------------------------------------------------- register attributes */
+
+/*
+ * What ->reg_attr says of a register (the verifier's ISR-shared register
+ * check, docs/verifier.md): a read that changes device state, and writes
+ * that act on the 1 bits only. The answer may depend on the device's mode
+ * (VN-1's ICR is read-to-clear on the line only); it is asked after the
+ * access, from the access hook, and must be async-signal-safe and lock-free.
+ */
+#define HW_REG_READ_CLEARS 0x1u /* reading consumes state (read-to-clear) */
+#define HW_REG_W1S 0x2u		/* write 1s to set; 0 bits are ignored */
+#define HW_REG_W1C 0x4u		/* write 1s to clear; 0 bits are ignored */
+
 /* ------------------------------------------------------------------ hook */
 
 /*
@@ -215,6 +229,9 @@ struct hw_device_ops {
 	int (*fault)(struct hw_device *dev, enum hw_fault f, uint64_t arg);
 	size_t (*stats)(struct hw_device *dev, struct hw_stat *out, size_t cap);
 	void (*destroy)(struct hw_device *dev);
+	/* optional: what an access does to the register(s) at @off..@off+@width
+	 * of @bar beyond a plain read or write, as HW_REG_* bits; NULL: nothing */
+	unsigned (*reg_attr)(struct hw_device *dev, unsigned bar, uint32_t off, unsigned width);
 };
 
 /*
@@ -368,6 +385,13 @@ static inline void hw_dev_resources(struct hw_device *dev, struct hw_resources *
  * sink. Hosting saves hw_dev_sink() when it takes the pin and gives it back
  * at halt. Context: host thread, device quiet.
  */
+/** hw_dev_reg_attr() - ->reg_attr, or 0 when the model has none. Context: any (async-signal-safe). */
+static inline unsigned hw_dev_reg_attr(struct hw_device *dev, unsigned bar, uint32_t off,
+				       unsigned width)
+{
+	return dev->ops->reg_attr ? dev->ops->reg_attr(dev, bar, off, width) : 0;
+}
+
 static inline void hw_dev_set_sink(struct hw_device *dev, struct hw_irq_sink sink)
 {
 	dev->sink = sink;

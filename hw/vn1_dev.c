@@ -251,6 +251,37 @@ static void vn1_dev_destroy(struct hw_device *d)
 	vn1_free(to_vn1(d));
 }
 
+/* An access of @width at @off covers register @reg (32-bit registers; PIO_ISR is 16). */
+static bool covers(uint32_t off, unsigned width, uint32_t reg, unsigned reg_len)
+{
+	return off < reg + reg_len && reg < off + width;
+}
+
+/*
+ * Datasheet §3, §4, §7: ICR is read-to-clear on the line (IMODE 0) and W1C
+ * in the message modes; ICS and IMS are W1S, IMC clears IMS; PIO_ISR is
+ * read-to-clear (TX, LSC, RXO). IMODE is read without the device lock: a
+ * driver changes it only while every cause is masked.
+ */
+static unsigned vn1_dev_reg_attr(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
+{
+	struct vn1 *dev = to_vn1(d);
+
+	if (bar == 1)
+		return covers(off, width, VN1_PIO_ISR, 2) ? HW_REG_READ_CLEARS : 0;
+	if (bar != 0)
+		return 0;
+	if (covers(off, width, VN1_ICR, 4))
+		return __atomic_load_n(&dev->imode, __ATOMIC_RELAXED) == VN1_IMODE_LINE
+			   ? HW_REG_READ_CLEARS
+			   : HW_REG_W1C;
+	if (covers(off, width, VN1_ICS, 4) || covers(off, width, VN1_IMS, 4))
+		return HW_REG_W1S;
+	if (covers(off, width, VN1_IMC, 4))
+		return HW_REG_W1C;
+	return 0;
+}
+
 static const struct hw_device_ops vn1_dev_ops = {
     .bar_read = vn1_dev_bar_read,
     .bar_write = vn1_dev_bar_write,
@@ -268,6 +299,7 @@ static const struct hw_device_ops vn1_dev_ops = {
     .fault = vn1_dev_fault,
     .stats = vn1_dev_stats,
     .destroy = vn1_dev_destroy,
+    .reg_attr = vn1_dev_reg_attr,
 };
 
 void vn1_device_init(struct vn1 *dev)

@@ -24,6 +24,7 @@
 #include <pthread.h>
 
 #include "hw/dma.h"
+#include "verifier/shared_regs.h"
 #include "hw/intc.h"
 #include "hw/device.h"
 #include "ndisrt/host.h"

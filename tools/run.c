@@ -185,7 +185,12 @@ static int make_nic(unsigned i, char *err, size_t errlen)
 						 : HW_IRQ_MSIX;
 	vc.nr_msgs = run.o.irq == RUN_IRQ_MSIX ? run.msix_messages : 1;
 	rn->model = run.o.device[i % run.o.nr_devices];
-	if (run.o.irq == RUN_IRQ_LINE) {
+	if (run.o.irq == RUN_IRQ_LINE && run.o.shared_line && i > 0) {
+		/* --shared-line: NIC 0's line; it is freed with NIC 0. */
+		rn->line = run.nic[0].line;
+		rn->line_shared = true;
+		vc.line_vector = (uint8_t)intc_line_vector(rn->line);
+	} else if (run.o.irq == RUN_IRQ_LINE) {
 		/* One INTx line per NIC, at DIRQL 5, on every vCPU. */
 		rn->line = intc_line_create(run.ic, 5, ~0ull >> (64 - run.o.cpus));
 		if (!rn->line) {
@@ -307,9 +312,11 @@ static void teardown(void)
 	for (unsigned i = 0; i < run.o.nics; i++) {
 		if (run.nic[i].dev)
 			hw_device_free(run.nic[i].dev);
-		if (run.nic[i].line)
-			intc_line_free(run.nic[i].line);
 	}
+	/* A shared line last: every device on it is gone. */
+	for (unsigned i = 0; i < run.o.nics; i++)
+		if (run.nic[i].line && !run.nic[i].line_shared)
+			intc_line_free(run.nic[i].line);
 	for (unsigned i = 0; i < run.nr_wires; i++)
 		wire_close(run.wire[i]);
 	if (run.cap) {

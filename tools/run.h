@@ -46,6 +46,7 @@ struct run_nic {
 	struct hw_device *dev;
 	struct intc_source src;
 	struct intc_line *line;
+	bool line_shared; /* --shared-line: @line is NIC 0's */
 	struct ndisrt_nic *n;
 	uint8_t mac[6];
 	bool sender;	    /* --wire pair: the protocol sends from this NIC */

@@ -39,6 +39,9 @@ void run_options_usage(FILE *f)
 	    "  --cpus N               vCPUs (1..%d; default 2)\n"
 	    "  --nics N               VN-1 NICs (1..%d; default 2)\n"
 	    "  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
+	    "  --shared-line          every NIC's INTx on ONE level-triggered line (implies\n"
+	    "                         --irq line): each interrupt calls the NICs' ISRs in turn\n"
+	    "                         until one claims it, as Windows does on a shared line\n"
 	    "  --wire KIND            pair (NICs back to back, default) | gen (generator feeds\n"
 	    "                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
 	    "  --frames N             stop after N frames offered (default: run --seconds)\n"
@@ -473,6 +476,16 @@ static int cross_check(struct run_options *o, FILE *err)
 			return EX_USAGE;
 		}
 	}
+	if (o->shared_line && o->irq_given && o->irq != RUN_IRQ_LINE) {
+		fputs("ndisrt run: --shared-line puts the NICs' INTx pins on one line: use it with "
+		      "--irq line (or leave --irq out)\n",
+		      err);
+		return EX_USAGE;
+	}
+	if (o->shared_line) {
+		o->irq = RUN_IRQ_LINE;
+		o->irq_given = true;
+	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err,
 			"ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
@@ -497,6 +510,10 @@ int run_options_parse(int argc, char **argv, struct run_options *o, FILE *out, F
 		}
 		if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--shared-line")) {
+			o->shared_line = true;
 			continue;
 		}
 		eq = strchr(a, '=');

@@ -43,6 +43,7 @@ struct run_options {
 	const char *sarif;   /* --sarif FILE: findings as a SARIF 2.1.0 log */
 	int verifier;	     /* enum vfy_mode: --verifier fatal|warn|off */
 	bool quiet;	     /* no progress line */
+	bool shared_line;    /* --shared-line: every NIC's INTx on one line */
 	bool driver_given;   /* --driver was on the command line */
 	bool irq_given;	     /* --irq was on the command line */
 	bool max_nbls_given; /* --max-nbls was on the command line */

@@ -110,8 +110,8 @@ static uintptr_t lock_class(const void *lock)
 }
 
 /* What a finding costs: a bug check in fatal mode; a line, a count and the reporter in warn mode. */
-static void vfy_report(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-		       const char *what, void *const *frames, int nr_frames)
+void vfy_report(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t p4, const char *what,
+		void *const *frames, int nr_frames)
 {
 	static const char head[] = "ndisrt verifier: warning: ";
 	struct vfy_finding f = {

@@ -211,6 +211,23 @@ static void e1000_dev_destroy(struct hw_device *d)
 	e1000_free(to_e1000(d));
 }
 
+/*
+ * SDM 13.4.17 - 13.4.21: ICR is read-to-clear, ICS and IMS are W1S, IMC
+ * clears IMS bits (the registers are 32-bit).
+ */
+static unsigned e1000_dev_reg_attr(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
+{
+	(void)d;
+	if (bar != E1000_BAR_MEM)
+		return 0;
+	for (uint32_t reg = E1000_ICR; reg <= E1000_IMC; reg += 8)
+		if (off < reg + 4 && reg < off + width)
+			return reg == E1000_ICR	  ? HW_REG_READ_CLEARS
+			       : reg == E1000_IMC ? HW_REG_W1C
+						  : HW_REG_W1S;
+	return 0;
+}
+
 static const struct hw_device_ops e1000_dev_ops = {
     .bar_read = e1000_dev_bar_read,
     .bar_write = e1000_dev_bar_write,
@@ -224,6 +241,7 @@ static const struct hw_device_ops e1000_dev_ops = {
     .fault = e1000_dev_fault,
     .stats = e1000_dev_stats,
     .destroy = e1000_dev_destroy,
+    .reg_attr = e1000_dev_reg_attr,
 };
 
 extern const struct hw_device_model hw_model_e1000;
