@@ -115,6 +115,10 @@ typedef _Function_class_(DRIVER_INITIALIZE)
 				_In_ PUNICODE_STRING RegistryPath);
 typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 
+typedef _Function_class_(DRIVER_UNLOAD) _IRQL_requires_(PASSIVE_LEVEL)
+    VOID(DRIVER_UNLOAD)(_In_ PDRIVER_OBJECT DriverObject);
+typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
+
 /* ------------------------------------------------ interlocked, barrier */
 
 /*

@@ -21,6 +21,7 @@
 #include "ndisrt/params.h"
 
 struct param {
+	int nic; /* NDISRT_PARAM_ALL_NICS, or the NIC it is for */
 	char name[NDISRT_PARAM_NAME_MAX + 1];
 	char value[NDISRT_PARAM_VALUE_MAX + 1];
 };
@@ -38,6 +39,7 @@ struct config_value {
 struct config {
 	uint64_t magic;
 	NDIS_HANDLE owner;	     /* the handle it was opened with */
+	int nic;		     /* its NIC (ndis_config_bind), or NDISRT_PARAM_ALL_NICS */
 	struct config_value *values; /* (S) */
 	struct config *next;	     /* (S) open list */
 };
@@ -45,6 +47,13 @@ struct config {
 static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct param store[NDISRT_PARAM_MAX]; /* (S) name[0] == 0: free */
 static struct config *open_list;	     /* (S) */
+
+/* Which NIC a handle a driver opens its configuration with belongs to. */
+#define CONFIG_BINDINGS 128 /* HOST_MAX_NICS of each NIC kind */
+static struct {
+	const void *owner;
+	int nic;
+} bindings[CONFIG_BINDINGS]; /* (S) owner NULL: free */
 
 static ke_irql_t store_lock_take(void)
 {
@@ -96,29 +105,41 @@ static int ascii_casecmp(const char *a, const char *b)
 	}
 }
 
-/* (S) */
-static struct param *store_find(const char *name)
+/* (S) The entry of @name set for exactly @nic. */
+static struct param *store_find_exact(int nic, const char *name)
 {
 	for (unsigned i = 0; i < NDISRT_PARAM_MAX; i++)
-		if (store[i].name[0] && !ascii_casecmp(store[i].name, name))
+		if (store[i].name[0] && store[i].nic == nic && !ascii_casecmp(store[i].name, name))
 			return &store[i];
 	return NULL;
 }
 
-static int store_set(const char *name, const char *value)
+/* (S) What NIC @nic reads for @name: its own value, else the one for every NIC. */
+static struct param *store_find(int nic, const char *name)
+{
+	struct param *p = NULL;
+
+	if (nic != NDISRT_PARAM_ALL_NICS)
+		p = store_find_exact(nic, name);
+	return p ? p : store_find_exact(NDISRT_PARAM_ALL_NICS, name);
+}
+
+static int store_set(int nic, const char *name, const char *value)
 {
 	struct param *p;
 	ke_irql_t old;
 	int ret = 0;
 
-	if (!name_ok(name) || !value_ok(value))
+	if (!name_ok(name) || !value_ok(value) || nic < NDISRT_PARAM_ALL_NICS ||
+	    nic > NDISRT_PARAM_NIC_MAX)
 		return -EINVAL;
 	old = store_lock_take();
-	p = store_find(name);
+	p = store_find_exact(nic, name);
 	for (unsigned i = 0; !p && i < NDISRT_PARAM_MAX; i++)
 		if (!store[i].name[0])
 			p = &store[i];
 	if (p) {
+		p->nic = nic;
 		strcpy(p->name, name);
 		strcpy(p->value, value);
 	} else {
@@ -130,28 +151,74 @@ static int store_set(const char *name, const char *value)
 
 int ndisrt_param_set(const char *keyword, const char *value)
 {
-	if (!keyword || !value)
-		return -EINVAL;
-	return store_set(keyword, value);
+	return ndisrt_param_set_nic(NDISRT_PARAM_ALL_NICS, keyword, value);
 }
 
-int ndisrt_param_parse(const char *assignment)
+int ndisrt_param_set_nic(int nic, const char *keyword, const char *value)
 {
-	char name[NDISRT_PARAM_NAME_MAX + 1];
+	if (!keyword || !value)
+		return -EINVAL;
+	return store_set(nic, keyword, value);
+}
+
+/* Split "[NIC:]Name=Value" into @nic, @name and *@value; 0 or -EINVAL. */
+static int split_assignment(const char *assignment, int *nic, char *name, const char **value)
+{
 	const char *eq = assignment ? strchr(assignment, '=') : NULL;
+	const char *colon = assignment ? strchr(assignment, ':') : NULL;
 	size_t n;
 
 	if (!eq)
 		return -EINVAL;
+	*nic = NDISRT_PARAM_ALL_NICS;
+	if (colon && colon < eq) { /* NIC:Name=Value, NIC a decimal index */
+		const char *d = assignment;
+
+		if (d == colon || colon - d > 2)
+			return -EINVAL;
+		*nic = 0;
+		for (; d < colon; d++) {
+			if (*d < '0' || *d > '9')
+				return -EINVAL;
+			*nic = *nic * 10 + (*d - '0');
+		}
+		if (*nic > NDISRT_PARAM_NIC_MAX)
+			return -EINVAL;
+		assignment = colon + 1;
+	}
 	n = (size_t)(eq - assignment);
 	if (n == 0 || n > NDISRT_PARAM_NAME_MAX)
 		return -EINVAL;
 	memcpy(name, assignment, n);
 	name[n] = 0;
-	return store_set(name, eq + 1);
+	*value = eq + 1;
+	return name_ok(name) && value_ok(*value) ? 0 : -EINVAL;
+}
+
+int ndisrt_param_check(const char *assignment, int *nic)
+{
+	char name[NDISRT_PARAM_NAME_MAX + 1];
+	const char *value;
+	int dummy;
+
+	return split_assignment(assignment, nic ? nic : &dummy, name, &value);
+}
+
+int ndisrt_param_parse(const char *assignment)
+{
+	char name[NDISRT_PARAM_NAME_MAX + 1];
+	const char *value;
+	int nic, ret = split_assignment(assignment, &nic, name, &value);
+
+	return ret ? ret : store_set(nic, name, value);
 }
 
 int ndisrt_param_get(const char *keyword, char *buf, unsigned len)
+{
+	return ndisrt_param_get_nic(NDISRT_PARAM_ALL_NICS, keyword, buf, len);
+}
+
+int ndisrt_param_get_nic(int nic, const char *keyword, char *buf, unsigned len)
 {
 	struct param *p;
 	ke_irql_t old;
@@ -160,7 +227,7 @@ int ndisrt_param_get(const char *keyword, char *buf, unsigned len)
 	if (!keyword || !buf)
 		return -EINVAL;
 	old = store_lock_take();
-	p = store_find(keyword);
+	p = store_find(nic, keyword);
 	if (p) {
 		ret = strlen(p->value) < len ? 0 : -ENOSPC;
 		if (!ret)
@@ -178,6 +245,52 @@ void ndisrt_params_clear(void)
 	store_lock_drop(old);
 }
 
+int ndis_config_bind(const void *owner, int nic)
+{
+	ke_irql_t old;
+	int ret = -ENOSPC;
+
+	if (!owner || nic < 0 || nic > NDISRT_PARAM_NIC_MAX)
+		return -EINVAL;
+	int slot = -1;
+
+	old = store_lock_take();
+	for (unsigned i = 0; i < CONFIG_BINDINGS; i++) {
+		if (bindings[i].owner == owner) {
+			slot = (int)i;
+			break;
+		}
+		if (slot < 0 && !bindings[i].owner)
+			slot = (int)i;
+	}
+	if (slot >= 0) {
+		bindings[slot].owner = owner;
+		bindings[slot].nic = nic;
+		ret = 0;
+	}
+	store_lock_drop(old);
+	return ret;
+}
+
+void ndis_config_unbind(const void *owner)
+{
+	ke_irql_t old = store_lock_take();
+
+	for (unsigned i = 0; i < CONFIG_BINDINGS; i++)
+		if (owner && bindings[i].owner == owner)
+			bindings[i].owner = NULL;
+	store_lock_drop(old);
+}
+
+/* (S) The NIC @owner is bound to, or NDISRT_PARAM_ALL_NICS. */
+static int binding_of(const void *owner)
+{
+	for (unsigned i = 0; i < CONFIG_BINDINGS; i++)
+		if (owner && bindings[i].owner == owner)
+			return bindings[i].nic;
+	return NDISRT_PARAM_ALL_NICS;
+}
+
 /* -------------------------------------------------------------- the DDIs */
 
 static NDIS_HANDLE config_open(NDIS_HANDLE owner)
@@ -190,6 +303,7 @@ static NDIS_HANDLE config_open(NDIS_HANDLE owner)
 	c->magic = CONFIG_MAGIC;
 	c->owner = owner;
 	old = store_lock_take();
+	c->nic = binding_of(owner);
 	c->next = open_list;
 	open_list = c;
 	store_lock_drop(old);
@@ -322,7 +436,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 			"NdisReadConfiguration: not an open configuration "
 			"handle (closed, or never opened)",
 			&old);
-	p = keyword_ascii(Keyword, name) ? store_find(name) : NULL;
+	p = keyword_ascii(Keyword, name) ? store_find(c->nic, name) : NULL;
 	if (p)
 		strcpy(value, p->value);
 	store_lock_drop(old);
@@ -344,8 +458,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 		}
 		v->param.ParameterData.IntegerData = num;
 		break;
-	case NdisParameterString:
-	case NdisParameterMultiString: {
+	case NdisParameterString: {
 		size_t n = strlen(value);
 
 		for (size_t i = 0; i < n; i++)
@@ -353,6 +466,23 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER *P
 		v->param.ParameterData.StringData.Buffer = v->text;
 		v->param.ParameterData.StringData.Length = (USHORT)(n * sizeof(WCHAR));
 		v->param.ParameterData.StringData.MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+		break;
+	}
+	case NdisParameterMultiString: {
+		/*
+		 * REG_MULTI_SZ: the ','-separated items of the value, each
+		 * ended by a NUL, then the empty string that ends the list.
+		 * Length counts every item's NUL, not the final one.
+		 */
+		size_t n = strlen(value);
+
+		for (size_t i = 0; i < n; i++)
+			v->text[i] = value[i] == ',' ? 0 : (WCHAR)(unsigned char)value[i];
+		v->text[n] = 0;
+		v->text[n + 1] = 0;
+		v->param.ParameterData.StringData.Buffer = v->text;
+		v->param.ParameterData.StringData.Length = (USHORT)((n + 1) * sizeof(WCHAR));
+		v->param.ParameterData.StringData.MaximumLength = (USHORT)((n + 2) * sizeof(WCHAR));
 		break;
 	}
 	default: /* NdisParameterBinary: no binary values in the store */
@@ -386,7 +516,7 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
 {
 	char name[NDISRT_PARAM_NAME_MAX + 1], value[NDISRT_PARAM_VALUE_MAX + 1];
 	ke_irql_t old;
-	int ret;
+	int ret, nic;
 
 	ndis_ddi_enter(NDIS_WDK_DDI_CONFIG, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	if (!Status || !Keyword || !ParameterValue)
@@ -394,8 +524,9 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
 		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status, (uintptr_t)ParameterValue,
 		    NDIS_WDK_DDI_CONFIG,
 		    "NdisWriteConfiguration: Status, Keyword or ParameterValue is NULL");
-	config_take(ConfigurationHandle, "NdisWriteConfiguration: not an open configuration handle",
-		    &old);
+	nic = config_take(ConfigurationHandle,
+			  "NdisWriteConfiguration: not an open configuration handle", &old)
+		  ->nic;
 	store_lock_drop(old);
 	*Status = NDIS_STATUS_FAILURE;
 	if (!keyword_ascii(Keyword, name))
@@ -425,7 +556,7 @@ VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle
 	default:
 		goto out;
 	}
-	ret = store_set(name, value);
+	ret = store_set(nic, name, value);
 	*Status = ret == 0	   ? NDIS_STATUS_SUCCESS
 		  : ret == -ENOSPC ? NDIS_STATUS_RESOURCES
 				   : NDIS_STATUS_FAILURE;
@@ -468,9 +599,9 @@ VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT Ne
 	*NetworkAddress = NULL;
 	*NetworkAddressLength = 0;
 	*Status = NDIS_STATUS_FAILURE;
-	config_take(ConfigurationHandle, "NdisReadNetworkAddress: not an open configuration handle",
-		    &old);
-	p = store_find("NetworkAddress");
+	c = config_take(ConfigurationHandle,
+			"NdisReadNetworkAddress: not an open configuration handle", &old);
+	p = store_find(c->nic, "NetworkAddress");
 	if (p)
 		strcpy(value, p->value);
 	store_lock_drop(old);

@@ -160,6 +160,7 @@ void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct hw_device *dev
 	for (unsigned i = 0; i < 16; i++)
 		cfg->message_vcpu[i] = -1;
 	cfg->max_nbls = NDISRT_DEFAULT_MAX_NBLS;
+	cfg->param_nic = -1;
 }
 
 int ndisrt_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *cfg,

@@ -226,3 +226,133 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 	atomic_fetch_sub(&n->shared_allocs, 1);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
+
+/* --------------------------------------------- per-NET_BUFFER SG lists */
+
+#define HOST_SG_MAGIC 0x4E44534731ull /* 'NDSG1' */
+
+/* What a list NdisMAllocateNetBufferSGList built keeps (its Reserved member points here). */
+struct host_sg {
+	uint64_t magic;
+	struct host_dma *dma;
+	void *bounce; /* the data's copy in the DMA space */
+	ULONG len;
+	ULONG flags;
+	bool list_owned; /* the list is ours, not the caller's buffer */
+	_Alignas(
+	    8) unsigned char list[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
+};
+
+/* Copy @len bytes between @nb's data and @buf (@to_nb: into the NET_BUFFER). */
+static void nb_copy(PNET_BUFFER nb, void *buf, ULONG len, bool to_nb)
+{
+	PMDL m = NET_BUFFER_CURRENT_MDL(nb);
+	ULONG off = NET_BUFFER_CURRENT_MDL_OFFSET(nb), done = 0;
+
+	for (; m && done < len; m = m->Next, off = 0) {
+		ULONG k = m->ByteCount > off ? m->ByteCount - off : 0;
+
+		if (k > len - done)
+			k = len - done;
+		if (!k)
+			continue;
+		if (to_nb)
+			memcpy((unsigned char *)m->MappedSystemVa + off,
+			       (unsigned char *)buf + done, k);
+		else
+			memcpy((unsigned char *)buf + done,
+			       (unsigned char *)m->MappedSystemVa + off, k);
+		done += k;
+	}
+}
+
+/**
+ * NdisMAllocateNetBufferSGList() - The scatter/gather list of @NetBuffer's
+ * data, given to the driver's MiniportProcessSGList (from inside this call)
+ * with @Context. The list has one element: a copy of the data in the
+ * machine's DMA space (made now when @Flags has NDIS_SG_LIST_WRITE_TO_DEVICE;
+ * copied back into the NET_BUFFER by NdisMFreeNetBufferSGList otherwise).
+ * It is built in @ScatterGatherListBuffer when that holds it.
+ *
+ * Context: DISPATCH_LEVEL (0xC4 IRQL); a registered DMA handle (0xC4
+ * BAD_OBJECT). Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_RESOURCES; also
+ * for data longer than MaximumPhysicalMapping.
+ */
+NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PNET_BUFFER NetBuffer,
+					 PVOID Context, ULONG Flags, PVOID ScatterGatherListBuffer,
+					 ULONG ScatterGatherListBufferSize)
+{
+	struct host_dma *dma = NdisMiniportDmaHandle;
+	PSCATTER_GATHER_LIST l;
+	struct host_sg *sg;
+	uint64_t logical = 0;
+	ULONG len;
+
+	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL);
+	if (!dma || !dma_owner(dma) || dma->magic != HOST_DMA_MAGIC || !NetBuffer)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NdisMiniportDmaHandle,
+				 (uintptr_t)NetBuffer, NDISRT_DDI_REGISTER_SG_DMA,
+				 "NdisMAllocateNetBufferSGList: not a DMA handle "
+				 "NdisMRegisterScatterGatherDma returned, or no NET_BUFFER");
+	len = NET_BUFFER_DATA_LENGTH(NetBuffer);
+	if (len == 0 || len > dma->max_mapping)
+		return NDIS_STATUS_RESOURCES;
+	sg = host_zalloc(sizeof(*sg));
+	if (!sg)
+		return NDIS_STATUS_RESOURCES;
+	sg->bounce = host_shared_memory_alloc(
+	    dma->n->h->dma, dma->n->dev, dma->flags & NDIS_SG_DMA_64_BIT_ADDRESS, len, &logical);
+	if (!sg->bounce) {
+		host_free(sg);
+		return NDIS_STATUS_RESOURCES;
+	}
+	sg->magic = HOST_SG_MAGIC;
+	sg->dma = dma;
+	sg->len = len;
+	sg->flags = Flags;
+	if (Flags & NDIS_SG_LIST_WRITE_TO_DEVICE)
+		nb_copy(NetBuffer, sg->bounce, len, false);
+	if (ScatterGatherListBuffer && ScatterGatherListBufferSize >= sizeof(sg->list)) {
+		l = ScatterGatherListBuffer;
+	} else {
+		l = (PSCATTER_GATHER_LIST)(void *)sg->list;
+		sg->list_owned = true;
+	}
+	l->NumberOfElements = 1;
+	l->Reserved = (ULONG_PTR)sg;
+	l->Elements[0].Address.QuadPart = (LONGLONG)logical;
+	l->Elements[0].Length = len;
+	l->Elements[0].Reserved = 0;
+	dma->process_sg(NULL, NULL, l, Context);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return NDIS_STATUS_SUCCESS;
+}
+
+/**
+ * NdisMFreeNetBufferSGList() - The driver is done with @pSGL (the device
+ * finished its transfer). For a list allocated without
+ * NDIS_SG_LIST_WRITE_TO_DEVICE the device's data is copied into @NetBuffer.
+ * Context: DISPATCH_LEVEL (0xC4 IRQL); a list NdisMAllocateNetBufferSGList
+ * built for this DMA handle, freed once (0xC4 BAD_OBJECT otherwise).
+ */
+VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTER_GATHER_LIST pSGL,
+			      PNET_BUFFER NetBuffer)
+{
+	struct host_sg *sg = pSGL ? (struct host_sg *)(uintptr_t)pSGL->Reserved : NULL;
+	struct host_dma *dma = NdisMiniportDmaHandle;
+
+	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL);
+	if (!sg || !dma_owner(dma) || sg->magic != HOST_SG_MAGIC || sg->dma != dma)
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)pSGL, (uintptr_t)NdisMiniportDmaHandle,
+		    NDISRT_DDI_REGISTER_SG_DMA,
+		    "NdisMFreeNetBufferSGList: not a list NdisMAllocateNetBufferSGList "
+		    "built for this DMA handle (freed twice?)");
+	if (!(sg->flags & NDIS_SG_LIST_WRITE_TO_DEVICE) && NetBuffer)
+		nb_copy(NetBuffer, sg->bounce, sg->len, true);
+	hw_dma_free(dma->n->h->dma, sg->bounce);
+	sg->magic = 0;
+	pSGL->Reserved = 0;
+	host_free(sg);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}

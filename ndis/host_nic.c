@@ -264,6 +264,7 @@ static void check_released(struct ndisrt_nic *n, const char *when)
 /* Undo what nic_start set up around the adapter. Context: host thread, adapter halted. */
 static void nic_teardown(struct ndisrt_nic *n)
 {
+	ndis_config_unbind(n->handle);
 	/* An OS disconnecting the interrupt: messages off, the device's pin
 	 * released and given back to whoever had it before the start. */
 	if (n->res.irq_kind != HW_IRQ_LINE) {
@@ -523,6 +524,9 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 		goto err_free_adapter;
 	}
 	atomic_fetch_add(&d->nics, 1);
+	/* NdisOpenConfigurationEx names the adapter by its MiniportAdapterHandle. */
+	if (cfg->param_nic >= 0)
+		ndis_assert(ndis_config_bind(n->handle, cfg->param_nic) == 0);
 	/* ISR-shared registers (S5): learnt from now on, judged after initialize. */
 	(void)vfy_regs_attach(n->dev);
 	atomic_store(&n->state, HOST_NIC_INITIALIZING);

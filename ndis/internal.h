@@ -400,6 +400,17 @@ void *ndis_zalloc(size_t size);
 void ndis_free(void *p);
 
 /*
+ * Configuration (config.c): the handle a driver opens its configuration
+ * with (NDIS 6: the MiniportAdapterHandle; NDIS 5: the
+ * WrapperConfigurationContext) belongs to NIC @nic, whose per-NIC
+ * parameters (<ndisrt/params.h>) it reads. Bind before MiniportInitialize
+ * runs, unbind after the halt. Return: 0, -EINVAL, -ENOSPC (128 bound).
+ * Context: host thread.
+ */
+int ndis_config_bind(const void *owner, int nic);
+void ndis_config_unbind(const void *owner);
+
+/*
  * NDIS spin locks (lock.c). ndis_spin_held(): how many this vCPU holds now.
  * ndis_check_spin_balance(): bug check 0xC4 SPIN_HELD_AT_RETURN if a
  * miniport handler (@handler, parameter 2) returned holding more than the

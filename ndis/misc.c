@@ -155,7 +155,7 @@ VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE Error
 				  ? NumberOfErrorValues
 				  : NDISRT_ERROR_LOG_VALUES;
 	struct ndisrt_error_log_entry e = {0};
-	char line[160];
+	char line[256];
 	va_list ap;
 	int n;
 
@@ -173,9 +173,14 @@ VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE Error
 		error_log[slot] = e;
 		atomic_store_explicit(&error_log_ready[slot], 1, memory_order_release);
 	}
-	n = snprintf(line, sizeof(line), "ndisrt: error log: adapter %p code 0x%08X (%u value%s)\n",
+	n = snprintf(line, sizeof(line), "ndisrt: error log: adapter %p code 0x%08X (%u value%s",
 		     NdisAdapterHandle, (unsigned)ErrorCode, (unsigned)NumberOfErrorValues,
 		     NumberOfErrorValues == 1 ? "" : "s");
+	for (unsigned i = 0; i < kept && n > 0 && (size_t)n < sizeof(line); i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s0x%X", i ? " " : ": ",
+			      e.values[i]);
+	if (n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, ")\n");
 	if (n > 0)
 		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	ke_preempt_point(KE_PP_DDI_EXIT);

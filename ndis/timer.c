@@ -232,11 +232,14 @@ VOID NdisMInitializeTimer(PNDIS_MINIPORT_TIMER Timer, NDIS_HANDLE MiniportAdapte
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
 
+static void ndis_timer_call(struct wdk_timer *t, void *a1, void *a2);
+
+/* An NDIS_MINIPORT_TIMER (or an NDIS_TIMER: NdisSetTimer and NdisCancelTimer come here). */
 static struct wdk_timer *miniport_timer(PNDIS_MINIPORT_TIMER Timer, const char *what)
 {
 	struct wdk_timer *t = Timer ? table_find(Timer) : NULL;
 
-	if (!t || t->call != miniport_timer_call)
+	if (!t || (t->call != miniport_timer_call && t->call != ndis_timer_call))
 		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)Timer, 0,
 				 NDIS_WDK_DDI_TIMER, what);
 	return t;
@@ -280,6 +283,70 @@ VOID NdisMCancelTimer(PNDIS_MINIPORT_TIMER Timer, PBOOLEAN TimerCancelled)
 	if (TimerCancelled)
 		*TimerCancelled = was_set ? TRUE : FALSE;
 	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/* ------------------------------------------- NDIS 5 non-miniport timers */
+
+static void ndis_timer_call(struct wdk_timer *t, void *a1, void *a2)
+{
+	PNDIS_TIMER Timer = t->storage;
+
+	(void)a1;
+	(void)a2;
+	((PNDIS_TIMER_FUNCTION)t->fn)(&Timer->Dpc, t->ctx, NULL, NULL);
+}
+
+/*
+ * NdisInitializeTimer() - As NdisMInitializeTimer, without an adapter: the
+ * function runs at DISPATCH_LEVEL on the processor that set the timer,
+ * with SystemSpecific1 the timer's KDPC. Context: PASSIVE_LEVEL.
+ */
+VOID NdisInitializeTimer(PNDIS_TIMER Timer, PNDIS_TIMER_FUNCTION TimerFunction,
+			 PVOID FunctionContext)
+{
+	struct table_slot *s;
+	struct wdk_timer *t;
+	ke_irql_t old;
+
+	ndis_ddi_enter(NDIS_WDK_DDI_TIMER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (!Timer || !TimerFunction)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer,
+				 (uintptr_t)TimerFunction, NDIS_WDK_DDI_TIMER,
+				 "NdisInitializeTimer: Timer or TimerFunction is NULL");
+	t = table_find(Timer);
+	if (t)
+		timer_stop(t);
+	old = table_lock_take();
+	s = table_probe(Timer);
+	if (s)
+		s->key = Timer;
+	table_lock_drop(old);
+	if (!s)
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Timer, TABLE_SIZE,
+		    NDIS_WDK_DDI_TIMER,
+		    "NdisInitializeTimer: more timers and KDPCs than ndisrt tracks (4096)");
+	t = &s->t;
+	timer_init(t, ke_current_machine());
+	t->call = ndis_timer_call;
+	t->fn = (void *)TimerFunction;
+	t->ctx = FunctionContext;
+	t->storage = Timer;
+	memset(Timer, 0, sizeof(*Timer));
+	Timer->Dpc.DeferredContext = FunctionContext;
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/* NdisSetTimer() - One shot after @MillisecondsToDelay. IRQL <= DISPATCH_LEVEL. */
+VOID NdisSetTimer(PNDIS_TIMER Timer, UINT MillisecondsToDelay)
+{
+	NdisMSetTimer((PNDIS_MINIPORT_TIMER)(void *)Timer, MillisecondsToDelay);
+}
+
+/* NdisCancelTimer() - IRQL <= DISPATCH_LEVEL. *TimerCancelled: it was set. */
+VOID NdisCancelTimer(PNDIS_TIMER Timer, PBOOLEAN TimerCancelled)
+{
+	NdisMCancelTimer((PNDIS_MINIPORT_TIMER)(void *)Timer, TimerCancelled);
 }
 
 /* ----------------------------------------------------- NDIS 6 timer objects */

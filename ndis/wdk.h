@@ -25,6 +25,8 @@ enum ndis_wdk_ddi {
 	NDIS_WDK_DDI_ERROR_LOG,	   /* NdisWriteErrorLogEntry */
 	NDIS_WDK_DDI_LOOKASIDE,	   /* NdisXxxNPagedLookasideList */
 	NDIS_WDK_DDI_POOL,	   /* NDIS 5 packet and buffer pools */
+	NDIS_WDK_DDI_RW_LOCK,	   /* NdisAcquire/ReleaseReadWriteLock (0x40B) */
+	NDIS_WDK_DDI_FILE,	   /* NdisOpen/Close/Map/UnmapFile, NdisGetRoutineAddress */
 };
 
 /* NDIS bug check 0x7C parameter 1 (bug-check-0x7c--bugcode-ndis-driver). */

@@ -35,6 +35,7 @@
 #include "ke/sim/sim.h"
 #include "ndisrt/host.h"
 #include "ndisrt/ndis.h"
+#include "ndisrt/params.h"
 #include "ndisrt/phase.h"
 #include "tools/findings.h"
 #include "verifier/vfy.h"
@@ -235,6 +236,7 @@ static int start_nic(unsigned i, char *err, size_t errlen)
 	nc.msix_messages = run.msix_messages;
 	nc.line = rn->line;
 	nc.max_nbls = run.o.max_nbls;
+	nc.param_nic = (int)i;
 	if (ndisrt_nic_start(run.drivers[rn->driver].drv, &nc, &rn->n, why, sizeof(why))) {
 		snprintf(err, errlen, "NIC %u (%s): %s", i, rn->model, why);
 		return -1;
@@ -493,6 +495,15 @@ static int set_up(char *err, size_t errlen)
 	}
 	run.m = ndisrt_host_machine(run.h);
 	run.ic = ndisrt_host_intc(run.h);
+	for (unsigned i = 0; i < run.o.nr_params; i++) {
+		int ret = ndisrt_param_parse(run.o.param[i]);
+
+		if (ret) { /* checked when parsed: only a full store is left */
+			snprintf(err, errlen, "--param %s: %s", run.o.param[i],
+				 ret == -ENOSPC ? "too many parameters" : "not NAME=VALUE");
+			return 64;
+		}
+	}
 	if (start_watchdog(err, errlen))
 		return 70;
 	for (unsigned i = 0; i < RUN_RSS_TABLE; i++)

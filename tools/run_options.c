@@ -10,6 +10,7 @@
 #include "verifier/vfy.h"
 
 #include "hw/device.h"
+#include "ndisrt/params.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -75,6 +76,11 @@ void run_options_usage(FILE *f)
 	    "                         and go on (the run still fails); off: no verifier checks\n"
 	    "  --sarif FILE           write bug checks and warnings as a SARIF 2.1.0 log, each\n"
 	    "                         at the driver's source line (build the driver with -g)\n"
+	    "  --param [NIC:]NAME=VALUE  a configuration parameter the driver reads with\n"
+	    "                         NdisReadConfiguration (a registry keyword on Windows;\n"
+	    "                         NetworkAddress for NdisReadNetworkAddress), for every\n"
+	    "                         NIC or for NIC number NIC (0-based); repeatable, the\n"
+	    "                         last value wins; a NIC's own value beats the shared one\n"
 	    "  --phase-timeout [PHASE=]S  deadline of a driver phase in seconds (entry,\n"
 	    "                         initialize, oid, pause, restart, halt, unload, send,\n"
 	    "                         other; no PHASE: all of them). Defaults: oid 12,\n"
@@ -485,6 +491,14 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 			return bad(err, opt, v, "fatal, warn or off");
 	} else if (!strcmp(opt, "--watchdog")) {
 		return parse_watchdog(v, o, err);
+	} else if (!strcmp(opt, "--param")) {
+		if (ndisrt_param_check(v, NULL))
+			return bad(err, opt, v,
+				   "[NIC:]NAME=VALUE, NIC 0..63, NAME up to 63 letters, digits "
+				   "or _*.-, VALUE up to 255 printable ASCII characters");
+		if (o->nr_params == RUN_MAX_PARAMS)
+			return bad(err, opt, v, "at most 64 --param options");
+		o->param[o->nr_params++] = v;
 	} else if (!strcmp(opt, "--sarif")) {
 		if (!v || !*v)
 			return bad(err, opt, v, "a file to write the SARIF log to");
@@ -505,7 +519,8 @@ static bool takes_value(const char *opt)
 	    "--wire",	      "--frames",	"--seconds",  "--size",	      "--flows",
 	    "--max-nbls",     "--capture",	"--json",     "--engine",     "--seed",
 	    "--sim-strategy", "--sim-log",	"--sarif",    "--verifier",   "--phase-timeout",
-	    "--trace",	      "--trace-events", "--watchdog", "--interrupts", "--fault"};
+	    "--trace",	      "--trace-events", "--watchdog", "--interrupts", "--fault",
+	    "--param"};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -585,6 +600,18 @@ static int cross_check(struct run_options *o, FILE *err)
 		fprintf(err, "ndisrt run: --interrupts drives the NICs' own sends: it needs --wire "
 			     "pair\n");
 		return EX_USAGE;
+	}
+	for (unsigned i = 0; i < o->nr_params; i++) {
+		int nic;
+
+		ndisrt_param_check(o->param[i], &nic);
+		if (nic >= (int)o->nics) {
+			fputs("ndisrt run: --param '", err);
+			put_arg(err, o->param[i]);
+			fprintf(err, "' is for NIC %d, but there are %u NICs (0..%u)\n", nic,
+				o->nics, o->nics - 1);
+			return EX_USAGE;
+		}
 	}
 	if (o->shared_line && o->irq_given && o->irq != RUN_IRQ_LINE) {
 		fputs("ndisrt run: --shared-line puts the NICs' INTx pins on one line: use it with "

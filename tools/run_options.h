@@ -25,6 +25,8 @@ struct run_fault_opt {
 	uint64_t every; /* N; surprise-remove: once, after N */
 };
 
+#define RUN_MAX_PARAMS 64
+
 struct run_options {
 	const char *driver;		   /* path to a .so, or a built-in sample's name; with
 					   * mixed samples their names joined by '+' */
@@ -71,6 +73,9 @@ struct run_options {
 	bool seed_given;
 	const char *sim_strategy; /* --sim-strategy (ndisrt explore/replay) */
 	const char *sim_log;	  /* --sim-log FILE: the deviations as they are taken */
+	/* --param [NIC:]Name=Value, in command-line order (checked, not yet stored). */
+	const char *param[RUN_MAX_PARAMS];
+	unsigned nr_params;
 };
 
 /**

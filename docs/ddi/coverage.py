@@ -124,8 +124,10 @@ def layout_tested(src):
 
 
 def defined_symbols(binary):
-    out = run(["nm", "--defined-only", binary])
-    return {l.split()[-1] for l in out.splitlines() if len(l.split()) >= 3 and l.split()[1] in "TtWw"}
+    # The dynamic symbols: what a driver's imports can bind to (the binary
+    # exports the DDI tables only), not whatever happens to be linked in.
+    out = run(["nm", "-D", "--defined-only", binary])
+    return {l.split()[-1] for l in out.splitlines() if len(l.split()) >= 3 and l.split()[1] in "TtWwi"}
 
 
 def is_pointer_alias(name, known):
@@ -250,9 +252,21 @@ def write_doc(src, table, wdk, implemented, refused):
     for s in sorted(scopes):
         w(f"| {s} | {scopes[s]} |")
     w("")
+    w("## Isolation")
+    w("")
+    w("The `ndisrt` binary exports the DDI tables (`ndis/host_ddi.c`, `ndis/wdk_ddi.c`) and")
+    w("the C library calls it takes over for drivers (`exit` and friends), nothing else;")
+    w("*implemented* above counts only exported symbols. A driver that")
+    w("jumps through a bad function pointer on a vCPU ends in bug check 0x1E naming the calling")
+    w("driver frame and exit status 1 (`tests/tools/test_reliability.sh`, `BAD_JUMP`: a DPC")
+    w("calling 0xDEAD0000); a fault outside the driver's image (a NULL dereference in")
+    w("MiniportInitializeEx) is bug check 0x1E too (`tests/host/test_load.c`,")
+    w("`null_dereference_in_driver_is_bug_check_0x1E`; `tests/tools/test_run.sh` end to end).")
+    w("")
     w("## Refused functions")
     w("")
-    w("Declared so that drivers compile; calling one is what the reason says.")
+    w("Declared so that a driver compiles, and not exported: a driver that imports one does not")
+    w("load (`ndisrt run` names the missing routine, exit 66). The reason says why.")
     w("")
     w("| Function | Reason |")
     w("|---|---|")

@@ -193,9 +193,8 @@ typedef struct _NDIS_SG_DMA_DESCRIPTION {
 
 /*
  * NdisMRegisterScatterGatherDma: PASSIVE_LEVEL, from MiniportInitializeEx;
- * one per adapter. ndisrt builds no scatter/gather lists (the
- * ProcessSGListHandler is required and never called); the registration is
- * what NdisMAllocateSharedMemory requires.
+ * one per adapter; what NdisMAllocateSharedMemory and
+ * NdisMAllocateNetBufferSGList require.
  */
 _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
     NdisMRegisterScatterGatherDma(_In_ NDIS_HANDLE MiniportAdapterHandle,

@@ -390,7 +390,7 @@ typedef NDIS51_MINIPORT_CHARACTERISTICS NDIS_MINIPORT_CHARACTERISTICS;
 typedef NDIS_MINIPORT_CHARACTERISTICS *PNDIS_MINIPORT_CHARACTERISTICS;
 
 /* The miniport block: opaque (NDIS_MINIPORT_INTERRUPT.Miniport points to it). */
-typedef struct _NDIS_MINIPORT_BLOCK *PNDIS_MINIPORT_BLOCK;
+typedef struct _NDIS_MINIPORT_BLOCK NDIS_MINIPORT_BLOCK, *PNDIS_MINIPORT_BLOCK;
 
 /*
  * The legacy interrupt object: resident storage the driver allocates
@@ -520,6 +520,25 @@ _IRQL_requires_(DISPATCH_LEVEL) VOID
 _IRQL_requires_(DISPATCH_LEVEL) VOID
     NdisMEthIndicateReceiveComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
+/*
+ * <= DISPATCH_LEVEL. Received frames, one packet each. A packet whose
+ * out-of-band status is NDIS_STATUS_RESOURCES is the miniport's again when
+ * the call returns; any other is NDIS's until MiniportReturnPacket (its
+ * status then reads NDIS_STATUS_PENDING). The array stays the miniport's.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMIndicateReceivePacket(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			       _In_reads_(NumberOfPackets) PPNDIS_PACKET PacketArray,
+			       _In_ UINT NumberOfPackets);
+
+/*
+ * <= DISPATCH_LEVEL. Completes a MiniportReset that returned
+ * NDIS_STATUS_PENDING (0xC4 UNEXPECTED_COMPLETE if none is pending).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMResetComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status,
+		       _In_ BOOLEAN AddressingReset);
+
 /* <= DISPATCH_LEVEL. */
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMIndicateStatus(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS GeneralStatus,
@@ -532,6 +551,286 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMQueryInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMSetInformationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ NDIS_STATUS Status);
+
+/* ------------------------------------------- per-packet information */
+
+/*
+ * The per-packet information block that follows a packet's out-of-band
+ * data (the WDK's order; MaxPerPacketInfo entries). Every NDIS_PACKET
+ * ndisrt makes (host sends, NdisAllocatePacket) has one. A bus master that
+ * called NdisMInitializeScatterGatherDma finds each sent packet's
+ * SCATTER_GATHER_LIST at ScatterGatherListPacketInfo.
+ */
+typedef enum _NDIS_PER_PACKET_INFO {
+	TcpIpChecksumPacketInfo,
+	IpSecPacketInfo,
+	TcpLargeSendPacketInfo,
+	ClassificationHandlePacketInfo,
+	NdisReserved,
+	ScatterGatherListPacketInfo,
+	Ieee8021QInfo,
+	OriginalPacketInfo,
+	PacketCancelId,
+	OriginalNetBufferList,
+	CachedNetBufferList,
+	ShortPacketPaddingInfo,
+	MaxPerPacketInfo
+} NDIS_PER_PACKET_INFO,
+    *PNDIS_PER_PACKET_INFO;
+
+typedef struct _NDIS_PACKET_EXTENSION {
+	PVOID NdisPacketInfo[MaxPerPacketInfo];
+} NDIS_PACKET_EXTENSION, *PNDIS_PACKET_EXTENSION;
+
+#define NDIS_PACKET_EXTENSION_FROM_PACKET(_P)                                        \
+	((PNDIS_PACKET_EXTENSION)((PUCHAR)(_P) + (_P)->Private.NdisPacketOobOffset + \
+				  sizeof(NDIS_PACKET_OOB_DATA)))
+#define NDIS_PER_PACKET_INFO_FROM_PACKET(_P, _Id) \
+	(NDIS_PACKET_EXTENSION_FROM_PACKET(_P)->NdisPacketInfo[(_Id)])
+#define NDIS_GET_ORIGINAL_PACKET(_P) NDIS_PER_PACKET_INFO_FROM_PACKET(_P, OriginalPacketInfo)
+#define NDIS_SET_ORIGINAL_PACKET(_P, _OP) \
+	(NDIS_PER_PACKET_INFO_FROM_PACKET(_P, OriginalPacketInfo) = (_OP))
+#define NDIS_GET_PACKET_CANCEL_ID(_P) NDIS_PER_PACKET_INFO_FROM_PACKET(_P, PacketCancelId)
+#define NDIS_SET_PACKET_CANCEL_ID(_P, _cId) \
+	(NDIS_PER_PACKET_INFO_FROM_PACKET(_P, PacketCancelId) = (_cId))
+
+/* <= DISPATCH_LEVEL: the high byte of a cancel ID unique to the caller. */
+_IRQL_requires_max_(DISPATCH_LEVEL) UCHAR NdisGeneratePartialCancelId(VOID);
+
+/* ------------------------------------------------- task offload (NDIS 5) */
+
+typedef enum _NDIS_TASK {
+	TcpIpChecksumNdisTask,
+	IpSecNdisTask,
+	TcpLargeSendNdisTask,
+	MaxNdisTask
+} NDIS_TASK,
+    *PNDIS_TASK;
+
+typedef enum _NDIS_ENCAPSULATION {
+	UNSPECIFIED_Encapsulation,
+	NULL_Encapsulation,
+	IEEE_802_3_Encapsulation,
+	IEEE_802_5_Encapsulation,
+	LLC_SNAP_ROUTED_Encapsulation,
+	LLC_SNAP_BRIDGED_Encapsulation
+} NDIS_ENCAPSULATION;
+
+typedef struct _NDIS_ENCAPSULATION_FORMAT {
+	NDIS_ENCAPSULATION Encapsulation;
+	struct {
+		ULONG FixedHeaderSize : 1;
+		ULONG Reserved : 31;
+	} Flags;
+	ULONG EncapsulationHeaderSize;
+} NDIS_ENCAPSULATION_FORMAT, *PNDIS_ENCAPSULATION_FORMAT;
+
+#define NDIS_TASK_OFFLOAD_VERSION 1
+
+typedef struct _NDIS_TASK_OFFLOAD_HEADER {
+	ULONG Version;
+	ULONG Size;
+	ULONG Reserved;
+	ULONG OffsetFirstTask;
+	NDIS_ENCAPSULATION_FORMAT EncapsulationFormat;
+} NDIS_TASK_OFFLOAD_HEADER, *PNDIS_TASK_OFFLOAD_HEADER;
+
+typedef struct _NDIS_TASK_OFFLOAD {
+	ULONG Version;
+	ULONG Size;
+	NDIS_TASK Task;
+	ULONG OffsetNextTask;
+	ULONG TaskBufferLength;
+	UCHAR TaskBuffer[1];
+} NDIS_TASK_OFFLOAD, *PNDIS_TASK_OFFLOAD;
+
+typedef struct _NDIS_TASK_TCP_IP_CHECKSUM {
+	struct {
+		ULONG IpOptionsSupported : 1;
+		ULONG TcpOptionsSupported : 1;
+		ULONG TcpChecksum : 1;
+		ULONG UdpChecksum : 1;
+		ULONG IpChecksum : 1;
+	} V4Transmit;
+	struct {
+		ULONG IpOptionsSupported : 1;
+		ULONG TcpOptionsSupported : 1;
+		ULONG TcpChecksum : 1;
+		ULONG UdpChecksum : 1;
+		ULONG IpChecksum : 1;
+	} V4Receive;
+	struct {
+		ULONG IpOptionsSupported : 1;
+		ULONG TcpOptionsSupported : 1;
+		ULONG TcpChecksum : 1;
+		ULONG UdpChecksum : 1;
+	} V6Transmit;
+	struct {
+		ULONG IpOptionsSupported : 1;
+		ULONG TcpOptionsSupported : 1;
+		ULONG TcpChecksum : 1;
+		ULONG UdpChecksum : 1;
+	} V6Receive;
+} NDIS_TASK_TCP_IP_CHECKSUM, *PNDIS_TASK_TCP_IP_CHECKSUM;
+
+#define NDIS_TASK_TCP_LARGE_SEND_V0 0
+
+typedef struct _NDIS_TASK_TCP_LARGE_SEND {
+	ULONG Version;
+	ULONG MaxOffLoadSize;
+	ULONG MinSegmentCount;
+	BOOLEAN TcpOptions;
+	BOOLEAN IpOptions;
+} NDIS_TASK_TCP_LARGE_SEND, *PNDIS_TASK_TCP_LARGE_SEND;
+
+/* ------------------------------------------- resources, DMA, shutdown */
+
+/*
+ * PASSIVE_LEVEL, from MiniportInitialize: the adapter's bus-relative
+ * resources (its BARs and its interrupt), copied into ResourceList of
+ * *BufferSize bytes. *Status: NDIS_STATUS_SUCCESS, or
+ * NDIS_STATUS_RESOURCES with *BufferSize the size needed.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMQueryAdapterResources(_Out_ PNDIS_STATUS Status,
+			       _In_ NDIS_HANDLE WrapperConfigurationContext,
+			       _Out_ PNDIS_RESOURCE_LIST ResourceList, _Inout_ PUINT BufferSize);
+
+/* Map registers (NDIS 5 bus masters that do not use NdisMInitializeScatterGatherDma). */
+typedef struct _NDIS_PHYSICAL_ADDRESS_UNIT {
+	NDIS_PHYSICAL_ADDRESS PhysicalAddress;
+	UINT Length;
+} NDIS_PHYSICAL_ADDRESS_UNIT, *PNDIS_PHYSICAL_ADDRESS_UNIT;
+
+#define NDIS_DMA_24BITS ((UCHAR)0)
+#define NDIS_DMA_32BITS ((UCHAR)1)
+#define NDIS_DMA_64BITS ((UCHAR)2)
+
+/*
+ * PASSIVE_LEVEL, from MiniportInitialize of a bus master: BaseMapRegistersNeeded
+ * map registers of up to MaximumPhysicalMapping bytes each. Each is a bounce
+ * buffer in the machine's DMA space; the mapping copies (WriteToDevice) or
+ * the completion copies back (device writes).
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMAllocateMapRegisters(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ UINT DmaChannel,
+			      _In_ UCHAR DmaSize, _In_ ULONG BaseMapRegistersNeeded,
+			      _In_ ULONG MaximumPhysicalMapping);
+/* PASSIVE_LEVEL, from MiniportHalt (or a failing MiniportInitialize). */
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMFreeMapRegisters(_In_ NDIS_HANDLE MiniportAdapterHandle);
+/* DISPATCH_LEVEL: the device-visible address of Buffer through map register PhysicalMapRegister. */
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMStartBufferPhysicalMapping(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				    _In_ PNDIS_BUFFER Buffer, _In_ ULONG PhysicalMapRegister,
+				    _In_ BOOLEAN WriteToDevice,
+				    _Out_ PNDIS_PHYSICAL_ADDRESS_UNIT PhysicalAddressArray,
+				    _Out_ PUINT ArraySize);
+/* DISPATCH_LEVEL: the transfer is over; for a device write the data lands in Buffer. */
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMCompleteBufferPhysicalMapping(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				       _In_ PNDIS_BUFFER Buffer, _In_ ULONG PhysicalMapRegister);
+
+/*
+ * <= DISPATCH_LEVEL: NdisMAllocateSharedMemory done later; the result goes
+ * to MiniportAllocateComplete at DISPATCH_LEVEL (NULL VirtualAddress on
+ * failure). Return: NDIS_STATUS_PENDING, or NDIS_STATUS_FAILURE (no
+ * MiniportAllocateComplete, DMA not set up).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMAllocateSharedMemoryAsync(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ ULONG Length,
+				   _In_ BOOLEAN Cached, _In_ PVOID Context);
+/* Coherent DMA space: nothing to flush. */
+#define NdisMUpdateSharedMemory(_H, _L, _V, _P) ((void)(_H), (void)(_L), (void)(_V), (void)(_P))
+
+typedef VOID (*ADAPTER_SHUTDOWN_HANDLER)(_In_ PVOID ShutdownContext);
+/* PASSIVE_LEVEL, from MiniportInitialize; NdisMDeregisterAdapterShutdownHandler from MiniportHalt. */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMRegisterAdapterShutdownHandler(_In_ NDIS_HANDLE MiniportHandle, _In_ PVOID ShutdownContext,
+					_In_ ADAPTER_SHUTDOWN_HANDLER ShutdownHandler);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMDeregisterAdapterShutdownHandler(_In_ NDIS_HANDLE MiniportHandle);
+
+/* PASSIVE_LEVEL, from DriverEntry: called when the driver unloads. */
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMRegisterUnloadHandler(_In_ NDIS_HANDLE NdisWrapperHandle,
+							       _In_ PDRIVER_UNLOAD UnloadHandler);
+
+/* Obsolete PCI forms: the adapter's own function (SlotNumber ignored). PASSIVE_LEVEL. */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisImmediateReadPciSlotInformation(_In_ NDIS_HANDLE WrapperConfigurationContext,
+					_In_ ULONG SlotNumber, _In_ ULONG Offset,
+					_Out_ PVOID Buffer, _In_ ULONG Length);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisImmediateWritePciSlotInformation(_In_ NDIS_HANDLE WrapperConfigurationContext,
+					 _In_ ULONG SlotNumber, _In_ ULONG Offset,
+					 _In_ PVOID Buffer, _In_ ULONG Length);
+
+/*
+ * ndisrt never calls MiniportTransferData (every indication holds the whole
+ * frame), so no transfer is ever pending: a call is 0xC4 UNEXPECTED_COMPLETE.
+ */
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMTransferDataComplete(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ PNDIS_PACKET Packet,
+			      _In_ NDIS_STATUS Status, _In_ UINT BytesTransferred);
+
+/* <= DISPATCH_LEVEL: copy between packets' buffer chains. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisCopyFromPacketToPacket(_In_ PNDIS_PACKET Destination, _In_ UINT DestinationOffset,
+			       _In_ UINT BytesToCopy, _In_ PNDIS_PACKET Source,
+			       _In_ UINT SourceOffset, _Out_ PUINT BytesCopied);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisCopyFromPacketToPacketSafe(_In_ PNDIS_PACKET Destination, _In_ UINT DestinationOffset,
+				   _In_ UINT BytesToCopy, _In_ PNDIS_PACKET Source,
+				   _In_ UINT SourceOffset, _Out_ PUINT BytesCopied,
+				   _In_ MM_PAGE_PRIORITY Priority);
+/* <= DISPATCH_LEVEL: a buffer from PoolHandle describing [Offset, +Length) of MemoryDescriptor. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisCopyBuffer(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_BUFFER *Buffer,
+		   _In_ NDIS_HANDLE PoolHandle, _In_ PVOID MemoryDescriptor, _In_ UINT Offset,
+		   _In_ UINT Length);
+
+/* --------------------------------------------- logs, misc NDIS 5 DDIs */
+
+/*
+ * A miniport log (read by a user-mode application through the miniport's
+ * device on Windows; ndisrt keeps it in memory). NdisMCreateLog: PASSIVE_LEVEL,
+ * one log per adapter (NDIS_STATUS_FAILURE for a second), NDIS_STATUS_RESOURCES.
+ * NdisMWriteLogData: <= DISPATCH_LEVEL; NDIS_STATUS_BUFFER_OVERFLOW when the
+ * data does not fit in what is left. NdisMFlushLog empties it; NdisMCloseLog
+ * frees it (PASSIVE_LEVEL; an unknown handle is 0xC4 BAD_OBJECT).
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMCreateLog(_In_ NDIS_HANDLE MiniportAdapterHandle, _In_ UINT Size,
+		   _Out_ PNDIS_HANDLE LogHandle);
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisMCloseLog(_In_ NDIS_HANDLE LogHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisMFlushLog(_In_ NDIS_HANDLE LogHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMWriteLogData(_In_ NDIS_HANDLE LogHandle, _In_ PVOID LogBuffer, _In_ UINT LogBufferSize);
+
+/* System (ISA slave) DMA: refused (docs/ddi/refused.tsv). */
+VOID NdisMDeregisterDmaChannel(_In_ NDIS_HANDLE MiniportDmaHandle);
+VOID NdisMSetupDmaTransfer(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE MiniportDmaHandle,
+			   _In_ PNDIS_BUFFER Buffer, _In_ ULONG Offset, _In_ ULONG Length,
+			   _In_ BOOLEAN WriteToDevice);
+VOID NdisMCompleteDmaTransfer(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE MiniportDmaHandle,
+			      _In_ PNDIS_BUFFER Buffer, _In_ ULONG Offset, _In_ ULONG Length,
+			      _In_ BOOLEAN WriteToDevice);
+ULONG NdisMReadDmaCounter(_In_ NDIS_HANDLE MiniportDmaHandle);
+/* Device objects for IOCTLs: refused. */
+NDIS_STATUS NdisMDeregisterDevice(_In_ NDIS_HANDLE NdisDeviceHandle);
+/* Obsolete resource assignment: refused (NdisMQueryAdapterResources is implemented). */
+NDIS_STATUS NdisMPciAssignResources(_In_ NDIS_HANDLE MiniportHandle, _In_ ULONG SlotNumber,
+				    _Out_ PNDIS_RESOURCE_LIST *AssignedResources);
+/* Processor accounting: refused. */
+VOID NdisGetCurrentProcessorCounts(_Out_ PULONG pIdleCount, _Out_ PULONG pKernelAndUser,
+				   _Out_ PULONG pIndex);
+VOID NdisGetCurrentProcessorCpuUsage(_Out_ PULONG pCpuUsage);
+/* Protocol-side calls (a binding handle): refused. */
+VOID NdisCancelSendPackets(_In_ NDIS_HANDLE NdisBindingHandle, _In_ PVOID CancelId);
+PNDIS_PACKET NdisGetReceivedPacket(_In_ NDIS_HANDLE NdisBindingHandle, _In_ NDIS_HANDLE MacContext);
+NDIS_STATUS NdisQueryAdapterInstanceName(_Out_ PNDIS_STRING pAdapterInstanceName,
+					 _In_ NDIS_HANDLE NdisBindingHandle);
+NDIS_STATUS NdisQueryBindInstanceName(_Out_ PNDIS_STRING pAdapterInstanceName,
+				      _In_ NDIS_HANDLE BindingContext);
 
 #endif /* NDIS_LEGACY_MINIPORT */
 

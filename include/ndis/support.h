@@ -246,6 +246,26 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMCancelTimer(_In_ PNDIS_MINIPORT_TIMER Timer, _Out_ PBOOLEAN TimerCancelled);
 
+/* ------------------------------------------------ NDIS 5 timers (NDIS_TIMER) */
+
+typedef struct _NDIS_TIMER {
+	KTIMER Timer;
+	KDPC Dpc;
+} NDIS_TIMER, *PNDIS_TIMER;
+
+/*
+ * The non-miniport timer (an NDIS 5 protocol's, used by some miniports):
+ * as NdisMInitializeTimer without an adapter. NdisInitializeTimer:
+ * PASSIVE_LEVEL; NdisSetTimer / NdisCancelTimer: <= DISPATCH_LEVEL.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisInitializeTimer(_Inout_ PNDIS_TIMER Timer, _In_ PNDIS_TIMER_FUNCTION TimerFunction,
+			_In_opt_ PVOID FunctionContext);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisSetTimer(_In_ PNDIS_TIMER Timer, _In_ UINT MillisecondsToDelay);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisCancelTimer(_In_ PNDIS_TIMER Timer, _Out_ PBOOLEAN TimerCancelled);
+
 /* ----------------------------------------------------- NDIS 5 work items */
 
 struct _NDIS_WORK_ITEM;
@@ -562,6 +582,26 @@ KAFFINITY NdisGroupActiveProcessorMask(_In_ USHORT Group);
  * @NetBuffer (from CurrentMdl/CurrentMdlOffset, DataLength bytes) spans.
  */
 ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);
+
+#if NDIS_SUPPORT_NDIS6
+#define NDIS_SG_LIST_WRITE_TO_DEVICE 0x000000001
+
+/*
+ * DISPATCH_LEVEL. The SG list of a NET_BUFFER's data goes to
+ * MiniportProcessSGList (ndisrt: from inside the call; one element, a copy
+ * in the DMA space); NdisMFreeNetBufferSGList (DISPATCH_LEVEL) ends it and,
+ * for a device write, copies the data into the NET_BUFFER.
+ */
+_IRQL_requires_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMAllocateNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle, _In_ PNET_BUFFER NetBuffer,
+				 _In_ PVOID Context, _In_ ULONG Flags,
+				 _In_opt_ PVOID ScatterGatherListBuffer,
+				 _In_ ULONG ScatterGatherListBufferSize);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisMFreeNetBufferSGList(_In_ NDIS_HANDLE NdisMiniportDmaHandle, _In_ PSCATTER_GATHER_LIST pSGL,
+			     _In_ PNET_BUFFER NetBuffer);
+
+#endif
 #endif
 
 /* ------------------------------------------------------------ Ethernet */
@@ -597,5 +637,110 @@ ULONG NdisQueryNetBufferPhysicalCount(_In_ PNET_BUFFER NetBuffer);
 			(ULONG)(_Low), (LONG)(_High) \
 		}                                    \
 	}
+
+/* ------------------------------------------------ reader/writer locks */
+
+typedef union _NDIS_RW_LOCK_REFCOUNT {
+	UINT RefCount;
+	UCHAR cacheLine[16];
+} NDIS_RW_LOCK_REFCOUNT;
+
+#ifndef MAXIMUM_PROCESSORS
+#define MAXIMUM_PROCESSORS 64
+#endif
+
+typedef struct _NDIS_RW_LOCK {
+	union {
+		struct {
+			KSPIN_LOCK SpinLock;
+			PVOID Context;
+		};
+		UCHAR Reserved[16];
+	};
+	union {
+		NDIS_RW_LOCK_REFCOUNT RefCount[MAXIMUM_PROCESSORS];
+		ULONG
+		    RefCountEx[sizeof(NDIS_RW_LOCK_REFCOUNT) / sizeof(ULONG) * MAXIMUM_PROCESSORS];
+		struct {
+			KSPIN_LOCK RefCountLock;
+			volatile ULONG SharedRefCount;
+			volatile BOOLEAN WriterWaiting;
+		};
+	};
+} NDIS_RW_LOCK, *PNDIS_RW_LOCK;
+
+typedef struct _LOCK_STATE {
+	USHORT LockState;
+	KIRQL OldIrql;
+} LOCK_STATE, *PLOCK_STATE;
+
+/*
+ * The NDIS 5 reader/writer lock: any number of readers or one writer,
+ * at DISPATCH_LEVEL while held. A processor holding it for read may take
+ * it for read again. NdisInitializeReadWriteLock: any IRQL;
+ * NdisAcquireReadWriteLock: <= DISPATCH_LEVEL (raises to DISPATCH_LEVEL,
+ * LockState keeps the IRQL to return to); the Dpr forms at DISPATCH_LEVEL.
+ */
+VOID NdisInitializeReadWriteLock(_Out_ PNDIS_RW_LOCK Lock);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisAcquireReadWriteLock(_Inout_ PNDIS_RW_LOCK Lock, _In_ BOOLEAN fWrite,
+			     _Out_ PLOCK_STATE LockState);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisReleaseReadWriteLock(_Inout_ PNDIS_RW_LOCK Lock, _In_ PLOCK_STATE LockState);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisDprAcquireReadWriteLock(_Inout_ PNDIS_RW_LOCK Lock, _In_ BOOLEAN fWrite,
+				_Out_ PLOCK_STATE LockState);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisDprReleaseReadWriteLock(_Inout_ PNDIS_RW_LOCK Lock, _In_ PLOCK_STATE LockState);
+
+/* ---------------------------------------------- files, version, misc */
+
+/*
+ * Files (firmware images on Windows): ndisrt has no file store, so
+ * NdisOpenFile fails with NDIS_STATUS_FILE_NOT_FOUND (PASSIVE_LEVEL) and no
+ * file handle exists: NdisCloseFile, NdisMapFile and NdisUnmapFile on any
+ * handle are 0xC4 BAD_OBJECT.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisOpenFile(_Out_ PNDIS_STATUS Status, _Out_ PNDIS_HANDLE FileHandle, _Out_ PUINT FileLength,
+		 _In_ PNDIS_STRING FileName, _In_ NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress);
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisCloseFile(_In_ NDIS_HANDLE FileHandle);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMapFile(_Out_ PNDIS_STATUS Status, _Out_ PVOID *MappedBuffer, _In_ NDIS_HANDLE FileHandle);
+_IRQL_requires_(PASSIVE_LEVEL) VOID NdisUnmapFile(_In_ NDIS_HANDLE FileHandle);
+
+/* The NDIS version ndisrt implements: 6.20 (0x00060014). Any IRQL. */
+UINT NdisGetVersion(VOID);
+/* The alignment that keeps shared data on its own cache line: 64. Any IRQL. */
+ULONG NdisGetSharedDataAlignment(VOID);
+/* PASSIVE_LEVEL: the address of the DDI routine named, or NULL. */
+_IRQL_requires_(PASSIVE_LEVEL) PVOID NdisGetRoutineAddress(_In_ PNDIS_STRING NdisRoutineName);
+/*
+ * <= DISPATCH_LEVEL: an event-log entry (printed on one line and counted;
+ * LogHandle is the DriverObject). Return: NDIS_STATUS_SUCCESS.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisWriteEventLogEntry(_In_ PVOID LogHandle, _In_ NDIS_STATUS EventCode,
+			   _In_ ULONG UniqueEventValue, _In_ USHORT NumStrings,
+			   _In_opt_ PVOID StringsList, _In_ ULONG DataSize, _In_opt_ PVOID Data);
+
+/* Macros in the WDK. */
+#define NdisZeroMappedMemory(Destination, Length) RtlZeroMemory(Destination, Length)
+#define NdisInterlockedAddLargeStatistic(_Addend, _Increment)                                     \
+	((void)__atomic_fetch_add(&((PLARGE_INTEGER)(_Addend))->QuadPart, (LONGLONG)(_Increment), \
+				  __ATOMIC_SEQ_CST))
+
+/*
+ * Configuration subkeys: ndisrt's parameter store is one flat key per NIC,
+ * so no subkey exists: *Status NDIS_STATUS_FAILURE, *KeyHandle NULL.
+ * PASSIVE_LEVEL.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisOpenConfigurationKeyByIndex(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
+				    _In_ ULONG Index, _Out_ PNDIS_STRING KeyName,
+				    _Out_ PNDIS_HANDLE KeyHandle);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisOpenConfigurationKeyByName(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
+				   _In_ PNDIS_STRING SubKeyName, _Out_ PNDIS_HANDLE SubKeyHandle);
 
 #endif /* _NDISRT_NDIS_SUPPORT_H_ */

@@ -88,6 +88,8 @@ struct ndisrt_nic_config {
 	struct intc_line *line; /* line mode: the INTx line (may be shared) */
 	int message_vcpu[16];	/* per message target vCPU; -1: message % vCPUs */
 	uint32_t max_nbls;	/* MaxNblsToIndicate; 0xFFFFFFFF = all */
+	int param_nic;		/* the NIC's per-NIC parameters (<ndisrt/params.h>);
+				 * -1 (the default): only those for every NIC */
 };
 
 void ndisrt_nic_config_init(struct ndisrt_nic_config *cfg, struct hw_device *dev);

@@ -4,10 +4,13 @@
  * NdisReadConfiguration (their registry keywords on Windows), set by the
  * host before it starts NICs.
  *
- * One store per process: every NIC's NdisOpenConfiguration[Ex] handle
- * reads it (ndisrt runs one driver; per-NIC values come with the CLI's
- * --param NIC selector). Values are text; NdisReadConfiguration converts
- * them to the type the driver asks for (docs/ddi/README.md).
+ * One store per process. A value is set for every NIC, or for one NIC
+ * (its 0-based index in the order the host numbers them, as the CLI's
+ * `--param NIC:Name=Value`); a NIC reads its own value first, then the
+ * value for every NIC. The host tells the runtime which NIC a driver's
+ * configuration handle belongs to when it starts the NIC
+ * (ndisrt_nic_config.param_nic). Values are text; NdisReadConfiguration
+ * converts them to the type the driver asks for (docs/ddi/README.md).
  */
 #ifndef NDISRT_PARAMS_H
 #define NDISRT_PARAMS_H
@@ -19,6 +22,8 @@ extern "C" {
 #define NDISRT_PARAM_MAX 128	   /* parameters in the store */
 #define NDISRT_PARAM_NAME_MAX 63   /* bytes of a keyword (ASCII) */
 #define NDISRT_PARAM_VALUE_MAX 255 /* bytes of a value */
+#define NDISRT_PARAM_ALL_NICS (-1) /* a value every NIC reads */
+#define NDISRT_PARAM_NIC_MAX 63	   /* highest NIC index a value can be for */
 
 /**
  * ndisrt_param_set() - Set @keyword (ASCII letters, digits, '_', '*', '.',
@@ -28,11 +33,32 @@ extern "C" {
  */
 int ndisrt_param_set(const char *keyword, const char *value);
 
-/** ndisrt_param_parse() - ndisrt_param_set() from "Name=Value" (the CLI form). */
+/**
+ * ndisrt_param_set_nic() - ndisrt_param_set() for NIC @nic only (0..
+ * NDISRT_PARAM_NIC_MAX), or every NIC (NDISRT_PARAM_ALL_NICS).
+ * Return: 0; -EINVAL (also a bad @nic), -ENOSPC.
+ */
+int ndisrt_param_set_nic(int nic, const char *keyword, const char *value);
+
+/**
+ * ndisrt_param_parse() - Set a parameter from the CLI form "Name=Value"
+ * (every NIC) or "NIC:Name=Value" (NIC a decimal index, 0..63).
+ * Return: as ndisrt_param_set_nic().
+ */
 int ndisrt_param_parse(const char *assignment);
 
-/** ndisrt_param_get() - Copy @keyword's value to @buf. Return: 0, -ENOENT, -ENOSPC. */
+/**
+ * ndisrt_param_check() - Would ndisrt_param_parse() take @assignment?
+ * Stores nothing; *@nic (if not NULL) gets its NIC or NDISRT_PARAM_ALL_NICS.
+ * Return: 0 or -EINVAL.
+ */
+int ndisrt_param_check(const char *assignment, int *nic);
+
+/** ndisrt_param_get() - Copy @keyword's value for every NIC to @buf. Return: 0, -ENOENT, -ENOSPC. */
 int ndisrt_param_get(const char *keyword, char *buf, unsigned len);
+
+/** ndisrt_param_get_nic() - What NIC @nic reads for @keyword (its own value, else every NIC's). */
+int ndisrt_param_get_nic(int nic, const char *keyword, char *buf, unsigned len);
 
 /** ndisrt_params_clear() - Forget every parameter. Context: no NIC running. */
 void ndisrt_params_clear(void);

@@ -7,8 +7,10 @@
  * A bus master (NDIS_ATTRIBUTE_BUS_MASTER) sets up DMA once, from
  * MiniportInitialize; shared memory is then allocated in the machine's DMA
  * space (hw/dma.h) under logical addresses unrelated to the host's, as for
- * NDIS 6 (ndis/host_dma.c). ndisrt builds no scatter/gather lists for NDIS 5
- * sends (drivers copy into shared memory). An NDIS 5 miniport has no call to
+ * NDIS 6 (ndis/host_dma.c). Once set up, every packet the host sends
+ * carries a SCATTER_GATHER_LIST at NDIS_PER_PACKET_INFO_FROM_PACKET(p,
+ * ScatterGatherListPacketInfo): one element, the frame's copy in DMA space
+ * (packet.c), valid until the packet is completed. An NDIS 5 miniport has no call to
  * undo the set-up: NDIS does it when MiniportHalt returns or
  * MiniportInitialize fails, and then every shared allocation must have been
  * freed (bug check 0xC4 RESOURCE_LEAK otherwise, as for NDIS 6).
@@ -40,7 +42,7 @@ static struct ndis5_dma *dma_slot(const struct ndisrt_ndis5_nic *n)
  * @Dma64BitAddresses: FALSE for a 32-bit bus master: its shared memory is
  * then allocated below 4 GiB (as it is when the device itself says it has
  * 32-bit address registers: host_shared_memory_alloc()).
- * @MaximumPhysicalMapping: accepted (no SG lists are built).
+ * @MaximumPhysicalMapping: accepted (each send's SG list has one element).
  * Context: PASSIVE_LEVEL, from MiniportInitialize of an NDIS 5 adapter
  * (0xC4 WRONG_CONTEXT otherwise; NOT_NDIS5 for an NDIS 6 adapter).
  * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_NOT_SUPPORTED if the miniport
@@ -83,6 +85,19 @@ NDIS_STATUS NdisMInitializeScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 static struct ndisrt_ndis5_nic *ndis5_of_handle(NDIS_HANDLE h, unsigned ddi)
 {
 	return ndis5_nic_of_adapter(ndis_adapter_lookup(h, ddi));
+}
+
+bool ndis5_sg_active(const struct ndisrt_ndis5_nic *n)
+{
+	return n->dma && dma_slot(n);
+}
+
+void *ndis5_dma_alloc(struct ndisrt_ndis5_nic *n, size_t len, uint64_t *logical)
+{
+	struct ndis5_dma *slot = dma_slot(n);
+
+	return host_shared_memory_alloc(n->dma, n->dev, slot ? atomic_load(&slot->dma64) : true,
+					len, logical);
 }
 
 bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSICAL_ADDRESS pa)

@@ -302,6 +302,8 @@ int ndisrt_ndis5_driver_entry(struct ke_machine *m, ndisrt_ndis5_entry_fn *entry
 		return -1;
 	}
 	*out = ndisrt_ndis5_driver_find(driver_object);
+	if (*out)
+		(*out)->m = m;
 	if (!*out) {
 		snprintf(err, errlen,
 			 "DriverEntry returned 0x%08X without registering a miniport "
@@ -329,8 +331,20 @@ void ndisrt_ndis5_driver_forget(const void *driver_object)
 	}
 }
 
+static void run_unload(void *arg)
+{
+	struct ndisrt_ndis5_driver *d = arg;
+
+	atomic_load (&d->unload)((PDRIVER_OBJECT)(uintptr_t)d->driver_object);
+}
+
 void ndisrt_ndis5_driver_free(struct ndisrt_ndis5_driver *d)
 {
+	/* The handler NdisMRegisterUnloadHandler gave, at PASSIVE_LEVEL on vCPU 0. */
+	if (atomic_load(&d->unload) && d->m) {
+		host_phase_next(NDISRT_PHASE_UNLOAD, 0);
+		ke_vcpu_call(ke_machine_vcpu(d->m, 0), run_unload, d);
+	}
 	for (unsigned i = 0; i < NDIS5_MAX_DRIVERS; i++) {
 		struct ndisrt_ndis5_driver *expected = d;
 
@@ -413,8 +427,10 @@ static void run_initialize(void *arg)
 				  "NdisMDeregisterIoPortRange them)");
 	}
 	ndisrt_adapter_initialize_end(n->a, c->status);
-	if (c->status == NDIS_STATUS_SUCCESS)
+	if (c->status == NDIS_STATUS_SUCCESS) {
 		ndis5_interrupt_after_initialize(n);
+		ndis5_hang_start(n);
+	}
 }
 
 static void run_halt(void *arg)
@@ -427,7 +443,10 @@ static void run_halt(void *arg)
 	ndisrt_adapter_halt_begin(n->a, false);
 	/* L4: no MiniportHandleInterrupt queued or running while MiniportHalt runs. */
 	ndis5_interrupt_quiesce(n);
+	/* Every packet the driver indicated is back before MiniportHalt. */
+	ndis5_receive_return_all(n);
 	halt(atomic_load(&n->context));
+	ndis5_misc_release(n, "MiniportHalt returned");
 	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
 				"(parameter 3: how many; NdisMFreeSharedMemory them)");
 	ndis5_check_irql_after(KE_PASSIVE_LEVEL, (uintptr_t)halt,
@@ -444,6 +463,7 @@ static void run_halt(void *arg)
 
 static void nic_free(struct ndisrt_ndis5_nic *n)
 {
+	ndis_config_unbind(n);
 	nic_unpublish(n);
 	host_io_release_owner(n);
 	ndis5_packet_free_all(n);
@@ -496,6 +516,8 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 	ke_spin_init(&n->lock);
 	ke_spin_init(&n->dpc_lock);
 	ke_spin_init(&n->pkt_lock);
+	ndis5_receive_init(n);
+	ndis5_hang_init(n);
 	ndisrt_adapter_config_init(&ac, NULL);
 	ac.line = cfg->line;
 	n->a = ndisrt_adapter_create(cfg->m, &ac);
@@ -506,6 +528,12 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 		return -1;
 	}
 	n->handle = ndisrt_adapter_handle(n->a);
+	/* The WrapperConfigurationContext MiniportInitialize gets is n. */
+	if (cfg->param_nic >= 0 && ndis_config_bind(n, cfg->param_nic)) {
+		snprintf(err, errlen, "cannot bind the NIC's parameters (too many NICs)");
+		nic_free(n);
+		return -1;
+	}
 	c.n = n;
 	host_phase_next(NDISRT_PHASE_INITIALIZE, 0);
 	ke_vcpu_call(ke_machine_vcpu(cfg->m, cfg->vcpu), run_initialize, &c);
@@ -531,6 +559,7 @@ void ndisrt_ndis5_nic_halt(struct ndisrt_ndis5_nic *n)
 {
 	struct lifecycle c = {.n = n};
 
+	ndis5_hang_stop(n);
 	host_phase_next(NDISRT_PHASE_HALT, 0);
 	ke_vcpu_call(ke_machine_vcpu(n->m, n->vcpu), run_halt, &c);
 	nic_free(n);
@@ -587,6 +616,14 @@ void ndisrt_ndis5_nic_get_stats(struct ndisrt_ndis5_nic *n, struct ndisrt_ndis5_
 	    .rx_truncated = LOAD(rx_truncated),
 	    .status_indications = LOAD(status_indications),
 	    .rx_bytes = LOAD(rx_bytes),
+	    .packets_indicated = LOAD(packets_indicated),
+	    .packets_returned = LOAD(packets_returned),
+	    .hang_checks = LOAD(hang_checks),
+	    .hangs = LOAD(hangs),
+	    .resets = LOAD(resets),
+	    .reset_completes = LOAD(reset_completes),
+	    .addressing_resets = LOAD(addressing_resets),
+	    .last_reset_status = atomic_load(&n->last_reset_status),
 	};
 }
 

@@ -77,6 +77,7 @@ struct ndisrt_ndis5_nic_config {
 	struct hw_device *dev;	  /* PCI config space, BARs; NULL: none */
 	unsigned vcpu;		  /* where MiniportInitialize/MiniportHalt run */
 	struct hw_dma_space *dma; /* shared memory (NdisMAllocateSharedMemory); NULL: none */
+	int param_nic;		  /* per-NIC parameters (<ndisrt/params.h>); -1: none */
 };
 
 /**
@@ -157,12 +158,39 @@ struct ndisrt_ndis5_stats {
 	uint64_t rx_truncated;	     /* indications whose lookahead missed data (not delivered) */
 	uint64_t status_indications;
 	uint64_t rx_bytes; /* bytes of the frames delivered */
+	/* NdisMIndicateReceivePacket */
+	uint64_t packets_indicated; /* packets indicated (each delivered to the rx sink too) */
+	uint64_t packets_returned;  /* ...given back through MiniportReturnPacket */
+	/* MiniportCheckForHang and MiniportReset */
+	uint64_t hang_checks;	    /* MiniportCheckForHang calls */
+	uint64_t hangs;		    /* ...that returned TRUE */
+	uint64_t resets;	    /* MiniportReset calls */
+	uint64_t reset_completes;   /* resets completed (at once, or NdisMResetComplete) */
+	uint64_t addressing_resets; /* ...with AddressingReset TRUE */
+	int32_t last_reset_status;  /* status of the last completed reset */
 };
 
 void ndisrt_ndis5_nic_get_stats(struct ndisrt_ndis5_nic *n, struct ndisrt_ndis5_stats *out);
 
 /** Packets handed to the driver and not completed yet. */
 uint64_t ndisrt_ndis5_nic_sends_outstanding(struct ndisrt_ndis5_nic *n);
+
+/**
+ * ndisrt_ndis5_nic_reset() - Call MiniportReset now (at DISPATCH_LEVEL on
+ * the lifecycle vCPU, holding the miniport lock if serialized), as NDIS
+ * does when a send or request times out, and wait for the reset to
+ * complete (NdisMResetComplete for a pended one, within 30 s, else bug
+ * check 0xC4 COMPLETION_TIMEOUT). Context: host thread.
+ * Return: the reset's status.
+ */
+uint32_t ndisrt_ndis5_nic_reset(struct ndisrt_ndis5_nic *n);
+
+/**
+ * ndisrt_ndis5_nic_shutdown() - The machine shuts down: call the handler
+ * NdisMRegisterAdapterShutdownHandler gave, at PASSIVE_LEVEL on the
+ * lifecycle vCPU. Context: host thread. Return: 1 if there was one, else 0.
+ */
+int ndisrt_ndis5_nic_shutdown(struct ndisrt_ndis5_nic *n);
 
 /* ---------------------------------------------------------- bug checks */
 
@@ -183,7 +211,9 @@ enum ndisrt_ndis5_ddi {
 	NDISRT_NDIS5_DDI_RECEIVE = 0x207,
 	NDISRT_NDIS5_DDI_SEND = 0x208,
 	NDISRT_NDIS5_DDI_STATUS = 0x209,
-	NDISRT_NDIS5_DDI_HANDLER = 0x20A, /* the runtime's trampolines checking a handler */
+	NDISRT_NDIS5_DDI_HANDLER = 0x20A,	 /* the runtime's trampolines checking a handler */
+	NDISRT_NDIS5_DDI_RESET = 0x20B,		 /* NdisMResetComplete, check-for-hang and reset */
+	NDISRT_NDIS5_DDI_RECEIVE_PACKET = 0x20C, /* NdisMIndicateReceivePacket */
 };
 
 #ifdef __cplusplus

@@ -45,6 +45,8 @@ struct ndisrt_ndis5_driver {
 	atomic_bool registered;		       /* (a) NdisMRegisterMiniport succeeded */
 	NDIS51_MINIPORT_CHARACTERISTICS chars; /* (c) copied; the 5.1 tail zero for 4.0/5.0 */
 	unsigned major, minor;		       /* (c) */
+	struct ke_machine *m;		       /* (c) where DriverEntry ran */
+	_Atomic(PDRIVER_UNLOAD) unload;	       /* (a) NdisMRegisterUnloadHandler */
 };
 
 /* --------------------------------------------------------- interrupt */
@@ -89,6 +91,8 @@ struct ndis5_counters {
 	    dpc_suppressed, handle_interrupts, enables, syncs;
 	atomic_ulong sent, send_completed, send_failed, indicated, indicate_completes, rx_truncated,
 	    status_indications, rx_bytes;
+	atomic_ulong packets_indicated, packets_returned, hang_checks, hangs, resets,
+	    reset_completes, addressing_resets;
 };
 
 /*
@@ -127,6 +131,29 @@ struct ndisrt_ndis5_nic {
 	struct ke_spinlock pkt_lock;	/* the packet list (DISPATCH) */
 	struct ndis5_packet *pkts;	/* (P) packets the driver owns */
 	struct ndis5_packet *pool;	/* (P) completed packets, for reuse */
+	/*
+	 * Received packets (NdisMIndicateReceivePacket) the host kept, to
+	 * give back to MiniportReturnPacket from return_dpc. Linked through
+	 * the packet's WrapperReserved (NDIS's part of the descriptor).
+	 */
+	struct ke_spinlock return_lock; /* (R), DISPATCH */
+	PNDIS_PACKET returns;		/* (R) */
+	atomic_ulong returns_outstanding;
+	struct ke_dpc return_dpc; /* targets the lifecycle vCPU */
+	/* MiniportCheckForHang / MiniportReset (reset.c) */
+	struct ke_host_timer hang_timer;
+	struct ke_dpc hang_dpc;	      /* targets the lifecycle vCPU */
+	uint64_t hang_period_ns;      /* (c) after initialize */
+	uint64_t hang_deadline_ns;    /* the hang DPC (one at a time) */
+	atomic_bool hang_live;	      /* (a) the check-for-hang timer runs */
+	atomic_uint hang_in_flight;   /* (a) hang DPC queued or running */
+	atomic_uint reset_pending;    /* (a) MiniportReset returned NDIS_STATUS_PENDING */
+	atomic_int last_reset_status; /* (a) */
+	/* misc51.c */
+	_Atomic(ADAPTER_SHUTDOWN_HANDLER) shutdown_fn; /* (a) */
+	_Atomic(PVOID) shutdown_ctx;		       /* (a) */
+	struct ndis5_map *maps;			       /* (o) map registers */
+	ULONG nr_maps, map_len;			       /* (o) */
 	struct ndis5_counters c;
 };
 
@@ -181,6 +208,21 @@ void ndis5_check_deregistered(struct ndisrt_ndis5_nic *n, uint32_t subcode, cons
 
 /* packet.c */
 void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n);
+/* packet.c: set up the receive-packet return path (at start). */
+void ndis5_receive_init(struct ndisrt_ndis5_nic *n);
+/* packet.c: give every kept received packet back now (the lifecycle vCPU, before MiniportHalt). */
+void ndis5_receive_return_all(struct ndisrt_ndis5_nic *n);
+
+/* misc51.c: MiniportHalt returned: map registers and the shutdown handler are released. */
+void ndis5_misc_release(struct ndisrt_ndis5_nic *n, const char *when);
+/* misc51.c: the NDIS 5 adapter whose WrapperConfigurationContext is @ctx (0xC4 otherwise). */
+struct ndisrt_ndis5_nic *ndis5_nic_of_wrapper_context(NDIS_HANDLE ctx, unsigned ddi);
+
+/* reset.c: MiniportCheckForHang every CheckForHangTimeInSeconds (2 by default). */
+void ndis5_hang_init(struct ndisrt_ndis5_nic *n);
+void ndis5_hang_start(struct ndisrt_ndis5_nic *n);
+/* reset.c: host thread, before MiniportHalt: stop checking, wait for a pended reset. */
+void ndis5_hang_stop(struct ndisrt_ndis5_nic *n);
 
 /* A driver handler returned at an IRQL other than the one it was called at. */
 static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, const char *what)
@@ -197,5 +239,9 @@ static inline void ndis5_check_irql_after(ke_irql_t want, uintptr_t handler, con
  * shared memory is still allocated). Context: the lifecycle vCPU.
  */
 void ndis5_sg_dma_release(struct ndisrt_ndis5_nic *n, const char *when);
+/* dma.c: did the miniport set up SG DMA (sends then carry SG lists)? Any context. */
+bool ndis5_sg_active(const struct ndisrt_ndis5_nic *n);
+/* dma.c: device-visible memory as the miniport's DMA width allows (below 4 GiB for a 32-bit master). DISPATCH_LEVEL. */
+void *ndis5_dma_alloc(struct ndisrt_ndis5_nic *n, size_t len, uint64_t *logical);
 
 #endif /* NDISRT_NDIS_NDIS5_INTERNAL_H */

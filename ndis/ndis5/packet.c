@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include "hw/dma.h"
+
 #define NDIS5_PACKET_MAGIC 0x4E504B54u /* 'NPKT' */
 
 /* Lock key: (c) constant while owned by the driver  (P) the NIC's pkt_lock  (a) atomic */
@@ -24,14 +26,18 @@ struct ndis5_packet {
 	NDIS_PACKET pkt;			    /* first: PNDIS_PACKET is this */
 	UCHAR protocol_reserved[4 * sizeof(PVOID)]; /* room for ProtocolReserved */
 	NDIS_PACKET_OOB_DATA oob;		    /* at Private.NdisPacketOobOffset */
-	NDIS_BUFFER buf;			    /* (c) */
-	struct ndisrt_ndis5_nic *nic;		    /* (c) */
-	uint32_t magic;				    /* (c) */
-	atomic_uint owned;			    /* (a) 1 while the driver owns it */
-	atomic_uint refs;			    /* (a) the driver's + the send call's */
-	struct ndis5_packet *next, *prev;	    /* (P) the NIC's list or pool */
-	size_t cap;				    /* (c) bytes of @data */
-	uint8_t data[];				    /* (c) the frame */
+	NDIS_PACKET_EXTENSION ext;		    /* right after it (NDIS_PER_PACKET_INFO) */
+	/* Bus masters (NdisMInitializeScatterGatherDma): the frame's copy in DMA space. */
+	_Alignas(8) unsigned char sg[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
+	void *sg_va;			  /* (c) the copy, or NULL */
+	NDIS_BUFFER buf;		  /* (c) */
+	struct ndisrt_ndis5_nic *nic;	  /* (c) */
+	uint32_t magic;			  /* (c) */
+	atomic_uint owned;		  /* (a) 1 while the driver owns it */
+	atomic_uint refs;		  /* (a) the driver's + the send call's */
+	struct ndis5_packet *next, *prev; /* (P) the NIC's list or pool */
+	size_t cap;			  /* (c) bytes of @data */
+	uint8_t data[];			  /* (c) the frame */
 };
 
 #define NDIS5_PACKET_MIN_CAP 1536u /* an Ethernet frame: pooled packets fit most sends */
@@ -62,6 +68,29 @@ static struct ndis5_packet *packet_get(struct ndisrt_ndis5_nic *n, size_t len)
 	return p;
 }
 
+/* Free @p's copy in DMA space, if it has one. Context: <= DISPATCH_LEVEL. */
+static void sg_release(struct ndisrt_ndis5_nic *n, struct ndis5_packet *p)
+{
+	ke_irql_t old;
+
+	if (!p->sg_va)
+		return;
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	hw_dma_free(n->dma, p->sg_va);
+	ke_irql_lower(old);
+	p->sg_va = NULL;
+}
+
+/* A packet that never reached the driver, back to the pool. */
+static void packet_put_free(struct ndisrt_ndis5_nic *n, struct ndis5_packet *p)
+{
+	ke_irql_t old = ke_spin_acquire(&n->pkt_lock);
+
+	p->next = n->pool;
+	n->pool = p;
+	ke_spin_release(&n->pkt_lock, old);
+}
+
 static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void *frame, size_t len)
 {
 	struct ndis5_packet *p = packet_get(n, len);
@@ -85,6 +114,23 @@ static struct ndis5_packet *packet_alloc(struct ndisrt_ndis5_nic *n, const void 
 	p->pkt.Private.NdisPacketOobOffset = (USHORT)offsetof(struct ndis5_packet, oob);
 	p->oob.HeaderSize = 14;
 	p->oob.Status = NDIS_STATUS_SUCCESS;
+	if (ndis5_sg_active(n)) {
+		PSCATTER_GATHER_LIST l = (PSCATTER_GATHER_LIST)(void *)p->sg;
+		uint64_t la;
+		ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
+
+		p->sg_va = ndis5_dma_alloc(n, len, &la);
+		ke_irql_lower(old);
+		if (!p->sg_va) {
+			packet_put_free(n, p);
+			return NULL;
+		}
+		memcpy(p->sg_va, frame, len);
+		l->NumberOfElements = 1;
+		l->Elements[0].Address.QuadPart = (LONGLONG)la;
+		l->Elements[0].Length = (ULONG)len;
+		p->ext.NdisPacketInfo[ScatterGatherListPacketInfo] = l;
+	}
 	p->nic = n;
 	p->magic = NDIS5_PACKET_MAGIC;
 	atomic_init(&p->refs, 2);
@@ -104,6 +150,7 @@ static void packet_put(struct ndis5_packet *p)
 
 	if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
 		return;
+	sg_release(n, p);
 	old = ke_spin_acquire(&n->pkt_lock);
 	p->next = n->pool;
 	n->pool = p;
@@ -161,6 +208,7 @@ void ndis5_packet_free_all(struct ndisrt_ndis5_nic *n)
 		struct ndis5_packet *p = n->pkts;
 
 		n->pkts = p->next;
+		sg_release(n, p);
 		ndis_free(p);
 	}
 	while (n->pool) {
@@ -366,4 +414,177 @@ VOID NdisMEthIndicateReceiveComplete(NDIS_HANDLE MiniportAdapterHandle)
 	ndis_check_irql(KE_DISPATCH_LEVEL, KE_DISPATCH_LEVEL, NDISRT_NDIS5_DDI_RECEIVE);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_RECEIVE);
 	ndis5_count(&n->c.indicate_completes);
+}
+
+/* --------------------------------------------------- receive packets */
+
+/*
+ * NdisMIndicateReceivePacket plays a protocol that keeps every packet the
+ * miniport indicated with NDIS_STATUS_SUCCESS: it copies the frame to the
+ * host's rx sink, sets the packet's status to NDIS_STATUS_PENDING (what a
+ * serialized miniport reads on return: the packet comes back through
+ * MiniportReturnPacket) and gives it back from return_dpc, at
+ * DISPATCH_LEVEL on the lifecycle vCPU. A packet indicated with
+ * NDIS_STATUS_RESOURCES is copied and stays the miniport's when the call
+ * returns (no MiniportReturnPacket), as NDIS documents.
+ */
+
+/* The kept-packet list is linked through WrapperReserved (NDIS's part of a packet). */
+static PNDIS_PACKET *return_link(PNDIS_PACKET p)
+{
+	return (PNDIS_PACKET *)(void *)p->WrapperReserved;
+}
+
+/* Give @p back to MiniportReturnPacket. DISPATCH_LEVEL; serialized: the miniport lock. */
+static void return_one(struct ndisrt_ndis5_nic *n, PNDIS_PACKET p)
+{
+	W_RETURN_PACKET_HANDLER ret = n->drv->chars.ReturnPacketHandler;
+	unsigned held = ndis_spin_held();
+
+	*return_link(p) = NULL;
+	ret(atomic_load(&n->context), p);
+	ndis5_check_irql_after(
+	    KE_DISPATCH_LEVEL, (uintptr_t)ret,
+	    "MiniportReturnPacket returned at an IRQL other than DISPATCH_LEVEL");
+	ndis_check_spin_balance(held, (uintptr_t)ret);
+	ndis5_count(&n->c.packets_returned);
+	atomic_fetch_sub(&n->returns_outstanding, 1);
+}
+
+/* Every kept packet, oldest first. DISPATCH_LEVEL. */
+static void return_kept(struct ndisrt_ndis5_nic *n)
+{
+	bool serialized = !atomic_load(&n->deserialized);
+
+	for (;;) {
+		PNDIS_PACKET p, *pp;
+
+		ke_spin_acquire_at_dpc(&n->return_lock);
+		p = n->returns;
+		if (p) /* the list is newest first: take the last */
+			for (pp = &n->returns; *return_link(p); p = *return_link(p))
+				pp = return_link(p);
+		if (p)
+			*pp = NULL;
+		ke_spin_release_at_dpc(&n->return_lock);
+		if (!p)
+			return;
+		if (serialized)
+			ke_spin_acquire_at_dpc(&n->lock);
+		return_one(n, p);
+		if (serialized)
+			ke_spin_release_at_dpc(&n->lock);
+	}
+}
+
+static void return_dpc(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
+{
+	(void)kd, (void)arg1, (void)arg2;
+	return_kept(ctx);
+}
+
+void ndis5_receive_init(struct ndisrt_ndis5_nic *n)
+{
+	ke_spin_init(&n->return_lock);
+	ke_dpc_init(&n->return_dpc, return_dpc, n);
+	ke_dpc_set_target(&n->return_dpc, (int)n->vcpu);
+}
+
+void ndis5_receive_return_all(struct ndisrt_ndis5_nic *n)
+{
+	ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
+
+	/* This is the DPC's vCPU: dequeued, it cannot be running meanwhile. */
+	ke_dpc_remove(n->m, &n->return_dpc);
+	return_kept(n);
+	ke_irql_lower(old);
+}
+
+/* The frame @p describes, into @buf (at most @cap bytes). Return: its length, or 0 if too long. */
+static size_t packet_gather(PNDIS_PACKET p, uint8_t *buf, size_t cap)
+{
+	size_t len = 0;
+
+	for (PNDIS_BUFFER b = p->Private.Head; b; b = b->Next) {
+		if (b->ByteCount > cap - len)
+			return 0;
+		if (b->ByteCount)
+			memcpy(buf + len, b->MappedSystemVa, b->ByteCount);
+		len += b->ByteCount;
+	}
+	return len;
+}
+
+/**
+ * NdisMIndicateReceivePacket() - Received frames, one NDIS_PACKET each.
+ * @PacketArray: @NumberOfPackets packets; each one's out-of-band Status says
+ * who owns it after the call: NDIS_STATUS_SUCCESS gives it to NDIS until
+ * MiniportReturnPacket, NDIS_STATUS_RESOURCES keeps it the miniport's.
+ * The miniport keeps the array.
+ *
+ * Context: IRQL <= DISPATCH_LEVEL, on a vCPU (0xC4 IRQL otherwise). A packet
+ * given with NDIS_STATUS_SUCCESS by a miniport with no MiniportReturnPacket
+ * is 0xC4 BAD_PARAMETER; a packet with no buffers or longer than 16 KiB is
+ * counted (rx_truncated), not delivered, and treated as the status says.
+ */
+VOID NdisMIndicateReceivePacket(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET PacketArray,
+				UINT NumberOfPackets)
+{
+	struct ndisrt_ndis5_nic *n;
+	ndisrt_ndis5_rx_fn *fn;
+	ke_irql_t old;
+	bool kept = false;
+
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_RECEIVE_PACKET, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_RECEIVE_PACKET);
+	if (NumberOfPackets && !PacketArray)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)MiniportAdapterHandle,
+				 0, NDISRT_NDIS5_DDI_RECEIVE_PACKET,
+				 "NdisMIndicateReceivePacket: PacketArray is NULL");
+	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	fn = atomic_load(&n->rx_fn);
+	for (UINT i = 0; i < NumberOfPackets; i++) {
+		PNDIS_PACKET p = PacketArray[i];
+		NDIS_STATUS st;
+		size_t len;
+
+		if (!p)
+			ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER,
+					 (uintptr_t)MiniportAdapterHandle, i,
+					 NDISRT_NDIS5_DDI_RECEIVE_PACKET,
+					 "NdisMIndicateReceivePacket: a NULL packet in the array "
+					 "(parameter 3: its index)");
+		st = NDIS_GET_PACKET_STATUS(p);
+		if (st != NDIS_STATUS_RESOURCES && !n->drv->chars.ReturnPacketHandler)
+			ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER,
+					 (uintptr_t)MiniportAdapterHandle, (uintptr_t)p,
+					 NDISRT_NDIS5_DDI_RECEIVE_PACKET,
+					 "NdisMIndicateReceivePacket of a packet NDIS must keep "
+					 "(status not NDIS_STATUS_RESOURCES) by a miniport without "
+					 "MiniportReturnPacket");
+		ndis5_count(&n->c.packets_indicated);
+		len = packet_gather(p, rx_scratch, sizeof(rx_scratch));
+		if (!len) {
+			ndis5_count(&n->c.rx_truncated);
+		} else {
+			ndis5_count(&n->c.indicated);
+			atomic_fetch_add_explicit(&n->c.rx_bytes, len, memory_order_relaxed);
+			if (fn)
+				fn(atomic_load(&n->rx_ctx), n, ke_current_number(), rx_scratch,
+				   len);
+		}
+		if (st == NDIS_STATUS_RESOURCES)
+			continue;
+		NDIS_SET_PACKET_STATUS(p, NDIS_STATUS_PENDING);
+		atomic_fetch_add(&n->returns_outstanding, 1);
+		ke_spin_acquire_at_dpc(&n->return_lock);
+		*return_link(p) = n->returns;
+		n->returns = p;
+		ke_spin_release_at_dpc(&n->return_lock);
+		kept = true;
+	}
+	if (kept)
+		ke_dpc_queue(n->m, &n->return_dpc, NULL, NULL);
+	ke_irql_lower(old);
+	ke_preempt_point(KE_PP_DDI_EXIT);
 }

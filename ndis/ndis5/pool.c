@@ -195,7 +195,8 @@ static void packet_pool_alloc(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT
 				 "NdisAllocatePacketPool: Status or PoolHandle is NULL");
 	p = ProtocolReservedLength > 0x10000
 		? NULL
-		: pool_create(PACKET_POOL_MAGIC, n, oob + sizeof(NDIS_PACKET_OOB_DATA));
+		: pool_create(PACKET_POOL_MAGIC, n,
+			      oob + sizeof(NDIS_PACKET_OOB_DATA) + sizeof(NDIS_PACKET_EXTENSION));
 	if (p)
 		p->oob_offset = (unsigned)oob;
 	*PoolHandle = p;

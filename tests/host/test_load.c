@@ -6,8 +6,11 @@
  */
 #include "tests/host/thost.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "ndisrt/params.h"
 
 /* The environment every test below starts from (Criterion fixtures). */
 static struct th t;
@@ -112,6 +115,88 @@ Test(host_load, test_driver_starts_and_halts, .init = host_2cpu, .fini = host_en
 	cr_assert_eq(at.mtu, 1500);
 	cr_assert(at.pm_capabilities);
 	cr_assert_eq(at.supported_oids, 1);
+}
+
+/* The error-log entry the config variant wrote for adapter @a (its 3 values). */
+static bool config_seen(struct ndisrt_nic *n, unsigned v[3])
+{
+	void *h = ndisrt_adapter_handle(ndisrt_nic_adapter(n));
+	struct ndisrt_error_log_entry e;
+
+	for (unsigned i = 0; ndisrt_error_log_get(i, &e) == 0; i++)
+		if (e.adapter == h && e.code == 0xC0DE0001 && e.nr_values == 3) {
+			memcpy(v, e.values, 3 * sizeof(unsigned));
+			return true;
+		}
+	return false;
+}
+
+/* Start NIC @i of the config test driver, reading the parameters of NIC @param_nic. */
+static void config_nic(unsigned i, int param_nic)
+{
+	struct ndisrt_nic_config cfg;
+
+	th_dev(&t, i, HW_IRQ_LINE, 0, false);
+	ndisrt_nic_config_init(&cfg, t.dev[i]);
+	cfg.irq = NDISRT_IRQ_LINE;
+	cfg.line = t.line[i];
+	cfg.param_nic = param_nic;
+	cr_assert_eq(ndisrt_nic_start(t.drv, &cfg, &t.nic[i], t.err, sizeof(t.err)), 0, "%s",
+		     t.err);
+}
+
+Test(host_load, each_nic_reads_its_own_parameters_then_the_shared_ones, .init = host_2cpu,
+     .fini = host_end)
+{
+	unsigned v0[3], v1[3];
+
+	ndisrt_params_clear();
+	cr_assert_eq(ndisrt_param_parse("TdrvValue=7"), 0);
+	cr_assert_eq(ndisrt_param_parse("1:tdrvvalue=0x20"), 0, "NIC 1's own value");
+	cr_assert_eq(ndisrt_param_parse("1:NetworkAddress=02:00:00:00:00:A1"), 0);
+	cr_assert_eq(ndisrt_param_parse("0:TdrvList=a,bc,d"), 0, "a multi-string of 3 items");
+	cr_assert_eq(ndisrt_param_parse("64:TdrvValue=1"), -EINVAL, "NIC index out of range");
+	cr_assert_eq(ndisrt_param_parse("x:TdrvValue=1"), -EINVAL);
+	cr_assert_eq(ndisrt_param_parse(":TdrvValue=1"), -EINVAL);
+	th_load(&t, TDRV("config"));
+	config_nic(0, 0);
+	config_nic(1, 1);
+	cr_assert(config_seen(t.nic[0], v0), "NIC 0 logged what it read");
+	cr_assert(config_seen(t.nic[1], v1), "NIC 1 logged what it read");
+	cr_assert_eq(v0[0], 7, "NIC 0 has no value of its own: the shared one");
+	cr_assert_eq(v1[0], 0x20, "NIC 1's own value beats the shared one");
+	cr_assert_eq(v0[1], ~0u, "no NetworkAddress for NIC 0: NDIS_STATUS_FAILURE");
+	cr_assert_eq(v1[1], 0xA1, "NIC 1's NetworkAddress");
+	cr_assert_eq(v0[2], 3, "REG_MULTI_SZ: one NUL after each of the 3 items");
+	cr_assert_eq(v1[2], ~0u, "the list was for NIC 0 only");
+	ndisrt_params_clear();
+}
+
+Test(host_load, S1_a_net_buffer_sg_list_describes_a_dma_copy_of_its_data, .init = host_2cpu,
+     .fini = host_end)
+{
+	void *h;
+	struct ndisrt_error_log_entry e;
+	const uint8_t *dev = NULL;
+	bool seen = false;
+
+	th_load(&t, TDRV("sg"));
+	config_nic(0, -1);
+	h = ndisrt_adapter_handle(ndisrt_nic_adapter(t.nic[0]));
+	for (unsigned i = 0; ndisrt_error_log_get(i, &e) == 0; i++)
+		if (e.adapter == h && e.code == 0xC0DE0002 && e.nr_values == 5) {
+			seen = true;
+			break;
+		}
+	cr_assert(seen, "MiniportProcessSGList ran inside NdisMAllocateNetBufferSGList");
+	cr_assert_eq(e.values[0], 1, "one element");
+	cr_assert_eq(e.values[1], 100, "the NET_BUFFER's DataLength");
+	cr_assert_eq(e.values[4], KE_DISPATCH_LEVEL, "MiniportProcessSGList at DISPATCH_LEVEL");
+	dev = hw_dma_translate(ndisrt_host_dma(t.h), ((uint64_t)e.values[3] << 32) | e.values[2],
+			       100);
+	cr_assert_not_null(dev, "the element's address is in the DMA space");
+	for (unsigned i = 0; i < 100; i++)
+		cr_assert_eq(dev[i], i + 1, "byte %u of the two MDLs, gathered", i);
 }
 
 Test(host_load, initialize_failure_is_reported, .init = host_2cpu, .fini = host_end)

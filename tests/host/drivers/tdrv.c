@@ -101,6 +101,27 @@ MINIPORT_RETURN_NET_BUFFER_LISTS TdrvReturnNetBufferLists;
 MINIPORT_DEVICE_PNP_EVENT_NOTIFY TdrvDevicePnPEventNotify;
 MINIPORT_SHUTDOWN TdrvShutdownEx;
 
+#if defined(TDRV_SG)
+static NDIS_HANDLE TdrvSgDma;
+static PSCATTER_GATHER_LIST TdrvSgList; /* kept until halt, for the test to read */
+
+/* MiniportProcessSGList: log the list, check the device sees the data, free it. */
+static VOID TdrvProcessSGList(PDEVICE_OBJECT pDO, PVOID Reserved, PSCATTER_GATHER_LIST pSGL,
+			      PVOID Context)
+{
+	PNET_BUFFER_LIST nbl = NULL;
+
+	UNREFERENCED_PARAMETER(pDO);
+	UNREFERENCED_PARAMETER(Reserved);
+	UNREFERENCED_PARAMETER(nbl);
+	NdisWriteErrorLogEntry(Context, 0xC0DE0002, 5, pSGL->NumberOfElements,
+			       pSGL->Elements[0].Length, (ULONG)pSGL->Elements[0].Address.LowPart,
+			       (ULONG)pSGL->Elements[0].Address.HighPart,
+			       (ULONG)KeGetCurrentIrql());
+	TdrvSgList = pSGL;
+}
+#endif
+
 static NDIS_STATUS TdrvSetAttributes(PTDRV_ADAPTER Adapter)
 {
 	NDIS_MINIPORT_ADAPTER_ATTRIBUTES a;
@@ -198,6 +219,107 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 #endif
 	UNREFERENCED_PARAMETER(value);
 
+#if defined(TDRV_SG)
+	{
+		/*
+		 * A NET_BUFFER's SG list, as a bus master builds one to send:
+		 * register SG DMA, describe 100 bytes (two MDLs) with an NBL,
+		 * ask for the list at DISPATCH_LEVEL, log what
+		 * MiniportProcessSGList got (code 0xC0DE0002: elements, length,
+		 * address low, address high, the IRQL), then free the list.
+		 */
+		static UCHAR data[100];
+		NDIS_SG_DMA_DESCRIPTION dd;
+		NET_BUFFER_LIST_POOL_PARAMETERS pp;
+		NDIS_HANDLE dma, pool;
+		PNET_BUFFER_LIST nbl;
+		PMDL m1, m2;
+		KIRQL old;
+
+		for (i = 0; i < sizeof(data); i++)
+			data[i] = (UCHAR)(i + 1);
+		NdisZeroMemory(&dd, sizeof(dd));
+		dd.Header.Type = NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION;
+		dd.Header.Revision = NDIS_SG_DMA_DESCRIPTION_REVISION_1;
+		dd.Header.Size = NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1;
+		dd.Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
+		dd.MaximumPhysicalMapping = 4096;
+		dd.ProcessSGListHandler = TdrvProcessSGList;
+		if (NdisMRegisterScatterGatherDma(MiniportAdapterHandle, &dd, &dma) ==
+		    NDIS_STATUS_SUCCESS) {
+			NdisZeroMemory(&pp, sizeof(pp));
+			pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+			pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+			pp.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+			pp.fAllocateNetBuffer = TRUE;
+			pool = NdisAllocateNetBufferListPool(MiniportAdapterHandle, &pp);
+			m1 = NdisAllocateMdl(MiniportAdapterHandle, data, 40);
+			m2 = NdisAllocateMdl(MiniportAdapterHandle, data + 40, 60);
+			m1->Next = m2;
+			nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, m1, 0, 100);
+			TdrvSgDma = dma;
+			NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+			NdisMAllocateNetBufferSGList(dma, NET_BUFFER_LIST_FIRST_NB(nbl),
+						     MiniportAdapterHandle,
+						     NDIS_SG_LIST_WRITE_TO_DEVICE, NULL, 0);
+			NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+			NdisFreeNetBufferList(nbl);
+			NdisFreeMdl(m2);
+			NdisFreeMdl(m1);
+			NdisFreeNetBufferListPool(pool);
+		}
+	}
+#endif
+
+#if defined(TDRV_CONFIG)
+	{
+		/*
+		 * Read this adapter's configuration as a real driver reads its
+		 * registry keywords, and put what came back in the error log
+		 * (the test reads it there): code 0xC0DE0001, values: the
+		 * integer TdrvValue (or ~0), the override MAC's last byte (or
+		 * ~0), the number of items of the multi-string TdrvList (or ~0).
+		 */
+		static const WCHAR value_kw[] = {'T', 'd', 'r', 'v', 'V', 'a', 'l', 'u', 'e', 0};
+		static const WCHAR list_kw[] = {'T', 'd', 'r', 'v', 'L', 'i', 's', 't', 0};
+		NDIS_CONFIGURATION_OBJECT co;
+		PNDIS_CONFIGURATION_PARAMETER p;
+		NDIS_STRING kw;
+		NDIS_HANDLE ch;
+		NDIS_STATUS st;
+		PUCHAR mac;
+		UINT mac_len;
+		ULONG v[3] = {~0u, ~0u, ~0u};
+
+		NdisZeroMemory(&co, sizeof(co));
+		co.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+		co.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+		co.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+		co.NdisHandle = MiniportAdapterHandle;
+		if (NdisOpenConfigurationEx(&co, &ch) == NDIS_STATUS_SUCCESS) {
+			NdisInitUnicodeString(&kw, value_kw);
+			NdisReadConfiguration(&st, &p, ch, &kw, NdisParameterInteger);
+			if (st == NDIS_STATUS_SUCCESS)
+				v[0] = p->ParameterData.IntegerData;
+			NdisReadNetworkAddress(&st, (PVOID *)&mac, &mac_len, ch);
+			if (st == NDIS_STATUS_SUCCESS && mac_len == 6)
+				v[1] = mac[5];
+			NdisInitUnicodeString(&kw, list_kw);
+			NdisReadConfiguration(&st, &p, ch, &kw, NdisParameterMultiString);
+			if (st == NDIS_STATUS_SUCCESS) {
+				USHORT n = p->ParameterData.StringData.Length / sizeof(WCHAR);
+
+				v[2] = 0;
+				for (i = 0; i < n; i++)
+					if (p->ParameterData.StringData.Buffer[i] == 0)
+						v[2]++;
+			}
+			NdisCloseConfiguration(ch);
+		}
+		NdisWriteErrorLogEntry(MiniportAdapterHandle, 0xC0DE0001, 3, v[0], v[1], v[2]);
+	}
+#endif
+
 	status = TdrvSetAttributes(adapter);
 	if (status != NDIS_STATUS_SUCCESS)
 		goto err_unmap;
@@ -253,6 +375,17 @@ _Use_decl_annotations_ VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext,
 	PTDRV_ADAPTER adapter = MiniportAdapterContext;
 
 	UNREFERENCED_PARAMETER(HaltAction);
+#if defined(TDRV_SG)
+	if (TdrvSgDma) {
+		KIRQL old;
+
+		NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+		if (TdrvSgList)
+			NdisMFreeNetBufferSGList(TdrvSgDma, TdrvSgList, NULL);
+		NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+		NdisMDeregisterScatterGatherDma(TdrvSgDma);
+	}
+#endif
 #if defined(TDRV_DMA32) || defined(TDRV_DMA64)
 	TdrvTearDownDma(adapter);
 #endif
