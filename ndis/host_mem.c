@@ -11,6 +11,7 @@
  * naming the address, not heap corruption.
  */
 #include "ndis/host_internal.h"
+#include "verifier/race.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,8 @@ static void *mem_alloc(struct host_owner *owner, UINT Length, ULONG Tag)
 		atomic_fetch_add(&owner->allocs, 1);
 		atomic_fetch_add(&owner->bytes, Length);
 	}
+	/* Whoever freed this address last did so before (race detector). */
+	vfy_race_acquire(hdr + 1);
 	return hdr + 1;
 }
 
@@ -159,6 +162,7 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 	}
 	hdr->magic = HOST_MEM_FREED;
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	vfy_race_release(VirtualAddress);
 	free(hdr);
 	ke_irql_lower(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);

@@ -5,6 +5,7 @@
  * completion is NdisMSendNetBufferListsComplete (nbl.c).
  */
 #include "ndis/host_internal.h"
+#include "verifier/race.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ static void run_send(void *arg)
 			break;
 		*link = nbl;
 		link = &nbl->Next;
+		vfy_race_acquire(nbl); /* its last owner's work happens before (race detector) */
 		k++;
 	}
 	c->handed = k;

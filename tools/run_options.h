@@ -51,7 +51,10 @@ struct run_options {
 	bool seed_given;
 	const char *sim_strategy; /* --sim-strategy (ndisrt explore/replay) */
 	const char *sim_log;	  /* --sim-log FILE: the deviations as they are taken */
+	int race; /* --race: RUN_RACE_AUTO (on under sim for an instrumented driver), _ON, _OFF */
 };
+
+enum { RUN_RACE_AUTO = 0, RUN_RACE_ON = 1, RUN_RACE_OFF = 2 };
 
 /**
  * run_options_parse() - Parse argv (argv[0] is "run") into @o, with defaults.
