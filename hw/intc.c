@@ -29,6 +29,7 @@ struct intc_line {
 	uint64_t targets;	   /* (c) non-zero, only existing vCPUs */
 	unsigned first_target;	   /* (c) lowest vCPU in @targets */
 	atomic_uint nr_asserted;   /* (a) sources asserting the line */
+	atomic_uint remote_irr;	   /* (a) 1: a request is pending or in service (until EOI) */
 	atomic_ulong assertions;   /* (a) */
 	atomic_ulong reassertions; /* (a) */
 	atomic_ulong pulses;	   /* (a) */
@@ -66,17 +67,40 @@ struct ke_machine *intc_machine(const struct intc *ic)
 }
 
 /*
+ * Remote IRR, as an I/O APIC keeps it for a level-triggered pin: set when the
+ * line's vector is requested, cleared at EOI. Whoever moves it 0 -> 1 makes
+ * the one request; a rising edge that finds it set leaves the interrupt to
+ * the EOI, which re-requests while the line is still asserted. Without it, a
+ * source asserting between an ISR's dismissal and that ISR's EOI is
+ * requested twice (its own edge, then the EOI seeing the line high), and the
+ * second delivery runs every ISR on the line for nothing.
+ */
+static bool intc_line_claim_request(struct intc_line *line)
+{
+	unsigned idle = 0;
+
+	return atomic_compare_exchange_strong_explicit(&line->remote_irr, &idle, 1,
+						       memory_order_seq_cst, memory_order_seq_cst);
+}
+
+/*
  * End of interrupt for a line's vector: every ISR on the vector has run on
  * @vcpu. A level-triggered line that is still asserted (no ISR cleared its
  * cause, or a new one arrived, or the line is stuck) is requested again at
- * once: the storm is visible, and is counted.
+ * once: the storm is visible, and is counted. The clear of remote IRR and the
+ * load of the count are both seq_cst, against intc_source_set()'s increment
+ * and claim: either this EOI sees the assertion, or the source sees remote
+ * IRR clear; if both do, the claim lets one of them request.
  */
 static void intc_line_eoi(struct ke_machine *m, unsigned vector, unsigned vcpu, void *ctx)
 {
 	struct intc_line *line = ctx;
 	unsigned target = line->first_target;
 
+	atomic_store_explicit(&line->remote_irr, 0, memory_order_seq_cst);
 	if (atomic_load_explicit(&line->nr_asserted, memory_order_seq_cst) == 0)
+		return;
+	if (!intc_line_claim_request(line))
 		return;
 	if (vcpu < 64 && (line->targets & (1ULL << vcpu)))
 		target = vcpu;
@@ -165,10 +189,11 @@ void intc_source_init(struct intc_source *src, struct intc *ic, struct intc_line
  * its own lock held); different sources race freely.
  * The source's own flag turns repeated calls into no-ops, so the line's count
  * moves once per real change. Only the 0 -> 1 transition of the count
- * requests the vector; while the line stays asserted, further interrupts
- * come from the EOI path. seq_cst on the count pairs with the load in
- * intc_line_eoi(): either the EOI sees the new assertion, or our request
- * lands after the EOI and is taken as a fresh interrupt.
+ * requests the vector, and only if no request is outstanding (remote IRR);
+ * while the line stays asserted, further interrupts come from the EOI path.
+ * seq_cst on the count and the claim pairs with intc_line_eoi(): either the
+ * EOI sees the new assertion, or our claim finds remote IRR clear; exactly
+ * one of the two requests.
  */
 void intc_source_set(struct intc_source *src, bool asserted)
 {
@@ -186,7 +211,8 @@ void intc_source_set(struct intc_source *src, bool asserted)
 	before = atomic_fetch_add_explicit(&line->nr_asserted, 1, memory_order_seq_cst);
 	if (before == 0) {
 		atomic_fetch_add_explicit(&line->assertions, 1, memory_order_relaxed);
-		ke_interrupt_request(line->ic->m, line->first_target, line->vector);
+		if (intc_line_claim_request(line))
+			ke_interrupt_request(line->ic->m, line->first_target, line->vector);
 	}
 }
 
@@ -195,7 +221,11 @@ static void intc_sink_line_set(void *ctx, bool asserted)
 	intc_source_set(ctx, asserted);
 }
 
-/* A pulse is one request with no change of level: a spurious interrupt. */
+/*
+ * A pulse is one request with no change of level: a spurious interrupt. It
+ * is requested whatever remote IRR says (a glitch is not a level), and marks
+ * the line in service so that its EOI is not mistaken for another's.
+ */
 static void intc_sink_line_pulse(void *ctx)
 {
 	struct intc_source *src = ctx;
@@ -203,6 +233,7 @@ static void intc_sink_line_pulse(void *ctx)
 	if (!src->line)
 		return;
 	atomic_fetch_add_explicit(&src->line->pulses, 1, memory_order_relaxed);
+	atomic_store_explicit(&src->line->remote_irr, 1, memory_order_seq_cst);
 	ke_interrupt_request(src->ic->m, src->line->first_target, src->line->vector);
 }
 

@@ -146,6 +146,75 @@ Test(intc, s4_line_still_asserted_after_eoi_is_reasserted)
 	intc_line_free(line);
 }
 
+/*
+ * Level-triggered delivery is one interrupt per assertion, even when the
+ * assertion lands between an ISR's dismissal and that ISR's EOI: the rising
+ * edge and the EOI must not both request (an I/O APIC's remote IRR). The
+ * test makes that window certain: the first ISR dismisses the line and holds
+ * its EOI back until the host has asserted it again; a request the host's
+ * edge would make is held (in the interrupt_request hook) until the EOI's
+ * request has been delivered. A second request would then run the ISR a
+ * third time with the line low, claiming nothing.
+ */
+static struct intc_line *race_line;
+static struct intc_source race_src;
+static atomic_uint race_calls, race_claims, race_edge_requests;
+
+static bool race_isr(struct ke_interrupt *intr, void *ctx)
+{
+	(void)intr;
+	(void)ctx;
+	atomic_fetch_add(&race_calls, 1);
+	if (!atomic_load(&race_src.asserted))
+		return false;
+	intc_source_set(&race_src, false);
+	if (atomic_fetch_add(&race_claims, 1) == 0)
+		(void)SPIN_FOR(intc_line_asserted(race_line), HARNESS_WAIT_NS);
+	return true;
+}
+
+static void race_request(void *ctx, unsigned vector, unsigned vcpu, bool coalesced)
+{
+	(void)ctx;
+	(void)vector;
+	(void)vcpu;
+	(void)coalesced;
+	if (ke_current() || atomic_load(&race_claims) != 1)
+		return; /* the EOI's own request, or the first edge */
+	atomic_fetch_add(&race_edge_requests, 1);
+	(void)SPIN_FOR(atomic_load(&race_claims) == 2, HARNESS_WAIT_NS);
+}
+
+Test(intc, s4_one_delivery_per_assertion_even_racing_the_eoi)
+{
+	static struct ke_interrupt intr;
+	static const struct ke_hooks hooks = {.interrupt_request = race_request};
+	struct intc_line_stats ls;
+
+	race_line = intc_line_create(ic, 6, 0x2);
+	cr_assert_not_null(race_line);
+	intc_source_init(&race_src, ic, race_line);
+	cr_assert_eq(
+	    ke_interrupt_init(&intr, race_isr, NULL, intc_line_vector(race_line), NULL, 6, 2), 0);
+	cr_assert_eq(ke_interrupt_connect(h.m, &intr), 0);
+	cr_assert_eq(ke_hooks_add(h.m, &hooks), 0);
+	intc_source_set(&race_src, true);
+	WAIT_UNTIL(atomic_load(&race_claims) == 1 && !atomic_load(&race_src.asserted));
+	intc_source_set(&race_src, true); /* while the first ISR holds its EOI */
+	WAIT_UNTIL(atomic_load(&race_claims) == 2);
+	cr_expect_eq(ke_machine_quiesce(h.m, 10000), 0);
+	cr_assert_eq(ke_hooks_remove(h.m, &hooks), 0);
+	intc_line_get_stats(race_line, &ls);
+	cr_expect_eq(atomic_load(&race_calls), 2,
+		     "%u ISR calls for 2 assertions: the second was requested by its edge and "
+		     "by the EOI (%u edge request(s))",
+		     atomic_load(&race_calls), atomic_load(&race_edge_requests));
+	cr_expect_eq(ls.assertions, 2);
+	cr_expect_eq(ls.reassertions, 1, "the EOI found the line high and requested it");
+	ke_interrupt_disconnect(h.m, &intr);
+	intc_line_free(race_line);
+}
+
 /* A stuck line storms, visibly, until the host clears it. */
 Test(intc, s8_stuck_line_storm_is_visible)
 {
