@@ -4,8 +4,8 @@
 # (verifier/race.c) on drivers compiled with -fsanitize=thread, under the sim
 # engine. Rule I1: the cross-message counter (racy_xmsg) is reported from a
 # single run, with both accesses and their call chains, as bug check 0xC4
-# 0x20D0; its fixed twin, and the instrumented samples in every interrupt
-# mode, are silent; --race off does not see it (the detector found it, not
+# 0x20D0, and so are P1 and P2 built instrumented; the fixed twins, and the
+# instrumented samples in every interrupt mode, are silent; --race off does not see it (the detector found it, not
 # something else); --race needs the sim engine.
 set -eu
 ndisrt=$1
@@ -31,6 +31,21 @@ for seed in 0 1; do
 	grep -aq 'NdisMSynchronizeWithInterruptEx' "$tmp/x.$seed" || fail "racy_xmsg: no fix"
 done
 
+# P1 and P2, instrumented: their unsynchronized word is reported from one run
+# (the default interrupt mode of each: P1 line, P2 MSI-X); the twins are silent
+# (below).
+for bug in "p1 --irq line" "p2 --wire gen --nics 1" "p2"; do
+	set -- $bug
+	name=$1
+	shift
+	if "$ndisrt" run --driver "$drivers/racy_${name}_tsan.so" --engine sim --frames 300 \
+		--quiet "$@" >"$tmp/p" 2>&1; then
+		fail "racy_${name}_tsan $*: no report"
+	fi
+	grep -aq 'STOP: 0x000000C4 (0x00000000000020D0' "$tmp/p" ||
+		fail "racy_${name}_tsan $*: not 0xC4/0x20D0: $(grep -a -m1 STOP "$tmp/p")"
+done
+
 # Warn mode: every distinct race, into SARIF under rule I1.
 if "$ndisrt" run --driver "$drivers/racy_xmsg.so" --engine sim --frames 300 --quiet \
 	--verifier warn --sarif "$tmp/x.sarif" >"$tmp/w" 2>&1; then
@@ -52,6 +67,9 @@ check_silent() {
 		fail "$name: the detector did not check the driver"
 }
 check_silent xmsg_fixed --driver "$drivers/racy_xmsg_fixed.so"
+check_silent p1_fixed --driver "$drivers/racy_p1_fixed_tsan.so" --irq line
+check_silent p2_fixed --driver "$drivers/racy_p2_fixed_tsan.so" --wire gen --nics 1
+check_silent p2_fixed --driver "$drivers/racy_p2_fixed_tsan.so"
 for irq in line msi msix; do
 	check_silent "vn1 $irq" --driver "$drivers/vn1_tsan.so" --irq $irq
 done
