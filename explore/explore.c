@@ -330,7 +330,7 @@ static void signature(const char *out_path, struct xp_result *r)
 		return;
 	}
 	if (result[0]) {
-		snprintf(r->what, sizeof(r->what), "%s", result);
+		snprintf(r->what, sizeof(r->what), "%.*s", (int)sizeof(r->what) - 1, result);
 		no_numbers(result);
 		snprintf(r->sig, sizeof(r->sig), "FAILED: %.180s", result);
 		return;

@@ -25,40 +25,40 @@ static void host_end(void)
  * wire and either indicated by NIC 1 or counted as dropped by its VN-1,
  * and each indicated frame arrived once and intact.
  */
-static void check_conservation(struct th *t, unsigned first, unsigned count)
+static void check_conservation(struct th *th, unsigned first, unsigned count)
 {
 	struct ndisrt_nic_stats s0;
 	uint64_t total = first + count;
 
-	ndisrt_nic_get_stats(t->nic[0], &s0);
+	ndisrt_nic_get_stats(th->nic[0], &s0);
 	cr_assert_eq(s0.send_failed, 0, "sends failed");
 	cr_assert_eq(s0.send_completed, s0.sent);
-	cr_assert_eq(hw_device_stat(t->dev[0], "tx_sent", NULL), total,
+	cr_assert_eq(hw_device_stat(th->dev[0], "tx_sent", NULL), total,
 		     "device 0 put every frame on the wire");
-	WAIT_UNTIL(atomic_load(&t->rx[1].frames) + th_rx_drops(t->dev[1]) >= total);
-	cr_assert_eq(atomic_load(&t->rx[1].frames) + th_rx_drops(t->dev[1]), total,
-		     "received %lu + dropped %lu != sent %lu", atomic_load(&t->rx[1].frames),
-		     (unsigned long)th_rx_drops(t->dev[1]), (unsigned long)total);
-	cr_assert_eq(atomic_load(&t->rx[1].bad), 0, "corrupt frames");
+	WAIT_UNTIL(atomic_load(&th->rx[1].frames) + th_rx_drops(th->dev[1]) >= total);
+	cr_assert_eq(atomic_load(&th->rx[1].frames) + th_rx_drops(th->dev[1]), total,
+		     "received %lu + dropped %lu != sent %lu", atomic_load(&th->rx[1].frames),
+		     (unsigned long)th_rx_drops(th->dev[1]), (unsigned long)total);
+	cr_assert_eq(atomic_load(&th->rx[1].bad), 0, "corrupt frames");
 	for (unsigned i = first; i < first + count && i < REC_FRAMES; i++)
-		cr_assert_leq(atomic_load(&t->rx[1].seen[i]), 1, "frame %u arrived twice", i);
+		cr_assert_leq(atomic_load(&th->rx[1].seen[i]), 1, "frame %u arrived twice", i);
 }
 
 /* Send @count frames 0 -> 1 and check them all arrived (no drops at this pace). */
-static void exchange(struct th *t, unsigned first, unsigned count, unsigned batch)
+static void exchange(struct th *th, unsigned first, unsigned count, unsigned batch)
 {
 	struct wire_gen_config g = th_gen(200, 8);
 	struct ndisrt_nic_stats s1;
 
-	t->rx[1].expect_len = 200;
-	th_send(t, 0, 1, &g, first, count, batch);
-	check_conservation(t, first, count);
-	cr_assert_eq(th_rx_drops(t->dev[1]), 0, "no frame should be dropped at this pace");
+	th->rx[1].expect_len = 200;
+	th_send(th, 0, 1, &g, first, count, batch);
+	check_conservation(th, first, count);
+	cr_assert_eq(th_rx_drops(th->dev[1]), 0, "no frame should be dropped at this pace");
 	for (unsigned i = first; i < first + count; i++)
-		cr_assert_eq(atomic_load(&t->rx[1].seen[i]), 1, "frame %u missing", i);
+		cr_assert_eq(atomic_load(&th->rx[1].seen[i]), 1, "frame %u missing", i);
 	/* Every indicated NBL comes back to the driver. */
-	WAIT_UNTIL(ndisrt_nic_outstanding(t->nic[1]) == 0);
-	ndisrt_nic_get_stats(t->nic[1], &s1);
+	WAIT_UNTIL(ndisrt_nic_outstanding(th->nic[1]) == 0);
+	ndisrt_nic_get_stats(th->nic[1], &s1);
 	cr_assert_eq(s1.indicated, s1.returned + s1.resources_flag);
 }
 
@@ -134,12 +134,12 @@ Test(host_data, rss_frames_arrive_on_the_predicted_vcpu)
 	uint8_t key[40], frame[2048];
 	uint32_t seed = 12345;
 	unsigned checked = 0, hops = 0;
-	struct th t;
+	struct th th;
 
-	th_init(&t, 2);
-	th_load(&t, VN1_SO);
+	th_init(&th, 2);
+	th_load(&th, VN1_SO);
 	/* 3 messages: receive queues 0 and 1 (messages 0, 1 on vCPUs 0, 1) and the rest. */
-	th_pair(&t, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
+	th_pair(&th, HW_IRQ_MSIX, NDISRT_IRQ_MSIX, 3, 0, false);
 	for (unsigned i = 0; i < 40; i++)
 		key[i] = (uint8_t)(hw_rss_default_key[i] ^ (i * 37));
 	/*
@@ -150,17 +150,17 @@ Test(host_data, rss_frames_arrive_on_the_predicted_vcpu)
 		seed = seed * 1103515245u + 12345u;
 		table[i] = i == 0 ? 1 : (seed >> 16) & 1;
 	}
-	cr_assert_eq(ndisrt_nic_set_rss(t.nic[1], key, 0x100 | 0x200, table, 128), 0,
+	cr_assert_eq(ndisrt_nic_set_rss(th.nic[1], key, 0x100 | 0x200, table, 128), 0,
 		     "OID_GEN_RECEIVE_SCALE_PARAMETERS");
-	t.rx[1].expect_len = 128;
+	th.rx[1].expect_len = 128;
 	/* Paced by the receiver (a batch at a time), so that a slow receiving
 	 * vCPU on a loaded host cannot overflow the receive ring. */
 	for (unsigned first = 0; first < nframes; first += 32) {
-		th_send(&t, 0, 0, &g, first, 32, 32);
-		WAIT_UNTIL(atomic_load(&t.rx[1].frames) >= first + 32);
+		th_send(&th, 0, 0, &g, first, 32, 32);
+		WAIT_UNTIL(atomic_load(&th.rx[1].frames) >= first + 32);
 	}
-	check_conservation(&t, 0, nframes);
-	cr_assert_eq(th_rx_drops(t.dev[1]), 0);
+	check_conservation(&th, 0, nframes);
+	cr_assert_eq(th_rx_drops(th.dev[1]), 0);
 	for (unsigned i = 0; i < nframes; i++) {
 		struct hw_rss_tuple tp;
 		uint8_t in[12];
@@ -175,23 +175,23 @@ Test(host_data, rss_frames_arrive_on_the_predicted_vcpu)
 		memcpy(in + 8, tp.sport, 2);
 		memcpy(in + 10, tp.dport, 2);
 		hash = hw_toeplitz(key, in, sizeof(in));
-		cr_assert_eq(atomic_load(&t.rx[1].seen[i]), 1, "frame %u", i);
-		cr_assert_eq(atomic_load(&t.rx[1].hash[i]), hash,
-			     "frame %u: hash %08x, expected %08x", i, atomic_load(&t.rx[1].hash[i]),
-			     hash);
-		cr_assert_eq(atomic_load(&t.rx[1].hinfo[i]), 0x200u | 0x1u,
+		cr_assert_eq(atomic_load(&th.rx[1].seen[i]), 1, "frame %u", i);
+		cr_assert_eq(atomic_load(&th.rx[1].hash[i]), hash,
+			     "frame %u: hash %08x, expected %08x", i,
+			     atomic_load(&th.rx[1].hash[i]), hash);
+		cr_assert_eq(atomic_load(&th.rx[1].hinfo[i]), 0x200u | 0x1u,
 			     "NDIS_HASH_TCP_IPV4 | NdisHashFunctionToeplitz");
-		cr_assert_eq(atomic_load(&t.rx[1].vcpu[i]), table[hash & 127],
+		cr_assert_eq(atomic_load(&th.rx[1].vcpu[i]), table[hash & 127],
 			     "frame %u (hash %08x) indicated on vCPU %u, the table says %u", i,
-			     hash, atomic_load(&t.rx[1].vcpu[i]), table[hash & 127]);
+			     hash, atomic_load(&th.rx[1].vcpu[i]), table[hash & 127]);
 		hops += table[hash & 127] == 1 && (hash & 127) < 128;
 		checked++;
 	}
 	cr_assert_eq(checked, nframes);
-	cr_assert_gt(atomic_load(&t.rx[1].per_vcpu[0]), 0, "some flows on vCPU 0");
-	cr_assert_gt(atomic_load(&t.rx[1].per_vcpu[1]), 0, "some flows on vCPU 1");
+	cr_assert_gt(atomic_load(&th.rx[1].per_vcpu[0]), 0, "some flows on vCPU 0");
+	cr_assert_gt(atomic_load(&th.rx[1].per_vcpu[1]), 0, "some flows on vCPU 1");
 	(void)hops;
-	th_fini(&t);
+	th_fini(&th);
 }
 
 /* ------------------------------------------------------- throttling */
@@ -200,25 +200,25 @@ static void throttled(enum hw_irq_kind kind, enum ndisrt_irq_mode irq, unsigned 
 {
 	struct wire_gen_config g = th_gen(100, 4);
 	struct ndisrt_nic_stats s;
-	struct th t;
+	struct th th;
 
-	th_init(&t, 2);
-	th_load(&t, VN1_SO);
-	th_pair(&t, kind, irq, msgs, 4, false);
-	t.rx[1].expect_len = 100;
+	th_init(&th, 2);
+	th_load(&th, VN1_SO);
+	th_pair(&th, kind, irq, msgs, 4, false);
+	th.rx[1].expect_len = 100;
 	/* One burst the receive ring can hold (256 buffers): nothing may be lost. */
-	th_send(&t, 0, 0, &g, 0, 200, 64);
-	check_conservation(&t, 0, 200);
-	cr_assert_eq(th_rx_drops(t.dev[1]), 0);
-	ndisrt_nic_get_stats(t.nic[1], &s);
+	th_send(&th, 0, 0, &g, 0, 200, 64);
+	check_conservation(&th, 0, 200);
+	cr_assert_eq(th_rx_drops(th.dev[1]), 0);
+	ndisrt_nic_get_stats(th.nic[1], &s);
 	cr_assert_eq(s.indicated, 200);
 	cr_assert_leq(s.max_nbls_one_dpc, 4, "a DPC indicated %lu NBLs with MaxNblsToIndicate 4",
 		      (unsigned long)s.max_nbls_one_dpc);
 	cr_assert_gt(s.max_nbls_one_dpc, 0, "the tally saw the DPCs");
 	cr_assert_eq(s.throttle_exceeded, 0);
 	cr_assert_geq(s.indications, 50, "at most 4 NBLs per indication");
-	cr_assert_leq(atomic_load(&t.rx[1].max_in_call), 4);
-	th_fini(&t);
+	cr_assert_leq(atomic_load(&th.rx[1].max_in_call), 4);
+	th_fini(&th);
 }
 
 Test(host_data, max_nbls_4_msix)
@@ -235,25 +235,25 @@ Test(host_data, max_nbls_4_line)
 
 static void link_flap(enum hw_irq_kind kind, enum ndisrt_irq_mode irq, unsigned msgs)
 {
-	struct th t;
+	struct th th;
 	uint64_t speed;
 
-	th_init(&t, 2);
-	th_load(&t, VN1_SO);
-	th_pair(&t, kind, irq, msgs, 0, false);
-	cr_assert(ndisrt_nic_link_up(t.nic[1], NULL), "link up after start");
-	hw_dev_fault(t.dev[1], HW_FAULT_LINK, 0);
-	WAIT_UNTIL(atomic_load(&t.st[1].link_states) >= 1);
-	cr_assert_eq(atomic_load(&t.st[1].last_connect), 2, "MediaConnectStateDisconnected");
-	cr_assert(!ndisrt_nic_link_up(t.nic[1], NULL));
-	hw_dev_fault(t.dev[1], HW_FAULT_LINK, 1);
-	WAIT_UNTIL(atomic_load(&t.st[1].link_states) >= 2);
-	cr_assert_eq(atomic_load(&t.st[1].last_connect), 1, "MediaConnectStateConnected");
-	cr_assert(ndisrt_nic_link_up(t.nic[1], &speed));
+	th_init(&th, 2);
+	th_load(&th, VN1_SO);
+	th_pair(&th, kind, irq, msgs, 0, false);
+	cr_assert(ndisrt_nic_link_up(th.nic[1], NULL), "link up after start");
+	hw_dev_fault(th.dev[1], HW_FAULT_LINK, 0);
+	WAIT_UNTIL(atomic_load(&th.st[1].link_states) >= 1);
+	cr_assert_eq(atomic_load(&th.st[1].last_connect), 2, "MediaConnectStateDisconnected");
+	cr_assert(!ndisrt_nic_link_up(th.nic[1], NULL));
+	hw_dev_fault(th.dev[1], HW_FAULT_LINK, 1);
+	WAIT_UNTIL(atomic_load(&th.st[1].link_states) >= 2);
+	cr_assert_eq(atomic_load(&th.st[1].last_connect), 1, "MediaConnectStateConnected");
+	cr_assert(ndisrt_nic_link_up(th.nic[1], &speed));
 	cr_assert_eq(speed, 10000000000ull, "10 Gb/s");
 	/* And traffic still flows. */
-	exchange(&t, 0, 64, 32);
-	th_fini(&t);
+	exchange(&th, 0, 64, 32);
+	th_fini(&th);
 }
 
 Test(host_data, link_change_msix)

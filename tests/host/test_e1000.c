@@ -43,70 +43,70 @@ static void host_end(void)
 
 /* Two e1000 models on a pair wire, each on an INTx line of its own (or both on
  * line 0: @shared), NICs started. */
-static void e1000_pair_on(struct th *t, bool shared)
+static void e1000_pair_on(struct th *th, bool shared)
 {
-	t->w = wire_pair_create(ndisrt_host_machine(t->h));
-	cr_assert_not_null(t->w);
+	th->w = wire_pair_create(ndisrt_host_machine(th->h));
+	cr_assert_not_null(th->w);
 	for (unsigned i = 0; i < 2; i++) {
 		struct hw_device_params p = {
-		    .machine = ndisrt_host_machine(t->h),
-		    .dma = ndisrt_host_dma(t->h),
+		    .machine = ndisrt_host_machine(th->h),
+		    .dma = ndisrt_host_dma(th->h),
 		    .mem_base = 0xF0000000ULL + 0x100000ULL * i,
 		    .port_base = (uint16_t)(0xE000 + E1000_IO_LEN * i),
 		    .irq_kind = HW_IRQ_LINE,
 		};
 
-		unsigned nv = ke_machine_vcpu_count(ndisrt_host_machine(t->h));
+		unsigned nv = ke_machine_vcpu_count(ndisrt_host_machine(th->h));
 
 		/* Any vCPU may take the interrupt. */
 		if (!shared || i == 0) {
-			t->line[i] =
-			    intc_line_create(ndisrt_host_intc(t->h), 5, ~0ull >> (64 - nv));
-			cr_assert_not_null(t->line[i]);
+			th->line[i] =
+			    intc_line_create(ndisrt_host_intc(th->h), 5, ~0ull >> (64 - nv));
+			cr_assert_not_null(th->line[i]);
 		}
-		p.line_vector = (uint8_t)intc_line_vector(t->line[shared ? 0 : i]);
+		p.line_vector = (uint8_t)intc_line_vector(th->line[shared ? 0 : i]);
 		memcpy(p.mac, th_mac[i], 6);
-		t->dev[i] = hw_device_create("e1000", &p, t->err, sizeof(t->err));
-		cr_assert_not_null(t->dev[i], "%s", t->err);
-		cr_assert_eq(hw_dev_wire_attach(t->dev[i], t->w, i), 0);
+		th->dev[i] = hw_device_create("e1000", &p, th->err, sizeof(th->err));
+		cr_assert_not_null(th->dev[i], "%s", th->err);
+		cr_assert_eq(hw_dev_wire_attach(th->dev[i], th->w, i), 0);
 	}
 	for (unsigned i = 0; i < 2; i++)
-		th_nic(t, i, NDISRT_IRQ_LINE, 0, 0);
+		th_nic(th, i, NDISRT_IRQ_LINE, 0, 0);
 }
 
-static void e1000_pair(struct th *t)
+static void e1000_pair(struct th *th)
 {
-	e1000_pair_on(t, false);
+	e1000_pair_on(th, false);
 }
 
-static uint32_t reg(struct th *t, unsigned i, uint32_t off)
+static uint32_t reg(struct th *th, unsigned i, uint32_t off)
 {
-	return (uint32_t)hw_dev_bar_read(t->dev[i], 0, off, 4);
+	return (uint32_t)hw_dev_bar_read(th->dev[i], 0, off, 4);
 }
 
 /* Every frame sent either way arrives once and intact; the rings wrap many times. */
 static void both_ways(unsigned vcpus, bool shared)
 {
-	struct th t;
+	struct th th;
 	struct wire_gen_config g = th_gen(300, 4);
 	const unsigned n = 2000;
 
-	th_init(&t, vcpus);
-	th_load(&t, E1000_SO);
-	e1000_pair_on(&t, shared);
-	th_send(&t, 0, 0, &g, 0, n, 32);
-	th_send(&t, 1, vcpus - 1, &g, 0, n, 32);
-	WAIT_UNTIL(atomic_load(&t.rx[0].frames) == n && atomic_load(&t.rx[1].frames) == n);
+	th_init(&th, vcpus);
+	th_load(&th, E1000_SO);
+	e1000_pair_on(&th, shared);
+	th_send(&th, 0, 0, &g, 0, n, 32);
+	th_send(&th, 1, vcpus - 1, &g, 0, n, 32);
+	WAIT_UNTIL(atomic_load(&th.rx[0].frames) == n && atomic_load(&th.rx[1].frames) == n);
 	for (unsigned s = 0; s < 2; s++) {
-		cr_expect_eq(atomic_load(&t.rx[s].bad), 0, "NIC %u: corrupted frames", s);
+		cr_expect_eq(atomic_load(&th.rx[s].bad), 0, "NIC %u: corrupted frames", s);
 		for (unsigned i = 0; i < n; i++)
-			cr_assert_eq(atomic_load(&t.rx[s].seen[i]), 1,
+			cr_assert_eq(atomic_load(&th.rx[s].seen[i]), 1,
 				     "NIC %u frame %u seen %u times", s, i,
-				     atomic_load(&t.rx[s].seen[i]));
-		cr_expect_eq(hw_device_stat(t.dev[s], "rx_accepted", NULL), n);
-		cr_expect_eq(hw_device_stat(t.dev[s], "tx_sent", NULL), n);
+				     atomic_load(&th.rx[s].seen[i]));
+		cr_expect_eq(hw_device_stat(th.dev[s], "rx_accepted", NULL), n);
+		cr_expect_eq(hw_device_stat(th.dev[s], "tx_sent", NULL), n);
 	}
-	th_fini(&t);
+	th_fini(&th);
 }
 
 Test(host_e1000, traffic_both_ways_each_frame_once_1_vcpu, .timeout = 120)

@@ -24,17 +24,17 @@ static void host_end(void)
 
 static void expect_load_error(const char *path, const char *want)
 {
-	struct th t;
+	struct th th;
 	struct ndisrt_driver *d = (struct ndisrt_driver *)1;
 
-	th_init(&t, 2);
-	cr_assert_eq(ndisrt_driver_load(t.h, path, &d, t.err, sizeof(t.err)), -1,
+	th_init(&th, 2);
+	cr_assert_eq(ndisrt_driver_load(th.h, path, &d, th.err, sizeof(th.err)), -1,
 		     "loading %s should fail", path);
 	cr_assert_null(d);
-	cr_assert_not_null(strstr(t.err, path), "the error names the file: %s", t.err);
-	cr_assert_not_null(strstr(t.err, want), "'%s' in: %s", want, t.err);
-	cr_assert_null(strchr(t.err, '\n'), "one line: %s", t.err);
-	th_fini(&t);
+	cr_assert_not_null(strstr(th.err, path), "the error names the file: %s", th.err);
+	cr_assert_not_null(strstr(th.err, want), "'%s' in: %s", want, th.err);
+	cr_assert_null(strchr(th.err, '\n'), "one line: %s", th.err);
+	th_fini(&th);
 }
 
 Test(host_load, loads_both_sample_drivers, .init = host_2cpu, .fini = host_end)
@@ -153,12 +153,12 @@ Test(host_load, irq_mode_must_match_the_device, .init = host_2cpu, .fini = host_
 
 static void start_faulting(const char *variant)
 {
-	struct th t;
+	struct th th;
 
-	th_init(&t, 2);
-	th_load(&t, variant);
-	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
-	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
+	th_init(&th, 2);
+	th_load(&th, variant);
+	th_dev(&th, 0, HW_IRQ_LINE, 0, false);
+	th_nic(&th, 0, NDISRT_IRQ_LINE, 0, 0);
 	cr_assert_fail("the driver's fault was not reported");
 }
 
@@ -190,13 +190,13 @@ Test(host_load, D4_indication_while_paused_is_a_violation, .exit_code = KE_BUGCH
 
 Test(host_load, H3_halt_that_leaks_a_mapping_is_a_violation, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct th t;
+	struct th th;
 
 	expect_bugcheck(0xC4, (1u << 0) | (1u << 3), NDISRT_VIOLATION_RESOURCE_LEAK, 0, 0, 1);
-	th_init(&t, 2);
-	th_load(&t, TDRV("leak"));
-	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
-	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
-	ndisrt_nic_halt(t.nic[0]);
+	th_init(&th, 2);
+	th_load(&th, TDRV("leak"));
+	th_dev(&th, 0, HW_IRQ_LINE, 0, false);
+	th_nic(&th, 0, NDISRT_IRQ_LINE, 0, 0);
+	ndisrt_nic_halt(th.nic[0]);
 	cr_assert_fail("the leaked mapping was not reported");
 }

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -119,7 +120,7 @@ Test(rss_tool, every_bad_option_is_usage_64)
 		int saved = dup(2);
 
 		for (int k = 0; bad[i].argv[k]; k++)
-			argv[argc++] = (char *)bad[i].argv[k];
+			argv[argc++] = (char *)(uintptr_t)bad[i].argv[k];
 		fflush(stderr);
 		dup2(fileno(tmp), 2);
 		int r = ndisrt_cmd_rss(argc, argv);

@@ -159,7 +159,7 @@ static const struct {
     {TRUE, FALSE, 0x7, 3, 0x7},	 /* claimed, every vCPU */
 };
 
-static void i3_run(struct tenv *e, struct tdrv *t, bool line)
+static void i3_run(struct tenv *env, struct tdrv *t, bool line)
 {
 	for (unsigned c = 0; c < sizeof(i3_cases) / sizeof(i3_cases[0]); c++) {
 		unsigned long isrs = atomic_load(&t->isr_calls[0]);
@@ -175,7 +175,7 @@ static void i3_run(struct tenv *e, struct tdrv *t, bool line)
 		else
 			tdrv_fire(t, 0);
 		WAIT_UNTIL(atomic_load(&t->isr_calls[0]) == isrs + 1);
-		cr_assert_eq(ke_machine_quiesce(e->m, 30000), 0);
+		cr_assert_eq(ke_machine_quiesce(env->m, 30000), 0);
 		mask = i3_cases[c].expect_mask == ~0ul ? 1ul << atomic_load(&i3.isr_vcpu)
 						       : i3_cases[c].expect_mask;
 		cr_assert_eq(atomic_load(&i3.dpcs), i3_cases[c].expect_dpcs,
@@ -226,11 +226,11 @@ static BOOLEAN forgetful_isr(struct tdrv *t, ULONG msg, PBOOLEAN queue_default, 
 Test(ndis_isr, I3_isr_that_leaves_target_processors_unset_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_msi_adapter(&e, &t, 1, NULL, NULL);
+	tenv_init(&env, 2);
+	tenv_msi_adapter(&env, &t, 1, NULL, NULL);
 	t.isr = forgetful_isr;
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,

@@ -159,7 +159,7 @@ static void m2_sync_msg0(void *arg)
 }
 
 /* Sync on message 0 from vCPU 0 while message @fire interrupts vCPU 1. */
-static bool m2_round(struct tenv *e, struct tdrv *t, unsigned fire, bool expect_entry)
+static bool m2_round(struct tenv *env, struct tdrv *t, unsigned fire, bool expect_entry)
 {
 	struct ke_work w;
 	unsigned long before = atomic_load(&t->dpc_calls[fire]);
@@ -170,7 +170,7 @@ static bool m2_round(struct tenv *e, struct tdrv *t, unsigned fire, bool expect_
 	atomic_store(&m2.in_sync, false);
 	m2.wait_for = fire;
 	ke_work_init(&w, m2_sync_msg0, t);
-	ke_vcpu_post(ke_machine_vcpu(e->m, 0), &w);
+	ke_vcpu_post(ke_machine_vcpu(env->m, 0), &w);
 	WAIT_UNTIL(atomic_load(&m2.in_sync));
 	tdrv_fire(t, fire);
 	ke_work_wait(&w);
@@ -240,7 +240,7 @@ static BOOLEAN m3_isr(struct tdrv *t, ULONG msg, PBOOLEAN queue_default, PULONG 
 
 static bool m3_run(bool sync_all)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 	int vcpus[2] = {0, 1};
 	bool overlapped;
@@ -248,8 +248,8 @@ static bool m3_run(bool sync_all)
 	memset(&t, 0, sizeof(t));
 	memset(&m3, 0, sizeof(m3));
 	m3.expect_overlap = !sync_all;
-	tenv_init(&e, 2);
-	tenv_msi_adapter(&e, &t, 2, vcpus, NULL);
+	tenv_init(&env, 2);
+	tenv_msi_adapter(&env, &t, 2, vcpus, NULL);
 	t.isr = m3_isr;
 	t.sync_all = sync_all;
 	tdrv_start(&t, 0);
@@ -259,7 +259,7 @@ static bool m3_run(bool sync_all)
 	WAIT_UNTIL(atomic_load(&t.dpc_calls[0]) == 1 && atomic_load(&t.dpc_calls[1]) == 1);
 	overlapped = atomic_load(&m3.overlapped);
 	tdrv_stop(&t, 0);
-	tenv_end(&e);
+	tenv_end(&env);
 	return overlapped;
 }
 

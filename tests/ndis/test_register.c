@@ -91,11 +91,11 @@ static void register_now(void *arg)
 Test(ndis_register, R1_register_after_initialize_returned_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, init_attributes_only, &t),
 		     NDIS_STATUS_SUCCESS);
 	t.adapter_handle = ndisrt_adapter_handle(t.a);
@@ -103,7 +103,7 @@ Test(ndis_register, R1_register_after_initialize_returned_bugchecks,
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
 			NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)t.adapter_handle,
 			2 /* running */, NDISRT_DDI_REGISTER_INTERRUPT);
-	on_vcpu(&e, 0, register_now, &t);
+	on_vcpu(&env, 0, register_now, &t);
 	cr_assert_fail("registering outside MiniportInitializeEx did not bug check");
 }
 
@@ -128,32 +128,32 @@ static void initialize_and_wait(void *arg)
 Test(ndis_register, R1_register_from_another_vcpu_during_initialize_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 	static struct ke_work w;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	other.t = &t;
 	ke_work_init(&w, initialize_and_wait, &t);
-	ke_vcpu_post(ke_machine_vcpu(e.m, 0), &w);
+	ke_vcpu_post(ke_machine_vcpu(env.m, 0), &w);
 	WAIT_UNTIL(atomic_load(&other.in_init));
 	/* Initialize runs on vCPU 0; code on vCPU 1 is not inside it. */
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
 			NDISRT_VIOLATION_NOT_IN_INITIALIZE, (uintptr_t)t.adapter_handle,
 			1 /* initializing */, NDISRT_DDI_REGISTER_INTERRUPT);
-	on_vcpu(&e, 1, register_now, &t);
+	on_vcpu(&env, 1, register_now, &t);
 	cr_assert_fail("registering from outside MiniportInitializeEx did not bug check");
 }
 
 Test(ndis_register, R1_register_before_set_attributes_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	t.skip_attributes = true;
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xB,
 			NDISRT_VIOLATION_NO_ATTRIBUTES, (uintptr_t)ndisrt_adapter_handle(t.a), 0,
@@ -635,16 +635,16 @@ static void deregister_now(void *arg)
 Test(ndis_register, R5_deregister_outside_initialize_and_halt_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
 			NDISRT_VIOLATION_DEREGISTER_CONTEXT, (uintptr_t)t.intr, 2 /* running */,
 			NDISRT_DDI_DEREGISTER_INTERRUPT);
-	on_vcpu(&e, 0, deregister_now, &t);
+	on_vcpu(&env, 0, deregister_now, &t);
 	cr_assert_fail("deregistering while the adapter runs did not bug check");
 }
 
@@ -657,11 +657,11 @@ static void deregister_null(struct tdrv *t)
 Test(ndis_register, R5_deregister_without_registration_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 1);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	cr_assert_eq(ndisrt_adapter_initialize(t.a, 0, init_attributes_only, &t),
 		     NDIS_STATUS_SUCCESS);
 	t.in_halt = deregister_null;
@@ -698,11 +698,11 @@ Test(ndis_register, R5_deregister_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT
 Test(ndis_register, D3_halt_without_deregister_bugchecks_0x7C_08,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_msi_adapter(&e, &t, 2, NULL, NULL);
+	tenv_init(&env, 2);
+	tenv_msi_adapter(&env, &t, 2, NULL, NULL);
 	tdrv_start(&t, 0);
 	t.skip_deregister = true;
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0xF,
@@ -722,11 +722,11 @@ static void expect_0B(struct tdrv *t)
 Test(ndis_register, D3_failed_initialize_without_deregister_bugchecks_0x7C_0B,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 1);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	t.fail_init = true;
 	t.in_init = expect_0B;
 	ndisrt_adapter_initialize(t.a, 0, tdrv_initialize, &t);
@@ -736,11 +736,11 @@ Test(ndis_register, D3_failed_initialize_without_deregister_bugchecks_0x7C_0B,
 Test(ndis_register, D3_halt_from_initialize_without_deregister_bugchecks_0x7C_0D,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 1);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	t.skip_deregister = true;
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0xF,

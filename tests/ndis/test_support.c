@@ -51,7 +51,7 @@ static NDIS_STRING kw(const WCHAR *s)
 
 	while (s[n])
 		n++;
-	k.Buffer = (PWSTR)s;
+	k.Buffer = (PWSTR)(uintptr_t)s; /* UNICODE_STRING.Buffer is not const */
 	k.Length = (USHORT)(n * sizeof(WCHAR));
 	k.MaximumLength = (USHORT)(k.Length + sizeof(WCHAR));
 	return k;
@@ -763,8 +763,8 @@ Test(ndis_support, list_routines_and_interlocked_family_behave_as_wdm_documents)
 	cr_assert_eq(InterlockedIncrement64(&l64), 2);
 	cr_assert_eq(InterlockedCompareExchange64(&l64, 9, 2), 2);
 	cr_assert_eq(l64, 9);
-	cr_assert_null(InterlockedCompareExchangePointer(&p, (PVOID)&l, NULL));
-	cr_assert_eq(InterlockedExchangePointer(&p, NULL), (PVOID)&l);
+	cr_assert_null(InterlockedCompareExchangePointer(&p, (PVOID)(uintptr_t)&l, NULL));
+	cr_assert_eq(InterlockedExchangePointer(&p, NULL), (PVOID)(uintptr_t)&l);
 	cr_assert_eq(ARRAYSIZE(n), 3);
 	cr_assert_eq(FIELD_OFFSET(struct node, link), 8);
 }
@@ -1033,7 +1033,7 @@ static void groups_on_vcpu(void *arg)
 Test(ndis_support, strings_groups_nbl_flags_and_physical_count)
 {
 	static const WCHAR a[] = {'S', 'p', 'e', 'e', 'd', 0}, b[] = {'s', 'P', 'E', 'E', 'D', 0};
-	struct ke_machine *m = harness_machine(3);
+	struct ke_machine *mach = harness_machine(3);
 	static KAFFINITY mask[3];
 	static UCHAR data[3 * 4096] __attribute__((aligned(4096)));
 	NDIS_STRING s1, s2;
@@ -1053,7 +1053,7 @@ Test(ndis_support, strings_groups_nbl_flags_and_physical_count)
 	NdisRetrieveUlong(&v, &u[1]);
 	cr_assert_eq(v, 0x11223344u);
 
-	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(m, 0), groups_on_vcpu, mask), 0);
+	cr_assert_eq(ke_vcpu_call(ke_machine_vcpu(mach, 0), groups_on_vcpu, mask), 0);
 	cr_assert_eq(mask[0], 0x7);
 	cr_assert_eq(mask[1], 0);
 	cr_assert_eq(mask[2], 11);
@@ -1080,5 +1080,5 @@ Test(ndis_support, strings_groups_nbl_flags_and_physical_count)
 	NET_BUFFER_CURRENT_MDL_OFFSET(&nb) = 0;
 	NET_BUFFER_DATA_LENGTH(&nb) = 100;
 	cr_assert_eq(NdisQueryNetBufferPhysicalCount(&nb), 1);
-	harness_end(m);
+	harness_end(mach);
 }

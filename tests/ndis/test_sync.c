@@ -199,15 +199,15 @@ static void sync_lowering(void *arg)
 Test(ndis_sync, S1_routine_returning_at_another_irql_bugchecks_0xC8,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_IRQL_UNEXPECTED_VALUE, 0x7, DISPATCH_LEVEL, LINE_IRQL,
 			(uintptr_t)lowering_routine, 0);
-	on_vcpu(&e, 1, sync_lowering, &t);
+	on_vcpu(&env, 1, sync_lowering, &t);
 	cr_assert_fail("a routine that lowered the IRQL did not bug check");
 }
 
@@ -238,15 +238,15 @@ static void sync_bad_message(void *arg)
 Test(ndis_sync, O5_sync_with_out_of_range_message_id_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_msi_adapter(&e, &t, 2, NULL, NULL);
+	tenv_init(&env, 2);
+	tenv_msi_adapter(&env, &t, 2, NULL, NULL);
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
 			NDISRT_VIOLATION_BAD_MESSAGE_ID, 2, 2, NDISRT_DDI_SYNCHRONIZE);
-	on_vcpu(&e, 1, sync_bad_message, &t);
+	on_vcpu(&env, 1, sync_bad_message, &t);
 	cr_assert_fail("MessageId == MessageCount did not bug check");
 }
 
@@ -286,11 +286,11 @@ static void sync_with_old_handle(void *arg)
 Test(ndis_sync, S2_old_handle_stays_stale_after_reregistration,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	s2.old = t.intr;
 	tdrv_stop(&t, 0);
@@ -298,7 +298,7 @@ Test(ndis_sync, S2_old_handle_stays_stale_after_reregistration,
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
 			NDISRT_VIOLATION_STALE_HANDLE, (uintptr_t)s2.old, 2,
 			NDISRT_DDI_SYNCHRONIZE);
-	on_vcpu(&e, 1, sync_with_old_handle, NULL);
+	on_vcpu(&env, 1, sync_with_old_handle, NULL);
 	cr_assert_fail("an old handle worked after re-registration");
 }
 
@@ -339,11 +339,11 @@ static void deregister_holding_a_spin_lock(struct tdrv *t)
 Test(ndis_sync, S4_passive_level_call_while_holding_a_spin_lock_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 1);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 1);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	t.in_halt = deregister_holding_a_spin_lock;
 	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF, NDISRT_VIOLATION_IRQL,
@@ -375,14 +375,14 @@ static void sync_holding_a_spin_lock(void *arg)
 Test(ndis_sync, S4_spin_lock_taken_again_under_the_interrupt_lock_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 	static struct tdrv t;
 
-	tenv_init(&e, 2);
-	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tenv_init(&env, 2);
+	tenv_line_adapter(&env, &t, LINE_IRQL, 1);
 	tdrv_start(&t, 0);
 	expect_bugcheck(KE_BUGCHECK_IRQL_NOT_DISPATCH_LEVEL, 0x0, 0, 0, 0, 0);
-	on_vcpu(&e, 0, sync_holding_a_spin_lock, &t);
+	on_vcpu(&env, 0, sync_holding_a_spin_lock, &t);
 	cr_assert_fail("a spin lock taken at DIRQL did not bug check");
 }
 
@@ -397,10 +397,10 @@ static void acquire_twice(void *arg)
 Test(ndis_sync, S4_nested_acquire_of_the_same_lock_bugchecks_0xF,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct tenv e;
+	struct tenv env;
 
-	tenv_init(&e, 1);
+	tenv_init(&env, 1);
 	expect_bugcheck(KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED, 0x1, (uintptr_t)&s4_lock, 0, 0, 0);
-	on_vcpu(&e, 0, acquire_twice, NULL);
+	on_vcpu(&env, 0, acquire_twice, NULL);
 	cr_assert_fail("acquiring a held spin lock again did not bug check");
 }

@@ -74,10 +74,10 @@ static void th_reset(void)
 	memset(&th, 0, sizeof(th));
 }
 
-static void th_expect(struct tenv *e, unsigned runs, ULONG max)
+static void th_expect(struct tenv *env, unsigned runs, ULONG max)
 {
 	WAIT_UNTIL(atomic_load(&th.indicated) == TOTAL);
-	cr_assert_eq(ke_machine_quiesce(e->m, 30000), 0);
+	cr_assert_eq(ke_machine_quiesce(env->m, 30000), 0);
 	cr_assert_eq(atomic_load(&th.runs), runs, "%u DPC runs, expected %u", atomic_load(&th.runs),
 		     runs);
 	cr_assert_eq(atomic_load(&th.indicated), TOTAL);

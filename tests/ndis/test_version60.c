@@ -14,6 +14,8 @@ static VOID dpc60(NDIS_HANDLE ctx, PVOID dpc_ctx, PULONG reserved1, PULONG reser
 	(void)ctx, (void)dpc_ctx, (void)reserved1, (void)reserved2;
 }
 
+int tversion60_dpc_reserved_is_pulong(void); /* called from test_layout.c */
+
 int tversion60_dpc_reserved_is_pulong(void)
 {
 	MINIPORT_INTERRUPT_DPC_HANDLER h = dpc60;

@@ -13,6 +13,8 @@ static int NdisMQueueDpc(void)
 	return 1;
 }
 
+int tversion620_has_no_queue_dpc(void); /* called from test_layout.c */
+
 int tversion620_has_no_queue_dpc(void)
 {
 	KAFFINITY (*q)(NDIS_HANDLE, ULONG, PGROUP_AFFINITY, PVOID) = NdisMQueueDpcEx;

@@ -109,14 +109,14 @@ static NTSTATUS entry_bad_wrapper(PVOID driver_object, PVOID registry_path)
 Test(ndis5_driver, C2_register_miniport_with_a_foreign_wrapper_handle_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct ndisrt_ndis5_driver *d;
 	int object;
 	char err[256];
 
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_WRAPPER, (uintptr_t)bad_wrapper, 0, 0);
-	ndisrt_ndis5_driver_entry(e.m, entry_bad_wrapper, &object, &d, err, sizeof(err));
+	ndisrt_ndis5_driver_entry(env.m, entry_bad_wrapper, &object, &d, err, sizeof(err));
 }
 
 static NTSTATUS entry_no_registration(PVOID driver_object, PVOID registry_path)
@@ -207,15 +207,15 @@ static void set_attributes_now(void *arg)
 Test(ndis5_driver, S14_set_attributes_outside_initialize_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
-	t5_start(&e, &t, 0);
+	t5_start(&env, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_NOT_IN_INITIALIZE, 0, 0,
 			NDISRT_NDIS5_DDI_SET_ATTRIBUTES);
-	t5_on_vcpu(&e, 0, set_attributes_now, &t);
+	t5_on_vcpu(&env, 0, set_attributes_now, &t);
 }
 
 /* The NDIS 5 DDI on an adapter no NDIS 5 driver runs (an NDIS 6 one). */
@@ -303,19 +303,19 @@ static void complete_first_again(void *arg)
 	NdisMSendComplete(sp_handle, pended[0], NDIS_STATUS_SUCCESS);
 }
 
-static void send_packets_env(struct t5env *e, struct t5 *t, struct ndisrt_ndis5_driver **d)
+static void send_packets_env(struct t5env *env, struct t5 *t, struct ndisrt_ndis5_driver **d)
 {
 	struct ndisrt_ndis5_nic_config cfg;
 	static int object;
 	char err[256];
 
-	t5env_init(e, 2, 0);
+	t5env_init(env, 2, 0);
 	cr_assert_eq(
-	    ndisrt_ndis5_driver_entry(e->m, entry_send_packets, &object, d, err, sizeof(err)), 0,
+	    ndisrt_ndis5_driver_entry(env->m, entry_send_packets, &object, d, err, sizeof(err)), 0,
 	    "%s", err);
 	t5_init(t, 0);
-	intc_source_init(&t->src, e->ic, e->line);
-	cfg = (struct ndisrt_ndis5_nic_config){.m = e->m, .line = e->line};
+	intc_source_init(&t->src, env->ic, env->line);
+	cfg = (struct ndisrt_ndis5_nic_config){.m = env->m, .line = env->line};
 	t5_next = t;
 	cr_assert_eq(ndisrt_ndis5_nic_start(*d, &cfg, &t->nic, err, sizeof(err)), 0, "%s", err);
 }
@@ -335,18 +335,18 @@ static void send_six(struct t5 *t)
 
 Test(ndis5_driver, S14_send_packets_status_pending_and_ndismsendcomplete)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 	struct ndisrt_ndis5_driver *d;
 	struct ndisrt_ndis5_stats s;
 
-	send_packets_env(&e, &t, &d);
+	send_packets_env(&env, &t, &d);
 	send_six(&t);
 	cr_assert_eq(atomic_load(&sp_calls), 1, "one MiniportSendPackets call for the batch");
 	cr_assert_eq(sp_irql, DISPATCH_LEVEL);
 	cr_assert_eq(atomic_load(&nr_pended), 3);
 	cr_assert_eq(ndisrt_ndis5_nic_sends_outstanding(t.nic), 3);
-	t5_on_vcpu(&e, 0, complete_pended, NULL);
+	t5_on_vcpu(&env, 0, complete_pended, NULL);
 	cr_assert_eq(ndisrt_ndis5_nic_sends_outstanding(t.nic), 0);
 	ndisrt_ndis5_nic_get_stats(t.nic, &s);
 	cr_assert_eq(s.sent, 6);
@@ -355,26 +355,26 @@ Test(ndis5_driver, S14_send_packets_status_pending_and_ndismsendcomplete)
 	t5_stop(&t);
 	ndisrt_ndis5_driver_free(d);
 	t5_assert_good(&t);
-	t5env_end(&e);
+	t5env_end(&env);
 }
 
 Test(ndis5_driver, H1_send_complete_of_a_packet_completed_already_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 	struct ndisrt_ndis5_driver *d;
 	NDIS_PACKET *first;
 
-	send_packets_env(&e, &t, &d);
+	send_packets_env(&env, &t, &d);
 	send_six(&t);
 	first = pended[1];
 	pended[1] = pended[0];
 	pended[0] = first;
 	atomic_store(&nr_pended, 1);
-	t5_on_vcpu(&e, 0, complete_pended, NULL);
+	t5_on_vcpu(&env, 0, complete_pended, NULL);
 	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_SEND_COMPLETE, (uintptr_t)pended[0], 0, 0);
-	t5_on_vcpu(&e, 0, complete_first_again, NULL);
+	t5_on_vcpu(&env, 0, complete_first_again, NULL);
 }
 
 /* ------------------------------------------------------ OID requests */
@@ -470,21 +470,22 @@ static void complete_nothing(void *arg)
 Test(ndis5_driver, H1_request_completion_without_a_request_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 	struct ndisrt_ndis5_driver *d;
 	struct ndisrt_ndis5_nic_config cfg;
 	int object;
 	char err[256];
 
-	t5env_init(&e, 1, 0);
-	cr_assert_eq(ndisrt_ndis5_driver_entry(e.m, entry_query, &object, &d, err, sizeof(err)), 0);
+	t5env_init(&env, 1, 0);
+	cr_assert_eq(ndisrt_ndis5_driver_entry(env.m, entry_query, &object, &d, err, sizeof(err)),
+		     0);
 	t5_init(&t, 0);
-	intc_source_init(&t.src, e.ic, e.line);
-	cfg = (struct ndisrt_ndis5_nic_config){.m = e.m, .line = e.line};
+	intc_source_init(&t.src, env.ic, env.line);
+	cfg = (struct ndisrt_ndis5_nic_config){.m = env.m, .line = env.line};
 	t5_next = &t;
 	cr_assert_eq(ndisrt_ndis5_nic_start(d, &cfg, &t.nic, err, sizeof(err)), 0, "%s", err);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_UNEXPECTED_COMPLETE, 0, 0,
 			NDISRT_NDIS5_DDI_HANDLER);
-	t5_on_vcpu(&e, 0, complete_nothing, NULL);
+	t5_on_vcpu(&env, 0, complete_nothing, NULL);
 }

@@ -229,11 +229,11 @@ Test(ndis5_host, halt_gives_back_the_callers_interrupt_sink)
 	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
 	hw_dev_set_sink(t.dev[0], (struct hw_irq_sink){.ops = &counting_ops, .ctx = &rises});
 	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
-	cr_expect_neq(hw_dev_sink(t.dev[0]).ctx, (void *)&rises, "hosting took the pin");
+	cr_expect_neq(hw_dev_sink(t.dev[0]).ctx, (void *)(uintptr_t)&rises, "hosting took the pin");
 	ndisrt_nic_halt(t.nic[0]);
 	t.nic[0] = NULL;
 	cr_expect_eq(hw_dev_sink(t.dev[0]).ops, &counting_ops, "the halt gave the pin back");
-	cr_expect_eq(hw_dev_sink(t.dev[0]).ctx, (void *)&rises);
+	cr_expect_eq(hw_dev_sink(t.dev[0]).ctx, (void *)(uintptr_t)&rises);
 	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_STUCK_LINE, 1), 0);
 	cr_expect_eq(atomic_load(&rises), 1, "the caller's sink hears the device again");
 	cr_assert_eq(hw_dev_fault(t.dev[0], HW_FAULT_STUCK_LINE, 0), 0);

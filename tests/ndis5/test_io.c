@@ -425,17 +425,17 @@ Test(ndis5_io, S17_register_port_range_at_dispatch_bugchecks, .exit_code = KE_BU
 Test(ndis5_io, H2_register_port_range_before_the_attributes_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
 	t.skip_register = true;
 	t.skip_attributes = true;
 	t.register_ports = true;
-	t.dev = t5env_vn1(&e, &t.src);
+	t.dev = t5env_vn1(&env, &t.src);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_NO_ATTRIBUTES, 0, 0, NDISRT_DDI_PORT_RANGE);
-	t5_start(&e, &t, 0);
+	t5_start(&env, &t, 0);
 }
 
 static void claim_twice(struct t5 *t)

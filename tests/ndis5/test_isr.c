@@ -103,16 +103,16 @@ Test(ndis5_isr, L1_register_fills_the_interrupt_object_drivers_see, .init = env_
 
 Test(ndis5_isr, L1_shared_or_request_isr_without_isr_handler_fails)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
 	t5_opts.no_isr = true;
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
 	t.request_isr = FALSE; /* shared alone needs the ISR */
-	cr_assert_neq(t5_try_start(&e, &t, 0), 0);
+	cr_assert_neq(t5_try_start(&env, &t, 0), 0);
 	cr_assert_eq(t.register_status, NDIS_STATUS_FAILURE);
-	t5env_end(&e);
+	t5env_end(&env);
 }
 
 Test(ndis5_isr, L1_exclusive_claim_conflicts_with_any_other_registration, .init = env_1cpu,
@@ -444,20 +444,20 @@ Test(ndis5_isr, L5_enable_interrupt_is_preemptible_by_the_isr, .init = env_1cpu,
 
 Test(ndis5_isr, L5_no_enable_handler_no_call)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
 	t5_opts.no_enable = true;
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
-	t5_start(&e, &t, 0);
+	t5_start(&env, &t, 0);
 	t5_fire(&t);
 	WAIT_UNTIL(atomic_load(&t.dpc_calls) == 1);
-	cr_assert_eq(ke_machine_quiesce(e.m, 30000), 0);
+	cr_assert_eq(ke_machine_quiesce(env.m, 30000), 0);
 	cr_assert_eq(t5_stats(&t).enables, 0);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
+	t5env_end(&env);
 }
 
 /* --------------------------------------------------------------- L6 */
@@ -531,13 +531,13 @@ static void send_fires_and_waits(struct t5 *t)
 			"serialized: HandleInterrupt ran during MiniportSend");
 }
 
-static void run_send(struct t5env *e, struct t5 *t)
+static void run_send(struct t5env *env, struct t5 *t)
 {
 	static const uint8_t frame[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	const void *frames[1] = {frame};
 	size_t lens[1] = {sizeof(frame)};
 
-	(void)e;
+	(void)env;
 	cr_assert_eq(ndisrt_ndis5_nic_send(t->nic, 0, frames, lens, 1), 1);
 }
 
@@ -618,20 +618,20 @@ static void l8_isr(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
 
 static void l8_run(bool request_isr)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 	struct l8_call c;
 
-	t5env_init(&e, 2, 0x2);
+	t5env_init(&env, 2, 0x2);
 	t5_init(&t, 0);
 	t.request_isr = request_isr;
 	t.shared = FALSE;
 	t.isr = l8_isr;
 	t.disable = l8_check_not_in_sync;
-	t5_start(&e, &t, 0);
+	t5_start(&env, &t, 0);
 	for (int r = 0; r < 2; r++) {
 		c = (struct l8_call){.t = &t, .result_wanted = r == 0};
-		t5_on_vcpu(&e, 0, l8_call_sync, &c);
+		t5_on_vcpu(&env, 0, l8_call_sync, &c);
 		cr_assert_not(c.isr_got_in, "the interrupt's routine ran during the sync routine");
 		cr_assert_eq(c.result, r == 0 ? TRUE : FALSE, "the routine's BOOLEAN is returned");
 		cr_assert_eq(c.irql_in, T5_LINE_IRQL, "MiniportSynchronizeISR runs at DIRQL");
@@ -641,7 +641,7 @@ static void l8_run(bool request_isr)
 	cr_assert_eq(t5_stats(&t).syncs, 2);
 	t5_stop(&t);
 	t5_assert_good(&t);
-	t5env_end(&e);
+	t5env_end(&env);
 }
 
 Test(ndis5_isr, L8_synchronize_excludes_isr_and_returns_the_routines_boolean)
@@ -691,15 +691,15 @@ static void deregister_now(void *arg)
 Test(ndis5_isr, L9_deregister_outside_initialize_and_halt_bugchecks,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
-	t5_start(&e, &t, 0);
+	t5_start(&env, &t, 0);
 	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DEREGISTER_CONTEXT, 0, 0,
 			NDISRT_NDIS5_DDI_DEREGISTER_INTERRUPT);
-	t5_on_vcpu(&e, 0, deregister_now, &t);
+	t5_on_vcpu(&env, 0, deregister_now, &t);
 }
 
 static void raise_and_deregister(struct t5 *t)
@@ -795,28 +795,28 @@ Test(ndis5_isr, L9_deregister_from_a_failing_initialize_is_allowed, .init = env_
 Test(ndis5_isr, L9_initialize_failing_without_deregister_bugchecks_0x7c_0x0b,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
 	t.fail_init = true;
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0x5,
 			NDISRT_VIOLATION_INIT_FAILED_WITHOUT_INTERRUPT_DEREGISTER, 0,
 			(uintptr_t)&t.intr, 0);
-	t5_try_start(&e, &t, 0);
+	t5_try_start(&env, &t, 0);
 }
 
 Test(ndis5_isr, L9_halt_without_deregister_bugchecks_0x7c_0x08,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
-	struct t5env e;
+	struct t5env env;
 	struct t5 t;
 
-	t5env_init(&e, 1, 0);
+	t5env_init(&env, 1, 0);
 	t5_init(&t, 0);
 	t.skip_deregister = true;
-	t5_start(&e, &t, 0);
+	t5_start(&env, &t, 0);
 	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0x5,
 			NDISRT_VIOLATION_HALT_WITHOUT_INTERRUPT_DEREGISTER, 0, (uintptr_t)&t.intr,
 			0);
