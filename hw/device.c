@@ -200,3 +200,81 @@ const char *hw_fault_name(enum hw_fault f)
 
 	return (unsigned)f < HW_FAULT_COUNT ? names[f] : NULL;
 }
+
+/* ------------------------------------------------- helpers for models */
+
+int hw_params_check(const struct hw_device_params *p, const struct hw_param_limits *l,
+		    unsigned *nr_msgs, char *err, size_t errlen)
+{
+	unsigned n = 1;
+
+	if (p->irq_kind > HW_IRQ_MSIX) {
+		snprintf(err, errlen, "%s: unknown interrupt kind %d", l->model, (int)p->irq_kind);
+		return -1;
+	}
+	if ((p->irq_kind == HW_IRQ_MSI && !l->msi) || (p->irq_kind == HW_IRQ_MSIX && !l->msix)) {
+		if (!l->msi && !l->msix)
+			snprintf(err, errlen, "%s: %s signals on INTA# only (no MSI or MSI-X)",
+				 l->model, l->part);
+		else
+			snprintf(err, errlen, "%s: %s offers no %s", l->model, l->part,
+				 p->irq_kind == HW_IRQ_MSI ? "MSI" : "MSI-X");
+		return -1;
+	}
+	if (p->irq_kind == HW_IRQ_MSIX) {
+		n = p->nr_msgs ? p->nr_msgs : l->max_msgs;
+		if (n < 1 || n > l->max_msgs) {
+			snprintf(err, errlen, "%s: %u MSI-X messages asked for, %s has 1..%u",
+				 l->model, n, l->part, l->max_msgs);
+			return -1;
+		}
+	}
+	if (p->nr_queues > l->max_queues) {
+		if (l->max_queues == 1)
+			snprintf(err, errlen, "%s: %u queues asked for, %s has 1", l->model,
+				 p->nr_queues, l->part);
+		else
+			snprintf(err, errlen, "%s: %u queues asked for, %s has 1..%u", l->model,
+				 p->nr_queues, l->part, l->max_queues);
+		return -1;
+	}
+	if (nr_msgs)
+		*nr_msgs = n;
+	return 0;
+}
+
+int hw_options_parse(const char *opts, const char *model, const char *known, hw_option_fn *fn,
+		     void *ctx, char *err, size_t errlen)
+{
+	const char *p = opts;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		char item[64];
+
+		if (!fn || n >= sizeof(item)) {
+			snprintf(err, errlen, "%s: bad option '%.*s' (known: %s)", model, (int)n, p,
+				 known);
+			return -1;
+		}
+		memcpy(item, p, n);
+		item[n] = 0;
+		if (fn(ctx, item)) {
+			snprintf(err, errlen, "%s: bad option '%s' (known: %s)", model, item,
+				 known);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+size_t hw_stats_fill(struct hw_stat *out, size_t cap, const char *const *names,
+		     const uint64_t *values, size_t n)
+{
+	for (size_t i = 0; i < n && i < cap; i++)
+		out[i] = (struct hw_stat){names[i], values[i]};
+	return n;
+}

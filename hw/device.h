@@ -20,6 +20,7 @@
  *   life cycle                 reset, destroy
  *   faults                     fault (enum hw_fault; a model refuses what it lacks)
  *   statistics                 stats (name/value pairs)
+ *   register attributes        reg_attr (read-to-clear, W1S, W1C; optional)
  *
  * DMA: a model reads and writes the memory a driver gave it only through
  * hw_dma_read() / hw_dma_write() on the struct hw_dma_space of its
@@ -91,6 +92,10 @@ struct hw_resources {
 	bool has_line;		   /* an INTx pin (Interrupt Pin != 0) */
 	uint8_t line_vector;	   /* PCI Interrupt Line: the INTx vector */
 	unsigned message_count;	   /* HW_IRQ_MSI / HW_IRQ_MSIX: messages; else 0 */
+	/* Bus-master address width: 32 for a device whose DMA address registers
+	 * are 32 bits wide (hosting then gives its driver shared memory below
+	 * 4 GiB, hw_dma_alloc32()); 0 or 64: any logical address. */
+	uint8_t dma_address_bits;
 };
 
 /* ---------------------------------------------------------------- faults */
@@ -117,6 +122,19 @@ struct hw_stat {
 	const char *name; /* static storage; snake_case, array elements as "msgs_sent.3" */
 	uint64_t value;
 };
+
+/* --------------------------------------------------- register attributes */
+
+/*
+ * What ->reg_attr says of a register (the verifier's ISR-shared register
+ * check, docs/verifier.md): a read that changes device state, and writes
+ * that act on the 1 bits only. The answer may depend on the device's mode
+ * (VN-1's ICR is read-to-clear on the line only); it is asked after the
+ * access, from the access hook, and must be async-signal-safe and lock-free.
+ */
+#define HW_REG_READ_CLEARS 0x1u /* reading consumes state (read-to-clear) */
+#define HW_REG_W1S 0x2u		/* write 1s to set; 0 bits are ignored */
+#define HW_REG_W1C 0x4u		/* write 1s to clear; 0 bits are ignored */
 
 /* ------------------------------------------------------------------ hook */
 
@@ -158,7 +176,8 @@ struct hw_access_hook {
  *    The MSI-X capability's Message Control (enable, function mask, table
  *    size - 1) reflects msix_enable/msix_function_mask. After surprise
  *    removal a read gives all-ones.
- *  - resources: constant for the device's life.
+ *  - resources: constant for the device's life. A device that cannot
+ *    address all 64 bits says so in dma_address_bits.
  *  - msix_program / msix_mask / msix_enable / msix_function_mask: the OS's
  *    side of MSI-X (what a PCI bus driver does when it connects message
  *    interrupts). A message signalled while its entry or the function is
@@ -210,6 +229,9 @@ struct hw_device_ops {
 	int (*fault)(struct hw_device *dev, enum hw_fault f, uint64_t arg);
 	size_t (*stats)(struct hw_device *dev, struct hw_stat *out, size_t cap);
 	void (*destroy)(struct hw_device *dev);
+	/* optional: what an access does to the register(s) at @off..@off+@width
+	 * of @bar beyond a plain read or write, as HW_REG_* bits; NULL: nothing */
+	unsigned (*reg_attr)(struct hw_device *dev, unsigned bar, uint32_t off, unsigned width);
 };
 
 /*
@@ -363,6 +385,13 @@ static inline void hw_dev_resources(struct hw_device *dev, struct hw_resources *
  * sink. Hosting saves hw_dev_sink() when it takes the pin and gives it back
  * at halt. Context: host thread, device quiet.
  */
+/** hw_dev_reg_attr() - ->reg_attr, or 0 when the model has none. Context: any (async-signal-safe). */
+static inline unsigned hw_dev_reg_attr(struct hw_device *dev, unsigned bar, uint32_t off,
+				       unsigned width)
+{
+	return dev->ops->reg_attr ? dev->ops->reg_attr(dev, bar, off, width) : 0;
+}
+
 static inline void hw_dev_set_sink(struct hw_device *dev, struct hw_irq_sink sink)
 {
 	dev->sink = sink;
@@ -390,5 +419,49 @@ int hw_dev_msix_function_mask(struct hw_device *dev, bool masked);
 
 /** hw_fault_name() - "link", "spurious-irq", ... (NULL for an unknown value). */
 const char *hw_fault_name(enum hw_fault f);
+
+/* ------------------------------------------------- helpers for models */
+
+/*
+ * What a model accepts of struct hw_device_params, for hw_params_check():
+ * the seam glue every model's create() would otherwise repeat.
+ */
+struct hw_param_limits {
+	const char *model;   /* "vn1": the prefix of every message */
+	const char *part;    /* "the VN-1": names the device in messages */
+	bool msi, msix;	     /* message interrupts offered beside INTx */
+	unsigned max_msgs;   /* MSI-X messages; also the default for nr_msgs 0 */
+	unsigned max_queues; /* queue pairs (nr_queues 0: the model's default) */
+};
+
+/**
+ * hw_params_check() - Check @p's interrupt kind, MSI-X message count and
+ * queue count against @l. @nr_msgs: out (may be NULL), the messages the
+ * instance offers: for MSI-X nr_msgs, or max_msgs if 0; otherwise 1.
+ * Context: host thread. Return: 0, or -1 with one line in @err
+ * ("e1000: the 82540EM signals on INTA# only (no MSI or MSI-X)").
+ */
+int hw_params_check(const struct hw_device_params *p, const struct hw_param_limits *l,
+		    unsigned *nr_msgs, char *err, size_t errlen);
+
+/* One "key=value" item of a model's options; Return: 0, or non-zero: bad. */
+typedef int hw_option_fn(void *ctx, const char *item);
+
+/**
+ * hw_options_parse() - Split @opts ("key=value,key=value"; NULL or "":
+ * none) at commas and hand each item, NUL-terminated, to @fn (NULL: the
+ * model takes no option). Context: host thread. Return: 0, or -1 with
+ * "MODEL: bad option 'ITEM' (known: KNOWN)" in @err for the first item @fn
+ * refuses or that is longer than 63 characters.
+ */
+int hw_options_parse(const char *opts, const char *model, const char *known, hw_option_fn *fn,
+		     void *ctx, char *err, size_t errlen);
+
+/**
+ * hw_stats_fill() - The body of a model's ->stats: the first @cap of the
+ * @n pairs (@names[i], @values[i]) into @out. Return: @n.
+ */
+size_t hw_stats_fill(struct hw_stat *out, size_t cap, const char *const *names,
+		     const uint64_t *values, size_t n);
 
 #endif /* NDISRT_HW_DEVICE_H */

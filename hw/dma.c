@@ -71,6 +71,7 @@ struct hw_dma_space {
 	pthread_mutex_t lock;
 	_Atomic(struct dma_chunk *) chunk[DMA_NR_CHUNKS]; /* (a) set once, freed with the space */
 	unsigned cursor;     /* (M) next slot to try: FIFO-ish reuse delays stale hits */
+	unsigned cursor32;   /* (M) the same, among the 32-bit window's slots */
 	uint64_t regions;    /* (M) */
 	uint64_t bytes;	     /* (M) */
 	atomic_ulong faults; /* (a) */
@@ -112,11 +113,14 @@ static struct dma_slot *dma_slot(struct hw_dma_space *s, unsigned r)
 	return ch ? &ch->slot[r % DMA_CHUNK_SLOTS] : NULL;
 }
 
-/* Find a free slot, creating its chunk if needed. Context: holding s->lock. */
-static int dma_slot_reserve(struct hw_dma_space *s)
+/*
+ * Find a free slot among the first @nr (all of them, or the 32-bit window's),
+ * creating its chunk if needed, starting at *@cursor. Context: holding s->lock.
+ */
+static int dma_slot_reserve(struct hw_dma_space *s, unsigned nr, unsigned *cursor)
 {
-	for (unsigned n = 0; n < HW_DMA_MAX_REGIONS; n++) {
-		unsigned r = (s->cursor + n) % HW_DMA_MAX_REGIONS;
+	for (unsigned n = 0; n < nr; n++) {
+		unsigned r = (*cursor + n) % nr;
 		struct dma_slot *slot = dma_slot(s, r);
 
 		if (!slot) {
@@ -129,22 +133,25 @@ static int dma_slot_reserve(struct hw_dma_space *s)
 			slot = &ch->slot[r % DMA_CHUNK_SLOTS];
 		}
 		if (atomic_load(&slot->state) == SLOT_FREE) {
-			s->cursor = (r + 1) % HW_DMA_MAX_REGIONS;
+			*cursor = (r + 1) % nr;
 			return (int)r;
 		}
 	}
 	return -ENOSPC;
 }
 
-static int dma_insert(struct hw_dma_space *s, void *va, size_t len, bool owned, uint64_t *logical)
+/* @w32: in the 32-bit window (*@logical is then the window's alias). */
+static int dma_insert(struct hw_dma_space *s, void *va, size_t len, bool owned, bool w32,
+		      uint64_t *logical)
 {
 	struct dma_slot *slot;
 	int r;
 
-	if (!va || len == 0 || len > HW_DMA_MAX_REGION_SIZE)
+	if (!va || len == 0 || len > (w32 ? HW_DMA_W32_SPAN : HW_DMA_MAX_REGION_SIZE))
 		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
-	r = dma_slot_reserve(s);
+	r = w32 ? dma_slot_reserve(s, HW_DMA_W32_REGIONS, &s->cursor32)
+		: dma_slot_reserve(s, HW_DMA_MAX_REGIONS, &s->cursor);
 	if (r < 0) {
 		pthread_mutex_unlock(&s->lock);
 		return r;
@@ -158,23 +165,23 @@ static int dma_insert(struct hw_dma_space *s, void *va, size_t len, bool owned, 
 	s->regions++;
 	s->bytes += len;
 	pthread_mutex_unlock(&s->lock);
-	*logical = ((uint64_t)r + 1) << 32;
+	*logical = w32 ? HW_DMA_W32_BASE + (uint64_t)r * HW_DMA_W32_SPAN : ((uint64_t)r + 1) << 32;
 	return 0;
 }
 
-void *hw_dma_alloc(struct hw_dma_space *s, size_t len, uint64_t *logical)
+static void *dma_alloc(struct hw_dma_space *s, size_t len, bool w32, uint64_t *logical)
 {
 	void *va;
 	int err;
 
-	if (len == 0 || len > HW_DMA_MAX_REGION_SIZE) {
+	if (len == 0 || len > (w32 ? HW_DMA_W32_SPAN : HW_DMA_MAX_REGION_SIZE)) {
 		errno = EINVAL;
 		return NULL;
 	}
 	va = calloc(1, len);
 	if (!va)
 		return NULL;
-	err = dma_insert(s, va, len, true, logical);
+	err = dma_insert(s, va, len, true, w32, logical);
 	if (err) {
 		free(va);
 		errno = -err;
@@ -183,9 +190,19 @@ void *hw_dma_alloc(struct hw_dma_space *s, size_t len, uint64_t *logical)
 	return va;
 }
 
+void *hw_dma_alloc(struct hw_dma_space *s, size_t len, uint64_t *logical)
+{
+	return dma_alloc(s, len, false, logical);
+}
+
+void *hw_dma_alloc32(struct hw_dma_space *s, size_t len, uint64_t *logical)
+{
+	return dma_alloc(s, len, true, logical);
+}
+
 int hw_dma_register(struct hw_dma_space *s, void *va, size_t len, uint64_t *logical)
 {
-	return dma_insert(s, va, len, false, logical);
+	return dma_insert(s, va, len, false, false, logical);
 }
 
 /* Context: holding s->lock. Return: the live slot starting at @va, or NULL. */

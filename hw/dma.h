@@ -50,6 +50,17 @@ void hw_dma_space_free(struct hw_dma_space *s);
 void *hw_dma_alloc(struct hw_dma_space *s, size_t len, uint64_t *logical);
 
 /**
+ * hw_dma_alloc32() - As hw_dma_alloc(), for a bus master with 32-bit address
+ * registers: the region takes one of the 32-bit window's slots (below) and
+ * *@logical is its window address (below 4 GiB; hw_dma_free() and the
+ * accessors take it like any logical address).
+ * Return: the host virtual address, or NULL (errno EINVAL for @len 0 or over
+ * HW_DMA_W32_SPAN, ENOSPC when the window's HW_DMA_W32_REGIONS slots are
+ * used, ENOMEM).
+ */
+void *hw_dma_alloc32(struct hw_dma_space *s, size_t len, uint64_t *logical);
+
+/**
  * hw_dma_register() - Make caller-owned memory [@va, @va + @len) device-visible.
  * Context: as hw_dma_alloc(). The caller keeps ownership of the memory.
  * Return: 0 and *@logical, or -EINVAL / -ENOSPC.

@@ -182,6 +182,7 @@ void intc_source_init(struct intc_source *src, struct intc *ic, struct intc_line
 	src->ic = ic;
 	src->line = line;
 	atomic_init(&src->asserted, false);
+	atomic_init(&src->rises, 0);
 }
 
 /*
@@ -208,6 +209,7 @@ void intc_source_set(struct intc_source *src, bool asserted)
 		atomic_fetch_sub_explicit(&line->nr_asserted, 1, memory_order_seq_cst);
 		return;
 	}
+	atomic_fetch_add_explicit(&src->rises, 1, memory_order_seq_cst);
 	before = atomic_fetch_add_explicit(&line->nr_asserted, 1, memory_order_seq_cst);
 	if (before == 0) {
 		atomic_fetch_add_explicit(&line->assertions, 1, memory_order_relaxed);

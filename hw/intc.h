@@ -43,6 +43,7 @@ struct intc_source {
 	struct intc *ic;	/* (c) */
 	struct intc_line *line; /* (c) NULL: this source has no INTx pin */
 	atomic_bool asserted;	/* (a) the level this source drives */
+	atomic_uint rises;	/* (a) its deasserted -> asserted transitions */
 };
 
 struct intc_line_stats {
@@ -102,6 +103,20 @@ void intc_line_get_stats(const struct intc_line *line, struct intc_line_stats *o
  * Context: any thread; async-signal-safe.
  */
 void intc_source_init(struct intc_source *src, struct intc *ic, struct intc_line *line);
+
+/**
+ * intc_source_level() - Whether @src asserts its line now; @rises (may be
+ * NULL) receives how many times it went from deasserted to asserted. Two
+ * calls with the same count and "not asserted" both times mean the source
+ * did not assert in between (the verifier's false-claim check).
+ * Context: any; async-signal-safe, lock-free.
+ */
+static inline bool intc_source_level(struct intc_source *src, unsigned *rises)
+{
+	if (rises)
+		*rises = atomic_load_explicit(&src->rises, memory_order_seq_cst);
+	return atomic_load_explicit(&src->asserted, memory_order_seq_cst);
+}
 
 /** intc_source_sink() - The irq sink a device signals @src through. */
 struct hw_irq_sink intc_source_sink(struct intc_source *src);

@@ -243,14 +243,43 @@ static size_t vn1_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 	VN1_ARRAY_STATS(ARRAY_VALUES)
 #undef SCALAR_VALUE
 #undef ARRAY_VALUES
-	for (i = 0; i < NR_STATS && i < cap; i++)
-		out[i] = (struct hw_stat){vn1_stat_names[i], v[i]};
-	return NR_STATS;
+	return hw_stats_fill(out, cap, vn1_stat_names, v, NR_STATS);
 }
 
 static void vn1_dev_destroy(struct hw_device *d)
 {
 	vn1_free(to_vn1(d));
+}
+
+/* An access of @width at @off covers register @reg (32-bit registers; PIO_ISR is 16). */
+static bool covers(uint32_t off, unsigned width, uint32_t reg, unsigned reg_len)
+{
+	return off < reg + reg_len && reg < off + width;
+}
+
+/*
+ * Datasheet §3, §4, §7: ICR is read-to-clear on the line (IMODE 0) and W1C
+ * in the message modes; ICS and IMS are W1S, IMC clears IMS; PIO_ISR is
+ * read-to-clear (TX, LSC, RXO). IMODE is read without the device lock: a
+ * driver changes it only while every cause is masked.
+ */
+static unsigned vn1_dev_reg_attr(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
+{
+	struct vn1 *dev = to_vn1(d);
+
+	if (bar == 1)
+		return covers(off, width, VN1_PIO_ISR, 2) ? HW_REG_READ_CLEARS : 0;
+	if (bar != 0)
+		return 0;
+	if (covers(off, width, VN1_ICR, 4))
+		return __atomic_load_n(&dev->imode, __ATOMIC_RELAXED) == VN1_IMODE_LINE
+			   ? HW_REG_READ_CLEARS
+			   : HW_REG_W1C;
+	if (covers(off, width, VN1_ICS, 4) || covers(off, width, VN1_IMS, 4))
+		return HW_REG_W1S;
+	if (covers(off, width, VN1_IMC, 4))
+		return HW_REG_W1C;
+	return 0;
 }
 
 static const struct hw_device_ops vn1_dev_ops = {
@@ -270,6 +299,7 @@ static const struct hw_device_ops vn1_dev_ops = {
     .fault = vn1_dev_fault,
     .stats = vn1_dev_stats,
     .destroy = vn1_dev_destroy,
+    .reg_attr = vn1_dev_reg_attr,
 };
 
 void vn1_device_init(struct vn1 *dev)
@@ -300,38 +330,36 @@ struct vn1 *vn1_from_device(struct hw_device *d)
 /* ------------------------------------------------------- model "vn1" */
 
 /* "speed=N" (STATUS speed code 0..3) is the one VN-1 option. */
-static int vn1_parse_options(const char *opts, struct vn1_config *vc, char *err, size_t errlen)
+static int vn1_option(void *ctx, const char *item)
 {
-	const char *p = opts;
+	struct vn1_config *vc = ctx;
+	unsigned speed;
+	int used = 0;
 
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-		unsigned speed;
-		int used = 0;
-
-		if (n > 6 && strncmp(p, "speed=", 6) == 0 &&
-		    sscanf(p + 6, "%1u%n", &speed, &used) == 1 && (size_t)used == n - 6 &&
-		    speed <= 3) {
-			vc->speed = (uint8_t)speed;
-			vc->speed_set = true;
-		} else {
-			snprintf(err, errlen, "vn1: bad option '%.*s' (known: speed=0..3)", (int)n,
-				 p);
-			return -1;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
+	if (sscanf(item, "speed=%1u%n", &speed, &used) != 1 || item[used] || speed > 3)
+		return -1;
+	vc->speed = (uint8_t)speed;
+	vc->speed_set = true;
 	return 0;
 }
 
 static struct hw_device *vn1_model_create(const struct hw_device_params *p, char *err,
 					  size_t errlen)
 {
+	static const struct hw_param_limits lim = {
+	    .model = "vn1",
+	    .part = "the VN-1",
+	    .msi = true,
+	    .msix = true,
+	    .max_msgs = VN1_NR_MSGS,
+	    .max_queues = VN1_NR_QUEUES,
+	};
 	struct vn1_config vc = {0};
 	struct vn1 *dev;
 
+	if (hw_params_check(p, &lim, &vc.nr_msgs, err, errlen) ||
+	    hw_options_parse(p->options, "vn1", "speed=0..3", vn1_option, &vc, err, errlen))
+		return NULL;
 	vc.machine = p->machine;
 	vc.dma = p->dma;
 	vc.sink = p->sink;
@@ -342,24 +370,7 @@ static struct hw_device *vn1_model_create(const struct hw_device_params *p, char
 	vc.irq_kind = p->irq_kind == HW_IRQ_LINE  ? VN1_IRQ_LINE
 		      : p->irq_kind == HW_IRQ_MSI ? VN1_IRQ_MSI
 						  : VN1_IRQ_MSIX;
-	vc.nr_msgs = p->irq_kind == HW_IRQ_MSIX ? (p->nr_msgs ? p->nr_msgs : VN1_NR_MSGS) : 1;
 	vc.link_down = p->link_down;
-	if (p->irq_kind > HW_IRQ_MSIX) {
-		snprintf(err, errlen, "vn1: unknown interrupt kind %d", (int)p->irq_kind);
-		return NULL;
-	}
-	if (vc.nr_msgs < 1 || vc.nr_msgs > VN1_NR_MSGS) {
-		snprintf(err, errlen, "vn1: %u MSI-X messages asked for, the VN-1 has 1..%u",
-			 vc.nr_msgs, VN1_NR_MSGS);
-		return NULL;
-	}
-	if (p->nr_queues > VN1_NR_QUEUES) {
-		snprintf(err, errlen, "vn1: %u queues asked for, the VN-1 has %u", p->nr_queues,
-			 VN1_NR_QUEUES);
-		return NULL;
-	}
-	if (vn1_parse_options(p->options, &vc, err, errlen))
-		return NULL;
 	dev = vn1_create(&vc);
 	if (!dev) {
 		snprintf(err, errlen, "vn1: cannot create the device: %s", strerror(errno));

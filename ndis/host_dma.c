@@ -15,6 +15,18 @@
 
 /* ------------------------------------------------- DMA, shared memory */
 
+void *host_shared_memory_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
+			       size_t len, uint64_t *logical)
+{
+	struct hw_resources r = {0};
+
+	if (dev)
+		hw_dev_resources(dev, &r);
+	if (!driver64 || (r.dma_address_bits && r.dma_address_bits < 64))
+		return hw_dma_alloc32(dma, len, logical);
+	return hw_dma_alloc(dma, len, logical);
+}
+
 /* An NdisMRegisterScatterGatherDma registration: what NdisMiniportDmaHandle names. */
 struct host_dma {
 	uint64_t magic; /* HOST_DMA_MAGIC */
@@ -157,8 +169,12 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 		    "NdisMAllocateSharedMemory before NdisMRegisterScatterGatherDma (NDIS "
 		    "requires the DMA registration first)");
 	if (Length) {
+		struct host_dma *dma = atomic_load(&n->dma);
+
 		old = ke_irql_raise(KE_DISPATCH_LEVEL);
-		va = hw_dma_alloc(n->h->dma, Length, &logical);
+		va = host_shared_memory_alloc(n->h->dma, n->dev,
+					      dma && (dma->flags & NDIS_SG_DMA_64_BIT_ADDRESS),
+					      Length, &logical);
 		ke_irql_lower(old);
 	}
 	if (va)

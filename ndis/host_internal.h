@@ -24,6 +24,7 @@
 #include <pthread.h>
 
 #include "hw/dma.h"
+#include "verifier/shared_regs.h"
 #include "hw/intc.h"
 #include "hw/device.h"
 #include "ndisrt/host.h"
@@ -336,6 +337,18 @@ bool ndis5_io_target(struct ndisrt_adapter *a, struct host_io_target *t);
  */
 bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSICAL_ADDRESS pa);
 bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_ADDRESS pa);
+
+/*
+ * host_shared_memory_alloc() - Shared memory for a bus master, in @dma at an
+ * address the device reaches: below 4 GiB (hw_dma_alloc32()) when the driver
+ * set up 32-bit DMA (@driver64 false: NDIS 5 Dma64BitAddresses FALSE, NDIS 6
+ * no NDIS_SG_DMA_64_BIT_ADDRESS) or the device says its address registers
+ * are 32 bits wide (hw_resources.dma_address_bits), else anywhere. Both NDIS
+ * versions allocate through it (host_dma.c). Context: DISPATCH_LEVEL.
+ * Return: the host address and *@logical, or NULL.
+ */
+void *host_shared_memory_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
+			       size_t len, uint64_t *logical);
 
 /* ----------------------------------------------------------- NIC kinds */
 

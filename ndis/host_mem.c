@@ -8,10 +8,15 @@
  * Every allocation carries a header (magic, tag, length, owner), so a free
  * of something that is not an allocation, a double free and memory still
  * allocated when the adapter halts (or the driver unloads) are bug checks
- * naming the address, not heap corruption.
+ * naming the address, not heap corruption. With the verifier on, each
+ * allocation is a mapping of its own, poisoned and made inaccessible on free
+ * and kept in quarantine (verifier/poison.h), so that touching it after the
+ * free faults (rule H7).
  */
 #include "ndis/host_internal.h"
 #include "verifier/race.h"
+#include "verifier/poison.h"
+#include "verifier/vfy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +27,9 @@ struct host_mem_hdr {
 	uint32_t magic; /* HOST_MEM_MAGIC, HOST_MEM_FREED once freed */
 	uint32_t tag;
 	uint32_t len;
-	uint32_t pad;
+	uint32_t poisoned;	  /* 1: from verifier/poison.c (a mapping of @maplen bytes) */
 	struct host_owner *owner; /* NULL: an adapter no NIC hosts (ndis/ tests) */
-	uint64_t pad2;
+	uint64_t maplen;
 };
 
 _Static_assert(sizeof(struct host_mem_hdr) % MEMORY_ALLOCATION_ALIGNMENT == 0, "alignment");
@@ -59,7 +64,20 @@ static void *mem_alloc(struct host_owner *owner, UINT Length, ULONG Tag)
 	if (Length == 0 || Length > (1u << 30))
 		return NULL;
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
-	hdr = malloc(sizeof(*hdr) + Length);
+	if (vfy_active) {
+		/* Poisoned and quarantined on free (rule H7, verifier/poison.h). */
+		size_t maplen = 0;
+
+		hdr = vfy_poison_alloc(sizeof(*hdr) + Length, &maplen);
+		if (hdr) {
+			hdr->poisoned = 1;
+			hdr->maplen = maplen;
+		}
+	} else {
+		hdr = malloc(sizeof(*hdr) + Length);
+		if (hdr)
+			hdr->poisoned = 0;
+	}
 	ke_irql_lower(old);
 	if (!hdr)
 		return NULL;
@@ -141,6 +159,10 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 		    NDISRT_DDI_FREE_MEMORY,
 		    "NdisFreeMemory: not memory NdisAllocateMemoryWithTag[Priority] returned");
 	hdr = (struct host_mem_hdr *)VirtualAddress - 1;
+	/* Quarantined memory is not readable: ask before looking at the header. */
+	if (vfy_active && vfy_poison_quarantined(hdr))
+		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress, 0,
+				 NDISRT_DDI_FREE_MEMORY, "NdisFreeMemory: memory freed twice");
 	if (hdr->magic == HOST_MEM_FREED)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress, hdr->tag,
 				 NDISRT_DDI_FREE_MEMORY, "NdisFreeMemory: memory freed twice");
@@ -163,7 +185,10 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 	hdr->magic = HOST_MEM_FREED;
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
 	vfy_race_release(VirtualAddress);
-	free(hdr);
+	if (hdr->poisoned)
+		vfy_poison_free(hdr, hdr->maplen);
+	else
+		free(hdr);
 	ke_irql_lower(old);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }

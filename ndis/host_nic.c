@@ -102,8 +102,21 @@ NDIS_STATUS host_set_general_attributes(struct ndisrt_adapter *a,
 	return copy_general(host_nic_of_adapter(a), g);
 }
 
+/* The NIC's INTx pin, for the false-claim check (I11). Context: DIRQL, lock-free. */
+static bool host_line_level(struct ndisrt_adapter *a, unsigned *rises)
+{
+	struct ndisrt_nic *n = host_nic_of_adapter(a);
+
+	if (!n) {
+		*rises = 0;
+		return true; /* unknown: never a false claim */
+	}
+	return intc_source_level(&n->src, rises);
+}
+
 const struct ndis_host_ops host_ndis6_ops = {
     .set_general_attributes = host_set_general_attributes,
+    .line_level = host_line_level,
     .dpc_begin = host_rx_dpc_begin,
     .dpc_end = host_rx_dpc_end,
 };
@@ -249,6 +262,7 @@ static void nic_teardown(struct ndisrt_nic *n)
 	}
 	hw_dev_set_sink(n->dev, n->caller_sink);
 	intc_source_set(&n->src, false);
+	vfy_regs_detach(n->dev);
 	host_rx_fini(n);
 	host_nic_slot_remove(host_nics, n);
 	atomic_fetch_sub(&n->d->nics, 1);
@@ -380,6 +394,7 @@ static NDIS_STATUS nic_restart(struct ndisrt_nic *n)
 
 static void nic_halt_adapter(struct ndisrt_nic *n)
 {
+	vfy_regs_set_live(n->dev, false); /* halt may touch registers freely (S5) */
 	atomic_store(&n->state, HOST_NIC_HALTING);
 	ndisrt_adapter_halt(n->a, 0, halt_trampoline, n, false);
 	atomic_store(&n->state, HOST_NIC_HALTED);
@@ -491,6 +506,8 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 		goto err_free_adapter;
 	}
 	atomic_fetch_add(&d->nics, 1);
+	/* ISR-shared registers (S5): learnt from now on, judged after initialize. */
+	(void)vfy_regs_attach(n->dev);
 	atomic_store(&n->state, HOST_NIC_INITIALIZING);
 	status = ndisrt_adapter_initialize(n->a, 0, init_trampoline, n);
 	if (status != NDIS_STATUS_SUCCESS) {
@@ -509,6 +526,7 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 		    "MiniportInitializeEx succeeded without NdisMSetMiniportAttributes "
 		    "giving the general attributes (NDIS 6 requires them)");
 	atomic_store(&n->state, HOST_NIC_PAUSED);
+	vfy_regs_set_live(n->dev, true);
 	program_msix(n);
 	status = nic_restart(n);
 	if (status != NDIS_STATUS_SUCCESS) {

@@ -267,6 +267,9 @@ struct ndis_interrupt {
 	struct ndis_dpc *dpcs;		  /* (c) [nr_messages][nr_vcpus] */
 	PIO_INTERRUPT_MESSAGE_INFO table; /* (c) message-based only */
 	size_t table_size;		  /* (c) */
+	/* Under the line ISR's lock: claims in a row while the device's pin
+	 * stayed low (I11); returns in a row with the pin high throughout (I12). */
+	unsigned false_claims, storm_returns;
 };
 
 static inline struct ndis_dpc *ndis_dpc_of(struct ndis_interrupt *ni, ULONG msg, unsigned vcpu)
@@ -420,6 +423,9 @@ struct ndis_host_ops {
 	(struct ndisrt_adapter *a, const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g);
 	void (*dpc_begin)(struct ndisrt_adapter *a, uint32_t max);
 	void (*dpc_end)(struct ndisrt_adapter *a);
+	/* optional: the level of the adapter's INTx pin and its rise count
+	 * (intc_source_level()); the false-claim check (I11). Lock-free. */
+	bool (*line_level)(struct ndisrt_adapter *a, unsigned *rises);
 };
 
 /* Context: host thread, before the adapter is initialized. */

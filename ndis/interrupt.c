@@ -18,6 +18,7 @@
 #include "verifier/vfy.h"
 
 #include <errno.h>
+#include <execinfo.h>
 #include <sched.h>
 
 /*
@@ -62,10 +63,74 @@ void ndis_isr_queue_dpcs(struct ndis_interrupt *ni, struct ndis_message *msg, un
 	ndis_dpc_request_mask(ni, msg->id, targets, NULL);
 }
 
+/* Claims in a row of an interrupt the device did not raise before I11 is reported. */
+#define NDIS_FALSE_CLAIMS 3u
+/* ISR returns in a row that left the device's pin asserted throughout before I12. */
+#define NDIS_STORM_RETURNS 256u
+
+static void line_report(enum ndisrt_violation v, struct ndis_interrupt *ni, uintptr_t p4,
+			const char *what)
+{
+	void *frames[17];
+	int n;
+
+	/* The ISR itself first (it has returned: the chain is its caller's). */
+	frames[0] = (void *)ni->line_isr;
+	n = 1 + backtrace(frames + 1, 16);
+	ke_print_chain(2, "\nThe line ISR:", frames, 1);
+	vfy_report(v, (uintptr_t)ni->handle, (uintptr_t)ni->line_isr, p4, what, frames, n);
+}
+
+/*
+ * The verifier's look at one line ISR return (I11, I12): @pin_before and
+ * @rises_before are the device's INTx pin as the ISR was called. A claim
+ * while the pin was low and never rose during the ISR is a claim of an
+ * interrupt the device did not raise: on a shared line it starves the ISRs
+ * after this one. A return (claimed or not) with the pin high all along
+ * dismissed nothing: a level line re-asserts at once, an interrupt storm.
+ * Each is reported when it happens several times in a row (a single one
+ * can be benign: a cause the device holds back for moderation).
+ * Context: as ndis_isr(), under the line ISR's lock (the counters are ours).
+ */
+static void check_line_claim(struct ndis_interrupt *ni, bool claimed, bool pin_before,
+			     unsigned rises_before)
+{
+	struct ndisrt_adapter *a = ni->adapter;
+	unsigned rises_after;
+	bool pin_after = a->host->line_level(a, &rises_after);
+	bool never_rose = rises_after == rises_before;
+
+	if (claimed && !pin_before && !pin_after && never_rose) {
+		if (++ni->false_claims >= NDIS_FALSE_CLAIMS)
+			line_report(
+			    NDISRT_VIOLATION_ISR_FALSE_CLAIM, ni, ni->false_claims,
+			    "the line ISR claimed (returned TRUE) interrupts its device did "
+			    "not raise, several in a row: on a shared line the ISRs of the "
+			    "device that did are never called (parameter 2 = the interrupt "
+			    "handle, 3 = the ISR, 4 = claims in a row)");
+	} else {
+		ni->false_claims = 0;
+	}
+	if (pin_before && pin_after && never_rose) {
+		if (++ni->storm_returns >= NDIS_STORM_RETURNS) {
+			ni->storm_returns = 0;
+			line_report(
+			    NDISRT_VIOLATION_INTERRUPT_STORM, ni, claimed,
+			    "interrupt storm: the device kept its level-triggered line "
+			    "asserted through every one of its ISR's last returns: the ISR "
+			    "does not dismiss the interrupt (Windows: bug check 0xF2 "
+			    "HARDWARE_INTERRUPT_STORM; parameter 2 = the interrupt handle, 3 = "
+			    "the ISR, 4 = whether the last return claimed it)");
+		}
+	} else {
+		ni->storm_returns = 0;
+	}
+}
+
 /*
  * Context: DIRQL (the object's sync IRQL), holding its lock, on the vCPU
  * the interrupt was delivered to; inside the vCPU's signal handler.
- * Spec: I1, I2 (ke walks the chain), I3, I4.
+ * Spec: I1, I2 (ke walks the chain), I3, I4, I11, I12.
  */
 bool ndis_isr(struct ke_interrupt *ki, void *ctx)
 {
@@ -78,7 +143,14 @@ bool ndis_isr(struct ke_interrupt *ki, void *ctx)
 	BOOLEAN claimed;
 	ke_irql_t after;
 
+	bool watch_line = !ni->message_based && __builtin_expect(vfy_active, 0) &&
+			  ni->adapter->host && ni->adapter->host->line_level;
+	unsigned rises_before = 0;
+	bool pin_before = false;
+
 	ndis_count_local(&ctr->isrs);
+	if (watch_line)
+		pin_before = ni->adapter->host->line_level(ni->adapter, &rises_before);
 	/* ke holds the object's lock around this routine: the ISR is its holder. */
 	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql,
 			  ni->message_based ? (void *)ni->msg_isr : (void *)ni->line_isr);
@@ -95,6 +167,8 @@ bool ndis_isr(struct ke_interrupt *ki, void *ctx)
 			    "called at");
 	if (claimed)
 		ndis_count_local(&ctr->isrs_claimed);
+	if (watch_line)
+		check_line_claim(ni, claimed != FALSE, pin_before, rises_before);
 	ndis_isr_queue_dpcs(ni, msg, cpu, queue_default, targets);
 	return claimed != FALSE;
 }

@@ -14,6 +14,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/poison.h"
 #include "verifier/vfy.h"
 
 #include <stddef.h>
@@ -72,6 +73,12 @@ static struct ndis_spin *spin_of(PNDIS_SPIN_LOCK l)
 	struct ndis_spin *s = (struct ndis_spin *)l;
 
 	ke_preempt_point(KE_PP_DDI_ENTER);
+	/* A lock in freed driver memory: never read it (H7, verifier/poison.h). */
+	if (__builtin_expect(vfy_active, 0) && vfy_poison_quarantined(l))
+		ndisrt_violation(NDISRT_VIOLATION_USE_AFTER_FREE, (uintptr_t)l, 0,
+				 NDISRT_DDI_SPIN_LOCK,
+				 "an NDIS spin lock in memory the driver already freed "
+				 "(NdisFreeMemory) was used");
 	if (__builtin_expect(!l || s->magic != SPIN_MAGIC, 0))
 		ndisrt_violation(NDISRT_VIOLATION_SPIN_NOT_ALLOCATED, (uintptr_t)l, 0,
 				 NDISRT_DDI_SPIN_LOCK,

@@ -178,13 +178,19 @@ static int make_nic(unsigned i, char *err, size_t errlen)
 	vc.dma = ndisrt_host_dma(run.h);
 	memcpy(vc.mac, (uint8_t[6]){0x02, 0x00, 0x4e, 0x44, 0x49, (uint8_t)(i + 1)}, 6);
 	vc.mem_base = 0xF0000000ull + (uint64_t)i * 0x10000;
-	vc.port_base = (uint16_t)(0xC000 + i * 0x40);
+	/* 256 ports apart: the largest I/O BAR of a model (the RTL8139's), aligned to its size. */
+	vc.port_base = (uint16_t)(0xC000 + i * 0x100);
 	vc.irq_kind = run.o.irq == RUN_IRQ_LINE	 ? HW_IRQ_LINE
 		      : run.o.irq == RUN_IRQ_MSI ? HW_IRQ_MSI
 						 : HW_IRQ_MSIX;
 	vc.nr_msgs = run.o.irq == RUN_IRQ_MSIX ? run.msix_messages : 1;
 	rn->model = run.o.device[i % run.o.nr_devices];
-	if (run.o.irq == RUN_IRQ_LINE) {
+	if (run.o.irq == RUN_IRQ_LINE && run.o.shared_line && i > 0) {
+		/* --shared-line: NIC 0's line; it is freed with NIC 0. */
+		rn->line = run.nic[0].line;
+		rn->line_shared = true;
+		vc.line_vector = (uint8_t)intc_line_vector(rn->line);
+	} else if (run.o.irq == RUN_IRQ_LINE) {
 		/* One INTx line per NIC, at DIRQL 5, on every vCPU. */
 		rn->line = intc_line_create(run.ic, 5, ~0ull >> (64 - run.o.cpus));
 		if (!rn->line) {
@@ -217,8 +223,8 @@ static int start_nic(unsigned i, char *err, size_t errlen)
 	nc.msix_messages = run.msix_messages;
 	nc.line = rn->line;
 	nc.max_nbls = run.o.max_nbls;
-	if (ndisrt_nic_start(run.drv, &nc, &rn->n, why, sizeof(why))) {
-		snprintf(err, errlen, "NIC %u: %s", i, why);
+	if (ndisrt_nic_start(run.drivers[rn->driver].drv, &nc, &rn->n, why, sizeof(why))) {
+		snprintf(err, errlen, "NIC %u (%s): %s", i, rn->model, why);
 		return -1;
 	}
 	ndisrt_nic_set_rx_sink(rn->n, rx_sink, rn);
@@ -297,16 +303,19 @@ static void teardown(void)
 	for (unsigned i = 0; i < run.o.nics; i++)
 		if (run.nic[i].n)
 			ndisrt_nic_halt(run.nic[i].n);
-	if (run.drv)
-		ndisrt_driver_unload(run.drv);
+	for (unsigned i = 0; i < run.nr_drivers; i++)
+		if (run.drivers[i].drv)
+			ndisrt_driver_unload(run.drivers[i].drv);
 	/* Devices detach from their wires as they are freed: wires after them,
 	 * and the capture the wires feed last. */
 	for (unsigned i = 0; i < run.o.nics; i++) {
 		if (run.nic[i].dev)
 			hw_device_free(run.nic[i].dev);
-		if (run.nic[i].line)
-			intc_line_free(run.nic[i].line);
 	}
+	/* A shared line last: every device on it is gone. */
+	for (unsigned i = 0; i < run.o.nics; i++)
+		if (run.nic[i].line && !run.nic[i].line_shared)
+			intc_line_free(run.nic[i].line);
 	for (unsigned i = 0; i < run.nr_wires; i++)
 		wire_close(run.wire[i]);
 	if (run.cap) {
@@ -380,9 +389,16 @@ static int set_up(char *err, size_t errlen)
 		run.rss_table[i] = i % run.o.cpus;
 	run.msix_messages =
 	    run.o.msix_messages ? run.o.msix_messages : (run.o.cpus < 8 ? run.o.cpus : 8) + 1;
-	if (ndisrt_driver_load(run.h, run.driver_path, &run.drv, err, errlen))
-		return 66;
-	ndisrt_driver_version(run.drv, &run.drv_major, &run.drv_minor);
+	for (unsigned i = 0; i < run.nr_drivers; i++) {
+		struct run_driver *d = &run.drivers[i];
+
+		if (ndisrt_driver_load(run.h, d->path, &d->drv, err, errlen))
+			return 66;
+		ndisrt_driver_version(d->drv, &d->major, &d->minor);
+		if (!i || d->major * 100 + d->minor < run.drv_major * 100 + run.drv_minor)
+			run.drv_major = d->major, run.drv_minor = d->minor;
+	}
+	run.drv = run.drivers[0].drv;
 	if (run.drv_major < 6) {
 		/* NDIS 5: NdisMRegisterInterrupt takes a line; no throttling. */
 		if (run.o.irq_given && run.o.irq != RUN_IRQ_LINE) {
@@ -442,6 +458,40 @@ static int check_input(const char *what, const char *path)
 	return 0;
 }
 
+/*
+ * The distinct drivers of the NICs (one, or one per model with mixed
+ * samples), each resolved to a readable regular file; each NIC's index.
+ * Return: 0, or the exit status (the line printed).
+ */
+static int resolve_drivers(char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < run.o.nics; i++) {
+		const char *name = run.o.drivers[i % run.o.nr_devices];
+		unsigned d = 0;
+
+		while (d < run.nr_drivers && strcmp(run.drivers[d].name, name))
+			d++;
+		run.nic[i].driver = d;
+		if (d < run.nr_drivers)
+			continue;
+		const char *path = run_resolve_driver(name, err, errlen);
+		int rc;
+
+		if (!path) {
+			fprintf(stderr, "ndisrt run: %s\n", err);
+			return 66;
+		}
+		run.drivers[d].name = name;
+		snprintf(run.drivers[d].path, sizeof(run.drivers[d].path), "%s", path);
+		rc = check_input("--driver", run.drivers[d].path);
+		if (rc)
+			return rc;
+		run.nr_drivers++;
+	}
+	run.driver_path = run.drivers[0].path;
+	return 0;
+}
+
 /* --json: created before the run, so that an unwritable path costs no run. */
 static int open_json(void)
 {
@@ -481,12 +531,9 @@ int ndisrt_cmd_run(int argc, char **argv)
 	rc = run_options_parse(argc, argv, &run.o, stdout, stderr);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	run.driver_path = run_resolve_driver(run.o.driver, err, sizeof(err));
-	if (!run.driver_path) {
-		fprintf(stderr, "ndisrt run: %s\n", err);
-		return 66;
-	}
-	rc = check_input("--driver", run.driver_path);
+	rc = resolve_drivers(err, sizeof(err));
+	if (rc)
+		return rc;
 	if (!rc && run.o.wire == RUN_WIRE_PCAP)
 		rc = check_input("--wire pcap:", run.o.pcap_in);
 	if (!rc)

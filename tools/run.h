@@ -32,11 +32,21 @@ struct run_dev_stats {
 	uint64_t rx_offered, rx_accepted, tx_sent, tx_dropped;
 };
 
+/* A loaded miniport: one per distinct driver of the NICs (mixed models). */
+struct run_driver {
+	const char *name; /* as given: a sample's name or a path */
+	char path[4096];
+	struct ndisrt_driver *drv;
+	unsigned major, minor;
+};
+
 struct run_nic {
 	const char *model; /* --device: the model's name */
+	unsigned driver;   /* index in run_state.drivers */
 	struct hw_device *dev;
 	struct intc_source src;
 	struct intc_line *line;
+	bool line_shared; /* --shared-line: @line is NIC 0's */
 	struct ndisrt_nic *n;
 	uint8_t mac[6];
 	bool sender;	    /* --wire pair: the protocol sends from this NIC */
@@ -59,8 +69,10 @@ struct run_state {
 	struct ndisrt_host *h;
 	struct ke_machine *m;
 	struct intc *ic;
-	struct ndisrt_driver *drv;
-	unsigned drv_major, drv_minor;
+	struct ndisrt_driver *drv;     /* drivers[0].drv */
+	unsigned drv_major, drv_minor; /* the lowest version among the drivers */
+	struct run_driver drivers[RUN_MAX_NICS];
+	unsigned nr_drivers;
 	unsigned msix_messages;
 	struct run_nic nic[RUN_MAX_NICS];
 	struct wire *wire[RUN_MAX_NICS];

@@ -30,13 +30,17 @@ void run_options_usage(FILE *f)
 	    "  --driver PATH.so|NAME  miniport to load: a shared object exporting DriverEntry,\n"
 	    "                         or a built-in sample: vn1 (NDIS 6.20), vn1_line\n"
 	    "                         (NDIS 6.20 in one file), vn1pio (NDIS 5.1, line only),\n"
-	    "                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20); default:\n"
-	    "                         the sample of the --device model\n"
+	    "                         e1000 (NDIS 5.1), virtio_net (NDIS 6.20), rtl8139\n"
+	    "                         (NDIS 5.1); it serves every NIC. Default: each NIC\n"
+	    "                         gets the sample of its --device model\n"
 	    "  --device MODEL[,MODEL] device model of each NIC, the list cycled over the NICs\n"
-	    "                         (default vn1; models below)\n"
+	    "                         (default vn1; models below; mixed models: a driver each)\n"
 	    "  --cpus N               vCPUs (1..%d; default 2)\n"
 	    "  --nics N               VN-1 NICs (1..%d; default 2)\n"
 	    "  --irq MODE             line | msi | msix[:N]  (default msix; N messages 1..%d)\n"
+	    "  --shared-line          every NIC's INTx on ONE level-triggered line (implies\n"
+	    "                         --irq line): each interrupt calls the NICs' ISRs in turn\n"
+	    "                         until one claims it, as Windows does on a shared line\n"
 	    "  --wire KIND            pair (NICs back to back, default) | gen (generator feeds\n"
 	    "                         every NIC) | pcap:FILE (replay a capture into every NIC)\n"
 	    "  --frames N             stop after N frames offered (default: run --seconds)\n"
@@ -408,18 +412,24 @@ static bool takes_value(const char *opt)
 }
 
 /*
- * Without --driver, the sample miniport of the --device model(s); models
- * with different samples need --driver (one driver serves every NIC).
+ * Without --driver, each NIC gets the sample miniport of its --device model
+ * (mixed models: several drivers in one run, o->driver their names joined
+ * by '+'). With --driver, that one driver serves every NIC, whatever the
+ * models: whether it drives them is its MiniportInitialize's answer.
  */
 static int pick_sample(struct run_options *o, FILE *err)
 {
-	const char *sample = NULL;
+	size_t at = 0;
 
+	for (unsigned i = 0; i < o->nr_devices; i++)
+		o->drivers[i] = o->driver;
 	if (o->driver_given)
 		return 0;
+	o->driver_label[0] = 0;
 	for (unsigned i = 0; i < o->nr_devices; i++) {
 		const struct hw_device_model *m = hw_device_model_find(o->device[i]);
 		const char *s = m ? m->sample_driver : NULL;
+		bool seen = false;
 
 		if (!s) {
 			fputs("ndisrt run: --device '", err);
@@ -427,17 +437,14 @@ static int pick_sample(struct run_options *o, FILE *err)
 			fputs("' has no sample miniport: give --driver\n", err);
 			return EX_USAGE;
 		}
-		if (sample && strcmp(sample, s)) {
-			fprintf(err,
-				"ndisrt run: --device %s and %s have different sample "
-				"miniports (%s, %s): give --driver\n",
-				o->device[0], o->device[i], sample, s);
-			return EX_USAGE;
-		}
-		sample = s;
+		o->drivers[i] = s;
+		for (unsigned j = 0; j < i; j++)
+			seen |= !strcmp(o->drivers[j], s);
+		if (!seen && at < sizeof(o->driver_label))
+			at += (size_t)snprintf(o->driver_label + at, sizeof(o->driver_label) - at,
+					       "%s%s", at ? "+" : "", s);
 	}
-	if (sample)
-		o->driver = sample;
+	o->driver = o->driver_label;
 	return 0;
 }
 
@@ -463,6 +470,16 @@ static int cross_check(struct run_options *o, FILE *err)
 		fputs(")\n", err);
 		return EX_USAGE;
 	}
+	if (o->shared_line && o->irq_given && o->irq != RUN_IRQ_LINE) {
+		fputs("ndisrt run: --shared-line puts the NICs' INTx pins on one line: use it with "
+		      "--irq line (or leave --irq out)\n",
+		      err);
+		return EX_USAGE;
+	}
+	if (o->shared_line) {
+		o->irq = RUN_IRQ_LINE;
+		o->irq_given = true;
+	}
 	if (o->wire == RUN_WIRE_PAIR && o->nics % 2) {
 		fprintf(err,
 			"ndisrt run: --wire pair needs an even --nics (got %u): NICs are "
@@ -487,6 +504,10 @@ int run_options_parse(int argc, char **argv, struct run_options *o, FILE *out, F
 		}
 		if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
+			continue;
+		}
+		if (!strcmp(a, "--shared-line")) {
+			o->shared_line = true;
 			continue;
 		}
 		eq = strchr(a, '=');

@@ -19,10 +19,13 @@ enum run_wire { RUN_WIRE_PAIR, RUN_WIRE_GEN, RUN_WIRE_PCAP };
 #define RUN_MAX_MSIX 16
 
 struct run_options {
-	const char *driver;		  /* path to a .so, or a built-in sample's name */
-	const char *device[RUN_MAX_NICS]; /* --device: model per NIC, cycled */
-	unsigned nr_devices;		  /* 1..RUN_MAX_NICS */
-	char device_buf[256];		  /* storage for @device */
+	const char *driver;		   /* path to a .so, or a built-in sample's name; with
+					   * mixed samples their names joined by '+' */
+	const char *drivers[RUN_MAX_NICS]; /* the driver of each --device entry */
+	char driver_label[256];		   /* storage for a joined @driver */
+	const char *device[RUN_MAX_NICS];  /* --device: model per NIC, cycled */
+	unsigned nr_devices;		   /* 1..RUN_MAX_NICS */
+	char device_buf[256];		   /* storage for @device */
 	unsigned cpus;
 	unsigned nics;
 	enum run_irq irq;
@@ -39,6 +42,7 @@ struct run_options {
 	const char *sarif;   /* --sarif FILE: findings as a SARIF 2.1.0 log */
 	int verifier;	     /* enum vfy_mode: --verifier fatal|warn|off */
 	bool quiet;	     /* no progress line */
+	bool shared_line;    /* --shared-line: every NIC's INTx on one line */
 	bool driver_given;   /* --driver was on the command line */
 	bool irq_given;	     /* --irq was on the command line */
 	bool max_nbls_given; /* --max-nbls was on the command line */

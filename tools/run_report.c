@@ -90,7 +90,9 @@ static const char *irq_name(const struct run_state *r)
 	static char buf[32];
 
 	if (r->o.irq == RUN_IRQ_LINE)
-		return "line-based (INTx)";
+		return r->o.shared_line && r->o.nics > 1
+			   ? "line-based (INTx), one line shared by every NIC"
+			   : "line-based (INTx)";
 	if (r->o.irq == RUN_IRQ_MSI)
 		return "MSI (1 message)";
 	snprintf(buf, sizeof(buf), "MSI-X (%u messages)", r->msix_messages);

@@ -23,7 +23,8 @@
 #define RUN_DRAIN_NS (20ull * 1000000000ull)
 #define RUN_GEN_PPS 100000 /* --wire gen / pcap pacing */
 
-static const char *const samples[] = {"vn1", "vn1_line", "vn1pio", "e1000", "virtio_net"};
+static const char *const samples[] = {"vn1",   "vn1_line",   "vn1pio",
+				      "e1000", "virtio_net", "rtl8139"};
 
 static uint64_t now_ns(void)
 {

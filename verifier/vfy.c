@@ -110,8 +110,8 @@ static uintptr_t lock_class(const void *lock)
 }
 
 /* What a finding costs: a bug check in fatal mode; a line, a count and the reporter in warn mode. */
-void vfy_report_finding(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			const char *what, void *const *frames, int nr_frames)
+void vfy_report(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t p4, const char *what,
+		void *const *frames, int nr_frames)
 {
 	static const char head[] = "ndisrt verifier: warning: ";
 	struct vfy_finding f = {
@@ -144,12 +144,11 @@ static void report_cycle(const void *lock, const struct vfy_ld_report *r)
 	ke_print_chain(2, "The opposite order was seen earlier: the lock held then was taken at",
 		       other_pc, 1);
 	ke_print_chain(2, "and the other one taken here:", r->other_acq.pc, (int)r->other_acq.n);
-	vfy_report_finding(
-	    NDISRT_VIOLATION_LOCK_ORDER, (uintptr_t)lock, r->held->key, r->acquired->key,
-	    "two locks are taken in both orders: two vCPUs running these paths at once "
-	    "deadlock (parameter 2 = the lock being acquired, 3 and 4 = the classes: "
-	    "where the held and the acquired lock were allocated)",
-	    r->this_acq.pc, (int)r->this_acq.n);
+	vfy_report(NDISRT_VIOLATION_LOCK_ORDER, (uintptr_t)lock, r->held->key, r->acquired->key,
+		   "two locks are taken in both orders: two vCPUs running these paths at once "
+		   "deadlock (parameter 2 = the lock being acquired, 3 and 4 = the classes: "
+		   "where the held and the acquired lock were allocated)",
+		   r->this_acq.pc, (int)r->this_acq.n);
 }
 
 void vfy_lock_acquired_slow(const void *lock, const char *name, ke_irql_t irql, void *pc)

@@ -56,13 +56,13 @@ enum vfy_mode vfy_mode(void);
 void vfy_set_reporter(vfy_reporter_fn *fn, void *ctx);
 
 /**
- * vfy_report_finding() - Report a finding of a check outside vfy.c (the
- * race detector): the bug check of @violation in fatal mode (no return);
- * in warn mode a line, the call chain @frames, the count and the reporter.
- * Context: as the reporter's.
+ * vfy_report() - A finding of one of the verifier's checks: in fatal mode
+ * the bug check of @violation's line (does not return); in warn mode a
+ * line on stderr with @frames, a count, and the reporter.
+ * Context: any thread, any IRQL, async-signal-safe.
  */
-void vfy_report_finding(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t p4,
-			const char *what, void *const *frames, int nr_frames);
+void vfy_report(uint32_t violation, uintptr_t p2, uintptr_t p3, uintptr_t p4, const char *what,
+		void *const *frames, int nr_frames);
 
 /** vfy_warnings() - Findings reported in warn mode so far. */
 uint64_t vfy_warnings(void);

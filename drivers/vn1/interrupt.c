@@ -622,14 +622,41 @@ IRQL:
     *TargetProcessors = 0;
 
     mask = Vn1ReadRegister(adapter, VN1_REG_IMS);
+#ifdef VN1_RACY_P4
+    //
+    // Planted bug P4 (drivers/racy): on a shared line, claim every
+    // interrupt, ours or not. The other device's ISR is never called, its
+    // level cause is never dismissed. The sample claims only its own causes.
+    //
+    if (mask == 0) {
+        return TRUE;
+    }
+#else
     if (mask == 0) {
         return FALSE;
     }
+#endif
 
+#ifdef VN1_RACY_P5
+    //
+    // Planted bug P5 (drivers/racy): claim the interrupt and ask for the DPC
+    // without reading ICR (read-to-clear) or masking: the level cause is
+    // never dismissed, so the line re-asserts as soon as the ISR returns.
+    //
+    *QueueDefaultInterruptDpc = TRUE;
+    return TRUE;
+#else
     icr = Vn1ReadRegister(adapter, VN1_REG_ICR);
+#ifdef VN1_RACY_P4
+    if (icr == 0xFFFFFFFF || (icr & adapter->EnabledCauses) == 0) {
+        return TRUE;
+    }
+#else
     if (icr == 0xFFFFFFFF || (icr & adapter->EnabledCauses) == 0) {
         return FALSE;
     }
+#endif
+#endif
 
     Vn1WriteRegister(adapter, VN1_REG_IMC, VN1_ICR_ALL);
 #if defined(VN1_RACY_P1) && !defined(VN1_RACY_FIXED)
@@ -746,6 +773,16 @@ IRQL:
 #endif
 
     causes = (ULONG)InterlockedExchange(&adapter->PendingCauses, 0);
+#ifdef VN1_RACY_P3
+    //
+    // Planted bug P3 (drivers/racy): poll ICR for causes that arrived since
+    // the ISR, outside the interrupt lock. On the line ICR is read-to-clear:
+    // a cause this read consumes while the ISR needs it is lost to the ISR,
+    // and an ISR between the two reads steals the DPC's. The sample hands
+    // causes over only through PendingCauses (rule S5).
+    //
+    causes |= Vn1ReadRegister(adapter, VN1_REG_ICR) & adapter->EnabledCauses;
+#endif
     budget = Vn1ReceiveBudget(throttle, &indicateAll);
 
     if (Vn1ServiceAllCauses(adapter, causes, TRUE, budget, &pending) && !indicateAll) {

@@ -203,14 +203,29 @@ static size_t e1000_dev_stats(struct hw_device *d, struct hw_stat *out, size_t c
 	E1000_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
 	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_desc + s.tx_dma_fault;
-	for (i = 0; i < NR_STATS && i < cap; i++)
-		out[i] = (struct hw_stat){e1000_stat_names[i], v[i]};
-	return NR_STATS;
+	return hw_stats_fill(out, cap, e1000_stat_names, v, NR_STATS);
 }
 
 static void e1000_dev_destroy(struct hw_device *d)
 {
 	e1000_free(to_e1000(d));
+}
+
+/*
+ * SDM 13.4.17 - 13.4.21: ICR is read-to-clear, ICS and IMS are W1S, IMC
+ * clears IMS bits (the registers are 32-bit).
+ */
+static unsigned e1000_dev_reg_attr(struct hw_device *d, unsigned bar, uint32_t off, unsigned width)
+{
+	(void)d;
+	if (bar != E1000_BAR_MEM)
+		return 0;
+	for (uint32_t reg = E1000_ICR; reg <= E1000_IMC; reg += 8)
+		if (off < reg + 4 && reg < off + width)
+			return reg == E1000_ICR	  ? HW_REG_READ_CLEARS
+			       : reg == E1000_IMC ? HW_REG_W1C
+						  : HW_REG_W1S;
+	return 0;
 }
 
 static const struct hw_device_ops e1000_dev_ops = {
@@ -226,6 +241,7 @@ static const struct hw_device_ops e1000_dev_ops = {
     .fault = e1000_dev_fault,
     .stats = e1000_dev_stats,
     .destroy = e1000_dev_destroy,
+    .reg_attr = e1000_dev_reg_attr,
 };
 
 extern const struct hw_device_model hw_model_e1000;
@@ -258,46 +274,36 @@ struct e1000 *e1000_from_device(struct hw_device *d)
 /* ------------------------------------------------------ model "e1000" */
 
 /* The one option: "speed=10|100|1000" (what the link partner negotiates). */
-static int e1000_parse_options(const char *opts, struct e1000_config *c, char *err, size_t errlen)
+static int e1000_option(void *ctx, const char *item)
 {
-	const char *p = opts;
+	struct e1000_config *c = ctx;
 
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-
-		if (n == 8 && strncmp(p, "speed=10", 8) == 0)
-			c->speed_mbps = 10;
-		else if (n == 9 && strncmp(p, "speed=100", 9) == 0)
-			c->speed_mbps = 100;
-		else if (n == 10 && strncmp(p, "speed=1000", 10) == 0)
-			c->speed_mbps = 1000;
-		else {
-			snprintf(err, errlen, "e1000: bad option '%.*s' (known: speed=10|100|1000)",
-				 (int)n, p);
-			return -1;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
+	if (strcmp(item, "speed=10") == 0)
+		c->speed_mbps = 10;
+	else if (strcmp(item, "speed=100") == 0)
+		c->speed_mbps = 100;
+	else if (strcmp(item, "speed=1000") == 0)
+		c->speed_mbps = 1000;
+	else
+		return -1;
 	return 0;
 }
 
 static struct hw_device *e1000_model_create(const struct hw_device_params *p, char *err,
 					    size_t errlen)
 {
+	static const struct hw_param_limits lim = {
+	    .model = "e1000",
+	    .part = "the 82540EM",
+	    .max_queues = 1,
+	};
 	struct e1000_config c = {0};
 	struct e1000 *dev;
 
-	if (p->irq_kind != HW_IRQ_LINE) {
-		snprintf(err, errlen, "e1000: the 82540EM signals on INTA# only (no MSI or MSI-X)");
+	if (hw_params_check(p, &lim, NULL, err, errlen) ||
+	    hw_options_parse(p->options, "e1000", "speed=10|100|1000", e1000_option, &c, err,
+			     errlen))
 		return NULL;
-	}
-	if (p->nr_queues > 1) {
-		snprintf(err, errlen, "e1000: %u queues asked for, the 82540EM has 1",
-			 p->nr_queues);
-		return NULL;
-	}
 	c.machine = p->machine;
 	c.dma = p->dma;
 	c.sink = p->sink;
@@ -306,8 +312,6 @@ static struct hw_device *e1000_model_create(const struct hw_device_params *p, ch
 	c.io_port = p->port_base;
 	c.intx_vector = p->line_vector;
 	c.link_down = p->link_down;
-	if (e1000_parse_options(p->options, &c, err, errlen))
-		return NULL;
 	dev = e1000_create(&c);
 	if (!dev) {
 		snprintf(err, errlen, "e1000: cannot create the device: %s", strerror(errno));

@@ -529,23 +529,16 @@ size_t rtl8139_config_write(struct rtl8139 *d, uint32_t off, const void *buf, si
 
 struct rtl8139 *rtl8139_create(const struct hw_device_params *p, char *err, size_t errlen)
 {
+	static const struct hw_param_limits lim = {
+	    .model = "rtl8139",
+	    .part = "the RTL8139C",
+	    .max_queues = 1,
+	};
 	struct rtl8139 *d;
 
-	if (p->irq_kind != HW_IRQ_LINE) {
-		snprintf(err, errlen,
-			 "rtl8139: the RTL8139C signals on INTA# only (no MSI or MSI-X)");
+	if (hw_params_check(p, &lim, NULL, err, errlen) ||
+	    hw_options_parse(p->options, "rtl8139", "none", NULL, NULL, err, errlen))
 		return NULL;
-	}
-	if (p->nr_queues > 1) {
-		snprintf(err, errlen, "rtl8139: %u queues asked for, the RTL8139C has 1",
-			 p->nr_queues);
-		return NULL;
-	}
-	if (p->options && p->options[0]) {
-		snprintf(err, errlen, "rtl8139: bad option '%s' (the model takes none)",
-			 p->options);
-		return NULL;
-	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		snprintf(err, errlen, "rtl8139: cannot create the device: %s", strerror(ENOMEM));

@@ -48,6 +48,7 @@ static void rtl_dev_resources(struct hw_device *d, struct hw_resources *out)
 	out->irq_kind = HW_IRQ_LINE;
 	out->has_line = true;
 	out->line_vector = r->line_vector;
+	out->dma_address_bits = 32; /* RBSTART, TSAD0-3 */
 }
 
 static void rtl_dev_set_sink(struct hw_device *d, struct hw_irq_sink sink)
@@ -119,9 +120,7 @@ static size_t rtl_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 	RTL_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
 	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_size + s.tx_dma_fault;
-	for (i = 0; i < NR_STATS && i < cap; i++)
-		out[i] = (struct hw_stat){rtl_stat_names[i], v[i]};
-	return NR_STATS;
+	return hw_stats_fill(out, cap, rtl_stat_names, v, NR_STATS);
 }
 
 static void rtl_dev_destroy(struct hw_device *d)
@@ -170,4 +169,5 @@ const struct hw_device_model hw_model_rtl8139 = {
     .summary = "Realtek RTL8139C fast Ethernet: receive ring buffer, 4 transmit descriptors, "
 	       "INTx (docs/devices/rtl8139.md)",
     .create = rtl_model_create,
+    .sample_driver = "rtl8139",
 };

@@ -262,9 +262,7 @@ static size_t vnet_dev_stats(struct hw_device *d, struct hw_stat *out, size_t ca
 	VNET_ARRAY_STATS(ARRAY_VALUES)
 #undef SCALAR_VALUE
 #undef ARRAY_VALUES
-	for (i = 0; i < NR_STATS && i < cap; i++)
-		out[i] = (struct hw_stat){vnet_stat_names[i], v[i]};
-	return NR_STATS;
+	return hw_stats_fill(out, cap, vnet_stat_names, v, NR_STATS);
 }
 
 static void vnet_dev_destroy(struct hw_device *d)
@@ -323,40 +321,21 @@ struct vnet *vnet_from_device(struct hw_device *d)
  * Options: "modern" (1AF4:1041, no legacy BAR), "qsize=N" (power of two
  * 2..256), "features=0xHEX" (the offered subset of what the model supports).
  */
-static int vnet_parse_options(const char *opts, struct vnet_config *vc, char *err, size_t errlen)
+static int vnet_option(void *ctx, const char *item)
 {
-	const char *p = opts;
+	struct vnet_config *vc = ctx;
+	unsigned long long x;
+	int used = 0;
 
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-		char item[64];
-		unsigned long long x;
-		int used = 0;
-
-		if (n >= sizeof(item))
-			goto bad;
-		memcpy(item, p, n);
-		item[n] = 0;
-		if (strcmp(item, "modern") == 0) {
-			vc->modern_only = true;
-		} else if (sscanf(item, "qsize=%llu%n", &x, &used) == 1 && (size_t)used == n &&
-			   x >= 2 && x <= VNET_QUEUE_SIZE_MAX && !(x & (x - 1))) {
-			vc->queue_size = (unsigned)x;
-		} else if (sscanf(item, "features=%llx%n", &x, &used) == 1 && (size_t)used == n &&
-			   x && !(x & ~VNET_FEATURES_SUPPORTED)) {
-			vc->features = x;
-		} else {
-			goto bad;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-		continue;
-	bad:
-		snprintf(err, errlen,
-			 "virtio-net: bad option '%.*s' (known: modern, qsize=2..256 power of two, "
-			 "features=0xHEX within 0x%" PRIx64 ")",
-			 (int)n, p, (uint64_t)VNET_FEATURES_SUPPORTED);
+	if (strcmp(item, "modern") == 0) {
+		vc->modern_only = true;
+	} else if (sscanf(item, "qsize=%llu%n", &x, &used) == 1 && !item[used] && x >= 2 &&
+		   x <= VNET_QUEUE_SIZE_MAX && !(x & (x - 1))) {
+		vc->queue_size = (unsigned)x;
+	} else if (sscanf(item, "features=%llx%n", &x, &used) == 1 && !item[used] && x &&
+		   !(x & ~VNET_FEATURES_SUPPORTED)) {
+		vc->features = x;
+	} else {
 		return -1;
 	}
 	return 0;
@@ -365,9 +344,24 @@ static int vnet_parse_options(const char *opts, struct vnet_config *vc, char *er
 static struct hw_device *vnet_model_create(const struct hw_device_params *p, char *err,
 					   size_t errlen)
 {
+	static const struct hw_param_limits lim = {
+	    .model = "virtio-net",
+	    .part = "the device",
+	    .msi = true,
+	    .msix = true,
+	    .max_msgs = VNET_NR_VECTORS,
+	    .max_queues = VNET_MAX_PAIRS,
+	};
 	struct vnet_config vc = {0};
 	struct vnet *dev;
+	char known[128];
 
+	snprintf(known, sizeof(known),
+		 "modern, qsize=2..256 power of two, features=0xHEX within 0x%" PRIx64,
+		 (uint64_t)VNET_FEATURES_SUPPORTED);
+	if (hw_params_check(p, &lim, &vc.nr_msgs, err, errlen) ||
+	    hw_options_parse(p->options, "virtio-net", known, vnet_option, &vc, err, errlen))
+		return NULL;
 	vc.machine = p->machine;
 	vc.dma = p->dma;
 	vc.sink = p->sink;
@@ -375,29 +369,11 @@ static struct hw_device *vnet_model_create(const struct hw_device_params *p, cha
 	vc.bar1_addr = p->mem_base;
 	vc.bar0_port = p->port_base;
 	vc.intx_vector = p->line_vector;
-	if (p->irq_kind > HW_IRQ_MSIX) {
-		snprintf(err, errlen, "virtio-net: unknown interrupt kind %d", (int)p->irq_kind);
-		return NULL;
-	}
 	vc.irq_kind = p->irq_kind == HW_IRQ_LINE  ? VNET_IRQ_LINE
 		      : p->irq_kind == HW_IRQ_MSI ? VNET_IRQ_MSI
 						  : VNET_IRQ_MSIX;
-	vc.nr_msgs = p->irq_kind == HW_IRQ_MSIX ? (p->nr_msgs ? p->nr_msgs : VNET_NR_VECTORS) : 1;
-	if (vc.nr_msgs < 1 || vc.nr_msgs > VNET_NR_VECTORS) {
-		snprintf(err, errlen,
-			 "virtio-net: %u MSI-X messages asked for, the device has 1..%u",
-			 vc.nr_msgs, VNET_NR_VECTORS);
-		return NULL;
-	}
-	if (p->nr_queues > VNET_MAX_PAIRS) {
-		snprintf(err, errlen, "virtio-net: %u queue pairs asked for, the device has 1..%u",
-			 p->nr_queues, VNET_MAX_PAIRS);
-		return NULL;
-	}
 	vc.max_pairs = p->nr_queues;
 	vc.link_down = p->link_down;
-	if (vnet_parse_options(p->options, &vc, err, errlen))
-		return NULL;
 	dev = vnet_create(&vc);
 	if (!dev) {
 		snprintf(err, errlen, "virtio-net: cannot create the device: %s", strerror(errno));

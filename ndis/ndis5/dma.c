@@ -24,6 +24,7 @@
 static struct ndis5_dma {
 	_Atomic(const struct ndisrt_ndis5_nic *) n; /* (a) NULL: free */
 	atomic_int allocs;			    /* (a) shared allocations held */
+	atomic_bool dma64;			    /* (a) Dma64BitAddresses */
 } ndis5_dma[NDIS5_DMA_SLOTS];
 
 static struct ndis5_dma *dma_slot(const struct ndisrt_ndis5_nic *n)
@@ -36,8 +37,10 @@ static struct ndis5_dma *dma_slot(const struct ndisrt_ndis5_nic *n)
 
 /**
  * NdisMInitializeScatterGatherDma() - Set up bus-master DMA (NDIS 5.1).
- * @Dma64BitAddresses, @MaximumPhysicalMapping: accepted (every logical
- * address of the DMA space is reachable; no SG lists are built).
+ * @Dma64BitAddresses: FALSE for a 32-bit bus master: its shared memory is
+ * then allocated below 4 GiB (as it is when the device itself says it has
+ * 32-bit address registers: host_shared_memory_alloc()).
+ * @MaximumPhysicalMapping: accepted (no SG lists are built).
  * Context: PASSIVE_LEVEL, from MiniportInitialize of an NDIS 5 adapter
  * (0xC4 WRONG_CONTEXT otherwise; NOT_NDIS5 for an NDIS 6 adapter).
  * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_NOT_SUPPORTED if the miniport
@@ -50,7 +53,7 @@ NDIS_STATUS NdisMInitializeScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 	struct ndisrt_ndis5_nic *n;
 	NDIS_STATUS status = NDIS_STATUS_RESOURCES;
 
-	(void)Dma64BitAddresses, (void)MaximumPhysicalMapping;
+	(void)MaximumPhysicalMapping;
 	ndis_ddi_enter(NDISRT_DDI_REGISTER_SG_DMA, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
 	n = ndis5_nic_lookup(MiniportAdapterHandle, NDISRT_DDI_REGISTER_SG_DMA);
 	host_require_initialize(n->a, NDISRT_DDI_REGISTER_SG_DMA,
@@ -66,6 +69,7 @@ NDIS_STATUS NdisMInitializeScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 
 			if (atomic_compare_exchange_strong(&ndis5_dma[i].n, &expected, n)) {
 				atomic_store(&ndis5_dma[i].allocs, 0);
+				atomic_store(&ndis5_dma[i].dma64, Dma64BitAddresses != FALSE);
 				status = NDIS_STATUS_SUCCESS;
 				break;
 			}
@@ -103,7 +107,8 @@ bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSIC
 		    "NDIS 5 bus master sets up DMA first, from MiniportInitialize)");
 	if (len) {
 		old = ke_irql_raise(KE_DISPATCH_LEVEL);
-		p = hw_dma_alloc(n->dma, len, &logical);
+		p = host_shared_memory_alloc(n->dma, n->dev, atomic_load(&slot->dma64), len,
+					     &logical);
 		ke_irql_lower(old);
 	}
 	if (p)

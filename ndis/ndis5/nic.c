@@ -157,6 +157,7 @@ static void shell_free(struct ndisrt_nic *n)
 {
 	hw_dev_set_sink(n->dev, n->caller_sink);
 	intc_source_set(&n->src, false);
+	vfy_regs_detach(n->dev);
 	host_nic_slot_remove(ndis5_nics, n);
 	pthread_mutex_destroy(&n->oid_lock);
 	n->magic = 0;
@@ -222,6 +223,8 @@ static int host_ndis5_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic
 	intc_source_init(&n->src, d->h->ic, cfg->line);
 	n->caller_sink = hw_dev_sink(cfg->dev);
 	hw_dev_set_sink(cfg->dev, intc_source_sink(&n->src));
+	/* ISR-shared registers (S5): learnt from now on, judged after initialize. */
+	(void)vfy_regs_attach(cfg->dev);
 	lc.m = d->h->m;
 	lc.line = cfg->line;
 	lc.dev = cfg->dev;
@@ -239,6 +242,7 @@ static int host_ndis5_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic
 	ndisrt_ndis5_nic_set_status_sink(n->ndis5, status_bridge, n);
 	read_attributes(n);
 	atomic_fetch_add(&d->nics, 1);
+	vfy_regs_set_live(n->dev, true);
 	*out = n;
 	return 0;
 }
@@ -246,6 +250,7 @@ static int host_ndis5_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic
 /** host_ndis5_nic_halt() - MiniportHalt (ndisrt_ndis5_nic_halt), then free the shell. */
 static void host_ndis5_nic_halt(struct ndisrt_nic *n)
 {
+	vfy_regs_set_live(n->dev, false); /* halt may touch registers freely (S5) */
 	ndisrt_ndis5_nic_halt(n->ndis5);
 	n->ndis5 = NULL;
 	atomic_fetch_sub(&n->d->nics, 1);

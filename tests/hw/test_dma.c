@@ -106,3 +106,43 @@ Test(hw_dma, s5_free_waits_for_accesses_in_flight)
 	cr_expect_gt(atomic_load(&hm.ok) + atomic_load(&hm.faults), 0);
 	hw_dma_space_free(hm.s);
 }
+
+/* hw_dma_alloc32(): a 32-bit bus master's memory, in the window below 4 GiB. */
+Test(hw_dma, s5_alloc32_is_in_the_32_bit_window)
+{
+	struct hw_dma_space *s = hw_dma_space_create();
+	uint64_t la, la64, first;
+	uint8_t *p, *q, v = 0x42;
+	static uint8_t *held[HW_DMA_W32_REGIONS];
+
+	/* A 64-bit allocation first: the window does not depend on the cursor. */
+	cr_assert_not_null(hw_dma_alloc(s, 64, &la64));
+	p = hw_dma_alloc32(s, 1000, &la);
+	cr_assert_not_null(p);
+	cr_expect_geq(la, HW_DMA_W32_BASE);
+	cr_expect_lt(la + 1000, 0x100000000ull, "below 4 GiB");
+	cr_expect_eq(hw_dma_translate(s, la + 999, 1), p + 999);
+	cr_expect_eq(hw_dma_write(s, la + 5, &v, 1), 0);
+	cr_expect_eq(p[5], 0x42);
+	cr_expect_eq(hw_dma_read(s, la + 1000, &v, 1), -EFAULT, "past the end");
+	errno = 0;
+	cr_expect_null(hw_dma_alloc32(s, HW_DMA_W32_SPAN + 1, &first), "larger than a slot");
+	cr_expect_eq(errno, EINVAL);
+	cr_expect_eq(hw_dma_free(s, p), 0);
+	cr_expect_null(hw_dma_translate(s, la, 1), "freed");
+
+	/* Every window slot, then one more: ENOSPC (the slot of the 64-bit
+	 * allocation is one of them). */
+	unsigned n = 0;
+
+	while (n < HW_DMA_W32_REGIONS && (held[n] = hw_dma_alloc32(s, 16, &first))) {
+		cr_assert_lt(first, 0x100000000ull);
+		n++;
+	}
+	cr_expect_eq(n, HW_DMA_W32_REGIONS - 1);
+	errno = 0;
+	q = hw_dma_alloc32(s, 16, &first);
+	cr_expect_null(q);
+	cr_expect_eq(errno, ENOSPC);
+	hw_dma_space_free(s);
+}

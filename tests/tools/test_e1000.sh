@@ -80,7 +80,6 @@ refuse() {
     pass "refused $name: exit $rc: $err" || bad "$name: exit $rc (want $want): $err"
 }
 refuse 64 "MSI-X for an NDIS 5 miniport" --device e1000 --irq msix
-refuse 64 "models whose samples differ, no --driver" --device e1000,vn1
 refuse 64 "an unknown model" --device e1000 --irq line --driver e1000 --device e1000x
 refuse 66 "the e1000 sample on a VN-1" --device vn1 --driver e1000 --irq line
 

@@ -104,12 +104,17 @@ for p in ENTRY:entry:0x81:DriverEntry INIT:initialize:0x82:MiniportInitializeEx 
     -- --driver "$tmp/LOOP_$k.so" "${args[@]}" --phase-timeout "$phase=0.5"
 done
 dl=(--phase-timeout 3)
-# The watchdog stops the vCPU wherever it is: mostly in the storm's ISR, but
-# now and then between two of its ISRs, in the delivery loop at a lower IRQL
-# (seen under ASan). What must hold is that the run ends in the watchdog.
-expect "an interrupt storm (level line never dismissed): the run still ends in a watchdog" 1 \
-  "STOP: 0x0000007C \(0x0000000000000025," "watchdog" "^vCPU [0-9]+ at IRQL" \
+# An interrupt storm is the verifier's I12 (0xC4/0x2304) as soon as the ISR has
+# returned 256 times with the line still asserted. Without the verifier the
+# watchdog stops the vCPU wherever it is: mostly in the storm's ISR, but now
+# and then between two of its ISRs, in the delivery loop at a lower IRQL (seen
+# under ASan). What must hold is that the run ends in the watchdog.
+expect "an interrupt storm (level line never dismissed): the verifier's I12 report" 1 \
+  "STOP: 0x000000C4 \(0x0000000000002304," "INTERRUPT_STORM \(rule I12" \
   -- --driver "$tmp/STORM.so" "${args[@]}" "${dl[@]}"
+expect "an interrupt storm with --verifier off: the run still ends in a watchdog" 1 \
+  "STOP: 0x0000007C \(0x0000000000000025," "watchdog" "^vCPU [0-9]+ at IRQL" \
+  -- --driver "$tmp/STORM.so" "${args[@]}" "${dl[@]}" --verifier off
 expect "a DPC busy-waiting 10 s in NdisStallExecution steps: the run ends in a watchdog" 1 \
   "STOP: 0x0000007C \(0x0000000000000025," "$(vcpu_chain NdisStallExecution)" \
   "$(vcpu_chain "#[0-9]+ +HostileDpc\+")" \

@@ -25,9 +25,9 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 		cr_assert_str_neq(ke_bugcheck_name(vi->bugcheck), "UNKNOWN_BUGCHECK");
 		if (vi->bugcheck == KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION)
 			cr_assert(
-			    (vi->p1 >= 0x2000 && vi->p1 < 0x2300) ||
+			    (vi->p1 >= 0x2000 && vi->p1 < 0x2400) ||
 				(vi->p1 >= 0x1000 && vi->p1 < 0x1010),
-			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x22xx or Driver Verifier's "
+			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x23xx or Driver Verifier's "
 			    "deadlock-detection 0x100x (ke/ has 0x1F00..)",
 			    vi->name);
 		else
@@ -93,10 +93,15 @@ Test(verifier_table, numbers_reports_carry_are_unchanged)
 	    PIN(LOWER_IRQL, 0x2115, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(STALL_DELAY, 0x2116, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(PROCESS_EXIT, 0x2117, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(USE_AFTER_FREE, 0x2118, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(WRAPPER, 0x2201, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(SEND_COMPLETE, 0x2202, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(NOT_NDIS5, 0x2203, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(LOCK_ORDER, 0x1001, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(ISR_SHARED_READ_CLEAR, 0x2301, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(ISR_SHARED_RMW, 0x2302, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(ISR_FALSE_CLAIM, 0x2303, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(INTERRUPT_STORM, 0x2304, DRIVER_VERIFIER_DETECTED_VIOLATION),
 #undef PIN
 	};
 

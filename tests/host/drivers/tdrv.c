@@ -17,7 +17,67 @@ typedef struct _TDRV_ADAPTER {
 	PUCHAR Registers;
 	NDIS_PHYSICAL_ADDRESS Bar0;
 	UCHAR Mac[6];
+	NDIS_HANDLE Dma;
+	PVOID Shared;
+	NDIS_PHYSICAL_ADDRESS SharedPa;
 } TDRV_ADAPTER, *PTDRV_ADAPTER;
+
+#if defined(TDRV_DMA32) || defined(TDRV_DMA64)
+/*
+ * Bus-master DMA without NDIS_SG_DMA_64_BIT_ADDRESS (dma32) or with it
+ * (dma64), then one shared allocation: initialize fails with
+ * NDIS_STATUS_RESOURCES unless its logical address is below 4 GiB (dma32)
+ * or above (dma64 on a 64-bit device).
+ */
+static VOID TdrvProcessSGList(PDEVICE_OBJECT pDO, PVOID Reserved, PSCATTER_GATHER_LIST pSGL,
+			      PVOID Context)
+{
+	UNREFERENCED_PARAMETER(pDO);
+	UNREFERENCED_PARAMETER(Reserved);
+	UNREFERENCED_PARAMETER(pSGL);
+	UNREFERENCED_PARAMETER(Context);
+}
+
+static NDIS_STATUS TdrvSetUpDma(PTDRV_ADAPTER Adapter)
+{
+	NDIS_SG_DMA_DESCRIPTION dma;
+	NDIS_STATUS status;
+
+	NdisZeroMemory(&dma, sizeof(dma));
+	dma.Header.Type = NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION;
+	dma.Header.Revision = NDIS_SG_DMA_DESCRIPTION_REVISION_1;
+	dma.Header.Size = NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1;
+#if defined(TDRV_DMA64)
+	dma.Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
+#endif
+	dma.MaximumPhysicalMapping = 1514;
+	dma.ProcessSGListHandler = TdrvProcessSGList;
+	status = NdisMRegisterScatterGatherDma(Adapter->Handle, &dma, &Adapter->Dma);
+	if (status != NDIS_STATUS_SUCCESS)
+		return status;
+	NdisMAllocateSharedMemory(Adapter->Handle, 4096, FALSE, &Adapter->Shared,
+				  &Adapter->SharedPa);
+	if (Adapter->Shared == NULL)
+		return NDIS_STATUS_RESOURCES;
+#if defined(TDRV_DMA32)
+	if (Adapter->SharedPa.HighPart != 0)
+		return NDIS_STATUS_RESOURCES;
+#else
+	if (Adapter->SharedPa.HighPart == 0)
+		return NDIS_STATUS_RESOURCES;
+#endif
+	return NDIS_STATUS_SUCCESS;
+}
+
+static VOID TdrvTearDownDma(PTDRV_ADAPTER Adapter)
+{
+	if (Adapter->Shared != NULL)
+		NdisMFreeSharedMemory(Adapter->Handle, 4096, FALSE, Adapter->Shared,
+				      Adapter->SharedPa);
+	if (Adapter->Dma != NULL)
+		NdisMDeregisterScatterGatherDma(Adapter->Dma);
+}
+#endif
 
 static NDIS_HANDLE TdrvDriverHandle;
 static NDIS_OID TdrvOids[] = {OID_GEN_SUPPORTED_LIST};
@@ -165,6 +225,14 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 	}
 #endif
 
+#if defined(TDRV_DMA32) || defined(TDRV_DMA64)
+	status = TdrvSetUpDma(adapter);
+	if (status != NDIS_STATUS_SUCCESS) {
+		TdrvTearDownDma(adapter);
+		goto err_unmap;
+	}
+#endif
+
 #if defined(TDRV_INIT_FAILS)
 	status = NDIS_STATUS_ADAPTER_NOT_FOUND;
 	goto err_unmap;
@@ -185,6 +253,9 @@ _Use_decl_annotations_ VOID TdrvHaltEx(NDIS_HANDLE MiniportAdapterContext,
 	PTDRV_ADAPTER adapter = MiniportAdapterContext;
 
 	UNREFERENCED_PARAMETER(HaltAction);
+#if defined(TDRV_DMA32) || defined(TDRV_DMA64)
+	TdrvTearDownDma(adapter);
+#endif
 #if !defined(TDRV_LEAK)
 	NdisMUnmapIoSpace(adapter->Handle, adapter->Registers, 0x8000);
 #endif
