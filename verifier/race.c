@@ -501,8 +501,8 @@ static void report(uintptr_t addr, const struct race_cell *prev, const struct ra
 		 now->write ? "write" : "read", ctx_name(now->ctx), prev->write ? "write" : "read",
 		 ctx_name(prev->ctx), now->ctx / NR_CLS, prev->ctx / NR_CLS, (unsigned long)addr);
 	vfy_report(NDISRT_VIOLATION_DATA_RACE, addr, size | (now->write ? 0x100u : 0),
-			   (uintptr_t)pa, what, now->stack != NO_STACK ? R.ch[now->stack].f : NULL,
-			   now->stack != NO_STACK ? R.ch[now->stack].n : 0);
+		   (uintptr_t)pa, what, now->stack != NO_STACK ? R.ch[now->stack].f : NULL,
+		   now->stack != NO_STACK ? R.ch[now->stack].n : 0);
 }
 
 static void check_granule(uintptr_t addr, unsigned size, uint8_t mask, bool write, bool atomic,
