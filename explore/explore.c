@@ -16,6 +16,7 @@
  * keeps a subset while the run still fails with the same signature.
  */
 #include "explore/explore.h"
+#include "ke/sim/sim.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -42,7 +43,10 @@
 #define XP_MAX_SIGS 64
 #define XP_SIG_LEN 200
 
-enum xp_strategy { XP_RANDOM, XP_SWEEP, XP_PCT };
+enum xp_strategy { XP_RANDOM, XP_SWEEP, XP_PCT, XP_EXHAUSTIVE };
+
+/* exhaustive: at most this many schedules (sum of C(M, i), i = 1..K). */
+#define XP_MAX_EXHAUSTIVE 1000000ull
 
 struct xp_opts {
 	char *run_args[XP_MAX_ARGS]; /* passed to `ndisrt run` as they are */
@@ -50,7 +54,8 @@ struct xp_opts {
 	uint64_t runs;	/* 0: until --seconds */
 	double seconds; /* 0: until --runs */
 	enum xp_strategy strategy;
-	unsigned depth; /* pct:D */
+	unsigned depth;	 /* pct:D; exhaustive:K (injections per schedule) */
+	uint64_t points; /* exhaustive:K:M (the first M preemption points below DIRQL) */
 	uint64_t seed;
 	unsigned shard, shards;
 	const char *out;
@@ -631,6 +636,9 @@ static void usage(FILE *f)
 	    "  --strategy ST       random (default) | sweep (one interrupt injected at each\n"
 	    "                      preemption point below DIRQL of a baseline run, in turn)\n"
 	    "                      | pct:D (PCT with D-1 priority change points)\n"
+	    "                      | exhaustive[:K[:M]] (every schedule with 1..K injected\n"
+	    "                      interrupts among the first M preemption points below DIRQL\n"
+	    "                      of the baseline; default K 2, M 48; --runs caps it)\n"
 	    "  --seed S            first seed (default 1); run k uses seed S+k\n"
 	    "  --shard i/N         run only the runs k with k %% N == i (0 <= i < N)\n"
 	    "  --out DIR           bundles and summary.tsv here (default explore-out)\n"
@@ -692,8 +700,24 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 				   n <= 16) {
 				o->strategy = XP_PCT;
 				o->depth = (unsigned)n;
+			} else if (v && !strncmp(v, "exhaustive", 10) &&
+				   (v[10] == 0 || v[10] == ':')) {
+				unsigned long k = 2, m = 48;
+				char c;
+				int got = v[10] ? sscanf(v + 11, "%lu:%lu%c", &k, &m, &c) : 2;
+
+				if (got < 1 || got > 2 || k < 1 || k > 4 || m < 1 || m > 100000)
+					return bad(
+					    a, v,
+					    "exhaustive, exhaustive:K or exhaustive:K:M with K "
+					    "from 1 to 4 and M from 1 to 100000");
+				o->strategy = XP_EXHAUSTIVE;
+				o->depth = (unsigned)k;
+				o->points = m;
 			} else {
-				return bad(a, v, "random, sweep or pct:D with D from 1 to 16");
+				return bad(a, v,
+					   "random, sweep, pct:D with D from 1 to 16, or "
+					   "exhaustive[:K[:M]]");
 			}
 		} else if (!strcmp(a, "--seed")) {
 			if (whole(v, &o->seed))
@@ -852,6 +876,10 @@ static const char *strategy_name(const struct xp_opts *o)
 
 	if (o->strategy == XP_SWEEP)
 		return "sweep";
+	if (o->strategy == XP_EXHAUSTIVE) {
+		snprintf(buf, sizeof(buf), "exhaustive:%u:%" PRIu64, o->depth, o->points);
+		return buf;
+	}
 	if (o->strategy == XP_PCT) {
 		snprintf(buf, sizeof(buf), "pct:%u", o->depth);
 		return buf;
@@ -875,6 +903,45 @@ int explore_main(int argc, char **argv)
 		rc = 0;
 	free(o.abs_driver);
 	return rc;
+}
+
+/*
+ * The @k-th schedule of exhaustive:K:M (0-based): all 1-subsets of the M
+ * points in lexicographic order, then all 2-subsets, ... up to K. Written
+ * as the sim strategy "sweep:P1,P2,...".
+ */
+static void exhaustive_schedule(uint64_t k, uint64_t m, unsigned kmax, char *st, size_t len)
+{
+	uint64_t c = 1, pts[KE_SIM_MAX_SWEEP];
+	unsigned size = 1;
+	size_t off;
+
+	for (; size <= kmax; size++) {
+		c = c * (m - size + 1) / size; /* C(m, size) */
+		if (k < c)
+			break;
+		k -= c;
+	}
+	/* Unrank k among the size-subsets of [0, m), lexicographically. */
+	for (unsigned i = 0, next = 0; i < size; i++) {
+		for (uint64_t p = next;; p++) {
+			uint64_t n = m - p - 1, r = size - i - 1, rest = 1; /* C(n, r) */
+
+			if (p >= m || n < r)
+				rest = 0;
+			for (uint64_t j = 1; rest && j <= r; j++)
+				rest = rest * (n - r + j) / j;
+			if (k < rest || p + 1 >= m) {
+				pts[i] = p;
+				next = (unsigned)p + 1;
+				break;
+			}
+			k -= rest;
+		}
+	}
+	off = (size_t)snprintf(st, len, "sweep:");
+	for (unsigned i = 0; i < size && off < len; i++)
+		off += (size_t)snprintf(st + off, len - off, "%s%" PRIu64, i ? "," : "", pts[i]);
 }
 
 static int campaign(struct xp_opts *op)
@@ -918,7 +985,34 @@ static int campaign(struct xp_opts *op)
 			eligible = 0;
 			horizon = 1;
 		}
-		if (o.strategy == XP_SWEEP) {
+		if (o.strategy == XP_EXHAUSTIVE) {
+			uint64_t c = 1;
+
+			if (o.points > eligible)
+				o.points = eligible;
+			total = 0;
+			for (unsigned i = 1; i <= o.depth && i <= o.points; i++) {
+				c = c * (o.points - i + 1) / i; /* C(M, i), exact */
+				total += c;
+				if (total > XP_MAX_EXHAUSTIVE)
+					break;
+			}
+			if (total > XP_MAX_EXHAUSTIVE) {
+				fprintf(stderr,
+					"ndisrt explore: exhaustive:%u:%" PRIu64
+					" means more than %llu schedules: lower K or M\n",
+					o.depth, o.points, XP_MAX_EXHAUSTIVE);
+				free(sigs);
+				return EX_USAGE;
+			}
+			if (!o.quiet)
+				fprintf(stderr,
+					"[explore] exhaustive: %" PRIu64
+					" schedules, every set of 1..%u injected interrupts among "
+					"the first %" PRIu64 " of the baseline's %" PRIu64
+					" preemption points below DIRQL\n",
+					total, o.depth, o.points, eligible);
+		} else if (o.strategy == XP_SWEEP) {
 			total = eligible;
 			if (!o.quiet)
 				fprintf(stderr,
@@ -968,6 +1062,8 @@ static int campaign(struct xp_opts *op)
 			break;
 		if (o.strategy == XP_SWEEP)
 			snprintf(st, sizeof(st), "sweep:%" PRIu64, k);
+		else if (o.strategy == XP_EXHAUSTIVE)
+			exhaustive_schedule(k, o.points, o.depth, st, sizeof(st));
 		else if (o.strategy == XP_PCT)
 			snprintf(st, sizeof(st), "pct:%u:%" PRIu64, o.depth, horizon ? horizon : 1);
 		else

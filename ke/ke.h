@@ -619,6 +619,7 @@ enum ke_preempt_reason {
 	KE_PP_REG_ACCESS,
 	KE_PP_SPIN,
 	KE_PP_IRQL_CHANGE,
+	KE_PP_MEM_ACCESS, /* a load, store or atomic of an instrumented driver (verifier/race.h) */
 };
 
 /**

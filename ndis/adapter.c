@@ -11,6 +11,7 @@
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
 #include "ndisrt/phase.h"
+#include "verifier/race.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -165,6 +166,7 @@ void ndisrt_adapter_initialize_end(struct ndisrt_adapter *a, int status)
 		return;
 	}
 	atomic_store(&a->state, NDIS_ADAPTER_RUNNING);
+	vfy_race_release(&vfy_race_lifecycle);
 }
 
 void ndisrt_adapter_halt_begin(struct ndisrt_adapter *a, bool from_init)
@@ -175,6 +177,8 @@ void ndisrt_adapter_halt_begin(struct ndisrt_adapter *a, bool from_init)
 	atomic_store(&a->owner_vcpu, me);
 	atomic_store(&a->halt_from_init, from_init);
 	atomic_store(&a->state, NDIS_ADAPTER_HALTING);
+	/* Every ISR and DPC that ran happens before halt (race detector). */
+	vfy_race_acquire(&vfy_race_quiesce);
 }
 
 void ndisrt_adapter_halt_end(struct ndisrt_adapter *a)

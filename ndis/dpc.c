@@ -12,6 +12,7 @@
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
 #include "ndis/routine.h"
+#include "verifier/race.h"
 
 /*
  * Context: DISPATCH_LEVEL on the pair's vCPU (ke drains it there).
@@ -58,6 +59,7 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	 */
 	if (tp.MoreNblsPending) {
 		atomic_fetch_add_explicit(&ni->active_dpcs, 1, memory_order_seq_cst);
+		vfy_race_release(kd);
 		if (ke_dpc_queue(ni->m, kd, arg1, NULL))
 			ndis_count_local(&d->ctr->dpc_reruns);
 		else
@@ -95,6 +97,8 @@ bool ndis_dpc_request(struct ndis_interrupt *ni, ULONG msg, unsigned vcpu, PVOID
 		atomic_fetch_sub_explicit(&ni->active_dpcs, 1, memory_order_release);
 		return false;
 	}
+	/* The requester's work happens before the DPC's (race detector). */
+	vfy_race_release(&d->kd);
 	if (!ke_dpc_queue(ni->m, &d->kd, ctx, NULL)) {
 		atomic_fetch_add_explicit(&d->ctr->dpc_already_queued, 1, memory_order_relaxed);
 		atomic_fetch_sub_explicit(&ni->active_dpcs, 1, memory_order_release);

@@ -14,6 +14,7 @@
  * free faults (rule H7).
  */
 #include "ndis/host_internal.h"
+#include "verifier/race.h"
 #include "verifier/poison.h"
 #include "verifier/vfy.h"
 
@@ -88,6 +89,8 @@ static void *mem_alloc(struct host_owner *owner, UINT Length, ULONG Tag)
 		atomic_fetch_add(&owner->allocs, 1);
 		atomic_fetch_add(&owner->bytes, Length);
 	}
+	/* Whoever freed this address last did so before (race detector). */
+	vfy_race_acquire(hdr + 1);
 	return hdr + 1;
 }
 
@@ -181,6 +184,7 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 	}
 	hdr->magic = HOST_MEM_FREED;
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	vfy_race_release(VirtualAddress);
 	if (hdr->poisoned)
 		vfy_poison_free(hdr, hdr->maplen);
 	else

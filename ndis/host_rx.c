@@ -19,6 +19,7 @@
  */
 #include "ndis/host_internal.h"
 #include "ndis/routine.h"
+#include "verifier/race.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -87,8 +88,10 @@ static void return_dpc(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	if (chain && !atomic_load(&n->hold_returns)) {
 		q->head = q->tail = NULL;
 		q->count = 0;
-		for (PNET_BUFFER_LIST nbl = chain; nbl; nbl = nbl->Next)
+		for (PNET_BUFFER_LIST nbl = chain; nbl; nbl = nbl->Next) {
 			nbl->NdisReserved[0] = NULL;
+			vfy_race_acquire(nbl); /* the indication before the return */
+		}
 		/* Before the call: the driver may complete a pause inside it. */
 		atomic_fetch_sub(&n->outstanding_rx, count);
 		atomic_fetch_add(&n->returned, count);
@@ -327,6 +330,7 @@ VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
 	info.receive_flags = ReceiveFlags;
 	info.nbls_in_call = count;
 	for (nbl = NetBufferLists; nbl; nbl = nbl->Next) {
+		vfy_race_release(nbl); /* the driver's work before the return (race detector) */
 		info.hash_value = PtrToUlong(NET_BUFFER_LIST_INFO(nbl, NetBufferListHashValue));
 		info.hash_info = PtrToUlong(NET_BUFFER_LIST_INFO(nbl, NetBufferListHashInfo));
 		for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {

@@ -6,6 +6,7 @@
  */
 #include "ndis/host_internal.h"
 #include "ndis/routine.h"
+#include "verifier/race.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ static void run_send(void *arg)
 			break;
 		*link = nbl;
 		link = &nbl->Next;
+		vfy_race_acquire(nbl); /* its last owner's work happens before (race detector) */
 		k++;
 	}
 	c->handed = k;

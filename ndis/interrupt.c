@@ -14,6 +14,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "verifier/race.h"
 #include "verifier/vfy.h"
 
 #include <errno.h>
@@ -400,8 +401,10 @@ static NDIS_STATUS register_interrupt(struct ndisrt_adapter *a, NDIS_HANDLE cont
 	/*
 	 * Commit. The outputs are written before the ISRs are connected, so an
 	 * ISR that fires during registration (R3) finds the handle wherever the
-	 * driver asked for it (typically its own context).
+	 * driver asked for it (typically its own context). What the driver
+	 * did before registering happens before its ISRs (race detector).
 	 */
+	vfy_race_release(&vfy_race_lifecycle);
 	atomic_store(&a->interrupt, ni);
 	atomic_store(&a->kind, message ? NDISRT_INTERRUPT_MESSAGE : NDISRT_INTERRUPT_LINE);
 	c->InterruptType = message ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
@@ -482,6 +485,8 @@ static void interrupt_teardown(struct ndis_interrupt *ni)
 	 * ones, throttled re-runs included (D2, I9). */
 	while (atomic_load_explicit(&ni->active_dpcs, memory_order_seq_cst) != 0)
 		sched_yield();
+	/* Every ISR and DPC that ran happens before what follows (race detector). */
+	vfy_race_acquire(&vfy_race_quiesce);
 	atomic_store(&a->kind, NDISRT_INTERRUPT_NONE);
 	atomic_store(&a->interrupt, NULL);
 	ndis_handle_retire(h);

@@ -5,6 +5,7 @@
  * (NdisMSendNetBufferListsComplete). Receive indication is host_rx.c.
  */
 #include "ndis/host_internal.h"
+#include "verifier/race.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -420,6 +421,7 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
 			bad++;
 		nbl->NdisReserved[0] = NULL;
 		s->magic = HOST_NBL_FREED;
+		vfy_race_release(nbl); /* the driver is done with it (race detector) */
 		host_free(s);
 	}
 	atomic_fetch_add(&n->send_completed, ok);

@@ -24,6 +24,7 @@
  * NDIS 6 timer objects are allocated (they have a free).
  */
 #include "ndis/wdk.h"
+#include "verifier/race.h"
 
 #include <sched.h>
 #include <string.h>
@@ -143,6 +144,7 @@ static bool timer_start(struct wdk_timer *t, uint64_t due_ns, uint64_t period_ns
 	t->deadline_ns = ke_clock_ns(t->m) + due_ns;
 	ke_dpc_set_target(&t->kd, (int)ke_current_number());
 	atomic_store(&t->set, true);
+	vfy_race_release(&t->kd); /* the setter before the timer's DPC */
 	ke_host_timer_arm(t->m, &t->ht, t->deadline_ns);
 	return was_set;
 }
@@ -568,6 +570,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 	t->m = ke_current_machine();
 	Dpc->SystemArgument1 = SystemArgument1;
 	Dpc->SystemArgument2 = SystemArgument2;
+	vfy_race_release(&t->kd);
 	queued = ke_dpc_queue(t->m, &t->kd, SystemArgument1, SystemArgument2) ? TRUE : FALSE;
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return queued;

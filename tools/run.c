@@ -38,6 +38,7 @@
 #include "ndisrt/params.h"
 #include "ndisrt/phase.h"
 #include "tools/findings.h"
+#include "verifier/race.h"
 #include "verifier/vfy.h"
 #include "verifier/violation.h"
 #include "verifier/watchdog.h"
@@ -356,6 +357,7 @@ static void teardown(void)
 		vfy_watchdog_stop(run.m);
 		run.watchdog = false;
 	}
+	vfy_race_disable(); /* unsubscribes from the machine: before it goes */
 	if (run.h)
 		ndisrt_host_free(run.h);
 }
@@ -450,6 +452,30 @@ static void drop_trace(void)
 	unlink(run.o.trace);
 }
 
+/*
+ * Is the driver compiled with -fsanitize=thread? Its dynamic symbol names
+ * then include __tsan_func_entry, which it imports from ndisrt.
+ */
+static bool driver_instrumented(const char *path)
+{
+	static const char needle[] = "__tsan_func_entry";
+	char buf[65536 + sizeof(needle)];
+	size_t keep = 0, n;
+	bool found = false;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return false;
+	while (!found && (n = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0) {
+		n += keep;
+		found = memmem(buf, n, needle, sizeof(needle) - 1) != NULL;
+		keep = n < sizeof(needle) ? n : sizeof(needle) - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	fclose(f);
+	return found;
+}
+
 /* ------------------------------------------------------------------- main */
 
 /*
@@ -506,6 +532,15 @@ static int set_up(char *err, size_t errlen)
 	}
 	if (start_watchdog(err, errlen))
 		return 70;
+	if (run.o.sim && (run.o.race == RUN_RACE_ON ||
+			  (run.o.race == RUN_RACE_AUTO && driver_instrumented(run.driver_path)))) {
+		rc = vfy_race_enable(run.m);
+		if (rc) {
+			snprintf(err, errlen, "--race: cannot start the race detector: %s",
+				 strerror(-rc));
+			return 70;
+		}
+	}
 	for (unsigned i = 0; i < RUN_RSS_TABLE; i++)
 		run.rss_table[i] = i % run.o.cpus;
 	run.msix_messages =

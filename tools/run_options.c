@@ -71,6 +71,9 @@ void run_options_usage(FILE *f)
 	    "  --sim-strategy ST      sim: random (default) | default | sweep:K | pct:D[:H] |\n"
 	    "                         replay:FILE (what ndisrt explore and replay pass)\n"
 	    "  --sim-log FILE         sim: write the schedule's deviations to FILE\n"
+	    "  --race auto|on|off     sim: the data-race detector on the driver's memory, for\n"
+	    "                         drivers compiled with -fsanitize=thread (default auto:\n"
+	    "                         on under --engine sim when the driver is instrumented)\n"
 	    "  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
 	    "                         the run with its bug check; warn: report every finding\n"
 	    "                         and go on (the run still fails); off: no verifier checks\n"
@@ -480,6 +483,15 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (parse_uint(v, TRACE_EVENTS_MIN, TRACE_EVENTS_MAX, &n))
 			return bad(err, opt, v, "a whole number of events from 1024 to 67108864");
 		o->trace_events = (unsigned)n;
+	} else if (!strcmp(opt, "--race")) {
+		if (v && !strcmp(v, "auto"))
+			o->race = RUN_RACE_AUTO;
+		else if (v && !strcmp(v, "on"))
+			o->race = RUN_RACE_ON;
+		else if (v && !strcmp(v, "off"))
+			o->race = RUN_RACE_OFF;
+		else
+			return bad(err, opt, v, "auto, on or off");
 	} else if (!strcmp(opt, "--verifier")) {
 		if (v && !strcmp(v, "fatal"))
 			o->verifier = VFY_FATAL;
@@ -521,6 +533,9 @@ static bool takes_value(const char *opt)
 	    "--sim-strategy", "--sim-log",	"--sarif",    "--verifier",   "--phase-timeout",
 	    "--trace",	      "--trace-events", "--watchdog", "--interrupts", "--fault",
 	    "--param"};
+
+	if (!strcmp(opt, "--race"))
+		return true;
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (!strcmp(opt, with_value[i]))
@@ -571,6 +586,11 @@ static int cross_check(struct run_options *o, FILE *err)
 
 	if (rc)
 		return rc;
+	if (!o->sim && o->race == RUN_RACE_ON) {
+		fprintf(err, "ndisrt run: --race on needs the deterministic engine (one host "
+			     "thread): add --engine sim\n");
+		return EX_USAGE;
+	}
 	if (o->sim && o->nr_faults) {
 		fprintf(err, "ndisrt run: --fault injects from a host thread of its own, which the "
 			     "deterministic engine cannot schedule: leave out --engine sim\n");

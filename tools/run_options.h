@@ -76,7 +76,10 @@ struct run_options {
 	/* --param [NIC:]Name=Value, in command-line order (checked, not yet stored). */
 	const char *param[RUN_MAX_PARAMS];
 	unsigned nr_params;
+	int race; /* --race: RUN_RACE_AUTO (on under sim for an instrumented driver), _ON, _OFF */
 };
+
+enum { RUN_RACE_AUTO = 0, RUN_RACE_ON = 1, RUN_RACE_OFF = 2 };
 
 /**
  * run_options_parse() - Parse argv (argv[0] is "run") into @o, with defaults.

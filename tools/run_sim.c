@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ke/sim/sim.h"
+#include "verifier/race.h"
 
 static int log_fd = -1;
 
@@ -108,9 +109,31 @@ int run_sim_configure(const struct run_options *o, char *err, size_t errlen)
 		c.strategy = KE_SIM_STRATEGY_RANDOM;
 	} else if (!strcmp(st, "default")) {
 		c.strategy = KE_SIM_STRATEGY_DEFAULT;
-	} else if (!strncmp(st, "sweep:", 6) && !whole(st + 6, &a)) {
+	} else if (!strncmp(st, "sweep:", 6)) {
+		/* sweep:K or sweep:K1,K2,... (increasing): an injection at each. */
+		char buf[128], *tok, *save = NULL;
+		unsigned n = 0;
+
+		snprintf(buf, sizeof(buf), "%s", st + 6);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (whole(tok, &a) || n >= KE_SIM_MAX_SWEEP ||
+			    (n && a <= (n == 1 ? c.sweep_point : c.sweep_more[n - 2])))
+				break;
+			if (n == 0)
+				c.sweep_point = a;
+			else
+				c.sweep_more[n - 1] = a;
+			n++;
+		}
+		if (!n || tok) {
+			snprintf(err, errlen,
+				 "--sim-strategy %s: use sweep:K or sweep:K1,K2,... with up to %d "
+				 "increasing preemption point numbers",
+				 st, KE_SIM_MAX_SWEEP);
+			return -1;
+		}
 		c.strategy = KE_SIM_STRATEGY_SWEEP;
-		c.sweep_point = a;
+		c.nr_sweep_more = n - 1;
 	} else if (!strncmp(st, "pct:", 4)) {
 		char buf[64], *colon;
 
@@ -183,4 +206,9 @@ void run_sim_finish(const struct run_options *o)
 			"[ndisrt run] sim: seed %" PRIu64 ", %" PRIu64 " decisions (%" PRIu64
 			" deviations), digest %016" PRIx64 ", %.3f s virtual\n",
 			o->seed, s.decisions, s.deviations, s.digest, (double)s.clock_ns / 1e9);
+	if (!o->quiet && vfy_race_ran())
+		fprintf(stderr,
+			"[ndisrt run] race detector: %" PRIu64 " driver accesses checked, %" PRIu64
+			" race(s) reported\n",
+			vfy_race_accesses(), vfy_race_reports());
 }

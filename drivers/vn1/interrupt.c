@@ -28,6 +28,18 @@ Abstract:
     there it asks for the default DPC; otherwise it queues the DPC on the
     target with NdisMQueueDpcEx.
 
+    Planted interleaving bugs (drivers/racy, docs/sim.md), compiled in only
+    with their flag; VN1_RACY_FIXED with it builds the fixed twin:
+        VN1_RACY_P1    line: the DPC reads the pending-cause word, re-arms,
+                       services, then clears it; the ISR overwrites it.
+        VN1_RACY_P2    MSI-X: a shadow interrupt mask updated by ISRs and
+                       DPCs without synchronization.
+        VN1_RACY_P7    MSI-X: every DPC of a multi-DPC batch re-enables all
+                       receive causes, not only its own.
+        VN1_RACY_XMSG  MSI-X: a counter shared by two messages' ISRs and a
+                       synchronize routine on a third message, registered
+                       with MsiSyncWithAllMessages = FALSE.
+
 --*/
 
 #include "vn1.h"
@@ -131,7 +143,14 @@ IRQL:
     interrupt.EnableInterruptHandler = Vn1EnableInterrupt;
 
     interrupt.MsiSupported = TRUE;
+#if defined(VN1_RACY_XMSG) && defined(VN1_RACY_FIXED)
+    //
+    // The counter below is shared by several messages: one lock for all.
+    //
+    interrupt.MsiSyncWithAllMessages = TRUE;
+#else
     interrupt.MsiSyncWithAllMessages = FALSE;
+#endif
     interrupt.MessageInterruptHandler = Vn1MessageInterrupt;
     interrupt.MessageInterruptDpcHandler = Vn1MessageInterruptDpc;
     interrupt.DisableMessageInterruptHandler = Vn1DisableMessageInterrupt;
@@ -360,6 +379,14 @@ IRQL:
 
 --*/
 {
+#ifdef VN1_RACY_XMSG
+    PVN1_SYNC_CONTEXT context = (PVN1_SYNC_CONTEXT)SynchronizeContext;
+
+    if (context->TakeRxMessageEvents) {
+        context->Adapter->RxMessageEventsTaken += context->Adapter->RxMessageEvents;
+        context->Adapter->RxMessageEvents = 0; // XMSG: races with messages 0 and 1
+    }
+#endif
     Vn1SynchronizeCauses((PVN1_SYNC_CONTEXT)SynchronizeContext);
     return TRUE;
 }
@@ -493,6 +520,9 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_P2
+    Adapter->PendingCauses = (LONG)Adapter->EnabledCauses; // P2: the shadow
+#endif
     for (message = 0; message < Adapter->MessageCount; message++) {
         context.EnableCauses = Vn1MessageCauses(Adapter, message);
         if (context.EnableCauses != 0) {
@@ -541,6 +571,9 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_P2
+    Adapter->PendingCauses = 0; // P2: the shadow
+#endif
     for (message = 0; message < Adapter->MessageCount; message++) {
         context.DisableCauses = Vn1MessageCauses(Adapter, message);
         if (context.DisableCauses != 0) {
@@ -649,7 +682,11 @@ IRQL:
 #endif
 
     Vn1WriteRegister(adapter, VN1_REG_IMC, VN1_ICR_ALL);
+#if defined(VN1_RACY_P1) && !defined(VN1_RACY_FIXED)
+    adapter->PendingCauses = (LONG)icr; // P1: overwrites the word the DPC reads
+#else
     InterlockedOr(&adapter->PendingCauses, (LONG)icr);
+#endif
 
     *QueueDefaultInterruptDpc = TRUE;
     return TRUE;
@@ -734,6 +771,51 @@ IRQL:
     //
     while (adapter->PendingCauses != -1) {
         KeMemoryBarrier();
+    }
+#endif
+#ifdef VN1_RACY_P1
+    {
+        BOOLEAN more;
+
+#ifdef VN1_RACY_FIXED
+        causes = (ULONG)InterlockedExchange(&adapter->PendingCauses, 0);
+#else
+        causes = (ULONG)adapter->PendingCauses; // P1: read here, cleared below
+#endif
+        budget = Vn1ReceiveBudget(throttle, &indicateAll);
+
+        //
+        // Re-arm the causes about to be serviced right away: a frame that
+        // arrives while this DPC runs interrupts again instead of waiting.
+        //
+        NdisZeroMemory(&context, sizeof(context));
+        context.Adapter = adapter;
+        context.EnableCauses = causes & adapter->EnabledCauses;
+        if (context.EnableCauses != 0) {
+            NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0,
+                                            Vn1SynchronizeInterrupt, &context);
+        }
+
+        more = Vn1ServiceAllCauses(adapter, causes, TRUE, budget, &pending);
+#ifndef VN1_RACY_FIXED
+        adapter->PendingCauses = 0; // P1: loses what an ISR saved since the read
+#endif
+        if (more && !indicateAll) {
+            throttle->MoreNblsPending = TRUE;
+            return;
+        }
+
+        //
+        // Frames already in the ring raise no new cause: raise theirs with ICS.
+        //
+        if (pending != 0) {
+            NdisZeroMemory(&context, sizeof(context));
+            context.Adapter = adapter;
+            context.RaiseCauses = pending;
+            NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0,
+                                            Vn1SynchronizeInterrupt, &context);
+        }
+        return;
     }
 #endif
 
@@ -843,7 +925,29 @@ IRQL:
     causes = Vn1MessageCauses(adapter, MessageId);
     if (causes != 0) {
         Vn1WriteRegister(adapter, VN1_REG_IMC, causes);
+#ifdef VN1_RACY_P2
+        if (adapter->InterruptMode == VN1_IMODE_MSIX) {
+#ifdef VN1_RACY_FIXED
+            InterlockedAnd(&adapter->PendingCauses, ~(LONG)causes);
+#else
+            adapter->PendingCauses &= ~(LONG)causes; // P2: unsynchronized
+#endif
+        }
+#endif
     }
+
+#ifdef VN1_RACY_XMSG
+    //
+    // XMSG: the receive messages 0 and 1 count their interrupts in one
+    // word; the "other" message's synchronize routine takes the count.
+    // With MsiSyncWithAllMessages = FALSE each holds only its own
+    // message's lock, so nothing orders the three (the fixed twin
+    // registers with MsiSyncWithAllMessages = TRUE).
+    //
+    if (MessageId < 2 && MessageId != adapter->OtherMessageId) {
+        adapter->RxMessageEvents++;
+    }
+#endif
 
     if (adapter->InterruptMode == VN1_IMODE_MSIX && MessageId < adapter->NumRxQueues) {
         queue = &adapter->RxQueue[MessageId];
@@ -982,6 +1086,41 @@ IRQL:
         return;
     }
 
+#ifdef VN1_RACY_P2
+    if (adapter->InterruptMode == VN1_IMODE_MSIX) {
+        //
+        // Unmask through the shadow: write IMS only if the shadow says the
+        // causes are masked.
+        //
+#ifdef VN1_RACY_FIXED
+        LONG old = InterlockedOr(&adapter->PendingCauses, (LONG)context.EnableCauses);
+
+        if (((ULONG)old & context.EnableCauses) != context.EnableCauses) {
+            Vn1WriteRegister(adapter, VN1_REG_IMS, context.EnableCauses);
+        }
+#else
+        LONG shadow = adapter->PendingCauses; // P2: read ...
+
+        //
+        // A surprise-removed device reads all ones: do not unmask it.
+        //
+        if (Vn1ReadRegister(adapter, VN1_REG_STATUS) == 0xFFFFFFFF) {
+            return;
+        }
+        adapter->PendingCauses = shadow | (LONG)context.EnableCauses; // ... store
+        if (((ULONG)shadow & context.EnableCauses) != context.EnableCauses) {
+            Vn1WriteRegister(adapter, VN1_REG_IMS, context.EnableCauses);
+        }
+#endif
+        context.EnableCauses = 0;
+        if (pending == 0) {
+            return;
+        }
+    }
+#endif
+#ifdef VN1_RACY_XMSG
+    context.TakeRxMessageEvents = (MessageId == adapter->OtherMessageId);
+#endif
     context.RaiseCauses = pending;
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, MessageId,
                                     Vn1SynchronizeMessageInterrupt, &context);

@@ -195,6 +195,9 @@ typedef struct _VN1_SYNC_CONTEXT {
     ULONG                   DisableCauses;  // written to IMC first
     ULONG                   EnableCauses;   // then to IMS (re-arms pending causes)
     ULONG                   RaiseCauses;    // then to ICS (software interrupt)
+#ifdef VN1_RACY_XMSG
+    BOOLEAN                 TakeRxMessageEvents; // drivers/racy: XMSG
+#endif
 } VN1_SYNC_CONTEXT, *PVN1_SYNC_CONTEXT;
 
 typedef struct _VN1_TARGET_CONTEXT {
@@ -247,6 +250,10 @@ struct _VN1_ADAPTER {
     volatile LONG           RacyHoldingAdapterLock; // (a) drivers/racy: rendezvous
     volatile LONG           RacyHoldingTxLock;      // (a)
     volatile LONG           RacyRendezvous;         // (a) attempts left
+#endif
+#ifdef VN1_RACY_XMSG
+    ULONG                   RxMessageEvents;      // drivers/racy: XMSG, see interrupt.c
+    ULONG64                 RxMessageEventsTaken; // drivers/racy: XMSG
 #endif
 
     // Link (§6), updated by the DPC that services LSC.

@@ -87,6 +87,7 @@ struct sim {
 	uint64_t rng[4];
 	uint64_t pct_change[SIM_MAX_DEPTH];
 	unsigned pct_next, nr_pct_change;
+	unsigned sweep_next;		    /* SWEEP: injection points passed */
 	size_t replay_pos[2][KE_MAX_VCPUS]; /* per anchor: next candidate */
 	uint64_t local[2][KE_MAX_VCPUS];    /* decisions so far, per anchor */
 	struct ke_sim_stats st;
@@ -390,8 +391,13 @@ static uint32_t point_decision(struct sim *s, struct ke_vcpu *v, bool eligible)
 		break;
 	}
 	case KE_SIM_STRATEGY_SWEEP:
-		if (eligible && s->st.eligible - 1 == s->cfg.sweep_point)
+		/* The points in increasing order: sweep_point, then sweep_more[]. */
+		if (eligible && s->sweep_next <= s->cfg.nr_sweep_more &&
+		    s->st.eligible - 1 == (s->sweep_next ? s->cfg.sweep_more[s->sweep_next - 1]
+							 : s->cfg.sweep_point)) {
 			value = KE_SIM_INJECT;
+			s->sweep_next++;
+		}
 		break;
 	case KE_SIM_STRATEGY_PCT:
 		if (s->pct_next < s->nr_pct_change &&
@@ -753,6 +759,17 @@ int sched_yield(void)
 
 /* ---------------------------------------------------------- configuration */
 
+int ke_sim_vcpu_stack(unsigned vcpu, const void **lo, size_t *size)
+{
+	struct sim *s = sim_now;
+
+	if (!s || vcpu >= KE_MAX_VCPUS || !s->cpu[vcpu].f.stack)
+		return -ENOENT;
+	*lo = s->cpu[vcpu].f.stack;
+	*size = s->cpu[vcpu].f.stack_size + (size_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
 void ke_sim_config_init(struct ke_sim_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -768,6 +785,11 @@ int ke_sim_configure(const struct ke_sim_config *c)
 
 	if (sim_now)
 		return -EBUSY;
+	if (c->nr_sweep_more >= KE_SIM_MAX_SWEEP)
+		return -EINVAL;
+	for (unsigned i = 0; i < c->nr_sweep_more; i++)
+		if (c->sweep_more[i] <= (i ? c->sweep_more[i - 1] : c->sweep_point))
+			return -EINVAL;
 	if (c->strategy > KE_SIM_STRATEGY_REPLAY ||
 	    (c->strategy == KE_SIM_STRATEGY_PCT &&
 	     (c->pct_depth < 1 || c->pct_depth > SIM_MAX_DEPTH || c->pct_horizon == 0)))

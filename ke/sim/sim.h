@@ -24,10 +24,13 @@ extern "C" {
 enum ke_sim_strategy {
 	KE_SIM_STRATEGY_DEFAULT = 0, /* no departure: the seed is unused */
 	KE_SIM_STRATEGY_RANDOM,	     /* random walk drawn from the seed */
-	KE_SIM_STRATEGY_SWEEP,	     /* one injection at eligible point @sweep_point */
-	KE_SIM_STRATEGY_PCT,	     /* PCT with @pct_depth, change points from the seed */
-	KE_SIM_STRATEGY_REPLAY,	     /* exactly the deviations in @replay */
+	KE_SIM_STRATEGY_SWEEP,	/* injections at eligible point @sweep_point (and @sweep_more) */
+	KE_SIM_STRATEGY_PCT,	/* PCT with @pct_depth, change points from the seed */
+	KE_SIM_STRATEGY_REPLAY, /* exactly the deviations in @replay */
 };
+
+/* At most this many injection points in one sweep:K1,K2,... schedule. */
+#define KE_SIM_MAX_SWEEP 4
 
 /* The kinds of decision, and their values. */
 enum ke_sim_kind {
@@ -61,8 +64,11 @@ struct ke_sim_config {
 	uint64_t seed;
 	enum ke_sim_strategy strategy;
 	uint64_t sweep_point; /* SWEEP: the eligible point (0-based) that injects */
-	unsigned pct_depth;   /* PCT: d >= 1 */
-	uint64_t pct_horizon; /* PCT: decisions the change points are drawn from */
+	/* SWEEP: further injection points, each above the one before (exhaustive) */
+	uint64_t sweep_more[KE_SIM_MAX_SWEEP - 1];
+	unsigned nr_sweep_more;
+	unsigned pct_depth;		       /* PCT: d >= 1 */
+	uint64_t pct_horizon;		       /* PCT: decisions the change points are drawn from */
 	const struct ke_sim_deviation *replay; /* REPLAY: sorted by index */
 	size_t nr_replay;
 	int log_fd; /* >= 0: write each deviation here as it is taken */
@@ -102,6 +108,14 @@ void ke_sim_stats_get(struct ke_sim_stats *out);
  * next machine is created.
  */
 size_t ke_sim_deviations(const struct ke_sim_deviation **out);
+
+/**
+ * ke_sim_vcpu_stack() - The stack of vCPU @vcpu's coroutine in the running
+ * sim machine: [*@lo, *@lo + *@size). The race detector leaves these alone
+ * (an ISR and a DPC reuse the stack of the code they interrupt).
+ * Context: the sim machine's host thread. Return: 0, or -ENOENT.
+ */
+int ke_sim_vcpu_stack(unsigned vcpu, const void **lo, size_t *size);
 
 /** ke_sim_strategy_name() - "default", "random", "sweep", "pct", "replay". */
 const char *ke_sim_strategy_name(enum ke_sim_strategy s);

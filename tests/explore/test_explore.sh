@@ -73,6 +73,17 @@ set -e
 	--runs 10 --out p2fixed --quiet >p2fixed.txt 2>&1 ||
 	{ cat p2fixed.txt >&2; fail "P2's fixed twin reported"; }
 
+# Exhaustive: every set of 1..K injections among the first M points; the
+# count is sum C(M, i): exhaustive:2:6 is 6 + 15 = 21 schedules.
+"$ndisrt" explore --driver "$drivers/racy_p1_fixed.so" --irq line --frames 20 \
+	--strategy exhaustive:2:6 --runs 1000 --out exh >exh.txt 2>exh.err ||
+	fail "exhaustive reported"
+grep -q 'exhaustive: 21 schedules' exh.err || fail "exhaustive: not 21 schedules"
+grep -q '^ndisrt explore: 21 runs' exh.txt || fail "exhaustive: not 21 runs"
+if "$ndisrt" explore --driver vn1 --strategy exhaustive:5 2>/dev/null; then
+	fail "exhaustive:5 accepted"
+fi
+
 # Sweep: one run per eligible point of the baseline (capped by --runs).
 "$ndisrt" explore --driver "$drivers/racy_p1_fixed.so" --irq line --frames 20 \
 	--strategy sweep --runs 25 --out sweep >sweep.txt 2>sweep.err || fail "sweep reported"
