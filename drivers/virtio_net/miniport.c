@@ -1434,8 +1434,13 @@ IRQL:
     UNREFERENCED_PARAMETER(SystemSpecific3);
 
     InterlockedIncrement(&adapter->WatchdogActive);
-    if (adapter->WatchdogStopping || adapter->InterruptReady == 0 ||
-        adapter->SurpriseRemoved) {
+    //
+    // Halt sets WatchdogStopping with InterlockedExchange: read it
+    // interlocked too, so the two are ordered (not a data race). The timer
+    // runs only between VioNetStartWatchdog (after InterruptReady is set)
+    // and VioNetStopWatchdog (before it is cleared): no need to look at it.
+    //
+    if (InterlockedOr(&adapter->WatchdogStopping, 0) != 0 || adapter->SurpriseRemoved) {
         InterlockedDecrement(&adapter->WatchdogActive);
         return;
     }
