@@ -660,7 +660,7 @@ typedef struct _NDIS_RW_LOCK {
 	union {
 		NDIS_RW_LOCK_REFCOUNT RefCount[MAXIMUM_PROCESSORS];
 		ULONG
-		    RefCountEx[sizeof(NDIS_RW_LOCK_REFCOUNT) / sizeof(ULONG) * MAXIMUM_PROCESSORS];
+		RefCountEx[sizeof(NDIS_RW_LOCK_REFCOUNT) / sizeof(ULONG) * MAXIMUM_PROCESSORS];
 		struct {
 			KSPIN_LOCK RefCountLock;
 			volatile ULONG SharedRefCount;
