@@ -7,16 +7,29 @@
  */
 #include "rtl8139_harness.h"
 
+/* Every test starts from a freshly created RTL8139 on its own machine. */
+static struct rx t;
+
+static void rx_setup(void)
+{
+	rx_init(&t);
+}
+
+static void rx_teardown(void)
+{
+	rx_fini(&t);
+}
+
+TestSuite(rtl8139, .init = rx_setup, .fini = rx_teardown);
+
 /* DS §7 PCI configuration space; DS §5: IDR0-5 loaded from the EEPROM. */
 Test(rtl8139, identity_bars_and_intx_only)
 {
-	struct rx t;
 	struct hw_resources r;
 	uint8_t cs[64];
 	struct hw_device_params p = {0};
 	char err[128] = "";
 
-	rx_init(&t);
 	cr_assert_str_eq(t.dev->model->name, "rtl8139");
 	cr_assert_eq(t.dev->id.vendor, 0x10EC);
 	cr_assert_eq(t.dev->id.device, 0x8139);
@@ -51,17 +64,14 @@ Test(rtl8139, identity_bars_and_intx_only)
 	p.options = "speed=10";
 	cr_assert_null(hw_device_create("rtl8139", &p, err, sizeof(err)));
 	cr_assert(strstr(err, "bad option"), "%s", err);
-	rx_fini(&t);
 }
 
 /* DS §5 ISR: bits are cleared by writing 1; writing 0 leaves them; reading
  * does not clear. */
 Test(rtl8139, ISR_write_1_to_clear)
 {
-	struct rx t;
 	static const uint8_t bcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-	rx_init(&t);
 	rx_ring(&t, 0, RTL_RCR_AB);
 	cr_assert_eq(rx_offer(&t, bcast, 64, 1), 0);
 	hw_dev_fault(t.dev, HW_FAULT_LINK, 0); /* PUN/LinkChg */
@@ -73,16 +83,13 @@ Test(rtl8139, ISR_write_1_to_clear)
 	cr_assert_eq(rd16(&t, RTL_ISR), RTL_INT_PUN, "only the 1 bit cleared");
 	wr8(&t, RTL_ISR, RTL_INT_PUN); /* byte write: the other byte is 0, not kept */
 	cr_assert_eq(rd16(&t, RTL_ISR), 0);
-	rx_fini(&t);
 }
 
 /* DS §5 IMR / ISR: INTA# is asserted while ISR & IMR != 0, level sensitive. */
 Test(rtl8139, IMR_masks_and_INTx_follows_ISR_and_IMR)
 {
-	struct rx t;
 	uint8_t cmd[2];
 
-	rx_init(&t);
 	hw_dev_fault(t.dev, HW_FAULT_LINK, 0);
 	cr_assert_eq(rd16(&t, RTL_ISR), RTL_INT_PUN);
 	cr_assert_not(rx_line(&t), "IMR 0: the cause is latched, the line stays low");
@@ -108,31 +115,30 @@ Test(rtl8139, IMR_masks_and_INTx_follows_ISR_and_IMR)
 	wr16(&t, RTL_ISR, RTL_INT_PUN);
 	cr_assert_not(rx_line(&t), "acknowledged: deasserted");
 	cr_assert_eq(atomic_load(&t.h.rec[0].rises), 3);
-	rx_fini(&t);
 }
 
 /* One rising edge of EESK with @bits on the 93C46 pins (EEM = 10). */
-static void ee_clock(struct rx *t, uint32_t bits)
+static void ee_clock(struct rx *r, uint32_t bits)
 {
-	wr8(t, RTL_9346CR, RTL_9346_EEM_PROGRAM | RTL_9346_EECS | bits);
-	wr8(t, RTL_9346CR, RTL_9346_EEM_PROGRAM | RTL_9346_EECS | RTL_9346_EESK | bits);
+	wr8(r, RTL_9346CR, RTL_9346_EEM_PROGRAM | RTL_9346_EECS | bits);
+	wr8(r, RTL_9346CR, RTL_9346_EEM_PROGRAM | RTL_9346_EECS | RTL_9346_EESK | bits);
 }
 
-static uint16_t ee_read(struct rx *t, unsigned addr)
+static uint16_t ee_read(struct rx *r, unsigned addr)
 {
 	uint32_t cmd = 0x6u << 6 | (addr & 0x3F); /* start 1, READ 10, 6 address bits */
 	uint16_t v = 0;
 
-	wr8(t, RTL_9346CR, RTL_9346_EEM_PROGRAM);
+	wr8(r, RTL_9346CR, RTL_9346_EEM_PROGRAM);
 	for (int b = 8; b >= 0; b--)
-		ee_clock(t, ((cmd >> b) & 1) ? RTL_9346_EEDI : 0);
-	cr_assert_eq(rd8(t, RTL_9346CR) & RTL_9346_EEDO, 0, "the dummy zero");
+		ee_clock(r, ((cmd >> b) & 1) ? RTL_9346_EEDI : 0);
+	cr_assert_eq(rd8(r, RTL_9346CR) & RTL_9346_EEDO, 0, "the dummy zero");
 	for (int b = 0; b < 16; b++) {
-		ee_clock(t, 0);
-		v = (uint16_t)(v << 1 | (rd8(t, RTL_9346CR) & RTL_9346_EEDO));
+		ee_clock(r, 0);
+		v = (uint16_t)(v << 1 | (rd8(r, RTL_9346CR) & RTL_9346_EEDO));
 	}
-	wr8(t, RTL_9346CR, RTL_9346_EEM_PROGRAM); /* CS low */
-	wr8(t, RTL_9346CR, RTL_9346_EEM_NORMAL);
+	wr8(r, RTL_9346CR, RTL_9346_EEM_PROGRAM); /* CS low */
+	wr8(r, RTL_9346CR, RTL_9346_EEM_NORMAL);
 	return v;
 }
 
@@ -140,10 +146,8 @@ static uint16_t ee_read(struct rx *t, unsigned addr)
  * device, and the station address at byte 0Eh, read through EECS/EESK/EEDI/EEDO. */
 Test(rtl8139, EEPROM_93C46_bitbang_gives_the_MAC)
 {
-	struct rx t;
 	uint16_t w;
 
-	rx_init(&t);
 	cr_assert_eq(ee_read(&t, 0), RTL_EEPROM_SIG);
 	cr_assert_eq(ee_read(&t, 1), 0x10EC);
 	cr_assert_eq(ee_read(&t, 2), 0x8139);
@@ -159,22 +163,18 @@ Test(rtl8139, EEPROM_93C46_bitbang_gives_the_MAC)
 	wr8(&t, RTL_9346CR, RTL_9346_EEM_AUTOLOAD);
 	cr_assert_eq(rd8(&t, RTL_IDR0), rx_mac[0]);
 	cr_assert_eq(rd8(&t, RTL_9346CR) & RTL_9346_EEM_MASK, RTL_9346_EEM_NORMAL);
-	rx_fini(&t);
 }
 
 /* DS §5 CONFIG1/3/4: writable only with 9346CR EEM = 11. */
 Test(rtl8139, CONFIG_registers_need_EEM_11)
 {
-	struct rx t;
 
-	rx_init(&t);
 	wr8(&t, RTL_CONFIG1, 0x5A);
 	cr_assert_eq(rd8(&t, RTL_CONFIG1), 0, "locked");
 	wr8(&t, RTL_9346CR, RTL_9346_EEM_CFGWE);
 	wr8(&t, RTL_CONFIG1, 0x5A);
 	wr8(&t, RTL_9346CR, RTL_9346_EEM_NORMAL);
 	cr_assert_eq(rd8(&t, RTL_CONFIG1), 0x5A);
-	rx_fini(&t);
 }
 
 /* DS §5 CR.RST: TE/RE off, Rx buffer empty (CBR 0, CAPR FFF0h), transmit back
@@ -182,10 +182,8 @@ Test(rtl8139, CONFIG_registers_need_EEM_11)
  * when done. A function-level reset restores every default. */
 Test(rtl8139, CR_RST_and_function_reset)
 {
-	struct rx t;
 	static const uint8_t bcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-	rx_init(&t);
 	cr_assert_eq(rd16(&t, RTL_CAPR), 0xFFF0, "power-on CAPR");
 	cr_assert_eq(rd16(&t, RTL_CBR), 0);
 	cr_assert_eq(rd8(&t, RTL_CR), RTL_CR_BUFE);
@@ -215,16 +213,13 @@ Test(rtl8139, CR_RST_and_function_reset)
 	cr_assert_eq(rd8(&t, RTL_MAR0 + 3), 0);
 	cr_assert_eq(rd8(&t, RTL_IDR0), rx_mac[0], "reloaded from the EEPROM");
 	cr_assert_eq(hw_device_stat(t.dev, "resets", NULL), 1);
-	rx_fini(&t);
 }
 
 /* docs/devices.md: faults, bad accesses, statistics names. */
 Test(rtl8139, faults_and_statistics)
 {
-	struct rx t;
 	bool found;
 
-	rx_init(&t);
 	cr_assert_eq(rd8(&t, RTL_MSR) & RTL_MSR_LINKB, 0, "link up");
 	cr_assert_neq(rd16(&t, RTL_BMSR) & RTL_BMSR_LINK, 0);
 	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_LINK, 0), 0);
@@ -261,7 +256,6 @@ Test(rtl8139, faults_and_statistics)
 		cr_assert(found, "%s", *n);
 	}
 	cr_assert_eq(hw_device_stat(t.dev, "inj_surprise_removal", NULL), 1);
-	rx_fini(&t);
 }
 
 /* DS §5 TCTR / TimerInt: TCTR counts up and restarts from 0 on a write;
@@ -269,11 +263,9 @@ Test(rtl8139, faults_and_statistics)
  * model counts the 33 MHz PCI clock on the engine clock). */
 Test(rtl8139, TCTR_counts_and_TimerInt_sets_TimeOut)
 {
-	struct rx t;
 	uint64_t ns0, ns1;
 	uint32_t a, b;
 
-	rx_init(&t);
 	a = rd32(&t, RTL_TCTR);
 	WAIT_UNTIL_MS(rd32(&t, RTL_TCTR) > a, 5000);
 	ns0 = ke_clock_ns(t.h.m);
@@ -294,5 +286,4 @@ Test(rtl8139, TCTR_counts_and_TimerInt_sets_TimeOut)
 	/* reset: TimerInt back to 0 */
 	t.dev->ops->reset(t.dev);
 	cr_assert_eq(rd32(&t, RTL_TIMERINT), 0);
-	rx_fini(&t);
 }

@@ -11,17 +11,30 @@
 
 static const uint8_t bcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
+/* Every test starts from a freshly created RTL8139 on its own machine. */
+static struct rx t;
+
+static void rx_setup(void)
+{
+	rx_init(&t);
+}
+
+static void rx_teardown(void)
+{
+	rx_fini(&t);
+}
+
+TestSuite(rtl8139_rx, .init = rx_setup, .fini = rx_teardown);
+
 /* DS receive buffer: header (status, length with CRC) then the frame, next
  * packet on a dword boundary; WRAP = 0 continues at the buffer start; the
  * driver's CAPR = read offset - 16; BUFE when drained. */
 Test(rtl8139_rx, ring_wraps_with_headers_and_CAPR)
 {
-	struct rx t;
 	unsigned wrapped = 0, got = 0;
 	uint16_t st, len;
 	uint8_t fill;
 
-	rx_init(&t);
 	rx_ring(&t, 0, RTL_RCR_AB); /* 8K + 16, WRAP = 0 */
 	for (unsigned i = 0; i < 40; i++) {
 		unsigned flen = 601 + i; /* odd sizes: exercise the dword rounding */
@@ -45,18 +58,15 @@ Test(rtl8139_rx, ring_wraps_with_headers_and_CAPR)
 	cr_assert_eq(got, 40);
 	cr_assert_geq(wrapped, 2, "packets straddled the end of the ring");
 	cr_assert_eq(hw_device_stat(t.dev, "rx_accepted", NULL), 40);
-	rx_fini(&t);
 }
 
 /* DS RCR.WRAP = 1: a packet running past the end goes on linearly into the
  * area after the ring; the next one starts at the wrapped offset. */
 Test(rtl8139_rx, WRAP_1_writes_past_the_end)
 {
-	struct rx t;
 	uint16_t st, len;
 	uint32_t at;
 
-	rx_init(&t);
 	rx_ring(&t, 0, RTL_RCR_AB | RTL_RCR_WRAP);
 	/* move the write offset to 8192 - 256 with frames taken at once */
 	for (unsigned i = 0; i < 7; i++) {
@@ -72,18 +82,15 @@ Test(rtl8139_rx, WRAP_1_writes_past_the_end)
 	cr_assert_eq(t.ring[8192 + 100], 0x77, "linear past the end");
 	cr_assert_eq(t.ring[100], 0xEE, "start of the ring untouched");
 	cr_assert_eq(rd16(&t, RTL_CBR), (at + 1008) % 8192);
-	rx_fini(&t);
 }
 
 /* DS ISR.RxOVW and MPC: a packet that does not fit before CAPR + 16 is
  * dropped and counted; the ring is never overwritten. */
 Test(rtl8139_rx, full_ring_sets_RXOVW_and_counts_MPC)
 {
-	struct rx t;
 	unsigned ok = 0;
 	uint16_t st, len;
 
-	rx_init(&t);
 	rx_ring(&t, 0, RTL_RCR_AB);
 	wr16(&t, RTL_IMR, RTL_INT_RXOVW);
 	while (rx_offer(&t, bcast, 1000, 5) == 0)
@@ -99,22 +106,22 @@ Test(rtl8139_rx, full_ring_sets_RXOVW_and_counts_MPC)
 	cr_assert_not(rx_take(&t, &st, &len, NULL), "BUFE");
 	cr_assert_eq(rx_offer(&t, bcast, 1000, 5), 0, "room again");
 	cr_assert_eq(hw_device_stat(t.dev, "rx_overflow", NULL), 1);
-	rx_fini(&t);
 }
 
 /* RBLEN selects 8K/16K/32K/64K. */
 Test(rtl8139_rx, RBLEN_sizes_the_ring)
 {
+	/* A fresh device per size, besides the fixture's. */
 	for (unsigned rblen = 0; rblen < 4; rblen++) {
-		struct rx t;
+		struct rx u;
 		unsigned ok = 0;
 
-		rx_init(&t);
-		rx_ring(&t, rblen, RTL_RCR_AB);
-		while (rx_offer(&t, bcast, 1016, 1) == 0) /* 1024 a packet */
+		rx_init(&u);
+		rx_ring(&u, rblen, RTL_RCR_AB);
+		while (rx_offer(&u, bcast, 1016, 1) == 0) /* 1024 a packet */
 			ok++;
 		cr_assert_eq(ok, (8192u << rblen) / 1024 - 1, "RBLEN %u", rblen);
-		rx_fini(&t);
+		rx_fini(&u);
 	}
 }
 
@@ -146,13 +153,11 @@ static unsigned test_mar_index(const uint8_t *da)
  * AM multicast through the MAR hash (MAR flag). */
 Test(rtl8139_rx, RCR_filters_broadcast_physical_multicast)
 {
-	struct rx t;
 	static const uint8_t other[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
 	static const uint8_t mc[6] = {0x01, 0x00, 0x5E, 0x00, 0x00, 0x01};
 	unsigned idx = test_mar_index(mc);
 	uint16_t st, len;
 
-	rx_init(&t);
 	rx_ring(&t, 0, 0);
 	cr_assert_eq(rx_offer(&t, bcast, 64, 1), -1, "AB clear");
 	cr_assert_eq(rx_offer(&t, rx_mac, 64, 1), -1, "APM clear");
@@ -188,7 +193,6 @@ Test(rtl8139_rx, RCR_filters_broadcast_physical_multicast)
 	cr_assert(rx_take(&t, &st, &len, NULL));
 	cr_assert_eq(st, RTL_RXH_ROK | RTL_RXH_BAR | RTL_RXH_RUNT);
 	cr_assert_eq(hw_device_stat(t.dev, "rx_filtered", NULL), 4 + 63);
-	rx_fini(&t);
 }
 
 /* ------------------------------------------------------------ transmit */
@@ -211,16 +215,16 @@ static int catch_rx(void *ctx, const void *frame, size_t len)
 	return 0;
 }
 
-static uint32_t tx_buf(struct rx *t, unsigned len, uint8_t fill)
+static uint32_t tx_buf(struct rx *r, unsigned len, uint8_t fill)
 {
 	uint64_t la;
 	uint32_t bus;
-	uint8_t *b = hw_dma_alloc(t->h.dma, 2048, &la);
+	uint8_t *b = hw_dma_alloc(r->h.dma, 2048, &la);
 
 	cr_assert_not_null(b);
 	memset(b, fill, len);
 	memcpy(b, bcast, 6);
-	cr_assert_eq(hw_dma_addr32(t->h.dma, la, &bus), 0);
+	cr_assert_eq(hw_dma_addr32(r->h.dma, la, &bus), 0);
 	return bus;
 }
 
@@ -230,61 +234,61 @@ static uint32_t tx_buf(struct rx *t, unsigned len, uint8_t fill)
  * TSD0. */
 Test(rtl8139_tx, TSD_OWN_TOK_round_robin)
 {
-	struct rx t;
+	struct rx u;
 	struct catcher c = {0};
 	struct wire *w;
 	uint32_t tsd;
 
-	rx_init(&t);
-	w = wire_pair_create(t.h.m);
-	hw_dev_wire_attach(t.dev, w, 0);
+	rx_init(&u);
+	w = wire_pair_create(u.h.m);
+	hw_dev_wire_attach(u.dev, w, 0);
 	wire_attach(w, 1, catch_rx, &c);
-	wr16(&t, RTL_IMR, RTL_INT_TOK | RTL_INT_TER);
+	wr16(&u, RTL_IMR, RTL_INT_TOK | RTL_INT_TER);
 	for (unsigned i = 0; i < 4; i++)
-		wr32(&t, RTL_TSAD0 + 4 * i, tx_buf(&t, 100 + i, (uint8_t)(0xA0 + i)));
+		wr32(&u, RTL_TSAD0 + 4 * i, tx_buf(&u, 100 + i, (uint8_t)(0xA0 + i)));
 	/* TE off: a started descriptor waits */
-	wr32(&t, RTL_TSD0, 100);
-	cr_assert_eq(rd32(&t, RTL_TSD0) & (RTL_TSD_OWN | RTL_TSD_TOK), 0, "owned by the device");
+	wr32(&u, RTL_TSD0, 100);
+	cr_assert_eq(rd32(&u, RTL_TSD0) & (RTL_TSD_OWN | RTL_TSD_TOK), 0, "owned by the device");
 	cr_assert_eq(c.n, 0);
-	wr8(&t, RTL_CR, RTL_CR_TE);
+	wr8(&u, RTL_CR, RTL_CR_TE);
 	cr_assert_eq(c.n, 1);
-	tsd = rd32(&t, RTL_TSD0);
+	tsd = rd32(&u, RTL_TSD0);
 	cr_assert_eq(tsd & (RTL_TSD_OWN | RTL_TSD_TOK), RTL_TSD_OWN | RTL_TSD_TOK, "%#x", tsd);
 	cr_assert_eq(c.len[0], 100);
 	cr_assert_eq(c.first[0], 0xA0);
-	cr_assert_eq(rd16(&t, RTL_ISR) & RTL_INT_TOK, RTL_INT_TOK);
-	cr_assert(rx_line(&t));
-	wr16(&t, RTL_ISR, RTL_INT_TOK);
-	cr_assert_not(rx_line(&t));
-	cr_assert_eq(rd16(&t, RTL_TSAD) & 0x1111, 0x1001, "TSAD: TOK0, OWN0");
+	cr_assert_eq(rd16(&u, RTL_ISR) & RTL_INT_TOK, RTL_INT_TOK);
+	cr_assert(rx_line(&u));
+	wr16(&u, RTL_ISR, RTL_INT_TOK);
+	cr_assert_not(rx_line(&u));
+	cr_assert_eq(rd16(&u, RTL_TSAD) & 0x1111, 0x1001, "TSAD: TOK0, OWN0");
 	/* out of order: TSD2 before TSD1 waits for TSD1 */
-	wr32(&t, RTL_TSD0 + 8, 102);
+	wr32(&u, RTL_TSD0 + 8, 102);
 	cr_assert_eq(c.n, 1, "TSD2 waits: the transmitter serves TSD1 next");
-	wr32(&t, RTL_TSD0 + 4, 101);
+	wr32(&u, RTL_TSD0 + 4, 101);
 	cr_assert_eq(c.n, 3);
 	cr_assert_eq(c.first[1], 0xA1);
 	cr_assert_eq(c.first[2], 0xA2);
 	/* a bad size aborts: TABT, ISR.TER, counted as dropped */
-	wr32(&t, RTL_TSD0 + 12, RTL_TX_MAX + 1);
-	cr_assert_neq(rd32(&t, RTL_TSD0 + 12) & RTL_TSD_TABT, 0);
-	cr_assert_neq(rd16(&t, RTL_ISR) & RTL_INT_TER, 0);
-	cr_assert_eq(hw_device_stat(t.dev, "tx_sent", NULL), 3);
-	cr_assert_eq(hw_device_stat(t.dev, "tx_dropped", NULL), 1);
+	wr32(&u, RTL_TSD0 + 12, RTL_TX_MAX + 1);
+	cr_assert_neq(rd32(&u, RTL_TSD0 + 12) & RTL_TSD_TABT, 0);
+	cr_assert_neq(rd16(&u, RTL_ISR) & RTL_INT_TER, 0);
+	cr_assert_eq(hw_device_stat(u.dev, "tx_sent", NULL), 3);
+	cr_assert_eq(hw_device_stat(u.dev, "tx_dropped", NULL), 1);
 	/* link down: completed (TOK) with CRS, not on the wire, dropped */
-	hw_dev_fault(t.dev, HW_FAULT_LINK, 0);
-	wr32(&t, RTL_TSD0, 100);
-	cr_assert_eq(rd32(&t, RTL_TSD0) & (RTL_TSD_TOK | RTL_TSD_CRS), RTL_TSD_TOK | RTL_TSD_CRS);
+	hw_dev_fault(u.dev, HW_FAULT_LINK, 0);
+	wr32(&u, RTL_TSD0, 100);
+	cr_assert_eq(rd32(&u, RTL_TSD0) & (RTL_TSD_TOK | RTL_TSD_CRS), RTL_TSD_TOK | RTL_TSD_CRS);
 	cr_assert_eq(c.n, 3);
-	cr_assert_eq(hw_device_stat(t.dev, "tx_dropped", NULL), 2);
+	cr_assert_eq(hw_device_stat(u.dev, "tx_dropped", NULL), 2);
 	/* DMA error fault: the next buffer fetch aborts */
-	hw_dev_fault(t.dev, HW_FAULT_LINK, 1);
-	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_ERROR, 0), 0);
-	wr32(&t, RTL_TSD0 + 4, 100);
-	cr_assert_neq(rd32(&t, RTL_TSD0 + 4) & RTL_TSD_TABT, 0);
-	cr_assert_eq(hw_device_stat(t.dev, "tx_dma_fault", NULL), 1);
-	hw_dev_wire_attach(t.dev, NULL, 0);
+	hw_dev_fault(u.dev, HW_FAULT_LINK, 1);
+	cr_assert_eq(hw_dev_fault(u.dev, HW_FAULT_DMA_ERROR, 0), 0);
+	wr32(&u, RTL_TSD0 + 4, 100);
+	cr_assert_neq(rd32(&u, RTL_TSD0 + 4) & RTL_TSD_TABT, 0);
+	cr_assert_eq(hw_device_stat(u.dev, "tx_dma_fault", NULL), 1);
+	hw_dev_wire_attach(u.dev, NULL, 0);
 	wire_close(w);
-	rx_fini(&t);
+	rx_fini(&u);
 }
 
 /* Two RTL8139s back to back: a frame sent by one lands in the other's ring. */
@@ -373,7 +377,6 @@ static void *feed(void *arg)
  * once, in order, intact, and rx_offered = accepted + counted drops. */
 Test(rtl8139_rx, concurrent_feed_and_drain_conserve_frames)
 {
-	struct rx t;
 	struct feeder f = {0};
 	pthread_t th;
 	uint16_t st, len;
@@ -382,7 +385,6 @@ Test(rtl8139_rx, concurrent_feed_and_drain_conserve_frames)
 	bool first = true;
 	uint64_t t0;
 
-	rx_init(&t);
 	rx_ring(&t, 0, RTL_RCR_AB);
 	f.t = &t;
 	f.n = 20000;
@@ -429,18 +431,15 @@ Test(rtl8139_rx, concurrent_feed_and_drain_conserve_frames)
 	    (unsigned long long)hw_device_stat(t.dev, "rx_dma_fault", NULL));
 	hw_dev_wire_attach(t.dev, NULL, 0);
 	wire_close(f.w);
-	rx_fini(&t);
 }
 
 /* A packet whose header ends exactly at the end of the ring: its frame
  * starts at RBSTART (WRAP = 0), with no empty DMA piece at the seam. */
 Test(rtl8139_rx, header_ending_at_the_ring_end)
 {
-	struct rx t;
 	uint16_t st, len;
 	uint8_t fill;
 
-	rx_init(&t);
 	rx_ring(&t, 0, RTL_RCR_AB);
 	/* bring CBR to 8188 = 7 * 1024 + 1020 with packets taken at once */
 	for (unsigned i = 0; i < 7; i++) {
@@ -456,5 +455,4 @@ Test(rtl8139_rx, header_ending_at_the_ring_end)
 	cr_assert_eq(fill, 0x66);
 	cr_assert_eq(t.ring[0], bcast[0], "the frame starts at RBSTART");
 	cr_assert_eq(hw_device_stat(t.dev, "rx_dma_fault", NULL), 0);
-	rx_fini(&t);
 }
