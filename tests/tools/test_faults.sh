@@ -66,7 +66,7 @@ REMOVED='d["frames"]["destroyed_by_fault"] > 0 and d["faults"][0]["injected"] ==
 
 # combos: DRIVER DEVICE IRQ
 combos=("vn1 vn1 line" "vn1 vn1 msi" "vn1 vn1 msix" "vn1pio vn1 line" "e1000 e1000 line"
-  "virtio_net virtio-net msix" "virtio_net virtio-net line")
+  "virtio_net virtio-net msix" "virtio_net virtio-net line" "rtl8139 rtl8139 line")
 for c in "${combos[@]}"; do
   read -r drv dev irq <<<"$c"
   # Faults come every N interrupts: the samples' interrupt moderation (on by
@@ -76,10 +76,14 @@ for c in "${combos[@]}"; do
   # The NDIS 5 samples take about a tenth of the interrupts for as many
   # frames (one DPC drains many): faults come ten times as often.
   d=1
-  case $drv in vn1pio | e1000) d=10 ;; esac
+  case $drv in vn1pio | e1000 | rtl8139) d=10 ;; esac
   fault_ok "$drv $irq: spurious-irq" "$RECEIVED" "${common[@]}" --fault spurious-irq:$((50 / d))
   if [ "$drv" = vn1pio ]; then
     echo "skip: vn1pio: dma-error (the PIO window moves frames through ports: no DMA to fault)"
+  elif [ "$drv" = rtl8139 ]; then
+    # Open item: the model faults the ring write (its rx_dma_fault count), but
+    # the report reads only descriptor-fetch faults, so the check cannot see it.
+    echo "skip: rtl8139: dma-error (the report does not count the model's ring-write faults yet)"
   else
     fault_ok "$drv $irq: dma-error, each costs one frame, counted" "$DMA" "${common[@]}" \
       --fault dma-error:$((100 / d))
