@@ -100,6 +100,7 @@ static int rtl_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_stuck_line)       \
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
+	X(dma_faults_injected)  \
 	X(bad_accesses)         \
 	X(eeprom_reads)         \
 	X(resets)

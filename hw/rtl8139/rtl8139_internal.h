@@ -39,7 +39,7 @@ struct rtl8139_stats {
 	uint64_t tx_sent, tx_link_down, tx_no_wire, tx_bad_size, tx_dma_fault;
 	uint64_t line_assertions;
 	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_surprise_removal;
-	uint64_t inj_dma_fault;
+	uint64_t inj_dma_fault, dma_faults_injected; /* armed / armed that fired */
 	uint64_t bad_accesses, eeprom_reads, resets;
 };
 

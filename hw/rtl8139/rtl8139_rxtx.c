@@ -145,8 +145,10 @@ int rtl8139_receive(void *ctx, const void *frame, size_t len)
 	    rtl_ring_write(d, base, size, linear, d->rx_wr + 4, f, len) ||
 	    rtl_ring_write(d, base, size, linear,
 			   (d->rx_wr + 4 + (uint32_t)len) % (linear ? ~0u : size), crc, 4)) {
-		if (d->dma_fault_next)
+		if (d->dma_fault_next) {
 			d->dma_fault_next--;
+			d->st.dma_faults_injected++;
+		}
 		d->st.rx_dma_fault++;
 		rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) | RTL_INT_RER);
 		rtl8139_irq_update_locked(d);
@@ -182,8 +184,10 @@ size_t rtl8139_tx_step_locked(struct rtl8139 *d, uint8_t *frame)
 		return 0;
 	}
 	if (d->dma_fault_next || hw_dma_read(d->dma, addr, frame, size)) {
-		if (d->dma_fault_next)
+		if (d->dma_fault_next) {
 			d->dma_fault_next--;
+			d->st.dma_faults_injected++;
+		}
 		d->st.tx_dma_fault++;
 		rtl_put(d, RTL_TSD0 + 4 * n, 4, tsd | RTL_TSD_OWN | RTL_TSD_TABT);
 		rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) | RTL_INT_TER);

@@ -80,10 +80,6 @@ for c in "${combos[@]}"; do
   fault_ok "$drv $irq: spurious-irq" "$RECEIVED" "${common[@]}" --fault spurious-irq:$((50 / d))
   if [ "$drv" = vn1pio ]; then
     echo "skip: vn1pio: dma-error (the PIO window moves frames through ports: no DMA to fault)"
-  elif [ "$drv" = rtl8139 ]; then
-    # Open item: the model faults the ring write (its rx_dma_fault count), but
-    # the report reads only descriptor-fetch faults, so the check cannot see it.
-    echo "skip: rtl8139: dma-error (the report does not count the model's ring-write faults yet)"
   else
     fault_ok "$drv $irq: dma-error, each costs one frame, counted" "$DMA" "${common[@]}" \
       --fault dma-error:$((100 / d))
