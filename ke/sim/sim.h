@@ -57,6 +57,7 @@ struct ke_sim_deviation {
 	uint32_t kind; /* enum ke_sim_kind */
 	uint32_t value;
 	uint32_t vcpu;	/* POINT: the vCPU; PICK: 0 */
+	uint32_t zero;	/* always 0: no hidden padding, so two logs compare byte for byte */
 	uint64_t local; /* POINT: the vCPU's point decisions before it; PICK: picks before it */
 };
 
