@@ -172,6 +172,10 @@ void ke_dpc_drain(struct ke_vcpu *v)
 
 	while ((dpc = dpc_pop(v, &a1, &a2)) != NULL) {
 		ke_dpc_fn *routine = dpc->routine;
+		/* Read before the routine runs: once it has, the DPC object may be
+		 * freed or reused (by the routine itself, or by a thread it let go). */
+		struct ke_interrupt *from =
+		    atomic_load_explicit(&dpc->origin, memory_order_relaxed);
 		ke_irql_t after;
 		uint64_t t0 = 0;
 
@@ -183,8 +187,6 @@ void ke_dpc_drain(struct ke_vcpu *v)
 		routine(dpc, dpc->ctx, a1, a2);
 		if (timed) {
 			uint64_t ns = m->engine->clock_ns(m) - t0;
-			struct ke_interrupt *from =
-			    atomic_load_explicit(&dpc->origin, memory_order_relaxed);
 
 			ke_hist_live_add(&v->hist[KE_HIST_DPC_DURATION], ns);
 			ke_us_hist_add(&v->us[KE_ROUTINE_DPC], ns);
