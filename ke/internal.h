@@ -198,6 +198,8 @@ uint64_t ke_timers_next_deadline(struct ke_machine *m);
 static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 {
 	atomic_store_explicit(&v->st.irql, irql, memory_order_relaxed);
+	if (irql < KE_DISPATCH_LEVEL)
+		ke_irql_note_below_dispatch(&v->st);
 	atomic_signal_fence(memory_order_seq_cst);
 }
 
@@ -205,7 +207,7 @@ static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 static inline bool ke_hooks_on(void)
 {
 	return __builtin_expect(
-	    atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0);
+	    atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_HOOK_EVENTS, 0);
 }
 
 /*

@@ -51,8 +51,9 @@ struct wd_hold {
 struct wd_vcpu {
 	atomic_uint depth; /* (v) entries pushed (may exceed WD_DEPTH) */
 	struct wd_entry e[WD_DEPTH];
-	_Atomic uint64_t dispatch_since; /* (v) raised to >= DISPATCH_LEVEL at; 0: below */
-	unsigned nheld;			 /* (v) vCPU-private */
+	uint64_t raised_seen;  /* (T) first check that saw it at >= DISPATCH_LEVEL; 0: below */
+	unsigned raised_epoch; /* (T) its below-DISPATCH count then (ke_vcpu_irql_sample) */
+	unsigned nheld;	       /* (v) vCPU-private */
 	struct wd_hold held[WD_DEPTH];
 };
 
@@ -176,19 +177,6 @@ static void h_spin_end(void *ctx, struct ke_spinlock *l)
 {
 	(void)ctx, (void)l;
 	(void)pop();
-}
-
-static void h_irql(void *ctx, ke_irql_t old_irql, ke_irql_t new_irql)
-{
-	struct wd_vcpu *s = self();
-
-	(void)ctx;
-	if (!s)
-		return;
-	if (old_irql < KE_DISPATCH_LEVEL && new_irql >= KE_DISPATCH_LEVEL)
-		atomic_store_explicit(&s->dispatch_since, now_ns() | 1, memory_order_relaxed);
-	else if (new_irql < KE_DISPATCH_LEVEL)
-		atomic_store_explicit(&s->dispatch_since, 0, memory_order_relaxed);
 }
 
 static void h_lock_acquire(void *ctx, struct ke_spinlock *l)
@@ -492,7 +480,6 @@ static void check(struct ke_host_timer *t, void *ctx)
 	for (unsigned n = 0; n < wd.nr; n++) {
 		struct wd_vcpu *s = &wd.v[n];
 		unsigned d = atomic_load_explicit(&s->depth, memory_order_acquire);
-		uint64_t since;
 
 		for (unsigned i = d < WD_DEPTH ? d : WD_DEPTH; i-- > 0;) {
 			uint64_t start = atomic_load_explicit(&s->e[i].start, memory_order_acquire);
@@ -513,11 +500,23 @@ static void check(struct ke_host_timer *t, void *ctx)
 			atomic_store(&copy.owner, atomic_load(&s->e[i].owner));
 			fire(n, &copy, now - start, allot);
 		}
-		since = atomic_load_explicit(&s->dispatch_since, memory_order_relaxed);
-		if (wd.c.dispatch_ns && since && now > since && now - since > wd.c.dispatch_ns) {
-			if (atomic_exchange(&wd.fired, 1))
-				return;
-			fire_cumulative(n, now - since);
+		if (wd.c.dispatch_ns) {
+			unsigned epoch,
+			    irql = ke_vcpu_irql_sample(ke_machine_vcpu(wd.m, n), &epoch);
+
+			/* Sampled, not hooked: the IRQL fast paths stay inline. The
+			 * time counts from the first check that saw the vCPU raised
+			 * without a break below DISPATCH_LEVEL since. */
+			if (irql < KE_DISPATCH_LEVEL) {
+				s->raised_seen = 0;
+			} else if (!s->raised_seen || epoch != s->raised_epoch) {
+				s->raised_seen = now;
+				s->raised_epoch = epoch;
+			} else if (now - s->raised_seen > wd.c.dispatch_ns) {
+				if (atomic_exchange(&wd.fired, 1))
+					return;
+				fire_cumulative(n, now - s->raised_seen);
+			}
 		}
 	}
 	ke_host_timer_arm(wd.m, t, now_ns() + wd.period_ns);
@@ -533,7 +532,7 @@ void vfy_watchdog_defaults(struct vfy_watchdog_config *c)
 	c->dispatch_ns = VFY_WD_DISPATCH_MS * 1000000ull;
 	c->isr_warn_ns = VFY_WD_ISR_WARN_NS;
 	c->dpc_warn_ns = VFY_WD_DPC_WARN_NS;
-	c->hold_warn_ns = VFY_WD_HOLD_WARN_NS;
+	c->hold_warn_ns = 0; /* opt-in: see struct vfy_watchdog_config */
 }
 
 int vfy_watchdog_start(struct ke_machine *m, const struct vfy_watchdog_config *c)
@@ -572,8 +571,6 @@ int vfy_watchdog_start(struct ke_machine *m, const struct vfy_watchdog_config *c
 	wd.hooks.dpc_exit = h_dpc_exit;
 	wd.hooks.spin_wait_begin = h_spin_begin;
 	wd.hooks.spin_wait_end = h_spin_end;
-	if (c->dispatch_ns)
-		wd.hooks.irql_change = h_irql;
 	if (c->hold_warn_ns) {
 		wd.hooks.lock_acquire = h_lock_acquire;
 		wd.hooks.lock_release = h_lock_release;
@@ -614,4 +611,5 @@ void vfy_watchdog_counts(struct vfy_watchdog_counts *out)
 	out->isr_max_ns = atomic_load(&max_isr);
 	out->dpc_max_ns = atomic_load(&max_dpc);
 	out->hold_max_ns = atomic_load(&max_hold);
+	out->hold_warn_ns = wd.c.hold_warn_ns;
 }
