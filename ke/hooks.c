@@ -131,6 +131,11 @@ void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned v
 	FAN_OUT(m, ke_self, interrupt_request, vector, vcpu, coalesced);
 }
 
+void ke_hook_stall(struct ke_vcpu *v, uint64_t cpu_ns)
+{
+	FAN_OUT(v->m, v, stall, cpu_ns);
+}
+
 void ke_sync_routine_hook(struct ke_interrupt *intr, bool enter)
 {
 	struct ke_vcpu *v = ke_self;

@@ -225,8 +225,16 @@ void ke_hook_dpc_queue(struct ke_vcpu *v, struct ke_machine *m, struct ke_dpc *d
 		       bool inserted);
 void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu,
 			       bool coalesced);
+void ke_hook_stall(struct ke_vcpu *v, uint64_t cpu_ns);
 void ke_hooks_init(struct ke_machine *m);
 void ke_hooks_fini(struct ke_machine *m);
+
+/*
+ * ke/watchdog.c: a deterministic machine's vCPU stalled (see ke_hooks.stall):
+ * bug-check the host phase being waited for if its deadline has passed.
+ * Context: the stalled vCPU, in the engine's stall signal handler.
+ */
+void ke_phase_stall_check(struct ke_machine *m);
 
 static inline ke_irql_t ke_vcpu_irql(struct ke_vcpu *v)
 {

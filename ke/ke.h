@@ -741,6 +741,14 @@ struct ke_hooks {
 	 * at HIGH_LEVEL holding that queue's lock: record, nothing more.
 	 */
 	void (*dpc_queue)(void *ctx, struct ke_dpc *dpc, unsigned vcpu, bool inserted);
+	/*
+	 * vCPU, deterministic engine only: the code this vCPU runs has used
+	 * @cpu_ns of host CPU time without reaching a preemption point (a loop
+	 * over plain memory), so the engine charged that time to the virtual
+	 * clock. Called from a signal handler on top of that code: a time-based
+	 * check (a watchdog) looks now, since no timer of the schedule can run.
+	 */
+	void (*stall)(void *ctx, uint64_t cpu_ns);
 };
 
 #define KE_HOOKS_MAX 4

@@ -281,6 +281,11 @@ static void print_holder_chain(unsigned n)
 /* Stop the machine on vCPU @n with the verdict; from this thread if it cannot. */
 static _Noreturn void stop_on(unsigned n)
 {
+	struct ke_vcpu *self = ke_current();
+
+	/* Already on it (the deterministic engine's stall handler). */
+	if (self && ke_vcpu_number(self) == n)
+		ndisrt_violation(verdict.v, verdict.p2, verdict.p3, verdict.p4, verdict.what);
 	if (!ke_vcpu_nmi(ke_machine_vcpu(wd.m, n), bugcheck_nmi, NULL))
 		for (int i = 0; i < 2000; i++)
 			pause_ms(1);
@@ -471,55 +476,78 @@ static uint64_t allotment(unsigned kind)
 	}
 }
 
-/* Look at every vCPU: the first entry over its allotment fires. */
+/* Look at vCPU @n: its first entry over its allotment fires. */
+static void check_vcpu(unsigned n, uint64_t now)
+{
+	struct wd_vcpu *s = &wd.v[n];
+	unsigned d = atomic_load_explicit(&s->depth, memory_order_acquire);
+
+	for (unsigned i = d < WD_DEPTH ? d : WD_DEPTH; i-- > 0;) {
+		uint64_t start = atomic_load_explicit(&s->e[i].start, memory_order_acquire);
+		unsigned kind = atomic_load_explicit(&s->e[i].kind, memory_order_relaxed);
+		uint64_t allot = allotment(kind);
+		struct wd_entry copy;
+
+		if (!start || !allot || now <= start || now - start <= allot)
+			continue;
+		/* Still the same entry (not one that ended as we looked)? */
+		if (innermost(n, &copy) < 0 || atomic_load(&s->e[i].start) != start)
+			continue;
+		if (atomic_exchange(&wd.fired, 1))
+			return;
+		copy.start = start;
+		atomic_store(&copy.kind, kind);
+		atomic_store(&copy.obj, atomic_load(&s->e[i].obj));
+		atomic_store(&copy.owner, atomic_load(&s->e[i].owner));
+		fire(n, &copy, now - start, allot);
+	}
+	if (wd.c.dispatch_ns) {
+		unsigned epoch, irql = ke_vcpu_irql_sample(ke_machine_vcpu(wd.m, n), &epoch);
+
+		/* Sampled, not hooked: the IRQL fast paths stay inline. The time
+		 * counts from the first look that saw the vCPU raised without a
+		 * break below DISPATCH_LEVEL since. */
+		if (irql < KE_DISPATCH_LEVEL) {
+			s->raised_seen = 0;
+		} else if (!s->raised_seen || epoch != s->raised_epoch) {
+			s->raised_seen = now;
+			s->raised_epoch = epoch;
+		} else if (now - s->raised_seen > wd.c.dispatch_ns) {
+			if (atomic_exchange(&wd.fired, 1))
+				return;
+			fire_cumulative(n, now - s->raised_seen);
+		}
+	}
+}
+
+/* The machine's timer: look at every vCPU. */
 static void check(struct ke_host_timer *t, void *ctx)
 {
 	uint64_t now = now_ns();
 
 	(void)ctx;
 	for (unsigned n = 0; n < wd.nr; n++) {
-		struct wd_vcpu *s = &wd.v[n];
-		unsigned d = atomic_load_explicit(&s->depth, memory_order_acquire);
-
-		for (unsigned i = d < WD_DEPTH ? d : WD_DEPTH; i-- > 0;) {
-			uint64_t start = atomic_load_explicit(&s->e[i].start, memory_order_acquire);
-			unsigned kind = atomic_load_explicit(&s->e[i].kind, memory_order_relaxed);
-			uint64_t allot = allotment(kind);
-			struct wd_entry copy;
-
-			if (!start || !allot || now <= start || now - start <= allot)
-				continue;
-			/* Still the same entry (not one that ended as we looked)? */
-			if (innermost(n, &copy) < 0 || atomic_load(&s->e[i].start) != start)
-				continue;
-			if (atomic_exchange(&wd.fired, 1))
-				return;
-			copy.start = start;
-			atomic_store(&copy.kind, kind);
-			atomic_store(&copy.obj, atomic_load(&s->e[i].obj));
-			atomic_store(&copy.owner, atomic_load(&s->e[i].owner));
-			fire(n, &copy, now - start, allot);
-		}
-		if (wd.c.dispatch_ns) {
-			unsigned epoch,
-			    irql = ke_vcpu_irql_sample(ke_machine_vcpu(wd.m, n), &epoch);
-
-			/* Sampled, not hooked: the IRQL fast paths stay inline. The
-			 * time counts from the first check that saw the vCPU raised
-			 * without a break below DISPATCH_LEVEL since. */
-			if (irql < KE_DISPATCH_LEVEL) {
-				s->raised_seen = 0;
-			} else if (!s->raised_seen || epoch != s->raised_epoch) {
-				s->raised_seen = now;
-				s->raised_epoch = epoch;
-			} else if (now - s->raised_seen > wd.c.dispatch_ns) {
-				if (atomic_exchange(&wd.fired, 1))
-					return;
-				fire_cumulative(n, now - s->raised_seen);
-			}
-		}
+		check_vcpu(n, now);
+		if (atomic_load(&wd.fired))
+			return;
 	}
 	ke_host_timer_arm(wd.m, t, now_ns() + wd.period_ns);
+}
+
+/*
+ * The deterministic engine found this vCPU running without a preemption
+ * point and charged the time to the virtual clock (ke_hooks.stall): its
+ * timer cannot run, so look at this vCPU here, on top of the stuck code (on
+ * that engine the timer and this handler share one thread, so the (T) fields
+ * are still the timer's alone).
+ */
+static void h_stall(void *ctx, uint64_t cpu_ns)
+{
+	struct ke_vcpu *v = ke_current();
+
+	(void)ctx, (void)cpu_ns;
+	if (v && wd.v)
+		check_vcpu(ke_vcpu_number(v), now_ns());
 }
 
 /* ------------------------------------------------------------------- API */
@@ -571,6 +599,7 @@ int vfy_watchdog_start(struct ke_machine *m, const struct vfy_watchdog_config *c
 	wd.hooks.dpc_exit = h_dpc_exit;
 	wd.hooks.spin_wait_begin = h_spin_begin;
 	wd.hooks.spin_wait_end = h_spin_end;
+	wd.hooks.stall = h_stall;
 	if (c->hold_warn_ns) {
 		wd.hooks.lock_acquire = h_lock_acquire;
 		wd.hooks.lock_release = h_lock_release;

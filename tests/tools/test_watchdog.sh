@@ -21,6 +21,19 @@ run() { timeout 120 "$ndisrt" run --quiet "$@"; }
 
 stop_line() { grep -m1 '^\*\*\* STOP: ' "$tmp/out"; }
 
+# K6 on the deterministic engine: a DPC loop over plain memory reaches no
+# preemption point, so virtual time stops; the engine's stall backstop charges
+# the CPU time it burns and the watchdog reports it on the looping vCPU.
+run --driver "$drv/racy_dpc_loop.so" --frames 2000 --watchdog dpc=1000 --engine sim --seed 1 \
+  >"$tmp/out" 2>&1; rc=$?
+if [ $rc -eq 1 ] && stop_line | grep -q 'STOP: 0x00000133 (0x0000000000000000,' &&
+   grep -q 'ndisrt watchdog: vCPU . has run a DPC routine' "$tmp/out" &&
+   grep -qE '#[0-9]+ +Vn1(Message)?InterruptDpc\+' "$tmp/out"; then
+  pass "K6 --engine sim: a DPC that never returns is 0x133 P1=0 with the DPC's chain, exit 1"
+else
+  bad "K6 --engine sim DPC loop: exit $rc: $(stop_line)"; tail -20 "$tmp/out"
+fi
+
 # K6: a DPC that never returns.
 run --driver "$drv/racy_dpc_loop.so" --frames 2000 --watchdog dpc=1000 >"$tmp/out" 2>&1; rc=$?
 if [ $rc -eq 1 ] && grep -q '^\*\*\* STOP: 0x00000133 (0x0000000000000000,' "$tmp/out" &&

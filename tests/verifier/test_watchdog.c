@@ -146,11 +146,12 @@ static void raise_lower_churn(void *arg)
 Test(vfy_watchdog, K6_raised_nearly_always_but_lowered_between_holds_is_not_cumulative)
 {
 	struct ke_machine *m = harness_machine(1);
-	static uint64_t run_ns = 1500 * MS;
+	static uint64_t run_ns = 2500 * MS;
 	static struct ke_work churn;
 
-	/* Four times the allotment, sampled every 37.5 ms. */
-	start(m, 0, 0, 0, 300 * MS);
+	/* Two and a half allotments, sampled every 125 ms (the allotment is far
+	 * above what a loaded host deschedules a thread for). */
+	start(m, 0, 0, 0, 1000 * MS);
 	ke_work_init(&churn, raise_lower_churn, &run_ns);
 	ke_vcpu_post(ke_machine_vcpu(m, 0), &churn);
 	WAIT_UNTIL_MS(atomic_load(&churn_done), 60000);
