@@ -476,8 +476,11 @@ static uint64_t allotment(unsigned kind)
 	}
 }
 
-/* Look at vCPU @n: its first entry over its allotment fires. */
-static void check_vcpu(unsigned n, uint64_t now)
+/*
+ * Look at vCPU @n: its first entry over its allotment fires. @stalled: called
+ * from the deterministic engine's stall handler on top of @n.
+ */
+static void check_vcpu(unsigned n, uint64_t now, bool stalled)
 {
 	struct wd_vcpu *s = &wd.v[n];
 	unsigned d = atomic_load_explicit(&s->depth, memory_order_acquire);
@@ -501,7 +504,13 @@ static void check_vcpu(unsigned n, uint64_t now)
 		atomic_store(&copy.owner, atomic_load(&s->e[i].owner));
 		fire(n, &copy, now - start, allot);
 	}
-	if (wd.c.dispatch_ns) {
+	/*
+	 * The deterministic engine's virtual clock moves at the schedule's pace
+	 * - it jumps to the next device timer while the vCPUs wait, with a DPC
+	 * batch still on a vCPU - so time at DISPATCH_LEVEL is only meaningful
+	 * there across stalls, where it is CPU time the stuck code burned.
+	 */
+	if (wd.c.dispatch_ns && (stalled || !ke_machine_deterministic(wd.m))) {
 		unsigned epoch, irql = ke_vcpu_irql_sample(ke_machine_vcpu(wd.m, n), &epoch);
 
 		/* Sampled, not hooked: the IRQL fast paths stay inline. The time
@@ -527,7 +536,7 @@ static void check(struct ke_host_timer *t, void *ctx)
 
 	(void)ctx;
 	for (unsigned n = 0; n < wd.nr; n++) {
-		check_vcpu(n, now);
+		check_vcpu(n, now, false);
 		if (atomic_load(&wd.fired))
 			return;
 	}
@@ -547,7 +556,7 @@ static void h_stall(void *ctx, uint64_t cpu_ns)
 
 	(void)ctx, (void)cpu_ns;
 	if (v && wd.v)
-		check_vcpu(ke_vcpu_number(v), now_ns());
+		check_vcpu(ke_vcpu_number(v), now_ns(), true);
 }
 
 /* ------------------------------------------------------------------- API */
