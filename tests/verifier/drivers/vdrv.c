@@ -18,6 +18,8 @@
  *                  BAD_ATTRIBUTES)
  *   BAD_COUNT      NumberOfNetBufferLists says 2 for a chain of one (C2:
  *                  NBL_CHAIN)
+ *   PEND_PAUSE     MiniportPause returns NDIS_STATUS_PENDING and never calls
+ *                  NdisMPauseComplete (H1: COMPLETION_TIMEOUT)
  *
  * Compiled like a driver: <ndis.h> only.
  */
@@ -201,7 +203,11 @@ _Use_decl_annotations_ NDIS_STATUS VdrvPause(NDIS_HANDLE MiniportAdapterContext,
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(PauseParameters);
+#if defined(VDRV_PEND_PAUSE)
+	return NDIS_STATUS_PENDING; /* wrong: NdisMPauseComplete never follows */
+#else
 	return NDIS_STATUS_SUCCESS;
+#endif
 }
 
 _Use_decl_annotations_ NDIS_STATUS VdrvRestart(NDIS_HANDLE MiniportAdapterContext,
