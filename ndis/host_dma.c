@@ -8,6 +8,8 @@
  * its device a virtual address gets a DMA fault.
  */
 #include "ndis/host_internal.h"
+#include "verifier/poison.h"
+#include "verifier/vfy.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,16 +17,50 @@
 
 /* ------------------------------------------------- DMA, shared memory */
 
-void *host_shared_memory_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
-			       size_t len, uint64_t *logical)
+/* Does the memory go in the 32-bit window (a 32-bit driver or device)? */
+static bool shared_needs_w32(struct hw_device *dev, bool driver64)
 {
 	struct hw_resources r = {0};
 
 	if (dev)
 		hw_dev_resources(dev, &r);
-	if (!driver64 || (r.dma_address_bits && r.dma_address_bits < 64))
+	return !driver64 || (r.dma_address_bits && r.dma_address_bits < 64);
+}
+
+void *host_shared_memory_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
+			       size_t len, uint64_t *logical)
+{
+	if (shared_needs_w32(dev, driver64))
 		return hw_dma_alloc32(dma, len, logical);
 	return hw_dma_alloc(dma, len, logical);
+}
+
+void *host_driver_shared_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
+			       size_t len, uint64_t *logical)
+{
+	void *va;
+
+	/* H7: with the verifier on, a mapping of its own, poisoned on free. */
+	if (__builtin_expect(vfy_active, 0) && !shared_needs_w32(dev, driver64)) {
+		va = vfy_poison_shared_alloc(len);
+		if (va) {
+			if (hw_dma_register(dma, va, len, logical) == 0)
+				return va;
+			(void)vfy_poison_shared_free(va);
+			return NULL;
+		}
+	}
+	return host_shared_memory_alloc(dma, dev, driver64, len, logical);
+}
+
+int host_driver_shared_free(struct hw_dma_space *dma, void *va)
+{
+	int rc = hw_dma_free(dma, va);
+
+	/* The device can reach it no more: now poison and quarantine the CPU view. */
+	if (rc == 0)
+		(void)vfy_poison_shared_free(va);
+	return rc;
 }
 
 /* An NdisMRegisterScatterGatherDma registration: what NdisMiniportDmaHandle names. */
@@ -172,7 +208,7 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 		struct host_dma *dma = atomic_load(&n->dma);
 
 		old = ke_irql_raise(KE_DISPATCH_LEVEL);
-		va = host_shared_memory_alloc(n->h->dma, n->dev,
+		va = host_driver_shared_alloc(n->h->dma, n->dev,
 					      dma && (dma->flags & NDIS_SG_DMA_64_BIT_ADDRESS),
 					      Length, &logical);
 		ke_irql_lower(old);
@@ -186,7 +222,9 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 
 /**
  * NdisMFreeSharedMemory() - Free what NdisMAllocateSharedMemory returned.
- * Waits until no device access to the memory is in flight.
+ * Waits until no device access to the memory is in flight; with the
+ * verifier on, the memory is then poisoned and quarantined (H7), so a DPC
+ * or ISR still reading it faults.
  * Context: PASSIVE_LEVEL. @VirtualAddress, @PhysicalAddress and @Length
  * must be an allocation of this adapter (0xC4 BAD_PARAMETER: p2 = address,
  * p3 = logical address).
@@ -216,7 +254,7 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
 		    "made for this adapter (virtual address, logical address and length "
 		    "must be what it returned)");
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
-	rc = hw_dma_free(n->h->dma, VirtualAddress);
+	rc = host_driver_shared_free(n->h->dma, VirtualAddress);
 	ke_irql_lower(old);
 	if (rc)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)VirtualAddress,

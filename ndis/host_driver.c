@@ -11,6 +11,8 @@
 #include "ndis/host_internal.h"
 #include "ndis/ndis5/host.h"
 #include "ke/contain.h"
+#include "verifier/poison.h"
+#include "verifier/vfy.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -367,9 +369,15 @@ static void fault_handler(int sig, siginfo_t *si, void *ucv)
 	ke_bugcheck(
 	    HOST_BUGCHECK_KMODE_EXCEPTION_NOT_HANDLED, exception_code(sig, si->si_code), pc, write,
 	    addr,
-	    mmio	? "driver code dereferenced an NdisMMapIoSpace / NdisMRegisterIoPortRange "
-			  "mapping: it is not memory; use NdisReadRegisterXxx / "
-			  "NdisWriteRegisterXxx (NdisRawXxxPortXxx for ports)"
+	    mmio ? "driver code dereferenced an NdisMMapIoSpace / NdisMRegisterIoPortRange "
+		   "mapping: it is not memory; use NdisReadRegisterXxx / "
+		   "NdisWriteRegisterXxx (NdisRawXxxPortXxx for ports)"
+	    : sig == SIGSEGV && vfy_active && vfy_poison_quarantined((const void *)addr)
+		? what_with("rule H7: an access to memory the driver already freed "
+			    "(NdisFreeMemory or NdisMFreeSharedMemory; parameter 4 is the "
+			    "address, poisoned and quarantined by the verifier): stop every "
+			    "DPC, timer and ISR that uses it before freeing it",
+			    pc)
 	    : nowhere	? what_with("a jump or call through a bad pointer: parameter 2 is the "
 				      "target, outside any module; the call was made",
 				    (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - 1)

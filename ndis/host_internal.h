@@ -350,6 +350,18 @@ bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_
 void *host_shared_memory_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
 			       size_t len, uint64_t *logical);
 
+/*
+ * host_driver_shared_alloc() / host_driver_shared_free() - What
+ * NdisMAllocateSharedMemory / NdisMFreeSharedMemory (NDIS 5 and 6) use: as
+ * host_shared_memory_alloc() and hw_dma_free(), but with the verifier on the
+ * CPU view is poisoned memory (verifier/poison.h), poisoned and quarantined
+ * once the free has removed it from the DMA space (H7). Memory in the 32-bit
+ * window is ordinary. Context: IRQL <= DISPATCH_LEVEL; the free may yield.
+ */
+void *host_driver_shared_alloc(struct hw_dma_space *dma, struct hw_device *dev, bool driver64,
+			       size_t len, uint64_t *logical);
+int host_driver_shared_free(struct hw_dma_space *dma, void *va);
+
 /* ----------------------------------------------------------- NIC kinds */
 
 /*

@@ -238,6 +238,28 @@ struct ndis_dpc {
  * A registered interrupt: what NdisInterruptHandle names.
  * Lock key: (c) constant after register  (a) atomic
  */
+/*
+ * What the verifier remembers of one line ISR's returns (I11, I12), for
+ * NDIS 6 line ISRs and NDIS 5 MiniportISR alike: claims in a row while the
+ * device's pin stayed low, returns in a row with the pin high throughout.
+ * Lock key: the interrupt object's lock (the ISR's).
+ */
+struct ndis_line_watch {
+	unsigned false_claims, storm_returns;
+};
+
+/**
+ * ndis_line_watch_return() - Judge one return of a line ISR: @claimed is
+ * what it returned, @pin_before / @rises_before the device's INTx pin as it
+ * was called (intc_source_level()), @pin_after / @rises_after as it
+ * returned. Reports 0xC4 ISR_FALSE_CLAIM (I11) or INTERRUPT_STORM (I12)
+ * through the verifier (parameter 2 @handle, 3 @isr).
+ * Context: DIRQL, holding the interrupt object's lock.
+ */
+void ndis_line_watch_return(struct ndis_line_watch *w, uintptr_t handle, const void *isr,
+			    bool claimed, bool pin_before, unsigned rises_before, bool pin_after,
+			    unsigned rises_after);
+
 struct ndis_interrupt {
 	NDIS_HANDLE handle;				    /* (c) */
 	struct ndisrt_adapter *adapter;			    /* (c) */
@@ -268,9 +290,7 @@ struct ndis_interrupt {
 	struct ndis_dpc *dpcs;		  /* (c) [nr_messages][nr_vcpus] */
 	PIO_INTERRUPT_MESSAGE_INFO table; /* (c) message-based only */
 	size_t table_size;		  /* (c) */
-	/* Under the line ISR's lock: claims in a row while the device's pin
-	 * stayed low (I11); returns in a row with the pin high throughout (I12). */
-	unsigned false_claims, storm_returns;
+	struct ndis_line_watch watch;	  /* under the line ISR's lock (I11, I12) */
 };
 
 static inline struct ndis_dpc *ndis_dpc_of(struct ndis_interrupt *ni, ULONG msg, unsigned vcpu)

@@ -68,54 +68,50 @@ void ndis_isr_queue_dpcs(struct ndis_interrupt *ni, struct ndis_message *msg, un
 /* ISR returns in a row that left the device's pin asserted throughout before I12. */
 #define NDIS_STORM_RETURNS 256u
 
-static void line_report(enum ndisrt_violation v, struct ndis_interrupt *ni, uintptr_t p4,
+static void line_report(enum ndisrt_violation v, uintptr_t handle, const void *isr, uintptr_t p4,
 			const char *what)
 {
 	void *frames[17];
 	int n;
 
 	/* The ISR itself first (it has returned: the chain is its caller's). */
-	frames[0] = (void *)ni->line_isr;
+	frames[0] = (void *)(uintptr_t)isr;
 	n = 1 + backtrace(frames + 1, 16);
 	ke_print_chain(2, "\nThe line ISR:", frames, 1);
-	vfy_report(v, (uintptr_t)ni->handle, (uintptr_t)ni->line_isr, p4, what, frames, n);
+	vfy_report(v, handle, (uintptr_t)isr, p4, what, frames, n);
 }
 
 /*
- * The verifier's look at one line ISR return (I11, I12): @pin_before and
- * @rises_before are the device's INTx pin as the ISR was called. A claim
- * while the pin was low and never rose during the ISR is a claim of an
- * interrupt the device did not raise: on a shared line it starves the ISRs
- * after this one. A return (claimed or not) with the pin high all along
- * dismissed nothing: a level line re-asserts at once, an interrupt storm.
- * Each is reported when it happens several times in a row (a single one
- * can be benign: a cause the device holds back for moderation).
- * Context: as ndis_isr(), under the line ISR's lock (the counters are ours).
+ * The verifier's look at one line ISR return (I11, I12). A claim while the
+ * pin was low and never rose during the ISR is a claim of an interrupt the
+ * device did not raise: on a shared line it starves the ISRs after this
+ * one. A return (claimed or not) with the pin high all along dismissed
+ * nothing: a level line re-asserts at once, an interrupt storm. Each is
+ * reported when it happens several times in a row (a single one can be
+ * benign: a cause the device holds back for moderation).
  */
-static void check_line_claim(struct ndis_interrupt *ni, bool claimed, bool pin_before,
-			     unsigned rises_before)
+void ndis_line_watch_return(struct ndis_line_watch *w, uintptr_t handle, const void *isr,
+			    bool claimed, bool pin_before, unsigned rises_before, bool pin_after,
+			    unsigned rises_after)
 {
-	struct ndisrt_adapter *a = ni->adapter;
-	unsigned rises_after;
-	bool pin_after = a->host->line_level(a, &rises_after);
 	bool never_rose = rises_after == rises_before;
 
 	if (claimed && !pin_before && !pin_after && never_rose) {
-		if (++ni->false_claims >= NDIS_FALSE_CLAIMS)
+		if (++w->false_claims >= NDIS_FALSE_CLAIMS)
 			line_report(
-			    NDISRT_VIOLATION_ISR_FALSE_CLAIM, ni, ni->false_claims,
+			    NDISRT_VIOLATION_ISR_FALSE_CLAIM, handle, isr, w->false_claims,
 			    "the line ISR claimed (returned TRUE) interrupts its device did "
 			    "not raise, several in a row: on a shared line the ISRs of the "
 			    "device that did are never called (parameter 2 = the interrupt "
 			    "handle, 3 = the ISR, 4 = claims in a row)");
 	} else {
-		ni->false_claims = 0;
+		w->false_claims = 0;
 	}
 	if (pin_before && pin_after && never_rose) {
-		if (++ni->storm_returns >= NDIS_STORM_RETURNS) {
-			ni->storm_returns = 0;
+		if (++w->storm_returns >= NDIS_STORM_RETURNS) {
+			w->storm_returns = 0;
 			line_report(
-			    NDISRT_VIOLATION_INTERRUPT_STORM, ni, claimed,
+			    NDISRT_VIOLATION_INTERRUPT_STORM, handle, isr, claimed,
 			    "interrupt storm: the device kept its level-triggered line "
 			    "asserted through every one of its ISR's last returns: the ISR "
 			    "does not dismiss the interrupt (Windows: bug check 0xF2 "
@@ -123,8 +119,20 @@ static void check_line_claim(struct ndis_interrupt *ni, bool claimed, bool pin_b
 			    "the ISR, 4 = whether the last return claimed it)");
 		}
 	} else {
-		ni->storm_returns = 0;
+		w->storm_returns = 0;
 	}
+}
+
+/* NDIS 6 line ISRs: the device's pin through the host (I11, I12). */
+static void check_line_claim(struct ndis_interrupt *ni, bool claimed, bool pin_before,
+			     unsigned rises_before)
+{
+	struct ndisrt_adapter *a = ni->adapter;
+	unsigned rises_after;
+	bool pin_after = a->host->line_level(a, &rises_after);
+
+	ndis_line_watch_return(&ni->watch, (uintptr_t)ni->handle, (const void *)ni->line_isr,
+			       claimed, pin_before, rises_before, pin_after, rises_after);
 }
 
 /*

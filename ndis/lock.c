@@ -4,9 +4,12 @@
  * and the processor: NDIS spin locks, the IRQL macros' runtime halves,
  * processor queries and NdisStallExecution (spec §15, §21, §23).
  *
- * An NDIS_SPIN_LOCK holds a ke spin lock (so recursion, 0xF, an unowned
- * release, 0x10, and IRQL errors, 0x8 / 0x9, are ke's bug checks, named as
- * Windows names them) plus what the NDIS rules need: an "allocated" tag
+ * An NDIS_SPIN_LOCK holds a ke spin lock (so IRQL errors, 0x8 / 0x9, are
+ * ke's bug checks, named as Windows names them) plus what the NDIS rules
+ * need. Recursion and a release by a processor that does not hold the lock
+ * are checked here first and reported as Driver Verifier's deadlock
+ * detection reports them: 0xC4 0x1000 (self-deadlock) and 0xC4 0x1007
+ * (unacquired resource), parameter 2 the lock. Also: an "allocated" tag
  * (use before NdisAllocateSpinLock or after NdisFreeSpinLock), the IRQL to
  * restore (stored in the lock, as the WDK does: spec §15.1 rule 2) and the
  * flavour of the acquire (NdisAcquireSpinLock vs NdisDprAcquireSpinLock,
@@ -99,17 +102,37 @@ static struct ndis_spin *spin_of(PNDIS_SPIN_LOCK l)
 	return s;
 }
 
-/* SDV SpinlockRelease: never release a lock this processor does not hold. */
+/*
+ * SDV SpinlockRelease: never release a lock this processor does not hold.
+ * Driver Verifier's deadlock detection: 0xC4 0x1007 (UNACQUIRED_RESOURCE).
+ */
 static void check_owner(struct ndis_spin *s)
 {
 	unsigned owner = atomic_load_explicit(&s->kl.owner, memory_order_relaxed);
 
 	if (__builtin_expect(owner != ke_lock_id(), 0))
-		ke_bugcheck(
-		    KE_BUGCHECK_SPIN_LOCK_NOT_OWNED, (uintptr_t)s, owner, ke_lock_id(),
-		    (uintptr_t)__builtin_return_address(0),
-		    "NDIS spin lock released by a processor that does not hold it (SDV rule "
-		    "SpinlockRelease)");
+		ndisrt_violation(NDISRT_VIOLATION_SPIN_NOT_HELD, (uintptr_t)s, owner,
+				 NDISRT_DDI_SPIN_LOCK,
+				 "NDIS spin lock released by a processor that does not hold it "
+				 "(SDV rule SpinlockRelease; parameter 3 = the holder's lock id, "
+				 "0 if nobody holds it)");
+}
+
+/*
+ * Spin locks are not recursive: the holder acquiring again would spin for
+ * ever. Driver Verifier's deadlock detection: 0xC4 0x1000 (SELF_DEADLOCK).
+ * Checked before ke_spin_acquire(), whose own check is 0xF.
+ */
+static void check_recursion(struct ndis_spin *s)
+{
+	unsigned owner = atomic_load_explicit(&s->kl.owner, memory_order_relaxed);
+
+	if (__builtin_expect(owner && owner == ke_lock_id(), 0))
+		ndisrt_violation(
+		    NDISRT_VIOLATION_SPIN_RECURSION, (uintptr_t)s, s->flavour, NDISRT_DDI_SPIN_LOCK,
+		    "NDIS spin lock acquired by the processor that already holds it "
+		    "(parameter 3 = how the holder acquired it: 1 NdisAcquireSpinLock, "
+		    "2 NdisDprAcquireSpinLock)");
 }
 
 static void check_flavour(struct ndis_spin *s, uint8_t want)
@@ -159,7 +182,8 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock)
 /**
  * NdisAcquireSpinLock() - Raise to DISPATCH_LEVEL, take the lock, store the
  * previous IRQL in it.
- * Context: IRQL <= DISPATCH_LEVEL (bug check 0x9 above). Recursion: 0xF.
+ * Context: IRQL <= DISPATCH_LEVEL (bug check 0x9 above). Recursion: 0xC4
+ * 0x1000 SPIN_RECURSION.
  * Spec: §15.1 rules 2, 3; §21.
  */
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
@@ -172,8 +196,10 @@ VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 	 * DISPATCH_LEVEL must not find it among this vCPU's held locks (a
 	 * false inversion). Above DISPATCH_LEVEL ke_spin_acquire() bug-checks.
 	 */
-	if (old <= KE_DISPATCH_LEVEL)
+	if (old <= KE_DISPATCH_LEVEL) {
 		ke_irql_raise(KE_DISPATCH_LEVEL);
+		check_recursion(s); /* above DISPATCH_LEVEL, ke's 0x9 comes first */
+	}
 	/* Checked before spinning, so an inversion is reported even if this one would deadlock. */
 	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL,
 			  __builtin_return_address(0));
@@ -185,8 +211,8 @@ VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 
 /**
  * NdisReleaseSpinLock() - Release and restore the IRQL stored in the lock.
- * Context: DISPATCH_LEVEL holding the lock (0x10 if this processor does not
- * hold it, 0x8 if not at DISPATCH_LEVEL - which is how the forbidden
+ * Context: DISPATCH_LEVEL holding the lock (0xC4 0x1007 SPIN_NOT_HELD if this
+ * processor does not hold it, 0x8 if not at DISPATCH_LEVEL - which is how the forbidden
  * Acquire(A), Acquire(B), Release(A), Release(B) pattern of rule 2 ends),
  * taken with NdisAcquireSpinLock (0xC4 SPIN_MISMATCH).
  */
@@ -208,12 +234,15 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
 
 /**
  * NdisDprAcquireSpinLock() - Take the lock without changing IRQL.
- * Context: DISPATCH_LEVEL exactly (bug check 0x8 otherwise). Spec: §15.1 rule 4.
+ * Context: DISPATCH_LEVEL exactly (bug check 0x8 otherwise); recursion is
+ * 0xC4 0x1000 SPIN_RECURSION. Spec: §15.1 rule 4.
  */
 VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 {
 	struct ndis_spin *s = spin_of(SpinLock);
 
+	if (ke_irql_current() == KE_DISPATCH_LEVEL)
+		check_recursion(s); /* at another IRQL, ke's 0x8 comes first */
 	vfy_lock_acquired(SpinLock, "NDIS spin lock", KE_DISPATCH_LEVEL,
 			  __builtin_return_address(0));
 	ke_spin_acquire_at_dpc(&s->kl);
@@ -223,7 +252,7 @@ VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock)
 
 /**
  * NdisDprReleaseSpinLock() - Release without changing IRQL.
- * Context: DISPATCH_LEVEL (0x8) holding the lock (0x10), taken with
+ * Context: DISPATCH_LEVEL (0x8) holding the lock (0xC4 0x1007), taken with
  * NdisDprAcquireSpinLock (0xC4 SPIN_MISMATCH).
  */
 VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)

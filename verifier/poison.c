@@ -7,7 +7,10 @@
  * serialised by a small spin lock (callers run at <= DISPATCH_LEVEL, never
  * in an ISR); lookups only load.
  *
- * Lock key: (Q) q_lock  (a) atomic, written under (Q).
+ * Live poisoned shared memory (vfy_poison_shared_alloc) is a small table
+ * of its own, under s_lock.
+ *
+ * Lock key: (Q) q_lock  (S) s_lock  (a) atomic, written under (Q).
  */
 #include "verifier/poison.h"
 
@@ -150,4 +153,63 @@ void vfy_poison_free(void *p, size_t maplen)
 	for (uintptr_t pg = base; pg < base + maplen; pg += ps)
 		pages_add(pg);
 	atomic_flag_clear_explicit(&q_lock, memory_order_release);
+}
+
+/* ------------------------------------------------------ shared memory */
+
+/* Live poisoned shared memory: (S) s_lock. A free slot has base 0. */
+static atomic_flag s_lock = ATOMIC_FLAG_INIT;
+static struct q_entry s_live[VFY_POISON_SHARED_LIVE]; /* (S) */
+
+static void s_lock_take(void)
+{
+	while (atomic_flag_test_and_set_explicit(&s_lock, memory_order_acquire))
+		;
+}
+
+static void s_lock_drop(void)
+{
+	atomic_flag_clear_explicit(&s_lock, memory_order_release);
+}
+
+void *vfy_poison_shared_alloc(size_t len)
+{
+	size_t maplen = 0;
+	void *p = vfy_poison_alloc(len, &maplen);
+	unsigned i;
+
+	if (!p)
+		return NULL;
+	s_lock_take();
+	for (i = 0; i < VFY_POISON_SHARED_LIVE && s_live[i].base; i++)
+		;
+	if (i < VFY_POISON_SHARED_LIVE)
+		s_live[i] = (struct q_entry){.base = (uintptr_t)p, .len = maplen};
+	s_lock_drop();
+	if (i == VFY_POISON_SHARED_LIVE) {
+		munmap(p, maplen); /* the table is full: the caller's ordinary memory instead */
+		return NULL;
+	}
+	return p;
+}
+
+bool vfy_poison_shared_free(void *p)
+{
+	size_t maplen = 0;
+
+	if (!p)
+		return false;
+	s_lock_take();
+	for (unsigned i = 0; i < VFY_POISON_SHARED_LIVE; i++) {
+		if (s_live[i].base == (uintptr_t)p) {
+			maplen = s_live[i].len;
+			s_live[i] = (struct q_entry){0};
+			break;
+		}
+	}
+	s_lock_drop();
+	if (!maplen)
+		return false;
+	vfy_poison_free(p, maplen);
+	return true;
 }

@@ -40,4 +40,29 @@ void vfy_poison_free(void *p, size_t maplen);
  */
 bool vfy_poison_quarantined(const void *p);
 
+/*
+ * Shared memory (NdisMAllocateSharedMemory, NDIS 5 and 6) the same way: the
+ * CPU view of each allocation is a mapping of its own, remembered here from
+ * allocation to free so the free needs only the address. On free it is
+ * poisoned and quarantined like pool memory, so a DPC or ISR that still
+ * reads a freed ring faults. At most VFY_POISON_SHARED_LIVE allocations are
+ * poisoned at once; beyond that vfy_poison_shared_alloc() says no and the
+ * caller allocates ordinary memory.
+ */
+#define VFY_POISON_SHARED_LIVE 1024u
+
+/**
+ * vfy_poison_shared_alloc() - @len zeroed bytes, page-aligned, in a mapping
+ * of their own, remembered until vfy_poison_shared_free().
+ * Context: IRQL <= DISPATCH_LEVEL. Return: the memory, or NULL.
+ */
+void *vfy_poison_shared_alloc(size_t len);
+
+/**
+ * vfy_poison_shared_free() - If @p is what vfy_poison_shared_alloc()
+ * returned, poison, protect and quarantine it and return true; otherwise
+ * (ordinary memory) false. Context: IRQL <= DISPATCH_LEVEL.
+ */
+bool vfy_poison_shared_free(void *p);
+
 #endif /* NDISRT_VERIFIER_POISON_H */

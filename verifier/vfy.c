@@ -165,8 +165,9 @@ void vfy_lock_acquired_slow(const void *lock, const char *name, ke_irql_t irql, 
 		break;
 	default:
 		/*
-		 * Recursion on one lock is ke's bug check (0xF) before this
-		 * runs; an IRQL inversion needs a lock that is held both at
+		 * Recursion on one lock is reported before this runs (an
+		 * NDIS spin lock: 0xC4 0x1000 by ndis/lock.c; an interrupt
+		 * lock: ke's 0xF); an IRQL inversion needs a lock that is held both at
 		 * and below DIRQL, which no NDIS lock type can be; a full
 		 * table stops the check quietly (docs/verifier.md).
 		 */

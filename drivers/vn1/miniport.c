@@ -339,6 +339,21 @@ IRQL:
         goto err_deregister_dma;
     }
 
+#if defined(VN1_RACY_P8) && !defined(VN1_RACY_FIXED)
+    //
+    // Planted bug P8 (drivers/racy): the interrupt is registered and
+    // unmasked before the rings its DPC services exist. An interrupt that
+    // arrives now runs the DPC on queues that are still zero.
+    //
+    status = Vn1RegisterInterrupt(adapter);
+    if (status != NDIS_STATUS_SUCCESS) {
+        goto err_free_queues;
+    }
+    Vn1ProgramInterrupts(adapter);
+    InterlockedExchange(&adapter->InterruptReady, 1);
+    Vn1EnableAllInterrupts(adapter);
+#endif
+
     for (q = 0; q < adapter->RxQueuesAllocated; q++) {
         status = Vn1AllocateRxQueue(adapter, &adapter->RxQueue[q]);
         if (status != NDIS_STATUS_SUCCESS) {
@@ -356,12 +371,14 @@ IRQL:
     // any moment, so everything it touches must already exist. The device
     // still has every cause masked (IMS is 0 after reset).
     //
+#if !defined(VN1_RACY_P8) || defined(VN1_RACY_FIXED)
     status = Vn1RegisterInterrupt(adapter);
     if (status != NDIS_STATUS_SUCCESS) {
         goto err_free_queues;
     }
 
     Vn1ProgramInterrupts(adapter);
+#endif
 
     for (q = 0; q < adapter->NumRxQueues; q++) {
         Vn1StartRxQueue(adapter, &adapter->RxQueue[q]);

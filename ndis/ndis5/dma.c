@@ -122,7 +122,7 @@ bool ndis5_shared_memory_alloc(NDIS_HANDLE h, ULONG len, PVOID *va, PNDIS_PHYSIC
 		    "NDIS 5 bus master sets up DMA first, from MiniportInitialize)");
 	if (len) {
 		old = ke_irql_raise(KE_DISPATCH_LEVEL);
-		p = host_shared_memory_alloc(n->dma, n->dev, atomic_load(&slot->dma64), len,
+		p = host_driver_shared_alloc(n->dma, n->dev, atomic_load(&slot->dma64), len,
 					     &logical);
 		ke_irql_lower(old);
 	}
@@ -152,7 +152,7 @@ bool ndis5_shared_memory_free(NDIS_HANDLE h, ULONG len, PVOID va, NDIS_PHYSICAL_
 		    "made for this adapter (virtual address, logical address and length "
 		    "must be what it returned)");
 	old = ke_irql_raise(KE_DISPATCH_LEVEL);
-	rc = hw_dma_free(n->dma, va);
+	rc = host_driver_shared_free(n->dma, va);
 	ke_irql_lower(old);
 	if (rc)
 		ndisrt_violation(NDISRT_VIOLATION_DOUBLE_FREE, (uintptr_t)va,

@@ -387,6 +387,25 @@ static void check_released(struct ndisrt_ndis5_nic *n, const char *what)
 				 (uintptr_t)maps, 1, what);
 }
 
+/*
+ * H1: NDIS calls MiniportHalt with sends still pended, and the driver gives
+ * every one back before it returns; a packet still held is NDIS's leaked-NBL
+ * bug check, 0x7C 0x27 with Windows' parameters (2: 1, the tracker).
+ */
+static void check_sends_completed(struct ndisrt_ndis5_nic *n)
+{
+	char what[200];
+	uint64_t out = atomic_load(&n->sends_outstanding);
+
+	if (__builtin_expect(out == 0, 1))
+		return;
+	snprintf(what, sizeof(what),
+		 "MiniportHalt returned with %llu send packet(s) never given back with "
+		 "NdisMSendComplete (adapter %p)",
+		 (unsigned long long)out, (void *)n->handle);
+	ndisrt_violation(NDISRT_VIOLATION_LEAKED_NBL, 1, 0, 0, what);
+}
+
 struct lifecycle {
 	struct ndisrt_ndis5_nic *n;
 	NDIS_STATUS status;
@@ -446,6 +465,7 @@ static void run_halt(void *arg)
 	/* Every packet the driver indicated is back before MiniportHalt. */
 	ndis5_receive_return_all(n);
 	halt(atomic_load(&n->context));
+	check_sends_completed(n);
 	ndis5_misc_release(n, "MiniportHalt returned");
 	ndis5_sg_dma_release(n, "MiniportHalt returned with shared memory still allocated "
 				"(parameter 3: how many; NdisMFreeSharedMemory them)");
@@ -511,6 +531,7 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 	n->m = cfg->m;
 	n->line = cfg->line;
 	n->dev = cfg->dev;
+	n->pin = cfg->pin;
 	n->dma = cfg->dma;
 	n->vcpu = cfg->vcpu;
 	ke_spin_init(&n->lock);

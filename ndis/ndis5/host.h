@@ -26,6 +26,7 @@ extern "C" {
 struct ke_machine;
 struct hw_dma_space;
 struct intc_line;
+struct intc_source;
 struct hw_device;
 struct ndisrt_adapter;
 
@@ -78,6 +79,9 @@ struct ndisrt_ndis5_nic_config {
 	unsigned vcpu;		  /* where MiniportInitialize/MiniportHalt run */
 	struct hw_dma_space *dma; /* shared memory (NdisMAllocateSharedMemory); NULL: none */
 	int param_nic;		  /* per-NIC parameters (<ndisrt/params.h>); -1: none */
+	/* The device's INTx pin on @line, for the verifier's false-claim and
+	 * storm checks of MiniportISR (I11, I12); NULL: not watched. */
+	struct intc_source *pin;
 };
 
 /**

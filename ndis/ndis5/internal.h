@@ -78,7 +78,8 @@ struct ndis5_interrupt {
 	 */
 	atomic_uint active_dpcs; /* (a) */
 	/* An interrupt taken by MiniportDisableInterrupt during initialize (no ISR). */
-	atomic_bool deferred; /* (a) */
+	atomic_bool deferred;	      /* (a) */
+	struct ndis_line_watch watch; /* under ki's lock: MiniportISR's returns (I11, I12) */
 };
 
 struct ndis5_packet;
@@ -109,6 +110,7 @@ struct ndisrt_ndis5_nic {
 	NDIS_HANDLE handle;			/* (c) MiniportAdapterHandle */
 	struct intc_line *line;			/* (c) */
 	struct hw_device *dev;			/* (c) */
+	struct intc_source *pin;		/* (c) the device's INTx pin; NULL: unknown */
 	struct hw_dma_space *dma;		/* (c) shared memory; NULL: none (dma.c) */
 	unsigned vcpu;				/* (c) lifecycle vCPU */
 	_Atomic(NDIS_HANDLE) context;		/* (a) MiniportAdapterContext */

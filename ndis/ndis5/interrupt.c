@@ -15,6 +15,7 @@
  * vector again while the line is still asserted (L10).
  */
 #include "ndis/ndis5/internal.h"
+#include "verifier/vfy.h"
 
 #include <sched.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static bool isr_wanted(const struct ndis5_interrupt *ni, const NDIS51_MINIPORT_C
  * the interrupt (inside its signal handler).
  * Return: InterruptRecognized (TRUE for the disable path): a shared line's
  * chain stops at the first object that claims.
- * Spec: L2, L3, L4, L6, L10.
+ * Spec: L2, L3, L4, L6, L10; I11, I12 (with the verifier on).
  */
 static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 {
@@ -123,6 +124,10 @@ static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 	bool lifecycle = ndis5_lifecycle_running(n);
 	BOOLEAN recognized = NDIS5_UNSET, queue = NDIS5_UNSET;
 	struct ndis_counters *ctr = ndis_counters_of(n->a, 0, ke_current_number());
+	/* I11, I12 with the verifier on: the device's pin around MiniportISR. */
+	bool watch = __builtin_expect(vfy_active, 0) && n->pin;
+	unsigned rises_before = 0, rises_after;
+	bool pin_before = false, pin_after;
 
 	ndis5_count(&n->c.interrupts);
 	ndis_count_local(&ctr->isrs);
@@ -139,6 +144,8 @@ static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 		return true;
 	}
 	ndis5_count(&n->c.isrs);
+	if (watch)
+		pin_before = intc_source_level(n->pin, &rises_before);
 	ch->ISRHandler(&recognized, &queue, ac);
 	ndis5_check_irql_after(ki->sync_irql, (uintptr_t)ch->ISRHandler,
 			       "MiniportISR returned at an IRQL other than its DIRQL");
@@ -148,6 +155,12 @@ static bool ndis5_isr(struct ke_interrupt *ki, void *ctx)
 		    recognized == NDIS5_UNSET ? 1 : 2, NDISRT_NDIS5_DDI_ISR,
 		    "MiniportISR returned without setting *InterruptRecognized (p3 = 1) "
 		    "or *QueueMiniportHandleInterrupt (p3 = 2): set both on every path");
+	if (watch) {
+		pin_after = intc_source_level(n->pin, &rises_after);
+		ndis_line_watch_return(&ni->watch, (uintptr_t)ni->storage,
+				       (const void *)ch->ISRHandler, recognized != FALSE,
+				       pin_before, rises_before, pin_after, rises_after);
+	}
 	if (!recognized)
 		return false; /* L3: not ours, nothing queued whatever Queue says */
 	ndis5_count(&n->c.isrs_recognized);

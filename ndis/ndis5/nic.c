@@ -252,6 +252,7 @@ static int host_ndis5_nic_start(struct ndisrt_driver *d, const struct ndisrt_nic
 	lc.dma = d->h->dma;
 	lc.vcpu = 0;
 	lc.param_nic = cfg->param_nic;
+	lc.pin = &n->src;
 	if (ndisrt_ndis5_nic_start(d->ndis5, &lc, &n->ndis5, why, sizeof(why))) {
 		snprintf(err, errlen, "%s: %s", d->path, why);
 		shell_free(n);

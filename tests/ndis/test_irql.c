@@ -6,6 +6,8 @@
  */
 #include "tests/ndis/tndis.h"
 
+#include "ndisrt/host.h"
+
 #define LINE_IRQL 6
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 
@@ -305,4 +307,33 @@ Test(ndis_irql, O4_line_interrupt_ignores_the_message_id)
 	cr_assert_eq(o4.result, 0, "an empty mask queues nothing");
 	tdrv_stop(&t, 0);
 	tenv_end(&e);
+}
+
+/* A data-path DDI for an adapter ndis/ runs but no NIC of the host hosts. */
+static void complete_send_on_an_unhosted_adapter(void *arg)
+{
+	struct tdrv *t = arg;
+	KIRQL old;
+
+	NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+	NdisMSendNetBufferListsComplete(t->adapter_handle, NULL,
+					NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+}
+
+Test(ndis_irql, C2_data_path_ddi_on_an_adapter_no_nic_hosts_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct tenv e;
+	static struct tdrv t;
+
+	tenv_init(&e, 1);
+	tenv_line_adapter(&e, &t, LINE_IRQL, 1);
+	tdrv_start(&t, 0);
+	cr_assert_not_null(t.adapter_handle);
+	/* Parameter 2: the handle; 4: the DDI. Checked before the NULL NBL. */
+	expect_bugcheck(C4, 0xB, NDISRT_VIOLATION_NOT_HOSTED, (uintptr_t)t.adapter_handle, 0,
+			NDISRT_DDI_SEND_COMPLETE);
+	on_vcpu(&e, 0, complete_send_on_an_unhosted_adapter, &t);
+	cr_assert_fail("no bug check");
 }

@@ -6,6 +6,11 @@
  */
 #include "tests/ndis5/tndis5.h"
 
+#include <signal.h>
+
+#include "verifier/poison.h"
+#include "verifier/vfy.h"
+
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 
 struct dma_env {
@@ -134,4 +139,63 @@ Test(ndis5_dma, freeing_shared_memory_twice_bugchecks, .exit_code = KE_BUGCHECK_
 	x.t.in_halt = free_twice;
 	expect_bugcheck(C4, 0x1, NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, 0);
 	t5_stop(&x.t);
+}
+
+/* ------------------------------------- H7: freed shared memory (verifier on) */
+
+/*
+ * NdisMFreeSharedMemory takes the memory out of the DMA space and then
+ * poisons and quarantines its CPU view: a DPC or ISR still reading the
+ * freed ring faults (the test passes on SIGSEGV only).
+ */
+Test(ndis5_dma, H7_freed_shared_memory_is_poisoned_and_faults_when_touched, .signal = SIGSEGV)
+{
+	volatile uint8_t *v;
+
+	cr_assert_eq(vfy_set_mode(VFY_FATAL), 0);
+	dma_start(NDIS_ATTRIBUTE_BUS_MASTER, attrs_then_dma);
+	cr_assert_not_null(x.va);
+	v = x.va;
+	v[0] = 0x11;
+	v[4095] = 0x22;
+	cr_assert_not(vfy_poison_quarantined(x.va));
+	t5_stop(&x.t); /* MiniportHalt frees it */
+	cr_assert_null(hw_dma_translate(x.e.dma, (uint64_t)x.pa.QuadPart, 1),
+		       "the device reaches it no more");
+	cr_assert(vfy_poison_quarantined((const uint8_t *)x.va + 4095));
+	(void)v[0];
+	cr_assert_fail("freed shared memory was readable");
+}
+
+/* Guard: with the verifier on, live shared memory is ordinary memory both sides reach. */
+Test(ndis5_dma, H7_live_shared_memory_is_ordinary_with_the_verifier_on)
+{
+	uint8_t b = 0;
+
+	cr_assert_eq(vfy_set_mode(VFY_FATAL), 0);
+	dma_start(NDIS_ATTRIBUTE_BUS_MASTER, attrs_then_dma);
+	cr_assert_not_null(x.va);
+	cr_assert_eq(((uint8_t *)x.va)[4095], 0, "zeroed");
+	((uint8_t *)x.va)[17] = 0x5A;
+	cr_assert_eq(hw_dma_read(x.e.dma, (uint64_t)x.pa.QuadPart + 17, &b, 1), 0);
+	cr_assert_eq(b, 0x5A, "the device sees what the CPU wrote");
+	b = 0xA5;
+	cr_assert_eq(hw_dma_write(x.e.dma, (uint64_t)x.pa.QuadPart + 18, &b, 1), 0);
+	cr_assert_eq(((uint8_t *)x.va)[18], 0xA5, "the CPU sees what the device wrote");
+	cr_assert_not(vfy_poison_quarantined(x.va));
+	t5_stop(&x.t);
+	t5_assert_good(&x.t);
+	t5env_end(&x.e);
+	cr_assert_eq(vfy_set_mode(VFY_OFF), 0);
+}
+
+/* Guard: with the verifier off, freed shared memory is not quarantined (ordinary heap). */
+Test(ndis5_dma, H7_shared_memory_is_ordinary_while_the_verifier_is_off)
+{
+	cr_assert_eq(vfy_set_mode(VFY_OFF), 0);
+	dma_start(NDIS_ATTRIBUTE_BUS_MASTER, attrs_then_dma);
+	cr_assert_not_null(x.va);
+	t5_stop(&x.t);
+	cr_assert_not(vfy_poison_quarantined(x.va));
+	t5env_end(&x.e);
 }

@@ -377,6 +377,49 @@ Test(ndis5_driver, H1_send_complete_of_a_packet_completed_already_bugchecks,
 	t5_on_vcpu(&env, 0, complete_first_again, NULL);
 }
 
+/* The driver halts with three packets it pended and never gave back. */
+Test(ndis5_driver, H1_halt_returning_with_sends_not_completed_is_0x7C_0x27,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	struct t5env env;
+	struct t5 t;
+	struct ndisrt_ndis5_driver *d;
+
+	send_packets_env(&env, &t, &d);
+	send_six(&t);
+	cr_assert_eq(ndisrt_ndis5_nic_sends_outstanding(t.nic), 3);
+	/* NDIS_BUGCHECK_LEAKED_NBL, parameter 2 = 1 (the NBL tracker), 3 and 4 = 0. */
+	expect_bugcheck(KE_BUGCHECK_BUGCODE_NDIS_DRIVER, 0xF, NDISRT_VIOLATION_LEAKED_NBL, 1, 0, 0);
+	t5_stop(&t);
+	cr_assert_fail("a halt leaving sends with the driver did not bug check");
+}
+
+static void complete_pended_in_halt(struct t5 *t)
+{
+	(void)t;
+	complete_pended(NULL);
+}
+
+/* Guard: packets still pended when NDIS calls MiniportHalt, given back inside it. */
+Test(ndis5_driver, H1_sends_completed_inside_halt_are_not_a_leak)
+{
+	struct t5env env;
+	struct t5 t;
+	struct ndisrt_ndis5_driver *d;
+	struct ndisrt_ndis5_stats s;
+
+	send_packets_env(&env, &t, &d);
+	send_six(&t);
+	cr_assert_eq(ndisrt_ndis5_nic_sends_outstanding(t.nic), 3);
+	t.in_halt = complete_pended_in_halt;
+	ndisrt_ndis5_nic_get_stats(t.nic, &s);
+	cr_assert_eq(s.send_completed, 3, "only the even packets completed before the halt");
+	t5_stop(&t);
+	ndisrt_ndis5_driver_free(d);
+	t5_assert_good(&t);
+	t5env_end(&env);
+}
+
 /* ------------------------------------------------------ OID requests */
 
 static atomic_uint query_pended;

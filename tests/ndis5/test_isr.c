@@ -7,6 +7,8 @@
 
 #include <pthread.h>
 
+#include "verifier/vfy.h"
+
 #define C4 KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION
 
 /* The environment every test below starts from (Criterion fixtures). */
@@ -878,4 +880,98 @@ Test(ndis5_isr, L10_shared_line_each_isr_claims_only_its_own, .init = env_1cpu, 
 	t5_stop(&b);
 	t5_assert_good(&a);
 	t5_assert_good(&b);
+}
+
+/* ------------------------------------------------- I11, I12 on NDIS 5 */
+
+/* MiniportISR that says "mine" whatever its device's pin says, and dismisses nothing. */
+static void isr_claims_everything(struct t5 *t, PBOOLEAN recognized, PBOOLEAN queue)
+{
+	(void)t;
+	*recognized = TRUE;
+	*queue = FALSE;
+}
+
+/*
+ * Another device on the shared line (one without a driver here) asserts it;
+ * the NIC's MiniportISR claims every one of those interrupts with its own
+ * pin low throughout: the verifier names the ISR (I11).
+ */
+Test(ndis5_isr, I11_miniport_isr_claiming_interrupts_its_device_did_not_raise_is_reported,
+     .init = env_1cpu, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	static struct t5 t;
+	static struct intc_source other;
+
+	cr_assert_eq(vfy_set_mode(VFY_FATAL), 0);
+	t5_init(&t, 0);
+	t.isr = isr_claims_everything;
+	t5_start(&e, &t, 0);
+	intc_source_init(&other, e.ic, e.line);
+	expect_bugcheck(C4, 0x3, NDISRT_VIOLATION_ISR_FALSE_CLAIM, (uintptr_t)&t.intr, 0, 0);
+	intc_source_set(&other, true);
+	WAIT_UNTIL(false);
+}
+
+/* Guard: two NICs on one line, each MiniportISR claiming only its own, verifier fatal. */
+Test(ndis5_isr, I11_miniport_isrs_claiming_only_their_own_on_a_shared_line_run_clean,
+     .init = env_1cpu, .fini = env_end)
+{
+	struct t5 a, b;
+
+	cr_assert_eq(vfy_set_mode(VFY_FATAL), 0);
+	t5_init(&a, 0);
+	t5_init(&b, 1);
+	t5_start(&e, &a, 0);
+	t5_start(&e, &b, 0);
+	for (int i = 0; i < 300; i++) {
+		t5_fire(i % 2 ? &a : &b);
+		WAIT_UNTIL(atomic_load(&a.dpc_calls) + atomic_load(&b.dpc_calls) ==
+			   (unsigned long)i + 1);
+	}
+	cr_assert_eq(ke_machine_quiesce(e.m, 30000), 0);
+	cr_assert_eq(t5_stats(&a).isrs_recognized, 150);
+	cr_assert_eq(t5_stats(&b).isrs_recognized, 150);
+	cr_assert_eq(vfy_warnings(), 0);
+	t5_stop(&a);
+	t5_stop(&b);
+	t5_assert_good(&a);
+	t5_assert_good(&b);
+	cr_assert_eq(vfy_set_mode(VFY_OFF), 0);
+}
+
+/* The level line stays asserted through every return: an interrupt storm (I12). */
+Test(ndis5_isr, I12_miniport_isr_that_never_dismisses_is_an_interrupt_storm, .init = env_1cpu,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	static struct t5 t;
+
+	cr_assert_eq(vfy_set_mode(VFY_FATAL), 0);
+	t5_init(&t, 0);
+	t.isr = isr_claims_everything; /* claims its device's interrupt, never dismisses it */
+	t5_start(&e, &t, 0);
+	/* Parameter 4: the last return claimed it. */
+	expect_bugcheck(C4, 0xB, NDISRT_VIOLATION_INTERRUPT_STORM, (uintptr_t)&t.intr, 0, 1);
+	t5_fire(&t);
+	WAIT_UNTIL(false);
+}
+
+/* Guard: an ISR that dismisses late (a few re-assertions, L10) is no storm. */
+Test(ndis5_isr, I12_a_few_reassertions_before_the_dismiss_are_no_storm, .init = env_1cpu,
+     .fini = env_end)
+{
+	struct t5 t;
+
+	cr_assert_eq(vfy_set_mode(VFY_FATAL), 0);
+	t5_init(&t, 0);
+	t.isr = isr_late_dismiss;
+	atomic_store(&l10_left, 16);
+	t5_start(&e, &t, 0);
+	t5_fire(&t);
+	WAIT_UNTIL(atomic_load(&t.isr_calls) == 16);
+	cr_assert_eq(ke_machine_quiesce(e.m, 30000), 0);
+	cr_assert_eq(vfy_warnings(), 0);
+	t5_stop(&t);
+	t5_assert_good(&t);
+	cr_assert_eq(vfy_set_mode(VFY_OFF), 0);
 }

@@ -167,12 +167,13 @@ static void release_unheld(void *arg)
 	NdisReleaseSpinLock(&lock_a);
 }
 
-Test(ndis5_lock, S15_1_release_of_an_unheld_lock_bugchecks_0x10,
-     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K1_release_of_an_unheld_lock_is_0xC4_0x1007, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
-	expect_bugcheck(KE_BUGCHECK_SPIN_LOCK_NOT_OWNED, 0x3, (uintptr_t)&lock_a, 0, 0, 0);
+	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
+			NDISRT_VIOLATION_SPIN_NOT_HELD, (uintptr_t)&lock_a, 0,
+			NDISRT_DDI_SPIN_LOCK);
 	on(m, 0, release_unheld, NULL);
 }
 
@@ -194,7 +195,7 @@ static void release_other(void *arg)
 	NdisReleaseSpinLock(&lock_a);
 }
 
-Test(ndis5_lock, S15_1_release_of_a_lock_another_vcpu_holds_bugchecks_0x10,
+Test(ndis5_lock, K1_release_of_a_lock_another_vcpu_holds_is_0xC4_0x1007,
      .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(2);
@@ -204,7 +205,10 @@ Test(ndis5_lock, S15_1_release_of_a_lock_another_vcpu_holds_bugchecks_0x10,
 	ke_work_init(&w, hold_forever, NULL);
 	ke_vcpu_post(ke_machine_vcpu(m, 0), &w);
 	WAIT_UNTIL(atomic_load(&held_by_0));
-	expect_bugcheck(KE_BUGCHECK_SPIN_LOCK_NOT_OWNED, 0x3, (uintptr_t)&lock_a, 1, 0, 0);
+	/* Parameter 3: the holder's lock id (vCPU 0's), not this processor's. */
+	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xB,
+			NDISRT_VIOLATION_SPIN_NOT_HELD, (uintptr_t)&lock_a, 0,
+			NDISRT_DDI_SPIN_LOCK);
 	on(m, 1, release_other, NULL);
 }
 
@@ -216,11 +220,13 @@ static void recursive(void *arg)
 	NdisDprAcquireSpinLock(&lock_a);
 }
 
-Test(ndis5_lock, S15_1_recursive_acquire_bugchecks_0xF, .exit_code = KE_BUGCHECK_EXIT_STATUS)
+Test(ndis5_lock, K1_recursive_acquire_is_0xC4_0x1000, .exit_code = KE_BUGCHECK_EXIT_STATUS)
 {
 	struct ke_machine *m = lock_machine(1);
 
-	expect_bugcheck(KE_BUGCHECK_SPIN_LOCK_ALREADY_OWNED, 0x1, (uintptr_t)&lock_a, 0, 0, 0);
+	expect_bugcheck(KE_BUGCHECK_DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF,
+			NDISRT_VIOLATION_SPIN_RECURSION, (uintptr_t)&lock_a, 1,
+			NDISRT_DDI_SPIN_LOCK);
 	on(m, 0, recursive, NULL);
 }
 

@@ -349,8 +349,11 @@ static inline void t5_init(struct t5 *t, unsigned index)
 /* Start @t's adapter on the line; Return: 0 or -1 (initialize failed). */
 static inline int t5_try_start(struct t5env *e, struct t5 *t, unsigned vcpu)
 {
-	struct ndisrt_ndis5_nic_config cfg = {
-	    .m = e->m, .line = e->line, .dev = t->dev ? vn1_device(t->dev) : NULL, .vcpu = vcpu};
+	struct ndisrt_ndis5_nic_config cfg = {.m = e->m,
+					      .line = e->line,
+					      .dev = t->dev ? vn1_device(t->dev) : NULL,
+					      .vcpu = vcpu,
+					      .pin = &t->src};
 	char err[256];
 
 	intc_source_init(&t->src, e->ic, e->line);

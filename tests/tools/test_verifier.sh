@@ -114,6 +114,15 @@ for d in vn1 vn1_line vn1pio; do
     bad "sample $d --shared-line: exit $rc"; head -30 "$tmp/out"
   fi
 done
+# The NDIS 5 bus masters (their MiniportISR watched too), and NDIS 6 + NDIS 5 on one line.
+for devs in e1000 rtl8139 vn1,e1000; do
+  "$ndisrt" run --quiet --device $devs --shared-line --frames 5000 --verifier fatal >"$tmp/out" 2>&1; rc=$?
+  if [ $rc -eq 0 ] && grep -q 'Result: OK' "$tmp/out"; then
+    pass "I11/I12 guard: --device $devs on one --shared-line, clean under --verifier fatal"
+  else
+    bad "--device $devs --shared-line: exit $rc"; head -30 "$tmp/out"
+  fi
+done
 "$ndisrt" run --driver vn1 --shared-line --frames 2000 >"$tmp/out" 2>&1
 grep -q 'one line shared by every NIC' "$tmp/out" || bad "--shared-line: the report does not say the line is shared"
 "$ndisrt" run --quiet --driver "$build/drivers/racy_p4.so" --shared-line --frames 20000 \

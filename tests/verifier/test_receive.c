@@ -152,3 +152,63 @@ Test(verifier_receive, V2_indicating_an_nbl_ndis_holds_bugchecks,
 	loop(&t, 2);
 	cr_assert_fail("an NBL was indicated again before NDIS returned it");
 }
+
+/* ------------------------------------------- what the host checks around them */
+
+/*
+ * vdrv_hold_send keeps every send and completes its pause at once: the
+ * pause before the halt finds the sends outstanding (D4).
+ */
+Test(verifier_receive, D4_pause_completed_with_sends_outstanding_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	static struct th t;
+
+	start(&t, VDRV("hold_send"));
+	loop(&t, 3);
+	cr_assert_eq(stats(&t).sent, 3);
+	/* Parameter 3: receive NBLs still out (0); 4: sends not completed (3). */
+	expect_bugcheck(C4, 0xD, NDISRT_VIOLATION_PAUSE_OUTSTANDING, 0, 0, 3);
+	ndisrt_nic_halt(t.nic[0]);
+	cr_assert_fail("the pause completed over outstanding sends without a bug check");
+}
+
+/* Guard: vdrv_ok completes every send at once; pause and halt are silent. */
+Test(verifier_receive, D4_pause_after_every_send_completed_is_silent)
+{
+	struct th t;
+
+	start(&t, VDRV("ok"));
+	loop(&t, 3);
+	WAIT_UNTIL(atomic_load(&rx_frames) == 3);
+	cr_assert_eq(stats(&t).send_completed, 3);
+	th_fini(&t);
+}
+
+/* vdrv_no_general: MiniportInitializeEx succeeds without the general attributes (H2). */
+Test(verifier_receive, H2_initialize_without_general_attributes_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	static struct th t;
+
+	th_init(&t, 2);
+	th_load(&t, VDRV("no_general"));
+	th_dev(&t, 0, LINE_KIND, 0, false);
+	/* Parameter 3: which attributes are missing (2: the general ones). */
+	expect_bugcheck(C4, 0x5, NDISRT_VIOLATION_BAD_ATTRIBUTES, 0, 2, 0);
+	th_nic(&t, 0, NDISRT_IRQ_LINE, 0, 0);
+	cr_assert_fail("initialize without general attributes did not bug check");
+}
+
+/* vdrv_bad_count: NumberOfNetBufferLists is not the chain's length (C2). */
+Test(verifier_receive, C2_indication_whose_count_is_not_the_chains_length_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	static struct th t;
+
+	start(&t, VDRV("bad_count"));
+	/* Parameter 3: the NBLs the chain really holds. */
+	expect_bugcheck(C4, 0x5, NDISRT_VIOLATION_NBL_CHAIN, 0, 1, 0);
+	loop(&t, 1);
+	cr_assert_fail("a wrong NumberOfNetBufferLists did not bug check");
+}

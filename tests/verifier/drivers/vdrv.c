@@ -12,6 +12,14 @@
  *   REUSE          one NBL for every frame without that flag (V2 broken)
  *   BAD_SOURCE     SourceHandle is the adapter context, not its handle (V1)
  *   DISPATCH_FLAG  NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL at PASSIVE_LEVEL (V1)
+ *   HOLD_SEND      keeps every send NBL, completing none, and still completes
+ *                  MiniportPause at once (D4: PAUSE_OUTSTANDING)
+ *   NO_GENERAL     initialize succeeds without the general attributes (H2:
+ *                  BAD_ATTRIBUTES)
+ *   BAD_COUNT      NumberOfNetBufferLists says 2 for a chain of one (C2:
+ *                  NBL_CHAIN)
+ *   PEND_PAUSE     MiniportPause returns NDIS_STATUS_PENDING and never calls
+ *                  NdisMPauseComplete (H1: COMPLETION_TIMEOUT)
  *
  * Compiled like a driver: <ndis.h> only.
  */
@@ -31,6 +39,7 @@ typedef struct _VDRV_ADAPTER {
 	PNET_BUFFER_LIST Rx[VDRV_RX]; /* every receive NBL */
 	PMDL Mdl[VDRV_RX];
 	UCHAR Frame[VDRV_RX][VDRV_FRAME]; /* what each indicates */
+	PNET_BUFFER_LIST Held;		  /* HOLD_SEND: sends never completed */
 } VDRV_ADAPTER, *PVDRV_ADAPTER;
 
 static NDIS_HANDLE VdrvDriverHandle;
@@ -75,6 +84,9 @@ static NDIS_STATUS VdrvSetAttributes(PVDRV_ADAPTER Adapter)
 	pm.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
 	pm.Header.Revision = NDIS_PM_CAPABILITIES_REVISION_1;
 	pm.Header.Size = NDIS_SIZEOF_NDIS_PM_CAPABILITIES_REVISION_1;
+#if defined(VDRV_NO_GENERAL)
+	return NDIS_STATUS_SUCCESS; /* wrong: NDIS 6 requires the general attributes */
+#endif
 	NdisZeroMemory(&a, sizeof(a));
 	a.GeneralAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
 	a.GeneralAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
@@ -191,7 +203,11 @@ _Use_decl_annotations_ NDIS_STATUS VdrvPause(NDIS_HANDLE MiniportAdapterContext,
 {
 	UNREFERENCED_PARAMETER(MiniportAdapterContext);
 	UNREFERENCED_PARAMETER(PauseParameters);
+#if defined(VDRV_PEND_PAUSE)
+	return NDIS_STATUS_PENDING; /* wrong: NdisMPauseComplete never follows */
+#else
 	return NDIS_STATUS_SUCCESS;
+#endif
 }
 
 _Use_decl_annotations_ NDIS_STATUS VdrvRestart(NDIS_HANDLE MiniportAdapterContext,
@@ -254,8 +270,13 @@ static VOID VdrvIndicate(PVDRV_ADAPTER Adapter, PNET_BUFFER_LIST Nbl, ULONG Send
 #if defined(VDRV_RESOURCES)
 	flags |= NDIS_RECEIVE_FLAGS_RESOURCES;
 #endif
+#if defined(VDRV_BAD_COUNT)
+	NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Nbl, NDIS_DEFAULT_PORT_NUMBER, 2,
+					   flags); /* wrong: the chain holds one */
+#else
 	NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
 					   flags);
+#endif
 }
 
 _Use_decl_annotations_ VOID VdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext,
@@ -266,6 +287,19 @@ _Use_decl_annotations_ VOID VdrvSendNetBufferLists(NDIS_HANDLE MiniportAdapterCo
 	PNET_BUFFER_LIST nbl, rx;
 
 	UNREFERENCED_PARAMETER(PortNumber);
+#if defined(VDRV_HOLD_SEND)
+	/* Wrong: kept for ever (a lost transmit completion). */
+	UNREFERENCED_PARAMETER(rx);
+	UNREFERENCED_PARAMETER(SendFlags);
+	for (nbl = NetBufferList; NET_BUFFER_LIST_NEXT_NBL(nbl) != NULL;
+	     nbl = NET_BUFFER_LIST_NEXT_NBL(nbl))
+		;
+	NdisAcquireSpinLock(&adapter->Lock);
+	NET_BUFFER_LIST_NEXT_NBL(nbl) = adapter->Held;
+	adapter->Held = NetBufferList;
+	NdisReleaseSpinLock(&adapter->Lock);
+	return;
+#endif
 	for (nbl = NetBufferList; nbl != NULL; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) {
 		rx = VdrvTakeRx(adapter);
 		NET_BUFFER_LIST_STATUS(nbl) =
