@@ -206,7 +206,8 @@ static size_t e1000_dev_stats(struct hw_device *d, struct hw_stat *out, size_t c
 #define STAT_VALUE(f) v[i++] = s.f;
 	E1000_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
-	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_desc + s.tx_dma_fault;
+	v[i++] = s.tx_link_down + s.tx_no_wire +
+		 s.tx_bad_desc; /* not tx_dma_fault: failed to the driver */
 	return hw_stats_fill(out, cap, e1000_stat_names, v, NR_STATS);
 }
 

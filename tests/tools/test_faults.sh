@@ -61,6 +61,9 @@ refused() {
 RECEIVED='d["frames"]["received"] > 0'
 DROPPED='d["fault_effects"]["signals_dropped"] > 0'
 DMA='d["fault_effects"]["dma_faults"] > 0'
+# Transmit DMA errors: the sends the fault destroyed, failed by the driver
+# and accounted (the rest of the faults hit receive descriptors).
+TXDMA='d["fault_effects"]["sends_destroyed_by_dma_error"] > 0'
 WB='d["fault_effects"]["writebacks_delayed"] > 0'
 REMOVED='d["frames"]["destroyed_by_fault"] > 0 and d["faults"][0]["injected"] == 1'
 
@@ -80,9 +83,14 @@ for c in "${combos[@]}"; do
   fault_ok "$drv $irq: spurious-irq" "$RECEIVED" "${common[@]}" --fault spurious-irq:$((50 / d))
   if [ "$drv" = vn1pio ]; then
     echo "skip: vn1pio: dma-error (the PIO window moves frames through ports: no DMA to fault)"
-  else
-    fault_ok "$drv $irq: dma-error, each costs one frame, counted" "$DMA" "${common[@]}" \
+  elif [ "$drv" = virtio_net ]; then
+    # Receive descriptors only (tools/run_fault.c: a virtio-net sender's
+    # fault is a device error its sample does not reset from).
+    fault_ok "$drv $irq: dma-error on receive, counted" "$DMA" "${common[@]}" \
       --fault dma-error:$((100 / d))
+  else
+    fault_ok "$drv $irq: dma-error on receive and transmit, each costs one frame, counted" \
+      "$DMA and $TXDMA" "${common[@]}" --fault dma-error:$((100 / d))
   fi
   fault_ok "$drv $irq: link flaps, frames in between counted dropped" "$RECEIVED" \
     "${common[@]}" --fault link:$((300 / d))
