@@ -154,8 +154,9 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 			return -EINVAL; /* takes no argument */
 		e1000_host_surprise_remove(dev);
 		return 0;
-	case HW_FAULT_DROP_MSG:		   /* no message interrupts */
-	case HW_FAULT_DMA_WRITEBACK_DELAY: /* write-back is immediate */
+	case HW_FAULT_DMA_WRITEBACK_DELAY:
+		return e1000_host_wb_delay(dev, arg);
+	case HW_FAULT_DROP_MSG: /* no message interrupts */
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -185,6 +186,8 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
 	X(dma_faults_injected)  \
+	X(inj_wb_delay)         \
+	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(eeprom_reads)         \
 	X(mdic_ops)             \

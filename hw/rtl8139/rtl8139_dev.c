@@ -101,6 +101,8 @@ static int rtl_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
 	X(dma_faults_injected)  \
+	X(inj_wb_delay)         \
+	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(eeprom_reads)         \
 	X(resets)

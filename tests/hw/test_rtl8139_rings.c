@@ -459,3 +459,49 @@ Test(rtl8139_rx, header_ending_at_the_ring_end)
 	cr_assert_eq(t.ring[0], bcast[0], "the frame starts at RBSTART");
 	cr_assert_eq(hw_device_stat(t.dev, "rx_dma_fault", NULL), 0);
 }
+
+/*
+ * HW_FAULT_DMA_WRITEBACK_DELAY: CBR moves past the packet at once (BUFE
+ * clears) and its bytes are in the ring, but its header reads length 0xFFF0
+ * ("copy from the FIFO in progress") and ROK waits, until the delay passes
+ * or is turned off.
+ */
+Test(rtl8139_rx, fault_dma_writeback_delay_holds_the_header_and_ROK)
+{
+	uint16_t st, len;
+	uint8_t fill;
+	uint64_t due;
+	unsigned hdr_len;
+
+	rx_ring(&t, 0, RTL_RCR_AB);
+	wr16(&t, RTL_IMR, RTL_INT_ROK);
+	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_WRITEBACK_DELAY, 2000000000ull), -EINVAL);
+	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_WRITEBACK_DELAY, 1000000000ull), 0);
+	due = ke_clock_ns(t.h.m) + 1000000000ull;
+	cr_assert_eq(rx_offer(&t, bcast, 100, 0x77), 0);
+	hdr_len = (unsigned)(rx_at(&t, 2) | rx_at(&t, 3) << 8);
+	if (ke_clock_ns(t.h.m) < due) { /* read before the header could land */
+		cr_assert_eq(hdr_len, 0xFFF0, "early header: %#x", hdr_len);
+		cr_assert_eq(rd16(&t, RTL_ISR) & RTL_INT_ROK, 0, "ROK waits");
+		cr_assert_not(rx_line(&t));
+	}
+	cr_assert_eq(rd8(&t, RTL_CR) & RTL_CR_BUFE, 0, "CBR moved: not empty");
+	cr_assert_eq(rx_at(&t, 4 + 20), 0x77, "the frame is in the ring");
+	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_WRITEBACK_DELAY, 0), 0);
+	cr_assert_eq(rd16(&t, RTL_ISR) & RTL_INT_ROK, RTL_INT_ROK);
+	cr_assert(rx_line(&t));
+	wr16(&t, RTL_ISR, RTL_INT_ROK);
+	cr_assert(rx_take(&t, &st, &len, &fill));
+	cr_assert_eq(st, RTL_RXH_ROK | RTL_RXH_BAR);
+	cr_assert_eq(len, 104);
+	cr_assert_eq(fill, 0x77);
+	/* a short delay lands by itself */
+	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_WRITEBACK_DELAY, 1000000ull), 0);
+	cr_assert_eq(rx_offer(&t, bcast, 80, 0x78), 0);
+	WAIT_UNTIL((rd16(&t, RTL_ISR) & RTL_INT_ROK) != 0);
+	cr_assert(rx_take(&t, &st, &len, &fill));
+	cr_assert_eq(len, 84);
+	cr_assert_eq(fill, 0x78);
+	cr_assert_eq(hw_device_stat(t.dev, "wb_delayed", NULL), 2);
+	cr_assert_eq(hw_device_stat(t.dev, "inj_wb_delay", NULL), 2);
+}

@@ -96,9 +96,14 @@ for c in "${combos[@]}"; do
     "${common[@]}" --fault link:$((300 / d))
   fault_ok "$drv $irq: surprise-remove, frames in flight destroyed by the fault" "$REMOVED" \
     "${common[@]}" --fault surprise-remove:$((200 / d))
-  if [ "$dev" = vn1 ] && [ "$drv" != vn1pio ]; then
-    fault_ok "$drv $irq: dma-writeback-delay, DD and the cause 200 us late" "$WB and $RECEIVED" \
-      "${common[@]}" --fault dma-writeback-delay:100
+  if [ "$drv" = vn1pio ]; then
+    echo "skip: vn1pio: dma-writeback-delay (the PIO window writes no descriptor back)"
+  else
+    # What waits, per model: VN-1 and e1000 the descriptor's DD and the
+    # cause, virtio-net the used ring's idx and its notification, rtl8139
+    # the ring header (0xFFF0 until then) and ROK.
+    fault_ok "$drv $irq: dma-writeback-delay, the receive status 200 us late" \
+      "$WB and $RECEIVED" "${common[@]}" --fault dma-writeback-delay:$((100 / d))
   fi
   if [ "$irq" = line ]; then
     # A stuck line is a hardware interrupt storm: the verifier's storm check
@@ -120,8 +125,6 @@ fault_ok "vn1 msix: spurious-irq + drop-msg + dma-error together" "$DROPPED and 
 # What cannot be injected is said in one line, exit 64.
 refused "e1000 has no message interrupts" "e1000 device model cannot inject it" \
   --device e1000 --frames 100 --fault drop-msg
-refused "virtio-net does not delay its write-back" "virtio-net device model cannot inject it" \
-  --device virtio-net --frames 100 --fault dma-writeback-delay
 refused "stuck-line needs a line" "use --irq line" --irq msix --frames 100 --fault stuck-line
 refused "drop-msg needs messages" "use --irq msi or msix" --irq line --frames 100 --fault drop-msg
 refused "an unknown kind" "KIND one of" --fault melt
