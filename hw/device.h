@@ -112,9 +112,9 @@ enum hw_fault {
 	HW_FAULT_SPURIOUS_IRQ = 1, /* one interrupt with no cause; @arg: message (line: 0) */
 	HW_FAULT_STUCK_LINE = 2,   /* @arg 1: INTx held asserted regardless of causes; 0: release */
 	HW_FAULT_DROP_MSG = 3,	   /* lose the next signal of message @arg */
-	HW_FAULT_DMA_WRITEBACK_DELAY =
-	    4,			/* delay descriptor write-back by @arg ns (<= 1 s; 0: off) */
-	HW_FAULT_DMA_ERROR = 5, /* the next descriptor fetch faults (@arg 0) */
+	/* delay the receive write-back (and its interrupt) by @arg ns (<= 1 s; 0: off) */
+	HW_FAULT_DMA_WRITEBACK_DELAY = 4,
+	HW_FAULT_DMA_ERROR = 5, /* the next descriptor fetch, rx or tx, faults (@arg 0) */
 	HW_FAULT_SURPRISE_REMOVE =
 	    6, /* gone: reads all-ones, writes ignored, pin floats (@arg 0) */
 	HW_FAULT_COUNT
@@ -232,6 +232,9 @@ typedef void hw_irq_hook_fn(void *ctx, struct hw_device *dev, enum hw_irq_event 
  *      rx_accepted  ...of which the device took (the rest it dropped, counted)
  *      tx_sent      frames handed to the wire
  *      tx_dropped   transmits completed to the driver but not put on the wire
+ *    and, if a transmit DMA fault reaches the driver as an error (an error
+ *    status, or no write-back past the device's head), also
+ *      tx_dma_fault transmits consumed unsent on a DMA fault (not in tx_dropped)
  *  - destroy: power off: unplug the wire, stop timers, release the pin
  *    (deassert into the sink), free. Context: host thread, nobody calls the
  *    device any more.

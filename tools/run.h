@@ -32,6 +32,9 @@ struct run_vcpu {
 /* What conservation needs of a device, by the names hw/device.h fixes. */
 struct run_dev_stats {
 	uint64_t rx_offered, rx_accepted, tx_sent, tx_dropped;
+	/* transmits consumed unsent on a DMA fault and failed to the driver
+	 * (an error status, or no write-back): not in tx_dropped */
+	uint64_t tx_dma_fault;
 };
 
 /* A loaded miniport: one per distinct driver of the NICs (mixed models). */

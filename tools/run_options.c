@@ -594,11 +594,6 @@ static int cross_check(struct run_options *o, FILE *err)
 			     "thread): add --engine sim\n");
 		return EX_USAGE;
 	}
-	if (o->sim && o->nr_faults) {
-		fprintf(err, "ndisrt run: --fault injects from a host thread of its own, which the "
-			     "deterministic engine cannot schedule: leave out --engine sim\n");
-		return EX_USAGE;
-	}
 	if (!o->sim && ((o->seed_given && !o->nr_faults) || o->sim_strategy || o->sim_log)) {
 		fprintf(err,
 			"ndisrt run: --seed, --sim-strategy and --sim-log choose a schedule "

@@ -176,14 +176,16 @@ static double ratio(uint64_t num, uint64_t den)
 /* --------------------------------------------------------- conservation */
 
 struct tally {
-	uint64_t offered;     /* handed to a driver's send, or sent by a source */
-	uint64_t received;    /* indicated by a receiving driver */
-	uint64_t drop_driver; /* sends the driver completed with an error */
-	uint64_t drop_tx_dev; /* transmitting device: link down, no wire, bad descriptor, DMA */
-	uint64_t drop_rx_dev; /* receiving device: no descriptor, filtered, link down, ... */
-	uint64_t lost_tx;     /* accepted by a sending driver, never completed or sent */
-	uint64_t lost_rx;     /* accepted by a receiving device, never indicated */
-	uint64_t destroyed;   /* --fault surprise-remove: held by or sent to a removed NIC */
+	uint64_t offered;      /* handed to a driver's send, or sent by a source */
+	uint64_t received;     /* indicated by a receiving driver */
+	uint64_t drop_driver;  /* sends the driver completed with an error */
+	uint64_t drop_tx_dev;  /* transmitting device: link down, no wire, bad descriptor, DMA */
+	uint64_t drop_rx_dev;  /* receiving device: no descriptor, filtered, link down, ... */
+	uint64_t lost_tx;      /* accepted by a sending driver, never completed or sent */
+	uint64_t lost_rx;      /* accepted by a receiving device, never indicated */
+	uint64_t destroyed;    /* --fault surprise-remove: held by or sent to a removed NIC;
+			       * --fault dma-error: sends whose descriptor fetch faulted */
+	uint64_t destroyed_tx; /* ...of which the sends (failed to the driver) */
 };
 
 static void tally_rx(const struct run_nic *rn, struct tally *t)
@@ -226,9 +228,16 @@ static void tally(const struct run_state *r, struct tally *t)
 		const struct run_dev_stats *vs = &rn->vs;
 		uint64_t dev_drops = vs->tx_dropped;
 		uint64_t accounted = rn->st.send_failed + dev_drops + vs->tx_sent;
+		/* A send whose descriptor fetch faulted is failed by the driver:
+		 * destroyed by the fault, not the driver's drop. A driver that
+		 * completed one as sent leaves it unaccounted (lost). */
+		uint64_t faulted =
+		    vs->tx_dma_fault < rn->st.send_failed ? vs->tx_dma_fault : rn->st.send_failed;
 
 		t->offered += rn->st.sent;
-		t->drop_driver += rn->st.send_failed;
+		t->drop_driver += rn->st.send_failed - faulted;
+		t->destroyed += faulted;
+		t->destroyed_tx += faulted;
 		t->drop_tx_dev += dev_drops;
 		if (rn->st.sent > accounted)
 			t->lost_tx += rn->st.sent - accounted;
@@ -330,8 +339,11 @@ static void print_faults(FILE *f, const struct run_state *r, const struct tally 
 			fprintf(f, "   signals the devices dropped %llu",
 				(unsigned long long)r->signals_dropped);
 		if (kind == HW_FAULT_DMA_ERROR)
-			fprintf(f, "   descriptor fetches that faulted %llu",
-				(unsigned long long)r->dma_faults_fired);
+			fprintf(f,
+				"   descriptor fetches that faulted %llu; sends destroyed (failed "
+				"to the driver) %llu",
+				(unsigned long long)r->dma_faults_fired,
+				(unsigned long long)t->destroyed_tx);
 		if (kind == HW_FAULT_DMA_WRITEBACK_DELAY)
 			fprintf(f, "   receive write-backs delayed %llu",
 				(unsigned long long)r->wb_delayed);
@@ -347,7 +359,7 @@ static void print_faults(FILE *f, const struct run_state *r, const struct tally 
 				    "   NIC %u gone after %llu interrupts; %llu frames destroyed",
 				    (unsigned)(rn - r->nic),
 				    (unsigned long long)rn->at_removal_taken,
-				    (unsigned long long)t->destroyed);
+				    (unsigned long long)(t->destroyed - t->destroyed_tx));
 		}
 		fputc('\n', f);
 	}
@@ -561,9 +573,11 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 			(unsigned long long)r->fault[i].refused);
 	fprintf(f,
 		"],\n \"fault_effects\": {\"signals_dropped\": %llu, \"dma_faults\": %llu, "
-		"\"writebacks_delayed\": %llu, \"destroyed_by_fault\": %llu},\n",
+		"\"writebacks_delayed\": %llu, \"destroyed_by_fault\": %llu, "
+		"\"sends_destroyed_by_dma_error\": %llu},\n",
 		(unsigned long long)r->signals_dropped, (unsigned long long)r->dma_faults_fired,
-		(unsigned long long)r->wb_delayed, (unsigned long long)t->destroyed);
+		(unsigned long long)r->wb_delayed, (unsigned long long)t->destroyed,
+		(unsigned long long)t->destroyed_tx);
 	fprintf(f,
 		" \"interrupts\": {\"requested\": %llu, \"msi_writes\": %llu, "
 		"\"line_requests\": %llu, \"taken\": %llu, \"merged\": %llu, \"isr_calls\": %llu, "

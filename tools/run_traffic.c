@@ -365,6 +365,8 @@ void run_dev_stats(struct hw_device *dev, struct run_dev_stats *out)
 			out->tx_sent = st[i].value;
 		else if (!strcmp(st[i].name, "tx_dropped"))
 			out->tx_dropped = st[i].value;
+		else if (!strcmp(st[i].name, "tx_dma_fault"))
+			out->tx_dma_fault = st[i].value;
 	}
 }
 

@@ -64,6 +64,7 @@ static BOOLEAN E1000SyncUnmask(PVOID SynchronizeContext);
 static BOOLEAN E1000SyncMask(PVOID SynchronizeContext);
 static BOOLEAN E1000SyncStop(PVOID SynchronizeContext);
 static BOOLEAN E1000SyncTakeCauses(PVOID SynchronizeContext);
+static VOID E1000ProcessTransmit(PE1000_ADAPTER Adapter);
 
 static const NDIS_OID E1000SupportedOids[] = {
     OID_GEN_SUPPORTED_LIST,        OID_GEN_HARDWARE_STATUS,      OID_GEN_MEDIA_SUPPORTED,
@@ -821,8 +822,24 @@ static BOOLEAN
 E1000CheckForHang(
     NDIS_HANDLE MiniportAdapterContext
     )
+/*++
+
+Routine Description:
+
+    MiniportCheckForHang: reclaims the transmit ring. The last packet sent
+    before traffic stops raises no further interrupt if its descriptor's
+    fetch failed (no write-back, no cause), so the periodic check is what
+    completes it. Nothing here needs a reset.
+
+    IRQL: DISPATCH_LEVEL (serialized: the miniport lock is held).
+
+--*/
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
+    PE1000_ADAPTER adapter = (PE1000_ADAPTER)MiniportAdapterContext;
+
+    if (adapter->TxFree < E1000_TX_RING_SIZE - 1) {
+        E1000ProcessTransmit(adapter);
+    }
     return FALSE;
 }
 
@@ -1133,7 +1150,11 @@ E1000ProcessTransmit(
 Routine Description:
 
     Completes every packet whose descriptor the hardware wrote back (DD),
-    then starts packets that waited for a descriptor.
+    then starts packets that waited for a descriptor. A descriptor the
+    hardware consumed without a write-back - TDH moved past it, DD still
+    clear: its fetch failed on the bus, and the 82540EM reports that in no
+    register - fails its packet (NDIS_STATUS_FAILURE) instead of holding
+    the ring forever.
 
     IRQL: DISPATCH_LEVEL.
 
@@ -1141,17 +1162,30 @@ Routine Description:
 {
     PE1000_TX_DESC desc;
     PNDIS_PACKET   packet;
+    BOOLEAN        failed;
 
     while (Adapter->TxFree < E1000_TX_RING_SIZE - 1) {
         desc = &Adapter->TxRing[Adapter->TxNextToClean];
+        failed = FALSE;
         if (!(*(volatile UCHAR *)&desc->Status & E1000_TXD_STAT_DD)) {
-            break;
+            //
+            // The hardware writes DD before it advances TDH: with TDH past
+            // the descriptor, DD read again is final.
+            //
+            if (E1000Read(Adapter, E1000_TDH) == Adapter->TxNextToClean) {
+                break;
+            }
+            KeMemoryBarrier();
+            failed = !(*(volatile UCHAR *)&desc->Status & E1000_TXD_STAT_DD);
         }
         packet = Adapter->TxPacket[Adapter->TxNextToClean];
         Adapter->TxPacket[Adapter->TxNextToClean] = NULL;
         Adapter->TxNextToClean = (Adapter->TxNextToClean + 1) & (E1000_TX_RING_SIZE - 1);
         Adapter->TxFree++;
-        if (packet != NULL) {
+        if (packet != NULL && failed) {
+            Adapter->XmitError++;
+            NdisMSendComplete(Adapter->MiniportAdapterHandle, packet, NDIS_STATUS_FAILURE);
+        } else if (packet != NULL) {
             Adapter->XmitOk++;
             NdisMSendComplete(Adapter->MiniportAdapterHandle, packet, NDIS_STATUS_SUCCESS);
         }

@@ -972,7 +972,10 @@ Routine Description:
     at the read offset is a 4-byte header (status, length with CRC) and the
     frame; the next one starts at the following dword boundary. CAPR is
     written back after each packet, as the read offset minus 16 (DS:
-    CAPR), which gives the space back to the part.
+    CAPR), which gives the space back to the part. A header whose length
+    reads 0xFFF0 is one the part has not finished writing (it is still
+    copying the packet from its FIFO): the packet is left where it is and
+    taken at the ROK interrupt that follows, not treated as an error.
 
     IRQL: DISPATCH_LEVEL.
 
@@ -988,6 +991,9 @@ Routine Description:
         KeMemoryBarrier();
         rxStatus = (USHORT)(packet[0] | (packet[1] << 8));
         length = (ULONG)(packet[2] | (packet[3] << 8));
+        if (length == RTL_RX_EARLY_LENGTH) {
+            break;
+        }
         if (!(rxStatus & RTL_RXH_ROK) || (rxStatus & RTL_RXH_ERRORS) ||
             length < ETH_HEADER_SIZE + RTL_CRC_LENGTH || length > RTL_RX_MAX_LENGTH) {
             Adapter->RcvError++;

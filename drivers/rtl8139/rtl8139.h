@@ -122,6 +122,7 @@ Abstract:
 #define RTL_CRC_LENGTH                  4
 #define RTL_CAPR_BIAS                   16          // CAPR = read offset - 16
 #define RTL_RX_MAX_LENGTH               4096        // a header's length beyond this is nonsense
+#define RTL_RX_EARLY_LENGTH             0xFFF0      // header not written yet: copy from the FIFO in progress
 
 //
 // 9346CR: EEM 10b hands the pins of the 93C46 to software.

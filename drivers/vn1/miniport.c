@@ -1551,7 +1551,9 @@ Vn1TxRingStalled(
 Routine Description:
 
     As Vn1RxRingStalled, for the transmit ring: a sent descriptor the
-    device has written DD on that no completion DPC has reaped for a tick.
+    device is done with that no completion DPC has reaped for a tick. Done
+    is DD written, or TDH moved past it: a descriptor whose fetch faulted
+    gets no DD, and its ERR interrupt may be the signal that was lost.
 
 Arguments:
 
@@ -1569,12 +1571,14 @@ IRQL:
 
 --*/
 {
+    PVN1_ADAPTER adapter = CONTAINING_RECORD(Queue, VN1_ADAPTER, TxQueue);
     BOOLEAN stalled = FALSE;
     ULONG seen = 0;
 
     NdisDprAcquireSpinLock(&Queue->Lock);
     if (Queue->NextToClean != Queue->Tail &&
-        (*(volatile UCHAR *)&Queue->Ring[Queue->NextToClean].Status & VN1_TXD_STAT_DD)) {
+        ((*(volatile UCHAR *)&Queue->Ring[Queue->NextToClean].Status & VN1_TXD_STAT_DD) ||
+         Vn1ReadRegister(adapter, VN1_REG_TDH(VN1_TX_QUEUE_INDEX)) != Queue->NextToClean)) {
         seen = Queue->NextToClean + 1;
         stalled = (*WatchSlot == seen);
     }

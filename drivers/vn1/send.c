@@ -14,6 +14,9 @@ Abstract:
     in shared memory. Each NET_BUFFER is copied into its slot's buffer and
     described by one descriptor with EOP and RS set; the NBL is completed
     when the device has written DD on the descriptor of its last NET_BUFFER.
+    A descriptor the device consumed without writing DD back (TDH moved past
+    it: its fetch faulted, and the device raised ERR) fails its NBL with
+    NDIS_STATUS_FAILURE, so a transmit DMA error never leaves a send stuck.
 
     Concurrent senders reserve slots under the ring lock, copy into them
     without holding it (no NDIS call is made under a spin lock), then
@@ -520,19 +523,47 @@ IRQL:
     PNET_BUFFER_LIST nbl;
     PVN1_TX_DESC descriptor;
     ULONG count = 0;
+    ULONG slot;
 
     NdisDprAcquireSpinLock(&tx->Lock);
 
     while (tx->NextToClean != tx->Tail) {
         descriptor = &tx->Ring[tx->NextToClean];
         if ((*(volatile UCHAR *)&descriptor->Status & VN1_TXD_STAT_DD) == 0) {
-            break;
+            //
+            // Not written back. If TDH has not moved past it the device
+            // is still on it. If TDH has, the device consumed it without
+            // a write-back: its fetch faulted (datasheet: ERR, a DMA
+            // fault), and DD will never come. The device writes DD before
+            // it advances TDH, so DD read again after TDH is final.
+            //
+            if (Vn1ReadRegister(Adapter, VN1_REG_TDH(VN1_TX_QUEUE_INDEX)) ==
+                tx->NextToClean) {
+                break;
+            }
+            KeMemoryBarrier();
+            if ((*(volatile UCHAR *)&descriptor->Status & VN1_TXD_STAT_DD) == 0) {
+                //
+                // Fail the NBL this descriptor belongs to: its pointer is on
+                // its last slot, at or after this one.
+                //
+                for (slot = tx->NextToClean; slot != tx->Tail;
+                     slot = (slot + 1) & VN1_TX_RING_MASK) {
+                    if (tx->SlotNbl[slot] != NULL) {
+                        NET_BUFFER_LIST_STATUS(tx->SlotNbl[slot]) = NDIS_STATUS_FAILURE;
+                        break;
+                    }
+                }
+                tx->SendsFailed++;
+                goto reclaim;
+            }
         }
         KeMemoryBarrier();
 
         tx->FramesSent++;
         tx->BytesSent += descriptor->Length;
 
+reclaim:
         nbl = tx->SlotNbl[tx->NextToClean];
         tx->SlotNbl[tx->NextToClean] = NULL;
         tx->SlotState[tx->NextToClean] = Vn1TxSlotFree;

@@ -38,6 +38,7 @@ struct e1000 *e1000_create(const struct e1000_config *cfg)
 	dev->pci_command = E1000_PCI_CMD_IO | E1000_PCI_CMD_MEM | E1000_PCI_CMD_MASTER;
 	e1000_eeprom_build(dev);
 	e1000_irq_init(dev);
+	e1000_rx_wb_init(dev);
 	e1000_phy_reset_locked(dev);
 	e1000_reset_locked(dev); /* not shared yet */
 	dev->st.resets = 0;
@@ -53,6 +54,7 @@ void e1000_free(struct e1000 *dev)
 	if (dev->wire)
 		wire_attach(dev->wire, dev->wire_end, NULL, NULL);
 	e1000_irq_stop(dev);
+	hw_wbq_stop(&dev->wbq);
 	if (dev->sink.ops && dev->line_out)
 		dev->sink.ops->line_set(dev->sink.ctx, false);
 	free(dev);
@@ -89,6 +91,8 @@ void e1000_reset_locked(struct e1000 *dev)
 	dev->ee.dout = false;
 	dev->tx_len = 0;
 	dev->tx_bad = false;
+	/* Delayed write-backs point into rings that are no longer the device's. */
+	hw_wbq_drop_locked(&dev->wbq);
 	dev->reset_gen++;
 	dev->st.resets++;
 	dev->lu = e1000_status_lu_locked(dev);
@@ -164,6 +168,7 @@ void e1000_get_stats(struct e1000 *dev, struct e1000_stats *out)
 	ke_irql_t old = e1000_lock(dev);
 
 	*out = dev->st;
+	out->wb_delayed = dev->wbq.delayed;
 	e1000_unlock(dev, old);
 }
 
@@ -240,8 +245,20 @@ void e1000_host_surprise_remove(struct e1000 *dev)
 	if (!dev->removed)
 		dev->st.inj_surprise_removal++;
 	dev->removed = true;
+	hw_wbq_drop_locked(&dev->wbq); /* a removed device writes nothing more */
 	e1000_irq_update_locked(dev);
 	e1000_unlock(dev, old);
+}
+
+int e1000_host_wb_delay(struct e1000 *dev, uint64_t ns)
+{
+	ke_irql_t old = e1000_lock(dev);
+	int rc = hw_wbq_set_delay_locked(&dev->wbq, ns);
+
+	if (rc == 0 && ns)
+		dev->st.inj_wb_delay++;
+	e1000_unlock(dev, old);
+	return rc;
 }
 
 void e1000_host_dma_fault_next(struct e1000 *dev)

@@ -410,6 +410,9 @@ void e1000_host_inject_spurious(struct e1000 *dev);
 void e1000_host_set_stuck_line(struct e1000 *dev, bool stuck);
 void e1000_host_surprise_remove(struct e1000 *dev);
 void e1000_host_dma_fault_next(struct e1000 *dev);
+/* Delay each receive descriptor's status write-back (DD) and its cause by
+ * @ns of engine time (0: at once again). Return: 0, -EINVAL (> 1 s). */
+int e1000_host_wb_delay(struct e1000 *dev, uint64_t ns);
 
 struct e1000_stats {
 	uint64_t rx_offered, rx_accepted;
@@ -419,6 +422,7 @@ struct e1000_stats {
 	uint64_t line_assertions, itr_throttled;
 	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_surprise_removal;
 	uint64_t inj_dma_fault, dma_faults_injected;
+	uint64_t inj_wb_delay, wb_delayed; /* delays set / receive write-backs landed late */
 	uint64_t bad_accesses, eeprom_reads, mdic_ops, resets;
 };
 

@@ -154,8 +154,9 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 			return -EINVAL; /* takes no argument */
 		e1000_host_surprise_remove(dev);
 		return 0;
-	case HW_FAULT_DROP_MSG:		   /* no message interrupts */
-	case HW_FAULT_DMA_WRITEBACK_DELAY: /* write-back is immediate */
+	case HW_FAULT_DMA_WRITEBACK_DELAY:
+		return e1000_host_wb_delay(dev, arg);
+	case HW_FAULT_DROP_MSG: /* no message interrupts */
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -185,6 +186,8 @@ static int e1000_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
 	X(dma_faults_injected)  \
+	X(inj_wb_delay)         \
+	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(eeprom_reads)         \
 	X(mdic_ops)             \
@@ -206,7 +209,8 @@ static size_t e1000_dev_stats(struct hw_device *d, struct hw_stat *out, size_t c
 #define STAT_VALUE(f) v[i++] = s.f;
 	E1000_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
-	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_desc + s.tx_dma_fault;
+	v[i++] = s.tx_link_down + s.tx_no_wire +
+		 s.tx_bad_desc; /* not tx_dma_fault: failed to the driver */
 	return hw_stats_fill(out, cap, e1000_stat_names, v, NR_STATS);
 }
 

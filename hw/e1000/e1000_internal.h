@@ -18,6 +18,7 @@
 #include "hw/e1000/e1000.h"
 #include "hw/device.h"
 #include "hw/dma.h"
+#include "hw/wbq.h"
 #include "hw/wire.h"
 
 #define E1000_NR_REGS (E1000_BAR0_LEN / 4)
@@ -70,6 +71,7 @@ struct e1000 {
 	bool cable, removed, stuck;
 	bool lu; /* STATUS.LU as last computed (LSC on change) */
 	unsigned dma_fault_next;
+	struct hw_wbq wbq; /* delayed receive write-backs (hw/wbq.h) */
 
 	/* interrupt signalling (L) */
 	bool line_out;	/* level driven on the sink */
@@ -149,6 +151,7 @@ uint16_t e1000_phy_speed_bits(const struct e1000 *dev);
 
 /* e1000_rx.c / e1000_tx.c */
 bool e1000_rx_filter_pass(struct e1000 *dev, const uint8_t *frame);
+void e1000_rx_wb_init(struct e1000 *dev);
 int e1000_receive_locked(struct e1000 *dev, const uint8_t *frame, size_t len, bool loop);
 bool e1000_tx_claim_locked(struct e1000 *dev);
 void e1000_tx_run(struct e1000 *dev);

@@ -116,6 +116,37 @@ static int e1000_rx_missed_locked(struct e1000 *dev)
 	return E1000_RX_MISSED;
 }
 
+/* ------------------------------------------- delayed write-back (host fault) */
+
+/* cookie: bit 0, the frame's last descriptor (its cause comes with it) */
+#define WB_LAST 1u
+
+/* A status byte lands: DD visible; after a frame's last one, its cause. */
+static void e1000_rx_wb_land(void *ctx, const struct hw_wb *w)
+{
+	struct e1000 *dev = ctx;
+
+	atomic_thread_fence(memory_order_release);
+	hw_dma_write(dev->cfg.dma, w->addr, w->data, w->len);
+	if (w->cookie & WB_LAST)
+		e1000_rx_delay_locked(dev);
+}
+
+static void e1000_rx_wb_fire(struct ke_host_timer *t, void *ctx)
+{
+	struct e1000 *dev = ctx;
+	ke_irql_t old = e1000_lock(dev);
+
+	(void)t;
+	hw_wbq_flush_locked(&dev->wbq, false);
+	e1000_unlock(dev, old);
+}
+
+void e1000_rx_wb_init(struct e1000 *dev)
+{
+	hw_wbq_init(&dev->wbq, dev->cfg.machine, e1000_rx_wb_land, dev, e1000_rx_wb_fire, dev);
+}
+
 static int e1000_rx_fault_locked(struct e1000 *dev)
 {
 	dev->st.rx_dma_fault++;
@@ -172,8 +203,15 @@ static int e1000_rx_ring_locked(struct e1000 *dev, const uint8_t *frame, size_t 
 		if (hw_dma_write(dev->cfg.dma, desc + 8, wb, 4) ||
 		    hw_dma_write(dev->cfg.dma, desc + 13, wb + 2, 3))
 			return e1000_rx_fault_locked(dev);
-		atomic_thread_fence(memory_order_release);
-		hw_dma_write(dev->cfg.dma, desc + 12, &status, 1);
+		if (hw_wbq_active(&dev->wbq)) {
+			/* The frame is in the buffer and RDH moves on, but DD
+			 * (and, after the last descriptor, the cause) wait. */
+			hw_wbq_push_locked(&dev->wbq, desc + 12, &status, 1,
+					   pos == total ? WB_LAST : 0);
+		} else {
+			atomic_thread_fence(memory_order_release);
+			hw_dma_write(dev->cfg.dma, desc + 12, &status, 1);
+		}
 		head = (head + 1) % n;
 		*e1000_r(dev, E1000_RDH) = head;
 	}
@@ -195,7 +233,8 @@ static int e1000_rx_ring_locked(struct e1000 *dev, const uint8_t *frame, size_t 
 	free_after = (tail + n - head) % n;
 	if (avail > thresh && free_after <= thresh)
 		e1000_cause_set_locked(dev, E1000_ICR_RXDMT0);
-	e1000_rx_delay_locked(dev);
+	if (!hw_wbq_active(&dev->wbq))
+		e1000_rx_delay_locked(dev); /* delayed: the last write-back raises it */
 	return E1000_RX_OK;
 }
 

@@ -132,7 +132,8 @@ static bool e1000_tx_fetch_locked(struct e1000 *dev, struct e1000_txd *t)
 		return true;
 	}
 	if (hw_dma_read(dev->cfg.dma, buf, dev->tx_stage + dev->tx_len, len)) {
-		dev->st.tx_dma_fault++;
+		/* The descriptor is written back: the frame counts as bad
+		 * (tx_bad_desc), not as a fetch fault the driver sees. */
 		dev->tx_bad = true;
 		return true;
 	}

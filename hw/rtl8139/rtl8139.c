@@ -195,6 +195,7 @@ static void rtl_soft_reset_locked(struct rtl8139 *d)
 	d->tx_next = 0;
 	d->tx_armed = 0;
 	d->rx_wr = 0;
+	hw_wbq_drop_locked(&d->wbq); /* the headers it would write are stale */
 	rtl_put(d, RTL_CAPR, 2, 0x10000u - RTL_CAPR_BIAS);
 	d->reg[RTL_CR] = 0;
 }
@@ -554,6 +555,7 @@ struct rtl8139 *rtl8139_create(const struct hw_device_params *p, char *err, size
 	d->line_vector = p->line_vector;
 	d->cable = !p->link_down;
 	d->pci_command = RTL_PCI_CMD_IO | RTL_PCI_CMD_MEM | RTL_PCI_CMD_MASTER;
+	rtl8139_rx_wb_init(d);
 	rtl_eeprom_build(d, p->mac);
 	rtl8139_power_reset_locked(d); /* not shared yet */
 	d->st.resets = 0;
@@ -567,6 +569,7 @@ void rtl8139_free(struct rtl8139 *d)
 	if (d->wire)
 		wire_attach(d->wire, d->wire_end, NULL, NULL);
 	ke_host_timer_cancel(d->machine, &d->timer);
+	hw_wbq_stop(&d->wbq);
 	if (d->sink.ops && d->line_out)
 		d->sink.ops->line_set(d->sink.ctx, false);
 	free(d);
@@ -606,6 +609,7 @@ void rtl8139_get_stats(struct rtl8139 *d, struct rtl8139_stats *out)
 	ke_irql_t old = rtl_lock(d);
 
 	*out = d->st;
+	out->wb_delayed = d->wbq.delayed;
 	rtl_unlock(d, old);
 }
 
@@ -627,8 +631,12 @@ int rtl8139_fault(struct rtl8139 *d, enum hw_fault f, uint64_t arg)
 		if (arg)
 			return -EINVAL; /* takes no argument */
 		break;
+	case HW_FAULT_DMA_WRITEBACK_DELAY:
+		if (arg > HW_WBQ_MAX_NS)
+			return -EINVAL;
+		break;
 	default:
-		return -EOPNOTSUPP; /* no messages; write-back is immediate */
+		return -EOPNOTSUPP; /* no message interrupts */
 	}
 	old = rtl_lock(d);
 	switch (f) {
@@ -662,10 +670,16 @@ int rtl8139_fault(struct rtl8139 *d, enum hw_fault f, uint64_t arg)
 		d->st.inj_dma_fault++;
 		d->dma_fault_next++;
 		break;
+	case HW_FAULT_DMA_WRITEBACK_DELAY:
+		if (arg)
+			d->st.inj_wb_delay++;
+		(void)hw_wbq_set_delay_locked(&d->wbq, arg);
+		break;
 	case HW_FAULT_SURPRISE_REMOVE:
 		if (!d->removed)
 			d->st.inj_surprise_removal++;
 		d->removed = true;
+		hw_wbq_drop_locked(&d->wbq); /* a removed device writes nothing more */
 		rtl8139_irq_update_locked(d);
 		break;
 	default:

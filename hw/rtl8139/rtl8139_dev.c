@@ -101,6 +101,8 @@ static int rtl_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
 	X(dma_faults_injected)  \
+	X(inj_wb_delay)         \
+	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(eeprom_reads)         \
 	X(resets)
@@ -120,7 +122,9 @@ static size_t rtl_dev_stats(struct hw_device *d, struct hw_stat *out, size_t cap
 #define STAT_VALUE(f) v[i++] = s.f;
 	RTL_STATS_LIST(STAT_VALUE)
 #undef STAT_VALUE
-	v[i++] = s.tx_link_down + s.tx_no_wire + s.tx_bad_size + s.tx_dma_fault;
+	/* Completed as sent but not on the wire. An abort (TABT: a bad size,
+	 * a DMA fault) is completed to the driver as failed, so not here. */
+	v[i++] = s.tx_link_down + s.tx_no_wire;
 	return hw_stats_fill(out, cap, rtl_stat_names, v, NR_STATS);
 }
 

@@ -21,6 +21,7 @@
 #include "hw/device.h"
 #include "hw/dma.h"
 #include "hw/rtl8139/rtl8139.h"
+#include "hw/wbq.h"
 #include "hw/wire.h"
 #include "ke/ke.h"
 
@@ -40,6 +41,7 @@ struct rtl8139_stats {
 	uint64_t line_assertions;
 	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_surprise_removal;
 	uint64_t inj_dma_fault, dma_faults_injected; /* armed / armed that fired */
+	uint64_t inj_wb_delay, wb_delayed;	     /* delays set / ring headers landed late */
 	uint64_t bad_accesses, eeprom_reads, resets;
 };
 
@@ -79,6 +81,7 @@ struct rtl8139 {
 	/* link and faults (L) */
 	bool cable, removed, stuck;
 	unsigned dma_fault_next;
+	struct hw_wbq wbq; /* delayed ring-header write-backs (hw/wbq.h) */
 	bool line_out;
 	uint16_t pci_command;
 	struct rtl8139_stats st;
@@ -137,5 +140,6 @@ int rtl8139_receive(void *ctx, const void *frame, size_t len);
 size_t rtl8139_tx_step_locked(struct rtl8139 *d, uint8_t *frame);
 void rtl8139_tx_send(struct rtl8139 *d, const uint8_t *frame, size_t len);
 uint32_t rtl8139_ether_crc(const uint8_t *p, size_t n);
+void rtl8139_rx_wb_init(struct rtl8139 *d);
 
 #endif /* NDISRT_HW_RTL8139_INTERNAL_H */

@@ -89,11 +89,49 @@ static int rtl_ring_write(struct rtl8139 *d, uint32_t base, uint32_t size, bool 
 	return hw_dma_write(d->dma, base, s + (size - off), len - (size - off));
 }
 
+/* ------------------------------------------- delayed write-back (host fault) */
+
+/*
+ * While the part is still moving a packet from its FIFO into the ring, the
+ * packet's header reads as status 0, length 0xFFF0 (the value RealTek's
+ * and Linux's drivers test for: "packet copy from FIFO still in progress");
+ * CBR has already moved past the packet, so CR.BUFE is clear. The delayed
+ * write-back holds the header in that state for the delay: then the real
+ * header lands and ISR.ROK is set.
+ */
+#define RTL_RX_EARLY_LEN 0xFFF0u
+
+static void rtl_rx_wb_land(void *ctx, const struct hw_wb *w)
+{
+	struct rtl8139 *d = ctx;
+
+	atomic_thread_fence(memory_order_release);
+	if (hw_dma_write(d->dma, w->addr, w->data, w->len) == 0)
+		rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) | RTL_INT_ROK);
+	rtl8139_irq_update_locked(d);
+}
+
+static void rtl_rx_wb_fire(struct ke_host_timer *t, void *ctx)
+{
+	struct rtl8139 *d = ctx;
+	ke_irql_t old = rtl_lock(d);
+
+	(void)t;
+	hw_wbq_flush_locked(&d->wbq, false);
+	rtl_unlock(d, old);
+}
+
+void rtl8139_rx_wb_init(struct rtl8139 *d)
+{
+	hw_wbq_init(&d->wbq, d->machine, rtl_rx_wb_land, d, rtl_rx_wb_fire, d);
+}
+
 int rtl8139_receive(void *ctx, const void *frame, size_t len)
 {
 	struct rtl8139 *d = ctx;
 	const uint8_t *f = frame;
-	uint8_t hdr[4], crc[4];
+	uint8_t hdr[4], crc[4],
+	    early[4] = {0, 0, (uint8_t)RTL_RX_EARLY_LEN, (uint8_t)(RTL_RX_EARLY_LEN >> 8)};
 	uint32_t rcr, size, rd, free_b, need, base, c;
 	uint16_t status;
 	bool linear;
@@ -141,7 +179,9 @@ int rtl8139_receive(void *ctx, const void *frame, size_t len)
 	c = rtl8139_ether_crc(f, len);
 	for (unsigned i = 0; i < 4; i++)
 		crc[i] = (uint8_t)(c >> (8 * i));
-	if (d->dma_fault_next || rtl_ring_write(d, base, size, linear, d->rx_wr, hdr, 4) ||
+	if (d->dma_fault_next ||
+	    rtl_ring_write(d, base, size, linear, d->rx_wr, hw_wbq_active(&d->wbq) ? early : hdr,
+			   4) ||
 	    rtl_ring_write(d, base, size, linear, d->rx_wr + 4, f, len) ||
 	    rtl_ring_write(d, base, size, linear,
 			   (d->rx_wr + 4 + (uint32_t)len) % (linear ? ~0u : size), crc, 4)) {
@@ -154,10 +194,15 @@ int rtl8139_receive(void *ctx, const void *frame, size_t len)
 		rtl8139_irq_update_locked(d);
 		goto out;
 	}
+	if (hw_wbq_active(&d->wbq))
+		/* the header (dword aligned: never split by the ring's end) */
+		hw_wbq_push_locked(&d->wbq, (uint64_t)base + d->rx_wr, hdr, 4, 0);
 	d->rx_wr = (d->rx_wr + need) % size;
 	d->st.rx_accepted++;
-	rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) | RTL_INT_ROK);
-	rtl8139_irq_update_locked(d);
+	if (!hw_wbq_active(&d->wbq)) {
+		rtl_put(d, RTL_ISR, 2, rtl_get(d, RTL_ISR, 2) | RTL_INT_ROK);
+		rtl8139_irq_update_locked(d);
+	}
 	ret = 0;
 out:
 	rtl_unlock(d, old);

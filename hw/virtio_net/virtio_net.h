@@ -326,6 +326,10 @@ int vnet_host_drop_next_signal(struct vnet *dev, unsigned vec);
 void vnet_host_surprise_remove(struct vnet *dev);
 /* The next descriptor fetch faults (a device error: NEEDS_RESET). */
 void vnet_host_dma_fault_next(struct vnet *dev);
+/* Delay each receive queue's used idx write-back (and so its used buffer
+ * notification) by @ns of engine time (0: at once again, landing what
+ * waits). Return: 0, -EINVAL (> 1 s). */
+int vnet_host_wb_delay(struct vnet *dev, uint64_t ns);
 /* Function-level reset, as a status write of 0 does. */
 void vnet_reset(struct vnet *dev);
 
@@ -356,6 +360,7 @@ struct vnet_stats {
 	uint64_t msgs_no_vector; /* events on NO_VECTOR with MSI-X on: not delivered */
 	uint64_t inj_link_changes, inj_spurious, inj_stuck_line, inj_drop_signal, signals_dropped,
 	    inj_surprise_removal, inj_dma_fault, dma_faults_injected;
+	uint64_t inj_wb_delay, wb_delayed; /* delays set / used idx writes landed late */
 	uint64_t bad_accesses, msix_table_writes;
 };
 void vnet_get_stats(struct vnet *dev, struct vnet_stats *out);

@@ -63,6 +63,7 @@ struct vnet *vnet_create(const struct vnet_config *cfg)
 	    VNET_PCI_CMD_MEM | VNET_PCI_CMD_MASTER | (cfg->modern_only ? 0 : VNET_PCI_CMD_IO);
 	for (unsigned v = 0; v < VNET_NR_VECTORS; v++)
 		dev->msix[v].masked = true;
+	vnet_rx_wb_init(dev);
 	vnet_reset_locked(dev); /* not shared yet */
 	vnet_device_init(dev);
 	return dev;
@@ -74,6 +75,7 @@ void vnet_free(struct vnet *dev)
 		return;
 	if (dev->wire)
 		wire_attach(dev->wire, dev->wire_end, NULL, NULL);
+	hw_wbq_stop(&dev->wbq);
 	if (dev->sink.ops && dev->line_out)
 		dev->sink.ops->line_set(dev->sink.ctx, false);
 	free(dev);
@@ -125,6 +127,7 @@ void vnet_reset_locked(struct vnet *dev)
 		vnet_queue_reset_locked(dev, q);
 		dev->vq[q].reset_done = false;
 	}
+	hw_wbq_drop_locked(&dev->wbq); /* the rings they point into are gone */
 	dev->reset_gen++;
 	vnet_irq_update_locked(dev);
 }
@@ -221,6 +224,7 @@ void vnet_host_surprise_remove(struct vnet *dev)
 	if (!dev->removed)
 		dev->st.inj_surprise_removal++;
 	dev->removed = true;
+	hw_wbq_drop_locked(&dev->wbq); /* a removed device writes nothing more */
 	vnet_irq_update_locked(dev);
 	vnet_unlock(dev, old);
 }
@@ -247,6 +251,7 @@ void vnet_get_stats(struct vnet *dev, struct vnet_stats *out)
 	ke_irql_t old = vnet_lock(dev);
 
 	*out = dev->st;
+	out->wb_delayed = dev->wbq.delayed;
 	vnet_unlock(dev, old);
 }
 

@@ -180,7 +180,8 @@ static int vnet_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 			return -EINVAL; /* takes no argument */
 		vnet_host_surprise_remove(dev);
 		return 0;
-	case HW_FAULT_DMA_WRITEBACK_DELAY: /* used entries are written at once */
+	case HW_FAULT_DMA_WRITEBACK_DELAY:
+		return vnet_host_wb_delay(dev, arg);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -224,6 +225,8 @@ static int vnet_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(inj_surprise_removal) \
 	X(inj_dma_fault)        \
 	X(dma_faults_injected)  \
+	X(inj_wb_delay)         \
+	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(msix_table_writes)
 /* clang-format on */

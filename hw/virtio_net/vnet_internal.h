@@ -18,6 +18,7 @@
 #include "hw/virtio_net/virtio_net.h"
 #include "hw/device.h"
 #include "hw/dma.h"
+#include "hw/wbq.h"
 #include "hw/wire.h"
 
 #define VNET_FLOWS 64u /* automatic receive steering table (direct-mapped) */
@@ -91,6 +92,7 @@ struct vnet {
 	uint32_t pba;
 	unsigned drop_next[VNET_NR_VECTORS];
 	unsigned dma_fault_next; /* descriptor fetches to fail */
+	struct hw_wbq wbq;	 /* delayed receive used-idx write-backs (hw/wbq.h) */
 	struct {
 		uint8_t bar;
 		uint32_t offset, length;
@@ -157,6 +159,9 @@ int vnet_vq_walk_locked(struct vnet *dev, unsigned q, uint16_t head);
 int vnet_vq_pop_locked(struct vnet *dev, unsigned q, uint16_t *head);
 int vnet_vq_push_locked(struct vnet *dev, unsigned q, uint16_t head, uint32_t len);
 void vnet_vq_publish_locked(struct vnet *dev, unsigned q, uint16_t old_used);
+/* Publish used idx @new_idx (moving from @old_used) and notify as due. */
+void vnet_vq_publish_idx_locked(struct vnet *dev, unsigned q, uint16_t new_idx, uint16_t old_used);
+void vnet_rx_wb_init(struct vnet *dev);
 void vnet_vq_set_legacy_layout(struct vnet_vq *vq);
 
 /* vnet_net.c */

@@ -271,7 +271,16 @@ static int vnet_rx_place_locked(struct vnet *dev, unsigned q, const uint8_t *fra
 	for (unsigned i = 0; i < nbuf; i++)
 		if (vnet_vq_push_locked(dev, q, dev->rx_heads[i], dev->rx_lens[i]))
 			goto error;
-	vnet_vq_publish_locked(dev, q, old_used);
+	if (hw_wbq_active(&dev->wbq)) {
+		/* The used elements are written; idx (and so the notification)
+		 * waits. Cookie: the queue, idx before, the queue's generation. */
+		uint8_t b[2] = {(uint8_t)vq->used_idx, (uint8_t)(vq->used_idx >> 8)};
+
+		hw_wbq_push_locked(&dev->wbq, vq->used + 2, b, 2,
+				   (uint64_t)vq->gen << 32 | (uint64_t)old_used << 16 | q);
+	} else {
+		vnet_vq_publish_locked(dev, q, old_used);
+	}
 	dev->st.rx_accepted++;
 	dev->st.rx_queue[q / 2]++;
 	return VNET_RX_OK;
@@ -283,6 +292,48 @@ error:
 	vnet_device_error_locked(dev);
 	dev->st.rx_device_error++;
 	return VNET_RX_DEVICE_ERROR;
+}
+
+/* ------------------------------------------- delayed write-back (host fault) */
+
+/* A delayed used idx lands: published, and notified as it would have been. */
+static void vnet_rx_wb_land(void *ctx, const struct hw_wb *w)
+{
+	struct vnet *dev = ctx;
+	unsigned q = (unsigned)(w->cookie & 0xFF);
+	uint16_t old_used = (uint16_t)(w->cookie >> 16),
+		 idx = (uint16_t)(w->data[0] | w->data[1] << 8);
+
+	/* A queue reset since (its generation moved) voided the write-back. */
+	if (q >= VNET_MAX_QUEUES || dev->vq[q].gen != (uint32_t)(w->cookie >> 32) || dev->removed)
+		return;
+	vnet_vq_publish_idx_locked(dev, q, idx, old_used);
+}
+
+static void vnet_rx_wb_fire(struct ke_host_timer *t, void *ctx)
+{
+	struct vnet *dev = ctx;
+	ke_irql_t old = vnet_lock(dev);
+
+	(void)t;
+	hw_wbq_flush_locked(&dev->wbq, false);
+	vnet_unlock(dev, old);
+}
+
+void vnet_rx_wb_init(struct vnet *dev)
+{
+	hw_wbq_init(&dev->wbq, dev->cfg.machine, vnet_rx_wb_land, dev, vnet_rx_wb_fire, dev);
+}
+
+int vnet_host_wb_delay(struct vnet *dev, uint64_t ns)
+{
+	ke_irql_t old = vnet_lock(dev);
+	int rc = hw_wbq_set_delay_locked(&dev->wbq, ns);
+
+	if (rc == 0 && ns)
+		dev->st.inj_wb_delay++;
+	vnet_unlock(dev, old);
+	return rc;
 }
 
 int vnet_receive(struct vnet *dev, const void *frame, size_t len)

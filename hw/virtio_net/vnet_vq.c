@@ -192,14 +192,19 @@ static bool vnet_need_event(uint16_t event, uint16_t new_idx, uint16_t old)
  */
 void vnet_vq_publish_locked(struct vnet *dev, unsigned q, uint16_t old_used)
 {
+	vnet_vq_publish_idx_locked(dev, q, dev->vq[q].used_idx, old_used);
+}
+
+void vnet_vq_publish_idx_locked(struct vnet *dev, unsigned q, uint16_t new_idx, uint16_t old_used)
+{
 	struct vnet_vq *vq = &dev->vq[q];
 	uint16_t v = 0;
 	bool need;
 
-	if (vq->used_idx == old_used)
+	if (new_idx == old_used)
 		return;
 	atomic_thread_fence(memory_order_release);
-	if (wr16(dev, vq->used + 2, vq->used_idx)) {
+	if (wr16(dev, vq->used + 2, new_idx)) {
 		vnet_device_error_locked(dev);
 		return;
 	}
@@ -211,7 +216,7 @@ void vnet_vq_publish_locked(struct vnet *dev, unsigned q, uint16_t old_used)
 		if (rd16(dev, vq->avail + 4 + 2ULL * vq->size, &v))
 			need = true;
 		else
-			need = vnet_need_event(v, vq->used_idx, old_used);
+			need = vnet_need_event(v, new_idx, old_used);
 	} else {
 		need = rd16(dev, vq->avail, &v) || !(v & VIRTQ_AVAIL_F_NO_INTERRUPT);
 	}

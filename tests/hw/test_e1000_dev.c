@@ -109,7 +109,8 @@ Test(e1000_dev, faults_and_statistics_through_the_seam)
 
 	cr_assert_not_null(d, "%s", err);
 	cr_expect_eq(hw_dev_fault(d, HW_FAULT_DROP_MSG, 0), -EOPNOTSUPP);
-	cr_expect_eq(hw_dev_fault(d, HW_FAULT_DMA_WRITEBACK_DELAY, 10), -EOPNOTSUPP);
+	cr_expect_eq(hw_dev_fault(d, HW_FAULT_DMA_WRITEBACK_DELAY, UINT64_MAX), -EINVAL,
+		     "the probe: the model has the fault");
 	cr_expect_eq(hw_dev_fault(d, HW_FAULT_SPURIOUS_IRQ, 1), -EINVAL, "one line: message 0");
 	cr_expect_eq(hw_dev_fault(d, HW_FAULT_LINK, 2), -EINVAL);
 	cr_expect_eq(hw_dev_fault(d, HW_FAULT_SPURIOUS_IRQ, 0), 0);

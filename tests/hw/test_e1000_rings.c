@@ -5,6 +5,7 @@
  * SDM 13.5.2, MTA SDM 13.5.1, RCTL UPE/MPE/BAM), RXDMT0, loopback, wires.
  */
 #include "e1000_harness.h"
+#include "hw/device.h"
 
 static struct ex x;
 
@@ -354,4 +355,74 @@ Test(e1000_rings, fault_dma_error_costs_one_frame)
 	e1000_get_stats(x.dev, &st);
 	cr_expect_eq(st.dma_faults_injected, 1);
 	cr_expect_eq(st.rx_dma_fault, 1);
+}
+
+/*
+ * HW_FAULT_DMA_WRITEBACK_DELAY: the frame is in its buffer and RDH has moved
+ * past its descriptor, but DD and RXT0 wait for the delay. Turning the delay
+ * off lands what waits; a short delay lands by itself on the engine clock.
+ */
+Test(e1000_rings, fault_dma_writeback_delay_holds_dd_and_the_cause)
+{
+	struct ex_ring r;
+	uint8_t f[64];
+	struct e1000_stats st;
+	uint64_t due;
+	uint8_t status;
+
+	ex_rx_ring(&x, &r, 8, 2048, E1000_RCTL_SECRC);
+	wr(&x, E1000_IMS, E1000_ICR_RXT0);
+	cr_assert_eq(e1000_host_wb_delay(x.dev, 2000000000ull), -EINVAL, "at most a second");
+	cr_assert_eq(e1000_host_wb_delay(x.dev, 1000000000ull), 0);
+	ex_frame(f, ex_mac, 64, 0x5A);
+	due = ke_clock_ns(x.m) + 1000000000ull;
+	cr_assert_eq(e1000_receive(x.dev, f, 64), 0);
+	status = ex_rx_status(&r, 0);
+	if (ke_clock_ns(x.m) < due) { /* read before the write-back could be due */
+		cr_assert_eq(status & E1000_RXD_STAT_DD, 0, "DD waits");
+		cr_assert_not(e1000_line_asserted(x.dev), "so does the cause");
+	}
+	cr_assert_eq(rd(&x, E1000_RDH), 1, "RDH moved on at once");
+	cr_assert_eq(r.buf[0][20], 0x5A, "the frame is in the buffer");
+	cr_assert_eq(e1000_host_wb_delay(x.dev, 0), 0, "off: what waits lands now");
+	cr_assert_neq(ex_rx_status(&r, 0) & E1000_RXD_STAT_DD, 0);
+	cr_assert(e1000_line_asserted(x.dev));
+	cr_assert_neq(rd(&x, E1000_ICR) & E1000_ICR_RXT0, 0);
+	/* a short delay lands by itself, in order */
+	cr_assert_eq(e1000_host_wb_delay(x.dev, 1000000ull), 0);
+	cr_assert_eq(e1000_receive(x.dev, f, 64), 0);
+	cr_assert_eq(e1000_receive(x.dev, f, 64), 0);
+	WAIT_UNTIL(ex_rx_status(&r, 2) & E1000_RXD_STAT_DD);
+	cr_assert_neq(ex_rx_status(&r, 1) & E1000_RXD_STAT_DD, 0);
+	WAIT_UNTIL(e1000_line_asserted(x.dev));
+	e1000_get_stats(x.dev, &st);
+	cr_assert_eq(st.wb_delayed, 3);
+	cr_assert_eq(st.inj_wb_delay, 2);
+	cr_assert_eq(st.rx_accepted, 3);
+}
+
+/* A transmit descriptor whose fetch faults is consumed (TDH moves past it)
+ * with no write-back and no frame: the driver must fail that send. */
+Test(e1000_rings, fault_dma_error_on_transmit_consumes_without_write_back)
+{
+	struct ex_ring t;
+	uint8_t f[64];
+	struct e1000_stats st;
+
+	ex_tx_ring(&x, &t, 8, 2048);
+	ex_frame(f, ex_mac, 64, 1);
+	ex_tx_put(&t, f, 64, E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
+	ex_tx_put(&t, f, 64, E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
+	e1000_host_dma_fault_next(x.dev);
+	wr(&x, E1000_TDT, t.tail);
+	WAIT_UNTIL(rd(&x, E1000_TDH) == 2);
+	cr_assert_eq(t.desc[12] & E1000_TXD_STAT_DD, 0, "the faulted one: no DD");
+	WAIT_UNTIL(__atomic_load_n(&t.desc[16 + 12], __ATOMIC_ACQUIRE) & E1000_TXD_STAT_DD);
+	e1000_get_stats(x.dev, &st);
+	cr_assert_eq(st.tx_dma_fault, 1);
+	cr_assert_eq(st.dma_faults_injected, 1);
+	/* The good frame found no wire (or link): that one is tx_dropped; the
+	 * faulted one is not a silent drop, the driver sees it. */
+	cr_assert_eq(st.tx_no_wire + st.tx_link_down, 1);
+	cr_assert_eq(hw_device_stat(e1000_device(x.dev), "tx_dropped", NULL), 1);
 }

@@ -226,7 +226,7 @@ Test(rtl8139, faults_and_statistics)
 	cr_assert_neq(rd8(&t, RTL_MSR) & RTL_MSR_LINKB, 0, "link fail");
 	cr_assert_eq(rd16(&t, RTL_BMSR) & RTL_BMSR_LINK, 0);
 	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DROP_MSG, 0), -EOPNOTSUPP);
-	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_WRITEBACK_DELAY, 5), -EOPNOTSUPP);
+	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_DMA_WRITEBACK_DELAY, UINT64_MAX), -EINVAL);
 	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_STUCK_LINE, 2), -EINVAL);
 	/* spurious: one pulse, no cause */
 	cr_assert_eq(hw_dev_fault(t.dev, HW_FAULT_SPURIOUS_IRQ, 0), 0);

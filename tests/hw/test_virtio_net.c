@@ -853,3 +853,50 @@ Test(virtio_net, queue_reset_while_transmitting_keeps_the_next_notification)
 	cr_assert_eq(CR16(&x, VIRTIO_COMMON_Q_RESET), 0, "reset complete once the runner is done");
 	vx_fini(&x);
 }
+
+/*
+ * HW_FAULT_DMA_WRITEBACK_DELAY: the frame and its used element are written,
+ * but the used ring's idx (and with it the used buffer notification) waits
+ * for the delay, or until the delay is turned off.
+ */
+Test(virtio_net, fault_dma_writeback_delay_holds_the_used_idx_and_notification)
+{
+	struct vnet_config cfg = {.irq_kind = VNET_IRQ_LINE};
+	struct vx x;
+	struct vx_tq rx;
+	struct vnet_stats st;
+	uint8_t f[1600];
+	size_t len;
+	uint64_t due;
+	uint16_t idx;
+
+	vx_init(&x, &cfg);
+	vx_negotiate(&x, F_BASE);
+	vx_tq_modern(&x, &rx, 0, 8, 2048, VIRTIO_MSI_NO_VECTOR);
+	vx_driver_ok(&x);
+	for (unsigned i = 0; i < 8; i++)
+		vx_rx_give(&rx, i, 2048);
+	len = hx_frame(f, hx_mac[0], 0, 4, 17, 200);
+	cr_assert_eq(vnet_host_wb_delay(x.dev, 2000000000ull), -EINVAL, "at most a second");
+	cr_assert_eq(vnet_host_wb_delay(x.dev, 1000000000ull), 0);
+	due = ke_clock_ns(x.h.m) + 1000000000ull;
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	idx = vx_used_idx(&rx);
+	if (ke_clock_ns(x.h.m) < due) { /* read before the idx could land */
+		cr_assert_eq(idx, 0, "used idx waits");
+		cr_assert_not(vnet_line_asserted(x.dev), "so does the notification");
+	}
+	cr_assert_eq(vnet_host_wb_delay(x.dev, 0), 0, "off: what waits lands now");
+	cr_assert_eq(vx_used_idx(&rx), 1);
+	cr_assert(vnet_line_asserted(x.dev));
+	/* a short delay lands by itself, in order */
+	cr_assert_eq(vnet_host_wb_delay(x.dev, 1000000ull), 0);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	cr_assert_eq(vnet_receive(x.dev, f, len), 0);
+	WAIT_UNTIL(vx_used_idx(&rx) == 3);
+	vnet_get_stats(x.dev, &st);
+	cr_assert_eq(st.wb_delayed, 3);
+	cr_assert_eq(st.inj_wb_delay, 2);
+	cr_assert_eq(st.rx_accepted, 3);
+	vx_fini(&x);
+}
