@@ -29,7 +29,7 @@
 #include "verifier/violation.h"
 
 /* Weak: the detector runs only where ke/sim is linked in, and must not pull
- * it (and its sched_yield) into every program that links the verifier. */
+ * it into every program that links the verifier. */
 #pragma weak ke_sim_vcpu_stack
 
 #define RACE_CELLS 4	   /* accesses remembered per granule */
