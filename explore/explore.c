@@ -73,9 +73,11 @@ struct xp_sig {
 	uint64_t first_run;
 	uint64_t first_seed;
 	char bundle[PATH_MAX];
-	long critical;	 /* deviations after shrinking; -1: not shrunk */
-	long found_with; /* deviations in the failing schedule */
-	bool replays;	 /* its replay failed the same way */
+	long critical;	    /* critical decisions after shrinking; -1: not shrunk */
+	long kept;	    /* deviations in schedule.min */
+	double shrink_left; /* seconds of --shrink-seconds not spent yet */
+	long found_with;    /* deviations in the failing schedule */
+	bool replays;	    /* its replay failed the same way */
 };
 
 struct xp_result {
@@ -474,26 +476,28 @@ static bool replay_fails_as(const struct xp_opts *o, const char *sched, const ch
 }
 
 /*
- * Shrink the failing schedule of bundle @s (delta debugging by chunks).
- * Writes schedule.min in the bundle. Return: critical decisions left.
+ * Shrink the failing schedule of bundle @s: delta debugging by chunks (the
+ * first chunk dropped is the second half: a replay falls back to the
+ * default policy after its last deviation), then singles and pairs. Then
+ * count the critical decisions: those whose removal alone makes the failure
+ * disappear. Writes schedule.min in the bundle; s->kept gets its length.
+ * Return: the critical decisions (-1 on an error).
  */
-static long shrink(const struct xp_opts *o, struct xp_sig *s)
+static long shrink(const struct xp_opts *o, struct xp_sig *s, const char *from, uint64_t run,
+		   double end)
 {
-	char sched[PATH_MAX + 32], tryf[PATH_MAX + 32], trylog[PATH_MAX + 32], out[PATH_MAX + 32],
-	    best[PATH_MAX + 32];
+	char tryf[PATH_MAX + 32], trylog[PATH_MAX + 32], out[PATH_MAX + 32], best[PATH_MAX + 32],
+	    note[96];
 	struct xp_dev *cur = NULL, *cand;
-	long n, chunk;
-	double end = now_s() + o->shrink_seconds;
+	long n, n0, chunk;
 
-	snprintf(sched, sizeof(sched), "%s/schedule", s->bundle);
 	snprintf(tryf, sizeof(tryf), "%s/shrink.try", s->bundle);
 	snprintf(trylog, sizeof(trylog), "%s/shrink.log", s->bundle);
 	snprintf(out, sizeof(out), "%s/shrink.out", s->bundle);
 	snprintf(best, sizeof(best), "%s/schedule.min", s->bundle);
-	n = read_devs(sched, &cur);
+	n0 = n = read_devs(from, &cur);
 	if (n < 0)
 		return -1;
-	s->found_with = n;
 	cand = malloc(((size_t)n + 1) * sizeof(*cand));
 	if (!cand) {
 		free(cur);
@@ -559,7 +563,33 @@ static long shrink(const struct xp_opts *o, struct xp_sig *s)
 			}
 		}
 	}
-	write_devs(best, cur, n, "shrunk schedule: replay it with ndisrt replay BUNDLE");
+	/* Critical: the failure disappears without it (checked up to 64). */
+	{
+		long crit = 0, kept = n;
+
+		for (long i = 0; i < n && n <= 64; i++) {
+			long k = 0;
+
+			for (long j = 0; j < n; j++)
+				if (j != i)
+					cand[k++] = cur[j];
+			write_devs(tryf, cand, k, "shrinking: is it critical?");
+			crit += !replay_fails_as(o, tryf, trylog, out, s->sig);
+		}
+		if (n > 64)
+			crit = n; /* not measured: every kept one counts */
+		/* Keep the smallest result over the failing runs shrunk. */
+		if (s->critical < 0 || crit < s->critical ||
+		    (crit == s->critical && kept < s->kept)) {
+			snprintf(note, sizeof(note),
+				 "shrunk schedule of run %" PRIu64 ": ndisrt replay BUNDLE", run);
+			write_devs(best, cur, kept, note);
+			s->critical = crit;
+			s->kept = kept;
+			s->found_with = n0;
+		}
+		n = crit;
+	}
 	unlink(tryf);
 	unlink(trylog);
 	unlink(out);
@@ -1081,7 +1111,30 @@ static int campaign(struct xp_opts *op)
 			for (s = 0; s < nr && strcmp(sigs[s].sig, r.sig); s++)
 				;
 			if (s < nr) {
-				sigs[s].count++;
+				struct xp_sig *g = &sigs[s];
+				char alt[PATH_MAX + 32], rlog[PATH_MAX + 32], rout[PATH_MAX + 32];
+
+				g->count++;
+				/*
+				 * Still more than 2 critical decisions: shrink this run's
+				 * schedule too (ddmin ends in a local minimum that
+				 * depends on where it starts), within what is left of
+				 * the failure's --shrink-seconds.
+				 */
+				if (g->replays && g->critical > 2 && g->shrink_left > 0) {
+					double t = now_s();
+
+					snprintf(alt, sizeof(alt), "%s/schedule.alt", g->bundle);
+					snprintf(rlog, sizeof(rlog), "%s/replay.log", g->bundle);
+					snprintf(rout, sizeof(rout), "%s/replay.out", g->bundle);
+					if (!copy_file(log, alt) &&
+					    replay_fails_as(&o, alt, rlog, rout, g->sig))
+						shrink(&o, g, alt, k, t + g->shrink_left);
+					unlink(alt);
+					unlink(rlog);
+					unlink(rout);
+					g->shrink_left -= now_s() - t;
+				}
 			} else if (nr < XP_MAX_SIGS) {
 				struct xp_sig *g = &sigs[nr++];
 				char sched[PATH_MAX + 32], rlog[PATH_MAX + 32], rout[PATH_MAX + 32];
@@ -1092,6 +1145,7 @@ static int campaign(struct xp_opts *op)
 				g->first_run = k;
 				g->first_seed = seed;
 				g->critical = -1;
+				g->shrink_left = o.shrink_seconds;
 				snprintf(g->bundle, PATH_MAX, "%s/failure-%u", o.out, nr);
 				if (write_bundle(&o, g, st, log, out)) {
 					fprintf(stderr, "ndisrt explore: cannot write %s: %s\n",
@@ -1106,8 +1160,12 @@ static int campaign(struct xp_opts *op)
 				g->replays = replay_fails_as(&o, sched, rlog, rout, g->sig);
 				unlink(rlog);
 				unlink(rout);
-				if (g->replays && o.shrink_seconds > 0)
-					g->critical = shrink(&o, g);
+				if (g->replays && o.shrink_seconds > 0) {
+					double t = now_s();
+
+					shrink(&o, g, sched, k, t + g->shrink_left);
+					g->shrink_left -= now_s() - t;
+				}
 			}
 		}
 		progress(&o, done, (total + o.shards - 1) / o.shards, fails, nr, t0, false);
@@ -1129,10 +1187,14 @@ static int campaign(struct xp_opts *op)
 			printf("      %s\n", sigs[s].what);
 		if (!sigs[s].replays)
 			printf("      the replay of its schedule did NOT fail the same way\n");
-		else if (sigs[s].critical >= 0)
-			printf("      shrunk to %ld critical decision%s (from %ld)\n",
+		else if (sigs[s].critical >= 0) {
+			printf("      shrunk to %ld critical decision%s (from %ld)",
 			       sigs[s].critical, sigs[s].critical == 1 ? "" : "s",
 			       sigs[s].found_with);
+			if (sigs[s].kept != sigs[s].critical)
+				printf("; schedule.min keeps %ld", sigs[s].kept);
+			printf("\n");
+		}
 		printf("      replay: ndisrt replay %s\n", sigs[s].bundle);
 	}
 	free(sigs);
