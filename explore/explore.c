@@ -55,7 +55,8 @@ struct xp_opts {
 	double seconds; /* 0: until --runs */
 	enum xp_strategy strategy;
 	unsigned depth;	 /* pct:D; exhaustive:K (injections per schedule) */
-	uint64_t points; /* exhaustive:K:M (the first M preemption points below DIRQL) */
+	uint64_t points; /* exhaustive:K:M (M preemption points below DIRQL) */
+	uint64_t from;	 /* exhaustive:K:M:S (... from the S-th, 0-based) */
 	uint64_t seed;
 	unsigned shard, shards;
 	const char *out;
@@ -413,6 +414,7 @@ struct xp_dev {
 	unsigned long long index;
 	unsigned kind, value, vcpu;
 	unsigned long long local;
+	unsigned long long eligible; /* eligible points reached (information only) */
 };
 
 static long read_devs(const char *log, struct xp_dev **out)
@@ -428,8 +430,9 @@ static long read_devs(const char *log, struct xp_dev **out)
 	while (fgets(line, sizeof(line), f)) {
 		struct xp_dev x;
 
-		if (sscanf(line, "dev %llu %u %u %u %llu", &x.index, &x.kind, &x.value, &x.vcpu,
-			   &x.local) != 5)
+		x.eligible = 0;
+		if (sscanf(line, "dev %llu %u %u %u %llu %llu", &x.index, &x.kind, &x.value,
+			   &x.vcpu, &x.local, &x.eligible) < 5)
 			continue;
 		if (n == cap) {
 			struct xp_dev *nd;
@@ -458,8 +461,8 @@ static int write_devs(const char *path, const struct xp_dev *d, long n, const ch
 		return -1;
 	fprintf(f, "# %s\n", comment);
 	for (long i = 0; i < n; i++)
-		fprintf(f, "dev %llu %u %u %u %llu\n", d[i].index, d[i].kind, d[i].value, d[i].vcpu,
-			d[i].local);
+		fprintf(f, "dev %llu %u %u %u %llu %llu\n", d[i].index, d[i].kind, d[i].value,
+			d[i].vcpu, d[i].local, d[i].eligible);
 	return fclose(f);
 }
 
@@ -668,11 +671,13 @@ static void usage(FILE *f)
 	    "                      | pct:D (PCT with D-1 priority change points)\n"
 	    "                      | exhaustive[:K[:M]] (every schedule with 1..K injected\n"
 	    "                      interrupts among the first M preemption points below DIRQL\n"
-	    "                      of the baseline; default K 2, M 48; --runs caps it)\n"
+	    "                      of the baseline; default K 2, M 48; exhaustive:K:M:S\n"
+	    "                      takes the M points from the S-th; --runs caps it)\n"
 	    "  --seed S            first seed (default 1); run k uses seed S+k\n"
 	    "  --shard i/N         run only the runs k with k %% N == i (0 <= i < N)\n"
 	    "  --out DIR           bundles and summary.tsv here (default explore-out)\n"
-	    "  --shrink-seconds S  time to shrink each new failure (default 60; 0: no shrinking)\n"
+	    "  --shrink-seconds S  time to shrink each distinct failure, over its failing runs\n"
+	    "                      (default 60; 0: no shrinking)\n"
 	    "  --timeout S         a run taking longer is a hang (default 120)\n"
 	    "  --quiet             no progress line\n"
 	    "  --merge DIR...      join the summaries of sharded campaigns\n"
@@ -732,22 +737,26 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 				o->depth = (unsigned)n;
 			} else if (v && !strncmp(v, "exhaustive", 10) &&
 				   (v[10] == 0 || v[10] == ':')) {
-				unsigned long k = 2, m = 48;
+				unsigned long k = 2, m = 48, from = 0;
 				char c;
-				int got = v[10] ? sscanf(v + 11, "%lu:%lu%c", &k, &m, &c) : 2;
+				int got =
+				    v[10] ? sscanf(v + 11, "%lu:%lu:%lu%c", &k, &m, &from, &c) : 3;
 
-				if (got < 1 || got > 2 || k < 1 || k > 4 || m < 1 || m > 100000)
+				if (got < 1 || got > 3 || k < 1 || k > 4 || m < 1 || m > 100000 ||
+				    from > 100000000)
 					return bad(
 					    a, v,
-					    "exhaustive, exhaustive:K or exhaustive:K:M with K "
-					    "from 1 to 4 and M from 1 to 100000");
+					    "exhaustive, exhaustive:K, exhaustive:K:M or "
+					    "exhaustive:K:M:S with K from 1 to 4, M from 1 to "
+					    "100000 and S from 0 to 100000000");
 				o->strategy = XP_EXHAUSTIVE;
 				o->depth = (unsigned)k;
 				o->points = m;
+				o->from = from;
 			} else {
 				return bad(a, v,
 					   "random, sweep, pct:D with D from 1 to 16, or "
-					   "exhaustive[:K[:M]]");
+					   "exhaustive[:K[:M[:S]]]");
 			}
 		} else if (!strcmp(a, "--seed")) {
 			if (whole(v, &o->seed))
@@ -907,7 +916,8 @@ static const char *strategy_name(const struct xp_opts *o)
 	if (o->strategy == XP_SWEEP)
 		return "sweep";
 	if (o->strategy == XP_EXHAUSTIVE) {
-		snprintf(buf, sizeof(buf), "exhaustive:%u:%" PRIu64, o->depth, o->points);
+		snprintf(buf, sizeof(buf), "exhaustive:%u:%" PRIu64 ":%" PRIu64, o->depth,
+			 o->points, o->from);
 		return buf;
 	}
 	if (o->strategy == XP_PCT) {
@@ -940,7 +950,8 @@ int explore_main(int argc, char **argv)
  * points in lexicographic order, then all 2-subsets, ... up to K. Written
  * as the sim strategy "sweep:P1,P2,...".
  */
-static void exhaustive_schedule(uint64_t k, uint64_t m, unsigned kmax, char *st, size_t len)
+static void exhaustive_schedule(uint64_t k, uint64_t m, uint64_t from, unsigned kmax, char *st,
+				size_t len)
 {
 	uint64_t c = 1, pts[KE_SIM_MAX_SWEEP];
 	unsigned size = 1;
@@ -971,7 +982,8 @@ static void exhaustive_schedule(uint64_t k, uint64_t m, unsigned kmax, char *st,
 	}
 	off = (size_t)snprintf(st, len, "sweep:");
 	for (unsigned i = 0; i < size && off < len; i++)
-		off += (size_t)snprintf(st + off, len - off, "%s%" PRIu64, i ? "," : "", pts[i]);
+		off += (size_t)snprintf(st + off, len - off, "%s%" PRIu64, i ? "," : "",
+					from + pts[i]);
 }
 
 static int campaign(struct xp_opts *op)
@@ -1018,8 +1030,17 @@ static int campaign(struct xp_opts *op)
 		if (o.strategy == XP_EXHAUSTIVE) {
 			uint64_t c = 1;
 
-			if (o.points > eligible)
-				o.points = eligible;
+			if (o.from >= eligible) {
+				fprintf(stderr,
+					"ndisrt explore: exhaustive: S = %" PRIu64
+					" is past the baseline's %" PRIu64
+					" preemption points below DIRQL\n",
+					o.from, eligible);
+				free(sigs);
+				return EX_USAGE;
+			}
+			if (o.points > eligible - o.from)
+				o.points = eligible - o.from;
 			total = 0;
 			for (unsigned i = 1; i <= o.depth && i <= o.points; i++) {
 				c = c * (o.points - i + 1) / i; /* C(M, i), exact */
@@ -1039,9 +1060,10 @@ static int campaign(struct xp_opts *op)
 				fprintf(stderr,
 					"[explore] exhaustive: %" PRIu64
 					" schedules, every set of 1..%u injected interrupts among "
-					"the first %" PRIu64 " of the baseline's %" PRIu64
-					" preemption points below DIRQL\n",
-					total, o.depth, o.points, eligible);
+					"the %s%" PRIu64 " (from point %" PRIu64 ") of the "
+					"baseline's %" PRIu64 " preemption points below DIRQL\n",
+					total, o.depth, o.from ? "" : "first ", o.points, o.from,
+					eligible);
 		} else if (o.strategy == XP_SWEEP) {
 			total = eligible;
 			if (!o.quiet)
@@ -1093,7 +1115,7 @@ static int campaign(struct xp_opts *op)
 		if (o.strategy == XP_SWEEP)
 			snprintf(st, sizeof(st), "sweep:%" PRIu64, k);
 		else if (o.strategy == XP_EXHAUSTIVE)
-			exhaustive_schedule(k, o.points, o.depth, st, sizeof(st));
+			exhaustive_schedule(k, o.points, o.from, o.depth, st, sizeof(st));
 		else if (o.strategy == XP_PCT)
 			snprintf(st, sizeof(st), "pct:%u:%" PRIu64, o.depth, horizon ? horizon : 1);
 		else

@@ -152,13 +152,18 @@ static inline void mix(struct sim *s, uint64_t a, uint64_t b)
 
 static void log_deviation(struct sim *s, const struct ke_sim_deviation *d)
 {
-	char line[80];
+	char line[128];
 	int n;
 
 	if (s->cfg.log_fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu\n", (unsigned long long)d->index,
-		     d->kind, d->value, d->vcpu, (unsigned long long)d->local);
+	/* The last field (eligible points reached so far, this one included)
+	 * is for people and for explore: an INJECT with E there is what
+	 * sweep:E-1 does to the default schedule, if it is the first deviation.
+	 * A replay ignores it. */
+	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu %llu\n",
+		     (unsigned long long)d->index, d->kind, d->value, d->vcpu,
+		     (unsigned long long)d->local, (unsigned long long)s->st.eligible);
 	/* Written as taken: the log is complete even if a bug check ends the process. */
 	if (write(s->cfg.log_fd, line, (size_t)n) != n)
 		s->cfg.log_fd = -1;

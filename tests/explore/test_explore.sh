@@ -41,6 +41,23 @@ set -e
 code=$(printf '%08X' "$stop")
 grep -q "STOP: 0x$code" replay.txt || fail "the replay stopped with another bug check"
 
+# Exhaustive finds P1 where it can: the shrunk schedule's injection says at
+# which preemption point below DIRQL of the default schedule (its last field
+# counts them, this one included) one interrupt brings P1 about; every
+# single injection among the 16 points around it is run, and P1 is found.
+# (From the start of the run, exhaustive:1:M needs M past that point:
+# docs/sim.md gives the bound.)
+e=$(awk '$1 == "dev" && $3 == 0 && $4 == 2 { print $7; exit }' p1/failure-1/schedule.min)
+[ -n "$e" ] && [ "$e" -gt 8 ] || fail "P1: no injection in the shrunk schedule"
+set +e
+"$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 200 \
+	--strategy "exhaustive:1:16:$((e - 8))" --shrink-seconds 0 --out p1exh >p1exh.txt 2>p1exh.err
+rc=$?
+set -e
+[ $rc -eq 1 ] || { cat p1exh.txt p1exh.err >&2; fail "exhaustive around P1's point exited $rc"; }
+grep -q '^ndisrt explore: 16 runs' p1exh.txt || fail "exhaustive around P1: not 16 runs"
+grep -qF "$sig" p1exh.txt || { cat p1exh.txt >&2; fail "exhaustive around P1 did not find P1"; }
+
 # The fixed twin and the sample driver are silent over the same seeds.
 "$ndisrt" explore --driver "$drivers/racy_p1_fixed.so" --irq line --frames 200 --runs 10 \
 	--out fixed --quiet >fixed.txt 2>&1 || { cat fixed.txt >&2; fail "P1's fixed twin reported"; }
