@@ -63,6 +63,7 @@ struct xp_opts {
 	double shrink_seconds;
 	double timeout; /* wall-clock bound of one run */
 	bool quiet;
+	bool trace;	  /* --trace: each bundle gets trace.json */
 	unsigned cpus;	  /* for PCT's bound */
 	char *abs_driver; /* realpath of --driver (freed at the end) */
 };
@@ -88,6 +89,8 @@ struct xp_result {
 };
 
 static char self_exe[PATH_MAX];
+/* Set while a run must also write its timeline (--trace): the file. */
+static const char *trace_to;
 
 /* ------------------------------------------------------------- helpers */
 
@@ -228,6 +231,10 @@ static int spawn_run(const struct xp_opts *o, uint64_t seed, const char *strateg
 	argv[argc++] = stbuf;
 	argv[argc++] = "--sim-log";
 	argv[argc++] = (char *)(uintptr_t)log; /* execv's argv is not const; nothing writes it */
+	if (trace_to) {
+		argv[argc++] = "--trace";
+		argv[argc++] = (char *)(uintptr_t)trace_to;
+	}
 	argv[argc] = NULL;
 	fflush(NULL);
 	pid = fork();
@@ -680,6 +687,8 @@ static void usage(FILE *f)
 	    "                      (default 60; 0: no shrinking)\n"
 	    "  --timeout S         a run taking longer is a hang (default 120)\n"
 	    "  --quiet             no progress line\n"
+	    "  --trace             write the timeline of each failure's replay (its shrunk\n"
+	    "                      schedule) to trace.json in its bundle (docs/trace.md)\n"
 	    "  --merge DIR...      join the summaries of sharded campaigns\n"
 	    "\n"
 	    "Run options (--driver, --cpus, --nics, --irq, --wire, --frames, --size, --flows,\n"
@@ -718,6 +727,14 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 			return 1;
 		} else if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
+			continue;
+		} else if (!strcmp(a, "--trace")) {
+			if (v && strncmp(v, "--", 2))
+				return bad(
+				    a, v,
+				    "no value: --trace writes trace.json into each failure's "
+				    "bundle");
+			o->trace = true;
 			continue;
 		} else if (!strcmp(a, "--runs")) {
 			if (whole(v, &n) || !n)
@@ -1193,6 +1210,23 @@ static int campaign(struct xp_opts *op)
 		progress(&o, done, (total + o.shards - 1) / o.shards, fails, nr, t0, false);
 	}
 	progress(&o, done, (total + o.shards - 1) / o.shards, fails, nr, t0, true);
+	/* --trace: the timeline of what `ndisrt replay BUNDLE` runs. */
+	for (unsigned s = 0; o.trace && s < nr; s++) {
+		char sched[PATH_MAX + 32], tpath[PATH_MAX + 32], st2[PATH_MAX + 48];
+		struct xp_result r;
+
+		snprintf(sched, sizeof(sched), "%s/schedule.min", sigs[s].bundle);
+		if (access(sched, R_OK))
+			snprintf(sched, sizeof(sched), "%s/schedule", sigs[s].bundle);
+		snprintf(tpath, sizeof(tpath), "%s/trace.json", sigs[s].bundle);
+		snprintf(st2, sizeof(st2), "replay:%s", sched);
+		trace_to = tpath;
+		classify(spawn_run(&o, 0, st2, log, out), out, &r);
+		trace_to = NULL;
+		if (r.kind != XP_FAIL || access(tpath, R_OK))
+			fprintf(stderr, "ndisrt explore: %s: no trace (the replay: %s)\n",
+				sigs[s].bundle, r.kind == XP_FAIL ? "no file" : r.sig);
+	}
 	unlink(log);
 	unlink(out);
 	record_summary(&o, sigs, nr, done);

@@ -7,6 +7,7 @@
 set -eu
 ndisrt=$1
 drivers=$2
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -15,7 +16,7 @@ cd "$tmp"
 # P1 is found: exit 1, one distinct failure, a bundle with the replay command.
 set +e
 "$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 200 --runs 10 \
-	--out p1 --shrink-seconds 60 --quiet >p1.txt 2>p1.err
+	--out p1 --shrink-seconds 60 --trace --quiet >p1.txt 2>p1.err
 rc=$?
 set -e
 [ $rc -eq 1 ] || { cat p1.txt p1.err >&2; fail "explore of P1 exited $rc, not 1"; }
@@ -25,6 +26,9 @@ for f in bundle.txt schedule schedule.min report.txt; do
 	[ -s "p1/failure-1/$f" ] || fail "P1: bundle has no $f"
 done
 grep -q '^build-id ' p1/failure-1/bundle.txt || fail "P1: bundle has no build id"
+# --trace: the timeline of the bundle's replay, a valid trace (docs/trace.md).
+python3 "$here/../tools/trace_check.py" p1/failure-1/trace.json >trace.txt 2>&1 ||
+	{ cat trace.txt >&2; fail "P1: the bundle's trace.json"; }
 crit=$(sed -n 's/.*shrunk to \([0-9]*\) critical.*/\1/p' p1.txt)
 [ -n "$crit" ] && [ "$crit" -le 2 ] || fail "P1: shrunk to '$crit' critical decisions (want <= 2)"
 sig=$(sed -n 's/^signature //p' p1/failure-1/bundle.txt)
