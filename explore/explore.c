@@ -55,13 +55,15 @@ struct xp_opts {
 	double seconds; /* 0: until --runs */
 	enum xp_strategy strategy;
 	unsigned depth;	 /* pct:D; exhaustive:K (injections per schedule) */
-	uint64_t points; /* exhaustive:K:M (the first M preemption points below DIRQL) */
+	uint64_t points; /* exhaustive:K:M (M preemption points below DIRQL) */
+	uint64_t from;	 /* exhaustive:K:M:S (... from the S-th, 0-based) */
 	uint64_t seed;
 	unsigned shard, shards;
 	const char *out;
 	double shrink_seconds;
 	double timeout; /* wall-clock bound of one run */
 	bool quiet;
+	bool trace;	  /* --trace: each bundle gets trace.json */
 	unsigned cpus;	  /* for PCT's bound */
 	char *abs_driver; /* realpath of --driver (freed at the end) */
 };
@@ -73,9 +75,11 @@ struct xp_sig {
 	uint64_t first_run;
 	uint64_t first_seed;
 	char bundle[PATH_MAX];
-	long critical;	 /* deviations after shrinking; -1: not shrunk */
-	long found_with; /* deviations in the failing schedule */
-	bool replays;	 /* its replay failed the same way */
+	long critical;	    /* critical decisions after shrinking; -1: not shrunk */
+	long kept;	    /* deviations in schedule.min */
+	double shrink_left; /* seconds of --shrink-seconds not spent yet */
+	long found_with;    /* deviations in the failing schedule */
+	bool replays;	    /* its replay failed the same way */
 };
 
 struct xp_result {
@@ -85,6 +89,8 @@ struct xp_result {
 };
 
 static char self_exe[PATH_MAX];
+/* Set while a run must also write its timeline (--trace): the file. */
+static const char *trace_to;
 
 /* ------------------------------------------------------------- helpers */
 
@@ -225,6 +231,10 @@ static int spawn_run(const struct xp_opts *o, uint64_t seed, const char *strateg
 	argv[argc++] = stbuf;
 	argv[argc++] = "--sim-log";
 	argv[argc++] = (char *)(uintptr_t)log; /* execv's argv is not const; nothing writes it */
+	if (trace_to) {
+		argv[argc++] = "--trace";
+		argv[argc++] = (char *)(uintptr_t)trace_to;
+	}
 	argv[argc] = NULL;
 	fflush(NULL);
 	pid = fork();
@@ -411,6 +421,7 @@ struct xp_dev {
 	unsigned long long index;
 	unsigned kind, value, vcpu;
 	unsigned long long local;
+	unsigned long long eligible; /* eligible points reached (information only) */
 };
 
 static long read_devs(const char *log, struct xp_dev **out)
@@ -426,8 +437,9 @@ static long read_devs(const char *log, struct xp_dev **out)
 	while (fgets(line, sizeof(line), f)) {
 		struct xp_dev x;
 
-		if (sscanf(line, "dev %llu %u %u %u %llu", &x.index, &x.kind, &x.value, &x.vcpu,
-			   &x.local) != 5)
+		x.eligible = 0;
+		if (sscanf(line, "dev %llu %u %u %u %llu %llu", &x.index, &x.kind, &x.value,
+			   &x.vcpu, &x.local, &x.eligible) < 5)
 			continue;
 		if (n == cap) {
 			struct xp_dev *nd;
@@ -456,8 +468,8 @@ static int write_devs(const char *path, const struct xp_dev *d, long n, const ch
 		return -1;
 	fprintf(f, "# %s\n", comment);
 	for (long i = 0; i < n; i++)
-		fprintf(f, "dev %llu %u %u %u %llu\n", d[i].index, d[i].kind, d[i].value, d[i].vcpu,
-			d[i].local);
+		fprintf(f, "dev %llu %u %u %u %llu %llu\n", d[i].index, d[i].kind, d[i].value,
+			d[i].vcpu, d[i].local, d[i].eligible);
 	return fclose(f);
 }
 
@@ -475,26 +487,28 @@ static bool replay_fails_as(const struct xp_opts *o, const char *sched, const ch
 }
 
 /*
- * Shrink the failing schedule of bundle @s (delta debugging by chunks).
- * Writes schedule.min in the bundle. Return: critical decisions left.
+ * Shrink the failing schedule of bundle @s: delta debugging by chunks (the
+ * first chunk dropped is the second half: a replay falls back to the
+ * default policy after its last deviation), then singles and pairs. Then
+ * count the critical decisions: those whose removal alone makes the failure
+ * disappear. Writes schedule.min in the bundle; s->kept gets its length.
+ * Return: the critical decisions (-1 on an error).
  */
-static long shrink(const struct xp_opts *o, struct xp_sig *s)
+static long shrink(const struct xp_opts *o, struct xp_sig *s, const char *from, uint64_t run,
+		   double end)
 {
-	char sched[PATH_MAX + 32], tryf[PATH_MAX + 32], trylog[PATH_MAX + 32], out[PATH_MAX + 32],
-	    best[PATH_MAX + 32];
+	char tryf[PATH_MAX + 32], trylog[PATH_MAX + 32], out[PATH_MAX + 32], best[PATH_MAX + 32],
+	    note[96];
 	struct xp_dev *cur = NULL, *cand;
-	long n, chunk;
-	double end = now_s() + o->shrink_seconds;
+	long n, n0, chunk;
 
-	snprintf(sched, sizeof(sched), "%s/schedule", s->bundle);
 	snprintf(tryf, sizeof(tryf), "%s/shrink.try", s->bundle);
 	snprintf(trylog, sizeof(trylog), "%s/shrink.log", s->bundle);
 	snprintf(out, sizeof(out), "%s/shrink.out", s->bundle);
 	snprintf(best, sizeof(best), "%s/schedule.min", s->bundle);
-	n = read_devs(sched, &cur);
+	n0 = n = read_devs(from, &cur);
 	if (n < 0)
 		return -1;
-	s->found_with = n;
 	cand = malloc(((size_t)n + 1) * sizeof(*cand));
 	if (!cand) {
 		free(cur);
@@ -560,7 +574,33 @@ static long shrink(const struct xp_opts *o, struct xp_sig *s)
 			}
 		}
 	}
-	write_devs(best, cur, n, "shrunk schedule: replay it with ndisrt replay BUNDLE");
+	/* Critical: the failure disappears without it (checked up to 64). */
+	{
+		long crit = 0, kept = n;
+
+		for (long i = 0; i < n && n <= 64; i++) {
+			long k = 0;
+
+			for (long j = 0; j < n; j++)
+				if (j != i)
+					cand[k++] = cur[j];
+			write_devs(tryf, cand, k, "shrinking: is it critical?");
+			crit += !replay_fails_as(o, tryf, trylog, out, s->sig);
+		}
+		if (n > 64)
+			crit = n; /* not measured: every kept one counts */
+		/* Keep the smallest result over the failing runs shrunk. */
+		if (s->critical < 0 || crit < s->critical ||
+		    (crit == s->critical && kept < s->kept)) {
+			snprintf(note, sizeof(note),
+				 "shrunk schedule of run %" PRIu64 ": ndisrt replay BUNDLE", run);
+			write_devs(best, cur, kept, note);
+			s->critical = crit;
+			s->kept = kept;
+			s->found_with = n0;
+		}
+		n = crit;
+	}
 	unlink(tryf);
 	unlink(trylog);
 	unlink(out);
@@ -639,13 +679,17 @@ static void usage(FILE *f)
 	    "                      | pct:D (PCT with D-1 priority change points)\n"
 	    "                      | exhaustive[:K[:M]] (every schedule with 1..K injected\n"
 	    "                      interrupts among the first M preemption points below DIRQL\n"
-	    "                      of the baseline; default K 2, M 48; --runs caps it)\n"
+	    "                      of the baseline; default K 2, M 48; exhaustive:K:M:S\n"
+	    "                      takes the M points from the S-th; --runs caps it)\n"
 	    "  --seed S            first seed (default 1); run k uses seed S+k\n"
 	    "  --shard i/N         run only the runs k with k %% N == i (0 <= i < N)\n"
 	    "  --out DIR           bundles and summary.tsv here (default explore-out)\n"
-	    "  --shrink-seconds S  time to shrink each new failure (default 60; 0: no shrinking)\n"
+	    "  --shrink-seconds S  time to shrink each distinct failure, over its failing runs\n"
+	    "                      (default 60; 0: no shrinking)\n"
 	    "  --timeout S         a run taking longer is a hang (default 120)\n"
 	    "  --quiet             no progress line\n"
+	    "  --trace             write the timeline of each failure's replay (its shrunk\n"
+	    "                      schedule) to trace.json in its bundle (docs/trace.md)\n"
 	    "  --merge DIR...      join the summaries of sharded campaigns\n"
 	    "\n"
 	    "Run options (--driver, --cpus, --nics, --irq, --wire, --frames, --size, --flows,\n"
@@ -685,6 +729,14 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 		} else if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
 			continue;
+		} else if (!strcmp(a, "--trace")) {
+			if (v && strncmp(v, "--", 2))
+				return bad(
+				    a, v,
+				    "no value: --trace writes trace.json into each failure's "
+				    "bundle");
+			o->trace = true;
+			continue;
 		} else if (!strcmp(a, "--runs")) {
 			if (whole(v, &n) || !n)
 				return bad(a, v, "a whole number of runs, at least 1");
@@ -703,22 +755,26 @@ static int parse(int argc, char **argv, struct xp_opts *o)
 				o->depth = (unsigned)n;
 			} else if (v && !strncmp(v, "exhaustive", 10) &&
 				   (v[10] == 0 || v[10] == ':')) {
-				unsigned long k = 2, m = 48;
+				unsigned long k = 2, m = 48, from = 0;
 				char c;
-				int got = v[10] ? sscanf(v + 11, "%lu:%lu%c", &k, &m, &c) : 2;
+				int got =
+				    v[10] ? sscanf(v + 11, "%lu:%lu:%lu%c", &k, &m, &from, &c) : 3;
 
-				if (got < 1 || got > 2 || k < 1 || k > 4 || m < 1 || m > 100000)
+				if (got < 1 || got > 3 || k < 1 || k > 4 || m < 1 || m > 100000 ||
+				    from > 100000000)
 					return bad(
 					    a, v,
-					    "exhaustive, exhaustive:K or exhaustive:K:M with K "
-					    "from 1 to 4 and M from 1 to 100000");
+					    "exhaustive, exhaustive:K, exhaustive:K:M or "
+					    "exhaustive:K:M:S with K from 1 to 4, M from 1 to "
+					    "100000 and S from 0 to 100000000");
 				o->strategy = XP_EXHAUSTIVE;
 				o->depth = (unsigned)k;
 				o->points = m;
+				o->from = from;
 			} else {
 				return bad(a, v,
 					   "random, sweep, pct:D with D from 1 to 16, or "
-					   "exhaustive[:K[:M]]");
+					   "exhaustive[:K[:M[:S]]]");
 			}
 		} else if (!strcmp(a, "--seed")) {
 			if (whole(v, &o->seed))
@@ -878,7 +934,8 @@ static const char *strategy_name(const struct xp_opts *o)
 	if (o->strategy == XP_SWEEP)
 		return "sweep";
 	if (o->strategy == XP_EXHAUSTIVE) {
-		snprintf(buf, sizeof(buf), "exhaustive:%u:%" PRIu64, o->depth, o->points);
+		snprintf(buf, sizeof(buf), "exhaustive:%u:%" PRIu64 ":%" PRIu64, o->depth,
+			 o->points, o->from);
 		return buf;
 	}
 	if (o->strategy == XP_PCT) {
@@ -911,7 +968,8 @@ int explore_main(int argc, char **argv)
  * points in lexicographic order, then all 2-subsets, ... up to K. Written
  * as the sim strategy "sweep:P1,P2,...".
  */
-static void exhaustive_schedule(uint64_t k, uint64_t m, unsigned kmax, char *st, size_t len)
+static void exhaustive_schedule(uint64_t k, uint64_t m, uint64_t from, unsigned kmax, char *st,
+				size_t len)
 {
 	uint64_t c = 1, pts[KE_SIM_MAX_SWEEP];
 	unsigned size = 1;
@@ -942,7 +1000,8 @@ static void exhaustive_schedule(uint64_t k, uint64_t m, unsigned kmax, char *st,
 	}
 	off = (size_t)snprintf(st, len, "sweep:");
 	for (unsigned i = 0; i < size && off < len; i++)
-		off += (size_t)snprintf(st + off, len - off, "%s%" PRIu64, i ? "," : "", pts[i]);
+		off += (size_t)snprintf(st + off, len - off, "%s%" PRIu64, i ? "," : "",
+					from + pts[i]);
 }
 
 static int campaign(struct xp_opts *op)
@@ -989,8 +1048,17 @@ static int campaign(struct xp_opts *op)
 		if (o.strategy == XP_EXHAUSTIVE) {
 			uint64_t c = 1;
 
-			if (o.points > eligible)
-				o.points = eligible;
+			if (o.from >= eligible) {
+				fprintf(stderr,
+					"ndisrt explore: exhaustive: S = %" PRIu64
+					" is past the baseline's %" PRIu64
+					" preemption points below DIRQL\n",
+					o.from, eligible);
+				free(sigs);
+				return EX_USAGE;
+			}
+			if (o.points > eligible - o.from)
+				o.points = eligible - o.from;
 			total = 0;
 			for (unsigned i = 1; i <= o.depth && i <= o.points; i++) {
 				c = c * (o.points - i + 1) / i; /* C(M, i), exact */
@@ -1010,9 +1078,10 @@ static int campaign(struct xp_opts *op)
 				fprintf(stderr,
 					"[explore] exhaustive: %" PRIu64
 					" schedules, every set of 1..%u injected interrupts among "
-					"the first %" PRIu64 " of the baseline's %" PRIu64
-					" preemption points below DIRQL\n",
-					total, o.depth, o.points, eligible);
+					"the %s%" PRIu64 " (from point %" PRIu64 ") of the "
+					"baseline's %" PRIu64 " preemption points below DIRQL\n",
+					total, o.depth, o.from ? "" : "first ", o.points, o.from,
+					eligible);
 		} else if (o.strategy == XP_SWEEP) {
 			total = eligible;
 			if (!o.quiet)
@@ -1064,7 +1133,7 @@ static int campaign(struct xp_opts *op)
 		if (o.strategy == XP_SWEEP)
 			snprintf(st, sizeof(st), "sweep:%" PRIu64, k);
 		else if (o.strategy == XP_EXHAUSTIVE)
-			exhaustive_schedule(k, o.points, o.depth, st, sizeof(st));
+			exhaustive_schedule(k, o.points, o.from, o.depth, st, sizeof(st));
 		else if (o.strategy == XP_PCT)
 			snprintf(st, sizeof(st), "pct:%u:%" PRIu64, o.depth, horizon ? horizon : 1);
 		else
@@ -1082,7 +1151,30 @@ static int campaign(struct xp_opts *op)
 			for (s = 0; s < nr && strcmp(sigs[s].sig, r.sig); s++)
 				;
 			if (s < nr) {
-				sigs[s].count++;
+				struct xp_sig *g = &sigs[s];
+				char alt[PATH_MAX + 32], rlog[PATH_MAX + 32], rout[PATH_MAX + 32];
+
+				g->count++;
+				/*
+				 * Still more than 2 critical decisions: shrink this run's
+				 * schedule too (ddmin ends in a local minimum that
+				 * depends on where it starts), within what is left of
+				 * the failure's --shrink-seconds.
+				 */
+				if (g->replays && g->critical > 2 && g->shrink_left > 0) {
+					double t = now_s();
+
+					snprintf(alt, sizeof(alt), "%s/schedule.alt", g->bundle);
+					snprintf(rlog, sizeof(rlog), "%s/replay.log", g->bundle);
+					snprintf(rout, sizeof(rout), "%s/replay.out", g->bundle);
+					if (!copy_file(log, alt) &&
+					    replay_fails_as(&o, alt, rlog, rout, g->sig))
+						shrink(&o, g, alt, k, t + g->shrink_left);
+					unlink(alt);
+					unlink(rlog);
+					unlink(rout);
+					g->shrink_left -= now_s() - t;
+				}
 			} else if (nr < XP_MAX_SIGS) {
 				struct xp_sig *g = &sigs[nr++];
 				char sched[PATH_MAX + 32], rlog[PATH_MAX + 32], rout[PATH_MAX + 32];
@@ -1093,6 +1185,7 @@ static int campaign(struct xp_opts *op)
 				g->first_run = k;
 				g->first_seed = seed;
 				g->critical = -1;
+				g->shrink_left = o.shrink_seconds;
 				snprintf(g->bundle, PATH_MAX, "%s/failure-%u", o.out, nr);
 				if (write_bundle(&o, g, st, log, out)) {
 					fprintf(stderr, "ndisrt explore: cannot write %s: %s\n",
@@ -1107,13 +1200,34 @@ static int campaign(struct xp_opts *op)
 				g->replays = replay_fails_as(&o, sched, rlog, rout, g->sig);
 				unlink(rlog);
 				unlink(rout);
-				if (g->replays && o.shrink_seconds > 0)
-					g->critical = shrink(&o, g);
+				if (g->replays && o.shrink_seconds > 0) {
+					double t = now_s();
+
+					shrink(&o, g, sched, k, t + g->shrink_left);
+					g->shrink_left -= now_s() - t;
+				}
 			}
 		}
 		progress(&o, done, (total + o.shards - 1) / o.shards, fails, nr, t0, false);
 	}
 	progress(&o, done, (total + o.shards - 1) / o.shards, fails, nr, t0, true);
+	/* --trace: the timeline of what `ndisrt replay BUNDLE` runs. */
+	for (unsigned s = 0; o.trace && s < nr; s++) {
+		char sched[PATH_MAX + 32], tpath[PATH_MAX + 32], st2[PATH_MAX + 48];
+		struct xp_result r;
+
+		snprintf(sched, sizeof(sched), "%s/schedule.min", sigs[s].bundle);
+		if (access(sched, R_OK))
+			snprintf(sched, sizeof(sched), "%s/schedule", sigs[s].bundle);
+		snprintf(tpath, sizeof(tpath), "%s/trace.json", sigs[s].bundle);
+		snprintf(st2, sizeof(st2), "replay:%s", sched);
+		trace_to = tpath;
+		classify(spawn_run(&o, 0, st2, log, out), out, &r);
+		trace_to = NULL;
+		if (r.kind != XP_FAIL || access(tpath, R_OK))
+			fprintf(stderr, "ndisrt explore: %s: no trace (the replay: %s)\n",
+				sigs[s].bundle, r.kind == XP_FAIL ? "no file" : r.sig);
+	}
 	unlink(log);
 	unlink(out);
 	record_summary(&o, sigs, nr, done);
@@ -1130,10 +1244,14 @@ static int campaign(struct xp_opts *op)
 			printf("      %s\n", sigs[s].what);
 		if (!sigs[s].replays)
 			printf("      the replay of its schedule did NOT fail the same way\n");
-		else if (sigs[s].critical >= 0)
-			printf("      shrunk to %ld critical decision%s (from %ld)\n",
+		else if (sigs[s].critical >= 0) {
+			printf("      shrunk to %ld critical decision%s (from %ld)",
 			       sigs[s].critical, sigs[s].critical == 1 ? "" : "s",
 			       sigs[s].found_with);
+			if (sigs[s].kept != sigs[s].critical)
+				printf("; schedule.min keeps %ld", sigs[s].kept);
+			printf("\n");
+		}
 		printf("      replay: ndisrt replay %s\n", sigs[s].bundle);
 	}
 	free(sigs);

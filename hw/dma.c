@@ -15,6 +15,7 @@
  * DYING and backs off, or the freer sees the access and waits for it.
  */
 #include "hw/dma.h"
+#include "ke/ke.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -233,7 +234,7 @@ int hw_dma_free(struct hw_dma_space *s, void *va)
 	atomic_store_explicit(&slot->state, SLOT_DYING, memory_order_seq_cst);
 	/* Accesses are a bounded copy each; new ones see DYING and back off. */
 	while (atomic_load_explicit(&slot->users, memory_order_seq_cst) != 0)
-		sched_yield();
+		ke_yield();
 	if (slot->owned)
 		free(slot->va);
 	s->regions--;

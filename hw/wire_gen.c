@@ -223,7 +223,7 @@ int wire_source_wait(struct wire *w, unsigned timeout_ms)
 		    ke_clock_ns(s->w.m) + (uint64_t)(timeout_ms ? timeout_ms : 60000) * 1000000ull;
 
 		while (!s->done && ke_clock_ns(s->w.m) < end)
-			sched_yield();
+			ke_yield();
 		return s->done ? 0 : -ETIMEDOUT;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &until);

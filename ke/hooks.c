@@ -156,9 +156,9 @@ static void grace_period(struct ke_machine *m)
 {
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
 		while (atomic_load_explicit(&m->vcpus[i]->hook_readers, memory_order_seq_cst))
-			sched_yield();
+			ke_yield();
 	while (atomic_load_explicit(&m->hook_host_readers, memory_order_seq_cst))
-		sched_yield();
+		ke_yield();
 }
 
 /* Publish @next in place of @cur (hook_mutex held), keep the global switch in

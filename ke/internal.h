@@ -43,6 +43,10 @@
  *    it make progress (run vCPUs, fire timers, advance virtual time). Host
  *    waits in ke/ (ke_work_wait, ke_machine_quiesce) call it instead of
  *    sleeping.
+ *  - yield (NULL for threads: sched_yield()): a polling loop called
+ *    ke_yield() while this engine's machine exists; return true when the
+ *    engine let the machine run (the caller's thread owns it), false to
+ *    fall back to sched_yield().
  */
 struct ke_engine_ops {
 	const char *name;
@@ -57,6 +61,7 @@ struct ke_engine_ops {
 	void (*idle)(struct ke_machine *m, struct ke_vcpu *v, unsigned seen_seq);
 	void (*timer_kick)(struct ke_machine *m);
 	void (*host_yield)(struct ke_machine *m);
+	bool (*yield)(struct ke_machine *m);
 	/* The vCPU takes requests it finds at its runtime checkpoints (in_rt):
 	 * ke_vcpu_request() may skip @notify while in_rt is set. */
 	bool posts_in_runtime;

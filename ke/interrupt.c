@@ -102,7 +102,7 @@ void ke_interrupt_disconnect(struct ke_machine *m, struct ke_interrupt *intr)
 	/* A walker that read the chain before the unlink may still hold @intr. */
 	while (atomic_load_explicit(&m->vector_active[intr->vector], memory_order_seq_cst) ||
 	       atomic_load_explicit(&intr->in_service, memory_order_seq_cst))
-		sched_yield();
+		ke_yield();
 }
 
 int ke_vector_alloc(struct ke_machine *m, ke_irql_t irql)

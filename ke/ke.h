@@ -89,6 +89,18 @@ unsigned ke_machine_vcpu_count(const struct ke_machine *m);
  */
 bool ke_machine_deterministic(const struct ke_machine *m);
 struct ke_vcpu *ke_machine_vcpu(struct ke_machine *m, unsigned n);
+
+/**
+ * ke_yield() - Let others run while polling for a condition (the runtime's
+ * wait loops call this, never sched_yield() directly).
+ * On the host thread that owns a deterministic machine (sim) the machine
+ * makes progress: from a vCPU, the vCPU gives up its turn; from host code,
+ * one scheduler step runs (vCPUs, timers, virtual time). Anywhere else it
+ * is sched_yield().
+ * Context: any thread, below DISPATCH_LEVEL or spinning (it never blocks).
+ * Spec: docs/sim.md "Host waits".
+ */
+void ke_yield(void);
 unsigned ke_vcpu_number(const struct ke_vcpu *v);
 struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v);
 

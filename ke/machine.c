@@ -29,6 +29,15 @@ bool ke_machine_deterministic(const struct ke_machine *m)
 	return m->engine->deterministic;
 }
 
+void ke_yield(void)
+{
+	struct ke_machine *dm = ke_deterministic_machine();
+
+	if (dm && dm->engine->yield && dm->engine->yield(dm))
+		return;
+	sched_yield();
+}
+
 struct ke_machine *ke_machine_create(const struct ke_machine_config *cfg)
 {
 	struct ke_machine *m;
@@ -395,7 +404,7 @@ bool ke_host_timer_cancel(struct ke_machine *m, struct ke_host_timer *t)
 	ke_spin_release_raw(&m->timer_lock);
 	ke_irql_lower(old);
 	while (atomic_load_explicit(&m->timer_running, memory_order_acquire) == t)
-		sched_yield();
+		ke_yield();
 	return was_armed;
 }
 

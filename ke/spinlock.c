@@ -80,7 +80,7 @@ void ke_spin_acquire_raw_slow(struct ke_spinlock *l, unsigned me)
 			ke_preempt_point(KE_PP_SPIN);
 			/* More vCPUs than host cores: let the holder run. */
 			if (++spins % 4096 == 0)
-				sched_yield();
+				ke_yield();
 		}
 	}
 	if (waited)

@@ -151,7 +151,7 @@ void ke_phase_wait(struct ke_machine *m, struct ke_vcpu *v, struct ke_work *w)
 			if (!(i & 255) && thread_cpu_ns() >= sim_cpu_deadline)
 				ke_bugcheck(ph->code, ph->param[0], ph->param[1], ph->param[2],
 					    ph->param[3], ph->what);
-			sched_yield();
+			ke_yield();
 		}
 		sim_phase = NULL;
 		return;

@@ -147,7 +147,7 @@ void ndis_grace_period(struct ndisrt_adapter *a)
 		ndis_assert(ke_dpc_queue(a->m, &a->flush[n], NULL, NULL));
 	}
 	while (atomic_load_explicit(&a->flush_pending, memory_order_acquire) != 0)
-		sched_yield();
+		ke_yield();
 }
 
 /* ------------------------------------------------------------- memory */

@@ -230,7 +230,7 @@ bool host_wait_flag(struct ndisrt_nic *n, atomic_uint *flag)
 	while (!atomic_load(flag)) {
 		if (ke_clock_ns(n->h->m) > deadline)
 			return false;
-		sched_yield();
+		ke_yield();
 	}
 	return true;
 }
@@ -331,7 +331,7 @@ static void wait_returns(struct ndisrt_nic *n)
 			ndisrt_violation(NDISRT_VIOLATION_COMPLETION_TIMEOUT, (uintptr_t)n->handle,
 					 atomic_load(&n->returns_active), NDISRT_DDI_HOST,
 					 "MiniportReturnNetBufferLists did not return within 30 s");
-		sched_yield();
+		ke_yield();
 	}
 }
 

@@ -165,7 +165,7 @@ void host_rx_fini(struct ndisrt_nic *n)
 	while (atomic_load_explicit(&n->flush_pending, memory_order_acquire)) {
 		if (ke_clock_ns(n->h->m) > deadline)
 			ndis_assert(!"a vCPU did not run its DPCs within 30 s");
-		sched_yield();
+		ke_yield();
 	}
 	for (unsigned i = 0; i < n->nr_vcpus; i++)
 		ndis_assert(!ke_dpc_is_queued(&n->rq[i].dpc));

@@ -494,7 +494,7 @@ static void interrupt_teardown(struct ndis_interrupt *ni)
 	/* DPCs: requests are refused now; wait for the queued and running
 	 * ones, throttled re-runs included (D2, I9). */
 	while (atomic_load_explicit(&ni->active_dpcs, memory_order_seq_cst) != 0)
-		sched_yield();
+		ke_yield();
 	/* Every ISR and DPC that ran happens before what follows (race detector). */
 	vfy_race_acquire(&vfy_race_quiesce);
 	atomic_store(&a->kind, NDISRT_INTERRUPT_NONE);

@@ -666,7 +666,7 @@ VOID KeFlushQueuedDpcs(VOID)
 				    NDISRT_VIOLATION_COMPLETION_TIMEOUT, i, 0, NDIS_WDK_DDI_KDPC,
 				    "KeFlushQueuedDpcs: a processor did not run its DPCs "
 				    "within 30 s");
-			sched_yield();
+			ke_yield();
 		}
 	}
 	ke_preempt_point(KE_PP_DDI_EXIT);

@@ -60,7 +60,7 @@ static void rw_take(PNDIS_RW_LOCK Lock, BOOLEAN fWrite, PLOCK_STATE LockState)
 				break;
 			continue;
 		}
-		sched_yield(); /* contended: let the holder run (2 host cores) */
+		ke_yield(); /* contended: let the holder run (2 host cores) */
 	}
 	LockState->LockState = fWrite ? 2 : 1;
 }

@@ -36,7 +36,7 @@ static inline uint64_t harness_now_ns(void)
 			if (harness_now_ns() > wait_deadline_)                          \
 				cr_assert_fail("timed out after %u ms waiting for: %s", \
 					       (unsigned)(ms), #cond);                  \
-			sched_yield();                                                  \
+			ke_yield();                                                     \
 		}                                                                       \
 	} while (0)
 

@@ -536,6 +536,8 @@ static int set_up(char *err, size_t errlen)
 		return 70;
 	if (run.o.sim && (run.o.race == RUN_RACE_ON ||
 			  (run.o.race == RUN_RACE_AUTO && driver_instrumented(run.driver_path)))) {
+		vfy_race_set_volatile(run.o.race_volatile_plain ? VFY_RACE_VOLATILE_PLAIN
+								: VFY_RACE_VOLATILE_MS);
 		rc = vfy_race_enable(run.m);
 		if (rc) {
 			snprintf(err, errlen, "--race: cannot start the race detector: %s",

@@ -74,6 +74,10 @@ void run_options_usage(FILE *f)
 	    "  --race auto|on|off     sim: the data-race detector on the driver's memory, for\n"
 	    "                         drivers compiled with -fsanitize=thread (default auto:\n"
 	    "                         on under --engine sim when the driver is instrumented)\n"
+	    "  --race-volatile ms|plain  what a volatile access means to the detector: ms\n"
+	    "                         (default, MSVC /volatile:ms: read acquires, write\n"
+	    "                         releases) or plain; needs a driver compiled with\n"
+	    "                         --param tsan-distinguish-volatile=1 (docs/sim.md)\n"
 	    "  --verifier MODE        fatal (default): a verifier finding (lock order, ...) stops\n"
 	    "                         the run with its bug check; warn: report every finding\n"
 	    "                         and go on (the run still fails); off: no verifier checks\n"
@@ -486,6 +490,13 @@ static int parse_one(const char *opt, const char *v, struct run_options *o, FILE
 		if (parse_uint(v, TRACE_EVENTS_MIN, TRACE_EVENTS_MAX, &n))
 			return bad(err, opt, v, "a whole number of events from 1024 to 67108864");
 		o->trace_events = (unsigned)n;
+	} else if (!strcmp(opt, "--race-volatile")) {
+		if (v && !strcmp(v, "ms"))
+			o->race_volatile_plain = false;
+		else if (v && !strcmp(v, "plain"))
+			o->race_volatile_plain = true;
+		else
+			return bad(err, opt, v, "ms or plain");
 	} else if (!strcmp(opt, "--race")) {
 		if (v && !strcmp(v, "auto"))
 			o->race = RUN_RACE_AUTO;
@@ -537,7 +548,7 @@ static bool takes_value(const char *opt)
 	    "--trace",	      "--trace-events", "--watchdog", "--interrupts", "--fault",
 	    "--param"};
 
-	if (!strcmp(opt, "--race"))
+	if (!strcmp(opt, "--race") || !strcmp(opt, "--race-volatile"))
 		return true;
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)

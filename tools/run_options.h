@@ -77,6 +77,7 @@ struct run_options {
 	const char *param[RUN_MAX_PARAMS];
 	unsigned nr_params;
 	int race; /* --race: RUN_RACE_AUTO (on under sim for an instrumented driver), _ON, _OFF */
+	bool race_volatile_plain; /* --race-volatile plain (default ms) */
 };
 
 enum { RUN_RACE_AUTO = 0, RUN_RACE_ON = 1, RUN_RACE_OFF = 2 };

@@ -207,7 +207,7 @@ static bool wait_in_flight(struct run_state *r, struct ndisrt_nic *n, uint64_t l
 	while (in_flight(n) >= limit) {
 		if (traffic_ns(r) > deadline)
 			return false;
-		sched_yield();
+		ke_yield();
 	}
 	return true;
 }
@@ -289,7 +289,7 @@ static void run_source_traffic(struct run_state *r, uint64_t start)
 		}
 		progress(r, start, offered, false);
 		if (!done)
-			sched_yield();
+			ke_yield();
 	}
 	for (unsigned i = 0; i < r->nr_wires; i++)
 		wire_source_stop(r->wire[i]);
@@ -327,7 +327,7 @@ static void drain(struct run_state *r)
 					 (unsigned long long)rx_pending(rn));
 				return;
 			}
-			sched_yield();
+			ke_yield();
 		}
 	}
 	ke_machine_quiesce(r->m, 20000);

@@ -29,7 +29,7 @@
 #include "verifier/violation.h"
 
 /* Weak: the detector runs only where ke/sim is linked in, and must not pull
- * it (and its sched_yield) into every program that links the verifier. */
+ * it into every program that links the verifier. */
 #pragma weak ke_sim_vcpu_stack
 
 #define RACE_CELLS 4	   /* accesses remembered per granule */
@@ -43,6 +43,13 @@
 enum { CLS_PASSIVE, CLS_DPC, CLS_ISR, NR_CLS };
 
 int vfy_race_on;
+/* What a volatile access means (__tsan_volatile_*): see volatile_slow(). */
+static enum vfy_race_volatile race_volatile = VFY_RACE_VOLATILE_MS;
+
+void vfy_race_set_volatile(enum vfy_race_volatile v)
+{
+	race_volatile = v;
+}
 const char vfy_race_lifecycle;
 const char vfy_race_quiesce;
 
@@ -729,12 +736,45 @@ static inline bool sim_points(void)
 	    atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_PREEMPT, 0);
 }
 
+/*
+ * The preemption point comes first, then what the detector records: the
+ * access itself happens when the entry point returns, so nothing may run
+ * between the record (and its edges) and the access.
+ */
 __attribute__((noinline)) static void access_slow(const volatile void *a, unsigned size, bool write,
 						  bool atomic, void *pc)
 {
+	ke_preempt_point_slow(ke_current_machine(), KE_PP_MEM_ACCESS);
 	if (vfy_race_on)
 		race_access((uintptr_t)a, size, write, atomic, pc);
+}
+
+/*
+ * A volatile access, as compilers report it when asked to tell them apart
+ * (gcc --param tsan-distinguish-volatile=1, clang -mllvm
+ * -tsan-distinguish-volatile=1; without the flag they emit the plain
+ * entry points). With the MSVC semantics (/volatile:ms, MSVC's default on
+ * x86 and x64) a volatile read is an acquire and a volatile write a
+ * release: the access counts as atomic, and makes the edge. Plain: like
+ * any other access.
+ */
+__attribute__((noinline)) static void volatile_slow(const volatile void *a, unsigned size,
+						    bool write, void *pc)
+{
 	ke_preempt_point_slow(ke_current_machine(), KE_PP_MEM_ACCESS);
+	if (vfy_race_on) {
+		if (race_volatile == VFY_RACE_VOLATILE_MS) {
+			unsigned c = cur_ctx();
+
+			race_access((uintptr_t)a, size, write, true, pc);
+			if (write)
+				release_ctx(c, (uintptr_t)a);
+			else
+				acquire_ctx(c, (uintptr_t)a);
+		} else {
+			race_access((uintptr_t)a, size, write, false, pc);
+		}
+	}
 }
 
 #define RACE_RW(kind, n, write)                                                       \
@@ -754,7 +794,7 @@ __attribute__((noinline)) static void access_slow(const volatile void *a, unsign
 	void __tsan_volatile_##kind##n(void *a)                                       \
 	{                                                                             \
 		if (sim_points())                                                     \
-			access_slow(a, n, write, false, __builtin_return_address(0)); \
+			volatile_slow(a, n, write, __builtin_return_address(0));      \
 	}                                                                             \
 	void __tsan_##kind##n##_pc(void *a, void *pc);                                \
 	void __tsan_##kind##n##_pc(void *a, void *pc)                                 \
@@ -823,6 +863,7 @@ void __tsan_func_exit(void)
  */
 static void atomic_slow(volatile void *a, unsigned size, bool write, void *pc)
 {
+	ke_preempt_point_slow(ke_current_machine(), KE_PP_MEM_ACCESS);
 	if (vfy_race_on) {
 		unsigned c = cur_ctx();
 
@@ -830,7 +871,6 @@ static void atomic_slow(volatile void *a, unsigned size, bool write, void *pc)
 		race_access((uintptr_t)a, size, write, true, pc);
 		release_ctx(c, (uintptr_t)a);
 	}
-	ke_preempt_point_slow(ke_current_machine(), KE_PP_MEM_ACCESS);
 }
 
 #define ATOMIC_PRE(n, write)                                                     \

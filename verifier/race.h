@@ -43,6 +43,21 @@ extern int vfy_race_on; /* non-zero while the detector is enabled */
  */
 int vfy_race_enable(struct ke_machine *m);
 
+/* What a volatile access of an instrumented driver means to the detector. */
+enum vfy_race_volatile {
+	VFY_RACE_VOLATILE_MS,	 /* MSVC /volatile:ms: read acquires, write releases (default) */
+	VFY_RACE_VOLATILE_PLAIN, /* ISO C: an ordinary access */
+};
+
+/**
+ * vfy_race_set_volatile() - Choose what __tsan_volatile_* accesses mean (a
+ * driver compiled with gcc --param tsan-distinguish-volatile=1 or clang
+ * -mllvm -tsan-distinguish-volatile=1 makes them; without the flag a
+ * volatile access arrives as a plain one). Context: host thread, before
+ * the run. Spec: docs/sim.md "Volatile".
+ */
+void vfy_race_set_volatile(enum vfy_race_volatile v);
+
 /** vfy_race_disable() - Stop checking and free the tables. Context: host thread. */
 void vfy_race_disable(void);
 

@@ -8,7 +8,7 @@
  * decision says to switch, blocks in idle, or spins; then the scheduler fires
  * the host timers that are due on the virtual clock, picks the next vCPU and
  * resumes it. Host code that waits for the machine (ke_work_wait,
- * ke_machine_quiesce, any sched_yield() polling loop on the owning thread)
+ * ke_machine_quiesce, any ke_yield() polling loop on the owning thread)
  * runs one scheduler step per wait.
  *
  * Interrupts are delivered synchronously: a vCPU that resumes with a vector
@@ -48,10 +48,12 @@
 #else
 #define SIM_STACK_SIZE (512u * 1024u)
 #endif
-#define SIM_POINT_NS 50ull     /* virtual time one preemption point costs */
-#define SIM_IDLE_NS 1000000ull /* nothing can run and no timer armed: jump 1 ms */
-#define SIM_SLICE 1024u	       /* default policy: points per turn */
-#define SIM_MAX_DEPTH 16u      /* PCT depth bound */
+#define SIM_POINT_NS 50ull	 /* virtual time one preemption point costs */
+#define SIM_IDLE_NS 1000000ull	 /* nothing can run and no timer armed: jump 1 ms */
+#define SIM_SLICE 1024u		 /* default policy: points per turn */
+#define SIM_MAX_DEPTH 16u	 /* PCT depth bound */
+#define SIM_INJECT_TIMERS 64u	 /* an injection fires at most this many timer deadlines, */
+#define SIM_INJECT_NS 1000000ull /* ... all within 1 ms of now */
 /* Host CPU time a vCPU may run without a preemption point before the stall
  * backstop charges it to the virtual clock (see "the stall backstop"). */
 #define SIM_STALL_CPU_NS 250000000ull
@@ -164,13 +166,18 @@ static inline void mix(struct sim *s, uint64_t a, uint64_t b)
 
 static void log_deviation(struct sim *s, const struct ke_sim_deviation *d)
 {
-	char line[80];
+	char line[128];
 	int n;
 
 	if (s->cfg.log_fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu\n", (unsigned long long)d->index,
-		     d->kind, d->value, d->vcpu, (unsigned long long)d->local);
+	/* The last field (eligible points reached so far, this one included)
+	 * is for people and for explore: an INJECT with E there is what
+	 * sweep:E-1 does to the default schedule, if it is the first deviation.
+	 * A replay ignores it. */
+	n = snprintf(line, sizeof(line), "dev %llu %u %u %u %llu %llu\n",
+		     (unsigned long long)d->index, d->kind, d->value, d->vcpu,
+		     (unsigned long long)d->local, (unsigned long long)s->st.eligible);
 	/* Written as taken: the log is complete even if a bug check ends the process. */
 	if (write(s->cfg.log_fd, line, (size_t)n) != n)
 		s->cfg.log_fd = -1;
@@ -285,6 +292,55 @@ static bool fire_next(struct sim *s)
 	return true;
 }
 
+/* A snapshot of every vCPU's pending vectors. */
+struct sim_pending {
+	uint64_t w[KE_MAX_VCPUS][KE_NR_VECTORS / 64];
+};
+
+static void pending_snap(struct sim *s, struct sim_pending *p)
+{
+	for (unsigned i = 0; i < s->m->nr_vcpus; i++)
+		for (unsigned k = 0; k < KE_NR_VECTORS / 64; k++)
+			p->w[i][k] = atomic_load_explicit(&s->m->vcpus[i]->st.pending[k],
+							  memory_order_relaxed);
+}
+
+/* Has a vector become pending on some vCPU since snapshot @p? */
+static bool pending_new(struct sim *s, const struct sim_pending *p)
+{
+	for (unsigned i = 0; i < s->m->nr_vcpus; i++)
+		for (unsigned k = 0; k < KE_NR_VECTORS / 64; k++)
+			if (atomic_load_explicit(&s->m->vcpus[i]->st.pending[k],
+						 memory_order_relaxed) &
+			    ~p->w[i][k])
+				return true;
+	return false;
+}
+
+/*
+ * An injection: the device goes ahead to its next interrupt. Fire the host
+ * timers due within SIM_INJECT_NS of now, in deadline order (moving the
+ * clock), until one of them makes a vector pending on some vCPU (or
+ * SIM_INJECT_TIMERS deadlines have passed). With interrupt moderation the
+ * next device event is often a frame the throttle holds back; the interrupt
+ * that matters is the throttle's release, a few timers later, and it lands
+ * here all the same. The horizon keeps an injection from moving time far
+ * ahead under a running vCPU (the verifier's 100 ms watchdog tick is a host
+ * timer too: firing it early would charge a DPC for time it never ran).
+ */
+static void inject(struct sim *s)
+{
+	struct sim_pending before;
+	uint64_t until = clock_get(s) + SIM_INJECT_NS;
+
+	pending_snap(s, &before);
+	for (unsigned n = 0; n < SIM_INJECT_TIMERS && next_deadline(s) <= until; n++) {
+		fire_next(s);
+		if (pending_new(s, &before))
+			break;
+	}
+}
+
 /* Give the thread back to the scheduler. Context: @v's coroutine. */
 static void yield_to_sched(struct sim *s, struct ke_vcpu *v, enum sim_yield why)
 {
@@ -369,7 +425,7 @@ static void resume(struct sim *s, struct ke_vcpu *v)
 		 * interrupted take it, then @v goes on. */
 		s->st.injections++;
 		mix(s, SIM_EV_INJECT, v->number);
-		fire_next(s);
+		inject(s);
 		run_interrupted(s, v);
 	}
 	s->last_forced = s->why == SIM_Y_FORCED ? v : NULL;
@@ -508,7 +564,7 @@ static void sched_step(struct sim *s)
 	if (pick == n) {
 		s->st.injections++;
 		mix(s, SIM_EV_INJECT, ~0ull);
-		fire_next(s);
+		inject(s);
 		return;
 	}
 	s->rr = r[pick]->number;
@@ -839,6 +895,23 @@ static void sim_host_yield(struct ke_machine *m)
 	s->in_sched = false;
 }
 
+/*
+ * The engine's yield op: a polling loop of the runtime called ke_yield() (a
+ * vCPU waiting for another's DPCs, a host waiting for a completion). On the
+ * thread that owns the machine that wait must let the machine run: a vCPU
+ * gives its turn up, the host runs a scheduler step. On any other thread,
+ * false: ke_yield() falls back to sched_yield().
+ */
+static bool sim_yield(struct ke_machine *m)
+{
+	struct sim *s = sim_of(m);
+
+	if (!s || !pthread_equal(pthread_self(), s->owner))
+		return false;
+	sim_host_yield(m);
+	return true;
+}
+
 static const struct ke_engine_ops sim_engine_ops = {
     .name = "sim",
     .wants_preempt_points = true,
@@ -852,32 +925,12 @@ static const struct ke_engine_ops sim_engine_ops = {
     .idle = sim_idle,
     .timer_kick = sim_timer_kick,
     .host_yield = sim_host_yield,
+    .yield = sim_yield,
 };
 
 const struct ke_engine_ops *ke_sim_engine(void)
 {
 	return &sim_engine_ops;
-}
-
-/*
- * sched_yield() - Every polling loop of the runtime waits with sched_yield()
- * (a vCPU waiting for another's DPCs, a host waiting for a completion). On
- * the thread that owns a sim machine, that wait must let the machine run:
- * a vCPU gives its turn up, the host runs a scheduler step. Anywhere else,
- * the system call. This definition is linked only into programs that use
- * the sim engine.
- */
-int sched_yield(void)
-{
-	struct ke_machine *dm = ke_deterministic_machine();
-	struct sim *s;
-
-	if (dm && dm->engine == &sim_engine_ops && (s = sim_of(dm)) != NULL &&
-	    pthread_equal(pthread_self(), s->owner)) {
-		sim_host_yield(dm);
-		return 0;
-	}
-	return (int)syscall(SYS_sched_yield);
 }
 
 /* ---------------------------------------------------------- configuration */

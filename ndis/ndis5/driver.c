@@ -749,7 +749,7 @@ static uint32_t request(struct ndisrt_ndis5_nic *n, bool set, uint32_t oid, void
 				    "NDIS_STATUS_PENDING and NdisMQuery/"
 				    "SetInformationComplete was not called within 30 s "
 				    "(parameter 3: the OID)");
-			sched_yield();
+			ke_yield();
 		}
 		r.status = atomic_load(&n->request_status);
 	}

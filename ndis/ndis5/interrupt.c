@@ -362,7 +362,7 @@ void ndis5_interrupt_quiesce(struct ndisrt_ndis5_nic *n)
 	if (ke_dpc_remove(n->m, &ni->dpc))
 		atomic_fetch_sub_explicit(&ni->active_dpcs, 1, memory_order_release);
 	while (atomic_load_explicit(&ni->active_dpcs, memory_order_seq_cst) != 0)
-		sched_yield();
+		ke_yield();
 }
 
 void ndis5_interrupt_after_initialize(struct ndisrt_ndis5_nic *n)

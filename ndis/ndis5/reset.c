@@ -146,7 +146,7 @@ static void wait_reset(struct ndisrt_ndis5_nic *n)
 					 0, NDISRT_NDIS5_DDI_RESET,
 					 "MiniportReset returned NDIS_STATUS_PENDING and "
 					 "NdisMResetComplete was not called within 30 s");
-		sched_yield();
+		ke_yield();
 	}
 }
 
@@ -157,7 +157,7 @@ void ndis5_hang_stop(struct ndisrt_ndis5_nic *n)
 	if (ke_dpc_remove(n->m, &n->hang_dpc))
 		atomic_fetch_sub(&n->hang_in_flight, 1);
 	while (atomic_load(&n->hang_in_flight))
-		sched_yield();
+		ke_yield();
 	/* A DPC that saw the timer live before the store above may have re-armed it. */
 	ke_host_timer_cancel(n->m, &n->hang_timer);
 	wait_reset(n);

@@ -7,6 +7,7 @@
 set -eu
 ndisrt=$1
 drivers=$2
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -15,7 +16,7 @@ cd "$tmp"
 # P1 is found: exit 1, one distinct failure, a bundle with the replay command.
 set +e
 "$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 200 --runs 10 \
-	--out p1 --shrink-seconds 60 --quiet >p1.txt 2>p1.err
+	--out p1 --shrink-seconds 60 --trace --quiet >p1.txt 2>p1.err
 rc=$?
 set -e
 [ $rc -eq 1 ] || { cat p1.txt p1.err >&2; fail "explore of P1 exited $rc, not 1"; }
@@ -25,6 +26,9 @@ for f in bundle.txt schedule schedule.min report.txt; do
 	[ -s "p1/failure-1/$f" ] || fail "P1: bundle has no $f"
 done
 grep -q '^build-id ' p1/failure-1/bundle.txt || fail "P1: bundle has no build id"
+# --trace: the timeline of the bundle's replay, a valid trace (docs/trace.md).
+python3 "$here/../tools/trace_check.py" p1/failure-1/trace.json >trace.txt 2>&1 ||
+	{ cat trace.txt >&2; fail "P1: the bundle's trace.json"; }
 crit=$(sed -n 's/.*shrunk to \([0-9]*\) critical.*/\1/p' p1.txt)
 [ -n "$crit" ] && [ "$crit" -le 2 ] || fail "P1: shrunk to '$crit' critical decisions (want <= 2)"
 sig=$(sed -n 's/^signature //p' p1/failure-1/bundle.txt)
@@ -40,6 +44,23 @@ set -e
 [ $rc -eq 1 ] || { cat replay.txt >&2; fail "replay exited $rc, not 1"; }
 code=$(printf '%08X' "$stop")
 grep -q "STOP: 0x$code" replay.txt || fail "the replay stopped with another bug check"
+
+# Exhaustive finds P1 where it can: the shrunk schedule's injection says at
+# which preemption point below DIRQL of the default schedule (its last field
+# counts them, this one included) one interrupt brings P1 about; every
+# single injection among the 16 points around it is run, and P1 is found.
+# (From the start of the run, exhaustive:1:M needs M past that point:
+# docs/sim.md gives the bound.)
+e=$(awk '$1 == "dev" && $3 == 0 && $4 == 2 { print $7; exit }' p1/failure-1/schedule.min)
+[ -n "$e" ] && [ "$e" -gt 8 ] || fail "P1: no injection in the shrunk schedule"
+set +e
+"$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 200 \
+	--strategy "exhaustive:1:16:$((e - 8))" --shrink-seconds 0 --out p1exh >p1exh.txt 2>p1exh.err
+rc=$?
+set -e
+[ $rc -eq 1 ] || { cat p1exh.txt p1exh.err >&2; fail "exhaustive around P1's point exited $rc"; }
+grep -q '^ndisrt explore: 16 runs' p1exh.txt || fail "exhaustive around P1: not 16 runs"
+grep -qF "$sig" p1exh.txt || { cat p1exh.txt >&2; fail "exhaustive around P1 did not find P1"; }
 
 # The fixed twin and the sample driver are silent over the same seeds.
 "$ndisrt" explore --driver "$drivers/racy_p1_fixed.so" --irq line --frames 200 --runs 10 \

@@ -444,7 +444,9 @@ Test(ke_sim, sweep_injects_once_at_its_point)
 		cr_assert_not_null(m);
 		memset(&tm, 0, sizeof(tm));
 		ke_host_timer_init(&t, tm_fire, m);
-		ke_host_timer_arm(m, &t, ke_clock_ns(m) + 1000000000ull);
+		/* 800 us: after the loop (2000 points, 100 us), within an
+		 * injection's 1 ms horizon. */
+		ke_host_timer_arm(m, &t, ke_clock_ns(m) + 800000ull);
 		memset(&hb, 0, sizeof(hb));
 		ke_vcpu_call(ke_machine_vcpu(m, 0), hb_loop0, NULL);
 		/* The timer fired early (inside the loop) only in the sweep. */
@@ -512,7 +514,7 @@ Test(ke_sim, I_injected_interrupt_lands_on_its_target_vcpu_at_the_point)
 	cr_assert_eq(ke_interrupt_init(&inj.intr, inj_isr, NULL, inj.vector, NULL, 5, 2), 0);
 	ke_interrupt_connect(m, &inj.intr);
 	ke_host_timer_init(&t, inj_event, NULL);
-	ke_host_timer_arm(m, &t, ke_clock_ns(m) + 3600ull * 1000000000ull);
+	ke_host_timer_arm(m, &t, ke_clock_ns(m) + 800000ull);
 	ke_vcpu_call(ke_machine_vcpu(m, 0), hb_loop0, NULL);
 	cr_assert_eq(inj.fired, 1, "the event was not injected inside the loop");
 	cr_assert_gt(inj.at_event, 0);
@@ -523,4 +525,96 @@ Test(ke_sim, I_injected_interrupt_lands_on_its_target_vcpu_at_the_point)
 		     inj.at_event, inj.in_isr);
 	ke_interrupt_disconnect(m, &inj.intr);
 	harness_end(m);
+}
+
+/* --- an injection runs the device on to its next interrupt (moderation) -- */
+
+static struct {
+	struct ke_machine *m;
+	struct ke_host_timer release;
+	unsigned vector;
+	unsigned frames, released, in_isr;
+	uint64_t release_delay;
+} thr;
+
+static bool thr_isr(struct ke_interrupt *intr, void *ctx)
+{
+	(void)intr, (void)ctx;
+	thr.in_isr = hb.progress0;
+	return true;
+}
+
+static void thr_release(struct ke_host_timer *t, void *ctx)
+{
+	(void)t, (void)ctx;
+	thr.released = hb.progress0;
+	ke_interrupt_request(thr.m, 1, thr.vector);
+}
+
+/* A frame arrives; the throttle holds its interrupt back for release_delay. */
+static void thr_frame(struct ke_host_timer *t, void *ctx)
+{
+	(void)t, (void)ctx;
+	thr.frames++;
+	ke_host_timer_arm(thr.m, &thr.release, ke_clock_ns(thr.m) + thr.release_delay);
+}
+
+static void thr_run(uint64_t frame_at, uint64_t release_delay)
+{
+	struct ke_machine_config mc = {.nr_vcpus = 2, .engine = ke_sim_engine()};
+	struct ke_interrupt intr;
+	struct ke_sim_config c;
+	struct ke_host_timer frame;
+
+	ke_sim_config_init(&c);
+	c.strategy = KE_SIM_STRATEGY_SWEEP;
+	c.sweep_point = 100;
+	cr_assert_eq(ke_sim_configure(&c), 0);
+	thr.m = ke_machine_create(&mc);
+	cr_assert_not_null(thr.m);
+	memset(&hb, 0, sizeof(hb));
+	thr.frames = thr.released = thr.in_isr = 0;
+	thr.release_delay = release_delay;
+	thr.vector = (unsigned)ke_vector_alloc(thr.m, 5);
+	cr_assert_eq(ke_interrupt_init(&intr, thr_isr, NULL, thr.vector, NULL, 5, 2), 0);
+	ke_interrupt_connect(thr.m, &intr);
+	ke_host_timer_init(&thr.release, thr_release, NULL);
+	ke_host_timer_init(&frame, thr_frame, NULL);
+	ke_host_timer_arm(thr.m, &frame, ke_clock_ns(thr.m) + frame_at);
+	ke_vcpu_call(ke_machine_vcpu(thr.m, 0), hb_loop0, NULL);
+	ke_host_timer_cancel(thr.m, &frame);
+	ke_host_timer_cancel(thr.m, &thr.release);
+	ke_interrupt_disconnect(thr.m, &intr);
+	harness_end(thr.m);
+}
+
+/*
+ * The next device event (a frame) raises no interrupt by itself: a throttle
+ * releases it 50 us later. One injection at point 100 runs the device on to
+ * that interrupt, which vCPU 1 takes while vCPU 0 is still at the point.
+ */
+Test(ke_sim, I_injection_runs_the_device_on_to_its_next_interrupt)
+{
+	thr_run(400000ull, 50000ull);
+	cr_assert_eq(thr.frames, 1);
+	/* Released at the injection point (about loop step 100), not when the
+	 * loop next gives the CPU back (step 1024 or later). */
+	cr_assert_gt(thr.released, 0, "the throttled interrupt was not released in the loop");
+	cr_assert_lt(thr.released, 200, "released at loop step %u, not at the injection",
+		     thr.released);
+	cr_assert_eq(thr.in_isr, thr.released,
+		     "vCPU 0 ran on from %u to %u before vCPU 1 took the interrupt", thr.released,
+		     thr.in_isr);
+}
+
+/*
+ * An injection moves time at most 1 ms: a device event 2 ms away is not
+ * pulled under the running loop (the verifier's watchdog tick is a host
+ * timer too, and firing it early would charge a DPC for time it never ran).
+ */
+Test(ke_sim, injection_does_not_fire_timers_beyond_its_horizon)
+{
+	thr_run(2000000ull, 50000ull);
+	cr_assert_eq(thr.frames, 0, "a timer 2 ms away fired inside a 100 us loop");
+	cr_assert_eq(thr.in_isr, 0);
 }
