@@ -98,11 +98,11 @@ struct sim {
 	uint64_t local[2][KE_MAX_VCPUS];    /* decisions so far, per anchor */
 	struct ke_sim_stats st;
 	/* The stall backstop: (a) shared with its thread. */
-	atomic_ullong progress;	 /* (a) bumped at every point and switch */
-	atomic_bool running;	 /* (a) a vCPU coroutine has the owner thread */
-	atomic_ullong stalled;	 /* (a) CPU ns to charge, set before the signal */
+	atomic_ullong progress;	   /* (a) bumped at every point and switch */
+	atomic_bool running;	   /* (a) a vCPU coroutine has the owner thread */
+	atomic_ullong stalled;	   /* (a) CPU ns to charge, set before the signal */
 	atomic_bool backstop_stop; /* (a) */
-	clockid_t owner_cpu;	 /* (c) the owner thread's CPU-time clock */
+	clockid_t owner_cpu;	   /* (c) the owner thread's CPU-time clock */
 	pthread_t backstop;
 	bool backstop_on;
 };
