@@ -235,6 +235,12 @@ typedef void hw_irq_hook_fn(void *ctx, struct hw_device *dev, enum hw_irq_event 
  *    and, if a transmit DMA fault reaches the driver as an error (an error
  *    status, or no write-back past the device's head), also
  *      tx_dma_fault transmits consumed unsent on a DMA fault (not in tx_dropped)
+ *    and, optionally, a snapshot the verifier asks for (rule I13):
+ *      irq_masked_pending  causes pending that the driver enabled at some
+ *                   time since reset and that are masked now (0 after
+ *                   surprise removal); a model without it is not watched
+ *      irq_unmasked the causes the device may signal now (its interrupt
+ *                   mask); the I8 check of ndis/sync.c
  *  - destroy: power off: unplug the wire, stop timers, release the pin
  *    (deassert into the sink), free. Context: host thread, nobody calls the
  *    device any more.

@@ -163,6 +163,8 @@ void vn1_get_stats(struct vn1 *dev, struct vn1_stats *out)
 	ke_irql_t old = vn1_lock(dev);
 
 	*out = dev->st;
+	out->irq_masked_pending = dev->removed ? 0 : dev->icr & dev->ims_ever & ~dev->ims;
+	out->irq_unmasked = dev->removed ? 0 : dev->ims;
 	vn1_unlock(dev, old);
 }
 

@@ -367,6 +367,10 @@ struct vn1_stats {
 	uint64_t bad_accesses;	    /* misaligned / out-of-range register accesses */
 	uint64_t bad_config_writes; /* values outside a register's range, ignored */
 	uint64_t msix_table_writes; /* driver writes to the host-owned table/PBA, ignored */
+	/* a snapshot, not a count: causes pending in ICR that IMS enabled at
+	 * some time since reset and masks now (0 once surprise-removed) */
+	uint64_t irq_masked_pending;
+	uint64_t irq_unmasked; /* a snapshot: IMS, the causes enabled now (0 once removed) */
 };
 
 void vn1_get_stats(struct vn1 *dev, struct vn1_stats *out);

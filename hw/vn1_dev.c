@@ -214,7 +214,9 @@ static int vn1_dev_fault(struct hw_device *d, enum hw_fault f, uint64_t arg)
 	X(wb_delayed)           \
 	X(bad_accesses)         \
 	X(bad_config_writes)    \
-	X(msix_table_writes)
+	X(msix_table_writes)    \
+	X(irq_masked_pending)   \
+	X(irq_unmasked)
 /* clang-format on */
 
 /* Derived: the conventional network-model totals (hw/device.h). */

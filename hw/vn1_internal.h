@@ -76,6 +76,7 @@ struct vn1 {
 	/* registers (L) */
 	uint32_t ctrl, rxfilter, mac_lo, mac_hi;
 	uint32_t icr, ims, iam, imode;
+	uint32_t ims_ever; /* every cause IMS has enabled since reset (irq_masked_pending) */
 	uint32_t ivar[VN1_NR_CAUSES], itr[VN1_NR_MSGS];
 	uint32_t route[VN1_NR_MSGS]; /* causes routed to each message (from IMODE/IVAR) */
 	uint32_t mrqc;

@@ -45,7 +45,7 @@ static void vn1_route_update_locked(struct vn1 *dev)
 
 void vn1_irq_reset_locked(struct vn1 *dev)
 {
-	dev->icr = dev->ims = dev->iam = dev->imode = 0;
+	dev->icr = dev->ims = dev->iam = dev->imode = dev->ims_ever = 0;
 	for (unsigned c = 0; c < VN1_NR_CAUSES; c++)
 		dev->ivar[c] = 0;
 	for (unsigned m = 0; m < VN1_NR_MSGS; m++) {
@@ -323,6 +323,7 @@ bool vn1_irq_write_locked(struct vn1 *dev, uint32_t off, uint32_t val)
 		return true;
 	case VN1_IMS:
 		dev->ims |= val & VN1_CAUSE_ALL;
+		dev->ims_ever |= val & VN1_CAUSE_ALL;
 		vn1_irq_update_locked(dev, val & VN1_CAUSE_ALL);
 		return true;
 	case VN1_IMC:

@@ -12,6 +12,7 @@
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
 #include "ndis/routine.h"
+#include "verifier/irq_disabled.h"
 #include "verifier/race.h"
 
 /*
@@ -32,6 +33,8 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	ndis_count_local(&d->ctr->dpcs);
 	if (ni->adapter->host)
 		ni->adapter->host->dpc_begin(ni->adapter, tp.MaxNblsToIndicate);
+	atomic_fetch_sub_explicit(&ni->queued_dpcs, 1, memory_order_relaxed);
+	atomic_store_explicit(&d->running, true, memory_order_relaxed);
 	ndis_routine_enter(
 	    &r, ni->message_based ? "MiniportMessageInterruptDPC" : "MiniportInterruptDPC",
 	    ni->message_based ? (const void *)ni->msg_dpc : (const void *)ni->line_dpc);
@@ -39,8 +42,11 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 		ni->msg_dpc(ni->context, d->msg, arg1, &tp, NULL);
 	else
 		ni->line_dpc(ni->context, arg1, &tp, NULL);
+	atomic_store_explicit(&d->running, false, memory_order_relaxed);
 	if (ni->adapter->host)
 		ni->adapter->host->dpc_end(ni->adapter, tp.MoreNblsPending != 0);
+	if (ni->irqoff)
+		vfy_irqoff_dpc_done(ni->irqoff, ke_current_number(), d->msg);
 	/* K3: a DPC returning with a lock is blamed now, not on the next routine. */
 	if (__builtin_expect(ndis_spin_held() != r.held, 0))
 		ndis_routine_exit_slow(&r, ndis_spin_held(), ke_irql_current());
@@ -60,10 +66,13 @@ void ndis_dpc_routine(struct ke_dpc *kd, void *ctx, void *arg1, void *arg2)
 	if (tp.MoreNblsPending) {
 		atomic_fetch_add_explicit(&ni->active_dpcs, 1, memory_order_seq_cst);
 		vfy_race_release(kd);
-		if (ke_dpc_queue(ni->m, kd, arg1, NULL))
+		atomic_fetch_add_explicit(&ni->queued_dpcs, 1, memory_order_relaxed);
+		if (ke_dpc_queue(ni->m, kd, arg1, NULL)) {
 			ndis_count_local(&d->ctr->dpc_reruns);
-		else
+		} else {
+			atomic_fetch_sub_explicit(&ni->queued_dpcs, 1, memory_order_relaxed);
 			atomic_fetch_sub_explicit(&ni->active_dpcs, 1, memory_order_release);
+		}
 	}
 	/* Last touch of @ni by this run (see interrupt_teardown()). */
 	atomic_fetch_sub_explicit(&ni->active_dpcs, 1, memory_order_release);
@@ -99,7 +108,9 @@ bool ndis_dpc_request(struct ndis_interrupt *ni, ULONG msg, unsigned vcpu, PVOID
 	}
 	/* The requester's work happens before the DPC's (race detector). */
 	vfy_race_release(&d->kd);
+	atomic_fetch_add_explicit(&ni->queued_dpcs, 1, memory_order_relaxed);
 	if (!ke_dpc_queue(ni->m, &d->kd, ctx, NULL)) {
+		atomic_fetch_sub_explicit(&ni->queued_dpcs, 1, memory_order_relaxed);
 		atomic_fetch_add_explicit(&d->ctr->dpc_already_queued, 1, memory_order_relaxed);
 		atomic_fetch_sub_explicit(&ni->active_dpcs, 1, memory_order_release);
 		return false;

@@ -115,9 +115,18 @@ static bool host_line_level(struct ndisrt_adapter *a, unsigned *rises)
 	return intc_source_level(&n->src, rises);
 }
 
+/* The NIC's device (I13's watch). Context: PASSIVE_LEVEL. */
+static struct hw_device *host_device(struct ndisrt_adapter *a)
+{
+	struct ndisrt_nic *n = host_nic_of_adapter(a);
+
+	return n ? n->dev : NULL;
+}
+
 const struct ndis_host_ops host_ndis6_ops = {
     .set_general_attributes = host_set_general_attributes,
     .line_level = host_line_level,
+    .device = host_device,
     .dpc_begin = host_rx_dpc_begin,
     .dpc_end = host_rx_dpc_end,
 };

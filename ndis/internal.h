@@ -232,6 +232,7 @@ struct ndis_dpc {
 	struct ndis_interrupt *intr; /* (c) */
 	struct ndis_counters *ctr;   /* (c) */
 	ULONG msg;		     /* (c) */
+	atomic_bool running;	     /* (a) its miniport routine runs now (I8 check) */
 };
 
 /*
@@ -291,6 +292,16 @@ struct ndis_interrupt {
 	PIO_INTERRUPT_MESSAGE_INFO table; /* (c) message-based only */
 	size_t table_size;		  /* (c) */
 	struct ndis_line_watch watch;	  /* under the line ISR's lock (I11, I12) */
+	/* (c) rule I13's watch of the device (verifier/irq_disabled.h); NULL: none */
+	struct vfy_irqoff *irqoff;
+	/*
+	 * I8, one interrupt (line or a single message) whose device says whether
+	 * it is unmasked ("irq_unmasked", hw/device.h): a DPC's synchronize
+	 * routine that unmasks it while other DPCs of the interrupt are queued
+	 * and not started re-enabled before the batch's last DPC. NULL: not checked.
+	 */
+	struct hw_device *i8_dev; /* (c) */
+	atomic_uint queued_dpcs;  /* (a) DPCs queued whose routine has not begun */
 };
 
 static inline struct ndis_dpc *ndis_dpc_of(struct ndis_interrupt *ni, ULONG msg, unsigned vcpu)
@@ -459,6 +470,9 @@ struct ndis_host_ops {
 	/* optional: the level of the adapter's INTx pin and its rise count
 	 * (intc_source_level()); the false-claim check (I11). Lock-free. */
 	bool (*line_level)(struct ndisrt_adapter *a, unsigned *rises);
+	/* optional: the adapter's device, for checks that ask it through the
+	 * device seam (interrupts left disabled, I13). Context: PASSIVE_LEVEL. */
+	struct hw_device *(*device)(struct ndisrt_adapter *a);
 };
 
 /* Context: host thread, before the adapter is initialized. */

@@ -14,6 +14,8 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "hw/device.h"
+#include "verifier/irq_disabled.h"
 #include "verifier/race.h"
 #include "verifier/vfy.h"
 
@@ -74,8 +76,9 @@ static void line_report(enum ndisrt_violation v, uintptr_t handle, const void *i
 	void *frames[17];
 	int n;
 
-	/* The ISR itself first (it has returned: the chain is its caller's). */
-	frames[0] = (void *)(uintptr_t)isr;
+	/* The ISR itself first (it has returned: the chain is its caller's); the
+	 * symbolizer takes return addresses, so name the byte after its entry. */
+	frames[0] = (char *)(uintptr_t)isr + 1;
 	n = 1 + backtrace(frames + 1, 16);
 	ke_print_chain(2, "\nThe line ISR:", frames, 1);
 	vfy_report(v, handle, (uintptr_t)isr, p4, what, frames, n);
@@ -420,6 +423,21 @@ static NDIS_STATUS register_interrupt(struct ndisrt_adapter *a, NDIS_HANDLE cont
 	c->InterruptType = message ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
 	c->MessageInfoTable = message ? ni->table : NULL;
 	*out = ni->handle;
+	/* I13: from now until deregistration, the device must not be left masked. */
+	if (a->host && a->host->device) {
+		struct hw_device *dev = a->host->device(a);
+		bool unmasked_known = false;
+
+		ni->irqoff = vfy_irqoff_watch(dev, &ni->active_dpcs,
+					      message ? (const void *)ni->msg_dpc
+						      : (const void *)ni->line_dpc);
+		/* I8 on one interrupt (a line, one message): sync.c. Not on the
+		 * deterministic engine: asking the device takes its lock, an IRQL
+		 * change, which would add scheduling decisions to every schedule. */
+		if (dev && ni->nr_messages == 1 && !ke_machine_deterministic(ni->m))
+			(void)hw_device_stat(dev, "irq_unmasked", &unmasked_known);
+		ni->i8_dev = unmasked_known ? dev : NULL;
+	}
 	for (ULONG i = 0; i < ni->nr_messages; i++) {
 		ndis_assert(ke_interrupt_connect(ni->m, &ni->msgs[i].ki) == 0);
 		ni->msgs[i].connected = true;
@@ -495,6 +513,8 @@ static void interrupt_teardown(struct ndis_interrupt *ni)
 	 * ones, throttled re-runs included (D2, I9). */
 	while (atomic_load_explicit(&ni->active_dpcs, memory_order_seq_cst) != 0)
 		ke_yield();
+	/* The device stays masked from now on, as it should (I13). */
+	vfy_irqoff_unwatch(ni->irqoff);
 	/* Every ISR and DPC that ran happens before what follows (race detector). */
 	vfy_race_acquire(&vfy_race_quiesce);
 	atomic_store(&a->kind, NDISRT_INTERRUPT_NONE);

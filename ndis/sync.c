@@ -9,6 +9,7 @@
  */
 #define NDISRT_NDIS_INTERNAL
 #include "ndis/internal.h"
+#include "hw/device.h"
 #include "verifier/vfy.h"
 
 #include <errno.h>
@@ -25,6 +26,49 @@ static struct ndis_message *sync_message(struct ndis_interrupt *ni, ULONG Messag
 		    "NdisMSynchronizeWithInterruptEx: MessageId is not an index of the "
 		    "interrupt's MessageInfoTable");
 	return &ni->msgs[MessageId];
+}
+
+/* Does the device have an enabled cause unmasked? (I8; hw/device.h "irq_unmasked") */
+static bool device_unmasked(struct hw_device *dev)
+{
+	return hw_device_stat(dev, "irq_unmasked", NULL) != 0;
+}
+
+/*
+ * I8 (the last DPC of the batch re-enables): the routine, run for a DPC of
+ * @ni on this vCPU, unmasked the device while other DPCs of @ni are queued
+ * and have not begun - they belong to the batch it re-enabled under. Checked
+ * under the interrupt lock, so no ISR can start a new batch in between.
+ * Context: the sync IRQL, holding the interrupt lock.
+ */
+static BOOLEAN sync_checking_i8(struct ndis_interrupt *ni,
+				MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER fn, PVOID ctx, void *caller)
+{
+	unsigned v = ndis_current_vcpu();
+	bool in_dpc = v < ni->nr_vcpus &&
+		      atomic_load_explicit(&ndis_dpc_of(ni, 0, v)->running, memory_order_relaxed);
+	bool before = in_dpc && device_unmasked(ni->i8_dev);
+	BOOLEAN result = fn(ctx);
+	unsigned queued;
+
+	if (!in_dpc || before || !device_unmasked(ni->i8_dev))
+		return result;
+	queued = atomic_load_explicit(&ni->queued_dpcs, memory_order_relaxed);
+	if (queued) {
+		void *frames[1] = {caller};
+
+		vfy_report(
+		    NDISRT_VIOLATION_EARLY_REENABLE,
+		    (uintptr_t)(ni->message_based ? (const void *)ni->msg_dpc
+						  : (const void *)ni->line_dpc),
+		    queued, v,
+		    "a DPC of an interrupt DPC batch re-enabled its device while other DPCs "
+		    "of the batch were still queued (parameter 2 = the DPC handler, 3 = DPCs "
+		    "still queued, 4 = the vCPU of the DPC that re-enabled): only the last "
+		    "DPC of the batch may (rule I8)",
+		    frames, 1);
+	}
+	return result;
 }
 
 /**
@@ -85,7 +129,11 @@ BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG M
 	vfy_lock_acquired(ki->lock, "interrupt lock", ki->sync_irql, __builtin_return_address(0));
 	ke_spin_acquire_raw(ki->lock);
 	ke_sync_routine_enter(ki); /* the hooks' sync_enter/exit (tracer) */
-	result = SynchronizeFunction(SynchronizeContext);
+	if (__builtin_expect(ni->i8_dev != NULL && vfy_active, 0))
+		result = sync_checking_i8(ni, SynchronizeFunction, SynchronizeContext,
+					  __builtin_return_address(0));
+	else
+		result = SynchronizeFunction(SynchronizeContext);
 	ke_sync_routine_exit(ki);
 	vfy_lock_releasing(ki->lock);
 	ke_spin_release_raw(ki->lock);

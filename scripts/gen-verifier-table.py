@@ -20,7 +20,7 @@ BUGCHECK_NAMES = {}
 # Lines raised through the verifier's reporter (verifier/vfy.c): under
 # --verifier warn they print, count and go on; every other line stops the
 # machine in every mode.
-WARNABLE = {"LOCK_ORDER"}
+WARNABLE = {"LOCK_ORDER", "INTERRUPTS_LEFT_DISABLED", "EARLY_REENABLE"}
 
 TOKEN = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z_0-9]*|0x[0-9A-Fa-f]+|[0-9]+|,|\))')
 

@@ -41,6 +41,7 @@
 #include "verifier/race.h"
 #include "verifier/vfy.h"
 #include "verifier/violation.h"
+#include "verifier/irq_disabled.h"
 #include "verifier/watchdog.h"
 
 /* The Toeplitz key Microsoft's RSS verification examples use. */
@@ -91,9 +92,10 @@ static void rx_sink(void *ctx, struct ndisrt_nic *n, const struct ndisrt_rx_info
 	atomic_fetch_add_explicit(&rn->rss_frames, 1, memory_order_relaxed);
 	if (info->hash_value != want)
 		atomic_fetch_add_explicit(&rn->rss_bad_hash, 1, memory_order_relaxed);
-	/* With one interrupt (line, MSI) there is one receive queue, and the
-	 * driver indicates on its DPC's vCPU: only MSI-X has a placement. */
-	if (run.o.irq == RUN_IRQ_MSIX && info->vcpu != run.rss_table[want % RUN_RSS_TABLE])
+	/* MSI-X, or several receive queues behind one interrupt (line, MSI:
+	 * the ISR queues a DPC per processor with work): each frame on the
+	 * processor the table names. One queue: the DPC runs where the ISR ran. */
+	if (rn->rss_placed && info->vcpu != run.rss_table[want % RUN_RSS_TABLE])
 		atomic_fetch_add_explicit(&rn->rss_off_cpu, 1, memory_order_relaxed);
 }
 
@@ -247,6 +249,12 @@ static int start_nic(unsigned i, char *err, size_t errlen)
 	rn->filter_status = ndisrt_nic_set_packet_filter(
 	    rn->n,
 	    RUN_PACKET_FILTER | (run.o.wire == RUN_WIRE_PCAP ? RUN_PACKET_TYPE_PROMISCUOUS : 0));
+	{
+		struct ndisrt_nic_attributes at;
+
+		ndisrt_nic_get_attributes(rn->n, &at);
+		rn->rss_placed = run.o.irq == RUN_IRQ_MSIX || at.rss_queues > 1;
+	}
 	rn->rss_status = ndisrt_nic_set_rss(rn->n, default_rss_key, RUN_HASH_TYPES, run.rss_table,
 					    RUN_RSS_TABLE);
 	return 0;
@@ -358,6 +366,10 @@ static void teardown(void)
 		run.watchdog = false;
 	}
 	vfy_race_disable(); /* unsubscribes from the machine: before it goes */
+	if (run.irqoff) {
+		vfy_irqoff_stop(run.m);
+		run.irqoff = false;
+	}
 	if (run.h)
 		ndisrt_host_free(run.h);
 }
@@ -534,6 +546,18 @@ static int set_up(char *err, size_t errlen)
 	}
 	if (start_watchdog(err, errlen))
 		return 70;
+	/* I13, interrupts left disabled: with the verifier, on the threads engine
+	 * (on sim its host timer and device queries would add scheduling
+	 * decisions to every schedule explore has measured). */
+	if (run.o.verifier != VFY_OFF && !run.o.sim) {
+		rc = vfy_irqoff_start(run.m, run.o.irq_off_ms);
+		if (rc) {
+			snprintf(err, errlen, "cannot start the interrupts-left-disabled check: %s",
+				 strerror(-rc));
+			return 70;
+		}
+		run.irqoff = true;
+	}
 	if (run.o.sim && (run.o.race == RUN_RACE_ON ||
 			  (run.o.race == RUN_RACE_AUTO && driver_instrumented(run.driver_path)))) {
 		vfy_race_set_volatile(run.o.race_volatile_plain ? VFY_RACE_VOLATILE_PLAIN

@@ -58,6 +58,9 @@ struct run_nic {
 	unsigned peer;	    /* its receiver */
 	uint64_t gen_index; /* next generated frame */
 	uint32_t filter_status, rss_status;
+	/* RSS placement is checked: MSI-X, or a driver with several receive
+	 * queues behind one interrupt (a multi-DPC batch) */
+	bool rss_placed;
 	atomic_ulong rx_frames, rss_frames, rss_bad_hash, rss_off_cpu, status_indications;
 	/* collected at the end */
 	struct ndisrt_nic_stats st;
@@ -119,6 +122,7 @@ struct run_state {
 	bool output_failed; /* an output file could not be written: exit 74 */
 	bool watchdog;	    /* verifier/watchdog.h watches the machine */
 	bool watchdog_on;   /* it did: @wd holds its guidance counts */
+	bool irqoff;	    /* verifier/irq_disabled.h watches the NICs (I13) */
 	struct vfy_watchdog_counts wd;
 };
 

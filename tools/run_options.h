@@ -67,6 +67,8 @@ struct run_options {
 	long watchdog_ms[5]; /* isr, dpc, spin, dispatch (ms); hold-us (µs); -1: default */
 	bool watchdog_off;   /* --watchdog off */
 	bool watchdog_given; /* --watchdog was on the command line */
+	/* --irq-off-timeout: rule I13's allotment in ms; 0: the default (22 s) */
+	unsigned irq_off_ms;
 	/* The engine (docs/sim.md). */
 	bool sim;      /* --engine sim */
 	uint64_t seed; /* --seed */

@@ -375,7 +375,7 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 
 	uint64_t rss = 0, rss_bad = 0, rss_off = 0, links = 0, max_one = 0;
 	uint64_t over_limit = 0, more_idle = 0;
-	unsigned rss_refused = 0;
+	unsigned rss_refused = 0, rss_placed = 0;
 
 	fprintf(f,
 		"\nndisrt run: %s (NDIS %u.%u), %u %s NIC%s, %u vCPU%s, %s, wire %s, "
@@ -447,6 +447,7 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 		rss += atomic_load(&rn->rss_frames);
 		rss_bad += atomic_load(&rn->rss_bad_hash);
 		rss_refused += rn->rss_status != 0;
+		rss_placed += rn->rss_placed;
 		rss_off += atomic_load(&rn->rss_off_cpu);
 		links += atomic_load(&rn->status_indications);
 		if (rn->st.max_nbls_one_dpc > max_one)
@@ -482,10 +483,10 @@ static void print_text(FILE *f, const struct run_state *r, const struct tally *t
 			"\nRSS: off (the driver answered OID_GEN_RECEIVE_SCALE_PARAMETERS with "
 			"0x%08x)\n",
 			r->nic[0].rss_status);
-	else if (r->o.irq != RUN_IRQ_MSIX)
+	else if (!rss_placed)
 		fprintf(f,
 			"\nRSS: %llu frames hashed, %llu with a wrong hash; placement not "
-			"checked (one interrupt: one receive queue)\n",
+			"checked (one interrupt and one receive queue)\n",
 			(unsigned long long)rss, (unsigned long long)rss_bad);
 	else
 		fprintf(f,
@@ -619,10 +620,11 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)r->dpc_duration.max);
 	print_us_json(f, r);
 	uint64_t max_one = 0, rss_off = 0, rss = 0, over_limit = 0, more_idle = 0;
-	unsigned rss_nics = 0;
+	unsigned rss_nics = 0, rss_placed = 0;
 
 	for (unsigned i = 0; i < r->o.nics; i++) {
 		rss_nics += r->nic[i].rss_status == 0;
+		rss_placed += r->nic[i].rss_status == 0 && r->nic[i].rss_placed;
 		if (r->nic[i].st.max_nbls_one_dpc > max_one)
 			max_one = r->nic[i].st.max_nbls_one_dpc;
 		rss_off += atomic_load(&r->nic[i].rss_off_cpu);
@@ -635,9 +637,10 @@ static void print_json(FILE *f, const struct run_state *r, const struct tally *t
 		(unsigned long long)over_limit, (unsigned long long)more_idle);
 	fprintf(f,
 		" \"max_nbls_to_indicate\": %u, \"max_nbls_in_one_dpc\": %llu, "
-		"\"rss_nics\": %u, \"rss_frames\": %llu, \"rss_off_cpu\": %llu,\n",
-		r->o.max_nbls, (unsigned long long)max_one, rss_nics, (unsigned long long)rss,
-		(unsigned long long)rss_off);
+		"\"rss_nics\": %u, \"rss_placed_nics\": %u, \"rss_frames\": %llu, "
+		"\"rss_off_cpu\": %llu,\n",
+		r->o.max_nbls, (unsigned long long)max_one, rss_nics, rss_placed,
+		(unsigned long long)rss, (unsigned long long)rss_off);
 	fprintf(f,
 		" \"interrupts_delivered\": %llu, \"interrupts_per_frame\": %.4f, "
 		"\"signals_sent\": %llu, "

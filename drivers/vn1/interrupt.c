@@ -14,7 +14,9 @@ Abstract:
         message q, q < NumRxQueues      RXQ[q]
         message MessageCount - 1        TXQ[0], LSC, RXO, ERR ("other")
     With a single message (MSI, IMODE 1) or a line (IMODE 0) every cause
-    lands on the one interrupt and a single receive queue is used.
+    lands on the one interrupt, and there is a receive queue per processor:
+    the ISR starts an interrupt DPC batch, a DPC on each processor with
+    work, and the last DPC of the batch unmasks (Vn1StartDpcBatch).
 
     Masking: in the message modes IAM holds every serviced cause, so the
     device masks a message's causes the moment it signals the message; the
@@ -34,8 +36,10 @@ Abstract:
                        services, then clears it; the ISR overwrites it.
         VN1_RACY_P2    MSI-X: a shadow interrupt mask updated by ISRs and
                        DPCs without synchronization.
-        VN1_RACY_P7    MSI-X: every DPC of a multi-DPC batch re-enables all
-                       receive causes, not only its own.
+        VN1_RACY_P6    line, MSI: the batch counts the processors requested
+                       from NdisMQueueDpcEx, not those it returned.
+        VN1_RACY_P7    line, MSI: every DPC of a batch unmasks the device,
+                       not only the last one.
         VN1_RACY_XMSG  MSI-X: a counter shared by two messages' ISRs and a
                        synchronize routine on a third message, registered
                        with MsiSyncWithAllMessages = FALSE.
@@ -227,6 +231,18 @@ IRQL:
         Adapter->OtherMessageId = 0;
     } else {
         Adapter->InterruptMode = VN1_IMODE_MSIX;
+    }
+
+    if (Adapter->InterruptMode != VN1_IMODE_MSIX) {
+#ifdef VN1_DPC_BATCH
+        //
+        // One interrupt, a queue per processor: the device hashes and
+        // queues, the ISR queues a DPC on every processor with work.
+        //
+        Adapter->NumRxQueues = Adapter->RxQueuesAllocated;
+#endif
+    } else {
+        Adapter->InterruptMode = VN1_IMODE_MSIX;
         Adapter->NumRxQueues = Adapter->MessageCount - 1;
         if (Adapter->NumRxQueues > Adapter->RxQueuesAllocated) {
             Adapter->NumRxQueues = Adapter->RxQueuesAllocated;
@@ -236,7 +252,7 @@ IRQL:
 
     Adapter->EnabledCauses = VN1_ICR_OTHER;
     for (q = 0; q < Adapter->NumRxQueues; q++) {
-        Adapter->RxQueue[q].MessageId = q;
+        Adapter->RxQueue[q].MessageId = (Adapter->InterruptMode == VN1_IMODE_MSIX) ? q : 0;
         Adapter->EnabledCauses |= VN1_ICR_RXQ(q);
     }
 
@@ -309,6 +325,9 @@ IRQL:
 
 --*/
 {
+    if (Context->NotDuringBatch && InterlockedOr(&Context->Adapter->BatchDpcs, 0) != 0) {
+        return;
+    }
     if (Context->DisableCauses != 0) {
         Vn1WriteRegister(Context->Adapter, VN1_REG_IMC, Context->DisableCauses);
     }
@@ -584,6 +603,375 @@ IRQL:
 }
 
 
+#ifdef VN1_DPC_BATCH
+
+static
+ULONG
+Vn1CountProcessors(
+    _In_ KAFFINITY Mask
+    )
+/*++
+
+Routine Description:
+
+    Number of processors in an affinity mask.
+
+Arguments:
+
+    Mask - The mask.
+
+Return Value:
+
+    The number of bits set.
+
+IRQL:
+
+    Any
+
+--*/
+{
+    ULONG count = 0;
+
+    while (Mask != 0) {
+        Mask &= Mask - 1;
+        count++;
+    }
+    return count;
+}
+
+
+static
+VOID
+Vn1EndBatchLocked(
+    _In_ PVN1_ADAPTER Adapter
+    )
+/*++
+
+Routine Description:
+
+    Ends an interrupt DPC batch: unmasks every serviced cause and raises
+    the receive causes of queues that still hold frames, so they come back
+    through a fresh interrupt. Does nothing if an ISR started another batch
+    since the caller's DPC finished: that batch's last DPC unmasks.
+
+Arguments:
+
+    Adapter - The adapter.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL, holding the interrupt lock (message 0 in MSI mode).
+
+--*/
+{
+    ULONG raise;
+
+    if (InterlockedOr(&Adapter->BatchDpcs, 0) != 0) {
+        return;
+    }
+    raise = (ULONG)InterlockedExchange(&Adapter->BatchRaise, 0);
+    Vn1WriteRegister(Adapter, VN1_REG_IMS, Adapter->EnabledCauses);
+    if (raise != 0) {
+        Vn1WriteRegister(Adapter, VN1_REG_ICS, raise);
+    }
+}
+
+
+_Use_decl_annotations_
+BOOLEAN
+Vn1SynchronizeBatchEnd(
+    NDIS_HANDLE SynchronizeContext
+    )
+/*++
+
+Routine Description:
+
+    The last DPC of a batch unmasks here, serialized with the ISR.
+
+Arguments:
+
+    SynchronizeContext - The adapter.
+
+Return Value:
+
+    TRUE
+
+IRQL:
+
+    DIRQL
+
+--*/
+{
+    Vn1EndBatchLocked((PVN1_ADAPTER)SynchronizeContext);
+    return TRUE;
+}
+
+
+static
+VOID
+Vn1StartDpcBatch(
+    _In_ PVN1_ADAPTER Adapter,
+    _In_ ULONG MessageId,
+    _In_ ULONG Causes,
+    _In_ BOOLEAN CausesKnown
+    )
+/*++
+
+Routine Description:
+
+    Called by the ISR of the line or the MSI message once the device is
+    masked: hands each processor the receive queues it owns that have
+    work, and queues one DPC on each of them, plus one on this processor
+    for the other causes and the queues no processor owns. All of them go
+    through NdisMQueueDpcEx (the ISR's TargetProcessors output is obsolete
+    in NDIS 6.20), so that the mask it returns accounts for every DPC of
+    the batch: a processor missing from it already had the DPC queued
+    (I5), and that queued run will do the work handed to it here.
+
+    The batch count is raised by what is requested before anything is
+    queued, so a DPC that runs at once on another processor cannot see it
+    reach zero early, and then lowered by what NdisMQueueDpcEx did not
+    queue. An ISR that runs while a batch is in progress (a spurious
+    message) extends that batch the same way.
+
+Arguments:
+
+    Adapter - The adapter.
+
+    MessageId - 0 (the line, or the one MSI message).
+
+    Causes - The ICR bits the ISR read (line).
+
+    CausesKnown - FALSE in MSI mode: ICR was auto-cleared, every queue
+        that has a processor gets a DPC.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DIRQL, holding the interrupt lock.
+
+--*/
+{
+    GROUP_AFFINITY affinity;
+    PVN1_RX_QUEUE queue;
+    KAFFINITY queued;
+    ULONG current = NdisCurrentProcessorIndex();
+    ULONG handOver;
+    ULONG target;
+    ULONG q;
+    LONG requested;
+    LONG missing;
+
+    //
+    // ndisrt has one processor group, and a processor's index is its number
+    // in group 0; a multi-group driver would use KeGetCurrentProcessorNumberEx.
+    //
+    NdisZeroMemory(&affinity, sizeof(affinity));
+    affinity.Group = 0;
+    affinity.Mask = (KAFFINITY)1 << current;
+    handOver = CausesKnown ? (Causes & VN1_ICR_OTHER) : VN1_ICR_OTHER;
+
+    for (q = 0; q < Adapter->NumRxQueues; q++) {
+        queue = &Adapter->RxQueue[q];
+        if (CausesKnown && (Causes & VN1_ICR_RXQ(q)) == 0) {
+            continue;
+        }
+        target = queue->TargetProcessorIndex;
+        if (target == VN1_NO_TARGET_PROCESSOR || target >= VN1_BATCH_PROCESSORS ||
+            queue->TargetAffinity.Group != 0) {
+            handOver |= VN1_ICR_RXQ(q);
+            continue;
+        }
+        InterlockedOr(&Adapter->BatchWork[target], (LONG)VN1_ICR_RXQ(q));
+        if (InterlockedOr(&Adapter->BatchActive[target], 0) == 0) {
+            affinity.Mask |= queue->TargetAffinity.Mask;
+        }
+    }
+    if (current < VN1_BATCH_PROCESSORS) {
+        InterlockedOr(&Adapter->BatchWork[current], (LONG)handOver);
+        if (InterlockedOr(&Adapter->BatchActive[current], 0) != 0) {
+            affinity.Mask &= ~((KAFFINITY)1 << current);
+        }
+    }
+    if (affinity.Mask == 0) {
+        //
+        // Every processor with work has its batch DPC running: each looks
+        // at its work again before it counts itself out.
+        //
+        return;
+    }
+
+    requested = (LONG)Vn1CountProcessors(affinity.Mask);
+    InterlockedIncrement(&Adapter->Batches);
+    InterlockedExchangeAdd(&Adapter->BatchDpcs, requested);
+    queued = NdisMQueueDpcEx(Adapter->InterruptHandle, MessageId, &affinity, Adapter);
+
+    missing = requested - (LONG)Vn1CountProcessors(queued & affinity.Mask);
+    if (missing != 0) {
+        InterlockedExchangeAdd(&Adapter->BatchDpcsRefused, missing);
+#if defined(VN1_RACY_P6) && !defined(VN1_RACY_FIXED)
+        //
+        // Planted bug P6 (drivers/racy): the batch count stays at what was
+        // requested. A DPC that was already queued runs once, not twice, so
+        // the count never reaches zero and the device stays masked.
+        //
+#else
+        if (InterlockedExchangeAdd(&Adapter->BatchDpcs, -missing) == missing) {
+            //
+            // Every DPC of the batch finished already (deregistration
+            // refuses new ones): end it here, under the interrupt lock.
+            //
+            Vn1EndBatchLocked(Adapter);
+        }
+#endif
+    }
+}
+
+
+static
+VOID
+Vn1BatchDpc(
+    _In_ PVN1_ADAPTER Adapter,
+    _In_ ULONG MessageId,
+    _In_opt_ PNDIS_RECEIVE_THROTTLE_PARAMETERS Throttle,
+    _In_ BOOLEAN CausesKnown
+    )
+/*++
+
+Routine Description:
+
+    One DPC of a line or MSI batch: services the work the ISR handed to
+    this processor - its receive queues, and on the ISR's processor the
+    other causes and the queues no processor owns - within its own NBL
+    budget. Throttled, it keeps its work and sets MoreNblsPending (NDIS runs
+    it again here; the batch goes on). Otherwise it counts itself out of
+    the batch; the last one unmasks the device (rule I8: with several DPCs,
+    an atomic count tells which one is last).
+
+Arguments:
+
+    Adapter - The adapter.
+
+    MessageId - 0.
+
+    Throttle - The DPC's throttle parameters.
+
+    CausesKnown - TRUE on the line, where the ISR read ICR.
+
+Return Value:
+
+    None
+
+IRQL:
+
+    DISPATCH_LEVEL
+
+--*/
+{
+    ULONG current = NdisCurrentProcessorIndex();
+    BOOLEAN indicateAll;
+    ULONG budget;
+    ULONG work;
+    ULONG left = 0;
+    ULONG q;
+
+    if (current >= VN1_BATCH_PROCESSORS) {
+        InterlockedDecrement(&Adapter->BatchDpcs);
+        return;
+    }
+    InterlockedExchange(&Adapter->BatchActive[current], 1);
+    budget = Vn1ReceiveBudget(Throttle, &indicateAll);
+
+again:
+    work = (ULONG)InterlockedExchange(&Adapter->BatchWork[current], 0);
+#ifdef VN1_RACY_P3
+    //
+    // Planted bug P3 (drivers/racy): poll ICR for causes that arrived since
+    // the ISR, outside the interrupt lock. On the line ICR is read-to-clear:
+    // a cause this read consumes while the ISR needs it is lost to the ISR,
+    // and an ISR between the two reads steals the DPC's. The sample hands
+    // causes over only through the batch's work words (rule S5).
+    //
+    work |= Vn1ReadRegister(Adapter, VN1_REG_ICR) & Adapter->EnabledCauses;
+#endif
+
+    if (work & VN1_ICR_OTHER) {
+        Vn1ServiceOtherCauses(Adapter, work & VN1_ICR_OTHER, CausesKnown);
+    }
+    for (q = 0; q < Adapter->NumRxQueues; q++) {
+        if ((work & VN1_ICR_RXQ(q)) != 0 &&
+            Vn1ReceiveQueueDpc(Adapter, &Adapter->RxQueue[q], &budget)) {
+            left |= VN1_ICR_RXQ(q);
+        }
+    }
+
+    if (left != 0 && !indicateAll) {
+        //
+        // Receive work is left: keep it, keep the device masked, and let
+        // NDIS run this DPC again.
+        //
+        InterlockedOr(&Adapter->BatchWork[current], (LONG)left);
+        Throttle->MoreNblsPending = TRUE;
+        return;
+    }
+
+    //
+    // Done, or our own limit reached under NDIS_INDICATE_ALL_NBLS: frames
+    // already in a ring raise no new cause, so the last DPC raises theirs
+    // with ICS as it unmasks.
+    //
+    if (left != 0) {
+        InterlockedOr(&Adapter->BatchRaise, (LONG)left);
+        left = 0;
+    }
+
+    //
+    // An ISR that found this DPC running handed it work without queueing
+    // it again: look once more after saying it no longer runs.
+    //
+    InterlockedExchange(&Adapter->BatchActive[current], 0);
+    if (InterlockedOr(&Adapter->BatchWork[current], 0) != 0) {
+        InterlockedExchange(&Adapter->BatchActive[current], 1);
+        goto again;
+    }
+
+#if defined(VN1_RACY_P7) && !defined(VN1_RACY_FIXED)
+    //
+    // Planted bug P7 (drivers/racy): every DPC of the batch unmasks the
+    // device as it finishes, not only the last one (rule I8).
+    //
+    InterlockedDecrement(&Adapter->BatchDpcs);
+    {
+        VN1_SYNC_CONTEXT context;
+
+        NdisZeroMemory(&context, sizeof(context));
+        context.Adapter = Adapter;
+        context.EnableCauses = Adapter->EnabledCauses;
+        context.RaiseCauses = (ULONG)InterlockedExchange(&Adapter->BatchRaise, 0);
+        NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, MessageId,
+                                        Adapter->InterruptMode == VN1_IMODE_LINE ?
+                                            Vn1SynchronizeInterrupt :
+                                            Vn1SynchronizeMessageInterrupt,
+                                        &context);
+    }
+#else
+    if (InterlockedDecrement(&Adapter->BatchDpcs) == 0) {
+        NdisMSynchronizeWithInterruptEx(Adapter->InterruptHandle, MessageId,
+                                        Vn1SynchronizeBatchEnd, Adapter);
+    }
+#endif
+}
+
+#endif // VN1_DPC_BATCH
+
+
 _Use_decl_annotations_
 BOOLEAN
 Vn1Interrupt(
@@ -682,6 +1070,9 @@ IRQL:
 #endif
 
     Vn1WriteRegister(adapter, VN1_REG_IMC, VN1_ICR_ALL);
+#ifdef VN1_DPC_BATCH
+    Vn1StartDpcBatch(adapter, 0, icr & adapter->EnabledCauses, TRUE);
+#else
 #if defined(VN1_RACY_P1) && !defined(VN1_RACY_FIXED)
     adapter->PendingCauses = (LONG)icr; // P1: overwrites the word the DPC reads
 #else
@@ -689,6 +1080,7 @@ IRQL:
 #endif
 
     *QueueDefaultInterruptDpc = TRUE;
+#endif
     return TRUE;
 }
 
@@ -746,6 +1138,11 @@ IRQL:
     }
 
     if (adapter->InterruptReady == 0) {
+#ifdef VN1_DPC_BATCH
+        if (MiniportDpcContext == adapter) {
+            InterlockedDecrement(&adapter->BatchDpcs);
+        }
+#endif
         return;
     }
 
@@ -771,6 +1168,12 @@ IRQL:
     //
     while (adapter->PendingCauses != -1) {
         KeMemoryBarrier();
+    }
+#endif
+#ifdef VN1_DPC_BATCH
+    if (MiniportDpcContext == adapter) {
+        Vn1BatchDpc(adapter, 0, throttle, TRUE);
+        return;
     }
 #endif
 #ifdef VN1_RACY_P1
@@ -949,6 +1352,18 @@ IRQL:
     }
 #endif
 
+#ifdef VN1_DPC_BATCH
+    if (adapter->InterruptMode != VN1_IMODE_MSIX) {
+        //
+        // MSI: one message for every cause and queue. ICR was auto-cleared
+        // as it was signalled, so every queue with a processor gets a DPC.
+        //
+        Vn1StartDpcBatch(adapter, MessageId, 0, FALSE);
+        *QueueDefaultInterruptDpc = FALSE;
+        return TRUE;
+    }
+#endif
+
     if (adapter->InterruptMode == VN1_IMODE_MSIX && MessageId < adapter->NumRxQueues) {
         queue = &adapter->RxQueue[MessageId];
         target = queue->TargetProcessorIndex;
@@ -1023,6 +1438,11 @@ IRQL:
     }
 
     if (adapter->InterruptReady == 0) {
+#ifdef VN1_DPC_BATCH
+        if (MiniportDpcContext == adapter) {
+            InterlockedDecrement(&adapter->BatchDpcs);
+        }
+#endif
         return;
     }
 
@@ -1048,6 +1468,13 @@ IRQL:
     //
     while (adapter->PendingCauses != -1) {
         KeMemoryBarrier();
+    }
+#endif
+
+#ifdef VN1_DPC_BATCH
+    if (MiniportDpcContext == adapter) {
+        Vn1BatchDpc(adapter, MessageId, throttle, FALSE);
+        return;
     }
 #endif
 

@@ -311,15 +311,24 @@ IRQL:
     //
     // The number of receive queues follows from the interrupt resources:
     // with MSI-X, one message per receive queue plus one for everything
-    // else; with MSI or a line, a single queue.
+    // else; with MSI or a line, one queue per processor (the device hashes
+    // and queues, one interrupt carries them all, and the ISR queues a DPC
+    // on each processor with work: interrupt.c).
     //
     if (adapter->ResourceMessageBased && adapter->ResourceMessages >= 2) {
         adapter->RxQueuesAllocated = adapter->ResourceMessages - 1;
-        if (adapter->RxQueuesAllocated > VN1_MAX_RX_QUEUES) {
-            adapter->RxQueuesAllocated = VN1_MAX_RX_QUEUES;
-        }
     } else {
+#ifdef VN1_DPC_BATCH
+        adapter->RxQueuesAllocated = NdisGroupActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+        if (adapter->RxQueuesAllocated == 0) {
+            adapter->RxQueuesAllocated = 1;
+        }
+#else
         adapter->RxQueuesAllocated = 1;
+#endif
+    }
+    if (adapter->RxQueuesAllocated > VN1_MAX_RX_QUEUES) {
+        adapter->RxQueuesAllocated = VN1_MAX_RX_QUEUES;
     }
 
     Vn1FillRssCapabilities(adapter);
@@ -1628,6 +1637,11 @@ IRQL:
     context.Adapter = Adapter;
     context.EnableCauses = Vn1MessageCauses(Adapter, MessageId);
     context.RaiseCauses = Causes;
+    //
+    // Line and MSI: a batch that began since the timer looked keeps the
+    // device masked until its last DPC (checked under the interrupt lock).
+    //
+    context.NotDuringBatch = (Adapter->InterruptMode != VN1_IMODE_MSIX);
     InterlockedIncrement(&Adapter->InterruptsRearmed);
 
     if (Adapter->InterruptMode == VN1_IMODE_LINE) {
@@ -1687,6 +1701,17 @@ IRQL:
     InterlockedIncrement(&adapter->WatchdogActive);
     if (adapter->WatchdogStopping || adapter->InterruptReady == 0 ||
         adapter->SurpriseRemoved) {
+        InterlockedDecrement(&adapter->WatchdogActive);
+        return;
+    }
+
+    //
+    // Line and MSI: while a DPC batch is in progress the device is masked on
+    // purpose, and the batch's DPCs will look at every ring; re-arming now
+    // would unmask it under them.
+    //
+    if (adapter->InterruptMode != VN1_IMODE_MSIX &&
+        InterlockedOr(&adapter->BatchDpcs, 0) != 0) {
         InterlockedDecrement(&adapter->WatchdogActive);
         return;
     }

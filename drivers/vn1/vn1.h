@@ -94,6 +94,16 @@ Abstract:
 
 #define VN1_NO_TARGET_PROCESSOR         ((ULONG)0xFFFFFFFF)
 
+//
+// Line and MSI modes: one receive queue per processor, serviced by a
+// multi-DPC batch (interrupt.c). The planted bugs P1 and P5 live on the
+// single-DPC line path and keep it: one queue, the ISR's default DPC.
+//
+#if !defined(VN1_RACY_P1) && !defined(VN1_RACY_P5)
+#define VN1_DPC_BATCH                   1
+#endif
+#define VN1_BATCH_PROCESSORS            64      // bits of a KAFFINITY
+
 typedef struct _VN1_ADAPTER VN1_ADAPTER, *PVN1_ADAPTER;
 
 typedef enum _VN1_ADAPTER_STATE {
@@ -195,6 +205,7 @@ typedef struct _VN1_SYNC_CONTEXT {
     ULONG                   DisableCauses;  // written to IMC first
     ULONG                   EnableCauses;   // then to IMS (re-arms pending causes)
     ULONG                   RaiseCauses;    // then to ICS (software interrupt)
+    BOOLEAN                 NotDuringBatch; // do nothing if a DPC batch is in progress
 #ifdef VN1_RACY_XMSG
     BOOLEAN                 TakeRxMessageEvents; // drivers/racy: XMSG
 #endif
@@ -230,6 +241,16 @@ struct _VN1_ADAPTER {
     ULONG                   EnabledCauses;  // (c) every cause the driver services
     volatile LONG           PendingCauses;  // (a) line-based: ICR bits saved by the ISR
     volatile LONG           InterruptReady; // (a) set once the device is programmed
+
+    // The interrupt DPC batch of the line and MSI modes (interrupt.c): the
+    // DPCs the ISRs queued that have not finished yet, and the receive
+    // causes the last of them raises with ICS as it unmasks.
+    volatile LONG           BatchDpcs;      // (a)
+    volatile LONG           BatchWork[VN1_BATCH_PROCESSORS]; // (a) work handed to each processor
+    volatile LONG           BatchActive[VN1_BATCH_PROCESSORS]; // (a) its batch DPC is running
+    volatile LONG           BatchRaise;     // (a)
+    volatile LONG           Batches;        // (a) batches started
+    volatile LONG           BatchDpcsRefused; // (a) requested, already queued
 
     // Queues.
     ULONG                   RxQueuesAllocated; // (c) rings with memory
@@ -352,6 +373,7 @@ MINIPORT_DISABLE_MESSAGE_INTERRUPT Vn1DisableMessageInterrupt;
 MINIPORT_SYNCHRONIZE_INTERRUPT Vn1SynchronizeInterrupt;
 MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT Vn1SynchronizeMessageInterrupt;
 MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT Vn1SynchronizeSetTarget;
+MINIPORT_SYNCHRONIZE_MESSAGE_INTERRUPT Vn1SynchronizeBatchEnd;
 NDIS_TIMER_FUNCTION Vn1WatchdogTimer;
 
 //

@@ -28,10 +28,11 @@ Test(verifier_table, every_line_is_complete_and_found_by_its_number)
 			cr_assert(
 			    (vi->p1 >= 0x2000 && vi->p1 < 0x2400) ||
 				(vi->p1 >= 0x1000 && vi->p1 < 0x1010) ||
-				(vi->p1 >= 0x1F80 && vi->p1 < 0x2000),
+				(vi->p1 >= 0x1F80 && vi->p1 < 0x2000) ||
+				(vi->p1 >= 0x92000 && vi->p1 < 0x93000),
 			    "%s: 0xC4 numbers are ndisrt's 0x20xx..0x23xx, Driver Verifier's "
-			    "deadlock-detection 0x100x or the verifier's own 0x1F8x.. (ke/ has "
-			    "0x1F00..0x1F7F)",
+			    "deadlock-detection 0x100x or NDIS rule 0x92xxx, or the verifier's own "
+			    "0x1F8x.. (ke/ has 0x1F00..0x1F7F)",
 			    vi->name);
 		else if (vi->bugcheck == KE_BUGCHECK_DPC_WATCHDOG_VIOLATION)
 			cr_assert_leq(vi->p1, 1, "%s: 0x133 has parameter 1 = 0 or 1", vi->name);
@@ -114,6 +115,8 @@ Test(verifier_table, numbers_reports_carry_are_unchanged)
 	    PIN(WATCHDOG_CUMULATIVE, 0x1, DPC_WATCHDOG_VIOLATION),
 	    PIN(DEADLOCK, 0x1F80, DRIVER_VERIFIER_DETECTED_VIOLATION),
 	    PIN(WAIT_AT_DISPATCH, 0x1F81, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(EARLY_REENABLE, 0x2020, DRIVER_VERIFIER_DETECTED_VIOLATION),
+	    PIN(INTERRUPTS_LEFT_DISABLED, 0x9200F, DRIVER_VERIFIER_DETECTED_VIOLATION),
 #undef PIN
 	};
 
