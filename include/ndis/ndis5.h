@@ -192,6 +192,9 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 
 /* ------------------------------------------------ packet and buffer pools */
 
+/* The ProtocolReservedLength a miniport gives for packets it indicates. */
+#define PROTOCOL_RESERVED_SIZE_IN_PACKET (4 * sizeof(PVOID))
+
 /*
  * Pools of NDIS_PACKET and NDIS_BUFFER descriptors (ndis/ndis5/pool.c).
  * All at IRQL <= DISPATCH_LEVEL (the Dpr forms at DISPATCH_LEVEL exactly);
