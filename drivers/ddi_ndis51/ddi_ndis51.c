@@ -160,7 +160,7 @@ typedef struct _TCB {
 
 #define PACKET_LINK(_P)  ((PLIST_ENTRY)(_P)->MiniportReserved)
 #define PACKET_OF(_L)    CONTAINING_RECORD((PUCHAR)(_L), NDIS_PACKET, MiniportReserved)
-#define RX_OF_PACKET(_P) (*(PRX_BUFFER *)(_P)->MiniportReservedEx)
+#define RX_OF_PACKET(_P) (*(PRX_BUFFER *)(PVOID)(_P)->MiniportReservedEx)
 
 typedef struct _ADAPTER {
     NDIS_HANDLE          Handle;
