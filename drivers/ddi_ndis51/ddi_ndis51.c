@@ -643,6 +643,27 @@ static VOID ScheduleLinkCheck(PADAPTER A)
     NdisScheduleWorkItem(&A->LinkWork);
 }
 
+static VOID ReadLink(PADAPTER A);
+
+//
+// A link change, from HandleInterrupt at DISPATCH_LEVEL: reported at once.
+// (Not from a work item: MiniportHalt waits for the work item, and a work
+// item queued from another processor may need the very processor the halt
+// runs on.)
+//
+static VOID LinkChanged(PADAPTER A)
+{
+    BOOLEAN was = A->LinkUp;
+
+    ReadLink(A);
+    if (A->LinkUp != was) {
+        NdisMIndicateStatus(A->Handle,
+                            A->LinkUp ? NDIS_STATUS_MEDIA_CONNECT : NDIS_STATUS_MEDIA_DISCONNECT,
+                            NULL, 0);
+        NdisMIndicateStatusComplete(A->Handle);
+    }
+}
+
 static VOID MpHandleInterrupt(NDIS_HANDLE MiniportAdapterContext)
 {
     PADAPTER A = (PADAPTER)MiniportAdapterContext;
@@ -653,7 +674,7 @@ static VOID MpHandleInterrupt(NDIS_HANDLE MiniportAdapterContext)
     if (causes & ICR_TXDW)
         TransmitDone(A);
     if ((causes & ICR_LSC) && !A->Halting)
-        ScheduleLinkCheck(A);
+        LinkChanged(A);
 }
 
 //
@@ -983,7 +1004,9 @@ static NDIS_STATUS MpInitialize(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMedi
     NdisMInitializeTimer(&A->StatsTimer, MiniportAdapterHandle, StatsTimer, A);
     NdisMSetPeriodicTimer(&A->StatsTimer, STATS_PERIOD_MS);
     //
-    // The PHY may still be negotiating: look again once we are running.
+    // The PHY may still be negotiating: look again once we are running,
+    // from a work item (it may sleep). Queued here, on the processor the
+    // halt will run on too, it runs elsewhere and never waits for it.
     //
     ScheduleLinkCheck(A);
     return NDIS_STATUS_SUCCESS;

@@ -747,10 +747,16 @@ static VOID ServiceCauses(PADAPTER A, ULONG Causes, PNDIS_RECEIVE_THROTTLE_PARAM
         more = ReceiveFrames(A, Throttle->MaxNblsToIndicate);
     if (Causes & CAUSE_TXQ0)
         TransmitDone(A);
-    if (Causes & CAUSE_LSC) {
+    //
+    // A link change is reported at once, at DISPATCH_LEVEL: not from a work
+    // item, which MiniportHaltEx would have to wait for, and which, queued
+    // from another processor, may need the very processor the halt runs on.
+    //
+    if ((Causes & CAUSE_LSC) && !A->Halting) {
         was = A->LinkUp;
-        if (((Rd(A, VN_STATUS) & STATUS_LU) != 0) != was)
-            ScheduleLinkCheck(A);
+        ReadLink(A);
+        if (A->LinkUp != was)
+            IndicateLink(A);
     }
     //
     // More frames than MaxNblsToIndicate allowed: NDIS calls the DPC again.
@@ -1256,6 +1262,8 @@ static NDIS_STATUS MpInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE
         due.QuadPart = -10 * 1000 * (LONGLONG)STATS_PERIOD_MS; // relative, 100 ns units
         NdisSetTimerObject(A->StatsTimer, due, STATS_PERIOD_MS, NULL);
     }
+    // The link may still be coming up: look again after a settle time.
+    ScheduleLinkCheck(A);
     return NDIS_STATUS_SUCCESS;
 
 fail:

@@ -69,10 +69,10 @@ if build ddi_ndis51; then
   run "ddi_ndis51: --engine sim --seed 1" ok "${d[@]}" --engine sim --seed 1 --frames 3000
   run "ddi_ndis51: --param *ReceiveBuffers, *InterruptModeration=0" ok "${d[@]}" --cpus 2 \
     --frames 20000 --param '*ReceiveBuffers=300' --param '*InterruptModeration=0'
-  # Link faults: the work item reports each change (NdisMIndicateStatus).
+  # Link faults: HandleInterrupt reports each change (NdisMIndicateStatus).
   if run "ddi_ndis51: link faults" ok "${d[@]}" --cpus 2 --seconds 1 --fault link &&
     n=$(sed -n 's/^Status indications: \([0-9]*\).*/\1/p' "$tmp/out") && [ "${n:-0}" -gt 0 ]; then
-    pass "ddi_ndis51: link changes indicated from the work item ($n)"
+    pass "ddi_ndis51: link changes indicated ($n, NdisMIndicateStatus)"
   else
     bad "ddi_ndis51: no status indication after link faults"
   fi
@@ -103,7 +103,7 @@ if build ddi_ndis6; then
     --frames 20000 --param '*ReceiveBuffers=300' --param '*InterruptModeration=0'
   if run "ddi_ndis6: link faults" ok "${d[@]}" --cpus 2 --seconds 1 --fault link &&
     n=$(sed -n 's/^Status indications: \([0-9]*\).*/\1/p' "$tmp/out") && [ "${n:-0}" -gt 0 ]; then
-    pass "ddi_ndis6: link changes indicated from the I/O work item ($n)"
+    pass "ddi_ndis6: link changes indicated ($n, NdisMIndicateStatusEx)"
   else
     bad "ddi_ndis6: no status indication after link faults"
   fi
