@@ -109,6 +109,7 @@ _IRQL_requires_min_(DISPATCH_LEVEL) ULONG KeGetCurrentProcessorNumber(VOID);
 /* Opaque to a miniport: only passed through. */
 typedef struct _DRIVER_OBJECT *PDRIVER_OBJECT;
 typedef struct _DEVICE_OBJECT *PDEVICE_OBJECT;
+typedef struct _IRP *PIRP;
 
 typedef _Function_class_(DRIVER_INITIALIZE)
     NTSTATUS(DRIVER_INITIALIZE)(_In_ PDRIVER_OBJECT DriverObject,
@@ -118,6 +119,11 @@ typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 typedef _Function_class_(DRIVER_UNLOAD) _IRQL_requires_(PASSIVE_LEVEL)
     VOID(DRIVER_UNLOAD)(_In_ PDRIVER_OBJECT DriverObject);
 typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
+
+/* A dispatch routine for IRPs (NdisMRegisterDevice's MajorFunctions). */
+typedef _Function_class_(DRIVER_DISPATCH) _IRQL_requires_max_(DISPATCH_LEVEL)
+    NTSTATUS(DRIVER_DISPATCH)(_Inout_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp);
+typedef DRIVER_DISPATCH *PDRIVER_DISPATCH;
 
 /* ------------------------------------------------ interlocked, barrier */
 
@@ -569,7 +575,65 @@ typedef struct _CM_PARTIAL_RESOURCE_LIST {
 	ULONG Count;
 	CM_PARTIAL_RESOURCE_DESCRIPTOR PartialDescriptors[1];
 } CM_PARTIAL_RESOURCE_LIST, *PCM_PARTIAL_RESOURCE_LIST;
+
+/* The bus a resource list is for (the HAL's numbering). */
+typedef enum _INTERFACE_TYPE {
+	InterfaceTypeUndefined = -1,
+	Internal,
+	Isa,
+	Eisa,
+	MicroChannel,
+	TurboChannel,
+	PCIBus,
+	VMEBus,
+	NuBus,
+	PCMCIABus,
+	CBus,
+	MPIBus,
+	MPSABus,
+	ProcessorInternal,
+	InternalPowerBus,
+	PNPISABus,
+	PNPBus,
+	Vmcs,
+	ACPIBus,
+	MaximumInterfaceType
+} INTERFACE_TYPE,
+    *PINTERFACE_TYPE;
+
+/* One bus's resources, then the whole list (what NdisMGetDeviceProperty returns). */
+typedef struct _CM_FULL_RESOURCE_DESCRIPTOR {
+	INTERFACE_TYPE InterfaceType;
+	ULONG BusNumber;
+	CM_PARTIAL_RESOURCE_LIST PartialResourceList;
+} CM_FULL_RESOURCE_DESCRIPTOR, *PCM_FULL_RESOURCE_DESCRIPTOR;
+
+typedef struct _CM_RESOURCE_LIST {
+	ULONG Count;
+	CM_FULL_RESOURCE_DESCRIPTOR List[1];
+} CM_RESOURCE_LIST, *PCM_RESOURCE_LIST;
 #pragma pack(pop)
+
+/* System (ISA slave) DMA transfer width and timing. */
+typedef enum _DMA_WIDTH {
+	Width8Bits,
+	Width16Bits,
+	Width32Bits,
+	Width64Bits,
+	WidthNoWrap,
+	MaximumDmaWidth
+} DMA_WIDTH,
+    *PDMA_WIDTH;
+
+typedef enum _DMA_SPEED {
+	Compatible,
+	TypeA,
+	TypeB,
+	TypeC,
+	TypeF,
+	MaximumDmaSpeed
+} DMA_SPEED,
+    *PDMA_SPEED;
 
 /* ------------------------------------------------------------ strings */
 

@@ -86,6 +86,16 @@ BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait)
 	while (!__atomic_load_n(event_word(Event), __ATOMIC_ACQUIRE)) {
 		struct timespec ts, *tsp = NULL;
 
+		/* The deterministic engine: one host thread, virtual time. A
+		 * futex wait would stop the vCPU that is to set the event: yield
+		 * to the schedule, which moves the clock on, and look again. */
+		if (ke_machine_deterministic(m)) {
+			if (MsToWait && ke_clock_ns(m) >= deadline)
+				break;
+			ke_preempt_point(KE_PP_SPIN);
+			continue;
+		}
+
 		if (MsToWait) {
 			uint64_t now = ke_clock_ns(m);
 

@@ -140,18 +140,27 @@ const struct ndis_host_ops host_ndis6_ops = {
  * descriptor per message (as Windows gives a miniport the translated list),
  * each with CM_RESOURCE_INTERRUPT_MESSAGE.
  */
+/*
+ * The partial list lies inside a one-bus CM_RESOURCE_LIST, which
+ * NdisMGetDeviceProperty returns (ndis/ndis5/misc51.c).
+ */
 static PCM_PARTIAL_RESOURCE_LIST build_resources(struct ndisrt_nic *n, unsigned nr_msgs)
 {
 	unsigned nr_bars = 0, count;
+	PCM_RESOURCE_LIST full;
 	PCM_PARTIAL_RESOURCE_LIST l;
 	PCM_PARTIAL_RESOURCE_DESCRIPTOR r;
 
 	for (unsigned b = 0; b < HW_MAX_BARS; b++)
 		nr_bars += n->res.bar[b].kind != HW_BAR_NONE;
 	count = nr_bars + (nr_msgs ? nr_msgs : 1);
-	l = host_zalloc(sizeof(*l) + count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
-	if (!l)
+	full = host_zalloc(offsetof(CM_RESOURCE_LIST, List[0].PartialResourceList) + sizeof(*l) +
+			   count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
+	if (!full)
 		return NULL;
+	full->Count = 1;
+	full->List[0].InterfaceType = PCIBus;
+	l = &full->List[0].PartialResourceList;
 	l->Version = 1;
 	l->Revision = 1;
 	l->Count = count;
@@ -200,6 +209,12 @@ static PCM_PARTIAL_RESOURCE_LIST build_resources(struct ndisrt_nic *n, unsigned 
 		r->u.MessageInterrupt.Translated.Affinity = (KAFFINITY)1 << vcpu;
 	}
 	return l;
+}
+
+static void free_resources(PCM_PARTIAL_RESOURCE_LIST l)
+{
+	if (l)
+		host_free(CONTAINING_RECORD(l, CM_RESOURCE_LIST, List[0].PartialResourceList));
 }
 
 /* ----------------------------------------------------------- lifecycle */
@@ -288,7 +303,7 @@ static void nic_teardown(struct ndisrt_nic *n)
 	host_nic_slot_remove(host_nics, n);
 	atomic_fetch_sub(&n->d->nics, 1);
 	ndis_assert(ndisrt_adapter_free(n->a) == 0);
-	host_free(n->resources);
+	free_resources(n->resources);
 	pthread_mutex_destroy(&n->oid_lock);
 	n->magic = 0;
 	free(n);
@@ -575,7 +590,7 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 
 err_free_adapter:
 	ndisrt_adapter_free(n->a);
-	host_free(n->resources);
+	free_resources(n->resources);
 err_free_nic:
 	pthread_mutex_destroy(&n->oid_lock);
 	free(n);

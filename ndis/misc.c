@@ -26,6 +26,16 @@
 
 void wdk_sleep_until(struct ke_machine *m, uint64_t deadline_ns)
 {
+	/*
+	 * The deterministic engine runs every vCPU on one host thread in
+	 * virtual time: a host sleep would stop the clock it waits for. Yield
+	 * to the schedule instead; each yield moves the clock on.
+	 */
+	if (ke_machine_deterministic(m)) {
+		while (ke_clock_ns(m) < deadline_ns)
+			ke_preempt_point(KE_PP_SPIN);
+		return;
+	}
 	for (;;) {
 		uint64_t now = ke_clock_ns(m);
 		struct timespec ts;

@@ -97,7 +97,7 @@ def scope_of(name, folder):
         return "out-of-scope-filter"
     if re.match(r"^NdisIM|^NdisMSetMiniportSecondary|^NdisMPromoteMiniport|^NdisIf|^IF_QUERY|^IF_SET|^NDIS_IF_", n):
         return "out-of-scope-intermediate"
-    if re.match(r"^(Protocol|NdisOpenAdapter|NdisCloseAdapter|NdisSendNetBufferLists$|NdisReturnNetBufferLists$|NdisOidRequest$|NdisDirectOidRequest$|NdisCancelOidRequest$|NdisCancelDirectOidRequest$|NdisCancelSendNetBufferLists$|NdisUnbindAdapter|NdisCompleteBindAdapter|NdisCompleteUnbindAdapter|NdisRegisterProtocol|NdisDeregisterProtocol|NdisReEnumerateProtocolBindings|NdisCompleteNetPnPEvent|NdisSetProtocolFilter|NdisOpenProtocolConfiguration|NdisReadConfigurationEx$)", n) or \
+    if re.match(r"^(Protocol|NdisOpenAdapter|NdisCloseAdapter|NdisSendNetBufferLists$|NdisReturnNetBufferLists$|NdisOidRequest$|NdisDirectOidRequest$|NdisCancelOidRequest$|NdisCancelDirectOidRequest$|NdisCancelSendNetBufferLists$|NdisUnbindAdapter|NdisCompleteBindAdapter|NdisCompleteUnbindAdapter|NdisRegisterProtocol|NdisDeregisterProtocol|NdisReEnumerateProtocolBindings|NdisCompleteNetPnPEvent|NdisSetProtocolFilter|NdisOpenProtocolConfiguration|NdisReadConfigurationEx$|NdisRequest$)", n) or \
             re.search(r"^PROTOCOL_|^NDIS_PROTOCOL_|^NDIS_BIND_|^NDIS_OPEN_PARAMETERS|^NET_PNP_EVENT|^NDIS_(UN)?BIND|^NDIS_PROTOCOL", u):
         return "out-of-scope-protocol"
     return "miniport"

@@ -192,6 +192,9 @@ VOID ndis_query_packet(_In_ PNDIS_PACKET Packet, _Out_opt_ PUINT PhysicalBufferC
 
 /* ------------------------------------------------ packet and buffer pools */
 
+/* The ProtocolReservedLength a miniport gives for packets it indicates. */
+#define PROTOCOL_RESERVED_SIZE_IN_PACKET (4 * sizeof(PVOID))
+
 /*
  * Pools of NDIS_PACKET and NDIS_BUFFER descriptors (ndis/ndis5/pool.c).
  * All at IRQL <= DISPATCH_LEVEL (the Dpr forms at DISPATCH_LEVEL exactly);
@@ -815,7 +818,29 @@ VOID NdisMCompleteDmaTransfer(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE Minipo
 			      _In_ PNDIS_BUFFER Buffer, _In_ ULONG Offset, _In_ ULONG Length,
 			      _In_ BOOLEAN WriteToDevice);
 ULONG NdisMReadDmaCounter(_In_ NDIS_HANDLE MiniportDmaHandle);
-/* Device objects for IOCTLs: refused. */
+/*
+ * System DMA needs its channel registered first: refused like the rest
+ * (an NDIS_DMA_DESCRIPTION describes the ISA channel's mode).
+ */
+typedef struct _NDIS_DMA_DESCRIPTION {
+	BOOLEAN DemandMode;
+	BOOLEAN AutoInitialize;
+	BOOLEAN DmaChannelSpecified;
+	DMA_WIDTH DmaWidth;
+	DMA_SPEED DmaSpeed;
+	ULONG DmaPort;
+	ULONG DmaChannel;
+} NDIS_DMA_DESCRIPTION, *PNDIS_DMA_DESCRIPTION;
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMRegisterDmaChannel(_Out_ PNDIS_HANDLE MiniportDmaHandle,
+			    _In_ NDIS_HANDLE MiniportAdapterHandle, _In_ UINT DmaChannel,
+			    _In_ BOOLEAN Dma32BitAddresses,
+			    _In_ PNDIS_DMA_DESCRIPTION DmaDescription, _In_ ULONG MaximumLength);
+/* Device objects for IOCTLs (NDIS 5.1 only; NDIS 6 has NdisRegisterDeviceEx): refused. */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMRegisterDevice(_In_ NDIS_HANDLE NdisWrapperHandle, _In_ PNDIS_STRING DeviceName,
+			_In_ PNDIS_STRING SymbolicName, _In_ PDRIVER_DISPATCH MajorFunctions[],
+			_Out_ PDEVICE_OBJECT *pDeviceObject, _Out_ NDIS_HANDLE *NdisDeviceHandle);
 NDIS_STATUS NdisMDeregisterDevice(_In_ NDIS_HANDLE NdisDeviceHandle);
 /* Obsolete resource assignment: refused (NdisMQueryAdapterResources is implemented). */
 NDIS_STATUS NdisMPciAssignResources(_In_ NDIS_HANDLE MiniportHandle, _In_ ULONG SlotNumber,
@@ -833,5 +858,32 @@ NDIS_STATUS NdisQueryBindInstanceName(_Out_ PNDIS_STRING pAdapterInstanceName,
 				      _In_ NDIS_HANDLE BindingContext);
 
 #endif /* NDIS_LEGACY_MINIPORT */
+
+/*
+ * NDIS 5.1 miniport calls that NDIS 6 keeps (MiniportAdapterHandle of
+ * either version): declared for both, as in the WDK.
+ *
+ * NdisMGetDeviceProperty: PASSIVE_LEVEL. The device objects are opaque
+ * handles (ndisrt has no I/O manager: nothing accepts an IRP sent to
+ * them); the resource lists are the adapter's (raw = translated: there is
+ * no HAL translation) and live until MiniportHalt returns. Each output is
+ * optional.
+ * NdisMQueryAdapterInstanceName: PASSIVE_LEVEL; the friendly name in
+ * memory the caller frees with NdisFreeMemory; NDIS_STATUS_RESOURCES.
+ * NdisMRemoveMiniport: <= DISPATCH_LEVEL; NDIS halts the adapter
+ * (MiniportHalt) on a worker, after the caller returned.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMGetDeviceProperty(_In_ NDIS_HANDLE MiniportAdapterHandle,
+			   _Inout_opt_ PDEVICE_OBJECT *PhysicalDeviceObject,
+			   _Inout_opt_ PDEVICE_OBJECT *FunctionalDeviceObject,
+			   _Inout_opt_ PDEVICE_OBJECT *NextDeviceObject,
+			   _Inout_opt_ PCM_RESOURCE_LIST *AllocatedResources,
+			   _Inout_opt_ PCM_RESOURCE_LIST *AllocatedResourcesTranslated);
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMQueryAdapterInstanceName(_Out_ PNDIS_STRING AdapterInstanceName,
+				  _In_ NDIS_HANDLE MiniportAdapterHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMRemoveMiniport(_In_ NDIS_HANDLE MiniportAdapterHandle);
 
 #endif /* _NDISRT_NDIS_NDIS5_H_ */

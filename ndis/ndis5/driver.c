@@ -487,6 +487,7 @@ static void nic_free(struct ndisrt_ndis5_nic *n)
 	nic_unpublish(n);
 	host_io_release_owner(n);
 	ndis5_packet_free_all(n);
+	ndis_free(atomic_load(&n->dev_res));
 	if (n->a)
 		ndis_assert(ndisrt_adapter_free(n->a) == 0);
 	ndis_free(n);
@@ -549,6 +550,7 @@ int ndisrt_ndis5_nic_start(struct ndisrt_ndis5_driver *d, const struct ndisrt_nd
 		return -1;
 	}
 	n->handle = ndisrt_adapter_handle(n->a);
+	n->param_nic = cfg->param_nic;
 	/* The WrapperConfigurationContext MiniportInitialize gets is n. */
 	if (cfg->param_nic >= 0 && ndis_config_bind(n, cfg->param_nic)) {
 		snprintf(err, errlen, "cannot bind the NIC's parameters (too many NICs)");

@@ -204,6 +204,9 @@ int ndisrt_ndis5_nic_shutdown(struct ndisrt_ndis5_nic *n);
  * _NOT_NDIS5).
  */
 
+/** ndisrt_remove_requests() - NdisMRemoveMiniport calls so far (every adapter). Context: any. */
+unsigned long ndisrt_remove_requests(void);
+
 /* Which NDIS 5 DDI raised it (parameter 4 unless the rule says otherwise). */
 enum ndisrt_ndis5_ddi {
 	NDISRT_NDIS5_DDI_REGISTER_INTERRUPT = 0x201,
@@ -218,6 +221,7 @@ enum ndisrt_ndis5_ddi {
 	NDISRT_NDIS5_DDI_HANDLER = 0x20A,	 /* the runtime's trampolines checking a handler */
 	NDISRT_NDIS5_DDI_RESET = 0x20B,		 /* NdisMResetComplete, check-for-hang and reset */
 	NDISRT_NDIS5_DDI_RECEIVE_PACKET = 0x20C, /* NdisMIndicateReceivePacket */
+	NDISRT_NDIS5_DDI_DEVICE = 0x20D,	 /* NdisMGetDeviceProperty & co. */
 };
 
 #ifdef __cplusplus

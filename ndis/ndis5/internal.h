@@ -156,6 +156,8 @@ struct ndisrt_ndis5_nic {
 	_Atomic(PVOID) shutdown_ctx;		       /* (a) */
 	struct ndis5_map *maps;			       /* (o) map registers */
 	ULONG nr_maps, map_len;			       /* (o) */
+	_Atomic(PCM_RESOURCE_LIST) dev_res;	       /* (a) NdisMGetDeviceProperty's list */
+	int param_nic;				       /* (c) the NIC's index, or -1 */
 	struct ndis5_counters c;
 };
 

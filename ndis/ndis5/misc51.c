@@ -14,7 +14,9 @@
 #include "ndis/host_internal.h"
 #include "ndis/ndis5/internal.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hw/dma.h"
 
@@ -37,43 +39,30 @@ struct ndisrt_ndis5_nic *ndis5_nic_of_wrapper_context(NDIS_HANDLE ctx, unsigned 
 
 /* ------------------------------------------------------------ resources */
 
-/**
- * NdisMQueryAdapterResources() - The adapter's resources: each memory and
- * port BAR, then its INTx interrupt (level, vector, the line's targets).
- * Context: PASSIVE_LEVEL (0xC4 IRQL). *Status: NDIS_STATUS_SUCCESS, or
- * NDIS_STATUS_RESOURCES with *BufferSize the bytes needed.
+/*
+ * The adapter's resources, as NdisMQueryAdapterResources and
+ * NdisMGetDeviceProperty give them: each memory and port BAR, then its
+ * INTx interrupt (level, vector, the line's targets). Fills @l when it is
+ * not NULL. Return: the number of descriptors.
  */
-VOID NdisMQueryAdapterResources(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
-				PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize)
+static unsigned ndis5_fill_resources(struct ndisrt_ndis5_nic *n, PCM_PARTIAL_RESOURCE_LIST l)
 {
-	struct ndisrt_ndis5_nic *n;
 	struct hw_resources res = {0};
 	PCM_PARTIAL_RESOURCE_DESCRIPTOR r;
 	unsigned count = 0;
-	size_t need;
 
-	ndis_ddi_enter(NDISRT_NDIS5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
-	if (!Status || !BufferSize)
-		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
-				 (uintptr_t)BufferSize, NDISRT_NDIS5_DDI_HANDLER,
-				 "NdisMQueryAdapterResources: Status or BufferSize is NULL");
-	n = ndis5_nic_of_wrapper_context(WrapperConfigurationContext, NDISRT_NDIS5_DDI_HANDLER);
 	if (n->dev)
 		hw_dev_resources(n->dev, &res);
 	for (unsigned b = 0; b < HW_MAX_BARS; b++)
 		count += res.bar[b].kind != HW_BAR_NONE;
 	count += n->line != NULL;
-	need = sizeof(*ResourceList) + count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
-	if (!ResourceList || *BufferSize < need) {
-		*BufferSize = (UINT)need;
-		*Status = NDIS_STATUS_RESOURCES;
-		goto out;
-	}
-	memset(ResourceList, 0, need);
-	ResourceList->Version = 1;
-	ResourceList->Revision = 1;
-	ResourceList->Count = count;
-	r = &ResourceList->PartialDescriptors[0];
+	if (!l)
+		return count;
+	memset(l, 0, sizeof(*l) + count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
+	l->Version = 1;
+	l->Revision = 1;
+	l->Count = count;
+	r = &l->PartialDescriptors[0];
 	for (unsigned b = 0; b < HW_MAX_BARS; b++) {
 		const struct hw_bar *bar = &res.bar[b];
 
@@ -101,10 +90,168 @@ VOID NdisMQueryAdapterResources(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigur
 		r->u.Interrupt.Vector = intc_line_vector(n->line);
 		r->u.Interrupt.Affinity = (KAFFINITY)intc_line_targets(n->line);
 	}
+	return count;
+}
+
+/**
+ * NdisMQueryAdapterResources() - The adapter's resources (ndis5_fill_resources()).
+ * Context: PASSIVE_LEVEL (0xC4 IRQL). *Status: NDIS_STATUS_SUCCESS, or
+ * NDIS_STATUS_RESOURCES with *BufferSize the bytes needed.
+ */
+VOID NdisMQueryAdapterResources(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
+				PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize)
+{
+	struct ndisrt_ndis5_nic *n;
+	size_t need;
+
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_HANDLER, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (!Status || !BufferSize)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)Status,
+				 (uintptr_t)BufferSize, NDISRT_NDIS5_DDI_HANDLER,
+				 "NdisMQueryAdapterResources: Status or BufferSize is NULL");
+	n = ndis5_nic_of_wrapper_context(WrapperConfigurationContext, NDISRT_NDIS5_DDI_HANDLER);
+	need = sizeof(*ResourceList) +
+	       ndis5_fill_resources(n, NULL) * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
+	if (!ResourceList || *BufferSize < need) {
+		*BufferSize = (UINT)need;
+		*Status = NDIS_STATUS_RESOURCES;
+		goto out;
+	}
+	ndis5_fill_resources(n, ResourceList);
 	*BufferSize = (UINT)need;
 	*Status = NDIS_STATUS_SUCCESS;
 out:
 	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/* ------------------------------------------- device properties, removal */
+
+/*
+ * The device objects NdisMGetDeviceProperty hands out: opaque, distinct
+ * for each adapter and role, never dereferenced (ndisrt has no I/O
+ * manager). The handle's address plus the role keeps them distinct.
+ */
+static PDEVICE_OBJECT device_object_of(struct ndisrt_adapter *a, unsigned role)
+{
+	return (PDEVICE_OBJECT)((uintptr_t)a + 1 + role);
+}
+
+/* The adapter's CM_RESOURCE_LIST; NULL when out of memory. */
+static PCM_RESOURCE_LIST device_resources(struct ndisrt_adapter *a)
+{
+	struct ndisrt_ndis5_nic *n5 = ndis5_nic_of_adapter(a);
+	PCM_PARTIAL_RESOURCE_LIST part;
+	PCM_RESOURCE_LIST l, none = NULL;
+	unsigned count;
+
+	if (!n5) {
+		/* NDIS 6: the list MiniportInitializeEx was given, in its CM_RESOURCE_LIST. */
+		struct ndisrt_nic *n = host_nic_of_adapter(a);
+
+		if (!n || !n->resources)
+			return NULL;
+		return CONTAINING_RECORD(n->resources, CM_RESOURCE_LIST,
+					 List[0].PartialResourceList);
+	}
+	l = atomic_load(&n5->dev_res);
+	if (l)
+		return l;
+	count = ndis5_fill_resources(n5, NULL);
+	l = ndis_zalloc(offsetof(CM_RESOURCE_LIST, List[0].PartialResourceList) +
+			sizeof(CM_PARTIAL_RESOURCE_LIST) +
+			count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
+	if (!l)
+		return NULL;
+	l->Count = 1;
+	l->List[0].InterfaceType = PCIBus;
+	l->List[0].BusNumber = 0;
+	part = &l->List[0].PartialResourceList;
+	ndis5_fill_resources(n5, part);
+	/* Two callers may race to build it: the first one's list stays. */
+	if (!atomic_compare_exchange_strong(&n5->dev_res, &none, l)) {
+		ndis_free(l);
+		l = none;
+	}
+	return l;
+}
+
+/**
+ * NdisMGetDeviceProperty() - The adapter's device objects (opaque handles)
+ * and resource lists. Raw and translated lists are the same list: the
+ * machine has no HAL translation. The lists live until the adapter is
+ * freed after MiniportHalt[Ex]. Every output is optional.
+ * Context: PASSIVE_LEVEL (0xC4 IRQL); an NDIS 5 or NDIS 6 adapter handle
+ * (0xC4 BAD_HANDLE otherwise).
+ */
+VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
+			    PDEVICE_OBJECT *FunctionalDeviceObject,
+			    PDEVICE_OBJECT *NextDeviceObject, PCM_RESOURCE_LIST *AllocatedResources,
+			    PCM_RESOURCE_LIST *AllocatedResourcesTranslated)
+{
+	struct ndisrt_adapter *a;
+
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_DEVICE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	a = ndis_adapter_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_DEVICE);
+	if (PhysicalDeviceObject)
+		*PhysicalDeviceObject = device_object_of(a, 0);
+	if (FunctionalDeviceObject)
+		*FunctionalDeviceObject = device_object_of(a, 1);
+	if (NextDeviceObject)
+		*NextDeviceObject = device_object_of(a, 0); /* the FDO sits on the PDO */
+	if (AllocatedResources || AllocatedResourcesTranslated) {
+		PCM_RESOURCE_LIST l = device_resources(a);
+
+		if (AllocatedResources)
+			*AllocatedResources = l;
+		if (AllocatedResourcesTranslated)
+			*AllocatedResourcesTranslated = l;
+	}
+	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/**
+ * NdisMQueryAdapterInstanceName() - The adapter's friendly name,
+ * "ndisrt NIC N" (N: the NIC's index, as --param NIC:Name=Value counts;
+ * "ndisrt adapter 0x..." for an adapter hosted without one),
+ * in memory from NdisAllocateMemoryWithTag that the caller frees with
+ * NdisFreeMemory. Context: PASSIVE_LEVEL (0xC4 IRQL).
+ * Return: NDIS_STATUS_SUCCESS; NDIS_STATUS_RESOURCES.
+ */
+NDIS_STATUS NdisMQueryAdapterInstanceName(PNDIS_STRING AdapterInstanceName,
+					  NDIS_HANDLE MiniportAdapterHandle)
+{
+	struct ndisrt_adapter *a;
+	struct ndisrt_ndis5_nic *n5;
+	struct ndisrt_nic *n6;
+	char name[48];
+	int nic;
+	PWSTR buf = NULL;
+	int len;
+
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_DEVICE, KE_PASSIVE_LEVEL, KE_PASSIVE_LEVEL);
+	if (!AdapterInstanceName)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, 0, 0, NDISRT_NDIS5_DDI_DEVICE,
+				 "NdisMQueryAdapterInstanceName: AdapterInstanceName is NULL");
+	a = ndis_adapter_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_DEVICE);
+	n5 = ndis5_nic_of_adapter(a);
+	n6 = n5 ? NULL : host_nic_of_adapter(a);
+	nic = n5 ? n5->param_nic : n6 ? n6->cfg.param_nic : -1;
+	if (nic >= 0)
+		len = snprintf(name, sizeof(name), "ndisrt NIC %d", nic);
+	else
+		len = snprintf(name, sizeof(name), "ndisrt adapter %p", MiniportAdapterHandle);
+	if (NdisAllocateMemoryWithTag((PVOID *)&buf, (UINT)(len + 1) * sizeof(WCHAR),
+				      0x4E64734E /* "NsdN" */) != NDIS_STATUS_SUCCESS) {
+		ke_preempt_point(KE_PP_DDI_EXIT);
+		return NDIS_STATUS_RESOURCES;
+	}
+	for (int i = 0; i <= len; i++)
+		buf[i] = (WCHAR)(unsigned char)name[i];
+	AdapterInstanceName->Buffer = buf;
+	AdapterInstanceName->Length = (USHORT)(len * sizeof(WCHAR));
+	AdapterInstanceName->MaximumLength = (USHORT)((len + 1) * sizeof(WCHAR));
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return NDIS_STATUS_SUCCESS;
 }
 
 /* ------------------------------------------------------- map registers */
@@ -638,4 +785,37 @@ NDIS_STATUS NdisMWriteLogData(NDIS_HANDLE LogHandle, PVOID LogBuffer, UINT LogBu
 	}
 	ke_spin_release(&l->lock, old);
 	return st;
+}
+
+/**
+ * NdisMRemoveMiniport() - A miniport asking NDIS to remove an adapter it
+ * found unrecoverable. ndisrt has no PnP manager that could take a device
+ * away while the machine runs, so the request fails as the page allows
+ * (NDIS_STATUS_FAILURE: "an attempt to remove the miniport adapter
+ * failed"); it is printed (one line on standard error) and counted in
+ * ndisrt_remove_requests(), and the adapter keeps running until the host
+ * halts it. Context: IRQL <= DISPATCH_LEVEL (0xC4 IRQL).
+ */
+static atomic_ulong remove_requests;
+
+NDIS_STATUS NdisMRemoveMiniport(NDIS_HANDLE MiniportAdapterHandle)
+{
+	char line[128];
+	int len;
+
+	ndis_ddi_enter(NDISRT_NDIS5_DDI_DEVICE, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	(void)ndis_adapter_lookup(MiniportAdapterHandle, NDISRT_NDIS5_DDI_DEVICE);
+	atomic_fetch_add(&remove_requests, 1);
+	len = snprintf(line, sizeof(line),
+		       "ndisrt: adapter %p asked to be removed (NdisMRemoveMiniport): "
+		       "NDIS_STATUS_FAILURE, no PnP manager\n",
+		       MiniportAdapterHandle);
+	(void)!write(2, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return NDIS_STATUS_FAILURE;
+}
+
+unsigned long ndisrt_remove_requests(void)
+{
+	return atomic_load(&remove_requests);
 }

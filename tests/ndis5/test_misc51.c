@@ -454,3 +454,86 @@ Test(ndis5_misc51, H1_transfer_data_complete_without_a_transfer_bugchecks,
 	t5_on_vcpu(&x.e, 0, transfer_complete, NULL);
 	cr_assert_fail("no bug check");
 }
+
+/* ------------------------- device property, instance name, removal */
+
+static struct {
+	PDEVICE_OBJECT pdo, fdo, next;
+	PCM_RESOURCE_LIST raw, translated, again;
+	NDIS_STATUS name_status, remove_status;
+	WCHAR name[32];
+	USHORT name_len, name_max;
+} dp;
+
+static void device_on_vcpu(void *arg)
+{
+	NDIS_STRING s = {0};
+	KIRQL old;
+
+	(void)arg;
+	NdisMGetDeviceProperty(d.adapter, &dp.pdo, &dp.fdo, &dp.next, &dp.raw, &dp.translated);
+	NdisMGetDeviceProperty(d.adapter, NULL, NULL, NULL, &dp.again, NULL);
+	dp.name_status = NdisMQueryAdapterInstanceName(&s, d.adapter);
+	if (dp.name_status == NDIS_STATUS_SUCCESS) {
+		dp.name_len = s.Length;
+		dp.name_max = s.MaximumLength;
+		memcpy(dp.name, s.Buffer, s.MaximumLength < sizeof(dp.name) ? s.MaximumLength : 0);
+		NdisFreeMemory(s.Buffer, 0, 0); /* the caller frees it, as documented */
+	}
+	NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+	dp.remove_status = NdisMRemoveMiniport(d.adapter);
+	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+}
+
+Test(ndis5_misc51, S14_device_property_instance_name_and_remove_request)
+{
+	static const char want[] = "ndisrt NIC 0";
+	unsigned long removes = ndisrt_remove_requests();
+	PCM_PARTIAL_RESOURCE_LIST p;
+
+	memset(&dp, 0, sizeof(dp));
+	start();
+	t5_on_vcpu(&x.e, 1, device_on_vcpu, NULL);
+	cr_assert_not_null(dp.pdo);
+	cr_assert_not_null(dp.fdo);
+	cr_assert_neq(dp.pdo, dp.fdo, "the PDO and the FDO are distinct objects");
+	cr_assert_eq(dp.next, dp.pdo, "the FDO is attached to the PDO");
+	cr_assert_not_null(dp.raw);
+	cr_assert_eq(dp.raw, dp.translated, "no HAL translation: one list");
+	cr_assert_eq(dp.again, dp.raw, "the list lives until the adapter goes");
+	cr_assert_eq(dp.raw->Count, 1, "one bus");
+	cr_assert_eq(dp.raw->List[0].InterfaceType, PCIBus);
+	p = &dp.raw->List[0].PartialResourceList;
+	cr_assert_eq(p->Count, 1, "no BARs on this adapter; its line");
+	cr_assert_eq(p->PartialDescriptors[0].Type, CmResourceTypeInterrupt);
+	cr_assert_eq(p->PartialDescriptors[0].u.Interrupt.Vector, intc_line_vector(x.e.line));
+	cr_assert_eq(dp.name_status, NDIS_STATUS_SUCCESS);
+	cr_assert_eq(dp.name_len, (sizeof(want) - 1) * sizeof(WCHAR), "Length: no terminator");
+	cr_assert_eq(dp.name_max, sizeof(want) * sizeof(WCHAR));
+	for (unsigned i = 0; i < sizeof(want); i++)
+		cr_assert_eq(dp.name[i], (WCHAR)want[i], "UTF-16 character %u", i);
+	cr_assert_eq(dp.remove_status, NDIS_STATUS_FAILURE,
+		     "no PnP manager: the documented failure");
+	cr_assert_eq(ndisrt_remove_requests(), removes + 1, "the request is counted");
+	stop(); /* the list goes with the adapter: nothing leaks (ASan) */
+}
+
+static void device_at_dispatch(void *arg)
+{
+	PDEVICE_OBJECT pdo;
+	KIRQL old;
+
+	(void)arg;
+	NDIS_RAISE_IRQL_TO_DISPATCH(&old);
+	NdisMGetDeviceProperty(d.adapter, &pdo, NULL, NULL, NULL, NULL);
+	NDIS_LOWER_IRQL(old, DISPATCH_LEVEL);
+}
+
+Test(ndis5_misc51, S14_device_property_above_passive_bugchecks,
+     .exit_code = KE_BUGCHECK_EXIT_STATUS)
+{
+	start();
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_IRQL, 0, 0, NDISRT_NDIS5_DDI_DEVICE);
+	t5_on_vcpu(&x.e, 0, device_at_dispatch, NULL);
+	cr_assert_fail("no bug check");
+}
