@@ -147,6 +147,7 @@ static inline ke_irql_t vn1_lock(struct vn1 *dev)
 }
 
 void vn1_unlock_post(struct vn1 *dev, ke_irql_t old);
+void vn1_acquire_yielding(struct vn1 *dev);
 
 /*
  * Drop the lock; then, if messages were signalled under it, write them to

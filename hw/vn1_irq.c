@@ -17,6 +17,7 @@
 #include "hw/vn1_internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 static void vn1_itr_fire(struct ke_host_timer *t, void *ctx);
@@ -249,11 +250,36 @@ void vn1_cause_set_locked(struct vn1 *dev, uint32_t causes)
  * ITR[m] elapsed for a held-off signal. It is sent only if there is still
  * something to send: P(m) in message modes, the level condition for INTx.
  */
+/*
+ * vn1_acquire_yielding() - Take the device lock (IRQL already raised) from a
+ * host thread that shares the host's cores with the lock's other users (the
+ * timer thread, a wire sender): if the holder was switched out by the host,
+ * spinning the ke slow path's thousands of rounds before yielding keeps it
+ * out longer. Try, and give the core away after a few tries (the same
+ * preemption point as the slow path's spin, for the sim engine).
+ */
+void vn1_acquire_yielding(struct vn1 *dev)
+{
+	for (unsigned i = 1; !ke_spin_try_raw(&dev->lock); i++) {
+		ke_preempt_point(KE_PP_SPIN);
+		if (i % 64 == 0)
+			sched_yield();
+	}
+}
+
+static ke_irql_t vn1_lock_from_timer(struct vn1 *dev)
+{
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+
+	vn1_acquire_yielding(dev);
+	return old;
+}
+
 static void vn1_itr_fire(struct ke_host_timer *t, void *ctx)
 {
 	struct vn1 *dev = ctx;
 	unsigned m = (unsigned)(t - dev->itr_timer);
-	ke_irql_t old = vn1_lock(dev);
+	ke_irql_t old = vn1_lock_from_timer(dev);
 	uint64_t now;
 
 	if (!dev->itr_wait[m]) {

@@ -385,7 +385,7 @@ int vn1_receive(struct vn1 *dev, const void *frame, size_t len)
 	int ret;
 
 	for (;;) {
-		ke_spin_acquire_raw(&dev->lock);
+		vn1_acquire_yielding(dev);
 		ret = vn1_receive_locked(dev, frame, len, spins != 0, &s);
 		if (ret != VN1_RX_BUSY)
 			break;
@@ -403,7 +403,7 @@ int vn1_receive(struct vn1 *dev, const void *frame, size_t len)
 
 		ke_spin_release_raw(&dev->lock);
 		ok = vn1_rx_copy(dev, &s, frame, len);
-		ke_spin_acquire_raw(&dev->lock);
+		vn1_acquire_yielding(dev);
 		ret = vn1_rx_publish_locked(dev, &s, ok);
 	}
 	vn1_unlock(dev, old);
