@@ -92,10 +92,17 @@ void vn1_reset_locked(struct vn1 *dev)
 	 * (the timer finds none); the delay itself is a host fault and stays. */
 	dev->wb_head = dev->wb_count = 0;
 	for (unsigned q = 0; q < VN1_NR_QUEUES; q++) {
-		bool busy = dev->txq[q].busy;
+		bool busy = dev->txq[q].busy, rx_busy;
+		uint32_t rx_gen;
 
+		vn1_rx_quiesce_locked(dev, q); /* no DMA into the old rings after this */
+		rx_busy = dev->rxq[q].busy;
+		rx_gen = dev->rxq[q].gen;
 		memset(&dev->rxq[q], 0, sizeof(dev->rxq[q]));
 		dev->rxq[q].bufsz = 2048;
+		/* Likewise a receive copy in flight: it sees gen move and drops. */
+		dev->rxq[q].busy = rx_busy;
+		dev->rxq[q].gen = rx_gen + 1;
 		memset(&dev->txq[q], 0, sizeof(dev->txq[q]));
 		/* A transmitter in flight keeps ownership of its staging buffer;
 		 * it sees reset_gen change and discards its write-back. */
@@ -272,6 +279,8 @@ void vn1_host_surprise_remove(struct vn1 *dev)
 	if (!dev->removed)
 		dev->st.inj_surprise_removal++;
 	dev->removed = true;
+	for (unsigned q = 0; q < VN1_NR_QUEUES; q++)
+		vn1_rx_quiesce_locked(dev, q);
 	dev->wb_head = dev->wb_count = 0; /* a removed device writes nothing more */
 	vn1_irq_update_locked(dev, 0);	  /* the pin floats: deasserted */
 	vn1_unlock(dev, old);

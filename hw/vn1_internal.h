@@ -3,8 +3,9 @@
  * hw/vn1_internal.h - the VN-1's state, shared by hw/vn1*.c only.
  *
  * Lock order: a device lock is a leaf. Nothing is called with it held except
- * the irq sink (async-signal-safe, lock-free by its contract), the DMA space
- * accessors (lock-free) and ke_host_timer_arm() (async-signal-safe). Frames
+ * the irq sink's line_set (async-signal-safe, lock-free by its contract; MSI-X
+ * writes wait for vn1_unlock()), the DMA space accessors (lock-free) and
+ * ke_host_timer_arm() (async-signal-safe). Frames
  * leave the device only after the lock is dropped, so two devices sending
  * to each other never hold both locks.
  */
@@ -22,6 +23,7 @@
 #include "hw/wire.h"
 
 #define VN1_PIO_TX_SLOTS 4u
+#define VN1_MSI_OUTBOX 16u  /* MSI-X writes held until unlock; more: sent at once */
 #define VN1_WB_PENDING 512u /* delayed write-backs held at once; more: the oldest goes */
 #define VN1_RXQ_BASE(q) (VN1_RXQ0 + 0x40u * (q))
 #define VN1_TXQ_BASE(q) (VN1_TXQ0 + 0x40u * (q))
@@ -36,6 +38,13 @@ struct vn1_rxq {
 	uint32_t dctl;	     /* (L) */
 	uint32_t bufsz;	     /* (L) 256..16384 */
 	uint32_t cnt, drop;  /* (L) RXCNT, RXDROP */
+	/* A frame being copied into the descriptor at @head outside the lock
+	 * (hw/vn1_rx.c): set and cleared under (L), read without it by a
+	 * second producer waiting for its turn. @gen is bumped whenever the
+	 * ring is reset, so the copier can tell its descriptor is gone. */
+	bool busy;	     /* (L) a descriptor is reserved, not yet written back */
+	uint32_t gen;	     /* (L) */
+	atomic_bool copying; /* set under (L); cleared by the copier when its copy is done */
 };
 
 struct vn1_txq {
@@ -111,6 +120,13 @@ struct vn1 {
 	uint64_t last_sig_ns[VN1_NR_MSGS];
 	bool itr_wait[VN1_NR_MSGS]; /* a throttled signal waits for its timer */
 	struct ke_host_timer itr_timer[VN1_NR_MSGS];
+	/* MSI-X writes decided under the lock, put on the bus by vn1_unlock()
+	 * after the lock is dropped (hw/vn1_irq.c, vn1_unlock_post()). */
+	unsigned msi_n;
+	struct vn1_msi_write {
+		uint64_t addr;
+		uint32_t data;
+	} msi_q[VN1_MSI_OUTBOX];
 
 	/* PCI function state (L) */
 	uint16_t pci_command;
@@ -131,8 +147,21 @@ static inline ke_irql_t vn1_lock(struct vn1 *dev)
 	return old;
 }
 
+void vn1_unlock_post(struct vn1 *dev, ke_irql_t old);
+void vn1_acquire_yielding(struct vn1 *dev);
+
+/*
+ * Drop the lock; then, if messages were signalled under it, write them to
+ * the bus. The write wakes or signals a vCPU: done under the lock, the host
+ * could switch to that vCPU (same core) while this thread still held the
+ * lock the vCPU's ISR needs first, and the ISR would spin.
+ */
 static inline void vn1_unlock(struct vn1 *dev, ke_irql_t old)
 {
+	if (dev->msi_n) {
+		vn1_unlock_post(dev, old);
+		return;
+	}
 	ke_spin_release_raw(&dev->lock);
 	ke_irql_lower(old);
 }
@@ -153,6 +182,7 @@ void vn1_device_init(struct vn1 *dev);
 void vn1_irq_init(struct vn1 *dev);
 void vn1_rx_wb_init(struct vn1 *dev);
 void vn1_rx_wb_flush_locked(struct vn1 *dev, bool all);
+void vn1_rx_quiesce_locked(struct vn1 *dev, unsigned q);
 void vn1_irq_update_locked(struct vn1 *dev, uint32_t rearm_causes);
 void vn1_cause_set_locked(struct vn1 *dev, uint32_t causes);
 uint32_t vn1_irq_read_locked(struct vn1 *dev, uint32_t off, bool *handled);

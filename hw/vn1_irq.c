@@ -17,6 +17,8 @@
 #include "hw/vn1_internal.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <string.h>
 
 static void vn1_itr_fire(struct ke_host_timer *t, void *ctx);
 
@@ -112,9 +114,37 @@ void vn1_msix_deliver_locked(struct vn1 *dev, unsigned m)
 	}
 	dev->pba &= ~(1u << m);
 	dev->st.msgs_sent[m]++;
-	if (dev->sink.ops && dev->sink.ops->msi_write)
-		dev->sink.ops->msi_write(dev->sink.ctx, (uint64_t)e->addr_hi << 32 | e->addr_lo,
-					 e->data);
+	if (!dev->sink.ops || !dev->sink.ops->msi_write)
+		return;
+	if (dev->msi_n < VN1_MSI_OUTBOX) {
+		/* On the bus when the lock is dropped (vn1_unlock()). */
+		dev->msi_q[dev->msi_n].addr = (uint64_t)e->addr_hi << 32 | e->addr_lo;
+		dev->msi_q[dev->msi_n].data = e->data;
+		dev->msi_n++;
+		return;
+	}
+	dev->sink.ops->msi_write(dev->sink.ctx, (uint64_t)e->addr_hi << 32 | e->addr_lo, e->data);
+}
+
+/**
+ * vn1_unlock_post() - vn1_unlock() with MSI-X writes waiting: take them,
+ * drop the lock, write them in the order they were signalled, then lower
+ * the IRQL (still at HIGH_LEVEL, a vCPU writing them cannot be interrupted
+ * between the unlock and its writes).
+ * Context: device lock held, at HIGH_LEVEL.
+ */
+void vn1_unlock_post(struct vn1 *dev, ke_irql_t old)
+{
+	struct vn1_msi_write q[VN1_MSI_OUTBOX];
+	unsigned n = dev->msi_n;
+	struct hw_irq_sink sink = dev->sink;
+
+	memcpy(q, dev->msi_q, n * sizeof(q[0]));
+	dev->msi_n = 0;
+	ke_spin_release_raw(&dev->lock);
+	for (unsigned i = 0; i < n; i++)
+		sink.ops->msi_write(sink.ctx, q[i].addr, q[i].data);
+	ke_irql_lower(old);
 }
 
 /* The moment message @m is signalled: auto-clear, auto-mask, then the bus. */
@@ -220,11 +250,36 @@ void vn1_cause_set_locked(struct vn1 *dev, uint32_t causes)
  * ITR[m] elapsed for a held-off signal. It is sent only if there is still
  * something to send: P(m) in message modes, the level condition for INTx.
  */
+/*
+ * vn1_acquire_yielding() - Take the device lock (IRQL already raised) from a
+ * host thread that shares the host's cores with the lock's other users (the
+ * timer thread, a wire sender): if the holder was switched out by the host,
+ * spinning the ke slow path's thousands of rounds before yielding keeps it
+ * out longer. Try, and give the core away after a few tries (the same
+ * preemption point as the slow path's spin, for the sim engine).
+ */
+void vn1_acquire_yielding(struct vn1 *dev)
+{
+	for (unsigned i = 1; !ke_spin_try_raw(&dev->lock); i++) {
+		ke_preempt_point(KE_PP_SPIN);
+		if (i % 64 == 0)
+			sched_yield();
+	}
+}
+
+static ke_irql_t vn1_lock_from_timer(struct vn1 *dev)
+{
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+
+	vn1_acquire_yielding(dev);
+	return old;
+}
+
 static void vn1_itr_fire(struct ke_host_timer *t, void *ctx)
 {
 	struct vn1 *dev = ctx;
 	unsigned m = (unsigned)(t - dev->itr_timer);
-	ke_irql_t old = vn1_lock(dev);
+	ke_irql_t old = vn1_lock_from_timer(dev);
 	uint64_t now;
 
 	if (!dev->itr_wait[m]) {

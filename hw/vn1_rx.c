@@ -2,15 +2,29 @@
 /*
  * hw/vn1_rx.c - receive: filtering, RSS queue selection and the RX rings (§5).
  *
- * A frame is copied into driver memory under the device lock, through the
- * DMA space (hw/dma.h), so a bad address is an ERR cause and a counted drop,
- * never a wild write. The descriptor's status byte (DD) is written last,
- * after a release fence: a driver that sees DD with an acquire load sees the
- * frame and the rest of the write-back.
+ * A frame is copied into driver memory through the DMA space (hw/dma.h), so
+ * a bad address is an ERR cause and a counted drop, never a wild write. The
+ * descriptor's status byte (DD) is written last, after a release fence: a
+ * driver that sees DD with an acquire load sees the frame and the rest of
+ * the write-back.
+ *
+ * The copy runs outside the device lock, so the vCPUs' ISR, DPC and the ITR
+ * timer do not spin behind a producer's memcpy: under the lock the producer
+ * filters, picks the queue, fetches the descriptor at RDH and marks the
+ * queue busy (the descriptor is reserved; RDH does not move yet); without it
+ * the producer copies the frame and writes the length and hash fields; under
+ * the lock again it writes DD, moves RDH and raises the cause - or, if the
+ * ring was reset or the device removed meanwhile (the queue's gen moved),
+ * counts a drop and writes nothing more. One copy per queue is in flight at a
+ * time: a second producer for the same queue waits for the first (rare: each
+ * wire has one sending thread). IRQL stays at HIGH_LEVEL throughout, so an
+ * interrupt on the copying vCPU cannot run a loopback send that waits for
+ * the very copy it interrupted.
  */
 #define NDISRT_HW_VN1_INTERNAL
 #include "hw/vn1_internal.h"
 
+#include <sched.h>
 #include <string.h>
 
 static bool vn1_ring_len_ok(uint32_t len)
@@ -66,8 +80,10 @@ void vn1_rxq_write_locked(struct vn1 *dev, unsigned q, uint32_t reg, uint32_t va
 			dev->st.bad_config_writes++;
 			return;
 		}
+		vn1_rx_quiesce_locked(dev, q);
 		r->len = val;
 		r->head = r->tail = 0;
+		r->gen++;
 		return;
 	case VN1_Q_TAIL:
 		if (val >= r->len) {
@@ -77,8 +93,11 @@ void vn1_rxq_write_locked(struct vn1 *dev, unsigned q, uint32_t reg, uint32_t va
 		r->tail = val;
 		return;
 	case VN1_Q_DCTL:
-		if (!(val & VN1_DCTL_ENABLE))
+		if (!(val & VN1_DCTL_ENABLE)) {
+			vn1_rx_quiesce_locked(dev, q);
 			r->head = r->tail = 0;
+			r->gen++;
+		}
 		r->dctl = val & VN1_DCTL_ENABLE;
 		return;
 	case VN1_Q_RBUFSZ:
@@ -224,18 +243,48 @@ static int vn1_rx_fault_locked(struct vn1 *dev, struct vn1_rxq *r)
 	return VN1_RX_DMA_FAULT;
 }
 
-/*
- * Copy a frame into the descriptor at RDH and write it back. A descriptor
- * whose fetch or buffer faults is not consumed: RDH stays, so the driver can
- * repair it (and an injected fault costs exactly one frame).
+/**
+ * vn1_rx_quiesce_locked() - Wait until no frame is being copied into ring
+ * @q outside the lock. Called before the ring is reset, so that once the
+ * driver's register write (or CTRL.RST, or removal) is done the device
+ * writes nothing more into the old ring's buffers. The copier does not need
+ * the lock to finish its copy, and runs at HIGH_LEVEL, so this ends.
+ * Context: device lock held.
  */
-static int vn1_rx_ring_locked(struct vn1 *dev, unsigned q, const uint8_t *frame, size_t len,
-			      uint32_t hash, enum hw_rss_type type)
+void vn1_rx_quiesce_locked(struct vn1 *dev, unsigned q)
 {
-	struct vn1_rxq *r = &dev->rxq[q];
-	uint64_t desc = ((uint64_t)r->bah << 32 | r->bal) + 16ULL * r->head, buf;
-	uint8_t wb[8], status = VN1_RXD_STAT_DD | VN1_RXD_STAT_EOP;
+	unsigned spins = 0;
 
+	while (atomic_load_explicit(&dev->rxq[q].copying, memory_order_acquire)) {
+		ke_preempt_point(KE_PP_SPIN);
+		if (++spins % 1024 == 0)
+			sched_yield();
+	}
+}
+
+/* A descriptor reserved under the lock, filled outside it. */
+struct vn1_rx_slot {
+	unsigned q;
+	uint32_t gen, reset_gen;
+	uint64_t desc, buf;
+	uint32_t hash;
+	enum hw_rss_type type;
+};
+
+#define VN1_RX_COPY 1 /* internal: a descriptor is reserved, copy the frame */
+#define VN1_RX_BUSY 2 /* internal: the queue has a copy in flight, wait */
+
+/*
+ * Reserve the descriptor at RDH. A descriptor whose fetch faults is not
+ * consumed: RDH stays, so the driver can repair it (and an injected fault
+ * costs exactly one frame).
+ */
+static int vn1_rx_reserve_locked(struct vn1 *dev, struct vn1_rx_slot *s, size_t len)
+{
+	struct vn1_rxq *r = &dev->rxq[s->q];
+
+	if (r->busy)
+		return VN1_RX_BUSY;
 	if (!(r->dctl & VN1_DCTL_ENABLE) || r->len == 0 || r->head == r->tail || len > r->bufsz)
 		return vn1_rx_miss_locked(dev, r);
 	if (dev->dma_fault_next) {
@@ -243,40 +292,75 @@ static int vn1_rx_ring_locked(struct vn1 *dev, unsigned q, const uint8_t *frame,
 		dev->st.dma_faults_injected++;
 		return vn1_rx_fault_locked(dev, r);
 	}
-	if (hw_dma_read(dev->cfg.dma, desc, &buf, 8) || hw_dma_write(dev->cfg.dma, buf, frame, len))
+	s->desc = ((uint64_t)r->bah << 32 | r->bal) + 16ULL * r->head;
+	if (hw_dma_read(dev->cfg.dma, s->desc, &s->buf, 8))
 		return vn1_rx_fault_locked(dev, r);
+	s->gen = r->gen;
+	s->reset_gen = dev->reset_gen;
+	__atomic_store_n(&r->busy, true, __ATOMIC_RELAXED);
+	atomic_store_explicit(&r->copying, true, memory_order_relaxed);
+	return VN1_RX_COPY;
+}
+
+/* Outside the lock: the frame, then the length and hash fields. */
+static bool vn1_rx_copy(struct vn1 *dev, const struct vn1_rx_slot *s, const uint8_t *frame,
+			size_t len)
+{
+	uint8_t wb[8];
+	bool ok;
+
 	wb[0] = (uint8_t)len;
 	wb[1] = (uint8_t)(len >> 8);
-	wb[3] = (uint8_t)type;
-	for (int i = 0; i < 4; i++)
-		wb[4 + i] = (uint8_t)(hash >> (8 * i));
-	if (type != HW_RSS_NONE)
-		status |= VN1_RXD_STAT_RSSV;
 	wb[2] = 0;
-	if (hw_dma_write(dev->cfg.dma, desc + 8, wb, 2) ||
-	    hw_dma_write(dev->cfg.dma, desc + 11, wb + 3, 5))
+	wb[3] = (uint8_t)s->type;
+	for (int i = 0; i < 4; i++)
+		wb[4 + i] = (uint8_t)(s->hash >> (8 * i));
+	ok = !hw_dma_write(dev->cfg.dma, s->buf, frame, len) &&
+	     !hw_dma_write(dev->cfg.dma, s->desc + 8, wb, 2) &&
+	     !hw_dma_write(dev->cfg.dma, s->desc + 11, wb + 3, 5);
+	atomic_store_explicit(&dev->rxq[s->q].copying, false, memory_order_release);
+	return ok;
+}
+
+/* Under the lock again: write back DD and move RDH, unless the ring is gone. */
+static int vn1_rx_publish_locked(struct vn1 *dev, const struct vn1_rx_slot *s, bool ok)
+{
+	struct vn1_rxq *r = &dev->rxq[s->q];
+	uint8_t status = VN1_RXD_STAT_DD | VN1_RXD_STAT_EOP;
+
+	__atomic_store_n(&r->busy, false, __ATOMIC_RELAXED);
+	if (dev->removed)
+		return dev->st.rx_removed++, VN1_RX_REMOVED;
+	if (s->gen != r->gen || s->reset_gen != dev->reset_gen || !(r->dctl & VN1_DCTL_ENABLE)) {
+		/* The ring was reset under the copy: the frame is lost. */
+		r->drop++;
+		dev->mpc++;
+		dev->st.rx_missed++;
+		return VN1_RX_MISSED;
+	}
+	if (!ok)
 		return vn1_rx_fault_locked(dev, r);
+	if (s->type != HW_RSS_NONE)
+		status |= VN1_RXD_STAT_RSSV;
 	r->head = (r->head + 1) & (r->len - 1);
 	r->cnt++;
 	dev->gprc++;
 	dev->st.rx_accepted++;
 	if (dev->wb_delay_ns) {
-		vn1_rx_wb_defer_locked(dev, q, desc + 10, status);
+		vn1_rx_wb_defer_locked(dev, s->q, s->desc + 10, status);
 		return VN1_RX_OK;
 	}
 	atomic_thread_fence(memory_order_release);
-	hw_dma_write(dev->cfg.dma, desc + 10, &status, 1);
-	vn1_cause_set_locked(dev, VN1_CAUSE_RXQ(q));
+	hw_dma_write(dev->cfg.dma, s->desc + 10, &status, 1);
+	vn1_cause_set_locked(dev, VN1_CAUSE_RXQ(s->q));
 	return VN1_RX_OK;
 }
 
-static int vn1_receive_locked(struct vn1 *dev, const uint8_t *frame, size_t len)
+static int vn1_receive_locked(struct vn1 *dev, const uint8_t *frame, size_t len, bool again,
+			      struct vn1_rx_slot *s)
 {
-	enum hw_rss_type type;
-	uint32_t hash;
-	unsigned q;
-
-	dev->st.rx_offered++;
+	if (!again)
+		dev->st.rx_offered++;
 	if (dev->removed)
 		return dev->st.rx_removed++, VN1_RX_REMOVED;
 	if (len < VN1_MIN_FRAME || len > VN1_MAX_FRAME)
@@ -289,15 +373,39 @@ static int vn1_receive_locked(struct vn1 *dev, const uint8_t *frame, size_t len)
 		return dev->st.rx_filtered++, VN1_RX_FILTERED;
 	if (dev->pio.enabled)
 		return vn1_pio_receive_locked(dev, frame, len);
-	q = vn1_rx_queue_locked(dev, frame, len, &hash, &type);
-	return vn1_rx_ring_locked(dev, q, frame, len, hash, type);
+	s->q = vn1_rx_queue_locked(dev, frame, len, &s->hash, &s->type);
+	return vn1_rx_reserve_locked(dev, s, len);
 }
 
 int vn1_receive(struct vn1 *dev, const void *frame, size_t len)
 {
-	ke_irql_t old = vn1_lock(dev);
-	int ret = vn1_receive_locked(dev, frame, len);
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+	struct vn1_rx_slot s;
+	unsigned spins = 0;
+	int ret;
 
+	for (;;) {
+		vn1_acquire_yielding(dev);
+		ret = vn1_receive_locked(dev, frame, len, spins != 0, &s);
+		if (ret != VN1_RX_BUSY)
+			break;
+		/* Another producer's copy into this queue is in flight. */
+		ke_spin_release_raw(&dev->lock);
+		while (__atomic_load_n(&dev->rxq[s.q].busy, __ATOMIC_RELAXED)) {
+			ke_preempt_point(KE_PP_SPIN);
+			if (++spins % 1024 == 0)
+				sched_yield();
+		}
+		spins |= 1;
+	}
+	if (ret == VN1_RX_COPY) {
+		bool ok;
+
+		ke_spin_release_raw(&dev->lock);
+		ok = vn1_rx_copy(dev, &s, frame, len);
+		vn1_acquire_yielding(dev);
+		ret = vn1_rx_publish_locked(dev, &s, ok);
+	}
 	vn1_unlock(dev, old);
 	return ret;
 }

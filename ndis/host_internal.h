@@ -205,6 +205,9 @@ struct ndisrt_nic {
 	struct host_return_q *rq;   /* (v) [nr_vcpus] */
 	struct host_tally *tally;   /* (v) [nr_vcpus] */
 	uint8_t *scratch;	    /* (v) [nr_vcpus][HOST_SCRATCH] */
+	/* NBLs the host sends, recycled (ndis/nbl.c): (P) send_pool_lock */
+	struct ke_spinlock send_pool_lock;
+	struct host_send_nbl *send_free; /* (P) free blocks */
 	struct ke_dpc *flush;	    /* (H) [nr_vcpus] */
 	atomic_uint flush_pending;
 
@@ -279,6 +282,8 @@ void host_rx_kick_returns(struct ndisrt_nic *n);
 
 /* Host-side sends (nbl.c): build one NBL per frame. Context: vCPU, <= DISPATCH. */
 PNET_BUFFER_LIST host_send_nbl_alloc(struct ndisrt_nic *n, const void *frame, size_t len);
+/* Free the recycled send blocks of @n. Context: host thread, the NIC quiet. */
+void host_send_pool_fini(struct ndisrt_nic *n);
 
 /* ------------------------------------------------------------- I/O space */
 

@@ -174,6 +174,7 @@ void host_rx_fini(struct ndisrt_nic *n)
 	host_free(n->scratch);
 	host_free(n->flush);
 	n->rq = NULL;
+	host_send_pool_fini(n);
 }
 
 /* ---------------------------------------------------------- indication */

@@ -8,6 +8,7 @@
 #include "verifier/race.h"
 
 #include <sched.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,25 +345,77 @@ out:
 
 /* ---------------------------------------------------------------- send */
 
-/* An NBL the host sends: NBL, NB, MDL and a copy of the frame in one block. */
+/*
+ * An NBL the host sends: NBL, NB, MDL and a copy of the frame in one block.
+ * Blocks with room for HOST_SEND_POOL_DATA bytes (every standard Ethernet
+ * frame) are recycled through the NIC's free list: once the ring of sends
+ * in flight has been filled once, sending allocates nothing. A longer
+ * (jumbo) frame gets a block of its own, freed at completion.
+ */
+#define HOST_SEND_POOL_DATA 2048u
+
 struct host_send_nbl {
-	uint64_t magic; /* HOST_NBL_MAGIC */
+	uint64_t magic; /* HOST_NBL_MAGIC; HOST_NBL_FREED while free */
 	struct ndisrt_nic *n;
+	struct host_send_nbl *next_free; /* (P) on n->send_free */
+	bool pooled;			 /* HOST_SEND_POOL_DATA bytes of data, recycled */
 	NET_BUFFER_LIST nbl;
 	NET_BUFFER nb;
 	struct host_mdl mdl;
 	uint8_t data[];
 };
 
+static struct host_send_nbl *send_pool_get(struct ndisrt_nic *n)
+{
+	ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
+	struct host_send_nbl *s;
+
+	ke_spin_acquire_raw(&n->send_pool_lock);
+	s = n->send_free;
+	if (s)
+		n->send_free = s->next_free;
+	ke_spin_release_raw(&n->send_pool_lock);
+	ke_irql_lower(old);
+	return s;
+}
+
+static void send_pool_put(struct ndisrt_nic *n, struct host_send_nbl *s)
+{
+	ke_irql_t old = ke_irql_raise(KE_DISPATCH_LEVEL);
+
+	ke_spin_acquire_raw(&n->send_pool_lock);
+	s->next_free = n->send_free;
+	n->send_free = s;
+	ke_spin_release_raw(&n->send_pool_lock);
+	ke_irql_lower(old);
+}
+
+void host_send_pool_fini(struct ndisrt_nic *n)
+{
+	struct host_send_nbl *s = n->send_free, *next;
+
+	for (; s; s = next) {
+		next = s->next_free;
+		host_free(s);
+	}
+	n->send_free = NULL;
+}
+
 PNET_BUFFER_LIST host_send_nbl_alloc(struct ndisrt_nic *n, const void *frame, size_t len)
 {
 	struct host_send_nbl *s;
+	bool pooled = len <= HOST_SEND_POOL_DATA;
 
 	if (!len || len > HOST_SCRATCH)
 		return NULL;
-	s = host_zalloc(sizeof(*s) + len);
+	s = pooled ? send_pool_get(n) : NULL;
+	if (s)
+		memset(s, 0, offsetof(struct host_send_nbl, data));
+	else
+		s = host_zalloc(sizeof(*s) + (pooled ? HOST_SEND_POOL_DATA : len));
 	if (!s)
 		return NULL;
+	s->pooled = pooled;
 	s->magic = HOST_NBL_MAGIC;
 	s->n = n;
 	memcpy(s->data, frame, len);
@@ -422,7 +475,10 @@ VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
 		nbl->NdisReserved[0] = NULL;
 		s->magic = HOST_NBL_FREED;
 		vfy_race_release(nbl); /* the driver is done with it (race detector) */
-		host_free(s);
+		if (s->pooled)
+			send_pool_put(n, s);
+		else
+			host_free(s);
 	}
 	atomic_fetch_add(&n->send_completed, ok);
 	atomic_fetch_add(&n->send_failed, bad);
