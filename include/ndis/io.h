@@ -38,6 +38,9 @@ typedef CM_PARTIAL_RESOURCE_LIST NDIS_RESOURCE_LIST, *PNDIS_RESOURCE_LIST;
  */
 ULONG NdisMGetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace, _In_ ULONG Offset,
 		      _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
+/* NdisMSetBusData: any IRQL. Writes PCI configuration space (as NdisMGetBusData reads). */
+ULONG NdisMSetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace, _In_ ULONG Offset,
+		      _In_reads_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 

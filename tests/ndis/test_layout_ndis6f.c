@@ -29,3 +29,8 @@ Test(ndis6_layout, nb_pool_parameters_revision_1_size_is_through_data_size)
 	cr_assert_eq(NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1, 12);
 	cr_assert_eq(NET_BUFFER_POOL_PARAMETERS_REVISION_1, 1);
 }
+
+/* KIRQL OldIrql, UCHAR LockState, UCHAR Flags. */
+SIZE(LOCK_STATE_EX, 3);
+OFF(LOCK_STATE_EX, LockState, 1);
+OFF(LOCK_STATE_EX, Flags, 2);
