@@ -244,10 +244,10 @@ VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
 		    "NdisFreeNetBufferList: not an NBL NdisAllocateNetBufferAndNetBufferList "
 		    "returned");
 	if (NetBufferList->NdisReserved[1])
-		ndisrt_violation(NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NetBufferList, 2,
-				 NDISRT_DDI_FREE_NBL,
-				 "NdisFreeNetBufferList on a clone, fragment or reassembled NBL "
-				 "(free it with NdisFree{Clone,Fragment,Reassembled}NetBufferList)");
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NetBufferList, 2, NDISRT_DDI_FREE_NBL,
+		    "NdisFreeNetBufferList on a clone, fragment or reassembled NBL "
+		    "(free it with NdisFree{Clone,Fragment,Reassembled}NetBufferList)");
 	if (NetBufferList->NdisReserved[0] == HOST_NBL_WITH_NDIS)
 		ndisrt_violation(
 		    NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)NetBufferList, 1,

@@ -64,6 +64,7 @@ __attribute__((used)) static ddi_fn *const ndis6_ddi_table[] = {
     (ddi_fn *)NdisMWriteConfigBlock,
     (ddi_fn *)NdisMInvalidateConfigBlock,
     (ddi_fn *)NdisMQueryProbedBars,
+    (ddi_fn *)NdisMAllocateSharedMemoryAsyncEx,
 };
 
 unsigned ndisrt_link_ndis6_ddi_symbols(void);

@@ -146,6 +146,29 @@ static void rw_check(PNDIS_RW_LOCK_EX l, const char *what)
 				 (uintptr_t)l, 0, NDIS6_DDI_RW_LOCK, what);
 }
 
+/*
+ * Freed locks wait in a ring of the last 64 before their memory goes back
+ * to malloc, so a second free of a recent one finds its FREED mark.
+ * (S) rw_freed_lock.
+ */
+static PNDIS_RW_LOCK_EX rw_freed[64];
+static unsigned rw_freed_next;
+static struct ke_spinlock rw_freed_lock = KE_SPINLOCK_INIT;
+
+static void rw_quarantine(PNDIS_RW_LOCK_EX l)
+{
+	ke_irql_t old = ke_irql_raise(KE_HIGH_LEVEL);
+	PNDIS_RW_LOCK_EX evicted;
+
+	ke_spin_acquire_raw(&rw_freed_lock);
+	evicted = rw_freed[rw_freed_next];
+	rw_freed[rw_freed_next] = l;
+	rw_freed_next = (rw_freed_next + 1) % 64;
+	ke_spin_release_raw(&rw_freed_lock);
+	ke_irql_lower(old);
+	host_free(evicted);
+}
+
 /**
  * NdisFreeRWLock() - Free a lock nobody holds.
  * Context: IRQL <= DISPATCH_LEVEL. 0xC4 BAD_OBJECT (not a lock, or held:
@@ -160,7 +183,8 @@ VOID NdisFreeRWLock(PNDIS_RW_LOCK_EX Lock)
 				 (uintptr_t)atomic_load(&Lock->word), NDIS6_DDI_RW_LOCK,
 				 "NdisFreeRWLock on a lock that is held (parameter 3: readers, "
 				 "or -1 for a writer)");
-	Lock->magic = RWLOCK_FREED; /* the memory is kept: a second free is recognized */
+	Lock->magic = RWLOCK_FREED;
+	rw_quarantine(Lock);
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
 

@@ -206,6 +206,15 @@ _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
 _IRQL_requires_(PASSIVE_LEVEL) VOID
     NdisMDeregisterScatterGatherDma(_In_ NDIS_HANDLE NdisMiniportDmaHandle);
 
+/*
+ * NdisMAllocateSharedMemoryAsyncEx: <= DISPATCH_LEVEL. NDIS_STATUS_PENDING:
+ * the registration's SharedMemAllocateCompleteHandler gets the memory (or
+ * NULL) later, at PASSIVE_LEVEL; NDIS_STATUS_FAILURE otherwise.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMAllocateSharedMemoryAsyncEx(_In_ NDIS_HANDLE MiniportDmaHandle, _In_ ULONG Length,
+				     _In_ BOOLEAN Cached, _In_ PVOID Context);
+
 #endif /* NDIS_SUPPORT_NDIS6 */
 
 #endif /* _NDISRT_NDIS_IO_H_ */

@@ -391,40 +391,58 @@ struct _NDIS_NBL_MEDIA_MEDIA_SPECIFIC_INFORMATION {
 	ULONG Tag;
 	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) UCHAR Data[1];
 };
-#define NDIS_NBL_ADD_MEDIA_SPECIFIC_INFO(_NBL, _MediaSpecificInfo)                              \
-	do {                                                                                    \
-		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION HeadEntry = NULL;                          \
-		if (NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation) != NULL)             \
+#define NDIS_NBL_ADD_MEDIA_SPECIFIC_INFO(_NBL, _MediaSpecificInfo)                               \
+	do {                                                                                     \
+		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION HeadEntry = NULL;                           \
+		if (NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation) != NULL)              \
 			HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION)(NET_BUFFER_LIST_INFO( \
-			    (_NBL), MediaSpecificInformation));                                 \
-		NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation) = (_MediaSpecificInfo);  \
-		(_MediaSpecificInfo)->NextEntry = HeadEntry;                                    \
+			    (_NBL), MediaSpecificInformation));                                  \
+		NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation) = (_MediaSpecificInfo);   \
+		(_MediaSpecificInfo)->NextEntry = HeadEntry;                                     \
 	} while (0)
-#define NDIS_NBL_REMOVE_MEDIA_SPECIFIC_INFO(_NBL, _MediaSpecificInfo)                              \
-	do {                                                                                       \
-		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION *HeadEntry;                                   \
-		HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION *)&(                             \
-		    NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation));                       \
-		for (; *HeadEntry != NULL; HeadEntry = &(*HeadEntry)->NextEntry) {                 \
-			if ((*HeadEntry)->Tag == (_MediaSpecificInfo)->Tag) {                      \
-				*HeadEntry = (*HeadEntry)->NextEntry;                              \
-				break;                                                             \
-			}                                                                          \
-		}                                                                                  \
+#define NDIS_NBL_REMOVE_MEDIA_SPECIFIC_INFO(_NBL, _MediaSpecificInfo)              \
+	do {                                                                       \
+		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION *HeadEntry;                   \
+		HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION *)&(             \
+		    NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation));       \
+		for (; *HeadEntry != NULL; HeadEntry = &(*HeadEntry)->NextEntry) { \
+			if ((*HeadEntry)->Tag == (_MediaSpecificInfo)->Tag) {      \
+				*HeadEntry = (*HeadEntry)->NextEntry;              \
+				break;                                             \
+			}                                                          \
+		}                                                                  \
 	} while (0)
-#define NDIS_NBL_GET_MEDIA_SPECIFIC_INFO(_NBL, _Tag, _MediaSpecificInfo)                        \
-	do {                                                                                    \
-		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION HeadEntry;                                 \
-		(_MediaSpecificInfo) = NULL;                                                    \
-		HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION)(NET_BUFFER_LIST_INFO(        \
-		    (_NBL), MediaSpecificInformation));                                         \
-		for (; HeadEntry != NULL; HeadEntry = HeadEntry->NextEntry) {                   \
-			if (HeadEntry->Tag == (_Tag)) {                                         \
-				(_MediaSpecificInfo) = HeadEntry;                               \
-				break;                                                          \
-			}                                                                       \
-		}                                                                               \
+#define NDIS_NBL_GET_MEDIA_SPECIFIC_INFO(_NBL, _Tag, _MediaSpecificInfo)                 \
+	do {                                                                             \
+		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION HeadEntry;                          \
+		(_MediaSpecificInfo) = NULL;                                             \
+		HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION)(NET_BUFFER_LIST_INFO( \
+		    (_NBL), MediaSpecificInformation));                                  \
+		for (; HeadEntry != NULL; HeadEntry = HeadEntry->NextEntry) {            \
+			if (HeadEntry->Tag == (_Tag)) {                                  \
+				(_MediaSpecificInfo) = HeadEntry;                        \
+				break;                                                   \
+			}                                                                \
+		}                                                                        \
 	} while (0)
+
+#if NDIS_SUPPORT_NDIS620
+/* The receive filter and queue of an NBL (NDIS_NET_BUFFER_LIST_FILTERING_INFO). */
+#define NET_BUFFER_LIST_RECEIVE_FILTER_ID(_NBL)                                                    \
+	(((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL,                        \
+								      NetBufferListFilteringInfo)) \
+	     ->FilteringInfo.FilterId)
+#define NET_BUFFER_LIST_RECEIVE_QUEUE_ID(_NBL)                                                     \
+	(((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL,                        \
+								      NetBufferListFilteringInfo)) \
+	     ->FilteringInfo.QueueVPortInfo.QueueId)
+#endif
+#if NDIS_SUPPORT_NDIS630
+#define NET_BUFFER_LIST_RECEIVE_FILTER_VPORT_ID(_NBL)                                              \
+	(((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL,                        \
+								      NetBufferListFilteringInfo)) \
+	     ->FilteringInfo.QueueVPortInfo.VPortId)
+#endif
 
 /* ------------------------------------------------ NET_BUFFER pools (6.0) */
 
@@ -498,7 +516,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
 				  _In_opt_ NET_BUFFER_ALLOCATE_MDL *AllocateMdlHandler);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisAdvanceNetBufferDataStart(_In_ PNET_BUFFER NetBuffer, _In_ ULONG DataOffsetDelta,
-				  _In_ BOOLEAN FreeMdl, _In_opt_ NET_BUFFER_FREE_MDL *FreeMdlHandler);
+				  _In_ BOOLEAN FreeMdl,
+				  _In_opt_ NET_BUFFER_FREE_MDL *FreeMdlHandler);
 _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
     NdisRetreatNetBufferListDataStart(_In_ PNET_BUFFER_LIST NetBufferList,
 				      _In_ ULONG DataOffsetDelta, _In_ ULONG DataBackFill,
@@ -535,8 +554,7 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
 				   _In_opt_ NDIS_HANDLE NetBufferPoolHandle,
 				   _In_ ULONG AllocateCloneFlags);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
-    NdisFreeCloneNetBufferList(_In_ PNET_BUFFER_LIST CloneNetBufferList,
-			       _In_ ULONG FreeCloneFlags);
+    NdisFreeCloneNetBufferList(_In_ PNET_BUFFER_LIST CloneNetBufferList, _In_ ULONG FreeCloneFlags);
 _IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
     NdisAllocateFragmentNetBufferList(_In_ PNET_BUFFER_LIST OriginalNetBufferList,
 				      _In_opt_ NDIS_HANDLE NetBufferListPool,
@@ -550,7 +568,8 @@ _IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
     NdisAllocateReassembledNetBufferList(_In_ PNET_BUFFER_LIST FragmentNetBufferList,
 					 _In_opt_ NDIS_HANDLE NetBufferAndNetBufferListPoolHandle,
 					 _In_ ULONG StartOffset, _In_ ULONG DataOffsetDelta,
-					 _In_ ULONG DataBackFill, _In_ ULONG AllocateReassembleFlags);
+					 _In_ ULONG DataBackFill,
+					 _In_ ULONG AllocateReassembleFlags);
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisFreeReassembledNetBufferList(_In_ PNET_BUFFER_LIST ReassembledNetBufferList,
 				     _In_ ULONG DataOffsetDelta, _In_ ULONG FreeReassembleFlags);

@@ -775,11 +775,11 @@ NDIS_STATUS ndis_upcase_unicode_string(_Inout_ PUNICODE_STRING DestinationString
 #define NdisUpcaseUnicodeString(_d, _s) ndis_upcase_unicode_string(_d, _s)
 
 /* NET_LUID from an IANA interface type and a NET_LUID index. */
-#define NDIS_MAKE_NET_LUID(_pNetLuid, _IfType, _NetLuidIndex)         \
-	do {                                                          \
-		(_pNetLuid)->Info.IfType = (_IfType);                 \
-		(_pNetLuid)->Info.NetLuidIndex = (_NetLuidIndex);     \
-		(_pNetLuid)->Info.Reserved = 0;                       \
+#define NDIS_MAKE_NET_LUID(_pNetLuid, _IfType, _NetLuidIndex)     \
+	do {                                                      \
+		(_pNetLuid)->Info.IfType = (_IfType);             \
+		(_pNetLuid)->Info.NetLuidIndex = (_NetLuidIndex); \
+		(_pNetLuid)->Info.Reserved = 0;                   \
 	} while (0)
 
 #endif /* NDIS_SUPPORT_NDIS6 */

@@ -78,3 +78,27 @@ Test(host_options, set_optional_handlers_outside_set_options_bugchecks,
 	ndisrt_driver_load(t.h, TDRV("options_outside"), &t.drv, t.err, sizeof(t.err));
 	cr_assert_fail("no bug check: %s", t.err);
 }
+
+Test(host_options, shared_memory_async_ex_completes_at_passive_with_device_memory,
+     .init = host_2cpu, .fini = host_end)
+{
+	struct ndisrt_nic_config cfg;
+	unsigned st[8], v[8];
+
+	th_load(&t, TDRV("sg_async"));
+	th_dev(&t, 0, HW_IRQ_LINE, 0, false);
+	ndisrt_nic_config_init(&cfg, t.dev[0]);
+	cfg.irq = NDISRT_IRQ_LINE;
+	cfg.line = t.line[0];
+	cr_assert_eq(ndisrt_nic_start(t.drv, &cfg, &t.nic[0], t.err, sizeof(t.err)), 0, "%s",
+		     t.err);
+	cr_assert(logged(t.nic[0], 0xC0DE0004, st));
+	cr_assert_eq(st[0], 0x103u /* NDIS_STATUS_PENDING */);
+	WAIT_UNTIL(logged(t.nic[0], 0xC0DE0003, v)); /* the completion ran */
+	cr_assert_eq(v[0], KE_PASSIVE_LEVEL,
+		     "MiniportSharedMemoryAllocateComplete at PASSIVE_LEVEL");
+	cr_assert_eq(v[1], 1, "with the driver's context");
+	cr_assert_eq(v[2], 1, "memory");
+	cr_assert_eq(v[3], 1, "and its device address");
+	cr_assert_eq(v[4], 256);
+}

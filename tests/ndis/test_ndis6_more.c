@@ -149,6 +149,23 @@ Test(ndis6_more, rw_lock_released_twice_bugchecks, .exit_code = KE_BUGCHECK_EXIT
 	cr_assert_fail("no bug check");
 }
 
+static void rw_free_twice(void *arg)
+{
+	PNDIS_RW_LOCK_EX l = NdisAllocateRWLock(ndisrt_adapter_handle(a));
+
+	(void)arg;
+	NdisFreeRWLock(l);
+	NdisFreeRWLock(l);
+}
+
+Test(ndis6_more, rw_lock_freed_twice_bugchecks_double_free, .exit_code = KE_BUGCHECK_EXIT_STATUS,
+     .init = machine_2cpu)
+{
+	expect_bugcheck(C4, 0x9, NDISRT_VIOLATION_DOUBLE_FREE, 0, 0, DDI_RW_LOCK);
+	on_vcpu(0, rw_free_twice, NULL);
+	cr_assert_fail("no bug check");
+}
+
 static void rw_bad_handle(void *arg)
 {
 	(void)arg;

@@ -7,6 +7,9 @@
  * Compiled like a driver: <ndis.h> only.
  */
 #define NDIS_MINIPORT_DRIVER 1
+#if defined(TDRV_SG_ASYNC)
+#define TDRV_SG 1 /* the sg variant, which also allocates shared memory asynchronously */
+#endif
 #if defined(TDRV_OPTIONS)
 #define NDIS630_MINIPORT 1 /* the SR-IOV refusals are NDIS 6.30 */
 #else
@@ -124,6 +127,28 @@ static VOID TdrvProcessSGList(PDEVICE_OBJECT pDO, PVOID Reserved, PSCATTER_GATHE
 			       (ULONG)KeGetCurrentIrql());
 	TdrvSgList = pSGL;
 }
+
+/*
+ * MiniportSharedMemoryAllocateComplete for NdisMAllocateSharedMemoryAsyncEx:
+ * log (code 0xC0DE0003) the IRQL, whether the context came back, whether
+ * there is memory and a device address, the length; then free it.
+ */
+static NDIS_HANDLE TdrvSgHandle;
+static UCHAR TdrvAsyncMarker;
+
+static VOID TdrvSharedMemComplete(NDIS_HANDLE MiniportAdapterContext, PVOID VirtualAddress,
+				  PNDIS_PHYSICAL_ADDRESS PhysicalAddress, ULONG Length,
+				  PVOID Context)
+{
+	ULONG irql = (ULONG)KeGetCurrentIrql(), have = VirtualAddress != NULL;
+	ULONG addr = PhysicalAddress->QuadPart != 0;
+
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	if (VirtualAddress)
+		NdisMFreeSharedMemory(TdrvSgHandle, Length, TRUE, VirtualAddress, *PhysicalAddress);
+	NdisWriteErrorLogEntry(TdrvSgHandle, 0xC0DE0003, 5, irql,
+			       (ULONG)(Context == &TdrvAsyncMarker), have, addr, Length);
+}
 #endif
 
 #if defined(TDRV_OPTIONS) || defined(TDRV_OPTIONS_FAIL)
@@ -151,11 +176,11 @@ static NDIS_STATUS TdrvSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE Driv
 	pnp.Header.Type = 0x92; /* NDIS_OBJECT_TYPE_MINIPORT_PNP_CHARACTERISTICS */
 	pnp.Header.Revision = 1;
 	pnp.Header.Size = sizeof(pnp);
-	TdrvOptions[3] = (ULONG)NdisSetOptionalHandlers(NdisDriverHandle,
-							 (PNDIS_DRIVER_OPTIONAL_HANDLERS)&pnp);
+	TdrvOptions[3] =
+	    (ULONG)NdisSetOptionalHandlers(NdisDriverHandle, (PNDIS_DRIVER_OPTIONAL_HANDLERS)&pnp);
 	pnp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-	TdrvOptions[4] = (ULONG)NdisSetOptionalHandlers(NdisDriverHandle,
-							 (PNDIS_DRIVER_OPTIONAL_HANDLERS)&pnp);
+	TdrvOptions[4] =
+	    (ULONG)NdisSetOptionalHandlers(NdisDriverHandle, (PNDIS_DRIVER_OPTIONAL_HANDLERS)&pnp);
 #if defined(TDRV_OPTIONS_FAIL)
 	return NDIS_STATUS_RESOURCES;
 #else
@@ -287,8 +312,16 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 		dd.Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
 		dd.MaximumPhysicalMapping = 4096;
 		dd.ProcessSGListHandler = TdrvProcessSGList;
+		dd.SharedMemAllocateCompleteHandler = TdrvSharedMemComplete;
+		TdrvSgHandle = MiniportAdapterHandle;
 		if (NdisMRegisterScatterGatherDma(MiniportAdapterHandle, &dd, &dma) ==
 		    NDIS_STATUS_SUCCESS) {
+#if defined(TDRV_SG_ASYNC)
+			/* code 0xC0DE0004: what NdisMAllocateSharedMemoryAsyncEx returned */
+			NdisWriteErrorLogEntry(MiniportAdapterHandle, 0xC0DE0004, 1,
+					       (ULONG)NdisMAllocateSharedMemoryAsyncEx(
+						   dma, 256, TRUE, &TdrvAsyncMarker));
+#endif
 			NdisZeroMemory(&pp, sizeof(pp));
 			pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
 			pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
@@ -335,10 +368,10 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 				       TdrvOptions[4], wrote, (ULONG)((back & 0x4) != 0),
 				       NdisMGetDmaAlignment(MiniportAdapterHandle));
 		vf = NdisMGetVirtualFunctionBusData(MiniportAdapterHandle, 1, vfbuf, 0, 4);
-		NdisWriteErrorLogEntry(MiniportAdapterHandle, 0xC0DE0602, 2,
-				       (ULONG)NdisMEnableVirtualization(MiniportAdapterHandle, 1,
-									FALSE, FALSE, TRUE),
-				       vf);
+		NdisWriteErrorLogEntry(
+		    MiniportAdapterHandle, 0xC0DE0602, 2,
+		    (ULONG)NdisMEnableVirtualization(MiniportAdapterHandle, 1, FALSE, FALSE, TRUE),
+		    vf);
 	}
 #endif
 
