@@ -198,6 +198,9 @@ PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, U
 	b->pool = p;
 	b->nbl.NdisPoolHandle = p;
 	b->nbl.FirstNetBuffer = &b->nb;
+	/* NdisGetNetBufferListProtocolId (ndis/nbl6.c): the pool's protocol id. */
+	NET_BUFFER_LIST_INFO(&b->nbl, NetBufferListProtocolId) =
+	    (PVOID)(uintptr_t)p->params.ProtocolId;
 	if (ctx) {
 		PNET_BUFFER_LIST_CONTEXT c = (PNET_BUFFER_LIST_CONTEXT)(b + 1);
 

@@ -217,7 +217,7 @@ Test(ndis6_nbl, nb_pool_above_dispatch_level_bugchecks_irql, .exit_code = KE_BUG
 
 struct nbl_run {
 	bool bare_ok, with_nb_ok, pool_back;
-	UCHAR proto_from_pool, proto_set;
+	UCHAR proto_from_pool, proto_set, proto_with_nb;
 	USHORT size0, off0, off_after_fit, off_after_grow, size_grown;
 	bool grew_new_block, chained_old, popped_back, start_moves;
 	NDIS_STATUS fit_st, grow_st;
@@ -227,7 +227,7 @@ static void nbl_on_vcpu(void *arg)
 {
 	struct nbl_run *r = arg;
 	NDIS_HANDLE lp = nbl_pool(NDIS_PROTOCOL_ID_TCP_IP, FALSE, 0);
-	NDIS_HANDLE lpn = nbl_pool(0, TRUE, 128);
+	NDIS_HANDLE lpn = nbl_pool(NDIS_PROTOCOL_ID_NBF, TRUE, 128);
 	PNET_BUFFER_LIST nbl, nbl2;
 	PNET_BUFFER_LIST_CONTEXT first;
 	PUCHAR start0;
@@ -261,6 +261,7 @@ static void nbl_on_vcpu(void *arg)
 	nbl2 = NdisAllocateNetBufferList(lpn, 0, 0);
 	r->with_nb_ok = nbl2 && NET_BUFFER_LIST_FIRST_NB(nbl2) &&
 			NET_BUFFER_DATA_LENGTH(NET_BUFFER_LIST_FIRST_NB(nbl2)) == 128;
+	r->proto_with_nb = nbl2 ? NdisGetNetBufferListProtocolId(nbl2) : 0;
 	if (nbl2)
 		NdisFreeNetBufferList(nbl2);
 	NdisFreeNetBufferListPool(lp);
@@ -275,6 +276,7 @@ Test(ndis6_nbl, nbl_allocation_protocol_id_and_contexts_grow_and_shrink, .init =
 	on_vcpu(nbl_on_vcpu, &r);
 	cr_assert(r.bare_ok, "a pool without fAllocateNetBuffer gives an NBL without NET_BUFFER");
 	cr_assert(r.with_nb_ok, "fAllocateNetBuffer: NBL, NET_BUFFER, MDL and data");
+	cr_assert_eq(r.proto_with_nb, NDIS_PROTOCOL_ID_NBF, "its pool's ProtocolId too");
 	cr_assert(r.pool_back);
 	cr_assert_eq(r.proto_from_pool, NDIS_PROTOCOL_ID_TCP_IP, "the pool's ProtocolId");
 	cr_assert_eq(r.proto_set, NDIS_PROTOCOL_ID_IPX);
