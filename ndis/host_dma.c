@@ -8,6 +8,7 @@
  * its device a virtual address gets a DMA fault.
  */
 #include "ndis/host_internal.h"
+#include "ndis/routine.h"
 #include "verifier/poison.h"
 #include "verifier/vfy.h"
 
@@ -70,6 +71,7 @@ struct host_dma {
 	ULONG flags;
 	ULONG max_mapping;
 	MINIPORT_PROCESS_SG_LIST_HANDLER process_sg;
+	MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER alloc_complete; /* NULL: none */
 };
 
 /**
@@ -118,6 +120,7 @@ NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
 		dma->flags = dd->Flags;
 		dma->max_mapping = dd->MaximumPhysicalMapping;
 		dma->process_sg = dd->ProcessSGListHandler;
+		dma->alloc_complete = dd->SharedMemAllocateCompleteHandler;
 		pages = (dd->MaximumPhysicalMapping + 4095) / 4096 + 1;
 		/* SCATTER_GATHER_LIST: 16-byte header, 24-byte elements (x64). */
 		dd->ScatterGatherListSize = 16 + 24 * pages;
@@ -218,6 +221,70 @@ VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, 
 	*VirtualAddress = va;
 	PhysicalAddress->QuadPart = va ? (LONGLONG)logical : 0;
 	ke_preempt_point(KE_PP_DDI_EXIT);
+}
+
+/* An NdisMAllocateSharedMemoryAsyncEx request, carried out by an I/O work item. */
+struct async_alloc {
+	struct host_dma *dma;
+	ULONG len;
+	PVOID ctx;
+};
+
+static VOID async_alloc_run(PVOID ctx, NDIS_HANDLE item)
+{
+	struct async_alloc *a = ctx;
+	struct ndisrt_nic *n = a->dma->n;
+	MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER done = a->dma->alloc_complete;
+	NDIS_PHYSICAL_ADDRESS pa = {0};
+	struct ndis_routine r;
+	PVOID va = NULL;
+
+	NdisFreeIoWorkItem(item);
+	NdisMAllocateSharedMemory(n->handle, a->len, TRUE, &va, &pa);
+	ndis_routine_enter(&r, "MiniportSharedMemoryAllocateComplete", (const void *)done);
+	done(ndisrt_adapter_context(n->a), va, &pa, a->len, a->ctx);
+	ndis_routine_exit(&r);
+	host_free(a);
+}
+
+/**
+ * NdisMAllocateSharedMemoryAsyncEx() - NdisMAllocateSharedMemory later: the
+ * memory (NULL and a zero address if none) goes to the
+ * SharedMemAllocateCompleteHandler of the DMA registration, at
+ * PASSIVE_LEVEL from an I/O work item on the next vCPU.
+ * Context: IRQL <= DISPATCH_LEVEL. 0xC4 BAD_HANDLE for a handle that is no
+ * registration. A NIC halted before the completion ran is not checked.
+ * Return: NDIS_STATUS_PENDING; NDIS_STATUS_FAILURE (no completion handler
+ * registered, @Length 0, no memory for the request).
+ */
+NDIS_STATUS NdisMAllocateSharedMemoryAsyncEx(NDIS_HANDLE MiniportDmaHandle, ULONG Length,
+					     BOOLEAN Cached, PVOID Context)
+{
+	struct host_dma *dma = MiniportDmaHandle;
+	struct async_alloc *a = NULL;
+	NDIS_HANDLE item = NULL;
+	NDIS_STATUS st = NDIS_STATUS_FAILURE;
+
+	(void)Cached;
+	ndis_ddi_enter(NDISRT_DDI_ALLOCATE_SHARED_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	if (!dma || !dma_owner(dma) || dma->magic != HOST_DMA_MAGIC)
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_HANDLE, (uintptr_t)MiniportDmaHandle, 0,
+		    NDISRT_DDI_ALLOCATE_SHARED_MEMORY,
+		    "NdisMAllocateSharedMemoryAsyncEx: not the NdisMiniportDmaHandle of "
+		    "a NdisMRegisterScatterGatherDma registration");
+	if (dma->alloc_complete && Length && (a = host_zalloc(sizeof(*a))) &&
+	    (item = NdisAllocateIoWorkItem(dma->n->handle))) {
+		a->dma = dma;
+		a->len = Length;
+		a->ctx = Context;
+		NdisQueueIoWorkItem(item, async_alloc_run, a);
+		st = NDIS_STATUS_PENDING;
+	} else {
+		host_free(a);
+	}
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return st;
 }
 
 /**

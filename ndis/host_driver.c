@@ -9,6 +9,7 @@
  * RTLD_NOW reports an import ndisrt lacks before any driver code runs.
  */
 #include "ndis/host_internal.h"
+#include "ndis/routine.h"
 #include "ndis/ndis5/host.h"
 #include "ke/contain.h"
 #include "verifier/poison.h"
@@ -890,6 +891,24 @@ NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registr
 		d->context = MiniportDriverContext;
 		atomic_store(&d->registered, true);
 		*NdisMiniportDriverHandle = d;
+		/*
+		 * MiniportSetOptions runs inside this call, at PASSIVE_LEVEL, where
+		 * NdisSetOptionalHandlers is valid; its failure fails the registration.
+		 */
+		if (d->chars.SetOptionsHandler) {
+			struct ndis_routine r;
+
+			atomic_store(&d->in_set_options, true);
+			ndis_routine_enter(&r, "MiniportSetOptions",
+					   (const void *)d->chars.SetOptionsHandler);
+			status = d->chars.SetOptionsHandler(d, MiniportDriverContext);
+			ndis_routine_exit(&r);
+			atomic_store(&d->in_set_options, false);
+			if (status != NDIS_STATUS_SUCCESS) {
+				atomic_store(&d->registered, false);
+				*NdisMiniportDriverHandle = NULL;
+			}
+		}
 	}
 	ke_preempt_point(KE_PP_DDI_EXIT);
 	return status;

@@ -102,6 +102,7 @@ struct ndisrt_driver {
 	uintptr_t image_lo, image_hi;		    /* (c) loaded segments, for faults */
 	atomic_bool in_entry;			    /* (a) DriverEntry running */
 	atomic_bool registered;			    /* (a) */
+	atomic_bool in_set_options;		    /* (a) MiniportSetOptions running */
 	atomic_uint entry_vcpu;			    /* (a) */
 	NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* (e) */
 	NDIS_HANDLE context;			    /* (e) MiniportDriverContext */

@@ -767,6 +767,28 @@ ULONG NdisMGetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, ULONG Of
 }
 
 /**
+ * NdisMSetBusData() - Write the adapter's PCI configuration space.
+ * Context: any IRQL. BAD_PARAMETER bug check for a NULL @Buffer.
+ * Return: bytes written (0 for a space other than PCI_WHICHSPACE_CONFIG;
+ * clipped at the 256-byte space).
+ */
+ULONG NdisMSetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, ULONG Offset, PVOID Buffer,
+		      ULONG Length)
+{
+	ULONG done = 0;
+
+	ke_preempt_point(KE_PP_DDI_ENTER);
+	ndis_require_vcpu(NDISRT_DDI_GET_BUS_DATA);
+	if (WhichSpace == PCI_WHICHSPACE_CONFIG)
+		done = bus_data(NdisMiniportHandle, NDISRT_DDI_GET_BUS_DATA, Offset, Buffer, Length,
+				true);
+	else
+		io_target(NdisMiniportHandle, NDISRT_DDI_GET_BUS_DATA, &(struct host_io_target){0});
+	ke_preempt_point(KE_PP_DDI_EXIT);
+	return done;
+}
+
+/**
  * NdisReadPciSlotInformation() - The NDIS 5 form: read the adapter's PCI
  * configuration space. @SlotNumber is ignored (the adapter has one function).
  * Context: PASSIVE_LEVEL (0xC4 IRQL). Return: bytes read (clipped at 256).

@@ -193,6 +193,55 @@ VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 	ke_preempt_point(KE_PP_DDI_EXIT);
 }
 
+/* @VirtualAddress's allocation has @Tag (and, with @h, is charged to @h). */
+static void check_tag(PVOID VirtualAddress, ULONG Tag, NDIS_HANDLE h, bool by_handle,
+		      const char *what)
+{
+	struct host_mem_hdr *hdr = (struct host_mem_hdr *)VirtualAddress - 1;
+
+	if (!VirtualAddress || ((uintptr_t)VirtualAddress % MEMORY_ALLOCATION_ALIGNMENT) ||
+	    (vfy_active && vfy_poison_quarantined(hdr)) || hdr->magic != HOST_MEM_MAGIC)
+		return; /* NdisFreeMemory reports it */
+	if (hdr->tag != Tag)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress, Tag,
+				 NDISRT_DDI_FREE_MEMORY, what);
+	if (by_handle && mem_owner(h, NDISRT_DDI_FREE_MEMORY) != hdr->owner)
+		ndisrt_violation(NDISRT_VIOLATION_BAD_PARAMETER, (uintptr_t)VirtualAddress,
+				 (uintptr_t)h, NDISRT_DDI_FREE_MEMORY,
+				 "NdisFreeMemoryWithTagPriority: NdisHandle is not the handle the "
+				 "memory was allocated with (parameter 3)");
+}
+
+/**
+ * NdisFreeMemoryWithTag() - Free NdisAllocateMemoryWithTag[Priority] memory
+ * allocated with @Tag.
+ * Context: IRQL <= DISPATCH_LEVEL. Bug check 0xC4 BAD_PARAMETER (another
+ * tag: parameter 3), else as NdisFreeMemory.
+ */
+VOID NdisFreeMemoryWithTag(PVOID VirtualAddress, ULONG Tag)
+{
+	ndis_ddi_enter(NDISRT_DDI_FREE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	check_tag(VirtualAddress, Tag, NULL, false,
+		  "NdisFreeMemoryWithTag: the memory was allocated with another tag (parameter 3: "
+		  "the tag given)");
+	NdisFreeMemory(VirtualAddress, 0, 0);
+}
+
+/**
+ * NdisFreeMemoryWithTagPriority() - Free NdisAllocateMemoryWithTagPriority
+ * memory allocated through @NdisHandle with @Tag.
+ * Context: IRQL <= DISPATCH_LEVEL. Bug check 0xC4 BAD_PARAMETER (another
+ * tag or handle), else as NdisFreeMemory.
+ */
+VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, ULONG Tag)
+{
+	ndis_ddi_enter(NDISRT_DDI_FREE_MEMORY, KE_PASSIVE_LEVEL, KE_DISPATCH_LEVEL);
+	check_tag(VirtualAddress, Tag, NdisHandle, true,
+		  "NdisFreeMemoryWithTagPriority: the memory was allocated with another tag "
+		  "(parameter 3: the tag given)");
+	NdisFreeMemory(VirtualAddress, 0, 0);
+}
+
 /* ---------------------------------------------------------- processors */
 
 /**

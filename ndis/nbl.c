@@ -4,7 +4,7 @@
  * NdisGetDataBuffer, the NBLs the host sends and their completion
  * (NdisMSendNetBufferListsComplete). Receive indication is host_rx.c.
  */
-#include "ndis/host_internal.h"
+#include "ndis/nbl_internal.h"
 #include "verifier/race.h"
 
 #include <sched.h>
@@ -12,27 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
+#define mdl_init host_mdl_init /* ndis/nbl_internal.h */
 
 /* --------------------------------------------------------------- MDLs */
-
-struct host_mdl {
-	uint64_t magic; /* HOST_MDL_MAGIC, HOST_MDL_FREED */
-	uint64_t pad;
-	MDL mdl;
-};
-
-static void mdl_init(struct host_mdl *hm, void *va, ULONG len)
-{
-	memset(hm, 0, sizeof(*hm));
-	hm->magic = HOST_MDL_MAGIC;
-	hm->mdl.Size = (CSHORT)sizeof(MDL);
-	hm->mdl.MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL;
-	hm->mdl.MappedSystemVa = va;
-	hm->mdl.StartVa = (PVOID)((uintptr_t)va & ~(uintptr_t)0xFFF);
-	hm->mdl.ByteOffset = (ULONG)((uintptr_t)va & 0xFFF);
-	hm->mdl.ByteCount = len;
-}
 
 bool host_mdl_is_ours(PMDL m)
 {
@@ -98,22 +80,7 @@ VOID NdisFreeMdl(PMDL Mdl)
 
 /* -------------------------------------------------------------- pools */
 
-struct host_pool {
-	uint64_t magic;	      /* HOST_POOL_MAGIC */
-	struct ndisrt_nic *n; /* charged to (NULL: the driver handle or none) */
-	NET_BUFFER_LIST_POOL_PARAMETERS params;
-	atomic_long live; /* NBLs allocated and not freed */
-};
-
-/* An NBL of a pool, with its NET_BUFFER, context and data (if the pool has them). */
-struct host_nbl {
-	uint64_t magic; /* HOST_NBL_MAGIC, HOST_NBL_FREED */
-	struct host_pool *pool;
-	NET_BUFFER_LIST nbl;
-	NET_BUFFER nb;
-	struct host_mdl data_mdl; /* pool DataSize > 0 */
-				  /* then: context (ContextSize + backfill), then data */
-};
+/* struct host_pool, struct host_nbl: ndis/nbl_internal.h. */
 
 static struct host_pool *pool_of(NDIS_HANDLE h, unsigned ddi)
 {
@@ -232,6 +199,9 @@ PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, U
 	b->pool = p;
 	b->nbl.NdisPoolHandle = p;
 	b->nbl.FirstNetBuffer = &b->nb;
+	/* NdisGetNetBufferListProtocolId (ndis/nbl6.c): the pool's protocol id. */
+	NET_BUFFER_LIST_INFO(&b->nbl, NetBufferListProtocolId) =
+	    (PVOID)(uintptr_t)p->params.ProtocolId;
 	if (ctx) {
 		PNET_BUFFER_LIST_CONTEXT c = (PNET_BUFFER_LIST_CONTEXT)(b + 1);
 
@@ -277,6 +247,11 @@ VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
 		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NetBufferList, 0, NDISRT_DDI_FREE_NBL,
 		    "NdisFreeNetBufferList: not an NBL NdisAllocateNetBufferAndNetBufferList "
 		    "returned");
+	if (NetBufferList->NdisReserved[1])
+		ndisrt_violation(
+		    NDISRT_VIOLATION_BAD_OBJECT, (uintptr_t)NetBufferList, 2, NDISRT_DDI_FREE_NBL,
+		    "NdisFreeNetBufferList on a clone, fragment or reassembled NBL "
+		    "(free it with NdisFree{Clone,Fragment,Reassembled}NetBufferList)");
 	if (NetBufferList->NdisReserved[0] == HOST_NBL_WITH_NDIS)
 		ndisrt_violation(
 		    NDISRT_VIOLATION_NBL_OWNERSHIP, (uintptr_t)NetBufferList, 1,

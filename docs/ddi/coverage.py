@@ -171,17 +171,19 @@ def main():
     implemented = set()
     for name, kind in wdk.items():
         if kind == "function":
+            if name in refused:
+                continue  # refused: exported or not, it does not provide the service
             if name in symbols:
                 implemented.add(name)
-            elif name not in refused:
+            else:
                 errors.append(f"{name} is declared but neither implemented nor in docs/ddi/refused.tsv")
         else:
             implemented.add(name)  # macros, types and constants are their declaration
     for name in refused:
-        if name in implemented and wdk.get(name) == "function":
-            errors.append(f"{name} is in docs/ddi/refused.tsv but implemented")
+        if wdk.get(name) != "function":
+            errors.append(f"{name} is in docs/ddi/refused.tsv but not a function <ndis.h> declares")
     if mode == "--write":
-        write_doc(src, table, wdk, implemented, refused)
+        write_doc(src, table, wdk, implemented, refused, symbols)
     for e in errors:
         print("ddi coverage: " + e, file=sys.stderr)
     if errors:
@@ -191,7 +193,7 @@ def main():
     return 0
 
 
-def write_doc(src, table, wdk, implemented, refused):
+def write_doc(src, table, wdk, implemented, refused, symbols):
     groups = ["any", "5.x", "6.0-6.30", "later", "unstated"]
     titles = {"any": "any version (base types, kernel routines)", "5.x": "NDIS 5.0/5.1", "6.0-6.30": "NDIS 6.0-6.30", "later": "NDIS 6.40 and later / Windows 10+",
               "unstated": "version not stated by the page"}
@@ -254,7 +256,8 @@ def write_doc(src, table, wdk, implemented, refused):
     w("")
     w("## Isolation")
     w("")
-    w("The `ndisrt` binary exports the DDI tables (`ndis/host_ddi.c`, `ndis/wdk_ddi.c`) and")
+    w("The `ndisrt` binary exports the DDI tables (`ndis/host_ddi.c`, `ndis/wdk_ddi.c`,")
+    w("`ndis/ndis6_ddi.c`) and")
     w("the C library calls it takes over for drivers (`exit` and friends), nothing else;")
     w("*implemented* above counts only exported symbols. A driver that")
     w("jumps through a bad function pointer on a vCPU ends in bug check 0x1E naming the calling")
@@ -265,13 +268,16 @@ def write_doc(src, table, wdk, implemented, refused):
     w("")
     w("## Refused functions")
     w("")
-    w("Declared so that a driver compiles, and not exported: a driver that imports one does not")
-    w("load (`ndisrt run` names the missing routine, exit 66). The reason says why.")
+    w("Declared so that a driver compiles. Those marked *exported* answer a call with the failure")
+    w("their page documents (`NDIS_STATUS_NOT_SUPPORTED`, 0 bytes), or bug check 0xC4 where the")
+    w("call can only complete something ndisrt never started; the others are not exported: a")
+    w("driver that imports one does not load (`ndisrt run` names the missing routine, exit 66).")
+    w("The reason says why.")
     w("")
-    w("| Function | Reason |")
-    w("|---|---|")
+    w("| Function | Exported | Reason |")
+    w("|---|---|---|")
     for name in sorted(refused):
-        w(f"| `{name}` | {refused[name]} |")
+        w(f"| `{name}` | {'exported' if name in symbols else 'no'} | {refused[name]} |")
     w("")
     w("## In-scope NDIS 5.x and 6.0-6.30 names not declared yet")
     w("")

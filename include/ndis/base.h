@@ -138,6 +138,15 @@ _IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
 _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 
+#if NDIS_SUPPORT_NDIS620
+/* <= DISPATCH_LEVEL. The tag (and handle) the memory was allocated with. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeMemoryWithTag(_In_ PVOID VirtualAddress, _In_ ULONG Tag);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress,
+				  _In_ ULONG Tag);
+#endif
+
 #define NdisZeroMemory(Destination, Length) RtlZeroMemory(Destination, Length)
 #define NdisMoveMemory(Destination, Source, Length) RtlCopyMemory(Destination, Source, Length)
 #define NdisFillMemory(Destination, Length, Fill) RtlFillMemory(Destination, Length, Fill)

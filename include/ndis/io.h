@@ -38,6 +38,9 @@ typedef CM_PARTIAL_RESOURCE_LIST NDIS_RESOURCE_LIST, *PNDIS_RESOURCE_LIST;
  */
 ULONG NdisMGetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace, _In_ ULONG Offset,
 		      _Out_writes_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
+/* NdisMSetBusData: any IRQL. Writes PCI configuration space (as NdisMGetBusData reads). */
+ULONG NdisMSetBusData(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG WhichSpace, _In_ ULONG Offset,
+		      _In_reads_bytes_(Length) PVOID Buffer, _In_ ULONG Length);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 
@@ -202,6 +205,15 @@ _IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
 				  _Out_ PNDIS_HANDLE NdisMiniportDmaHandle);
 _IRQL_requires_(PASSIVE_LEVEL) VOID
     NdisMDeregisterScatterGatherDma(_In_ NDIS_HANDLE NdisMiniportDmaHandle);
+
+/*
+ * NdisMAllocateSharedMemoryAsyncEx: <= DISPATCH_LEVEL. NDIS_STATUS_PENDING:
+ * the registration's SharedMemAllocateCompleteHandler gets the memory (or
+ * NULL) later, at PASSIVE_LEVEL; NDIS_STATUS_FAILURE otherwise.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisMAllocateSharedMemoryAsyncEx(_In_ NDIS_HANDLE MiniportDmaHandle, _In_ ULONG Length,
+				     _In_ BOOLEAN Cached, _In_ PVOID Context);
 
 #endif /* NDIS_SUPPORT_NDIS6 */
 

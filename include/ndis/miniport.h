@@ -461,6 +461,117 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
     NdisMIndicateStatusEx(_In_ NDIS_HANDLE MiniportAdapterHandle,
 			  _In_ PNDIS_STATUS_INDICATION StatusIndication);
 
+/* ------------------------------------------------ NDIS 6 status codes */
+
+#define NDIS_STATUS_SEND_ABORTED ((NDIS_STATUS)0xC023000CL) /* STATUS_NDIS_REQUEST_ABORTED */
+#define NDIS_STATUS_INVALID_PORT ((NDIS_STATUS)0xC023002DL) /* STATUS_NDIS_INVALID_PORT */
+#define NDIS_STATUS_INVALID_PORT_STATE ((NDIS_STATUS)0xC023002EL)
+#if NDIS_SUPPORT_NDIS61
+#define NDIS_STATUS_INDICATION_REQUIRED \
+	((NDIS_STATUS)0x40230001L) /* STATUS_NDIS_INDICATION_REQUIRED */
+#endif
+#if NDIS_SUPPORT_NDIS630
+#define NDIS_STATUS_BUSY ((NDIS_STATUS)0x80000011L) /* STATUS_DEVICE_BUSY */
+#define NDIS_STATUS_RECEIVE_FILTER_CURRENT_CAPABILITIES ((NDIS_STATUS)0x40020010L)
+#define NDIS_STATUS_RECEIVE_FILTER_HARDWARE_CAPABILITIES ((NDIS_STATUS)0x40020020L)
+#define NDIS_STATUS_RECEIVE_FILTER_QUEUE_PARAMETERS ((NDIS_STATUS)0x40020030L)
+#define NDIS_STATUS_QOS_OPERATIONAL_PARAMETERS_CHANGE ((NDIS_STATUS)0x400200A0L)
+#define NDIS_STATUS_QOS_REMOTE_PARAMETERS_CHANGE ((NDIS_STATUS)0x400200A1L)
+#define NDIS_STATUS_PM_HARDWARE_CAPABILITIES ((NDIS_STATUS)0x40030054L)
+#define NDIS_STATUS_PM_WAKE_REASON ((NDIS_STATUS)0x40030055L)
+#endif
+
+/* ---------------------------------------------- optional handlers (6.0) */
+
+/*
+ * A pointer to one of the characteristics structures NdisSetOptionalHandlers
+ * takes (each begins with its NDIS_OBJECT_HEADER); incomplete here.
+ */
+typedef union _NDIS_DRIVER_OPTIONAL_HANDLERS NDIS_DRIVER_OPTIONAL_HANDLERS,
+    *PNDIS_DRIVER_OPTIONAL_HANDLERS;
+
+/*
+ * NdisSetOptionalHandlers: PASSIVE_LEVEL, from MiniportSetOptions (which
+ * NdisMRegisterMiniportDriver calls), with the NdisDriverHandle it got.
+ * ndisrt offers none of the optional miniport services (no PnP manager to
+ * call MiniportAddDevice, no selective suspend, no shared-memory provider,
+ * no NDK, no CoNDIS, no chimney): NDIS_STATUS_NOT_SUPPORTED for each of
+ * their structures, NDIS_STATUS_INVALID_PARAMETER for any other header.
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisSetOptionalHandlers(_In_ NDIS_HANDLE NdisHandle,
+			    _In_ PNDIS_DRIVER_OPTIONAL_HANDLERS OptionalHandlers);
+
+/* ------------------------------------------ OID request clones (6.0) */
+
+/*
+ * NdisAllocateCloneOidRequest: <= DISPATCH_LEVEL. A copy of OidRequest
+ * (same information buffer); NdisFreeCloneOidRequest frees it.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisAllocateCloneOidRequest(_In_ NDIS_HANDLE SourceHandle, _In_ PNDIS_OID_REQUEST OidRequest,
+				_In_ UINT PoolTag, _Out_ PNDIS_OID_REQUEST *ClonedOidRequest);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeCloneOidRequest(_In_ NDIS_HANDLE SourceHandle, _In_ PNDIS_OID_REQUEST Request);
+
+/* -------------------------- refused (docs/ddi/refused.tsv gives why) */
+
+#if NDIS_SUPPORT_NDIS61
+/* ndisrt issues no direct OID requests: completing one is bug check 0xC4. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMDirectOidRequestComplete(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				  _In_ PNDIS_OID_REQUEST OidRequest, _In_ NDIS_STATUS Status);
+#endif
+
+#if NDIS_SUPPORT_NDIS630
+typedef USHORT NDIS_SRIOV_FUNCTION_ID, *PNDIS_SRIOV_FUNCTION_ID;
+
+/*
+ * SR-IOV: the machine has no virtual functions and no configuration
+ * blocks. The NDIS_STATUS functions return NDIS_STATUS_NOT_SUPPORTED, the
+ * bus-data ones transfer 0 bytes, NdisMInvalidateConfigBlock is bug check
+ * 0xC4 (there is no block to invalidate).
+ */
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMEnableVirtualization(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ USHORT NumVFs,
+			      _In_ BOOLEAN EnableVFMigration, _In_ BOOLEAN EnableMigrationInterrupt,
+			      _In_ BOOLEAN EnableVirtualization);
+_IRQL_requires_max_(DISPATCH_LEVEL) ULONG
+    NdisMGetVirtualFunctionBusData(_In_ NDIS_HANDLE NdisMiniportHandle,
+				   _In_ NDIS_SRIOV_FUNCTION_ID VFId, _Out_ PVOID Buffer,
+				   _In_ ULONG Offset, _In_ ULONG Length);
+_IRQL_requires_max_(DISPATCH_LEVEL) ULONG
+    NdisMSetVirtualFunctionBusData(_In_ NDIS_HANDLE NdisMiniportHandle,
+				   _In_ NDIS_SRIOV_FUNCTION_ID VFId, _In_ PVOID Buffer,
+				   _In_ ULONG Offset, _In_ ULONG Length);
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMGetVirtualFunctionLocation(_In_ NDIS_HANDLE NdisMiniportHandle,
+				    _In_ NDIS_SRIOV_FUNCTION_ID VFId, _Out_ PUSHORT SegmentNumber,
+				    _Out_ PUCHAR BusNumber, _Out_ PUCHAR FunctionNumber);
+_IRQL_requires_max_(APC_LEVEL) NDIS_STATUS
+    NdisMReadConfigBlock(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG BlockId,
+			 _Out_ PVOID Buffer, _In_ ULONG Length);
+_IRQL_requires_max_(APC_LEVEL) NDIS_STATUS
+    NdisMWriteConfigBlock(_In_ NDIS_HANDLE NdisMiniportHandle, _In_ ULONG BlockId,
+			  _In_ PVOID Buffer, _In_ ULONG Length);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMInvalidateConfigBlock(_In_ NDIS_HANDLE NdisMiniportHandle,
+			       _In_ NDIS_SRIOV_FUNCTION_ID VFId, _In_ ULONGLONG BlockMask);
+_IRQL_requires_(PASSIVE_LEVEL) NDIS_STATUS
+    NdisMQueryProbedBars(_In_ NDIS_HANDLE NdisMiniportHandle, _Out_ PULONG BaseRegisterValues);
+
+/*
+ * Idle notification (selective suspend): ndisrt never calls
+ * MiniportIdleNotification, so completing or confirming one is bug check
+ * 0xC4.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisMIdleNotificationComplete(_In_ NDIS_HANDLE MiniportAdapterHandle);
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisMIdleNotificationConfirm(_In_ NDIS_HANDLE MiniportAdapterHandle,
+				 _In_ NDIS_DEVICE_POWER_STATE IdlePowerState);
+#endif /* NDIS_SUPPORT_NDIS630 */
+
 #endif /* NDIS_SUPPORT_NDIS6 */
 
 #endif /* _NDISRT_NDIS_MINIPORT_H_ */

@@ -360,6 +360,220 @@ _IRQL_requires_max_(DISPATCH_LEVEL) VOID
 				    _In_ PNET_BUFFER_LIST NetBufferList,
 				    _In_ ULONG SendCompleteFlags);
 
+/* ------------------------------------------- more accessors (nblaccessors.h) */
+
+#define NET_BUFFER_CHECKSUM_BIAS(_NB) ((_NB)->ChecksumBias)
+#define NET_BUFFER_DATA_PHYSICAL_ADDRESS(_NB) ((_NB)->DataPhysicalAddress)
+#define NET_BUFFER_PROTOCOL_RESERVED(_NB) ((_NB)->ProtocolReserved)
+#define NET_BUFFER_LIST_PROTOCOL_RESERVED(_NBL) ((_NBL)->ProtocolReserved)
+/* On a PNET_BUFFER_SHARED_MEMORY (NET_BUFFER's SharedMemoryInfo). */
+#define NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(_SHI) ((_SHI)->NextSharedMemorySegment)
+#define NET_BUFFER_SHARED_MEM_FLAGS(_SHI) ((_SHI)->SharedMemoryFlags)
+#define NET_BUFFER_SHARED_MEM_HANDLE(_SHI) ((_SHI)->SharedMemoryHandle)
+#define NET_BUFFER_SHARED_MEM_OFFSET(_SHI) ((_SHI)->SharedMemoryOffset)
+#define NET_BUFFER_SHARED_MEM_LENGTH(_SHI) ((_SHI)->SharedMemoryLength)
+
+/* The protocol id lives in the low byte of the NetBufferListProtocolId slot. */
+#define NdisSetNetBufferListProtocolId(_NBL, _ProtocolId) \
+	*((PUCHAR)(&NET_BUFFER_LIST_INFO(_NBL, NetBufferListProtocolId))) = (_ProtocolId)
+/* Any IRQL: the NBL's protocol id (NDIS_PROTOCOL_ID_*). */
+UCHAR NdisGetNetBufferListProtocolId(_In_ PNET_BUFFER_LIST NetBufferList);
+
+/* Cancel ids (NetBufferListCancelId) and media-specific information. */
+#define NDIS_SET_NET_BUFFER_LIST_CANCEL_ID(_NBL, _CancelId) \
+	(NET_BUFFER_LIST_INFO(_NBL, NetBufferListCancelId) = (_CancelId))
+#define NDIS_GET_NET_BUFFER_LIST_CANCEL_ID(_NBL) (NET_BUFFER_LIST_INFO(_NBL, NetBufferListCancelId))
+
+typedef struct _NDIS_NBL_MEDIA_MEDIA_SPECIFIC_INFORMATION NDIS_NBL_MEDIA_SPECIFIC_INFORMATION,
+    *PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION;
+struct _NDIS_NBL_MEDIA_MEDIA_SPECIFIC_INFORMATION {
+	PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION NextEntry;
+	ULONG Tag;
+	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) UCHAR Data[1];
+};
+#define NDIS_NBL_ADD_MEDIA_SPECIFIC_INFO(_NBL, _MediaSpecificInfo)                               \
+	do {                                                                                     \
+		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION HeadEntry = NULL;                           \
+		if (NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation) != NULL)              \
+			HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION)(NET_BUFFER_LIST_INFO( \
+			    (_NBL), MediaSpecificInformation));                                  \
+		NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation) = (_MediaSpecificInfo);   \
+		(_MediaSpecificInfo)->NextEntry = HeadEntry;                                     \
+	} while (0)
+#define NDIS_NBL_REMOVE_MEDIA_SPECIFIC_INFO(_NBL, _MediaSpecificInfo)              \
+	do {                                                                       \
+		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION *HeadEntry;                   \
+		HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION *)&(             \
+		    NET_BUFFER_LIST_INFO((_NBL), MediaSpecificInformation));       \
+		for (; *HeadEntry != NULL; HeadEntry = &(*HeadEntry)->NextEntry) { \
+			if ((*HeadEntry)->Tag == (_MediaSpecificInfo)->Tag) {      \
+				*HeadEntry = (*HeadEntry)->NextEntry;              \
+				break;                                             \
+			}                                                          \
+		}                                                                  \
+	} while (0)
+#define NDIS_NBL_GET_MEDIA_SPECIFIC_INFO(_NBL, _Tag, _MediaSpecificInfo)                 \
+	do {                                                                             \
+		PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION HeadEntry;                          \
+		(_MediaSpecificInfo) = NULL;                                             \
+		HeadEntry = (PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION)(NET_BUFFER_LIST_INFO( \
+		    (_NBL), MediaSpecificInformation));                                  \
+		for (; HeadEntry != NULL; HeadEntry = HeadEntry->NextEntry) {            \
+			if (HeadEntry->Tag == (_Tag)) {                                  \
+				(_MediaSpecificInfo) = HeadEntry;                        \
+				break;                                                   \
+			}                                                                \
+		}                                                                        \
+	} while (0)
+
+#if NDIS_SUPPORT_NDIS620
+/* The receive filter and queue of an NBL (NDIS_NET_BUFFER_LIST_FILTERING_INFO). */
+#define NET_BUFFER_LIST_RECEIVE_FILTER_ID(_NBL)                                                    \
+	(((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL,                        \
+								      NetBufferListFilteringInfo)) \
+	     ->FilteringInfo.FilterId)
+#define NET_BUFFER_LIST_RECEIVE_QUEUE_ID(_NBL)                                                     \
+	(((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL,                        \
+								      NetBufferListFilteringInfo)) \
+	     ->FilteringInfo.QueueVPortInfo.QueueId)
+#endif
+#if NDIS_SUPPORT_NDIS630
+#define NET_BUFFER_LIST_RECEIVE_FILTER_VPORT_ID(_NBL)                                              \
+	(((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO(_NBL,                        \
+								      NetBufferListFilteringInfo)) \
+	     ->FilteringInfo.QueueVPortInfo.VPortId)
+#endif
+
+/* ------------------------------------------------ NET_BUFFER pools (6.0) */
+
+typedef struct _NET_BUFFER_POOL_PARAMETERS {
+	NDIS_OBJECT_HEADER Header;
+	ULONG PoolTag;
+	ULONG DataSize;
+} NET_BUFFER_POOL_PARAMETERS, *PNET_BUFFER_POOL_PARAMETERS;
+
+#define NET_BUFFER_POOL_PARAMETERS_REVISION_1 1
+#define NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1 \
+	RTL_SIZEOF_THROUGH_FIELD(NET_BUFFER_POOL_PARAMETERS, DataSize)
+
+/*
+ * NdisAllocateNetBufferPool: <= DISPATCH_LEVEL. Header Type
+ * NDIS_OBJECT_TYPE_DEFAULT, revision 1. DataSize > 0: the pool's
+ * NET_BUFFERs come from NdisAllocateNetBufferMdlAndData with that much data.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_HANDLE
+    NdisAllocateNetBufferPool(_In_opt_ NDIS_HANDLE NdisHandle,
+			      _In_ PNET_BUFFER_POOL_PARAMETERS Parameters);
+/* <= DISPATCH_LEVEL; every NET_BUFFER of the pool must have been freed. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBufferPool(_In_ NDIS_HANDLE PoolHandle);
+/* <= DISPATCH_LEVEL: DataLength bytes at DataOffset into MdlChain (the caller's). */
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER
+    NdisAllocateNetBuffer(_In_ NDIS_HANDLE PoolHandle, _In_opt_ PMDL MdlChain,
+			  _In_ ULONG DataOffset, _In_ SIZE_T DataLength);
+/* <= DISPATCH_LEVEL: from a pool with DataSize; an MDL and DataSize bytes of data. */
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER
+    NdisAllocateNetBufferMdlAndData(_In_ NDIS_HANDLE PoolHandle);
+/* <= DISPATCH_LEVEL. */
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeNetBuffer(_In_ PNET_BUFFER NetBuffer);
+/*
+ * NdisAllocateNetBufferList: <= DISPATCH_LEVEL. No NET_BUFFER, unless the
+ * pool has fAllocateNetBuffer (then NBL, NET_BUFFER, MDL and data).
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
+    NdisAllocateNetBufferList(_In_ NDIS_HANDLE PoolHandle, _In_ USHORT ContextSize,
+			      _In_ USHORT ContextBackFill);
+
+/* Any IRQL: the pool a NET_BUFFER / NBL came from. */
+NDIS_HANDLE NdisGetPoolFromNetBuffer(_In_ PNET_BUFFER NetBuffer);
+NDIS_HANDLE NdisGetPoolFromNetBufferList(_In_ PNET_BUFFER_LIST NetBufferList);
+
+/* ----------------------------------------- contexts, data start (6.0) */
+
+/* <= DISPATCH_LEVEL. ContextSize: a multiple of MEMORY_ALLOCATION_ALIGNMENT. */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisAllocateNetBufferListContext(_In_ PNET_BUFFER_LIST NetBufferList, _In_ USHORT ContextSize,
+				     _In_ USHORT ContextBackFill, _In_ ULONG PoolTag);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeNetBufferListContext(_In_ PNET_BUFFER_LIST NetBufferList, _In_ USHORT ContextSize);
+
+typedef _IRQL_requires_max_(DISPATCH_LEVEL) _Function_class_(NET_BUFFER_ALLOCATE_MDL)
+    PMDL(NET_BUFFER_ALLOCATE_MDL)(_Inout_ PULONG BufferSize);
+typedef NET_BUFFER_ALLOCATE_MDL *PNET_BUFFER_ALLOCATE_MDL;
+typedef _IRQL_requires_max_(DISPATCH_LEVEL) _Function_class_(NET_BUFFER_FREE_MDL)
+    VOID(NET_BUFFER_FREE_MDL)(_In_ PMDL Mdl);
+typedef NET_BUFFER_FREE_MDL *PNET_BUFFER_FREE_MDL;
+
+/*
+ * NdisRetreatNetBufferDataStart: <= DISPATCH_LEVEL. Grows the used data
+ * space by DataOffsetDelta at its front; if DataOffset is too small, a new
+ * MDL of (the missing bytes + DataBackFill) is chained in front (from
+ * AllocateMdlHandler if given). NdisAdvanceNetBufferDataStart undoes it and,
+ * with FreeMdl, frees the MDLs the retreats allocated once unused.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisRetreatNetBufferDataStart(_In_ PNET_BUFFER NetBuffer, _In_ ULONG DataOffsetDelta,
+				  _In_ ULONG DataBackFill,
+				  _In_opt_ NET_BUFFER_ALLOCATE_MDL *AllocateMdlHandler);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisAdvanceNetBufferDataStart(_In_ PNET_BUFFER NetBuffer, _In_ ULONG DataOffsetDelta,
+				  _In_ BOOLEAN FreeMdl,
+				  _In_opt_ NET_BUFFER_FREE_MDL *FreeMdlHandler);
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisRetreatNetBufferListDataStart(_In_ PNET_BUFFER_LIST NetBufferList,
+				      _In_ ULONG DataOffsetDelta, _In_ ULONG DataBackFill,
+				      _In_opt_ NET_BUFFER_ALLOCATE_MDL *AllocateMdlHandler,
+				      _In_opt_ NET_BUFFER_FREE_MDL *FreeMdlHandler);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisAdvanceNetBufferListDataStart(_In_ PNET_BUFFER_LIST NetBufferList,
+				      _In_ ULONG DataOffsetDelta, _In_ BOOLEAN FreeMdl,
+				      _In_opt_ NET_BUFFER_FREE_MDL *FreeMdlMdlHandler);
+/* Any IRQL: CurrentMdl/CurrentMdlOffset recomputed from DataOffset. */
+NDIS_STATUS NdisAdjustNetBufferCurrentMdl(_In_ PNET_BUFFER NetBuffer);
+
+/* ------------------------------------ copies, clones, fragments (6.0) */
+
+/* <= DISPATCH_LEVEL. Offsets count from each NET_BUFFER's current data. */
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisCopyFromNetBufferToNetBuffer(_In_ PNET_BUFFER Destination, _In_ ULONG DestinationOffset,
+				     _In_ ULONG BytesToCopy, _In_ PNET_BUFFER Source,
+				     _In_ ULONG SourceOffset, _Out_ PULONG BytesCopied);
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisCopySendNetBufferListInfo(_In_ PNET_BUFFER_LIST DestNetBufferList,
+				  _In_ PNET_BUFFER_LIST SrcNetBufferList);
+_IRQL_requires_max_(DISPATCH_LEVEL) NDIS_STATUS
+    NdisCopyReceiveNetBufferListInfo(_In_ PNET_BUFFER_LIST DestNetBufferList,
+				     _In_ PNET_BUFFER_LIST SrcNetBufferList);
+
+#define NDIS_CLONE_FLAGS_RESERVED 0x00000001
+#define NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS 0x00000002
+
+/* <= DISPATCH_LEVEL. Pools NULL: NDIS's own. */
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
+    NdisAllocateCloneNetBufferList(_In_ PNET_BUFFER_LIST OriginalNetBufferList,
+				   _In_opt_ NDIS_HANDLE NetBufferListPoolHandle,
+				   _In_opt_ NDIS_HANDLE NetBufferPoolHandle,
+				   _In_ ULONG AllocateCloneFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeCloneNetBufferList(_In_ PNET_BUFFER_LIST CloneNetBufferList, _In_ ULONG FreeCloneFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
+    NdisAllocateFragmentNetBufferList(_In_ PNET_BUFFER_LIST OriginalNetBufferList,
+				      _In_opt_ NDIS_HANDLE NetBufferListPool,
+				      _In_opt_ NDIS_HANDLE NetBufferPool, _In_ ULONG StartOffset,
+				      _In_ ULONG MaximumLength, _In_ ULONG DataOffsetDelta,
+				      _In_ ULONG DataBackFill, _In_ ULONG AllocateFragmentFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeFragmentNetBufferList(_In_ PNET_BUFFER_LIST FragmentNetBufferList,
+				  _In_ ULONG DataOffsetDelta, _In_ ULONG FreeFragmentFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) PNET_BUFFER_LIST
+    NdisAllocateReassembledNetBufferList(_In_ PNET_BUFFER_LIST FragmentNetBufferList,
+					 _In_opt_ NDIS_HANDLE NetBufferAndNetBufferListPoolHandle,
+					 _In_ ULONG StartOffset, _In_ ULONG DataOffsetDelta,
+					 _In_ ULONG DataBackFill,
+					 _In_ ULONG AllocateReassembleFlags);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID
+    NdisFreeReassembledNetBufferList(_In_ PNET_BUFFER_LIST ReassembledNetBufferList,
+				     _In_ ULONG DataOffsetDelta, _In_ ULONG FreeReassembleFlags);
+
 #endif /* NDIS_SUPPORT_NDIS6 */
 
 #endif /* _NDISRT_NDIS_NBL_H_ */

@@ -743,4 +743,91 @@ _IRQL_requires_(PASSIVE_LEVEL) VOID
     NdisOpenConfigurationKeyByName(_Out_ PNDIS_STATUS Status, _In_ NDIS_HANDLE ConfigurationHandle,
 				   _In_ PNDIS_STRING SubKeyName, _Out_ PNDIS_HANDLE SubKeyHandle);
 
+/* ------------------------------------------------ NDIS 6 support (6.0+) */
+
+#if NDIS_SUPPORT_NDIS6
+
+/*
+ * NdisMGetDmaAlignment: PASSIVE_LEVEL. The alignment, in bytes, DMA
+ * buffers of the adapter need (the cache line; ndisrt's shared memory and
+ * pool data are aligned to it).
+ */
+_IRQL_requires_(PASSIVE_LEVEL) ULONG NdisMGetDmaAlignment(_In_ NDIS_HANDLE MiniportAdapterHandle);
+
+/*
+ * Strings. NdisInitializeString: PASSIVE_LEVEL; a UTF-16 copy of the
+ * NUL-terminated ANSI Source in memory NdisFreeString frees. The
+ * conversions take ANSI as Latin-1 (ndisrt has no code pages): a UTF-16
+ * character above 0xFF becomes '?'. Destination buffers are the caller's
+ * (NDIS_STATUS_BUFFER_OVERFLOW when too short).
+ */
+_IRQL_requires_(PASSIVE_LEVEL) VOID
+    NdisInitializeString(_Out_ PNDIS_STRING Destination, _In_opt_ PUCHAR Source);
+#define NdisFreeString(String) NdisFreeMemory((String).Buffer, (String).MaximumLength, 0)
+NDIS_STATUS ndis_ansi_string_to_unicode_string(_Inout_ PNDIS_STRING DestinationString,
+					       _In_ PANSI_STRING SourceString);
+NDIS_STATUS ndis_unicode_string_to_ansi_string(_Inout_ PANSI_STRING DestinationString,
+					       _In_ PNDIS_STRING SourceString);
+NDIS_STATUS ndis_upcase_unicode_string(_Inout_ PUNICODE_STRING DestinationString,
+				       _In_ PUNICODE_STRING SourceString);
+#define NdisAnsiStringToUnicodeString(_us, _as) ndis_ansi_string_to_unicode_string(_us, _as)
+#define NdisUnicodeStringToAnsiString(_as, _us) ndis_unicode_string_to_ansi_string(_as, _us)
+#define NdisUpcaseUnicodeString(_d, _s) ndis_upcase_unicode_string(_d, _s)
+
+/* NET_LUID from an IANA interface type and a NET_LUID index. */
+#define NDIS_MAKE_NET_LUID(_pNetLuid, _IfType, _NetLuidIndex)     \
+	do {                                                      \
+		(_pNetLuid)->Info.IfType = (_IfType);             \
+		(_pNetLuid)->Info.NetLuidIndex = (_NetLuidIndex); \
+		(_pNetLuid)->Info.Reserved = 0;                   \
+	} while (0)
+
+#endif /* NDIS_SUPPORT_NDIS6 */
+
+#if NDIS_SUPPORT_NDIS620
+
+/*
+ * NdisSetCoalescableTimerObject: <= DISPATCH_LEVEL. NdisSetTimerObject
+ * with a Tolerance (ms) the timer may fire late by; ndisrt's engine clock
+ * fires it at DueTime, which is within any tolerance.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) BOOLEAN
+    NdisSetCoalescableTimerObject(_In_ NDIS_HANDLE TimerObject, _In_ LARGE_INTEGER DueTime,
+				  _In_opt_ LONG MillisecondsPeriod, _In_opt_ PVOID FunctionContext,
+				  _In_opt_ ULONG Tolerance);
+
+/* ------------------------------------------------- NDIS_RW_LOCK_EX */
+
+struct _NDIS_RW_LOCK_EX;
+typedef struct _NDIS_RW_LOCK_EX NDIS_RW_LOCK_EX;
+typedef struct _NDIS_RW_LOCK_EX *PNDIS_RW_LOCK_EX;
+
+typedef struct _LOCK_STATE_EX {
+	KIRQL OldIrql;
+	UCHAR LockState;
+	UCHAR Flags;
+} LOCK_STATE_EX, *PLOCK_STATE_EX;
+
+#define NDIS_RWL_AT_DISPATCH_LEVEL 1
+
+/*
+ * NdisAllocateRWLock: <= DISPATCH_LEVEL; NdisHandle the driver's or an
+ * adapter's. Acquire (read: shared, recursive; write: exclusive) raises to
+ * DISPATCH_LEVEL and saves the IRQL in LockState; NDIS_RWL_AT_DISPATCH_LEVEL
+ * says the caller is at DISPATCH_LEVEL already. Release restores it.
+ */
+_IRQL_requires_max_(DISPATCH_LEVEL) PNDIS_RW_LOCK_EX
+    NdisAllocateRWLock(_In_ NDIS_HANDLE NdisHandle);
+_IRQL_requires_max_(DISPATCH_LEVEL) VOID NdisFreeRWLock(_In_ PNDIS_RW_LOCK_EX Lock);
+_IRQL_raises_(DISPATCH_LEVEL) VOID
+    NdisAcquireRWLockRead(_In_ PNDIS_RW_LOCK_EX Lock, _Out_ PLOCK_STATE_EX LockState,
+			  _In_ UCHAR Flags);
+_IRQL_raises_(DISPATCH_LEVEL) VOID
+    NdisAcquireRWLockWrite(_In_ PNDIS_RW_LOCK_EX Lock, _Out_ PLOCK_STATE_EX LockState,
+			   _In_ UCHAR Flags);
+_IRQL_requires_(DISPATCH_LEVEL) VOID
+    NdisReleaseRWLock(_In_ PNDIS_RW_LOCK_EX Lock, _In_ PLOCK_STATE_EX LockState);
+
+#endif /* NDIS_SUPPORT_NDIS620 */
+
 #endif /* _NDISRT_NDIS_SUPPORT_H_ */

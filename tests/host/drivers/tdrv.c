@@ -7,7 +7,14 @@
  * Compiled like a driver: <ndis.h> only.
  */
 #define NDIS_MINIPORT_DRIVER 1
+#if defined(TDRV_SG_ASYNC)
+#define TDRV_SG 1 /* the sg variant, which also allocates shared memory asynchronously */
+#endif
+#if defined(TDRV_OPTIONS)
+#define NDIS630_MINIPORT 1 /* the SR-IOV refusals are NDIS 6.30 */
+#else
 #define NDIS620_MINIPORT 1
+#endif
 #include <ndis.h>
 
 #define TDRV_TAG ((ULONG)0x76726474) /* 'tdrv' */
@@ -119,6 +126,66 @@ static VOID TdrvProcessSGList(PDEVICE_OBJECT pDO, PVOID Reserved, PSCATTER_GATHE
 			       (ULONG)pSGL->Elements[0].Address.HighPart,
 			       (ULONG)KeGetCurrentIrql());
 	TdrvSgList = pSGL;
+}
+
+/*
+ * MiniportSharedMemoryAllocateComplete for NdisMAllocateSharedMemoryAsyncEx:
+ * log (code 0xC0DE0003) the IRQL, whether the context came back, whether
+ * there is memory and a device address, the length; then free it.
+ */
+static NDIS_HANDLE TdrvSgHandle;
+static UCHAR TdrvAsyncMarker;
+
+static VOID TdrvSharedMemComplete(NDIS_HANDLE MiniportAdapterContext, PVOID VirtualAddress,
+				  PNDIS_PHYSICAL_ADDRESS PhysicalAddress, ULONG Length,
+				  PVOID Context)
+{
+	ULONG irql = (ULONG)KeGetCurrentIrql(), have = VirtualAddress != NULL;
+	ULONG addr = PhysicalAddress->QuadPart != 0;
+
+	UNREFERENCED_PARAMETER(MiniportAdapterContext);
+	if (VirtualAddress)
+		NdisMFreeSharedMemory(TdrvSgHandle, Length, TRUE, VirtualAddress, *PhysicalAddress);
+	NdisWriteErrorLogEntry(TdrvSgHandle, 0xC0DE0003, 5, irql,
+			       (ULONG)(Context == &TdrvAsyncMarker), have, addr, Length);
+}
+#endif
+
+#if defined(TDRV_OPTIONS) || defined(TDRV_OPTIONS_FAIL)
+/*
+ * MiniportSetOptions: what it saw, for MiniportInitializeEx to put in the
+ * error log (code 0xC0DE0601): runs, IRQL, whether DriverContext and the
+ * handle were the registration's, the status of NdisSetOptionalHandlers
+ * for PnP characteristics and for an unknown header.
+ */
+static ULONG TdrvOptions[5];
+static UCHAR TdrvContextMarker;
+
+static NDIS_STATUS TdrvSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext)
+{
+	struct {
+		NDIS_OBJECT_HEADER Header;
+		ULONG Flags;
+		PVOID Handlers[4];
+	} pnp;
+
+	TdrvOptions[0]++;
+	TdrvOptions[1] = KeGetCurrentIrql();
+	TdrvOptions[2] = DriverContext == &TdrvContextMarker && NdisDriverHandle != NULL;
+	NdisZeroMemory(&pnp, sizeof(pnp));
+	pnp.Header.Type = 0x92; /* NDIS_OBJECT_TYPE_MINIPORT_PNP_CHARACTERISTICS */
+	pnp.Header.Revision = 1;
+	pnp.Header.Size = sizeof(pnp);
+	TdrvOptions[3] =
+	    (ULONG)NdisSetOptionalHandlers(NdisDriverHandle, (PNDIS_DRIVER_OPTIONAL_HANDLERS)&pnp);
+	pnp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+	TdrvOptions[4] =
+	    (ULONG)NdisSetOptionalHandlers(NdisDriverHandle, (PNDIS_DRIVER_OPTIONAL_HANDLERS)&pnp);
+#if defined(TDRV_OPTIONS_FAIL)
+	return NDIS_STATUS_RESOURCES;
+#else
+	return NDIS_STATUS_SUCCESS;
+#endif
 }
 #endif
 
@@ -245,8 +312,16 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 		dd.Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
 		dd.MaximumPhysicalMapping = 4096;
 		dd.ProcessSGListHandler = TdrvProcessSGList;
+		dd.SharedMemAllocateCompleteHandler = TdrvSharedMemComplete;
+		TdrvSgHandle = MiniportAdapterHandle;
 		if (NdisMRegisterScatterGatherDma(MiniportAdapterHandle, &dd, &dma) ==
 		    NDIS_STATUS_SUCCESS) {
+#if defined(TDRV_SG_ASYNC)
+			/* code 0xC0DE0004: what NdisMAllocateSharedMemoryAsyncEx returned */
+			NdisWriteErrorLogEntry(MiniportAdapterHandle, 0xC0DE0004, 1,
+					       (ULONG)NdisMAllocateSharedMemoryAsyncEx(
+						   dma, 256, TRUE, &TdrvAsyncMarker));
+#endif
 			NdisZeroMemory(&pp, sizeof(pp));
 			pp.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
 			pp.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
@@ -268,6 +343,35 @@ TdrvInitializeEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportDriverCo
 			NdisFreeMdl(m1);
 			NdisFreeNetBufferListPool(pool);
 		}
+	}
+#endif
+
+#if defined(TDRV_OPTIONS)
+	{
+		/*
+		 * Code 0xC0DE0601: what MiniportSetOptions saw (5 values), the
+		 * bytes NdisMSetBusData wrote, whether the PCI command register
+		 * read back with the bus-master bit set, NdisMGetDmaAlignment.
+		 * Code 0xC0DE0602: NdisMEnableVirtualization's status and the
+		 * bytes NdisMGetVirtualFunctionBusData read.
+		 */
+		USHORT cmd = 0, back = 0, set;
+		ULONG wrote, vf;
+		UCHAR vfbuf[4];
+
+		NdisMGetBusData(MiniportAdapterHandle, PCI_WHICHSPACE_CONFIG, 4, &cmd, 2);
+		set = (USHORT)(cmd | 0x4);
+		wrote = NdisMSetBusData(MiniportAdapterHandle, PCI_WHICHSPACE_CONFIG, 4, &set, 2);
+		NdisMGetBusData(MiniportAdapterHandle, PCI_WHICHSPACE_CONFIG, 4, &back, 2);
+		NdisWriteErrorLogEntry(MiniportAdapterHandle, 0xC0DE0601, 8, TdrvOptions[0],
+				       TdrvOptions[1], TdrvOptions[2], TdrvOptions[3],
+				       TdrvOptions[4], wrote, (ULONG)((back & 0x4) != 0),
+				       NdisMGetDmaAlignment(MiniportAdapterHandle));
+		vf = NdisMGetVirtualFunctionBusData(MiniportAdapterHandle, 1, vfbuf, 0, 4);
+		NdisWriteErrorLogEntry(
+		    MiniportAdapterHandle, 0xC0DE0602, 2,
+		    (ULONG)NdisMEnableVirtualization(MiniportAdapterHandle, 1, FALSE, FALSE, TRUE),
+		    vf);
 	}
 #endif
 
@@ -522,7 +626,30 @@ _Use_decl_annotations_ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
 	c.DevicePnPEventNotifyHandler = TdrvDevicePnPEventNotify;
 	c.ShutdownHandlerEx = TdrvShutdownEx;
 	c.CancelOidRequestHandler = TdrvCancelOidRequest;
+#if defined(TDRV_OPTIONS) || defined(TDRV_OPTIONS_FAIL) || defined(TDRV_OPTIONS_OUTSIDE)
+	{
+		NDIS_STATUS st;
+
+#if defined(TDRV_OPTIONS_OUTSIDE)
+		st = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &c,
+						 &TdrvDriverHandle);
+		/* Wrong: NdisSetOptionalHandlers belongs in MiniportSetOptions. */
+		if (st == NDIS_STATUS_SUCCESS) {
+			NDIS_OBJECT_HEADER h = {0x92, 1, 16};
+
+			st = NdisSetOptionalHandlers(TdrvDriverHandle,
+						     (PNDIS_DRIVER_OPTIONAL_HANDLERS)&h);
+		}
+#else
+		c.SetOptionsHandler = TdrvSetOptions;
+		st = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, &TdrvContextMarker, &c,
+						 &TdrvDriverHandle);
+#endif
+		return (NTSTATUS)st;
+	}
+#else
 	return (NTSTATUS)NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &c,
 						     &TdrvDriverHandle);
+#endif
 #endif
 }
