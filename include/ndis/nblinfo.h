@@ -188,9 +188,9 @@ typedef struct _NDIS_NET_BUFFER_LIST_FILTERING_INFO {
 typedef struct _NDIS_NET_BUFFER_LIST_VIRTUAL_SUBNET_INFO {
 	union {
 		struct {
-			ULONG VirtualSubnetId : 24;
-			ULONG ReservedVsidBits : 8;
-			ULONG Reserved;
+			UINT32 VirtualSubnetId : 24;
+			UINT32 ReservedVsidBits : 8;
+			UINT32 Reserved;
 		};
 		PVOID Value;
 	};

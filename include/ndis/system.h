@@ -16,8 +16,9 @@
 
 #if NDIS_SUPPORT_NDIS6
 
-#ifndef MAXIMUM_PROCESSORS
-#define MAXIMUM_PROCESSORS 64
+/* Processors in a processor group (wdm.h; 64 on x64). */
+#ifndef MAXIMUM_PROC_PER_GROUP
+#define MAXIMUM_PROC_PER_GROUP 64
 #endif
 
 /* -------------------------------------- PCI Express device properties */
@@ -79,7 +80,7 @@ typedef struct _NDIS_SYSTEM_PROCESSOR_INFO {
 	ULONG RssBaseCpu;
 	ULONG RssCpuCount;
 	PUCHAR RssProcessors;
-	NDIS_PROCESSOR_INFO CpuInfo[MAXIMUM_PROCESSORS];
+	NDIS_PROCESSOR_INFO CpuInfo[MAXIMUM_PROC_PER_GROUP];
 } NDIS_SYSTEM_PROCESSOR_INFO, *PNDIS_SYSTEM_PROCESSOR_INFO;
 
 #define NDIS_SYSTEM_PROCESSOR_INFO_REVISION_1 1

@@ -10,7 +10,7 @@
  * their documented order: UCHAR/BOOLEAN 1, USHORT/WCHAR 2, ULONG/enum 4,
  * ULONG64 and pointers 8, each member at its natural alignment, bit fields
  * packed into units of their declared type, MEMORY_ALLOCATION_ALIGNMENT
- * 16, MAXIMUM_PROCESSORS 64, IF_MAX_STRING_SIZE 256 (so a counted string
+ * 16, MAXIMUM_PROC_PER_GROUP 64, IF_MAX_STRING_SIZE 256 (so a counted string
  * is 516 bytes). The header is compiled at the highest NDIS version
  * (NDIS_WRAPPER), so every member up to NDIS 6.30 is present; members the
  * WDK adds after NDIS 6.30 are not declared (docs/ddi/README.md).
