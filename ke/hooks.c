@@ -16,10 +16,11 @@
  * writer looked, so the writer waits for it; a reader that incremented later
  * sees the new set.
  *
- * The global switch KE_SLOW_HOOKS is on while any machine has a subscriber;
- * hook sites test it first (ke_hooks_on()), so with none installed they cost
- * one load and a predictable branch, and the inline fast paths of IRQL and
- * spin locks never leave the fast path.
+ * Two global switches (ke.h): KE_HOOK_EVENTS is on while any machine has a
+ * subscriber, and hook sites test it first (ke_hooks_on()), so with none
+ * installed they cost one load and a predictable branch; KE_SLOW_HOOKS is on
+ * only while some subscriber wants irql_change or lock events, the one case
+ * that sends the inline fast paths of IRQL and spin locks out of line.
  */
 #define NDISRT_KE_INTERNAL
 #include "ke/internal.h"
@@ -28,7 +29,16 @@
 #include <sched.h>
 #include <string.h>
 
-static atomic_uint machines_with_hooks;
+static atomic_uint machines_with_hooks, machines_with_fast_hooks;
+
+/* Does some subscriber of @s want the events of the inline fast paths? */
+static bool wants_fast_paths(const struct ke_hook_set *s)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->h[i]->irql_change || s->h[i]->lock_acquire || s->h[i]->lock_release)
+			return true;
+	return false;
+}
 
 void ke_hooks_init(struct ke_machine *m)
 {
@@ -121,6 +131,11 @@ void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned v
 	FAN_OUT(m, ke_self, interrupt_request, vector, vcpu, coalesced);
 }
 
+void ke_hook_stall(struct ke_vcpu *v, uint64_t cpu_ns)
+{
+	FAN_OUT(v->m, v, stall, cpu_ns);
+}
+
 void ke_sync_routine_hook(struct ke_interrupt *intr, bool enter)
 {
 	struct ke_vcpu *v = ke_self;
@@ -151,11 +166,19 @@ static void grace_period(struct ke_machine *m)
 static void publish(struct ke_machine *m, const struct ke_hook_set *cur,
 		    const struct ke_hook_set *next)
 {
-	atomic_store_explicit(&m->hooks, next, memory_order_seq_cst);
+	bool fast_cur = wants_fast_paths(cur), fast_next = wants_fast_paths(next);
+
+	/* Switches go on before the set that needs them is visible, and off after
+	 * the set that needed them is gone. */
 	if (!cur->n && next->n && atomic_fetch_add(&machines_with_hooks, 1) == 0)
+		atomic_fetch_or(&ke_slow_flags, KE_HOOK_EVENTS);
+	if (!fast_cur && fast_next && atomic_fetch_add(&machines_with_fast_hooks, 1) == 0)
 		atomic_fetch_or(&ke_slow_flags, KE_SLOW_HOOKS);
-	else if (cur->n && !next->n && atomic_fetch_sub(&machines_with_hooks, 1) == 1)
+	atomic_store_explicit(&m->hooks, next, memory_order_seq_cst);
+	if (fast_cur && !fast_next && atomic_fetch_sub(&machines_with_fast_hooks, 1) == 1)
 		atomic_fetch_and(&ke_slow_flags, ~KE_SLOW_HOOKS);
+	if (cur->n && !next->n && atomic_fetch_sub(&machines_with_hooks, 1) == 1)
+		atomic_fetch_and(&ke_slow_flags, ~KE_HOOK_EVENTS);
 	grace_period(m);
 }
 

@@ -198,6 +198,8 @@ uint64_t ke_timers_next_deadline(struct ke_machine *m);
 static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 {
 	atomic_store_explicit(&v->st.irql, irql, memory_order_relaxed);
+	if (irql < KE_DISPATCH_LEVEL)
+		ke_irql_note_below_dispatch(&v->st);
 	atomic_signal_fence(memory_order_seq_cst);
 }
 
@@ -205,7 +207,7 @@ static inline void ke_irql_set_raw(struct ke_vcpu *v, ke_irql_t irql)
 static inline bool ke_hooks_on(void)
 {
 	return __builtin_expect(
-	    atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0);
+	    atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_HOOK_EVENTS, 0);
 }
 
 /*
@@ -223,8 +225,16 @@ void ke_hook_dpc_queue(struct ke_vcpu *v, struct ke_machine *m, struct ke_dpc *d
 		       bool inserted);
 void ke_hook_interrupt_request(struct ke_machine *m, unsigned vector, unsigned vcpu,
 			       bool coalesced);
+void ke_hook_stall(struct ke_vcpu *v, uint64_t cpu_ns);
 void ke_hooks_init(struct ke_machine *m);
 void ke_hooks_fini(struct ke_machine *m);
+
+/*
+ * ke/watchdog.c: a deterministic machine's vCPU stalled (see ke_hooks.stall):
+ * bug-check the host phase being waited for if its deadline has passed.
+ * Context: the stalled vCPU, in the engine's stall signal handler.
+ */
+void ke_phase_stall_check(struct ke_machine *m);
 
 static inline ke_irql_t ke_vcpu_irql(struct ke_vcpu *v)
 {

@@ -93,6 +93,15 @@ unsigned ke_vcpu_number(const struct ke_vcpu *v);
 struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v);
 
 /**
+ * ke_vcpu_irql_sample() - @v's IRQL now, and in @below_dispatch how many
+ * times it has been set below DISPATCH_LEVEL so far (wrapping). Two samples
+ * with the IRQL at DISPATCH_LEVEL or above and the same count mean @v did
+ * not go below DISPATCH_LEVEL in between.
+ * Context: any thread; a snapshot, racy by nature.
+ */
+unsigned ke_vcpu_irql_sample(const struct ke_vcpu *v, unsigned *below_dispatch);
+
+/**
  * ke_machine_quiesce() - Wait until every vCPU is idle with no work pending.
  * @timeout_ms: generous bound; 0 means 60 s.
  * Context: host thread.
@@ -163,18 +172,38 @@ struct ke_irql_state {
 	 */
 	atomic_uint levels;
 	atomic_uint_least64_t pending[KE_NR_VECTORS / 64];
+	/*
+	 * Bumped (owner only, plain increment) each time the IRQL is set below
+	 * DISPATCH_LEVEL, so an observer that samples it twice knows whether the
+	 * vCPU went below DISPATCH_LEVEL in between (the cumulative watchdog).
+	 */
+	atomic_uint below_dispatch;
 };
+
+static inline void ke_irql_note_below_dispatch(struct ke_irql_state *s)
+{
+	atomic_store_explicit(&s->below_dispatch,
+			      atomic_load_explicit(&s->below_dispatch, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
 
 /* The current vCPU's state; NULL on a host thread (slow paths handle those). */
 extern __thread struct ke_irql_state *ke_tls_irql __attribute__((tls_model("initial-exec")));
 
 /*
- * Slow-path switch: non-zero while some machine has a hook subscriber
- * (ke_hooks_add) or an engine that wants preemption points. With neither, each hook and
+ * Slow-path switch. KE_SLOW_HOOKS: some machine has a hook subscriber that
+ * wants the events of the fast paths (irql_change, lock_acquire,
+ * lock_release), so every IRQL change and spin-lock operation goes out of
+ * line. KE_SLOW_PREEMPT: an engine wants preemption points. KE_HOOK_EVENTS:
+ * some machine has any subscriber, so the hook sites off the fast paths (ISR,
+ * DPC, contended spins, requests, queueing, synchronize routines) report; it
+ * leaves the inline fast paths alone. With none set, each hook and
  * preemption site costs this one load and a predictable branch.
  */
 #define KE_SLOW_HOOKS 0x1u
 #define KE_SLOW_PREEMPT 0x2u
+#define KE_HOOK_EVENTS 0x4u
+#define KE_SLOW_FAST_PATHS (KE_SLOW_HOOKS | KE_SLOW_PREEMPT)
 extern atomic_uint ke_slow_flags;
 
 ke_irql_t ke_irql_raise_slow(ke_irql_t new_irql);
@@ -214,7 +243,9 @@ static inline ke_irql_t ke_irql_raise(ke_irql_t new_irql)
 	struct ke_irql_state *s = ke_tls_irql;
 	ke_irql_t old;
 
-	if (__builtin_expect(!s || atomic_load_explicit(&ke_slow_flags, memory_order_relaxed), 0))
+	if (__builtin_expect(!s || (atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+				    KE_SLOW_FAST_PATHS),
+			     0))
 		return ke_irql_raise_slow(new_irql);
 	old = atomic_load_explicit(&s->irql, memory_order_relaxed);
 	if (__builtin_expect(new_irql < old || new_irql > KE_HIGH_LEVEL, 0))
@@ -236,7 +267,9 @@ static inline void ke_irql_lower(ke_irql_t new_irql)
 {
 	struct ke_irql_state *s = ke_tls_irql;
 
-	if (__builtin_expect(!s || atomic_load_explicit(&ke_slow_flags, memory_order_relaxed), 0)) {
+	if (__builtin_expect(!s || (atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+				    KE_SLOW_FAST_PATHS),
+			     0)) {
 		ke_irql_lower_slow(new_irql);
 		return;
 	}
@@ -245,6 +278,8 @@ static inline void ke_irql_lower(ke_irql_t new_irql)
 		return;
 	}
 	atomic_store_explicit(&s->irql, new_irql, memory_order_relaxed);
+	if (new_irql < KE_DISPATCH_LEVEL)
+		ke_irql_note_below_dispatch(s);
 	atomic_signal_fence(memory_order_seq_cst);
 	if (__builtin_expect(ke_pending_above(s, new_irql), 0))
 		ke_irql_deliver_pending();
@@ -313,7 +348,8 @@ static inline void ke_spin_acquire_raw(struct ke_spinlock *l)
 {
 	unsigned me = ke_lock_id(), expected = 0;
 
-	if (__builtin_expect(!atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &&
+	if (__builtin_expect(!(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+			       KE_SLOW_FAST_PATHS) &&
 				 atomic_compare_exchange_strong_explicit(&l->owner, &expected, me,
 									 memory_order_acquire,
 									 memory_order_relaxed),
@@ -326,7 +362,8 @@ static inline void ke_spin_release_raw(struct ke_spinlock *l)
 {
 	unsigned me = ke_lock_id();
 
-	if (__builtin_expect(!atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &&
+	if (__builtin_expect(!(atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) &
+			       KE_SLOW_FAST_PATHS) &&
 				 atomic_load_explicit(&l->owner, memory_order_relaxed) == me,
 			     1)) {
 		atomic_store_explicit(&l->owner, 0, memory_order_release);
@@ -704,6 +741,14 @@ struct ke_hooks {
 	 * at HIGH_LEVEL holding that queue's lock: record, nothing more.
 	 */
 	void (*dpc_queue)(void *ctx, struct ke_dpc *dpc, unsigned vcpu, bool inserted);
+	/*
+	 * vCPU, deterministic engine only: the code this vCPU runs has used
+	 * @cpu_ns of host CPU time without reaching a preemption point (a loop
+	 * over plain memory), so the engine charged that time to the virtual
+	 * clock. Called from a signal handler on top of that code: a time-based
+	 * check (a watchdog) looks now, since no timer of the schedule can run.
+	 */
+	void (*stall)(void *ctx, uint64_t cpu_ns);
 };
 
 #define KE_HOOKS_MAX 4
@@ -740,14 +785,14 @@ void ke_sync_routine_hook(struct ke_interrupt *intr, bool enter);
 static inline void ke_sync_routine_enter(struct ke_interrupt *intr)
 {
 	if (__builtin_expect(
-		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0))
+		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_HOOK_EVENTS, 0))
 		ke_sync_routine_hook(intr, true);
 }
 
 static inline void ke_sync_routine_exit(struct ke_interrupt *intr)
 {
 	if (__builtin_expect(
-		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_SLOW_HOOKS, 0))
+		atomic_load_explicit(&ke_slow_flags, memory_order_relaxed) & KE_HOOK_EVENTS, 0))
 		ke_sync_routine_hook(intr, false);
 }
 

@@ -123,6 +123,14 @@ struct ke_machine *ke_vcpu_machine(const struct ke_vcpu *v)
 	return v->m;
 }
 
+unsigned ke_vcpu_irql_sample(const struct ke_vcpu *v, unsigned *below_dispatch)
+{
+	unsigned irql = atomic_load_explicit(&v->st.irql, memory_order_relaxed);
+
+	*below_dispatch = atomic_load_explicit(&v->st.below_dispatch, memory_order_relaxed);
+	return irql;
+}
+
 uint64_t ke_clock_ns(struct ke_machine *m)
 {
 	return m->engine->clock_ns(m);

@@ -18,10 +18,26 @@
 #include "ke/contain.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 static __thread const struct ke_phase *tls_next_phase;
+
+/* The phase a host waits for on a deterministic machine, and its deadline in
+ * that thread's CPU time (the host thread's own; read by its stall handler). */
+static const struct ke_phase *sim_phase;
+static uint64_t sim_cpu_deadline;
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static _Atomic(const struct ke_phase *) default_phase;
 
 /* The expired phase and the vCPU it was posted to (set before signalling). */
@@ -112,16 +128,34 @@ void ke_phase_wait(struct ke_machine *m, struct ke_vcpu *v, struct ke_work *w)
 	uint64_t deadline;
 
 	tls_next_phase = NULL;
-	/*
-	 * The deterministic engine runs the vCPUs on this very thread, inside
-	 * ke_work_wait() (host_yield): a wait here would stop it. Its runs are
-	 * bounded by its own schedule, not by a deadline.
-	 */
-	if (!ph || !ph->timeout_ns || (ke_deterministic_machine() && !ke_self)) {
+	if (!ph || !ph->timeout_ns) {
 		ke_work_wait(w);
 		return;
 	}
 	deadline = ke_clock_ns(m) + ph->timeout_ns;
+	/*
+	 * The deterministic engine runs the vCPUs on this very thread, one
+	 * scheduler step per yield: a futex wait here would stop it. Its
+	 * virtual clock runs at the schedule's pace (a send can wait through
+	 * seconds of device timers while the vCPUs take turns), so its deadline
+	 * counts this thread's CPU time instead - the whole machine's - checked
+	 * between steps; code that never reaches a preemption point is caught by
+	 * the engine's stall backstop, which calls ke_phase_stall_check() on top
+	 * of it. Only a run that is already stuck can reach it: healthy runs
+	 * stay deterministic.
+	 */
+	if (ke_deterministic_machine() && !ke_self) {
+		sim_phase = ph;
+		sim_cpu_deadline = thread_cpu_ns() + ph->timeout_ns;
+		for (unsigned i = 0; !atomic_load_explicit(&w->done, memory_order_acquire); i++) {
+			if (!(i & 255) && thread_cpu_ns() >= sim_cpu_deadline)
+				ke_bugcheck(ph->code, ph->param[0], ph->param[1], ph->param[2],
+					    ph->param[3], ph->what);
+			sched_yield();
+		}
+		sim_phase = NULL;
+		return;
+	}
 	while (!atomic_load_explicit(&w->done, memory_order_acquire)) {
 		uint64_t now = ke_clock_ns(m), slice;
 
@@ -131,6 +165,16 @@ void ke_phase_wait(struct ke_machine *m, struct ke_vcpu *v, struct ke_work *w)
 		slice = deadline - now < 100000000u ? deadline - now : 100000000u;
 		ke_futex_wait(&w->done, 0, slice);
 	}
+}
+
+void ke_phase_stall_check(struct ke_machine *m)
+{
+	const struct ke_phase *ph = sim_phase;
+
+	(void)m;
+	if (ph && thread_cpu_ns() >= sim_cpu_deadline)
+		ke_bugcheck(ph->code, ph->param[0], ph->param[1], ph->param[2], ph->param[3],
+			    ph->what);
 }
 
 int ke_vcpu_nmi(struct ke_vcpu *v, ke_nmi_fn *fn, void *ctx)

@@ -108,6 +108,11 @@ void *ndisrt_adapter_context(const struct ndisrt_adapter *a)
 	return atomic_load(&a->adapter_context);
 }
 
+bool ndisrt_adapter_msi_refused(const struct ndisrt_adapter *a)
+{
+	return atomic_load(&a->msi_refused);
+}
+
 struct ke_machine *ndisrt_adapter_machine(const struct ndisrt_adapter *a)
 {
 	return a->m;

@@ -535,8 +535,12 @@ static int ndis6_start(struct ndisrt_driver *d, const struct ndisrt_nic_config *
 		atomic_store(&n->state, HOST_NIC_HALTED);
 		check_released(n, "MiniportInitializeEx failed without releasing what it acquired "
 				  "(parameter 3: what, as for a halt; parameter 2: how many)");
-		snprintf(err, errlen, "%s: MiniportInitializeEx failed with %s", d->path,
-			 host_status_text((uint32_t)status, st, sizeof(st)));
+		snprintf(err, errlen, "%s: MiniportInitializeEx failed with %s%s", d->path,
+			 host_status_text((uint32_t)status, st, sizeof(st)),
+			 ndisrt_adapter_msi_refused(n->a)
+			     ? " (a line-only driver: it registered MsiSupported = FALSE, "
+			       "the NIC has message interrupts; use --irq line)"
+			     : "");
 		nic_teardown(n);
 		return -1;
 	}

@@ -167,6 +167,7 @@ struct ndisrt_adapter {
 	atomic_uint max_nbls;			    /* (a) MaxNblsToIndicate */
 	_Atomic(struct ndis_interrupt *) interrupt; /* (a) the registered interrupt */
 	atomic_uint kind;			    /* (a) enum ndisrt_interrupt_kind */
+	atomic_bool msi_refused;		    /* (a) messages given, MsiSupported FALSE */
 	uint64_t msi_addr[NDISRT_MAX_MESSAGES];	    /* (o) set before the interrupt is published */
 	uint32_t msi_data[NDISRT_MAX_MESSAGES];	    /* (o) */
 	struct ndis_counters *counters;		    /* (c) [NDISRT_MAX_MESSAGES][nr_vcpus] */

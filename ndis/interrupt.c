@@ -202,8 +202,10 @@ static NDIS_STATUS grant(const struct ndisrt_adapter *a,
 			 const NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS *c, bool *message)
 {
 	if (a->cfg.nr_messages) {
-		if (!c->MsiSupported)
+		if (!c->MsiSupported) {
+			atomic_store((atomic_bool *)(uintptr_t)&a->msi_refused, true);
 			return NDIS_STATUS_FAILURE;
+		}
 		*message = true;
 		return NDIS_STATUS_SUCCESS;
 	}

@@ -494,6 +494,8 @@ static int start_watchdog(char *err, size_t errlen)
 	for (unsigned i = 0; i < 4; i++)
 		if (run.o.watchdog_ms[i] >= 0)
 			*ms[i] = (uint64_t)run.o.watchdog_ms[i] * 1000000u;
+	if (run.o.watchdog_ms[4] >= 0)
+		c.hold_warn_ns = (uint64_t)run.o.watchdog_ms[4] * 1000u;
 	rc = vfy_watchdog_start(run.m, &c);
 	if (rc) {
 		snprintf(err, errlen, "cannot start the watchdog: %s", strerror(-rc));

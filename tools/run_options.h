@@ -64,7 +64,7 @@ struct run_options {
 	/* --phase-timeout: seconds per phase; < 0: the default */
 	double phase_timeout[NDISRT_NR_PHASES];
 	/* --watchdog: allotments in ms (isr, dpc, spin, dispatch); < 0: the default */
-	long watchdog_ms[4];
+	long watchdog_ms[5]; /* isr, dpc, spin, dispatch (ms); hold-us (µs); -1: default */
 	bool watchdog_off;   /* --watchdog off */
 	bool watchdog_given; /* --watchdog was on the command line */
 	/* The engine (docs/sim.md). */

@@ -51,8 +51,9 @@ struct wd_hold {
 struct wd_vcpu {
 	atomic_uint depth; /* (v) entries pushed (may exceed WD_DEPTH) */
 	struct wd_entry e[WD_DEPTH];
-	_Atomic uint64_t dispatch_since; /* (v) raised to >= DISPATCH_LEVEL at; 0: below */
-	unsigned nheld;			 /* (v) vCPU-private */
+	uint64_t raised_seen;  /* (T) first check that saw it at >= DISPATCH_LEVEL; 0: below */
+	unsigned raised_epoch; /* (T) its below-DISPATCH count then (ke_vcpu_irql_sample) */
+	unsigned nheld;	       /* (v) vCPU-private */
 	struct wd_hold held[WD_DEPTH];
 };
 
@@ -178,19 +179,6 @@ static void h_spin_end(void *ctx, struct ke_spinlock *l)
 	(void)pop();
 }
 
-static void h_irql(void *ctx, ke_irql_t old_irql, ke_irql_t new_irql)
-{
-	struct wd_vcpu *s = self();
-
-	(void)ctx;
-	if (!s)
-		return;
-	if (old_irql < KE_DISPATCH_LEVEL && new_irql >= KE_DISPATCH_LEVEL)
-		atomic_store_explicit(&s->dispatch_since, now_ns() | 1, memory_order_relaxed);
-	else if (new_irql < KE_DISPATCH_LEVEL)
-		atomic_store_explicit(&s->dispatch_since, 0, memory_order_relaxed);
-}
-
 static void h_lock_acquire(void *ctx, struct ke_spinlock *l)
 {
 	struct wd_vcpu *s = self();
@@ -293,6 +281,11 @@ static void print_holder_chain(unsigned n)
 /* Stop the machine on vCPU @n with the verdict; from this thread if it cannot. */
 static _Noreturn void stop_on(unsigned n)
 {
+	struct ke_vcpu *self = ke_current();
+
+	/* Already on it (the deterministic engine's stall handler). */
+	if (self && ke_vcpu_number(self) == n)
+		ndisrt_violation(verdict.v, verdict.p2, verdict.p3, verdict.p4, verdict.what);
 	if (!ke_vcpu_nmi(ke_machine_vcpu(wd.m, n), bugcheck_nmi, NULL))
 		for (int i = 0; i < 2000; i++)
 			pause_ms(1);
@@ -483,44 +476,87 @@ static uint64_t allotment(unsigned kind)
 	}
 }
 
-/* Look at every vCPU: the first entry over its allotment fires. */
+/*
+ * Look at vCPU @n: its first entry over its allotment fires. @stalled: called
+ * from the deterministic engine's stall handler on top of @n.
+ */
+static void check_vcpu(unsigned n, uint64_t now, bool stalled)
+{
+	struct wd_vcpu *s = &wd.v[n];
+	unsigned d = atomic_load_explicit(&s->depth, memory_order_acquire);
+
+	for (unsigned i = d < WD_DEPTH ? d : WD_DEPTH; i-- > 0;) {
+		uint64_t start = atomic_load_explicit(&s->e[i].start, memory_order_acquire);
+		unsigned kind = atomic_load_explicit(&s->e[i].kind, memory_order_relaxed);
+		uint64_t allot = allotment(kind);
+		struct wd_entry copy;
+
+		if (!start || !allot || now <= start || now - start <= allot)
+			continue;
+		/* Still the same entry (not one that ended as we looked)? */
+		if (innermost(n, &copy) < 0 || atomic_load(&s->e[i].start) != start)
+			continue;
+		if (atomic_exchange(&wd.fired, 1))
+			return;
+		copy.start = start;
+		atomic_store(&copy.kind, kind);
+		atomic_store(&copy.obj, atomic_load(&s->e[i].obj));
+		atomic_store(&copy.owner, atomic_load(&s->e[i].owner));
+		fire(n, &copy, now - start, allot);
+	}
+	/*
+	 * The deterministic engine's virtual clock moves at the schedule's pace
+	 * - it jumps to the next device timer while the vCPUs wait, with a DPC
+	 * batch still on a vCPU - so time at DISPATCH_LEVEL is only meaningful
+	 * there across stalls, where it is CPU time the stuck code burned.
+	 */
+	if (wd.c.dispatch_ns && (stalled || !ke_machine_deterministic(wd.m))) {
+		unsigned epoch, irql = ke_vcpu_irql_sample(ke_machine_vcpu(wd.m, n), &epoch);
+
+		/* Sampled, not hooked: the IRQL fast paths stay inline. The time
+		 * counts from the first look that saw the vCPU raised without a
+		 * break below DISPATCH_LEVEL since. */
+		if (irql < KE_DISPATCH_LEVEL) {
+			s->raised_seen = 0;
+		} else if (!s->raised_seen || epoch != s->raised_epoch) {
+			s->raised_seen = now;
+			s->raised_epoch = epoch;
+		} else if (now - s->raised_seen > wd.c.dispatch_ns) {
+			if (atomic_exchange(&wd.fired, 1))
+				return;
+			fire_cumulative(n, now - s->raised_seen);
+		}
+	}
+}
+
+/* The machine's timer: look at every vCPU. */
 static void check(struct ke_host_timer *t, void *ctx)
 {
 	uint64_t now = now_ns();
 
 	(void)ctx;
 	for (unsigned n = 0; n < wd.nr; n++) {
-		struct wd_vcpu *s = &wd.v[n];
-		unsigned d = atomic_load_explicit(&s->depth, memory_order_acquire);
-		uint64_t since;
-
-		for (unsigned i = d < WD_DEPTH ? d : WD_DEPTH; i-- > 0;) {
-			uint64_t start = atomic_load_explicit(&s->e[i].start, memory_order_acquire);
-			unsigned kind = atomic_load_explicit(&s->e[i].kind, memory_order_relaxed);
-			uint64_t allot = allotment(kind);
-			struct wd_entry copy;
-
-			if (!start || !allot || now <= start || now - start <= allot)
-				continue;
-			/* Still the same entry (not one that ended as we looked)? */
-			if (innermost(n, &copy) < 0 || atomic_load(&s->e[i].start) != start)
-				continue;
-			if (atomic_exchange(&wd.fired, 1))
-				return;
-			copy.start = start;
-			atomic_store(&copy.kind, kind);
-			atomic_store(&copy.obj, atomic_load(&s->e[i].obj));
-			atomic_store(&copy.owner, atomic_load(&s->e[i].owner));
-			fire(n, &copy, now - start, allot);
-		}
-		since = atomic_load_explicit(&s->dispatch_since, memory_order_relaxed);
-		if (wd.c.dispatch_ns && since && now > since && now - since > wd.c.dispatch_ns) {
-			if (atomic_exchange(&wd.fired, 1))
-				return;
-			fire_cumulative(n, now - since);
-		}
+		check_vcpu(n, now, false);
+		if (atomic_load(&wd.fired))
+			return;
 	}
 	ke_host_timer_arm(wd.m, t, now_ns() + wd.period_ns);
+}
+
+/*
+ * The deterministic engine found this vCPU running without a preemption
+ * point and charged the time to the virtual clock (ke_hooks.stall): its
+ * timer cannot run, so look at this vCPU here, on top of the stuck code (on
+ * that engine the timer and this handler share one thread, so the (T) fields
+ * are still the timer's alone).
+ */
+static void h_stall(void *ctx, uint64_t cpu_ns)
+{
+	struct ke_vcpu *v = ke_current();
+
+	(void)ctx, (void)cpu_ns;
+	if (v && wd.v)
+		check_vcpu(ke_vcpu_number(v), now_ns(), true);
 }
 
 /* ------------------------------------------------------------------- API */
@@ -533,7 +569,7 @@ void vfy_watchdog_defaults(struct vfy_watchdog_config *c)
 	c->dispatch_ns = VFY_WD_DISPATCH_MS * 1000000ull;
 	c->isr_warn_ns = VFY_WD_ISR_WARN_NS;
 	c->dpc_warn_ns = VFY_WD_DPC_WARN_NS;
-	c->hold_warn_ns = VFY_WD_HOLD_WARN_NS;
+	c->hold_warn_ns = 0; /* opt-in: see struct vfy_watchdog_config */
 }
 
 int vfy_watchdog_start(struct ke_machine *m, const struct vfy_watchdog_config *c)
@@ -572,8 +608,7 @@ int vfy_watchdog_start(struct ke_machine *m, const struct vfy_watchdog_config *c
 	wd.hooks.dpc_exit = h_dpc_exit;
 	wd.hooks.spin_wait_begin = h_spin_begin;
 	wd.hooks.spin_wait_end = h_spin_end;
-	if (c->dispatch_ns)
-		wd.hooks.irql_change = h_irql;
+	wd.hooks.stall = h_stall;
 	if (c->hold_warn_ns) {
 		wd.hooks.lock_acquire = h_lock_acquire;
 		wd.hooks.lock_release = h_lock_release;
@@ -614,4 +649,5 @@ void vfy_watchdog_counts(struct vfy_watchdog_counts *out)
 	out->isr_max_ns = atomic_load(&max_isr);
 	out->dpc_max_ns = atomic_load(&max_dpc);
 	out->hold_max_ns = atomic_load(&max_hold);
+	out->hold_warn_ns = wd.c.hold_warn_ns;
 }

@@ -85,6 +85,13 @@ int ndisrt_adapter_free(struct ndisrt_adapter *a);
 /** ndisrt_adapter_handle() - The MiniportAdapterHandle the driver is given. */
 void *ndisrt_adapter_handle(const struct ndisrt_adapter *a);
 
+/**
+ * ndisrt_adapter_msi_refused() - Did NdisMRegisterInterruptEx fail because the
+ * adapter was given message-signalled interrupts and the driver registered
+ * MsiSupported = FALSE (a line-only driver)? For the host's error message.
+ */
+bool ndisrt_adapter_msi_refused(const struct ndisrt_adapter *a);
+
 /** ndisrt_adapter_context() - MiniportAdapterContext from the registration attributes, or NULL. */
 void *ndisrt_adapter_context(const struct ndisrt_adapter *a);
 

@@ -37,9 +37,11 @@
 #include "ke/sim/sim.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef SIM_ASAN
 #define SIM_STACK_SIZE (1024u * 1024u)
@@ -50,6 +52,10 @@
 #define SIM_IDLE_NS 1000000ull /* nothing can run and no timer armed: jump 1 ms */
 #define SIM_SLICE 1024u	       /* default policy: points per turn */
 #define SIM_MAX_DEPTH 16u      /* PCT depth bound */
+/* Host CPU time a vCPU may run without a preemption point before the stall
+ * backstop charges it to the virtual clock (see "the stall backstop"). */
+#define SIM_STALL_CPU_NS 250000000ull
+#define SIM_STALL_POLL_NS 50000000ull
 
 enum sim_yield {
 	SIM_Y_POINT,  /* a decision said SWITCH */
@@ -91,6 +97,14 @@ struct sim {
 	size_t replay_pos[2][KE_MAX_VCPUS]; /* per anchor: next candidate */
 	uint64_t local[2][KE_MAX_VCPUS];    /* decisions so far, per anchor */
 	struct ke_sim_stats st;
+	/* The stall backstop: (a) shared with its thread. */
+	atomic_ullong progress;	   /* (a) bumped at every point and switch */
+	atomic_bool running;	   /* (a) a vCPU coroutine has the owner thread */
+	atomic_ullong stalled;	   /* (a) CPU ns to charge, set before the signal */
+	atomic_bool backstop_stop; /* (a) */
+	clockid_t owner_cpu;	   /* (c) the owner thread's CPU-time clock */
+	pthread_t backstop;
+	bool backstop_on;
 };
 
 /* The configuration for the next machine, and the results of the last one. */
@@ -341,7 +355,10 @@ static void resume(struct sim *s, struct ke_vcpu *v)
 		ke_tls_irql = &v->st;
 		ke_tls_lock_id = v->number + 1;
 		s->st.switches++;
+		atomic_fetch_add_explicit(&s->progress, 1, memory_order_relaxed);
+		atomic_store_explicit(&s->running, true, memory_order_relaxed);
 		sim_fiber_switch(&s->host, &c->f, false);
+		atomic_store_explicit(&s->running, false, memory_order_relaxed);
 		ke_self = NULL;
 		ke_tls_irql = NULL;
 		ke_tls_lock_id = s->host_lock_id;
@@ -498,6 +515,109 @@ static void sched_step(struct sim *s)
 	resume(s, r[pick]);
 }
 
+/* ---------------------------------------------------- the stall backstop */
+
+/*
+ * Code that reaches no preemption point - a driver loop over plain memory,
+ * in a driver not built with -fsanitize=thread - never gives the thread back,
+ * so virtual time stops and no timer of the schedule (the verifier's
+ * watchdog, a phase deadline) can end it: the run would hang. A host thread
+ * outside the schedule reads the count of points and switches; when a vCPU
+ * has used SIM_STALL_CPU_NS of the owner thread's CPU time (CPU time, so a
+ * loaded host that deschedules the thread does not count) without one, it
+ * signals the owner thread. The handler runs on top of the stalled code: it
+ * charges that CPU time to the virtual clock (code without preemption points
+ * runs in real time), offers the vCPU's hook subscribers a stall event (the
+ * verifier's watchdog reports an ISR or DPC over its allotment there, with
+ * the stuck code's call chain) and checks the deadline of the host phase
+ * being waited for. Only a vCPU that is already stuck is touched: a run that
+ * keeps reaching points stays deterministic.
+ */
+static int stall_signal(void)
+{
+	return SIGRTMIN + 3;
+}
+
+static void stall_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct sim *s = sim_now;
+	struct ke_vcpu *v = ke_self;
+	uint64_t ns;
+
+	(void)sig, (void)si, (void)uc;
+	if (!s || !v || s->cur != v || !pthread_equal(pthread_self(), s->owner))
+		return;
+	ns = atomic_exchange_explicit(&s->stalled, 0, memory_order_relaxed);
+	if (!ns)
+		return;
+	clock_set(s, clock_get(s) + ns);
+	if (ke_hooks_on())
+		ke_hook_stall(v, ns);
+	ke_phase_stall_check(s->m);
+}
+
+static uint64_t cpu_now(clockid_t c)
+{
+	struct timespec ts;
+
+	if (clock_gettime(c, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *backstop_main(void *arg)
+{
+	struct sim *s = arg;
+	struct timespec poll = {0, (long)SIM_STALL_POLL_NS};
+	uint64_t seen = atomic_load(&s->progress), since = cpu_now(s->owner_cpu);
+
+	while (!atomic_load(&s->backstop_stop)) {
+		uint64_t p, now;
+
+		nanosleep(&poll, NULL);
+		p = atomic_load(&s->progress);
+		now = cpu_now(s->owner_cpu);
+		if (p != seen || !atomic_load(&s->running)) {
+			seen = p;
+			since = now;
+			continue;
+		}
+		if (now - since < SIM_STALL_CPU_NS)
+			continue;
+		atomic_store(&s->stalled, now - since);
+		since = now;
+		pthread_kill(s->owner, stall_signal());
+	}
+	return NULL;
+}
+
+static void backstop_start(struct sim *s)
+{
+	static atomic_int installed;
+	struct sigaction sa;
+
+	if (pthread_getcpuclockid(s->owner, &s->owner_cpu))
+		return;
+	if (!atomic_exchange(&installed, 1)) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = stall_handler;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		sigaction(stall_signal(), &sa, NULL);
+	}
+	atomic_store(&s->backstop_stop, false);
+	s->backstop_on = pthread_create(&s->backstop, NULL, backstop_main, s) == 0;
+}
+
+static void backstop_stop(struct sim *s)
+{
+	if (!s->backstop_on)
+		return;
+	atomic_store(&s->backstop_stop, true);
+	pthread_join(s->backstop, NULL);
+	s->backstop_on = false;
+}
+
 /* --------------------------------------------------------- engine ops */
 
 static int sim_start(struct ke_machine *m)
@@ -560,6 +680,7 @@ static int sim_start(struct ke_machine *m)
 	s->st.digest = 0xCBF29CE484222325ull;
 	m->engine_data = s;
 	sim_now = s;
+	backstop_start(s);
 	/* Every vCPU enters ke_vcpu_loop() before start returns. */
 	s->in_sched = true;
 	for (;;) {
@@ -595,6 +716,7 @@ static void sim_stop(struct ke_machine *m)
 			break;
 		sched_step(s);
 	}
+	backstop_stop(s);
 	s->st.clock_ns = clock_get(s);
 	last_stats = s->st;
 	for (unsigned i = 0; i < m->nr_vcpus; i++)
@@ -618,6 +740,7 @@ static void sim_preempt_point(struct ke_machine *m, enum ke_preempt_reason why)
 
 	if (!s || !v || s->cur != v)
 		return;
+	atomic_fetch_add_explicit(&s->progress, 1, memory_order_relaxed);
 	clock_set(s, clock_get(s) + SIM_POINT_NS);
 	s->st.points++;
 	s->cpu[v->number].slice++;

@@ -135,6 +135,11 @@ static void s_request(void *ctx, unsigned vector, unsigned vcpu, bool coalesced)
 		.lock_release = s_release, .sync_enter = s_sync_enter, .sync_exit = s_sync_exit,   \
 	}
 
+static const struct ke_hooks sub_events = {.ctx = (void *)(uintptr_t)9,
+					   .isr_enter = s_isr_enter,
+					   .isr_exit = s_isr_exit,
+					   .spin_wait_begin = s_spin_begin,
+					   .spin_wait_end = s_spin_end};
 static const struct ke_hooks sub_a = SUBSCRIBER(1), sub_b = SUBSCRIBER(2), sub_c = SUBSCRIBER(3),
 			     sub_d = SUBSCRIBER(4), sub_e = SUBSCRIBER(5);
 
@@ -299,6 +304,18 @@ Test(ke_hooks, slow_flag_is_set_only_while_some_machine_has_a_subscriber)
 	cr_assert(slow_hooks());
 	harness_end(m2);
 	cr_assert_not(slow_hooks());
+	/* A subscriber of ISR/DPC events only turns the event switch on, never the
+	 * fast paths' (the verifier's watchdog is one). */
+	ke_hooks_add(m1, &sub_events);
+	cr_assert(atomic_load(&ke_slow_flags) & KE_HOOK_EVENTS);
+	cr_assert_not(slow_hooks(), "an events-only subscriber sent the fast paths out of line");
+	ke_hooks_add(m1, &sub_a);
+	cr_assert(slow_hooks());
+	ke_hooks_remove(m1, &sub_a);
+	cr_assert_not(slow_hooks());
+	cr_assert(atomic_load(&ke_slow_flags) & KE_HOOK_EVENTS);
+	ke_hooks_remove(m1, &sub_events);
+	cr_assert_eq(atomic_load(&ke_slow_flags), 0);
 	/* The main job's counting (DPC timing) is not a subscriber. */
 	ke_machine_time_dpcs(m1, true);
 	cr_assert_eq(atomic_load(&ke_slow_flags), 0, "counting turned a slow path on");

@@ -103,6 +103,20 @@ for p in ENTRY:entry:0x81:DriverEntry INIT:initialize:0x82:MiniportInitializeEx 
     "$(vcpu_chain "#[0-9]+ +HostileLoop\+")" \
     -- --driver "$tmp/LOOP_$k.so" "${args[@]}" --phase-timeout "$phase=0.5"
 done
+# The deterministic engine runs every vCPU on one thread: a loop that reaches no
+# preemption point never gives it back, so virtual time stops. Its stall backstop
+# (docs/sim.md) still ends each of these runs on the looping vCPU, chain included.
+# Not under ThreadSanitizer, which holds the backstop's signal back until the
+# looping thread reaches an instrumented call - and on this engine no other
+# thread is there to report instead.
+for p in ENTRY:entry:0x81 INIT:initialize:0x82 OID:oid:0x23 HALT:halt:0x22; do
+  [ $tsan -eq 1 ] && break
+  IFS=: read -r k phase code <<<"$p"
+  hex=$(printf '%016X' "$code")
+  expect "--engine sim: a ${phase} that never returns still ends in its watchdog 0x7C/0x25" 1 \
+    "STOP: 0x0000007C \(0x0000000000000025,0x$hex," "$(vcpu_chain "#[0-9]+ +HostileLoop\+")" \
+    -- --driver "$tmp/LOOP_$k.so" "${args[@]}" --phase-timeout "$phase=0.5" --engine sim --seed 1
+done
 dl=(--phase-timeout 3)
 # An interrupt storm is the verifier's I12 (0xC4/0x2304) as soon as the ISR has
 # returned 256 times with the line still asserted. Without the verifier the

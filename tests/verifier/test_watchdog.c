@@ -24,6 +24,7 @@ static void start(struct ke_machine *m, uint64_t isr, uint64_t dpc, uint64_t spi
 	c.dpc_ns = dpc;
 	c.spin_ns = spin;
 	c.dispatch_ns = dispatch;
+	c.hold_warn_ns = VFY_WD_HOLD_WARN_NS; /* opt-in in ndisrt run; these tests time holds */
 	cr_assert_eq(vfy_watchdog_start(m, &c), 0);
 }
 
@@ -98,6 +99,8 @@ Test(vfy_watchdog, K6_an_isr_that_never_returns_is_0x133_p1_0_with_the_interrupt
 
 /* ------------------------------------------- a vCPU stuck at DISPATCH_LEVEL */
 
+static struct ke_spinlock churn_lock = KE_SPINLOCK_INIT;
+
 static void raise_and_loop(void *arg)
 {
 	(void)arg;
@@ -118,6 +121,69 @@ Test(vfy_watchdog, K6_a_vcpu_left_at_dispatch_level_is_0x133_p1_1,
 	ke_work_init(&stuck_work, raise_and_loop, NULL);
 	ke_vcpu_post(ke_machine_vcpu(m, 0), &stuck_work);
 	wait_for_the_watchdog();
+}
+
+/*
+ * The cumulative watchdog samples the IRQL. A vCPU that is raised nearly all
+ * the time but drops below DISPATCH_LEVEL between holds has never stayed at
+ * DISPATCH_LEVEL: nearly every sample sees it raised, yet it must stay silent.
+ */
+static atomic_int churn_done;
+
+static void raise_lower_churn(void *arg)
+{
+	uint64_t end = harness_now_ns() + *(uint64_t *)arg;
+
+	while (harness_now_ns() < end) {
+		ke_irql_t old = ke_spin_acquire(&churn_lock);
+
+		busy_ns(50000); /* 50 us raised, then a moment at PASSIVE_LEVEL */
+		ke_spin_release(&churn_lock, old);
+	}
+	atomic_store(&churn_done, 1);
+}
+
+Test(vfy_watchdog, K6_raised_nearly_always_but_lowered_between_holds_is_not_cumulative)
+{
+	struct ke_machine *m = harness_machine(1);
+	static uint64_t run_ns = 2500 * MS;
+	static struct ke_work churn;
+
+	/* Two and a half allotments, sampled every 125 ms (the allotment is far
+	 * above what a loaded host deschedules a thread for). */
+	start(m, 0, 0, 0, 1000 * MS);
+	ke_work_init(&churn, raise_lower_churn, &run_ns);
+	ke_vcpu_post(ke_machine_vcpu(m, 0), &churn);
+	WAIT_UNTIL_MS(atomic_load(&churn_done), 60000);
+	cr_assert_eq(ke_machine_quiesce(m, 30000), 0);
+	vfy_watchdog_stop(m);
+	harness_end(m);
+}
+
+/* The default configuration times no lock hold, so it sends no IRQL or lock
+ * operation out of ke's inline fast path: the main job keeps its speed. */
+Test(vfy_watchdog, K6_default_watchdog_leaves_the_irql_and_lock_fast_paths_inline)
+{
+	struct ke_machine *m = harness_machine(1);
+	struct vfy_watchdog_config c;
+	struct vfy_watchdog_counts n;
+
+	vfy_watchdog_defaults(&c);
+	cr_assert_eq(c.hold_warn_ns, 0);
+	cr_assert_eq(vfy_watchdog_start(m, &c), 0);
+	cr_assert(atomic_load(&ke_slow_flags) & KE_HOOK_EVENTS, "the ISR/DPC events are watched");
+	cr_assert_not(atomic_load(&ke_slow_flags) & KE_SLOW_HOOKS,
+		      "the watchdog sent the IRQL and lock fast paths out of line");
+	vfy_watchdog_counts(&n);
+	cr_assert_eq(n.hold_warn_ns, 0);
+	vfy_watchdog_stop(m);
+	/* Timing holds is the one choice that needs the lock events. */
+	c.hold_warn_ns = VFY_WD_HOLD_WARN_NS;
+	cr_assert_eq(vfy_watchdog_start(m, &c), 0);
+	cr_assert(atomic_load(&ke_slow_flags) & KE_SLOW_HOOKS);
+	vfy_watchdog_stop(m);
+	cr_assert_not(atomic_load(&ke_slow_flags) & KE_SLOW_HOOKS);
+	harness_end(m);
 }
 
 /* ---------------------------------------------- a spin on a lock held long */
