@@ -450,6 +450,17 @@ _IRQL_requires_min_(DISPATCH_LEVEL) PROCESSOR_NUMBER NdisCurrentGroupAndProcesso
 #include <ndis/io.h>
 #include <ndis/nbl.h>
 #include <ndis/oid.h>
+#include <ndis/offload.h>
+#include <ndis/pm.h>
+#include <ndis/rxfilter.h>
+#include <ndis/sriov.h>
+#include <ndis/qos.h>
+#include <ndis/ndk.h>
+#include <ndis/system.h>
+#include <ndis/port.h>
+#include <ndis/nblinfo.h>
+#include <ndis/pnp.h>
+#include <ndis/sharedmem.h>
 #include <ndis/miniport.h>
 #include <ndis/ndis5.h>
 #include <ndis/support.h>
