@@ -224,12 +224,7 @@ typedef struct _NDIS_TCP_SEND_OFFLOADS_SUPPLEMENTAL_NET_BUFFER_LIST_INFO {
     *PNDIS_TCP_SEND_OFFLOADS_SUPPLEMENTAL_NET_BUFFER_LIST_INFO;
 #endif /* NDIS_SUPPORT_NDIS630 */
 
-/* MediaSpecificInformation: a chain of tagged blobs (NDIS 6.0). */
-typedef struct _NDIS_NBL_MEDIA_MEDIA_SPECIFIC_INFORMATION {
-	struct _NDIS_NBL_MEDIA_MEDIA_SPECIFIC_INFORMATION *NextEntry;
-	ULONG Tag;
-	DECLSPEC_ALIGN(MEMORY_ALLOCATION_ALIGNMENT) UCHAR Data[1];
-} NDIS_NBL_MEDIA_SPECIFIC_INFORMATION, *PNDIS_NBL_MEDIA_SPECIFIC_INFORMATION;
+/* MediaSpecificInformation (NDIS 6.0), a chain of tagged blobs: <ndis/nbl.h>, with its macros. */
 
 #if NDIS_SUPPORT_NDIS620
 /* MediaSpecificInformationEx: the chain with object headers (NDIS 6.20). */

@@ -178,14 +178,7 @@ typedef struct _NDIS_RESTART_GENERAL_ATTRIBUTES {
 
 /* ------------------------------- NDIS_RW_LOCK_EX state (NDIS 6.20) */
 
-#if NDIS_SUPPORT_NDIS620
-/* Opaque to drivers: NdisAcquireRWLockRead/Write fill it, NdisReleaseRWLock reads it. */
-typedef struct _LOCK_STATE_EX {
-	KIRQL OldIrql;
-	UCHAR LockState;
-	UCHAR Flags;
-} LOCK_STATE_EX, *PLOCK_STATE_EX;
-#endif
+/* LOCK_STATE_EX (NDIS 6.20) is declared with the RW-lock DDIs, <ndis/support.h>. */
 
 /* ------------------------------------------- the filter stack */
 
