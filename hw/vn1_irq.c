@@ -263,7 +263,7 @@ void vn1_acquire_yielding(struct vn1 *dev)
 	for (unsigned i = 1; !ke_spin_try_raw(&dev->lock); i++) {
 		ke_preempt_point(KE_PP_SPIN);
 		if (i % 64 == 0)
-			sched_yield();
+			ke_yield();
 	}
 }
 

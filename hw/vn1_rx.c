@@ -258,7 +258,7 @@ void vn1_rx_quiesce_locked(struct vn1 *dev, unsigned q)
 	while (atomic_load_explicit(&dev->rxq[q].copying, memory_order_acquire)) {
 		ke_preempt_point(KE_PP_SPIN);
 		if (++spins % 1024 == 0)
-			sched_yield();
+			ke_yield();
 	}
 }
 
@@ -394,7 +394,7 @@ int vn1_receive(struct vn1 *dev, const void *frame, size_t len)
 		while (__atomic_load_n(&dev->rxq[s.q].busy, __ATOMIC_RELAXED)) {
 			ke_preempt_point(KE_PP_SPIN);
 			if (++spins % 1024 == 0)
-				sched_yield();
+				ke_yield();
 		}
 		spins |= 1;
 	}

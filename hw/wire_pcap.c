@@ -108,7 +108,7 @@ int wire_capture_frame(struct wire_capture *c, const void *frame, size_t len)
 			if (!deadline)
 				deadline = now + CAPTURE_FULL_WAIT_NS;
 			if (now < deadline) {
-				syscall(SYS_sched_yield);
+				sched_yield();
 				continue;
 			}
 		}

@@ -215,7 +215,7 @@ static void rw_acquire(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState, UCHAR Fl
 				break;
 			continue;
 		}
-		sched_yield(); /* held elsewhere: let the holder's vCPU run (2 host cores) */
+		ke_yield(); /* held elsewhere: let the holder's vCPU run (2 host cores; sim: its turn) */
 	}
 	LockState->OldIrql = (KIRQL)old;
 	LockState->LockState = write ? LS_WRITE : LS_READ;
