@@ -209,7 +209,7 @@ struct ndisrt_nic {
 	/* NBLs the host sends, recycled (ndis/nbl.c): (P) send_pool_lock */
 	struct ke_spinlock send_pool_lock;
 	struct host_send_nbl *send_free; /* (P) free blocks */
-	struct ke_dpc *flush;	    /* (H) [nr_vcpus] */
+	struct ke_dpc *flush;		 /* (H) [nr_vcpus] */
 	atomic_uint flush_pending;
 
 	/* completions (a) */
