@@ -15,7 +15,7 @@ cd "$tmp"
 
 # P1 is found: exit 1, one distinct failure, a bundle with the replay command.
 set +e
-"$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 200 --runs 10 \
+"$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 100 --runs 10 \
 	--out p1 --shrink-seconds 60 --trace --quiet >p1.txt 2>p1.err
 rc=$?
 set -e
@@ -54,7 +54,7 @@ grep -q "STOP: 0x$code" replay.txt || fail "the replay stopped with another bug 
 e=$(awk '$1 == "dev" && $3 == 0 && $4 == 2 { print $7; exit }' p1/failure-1/schedule.min)
 [ -n "$e" ] && [ "$e" -gt 8 ] || fail "P1: no injection in the shrunk schedule"
 set +e
-"$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 200 \
+"$ndisrt" explore --driver "$drivers/racy_p1.so" --irq line --frames 100 \
 	--strategy "exhaustive:1:16:$((e - 8))" --shrink-seconds 0 --out p1exh >p1exh.txt 2>p1exh.err
 rc=$?
 set -e
@@ -63,7 +63,7 @@ grep -q '^ndisrt explore: 16 runs' p1exh.txt || fail "exhaustive around P1: not 
 grep -qF "$sig" p1exh.txt || { cat p1exh.txt >&2; fail "exhaustive around P1 did not find P1"; }
 
 # The fixed twin and the sample driver are silent over the same seeds.
-"$ndisrt" explore --driver "$drivers/racy_p1_fixed.so" --irq line --frames 200 --runs 10 \
+"$ndisrt" explore --driver "$drivers/racy_p1_fixed.so" --irq line --frames 100 --runs 10 \
 	--out fixed --quiet >fixed.txt 2>&1 || { cat fixed.txt >&2; fail "P1's fixed twin reported"; }
 grep -q ' 0 failed, 0 distinct' fixed.txt || fail "fixed twin: summary"
 "$ndisrt" explore --driver vn1 --frames 100 --runs 10 --out vn1 --quiet >vn1.txt 2>&1 ||

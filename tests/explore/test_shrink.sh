@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "$tmp"
 
 BUGS='
-p1   racy_p1   racy_p1_fixed   10 -    --irq line --frames 200
+p1   racy_p1   racy_p1_fixed   10 -    --irq line --frames 100
 p2   racy_p2   racy_p2_fixed   10 -    --wire gen --nics 1 --frames 300
 xmsg racy_xmsg racy_xmsg_fixed 10 tsan --frames 200
 '
