@@ -67,6 +67,8 @@ _Static_assert(InterfaceTypeUndefined == -1 && PCIBus == 5 && ACPIBus == 17 &&
 	       "INTERFACE_TYPE values");
 _Static_assert(Width64Bits == 3 && MaximumDmaWidth == 5 && TypeF == 4 && MaximumDmaSpeed == 5,
 	       "DMA_WIDTH, DMA_SPEED values");
+_Static_assert(NDIS_STATUS_INVALID_PACKET == (NDIS_STATUS)0xC001000FL,
+	       "NDIS_STATUS_INVALID_PACKET (NDIS 5 drivers return it for a malformed packet)");
 SIZE(NET_LUID_LH, 8);
 SIZE(NDIS_SPIN_LOCK, 16);
 OFF(NDIS_SPIN_LOCK, OldIrql, 8);
