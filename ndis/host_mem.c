@@ -22,8 +22,15 @@
 #include <string.h>
 #include <time.h>
 
-/* 32 bytes: keeps the caller's memory MEMORY_ALLOCATION_ALIGNMENT-aligned. */
-struct host_mem_hdr {
+/*
+ * 64 bytes, 64-aligned: the caller's memory is aligned to a cache line, more
+ * than Windows' pool promises (MEMORY_ALLOCATION_ALIGNMENT, 16). Drivers embed
+ * WDK structures declared DECLSPEC_CACHEALIGN (NPAGED_LOOKASIDE_LIST) in pool
+ * memory; MSVC never checks that alignment, but ndisrt's own code reads those
+ * structures through their declared type, so they must have it (UBSan).
+ */
+#define HOST_MEM_ALIGN 64
+struct __attribute__((aligned(HOST_MEM_ALIGN))) host_mem_hdr {
 	uint32_t magic; /* HOST_MEM_MAGIC, HOST_MEM_FREED once freed */
 	uint32_t tag;
 	uint32_t len;
@@ -32,7 +39,8 @@ struct host_mem_hdr {
 	uint64_t maplen;
 };
 
-_Static_assert(sizeof(struct host_mem_hdr) % MEMORY_ALLOCATION_ALIGNMENT == 0, "alignment");
+_Static_assert(sizeof(struct host_mem_hdr) == HOST_MEM_ALIGN, "a cache line");
+_Static_assert(HOST_MEM_ALIGN % MEMORY_ALLOCATION_ALIGNMENT == 0, "alignment");
 
 /* The account @NdisHandle charges: the driver's or the NIC's. */
 static struct host_owner *mem_owner(NDIS_HANDLE h, unsigned ddi)
@@ -74,7 +82,8 @@ static void *mem_alloc(struct host_owner *owner, UINT Length, ULONG Tag)
 			hdr->maplen = maplen;
 		}
 	} else {
-		hdr = malloc(sizeof(*hdr) + Length);
+		hdr = aligned_alloc(HOST_MEM_ALIGN, (sizeof(*hdr) + Length + HOST_MEM_ALIGN - 1) &
+							~(size_t)(HOST_MEM_ALIGN - 1));
 		if (hdr)
 			hdr->poisoned = 0;
 	}
