@@ -180,6 +180,7 @@ typedef struct _ADAPTER {
 
     // interrupt: causes read by the ISR for the DPC
     LONG                 PendingCauses;
+    ULONG                EnabledCauses;   // what IMS enables now (ICR latches masked causes too)
 
     // receive (RxLock, DISPATCH_LEVEL)
     NDIS_SPIN_LOCK       RxLock;
@@ -614,7 +615,9 @@ static VOID MpIsr(PBOOLEAN InterruptRecognized, PBOOLEAN QueueMiniportHandleInte
     PADAPTER A = (PADAPTER)MiniportAdapterContext;
     ULONG causes = RegRead(A, REG_ICR); // read-to-clear: the line drops
 
-    causes &= ICR_TXDW | ICR_LSC | ICR_RXDMT0 | ICR_RXO | ICR_RXT0;
+    // ICR latches causes even while IMS masks them: only an enabled cause
+    // means this device raised the line.
+    causes &= A->EnabledCauses;
     if (causes == 0) {
         // Not ours: another device on the shared line.
         *InterruptRecognized = FALSE;
@@ -776,6 +779,7 @@ static BOOLEAN ResetChip(PADAPTER A, BOOLEAN MaySleep)
 {
     ULONG i;
 
+    A->EnabledCauses = 0;
     RegWrite(A, REG_IMC, ~0u);
     RegWrite(A, REG_RCTL, 0);
     RegWrite(A, REG_TCTL, 0);
@@ -790,6 +794,7 @@ static BOOLEAN ResetChip(PADAPTER A, BOOLEAN MaySleep)
     }
     if (RegRead(A, REG_CTRL) & CTRL_RST)
         return FALSE;
+    A->EnabledCauses = 0;
     RegWrite(A, REG_IMC, ~0u); // the reset cleared ICR
     return TRUE;
 }
@@ -819,7 +824,8 @@ static VOID StartChip(PADAPTER A)
     RxRefill(A);
     RegWrite(A, REG_TCTL, TCTL_EN | TCTL_PSP);
     ProgramFilter(A); // RCTL: EN once a filter is set
-    RegWrite(A, REG_IMS, ICR_TXDW | ICR_LSC | ICR_RXDMT0 | ICR_RXO | ICR_RXT0);
+    A->EnabledCauses = ICR_TXDW | ICR_LSC | ICR_RXDMT0 | ICR_RXO | ICR_RXT0;
+    RegWrite(A, REG_IMS, A->EnabledCauses);
 }
 
 //
@@ -1059,6 +1065,7 @@ static VOID MpShutdown(PVOID ShutdownContext)
     PADAPTER A = (PADAPTER)ShutdownContext;
 
     // Any IRQL, the system going down: stop DMA, touch nothing else.
+    A->EnabledCauses = 0;
     RegWrite(A, REG_IMC, ~0u);
     RegWrite(A, REG_RCTL, 0);
     RegWrite(A, REG_TCTL, 0);
@@ -1090,6 +1097,7 @@ static BOOLEAN ResetWithInterrupt(PVOID SynchronizeContext)
 {
     PADAPTER A = (PADAPTER)SynchronizeContext;
 
+    A->EnabledCauses = 0;
     RegWrite(A, REG_IMC, ~0u);
     (void)RegRead(A, REG_ICR);
     InterlockedExchange(&A->PendingCauses, 0);
